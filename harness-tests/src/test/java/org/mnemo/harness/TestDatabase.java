@@ -1,0 +1,68 @@
+package org.mnemo.harness;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Result;
+import org.neo4j.harness.Neo4j;
+import org.neo4j.harness.Neo4jBuilder;
+import org.neo4j.harness.Neo4jBuilders;
+
+/**
+ * One in-process Neo4j for the whole test JVM, with Mnemo and APOC loaded from target/plugins and the schema
+ * applied. Tests isolate themselves by creating libraries with unique names.
+ */
+final class TestDatabase {
+    private static Neo4j shared;
+
+    private TestDatabase() {}
+
+    static synchronized Neo4j shared() {
+        if (shared == null) {
+            shared = builder().build();
+            call(shared.defaultDatabaseService(), "CALL mnemo.schema.apply()", Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    static Neo4jBuilder builder() {
+        return Neo4jBuilders.newInProcessBuilder()
+                .withDisabledServer()
+                .withConfig(GraphDatabaseSettings.plugin_dir, Path.of("target/plugins").toAbsolutePath())
+                .withConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"));
+    }
+
+    static GraphDatabaseService db() {
+        return shared().defaultDatabaseService();
+    }
+
+    static List<Map<String, Object>> call(String cypher, Map<String, Object> params) {
+        return call(db(), cypher, params);
+    }
+
+    static List<Map<String, Object>> call(GraphDatabaseService db, String cypher, Map<String, Object> params) {
+        return db.executeTransactionally(cypher, params, TestDatabase::rows);
+    }
+
+    static <T> T query(String cypher, Map<String, Object> params, org.neo4j.graphdb.ResultTransformer<T> reader) {
+        return db().executeTransactionally(cypher, params, reader);
+    }
+
+    private static List<Map<String, Object>> rows(Result result) {
+        return result.stream().map(row -> (Map<String, Object>) new java.util.HashMap<>(row)).toList();
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Creates a library and returns its uid. */
+    static String library(String name, String type) {
+        return (String) call("CALL mnemo.library.create($name, $type) YIELD uid RETURN uid",
+                Map.of("name", name, "type", type)).get(0).get("uid");
+    }
+}

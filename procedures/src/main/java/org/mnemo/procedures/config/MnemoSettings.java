@@ -1,0 +1,96 @@
+package org.mnemo.procedures.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code mnemo.*} settings of the plugin. Neo4j 5 accepts plugin settings in neo4j.conf only in a few reserved
+ * namespaces, so Mnemo does what APOC does: its settings live in {@code mnemo.conf} beside neo4j.conf, and each can
+ * be overridden by an environment variable ({@code mnemo.embedding.provider} → {@code MNEMO_EMBEDDING_PROVIDER}).
+ * docs/configuration.md lists the same keys; a test keeps the two equal.
+ */
+public final class MnemoSettings {
+
+    /** One setting: its key, default and what it does. */
+    public record Setting<T>(String key, Class<T> type, T defaultValue, String description) {
+        public String environmentVariable() {
+            return key.toUpperCase().replace('.', '_');
+        }
+    }
+
+    public static final Setting<String> embedding_provider = new Setting<>("mnemo.embedding.provider", String.class, "local",
+            "Embedding provider: 'local' (all-MiniLM-L6-v2 through ONNX, needs the mnemo-embedder-minilm jar) or 'openai' (any OpenAI-compatible /v1/embeddings endpoint).");
+
+    public static final Setting<String> embedding_model = new Setting<>("mnemo.embedding.model", String.class, "",
+            "Model name sent to a remote provider; ignored by 'local'.");
+
+    public static final Setting<String> embedding_base_url = new Setting<>("mnemo.embedding.base_url", String.class, "",
+            "Base URL of an OpenAI-compatible API, ending in /v1 (e.g. https://api.openai.com/v1).");
+
+    public static final Setting<String> embedding_api_key = new Setting<>("mnemo.embedding.api_key", String.class, "",
+            "API key for the remote embedding provider (sent as a bearer token).");
+
+    public static final Setting<Integer> embedding_dimension = new Setting<>("mnemo.embedding.dimension", Integer.class, 0,
+            "Vector dimension of the remote model; 0 asks the provider once at first use.");
+
+    public static final Setting<Integer> embedding_batch_size = new Setting<>("mnemo.embedding.batch_size", Integer.class, 32,
+            "Texts per embedding request.");
+
+    public static final Setting<Duration> embedding_timeout = new Setting<>("mnemo.embedding.timeout", Duration.class, Duration.ofSeconds(30),
+            "Timeout of one remote embedding request.");
+
+    public static final Setting<Integer> embedding_max_retries = new Setting<>("mnemo.embedding.max_retries", Integer.class, 3,
+            "Retries of a failed remote embedding request (5xx, timeouts), with exponential backoff.");
+
+    public static final Setting<String> llm_base_url = new Setting<>("mnemo.llm.base_url", String.class, "",
+            "Base URL of an OpenAI-compatible chat API, ending in /v1; when set, concepts are extracted by the LLM.");
+
+    public static final Setting<String> llm_api_key = new Setting<>("mnemo.llm.api_key", String.class, "",
+            "API key for the LLM concept extractor.");
+
+    public static final Setting<String> llm_model = new Setting<>("mnemo.llm.model", String.class, "gpt-4o-mini",
+            "Chat model used for concept extraction.");
+
+    public static final Setting<Duration> llm_timeout = new Setting<>("mnemo.llm.timeout", Duration.class, Duration.ofSeconds(60),
+            "Timeout of one LLM request.");
+
+    public static final Setting<Integer> concepts_per_item = new Setting<>("mnemo.concepts.per_item", Integer.class, 20,
+            "Most concepts extracted from one item.");
+
+    public static final Setting<Integer> ingest_batch_size = new Setting<>("mnemo.ingest.batch_size", Integer.class, 64,
+            "Chunks written per transaction during ingest; bounds the memory one ingest holds.");
+
+    public static final Setting<Integer> search_exact_threshold = new Setting<>("mnemo.search.exact_threshold", Integer.class, 20_000,
+            "Largest search scope (in chunks) that the vector leg scores exactly instead of through the HNSW index.");
+
+    public static final Setting<Integer> search_vector_overfetch = new Setting<>("mnemo.search.vector_overfetch", Integer.class, 4,
+            "The vector leg asks the HNSW index for top_k times this many candidates (approximate search misses some).");
+
+    public static final Setting<Integer> vector_hnsw_m = new Setting<>("mnemo.vector.hnsw.m", Integer.class, 0,
+            "HNSW 'M' of the vector indexes created by mnemo.schema.apply; 0 keeps Neo4j's default.");
+
+    public static final Setting<Integer> vector_hnsw_ef_construction = new Setting<>("mnemo.vector.hnsw.ef_construction", Integer.class, 0,
+            "HNSW 'ef_construction' of the vector indexes created by mnemo.schema.apply; 0 keeps Neo4j's default.");
+
+    public static final List<Setting<?>> ALL = List.of(
+            embedding_provider,
+            embedding_model,
+            embedding_base_url,
+            embedding_api_key,
+            embedding_dimension,
+            embedding_batch_size,
+            embedding_timeout,
+            embedding_max_retries,
+            llm_base_url,
+            llm_api_key,
+            llm_model,
+            llm_timeout,
+            concepts_per_item,
+            ingest_batch_size,
+            search_exact_threshold,
+            search_vector_overfetch,
+            vector_hnsw_m,
+            vector_hnsw_ef_construction);
+
+    private MnemoSettings() {}
+}

@@ -1,0 +1,19 @@
+package org.mnemo.procedures.embed;
+
+import java.util.List;
+
+/** Turns texts into vectors. Implementations are thread-safe and live for the whole database process. */
+public interface Embedder {
+
+    /** A name for the model, recorded on every item it embedded. */
+    String model();
+
+    int dimension();
+
+    /** One vector per text, in order; batching is the embedder's business. */
+    List<float[]> embed(List<String> texts);
+
+    default float[] embed(String text) {
+        return embed(List.of(text)).get(0);
+    }
+}

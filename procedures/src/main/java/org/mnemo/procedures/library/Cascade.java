@@ -1,0 +1,130 @@
+package org.mnemo.procedures.library;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
+
+/**
+ * Deletes a library or an item with everything below it, in bounded transactions: chunks in batches, then items,
+ * collections and the library, and last — in a transaction of its own — the concepts no chunk mentions any more.
+ * Co-occurrence weights are decremented by what the deleted chunks contributed.
+ */
+public final class Cascade {
+    private static final int BATCH = 5_000;
+
+    /** What a cascade removed. */
+    public record Deleted(long libraries, long collections, long items, long chunks, long concepts) {
+        Deleted plus(Deleted o) {
+            return new Deleted(libraries + o.libraries, collections + o.collections, items + o.items,
+                    chunks + o.chunks, concepts + o.concepts);
+        }
+    }
+
+    private Cascade() {}
+
+    public static Deleted deleteLibrary(GraphDatabaseService db, String uid) {
+        List<String> items = new ArrayList<>();
+        try (Transaction tx = db.beginTx()) {
+            tx.execute("""
+                    MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->(:Collection)-[:HAS_ITEM]->(i:Item)
+                    RETURN i.uid AS uid""", Map.of("uid", uid))
+                    .forEachRemaining(r -> items.add((String) r.get("uid")));
+        }
+        Deleted total = new Deleted(0, 0, 0, 0, 0);
+        List<String> concepts = new ArrayList<>();
+        for (String item : items) {
+            total = total.plus(deleteItemOnly(db, item, concepts));
+        }
+        try (Transaction tx = db.beginTx()) {
+            var r = tx.execute("""
+                    MATCH (l:Library {uid: $uid})
+                    OPTIONAL MATCH (l)-[:HAS_COLLECTION]->(c:Collection)
+                    WITH l, collect(c) AS collections
+                    FOREACH (c IN collections | DETACH DELETE c)
+                    DETACH DELETE l
+                    RETURN size(collections) AS collections""", Map.of("uid", uid));
+            if (r.hasNext()) {
+                total = total.plus(new Deleted(1, ((Number) r.next().get("collections")).longValue(), 0, 0, 0));
+            }
+            tx.commit();
+        }
+        return total.plus(new Deleted(0, 0, 0, 0, deleteOrphanConcepts(db, concepts)));
+    }
+
+    public static Deleted deleteItem(GraphDatabaseService db, String uid) {
+        List<String> concepts = new ArrayList<>();
+        Deleted deleted = deleteItemOnly(db, uid, concepts);
+        return deleted.plus(new Deleted(0, 0, 0, 0, deleteOrphanConcepts(db, concepts)));
+    }
+
+    /** Deletes one item and its chunks, collecting the concepts they mentioned into {@code concepts}. */
+    private static Deleted deleteItemOnly(GraphDatabaseService db, String uid, List<String> concepts) {
+        try (Transaction tx = db.beginTx()) {
+            var found = tx.execute("""
+                    MATCH (i:Item {uid: $uid})
+                    OPTIONAL MATCH (i)-[:HAS_CHUNK]->(:Chunk)-[:MENTIONS]->(c:Concept)
+                    RETURN i.related_counted AS counted, collect(DISTINCT c.uid) AS concepts""", Map.of("uid", uid));
+            if (!found.hasNext()) {
+                return new Deleted(0, 0, 0, 0, 0);
+            }
+            Map<String, Object> row = found.next();
+            @SuppressWarnings("unchecked")
+            List<String> mentioned = (List<String>) row.get("concepts");
+            concepts.addAll(mentioned);
+            if (Boolean.TRUE.equals(row.get("counted"))) {
+                // Take back the co-occurrences this item added (one per chunk mentioning both concepts).
+                tx.execute("""
+                        MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(ch:Chunk)-[:MENTIONS]->(a:Concept),
+                              (ch)-[:MENTIONS]->(b:Concept)
+                        WHERE a.name_key < b.name_key
+                        WITH a, b, count(ch) AS n
+                        MATCH (a)-[r:RELATED_TO]->(b)
+                        SET r.weight = r.weight - n
+                        WITH r WHERE r.weight <= 0
+                        DELETE r""", Map.of("uid", uid));
+                tx.execute("MATCH (i:Item {uid: $uid}) REMOVE i.related_counted", Map.of("uid", uid));
+            }
+            tx.commit();
+        }
+        long chunks = 0;
+        while (true) {
+            try (Transaction tx = db.beginTx()) {
+                long n = ((Number) tx.execute("""
+                        MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(ch:Chunk)
+                        WITH ch LIMIT $batch
+                        DETACH DELETE ch
+                        RETURN count(*) AS n""", Map.of("uid", uid, "batch", BATCH)).next().get("n")).longValue();
+                tx.commit();
+                chunks += n;
+                if (n < BATCH) {
+                    break;
+                }
+            }
+        }
+        try (Transaction tx = db.beginTx()) {
+            tx.execute("MATCH (i:Item {uid: $uid}) DETACH DELETE i", Map.of("uid", uid));
+            tx.commit();
+        }
+        return new Deleted(0, 0, 1, chunks, 0);
+    }
+
+    /** Deletes those of the given concepts that no chunk mentions any more. */
+    public static long deleteOrphanConcepts(GraphDatabaseService db, List<String> conceptUids) {
+        if (conceptUids.isEmpty()) {
+            return 0;
+        }
+        try (Transaction tx = db.beginTx()) {
+            long n = ((Number) tx.execute("""
+                    UNWIND $uids AS uid
+                    MATCH (c:Concept {uid: uid})
+                    WHERE NOT (c)<-[:MENTIONS]-()
+                    DETACH DELETE c
+                    RETURN count(*) AS n""", Map.of("uids", List.copyOf(new java.util.LinkedHashSet<>(conceptUids))))
+                    .next().get("n")).longValue();
+            tx.commit();
+            return n;
+        }
+    }
+}

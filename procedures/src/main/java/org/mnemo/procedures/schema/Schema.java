@@ -1,0 +1,231 @@
+package org.mnemo.procedures.schema;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.mnemo.procedures.config.MnemoConfig;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.graphdb.schema.ConstraintDefinition;
+import org.neo4j.graphdb.schema.IndexDefinition;
+import org.neo4j.graphdb.schema.IndexSetting;
+import org.neo4j.graphdb.schema.IndexType;
+import org.neo4j.graphdb.schema.Schema.IndexState;
+
+/**
+ * Mnemo's constraints and indexes. Schema changes run in their own transactions (Neo4j refuses schema and data
+ * writes in one), and waiting for index population happens in a further one: waiting inside the transaction
+ * that created an index does not wait.
+ */
+public final class Schema {
+    public static final String CHUNK_VECTOR = "mnemo_chunk_embedding";
+    public static final String CONCEPT_VECTOR = "mnemo_concept_embedding";
+    public static final String CHUNK_FULLTEXT = "mnemo_chunk_text";
+    public static final String CONCEPT_FULLTEXT = "mnemo_concept_name";
+    public static final String ITEM_FULLTEXT = "mnemo_item_title";
+    public static final String LIBRARY_FULLTEXT = "mnemo_library_name";
+
+    private record Constraint(String name, String label, String property) {}
+
+    private record Index(String name, String type, String label, String property) {}
+
+    private static final List<Constraint> CONSTRAINTS = List.of(
+            new Constraint("mnemo_library_uid", "Library", "uid"),
+            new Constraint("mnemo_library_name", "Library", "name"),
+            new Constraint("mnemo_library_workspace_id", "Library", "workspace_id"),
+            new Constraint("mnemo_library_type_name", "LibraryType", "name"),
+            new Constraint("mnemo_collection_uid", "Collection", "uid"),
+            new Constraint("mnemo_item_uid", "Item", "uid"),
+            new Constraint("mnemo_chunk_uid", "Chunk", "uid"),
+            new Constraint("mnemo_concept_uid", "Concept", "uid"),
+            new Constraint("mnemo_concept_name_key", "Concept", "name_key"));
+
+    private static final List<Index> INDEXES = List.of(
+            new Index("mnemo_item_source_ref", "RANGE", "Item", "source_ref"),
+            new Index("mnemo_item_content_hash", "RANGE", "Item", "content_hash"),
+            new Index(CHUNK_FULLTEXT, "FULLTEXT", "Chunk", "text"),
+            new Index(CONCEPT_FULLTEXT, "FULLTEXT", "Concept", "name"),
+            new Index(ITEM_FULLTEXT, "FULLTEXT", "Item", "title"),
+            new Index(LIBRARY_FULLTEXT, "FULLTEXT", "Library", "name"),
+            new Index(CHUNK_VECTOR, "VECTOR", "Chunk", "embedding"),
+            new Index(CONCEPT_VECTOR, "VECTOR", "Concept", "embedding"));
+
+    /** One line of mnemo.schema.apply() and mnemo.schema.status(). */
+    public record IndexStatus(String name, String type, String entity, String state, Long dimension, String action) {}
+
+    private Schema() {}
+
+    public static List<IndexStatus> apply(GraphDatabaseService db, MnemoConfig config, int dimension, boolean rebuild,
+            long awaitSeconds) {
+        Map<String, String> actions = new LinkedHashMap<>();
+        List<String> mismatched = mismatchedVectorIndexes(db, dimension);
+        if (!mismatched.isEmpty() && !rebuild) {
+            throw new IllegalStateException(mismatchMessage(db, mismatched, dimension));
+        }
+        if (!mismatched.isEmpty()) {
+            try (Transaction tx = db.beginTx()) {
+                for (String name : mismatched) {
+                    tx.schema().getIndexByName(name).drop();
+                    actions.put(name, "rebuilt");
+                }
+                tx.commit();
+            }
+            try (Transaction tx = db.beginTx()) {
+                // Vectors of the old dimension stay on the chunks but are not in the new index: flag their items.
+                tx.execute("MATCH (i:Item) WHERE i.embedding_status = 'completed' SET i.reembed_required = true");
+                tx.commit();
+            }
+        }
+        try (Transaction tx = db.beginTx()) {
+            for (Constraint c : CONSTRAINTS) {
+                if (!constraintExists(tx, c.name())) {
+                    tx.execute("CREATE CONSTRAINT " + c.name() + " IF NOT EXISTS FOR (n:" + c.label() + ") REQUIRE n."
+                            + c.property() + " IS UNIQUE");
+                    actions.putIfAbsent(c.name(), "created");
+                }
+            }
+            for (Index index : INDEXES) {
+                if (!indexExists(tx, index.name())) {
+                    tx.execute(createIndex(index, config, dimension));
+                    actions.putIfAbsent(index.name(), "created");
+                }
+            }
+            tx.commit();
+        }
+        try (Transaction tx = db.beginTx()) {
+            tx.schema().awaitIndexesOnline(awaitSeconds, TimeUnit.SECONDS);
+            tx.commit();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("schema_not_ready: indexes were created but are not online after "
+                    + awaitSeconds + " s (" + e.getMessage() + "); check mnemo.schema.status()", e);
+        }
+        return status(db).stream()
+                .map(s -> new IndexStatus(s.name(), s.type(), s.entity(), s.state(), s.dimension(),
+                        actions.getOrDefault(s.name(), "exists")))
+                .toList();
+    }
+
+    public static List<IndexStatus> status(GraphDatabaseService db) {
+        List<IndexStatus> rows = new ArrayList<>();
+        try (Transaction tx = db.beginTx()) {
+            for (Constraint c : CONSTRAINTS) {
+                rows.add(new IndexStatus(c.name(), "UNIQUENESS", c.label() + "." + c.property(),
+                        constraintExists(tx, c.name()) ? "ONLINE" : "MISSING", null, null));
+            }
+            for (Index index : INDEXES) {
+                String state = "MISSING";
+                Long dimension = null;
+                if (indexExists(tx, index.name())) {
+                    IndexDefinition definition = tx.schema().getIndexByName(index.name());
+                    state = tx.schema().getIndexState(definition).name();
+                    dimension = dimensionOf(definition);
+                }
+                rows.add(new IndexStatus(index.name(), index.type(), index.label() + "." + index.property(), state,
+                        dimension, null));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Fails with a message that says how to fix it unless the indexes search needs exist and are online with the
+     * given dimension.
+     */
+    public static void requireSearchable(Transaction tx, int dimension) {
+        for (String name : List.of(CHUNK_VECTOR, CHUNK_FULLTEXT, CONCEPT_FULLTEXT, CONCEPT_VECTOR)) {
+            if (!indexExists(tx, name)) {
+                throw new IllegalStateException("schema_missing: index '" + name + "' does not exist; run "
+                        + "CALL mnemo.schema.apply() once before searching");
+            }
+            IndexDefinition definition = tx.schema().getIndexByName(name);
+            IndexState state = tx.schema().getIndexState(definition);
+            if (state != IndexState.ONLINE) {
+                throw new IllegalStateException("schema_not_ready: index '" + name + "' is " + state
+                        + "; wait with CALL db.awaitIndexes() or check mnemo.schema.status()");
+            }
+            Long indexDimension = dimensionOf(definition);
+            if (indexDimension != null && indexDimension != dimension) {
+                throw new IllegalStateException(mismatchText(name, indexDimension, dimension));
+            }
+        }
+    }
+
+    private static List<String> mismatchedVectorIndexes(GraphDatabaseService db, int dimension) {
+        List<String> mismatched = new ArrayList<>();
+        try (Transaction tx = db.beginTx()) {
+            for (String name : List.of(CHUNK_VECTOR, CONCEPT_VECTOR)) {
+                if (indexExists(tx, name)) {
+                    Long existing = dimensionOf(tx.schema().getIndexByName(name));
+                    if (existing != null && existing != dimension) {
+                        mismatched.add(name);
+                    }
+                }
+            }
+        }
+        return mismatched;
+    }
+
+    private static String mismatchMessage(GraphDatabaseService db, List<String> names, int dimension) {
+        try (Transaction tx = db.beginTx()) {
+            String name = names.get(0);
+            return mismatchText(name, dimensionOf(tx.schema().getIndexByName(name)), dimension);
+        }
+    }
+
+    private static String mismatchText(String name, long existing, int configured) {
+        return "schema_dimension_mismatch: vector index '" + name + "' has dimension " + existing
+                + " but the configured embedder produces " + configured + "; run CALL mnemo.schema.apply({rebuild: "
+                + "true}) to drop and recreate the vector indexes and mark items for re-embedding";
+    }
+
+    private static Long dimensionOf(IndexDefinition definition) {
+        if (definition.getIndexType() != IndexType.VECTOR) {
+            return null;
+        }
+        Object value = definition.getIndexConfiguration().get(IndexSetting.vector_Dimensions());
+        return value instanceof Number n ? n.longValue() : null;
+    }
+
+    private static boolean indexExists(Transaction tx, String name) {
+        try {
+            tx.schema().getIndexByName(name);
+            return true;
+        } catch (IllegalArgumentException missing) {
+            return false;
+        }
+    }
+
+    private static boolean constraintExists(Transaction tx, String name) {
+        for (ConstraintDefinition c : tx.schema().getConstraints()) {
+            if (c.getName().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String createIndex(Index index, MnemoConfig config, int dimension) {
+        String target = "(n:" + index.label() + ")";
+        return switch (index.type()) {
+            case "RANGE" -> "CREATE INDEX " + index.name() + " IF NOT EXISTS FOR " + target + " ON (n."
+                    + index.property() + ")";
+            case "FULLTEXT" -> "CREATE FULLTEXT INDEX " + index.name() + " IF NOT EXISTS FOR " + target
+                    + " ON EACH [n." + index.property() + "]";
+            case "VECTOR" -> {
+                StringBuilder options = new StringBuilder("`vector.dimensions`: " + dimension
+                        + ", `vector.similarity_function`: 'cosine'");
+                if (config.hnswM() > 0) {
+                    options.append(", `vector.hnsw.m`: ").append(config.hnswM());
+                }
+                if (config.hnswEfConstruction() > 0) {
+                    options.append(", `vector.hnsw.ef_construction`: ").append(config.hnswEfConstruction());
+                }
+                yield "CREATE VECTOR INDEX " + index.name() + " IF NOT EXISTS FOR " + target + " ON (n."
+                        + index.property() + ") OPTIONS {indexConfig: {" + options + "}}";
+            }
+            default -> throw new IllegalStateException("unknown index type " + index.type());
+        };
+    }
+}

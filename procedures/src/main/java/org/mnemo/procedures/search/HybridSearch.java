@@ -1,0 +1,374 @@
+package org.mnemo.procedures.search;
+
+import static org.mnemo.procedures.library.GraphModel.MENTIONS;
+import static org.mnemo.procedures.library.GraphModel.RELATED_TO;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import org.mnemo.procedures.schema.Schema;
+import org.mnemo.procedures.scope.Scope;
+import org.mnemo.procedures.scope.ScopedChunks;
+import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.procedure.TerminationGuard;
+
+/**
+ * Hybrid retrieval over chunks: a vector leg, a full-text leg and a graph leg (concepts named by the query,
+ * expanded over RELATED_TO, to the chunks that mention them), fused by Reciprocal Rank Fusion on ranks.
+ *
+ * <p>Every leg returns the top results <em>within the caller's scope</em>. The vector leg scores a small scope
+ * exactly and otherwise asks the HNSW index for more candidates until enough of them are in scope; the full-text
+ * leg pages through Lucene hits the same way.
+ */
+public final class HybridSearch {
+    /** Upper bound of candidates one leg asks an index for before it gives up widening. */
+    private static final int MAX_CANDIDATES = 100_000;
+    private static final int SEED_CONCEPTS = 10;
+    private static final int NEIGHBOURS_PER_CONCEPT = 10;
+    private static final int MAX_CONCEPTS = 60;
+    private static final int MAX_MENTIONS_PER_CONCEPT = 50_000;
+    private static final double DEPTH_DECAY = 0.5;
+    private static final double CONCEPT_VECTOR_MIN_SCORE = 0.8;
+
+    /** One ranked chunk of one leg. */
+    record LegHit(Node chunk, double score) {}
+
+    /** One row of mnemo.search. */
+    public record Hit(
+            String chunk_uid,
+            String item_uid,
+            String item_title,
+            String library_uid,
+            String library_type,
+            String collection_uid,
+            long chunk_index,
+            String text_preview,
+            double score,
+            List<String> sources,
+            Map<String, Object> ranks,
+            Map<String, Object> raw_scores) {}
+
+    private final Transaction tx;
+    private final int exactThreshold;
+    private final int overfetch;
+    private final TerminationGuard guard;
+
+    public HybridSearch(Transaction tx, int exactThreshold, int overfetch, TerminationGuard guard) {
+        this.tx = tx;
+        this.exactThreshold = exactThreshold;
+        this.overfetch = overfetch;
+        this.guard = guard;
+    }
+
+    public List<Hit> search(String query, float[] queryVector, SearchOptions options) {
+        if (options.scope().isEmpty()) {
+            return List.of();
+        }
+        ScopedChunks visible = new ScopedChunks(options.scope(), options.libraryType(), options.collectionUid());
+        Map<String, List<LegHit>> legs = new LinkedHashMap<>();
+        if (options.searchTypes().contains(SearchOptions.VECTOR)) {
+            legs.put(SearchOptions.VECTOR, vectorLeg(queryVector, options, visible));
+        }
+        if (options.searchTypes().contains(SearchOptions.FULLTEXT)) {
+            legs.put(SearchOptions.FULLTEXT, fulltextLeg(query, options.fulltextTopK(), visible));
+        }
+        if (options.searchTypes().contains(SearchOptions.GRAPH)) {
+            legs.put(SearchOptions.GRAPH, graphLeg(query, queryVector, options, visible));
+        }
+        return fuse(legs, options, visible);
+    }
+
+    // ---- vector leg ----
+
+    List<LegHit> vectorLeg(float[] vector, SearchOptions options, ScopedChunks visible) {
+        int topK = options.vectorTopK();
+        long total = count("MATCH (c:Chunk) RETURN count(c) AS n", Map.of());
+        if (total == 0) {
+            return List.of();
+        }
+        long inScope = options.scope().all() && options.libraryType() == null && options.collectionUid() == null
+                ? total
+                : scopeSize(options);
+        if (inScope == 0) {
+            return List.of();
+        }
+        if (inScope <= exactThreshold) {
+            return exactVector(vector, options, topK);
+        }
+        // Ask for enough candidates that, at the scope's share of all chunks, about overfetch x top_k are in scope.
+        long k = Math.min(MAX_CANDIDATES, (long) Math.ceil(topK * (double) overfetch * total / inScope));
+        while (true) {
+            List<LegHit> hits = new ArrayList<>();
+            long fetched = 0;
+            var result = tx.execute("CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node, score "
+                    + "RETURN node, score", Map.of("index", Schema.CHUNK_VECTOR, "k", k, "vector", vector));
+            while (result.hasNext()) {
+                Map<String, Object> row = result.next();
+                fetched++;
+                Node chunk = (Node) row.get("node");
+                if (visible.allows(chunk)) {
+                    hits.add(new LegHit(chunk, ((Number) row.get("score")).doubleValue()));
+                }
+            }
+            if (hits.size() >= topK || fetched < k || k >= MAX_CANDIDATES) {
+                if (hits.size() < topK && fetched >= k && k >= MAX_CANDIDATES) {
+                    // The index cannot be widened further: score the scope exactly rather than lose results.
+                    return exactVector(vector, options, topK);
+                }
+                return hits.subList(0, Math.min(topK, hits.size()));
+            }
+            guard.check();
+            k = Math.min(MAX_CANDIDATES, k * 4);
+        }
+    }
+
+    private long scopeSize(SearchOptions options) {
+        Map<String, Object> params = scopeParameters(options);
+        return count("""
+                MATCH (l:Library) WHERE %s AND ($type IS NULL OR l.library_type = $type)
+                MATCH (l)-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item {embedding_status: 'completed'})
+                WHERE $collection IS NULL OR c.uid = $collection
+                RETURN coalesce(sum(i.chunk_count), 0) AS n""".formatted(Scope.predicate("l")), params);
+    }
+
+    /** Cosine over every chunk in scope, normalised like the index's score: (1 + cos) / 2. */
+    private List<LegHit> exactVector(float[] vector, SearchOptions options, int topK) {
+        double queryNorm = norm(vector);
+        PriorityQueue<LegHit> best = new PriorityQueue<>(Comparator.comparingDouble(LegHit::score));
+        var result = tx.execute("""
+                MATCH (l:Library) WHERE %s AND ($type IS NULL OR l.library_type = $type)
+                MATCH (l)-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item {embedding_status: 'completed'})
+                WHERE $collection IS NULL OR c.uid = $collection
+                MATCH (i)-[:HAS_CHUNK]->(ch:Chunk)
+                RETURN ch""".formatted(Scope.predicate("l")), scopeParameters(options));
+        long seen = 0;
+        while (result.hasNext()) {
+            Node chunk = (Node) result.next().get("ch");
+            if (++seen % 10_000 == 0) {
+                guard.check();
+            }
+            Object property = chunk.getProperty("embedding", null);
+            if (property == null) {
+                continue;
+            }
+            double score = (1 + cosine(vector, queryNorm, property)) / 2;
+            if (best.size() < topK) {
+                best.add(new LegHit(chunk, score));
+            } else if (score > best.peek().score()) {
+                best.poll();
+                best.add(new LegHit(chunk, score));
+            }
+        }
+        List<LegHit> hits = new ArrayList<>(best);
+        hits.sort(Comparator.comparingDouble(LegHit::score).reversed());
+        return hits;
+    }
+
+    private static double cosine(float[] query, double queryNorm, Object stored) {
+        double dot = 0;
+        double norm = 0;
+        if (stored instanceof float[] v) {
+            if (v.length != query.length) {
+                return -1;
+            }
+            for (int i = 0; i < v.length; i++) {
+                dot += query[i] * v[i];
+                norm += v[i] * v[i];
+            }
+        } else if (stored instanceof double[] v) {
+            if (v.length != query.length) {
+                return -1;
+            }
+            for (int i = 0; i < v.length; i++) {
+                dot += query[i] * v[i];
+                norm += v[i] * v[i];
+            }
+        } else {
+            return -1;
+        }
+        return norm == 0 || queryNorm == 0 ? 0 : dot / (Math.sqrt(norm) * queryNorm);
+    }
+
+    private static double norm(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += x * x;
+        }
+        return Math.sqrt(sum);
+    }
+
+    // ---- full-text leg ----
+
+    List<LegHit> fulltextLeg(String query, int topK, ScopedChunks visible) {
+        String lucene = FulltextQuery.of(FulltextQuery.terms(query));
+        if (lucene == null) {
+            return List.of();
+        }
+        long k = Math.max(topK * 2L, 100);
+        while (true) {
+            List<LegHit> hits = new ArrayList<>();
+            long fetched = 0;
+            var result = tx.execute("CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score "
+                    + "RETURN node, score LIMIT $k", Map.of("index", Schema.CHUNK_FULLTEXT, "query", lucene, "k", k));
+            while (result.hasNext() && hits.size() < topK) {
+                Map<String, Object> row = result.next();
+                fetched++;
+                Node chunk = (Node) row.get("node");
+                if (visible.allows(chunk)) {
+                    hits.add(new LegHit(chunk, ((Number) row.get("score")).doubleValue()));
+                }
+            }
+            result.close();
+            if (hits.size() >= topK || fetched < k || k >= MAX_CANDIDATES) {
+                return hits;
+            }
+            guard.check();
+            k = Math.min(MAX_CANDIDATES, k * 4);
+        }
+    }
+
+    // ---- graph leg ----
+
+    List<LegHit> graphLeg(String query, float[] vector, SearchOptions options, ScopedChunks visible) {
+        Map<Node, Double> concepts = seedConcepts(query, vector);
+        Map<Node, Double> frontier = new HashMap<>(concepts);
+        double decay = 1;
+        for (int depth = 1; depth <= options.depth() && concepts.size() < MAX_CONCEPTS; depth++) {
+            decay *= DEPTH_DECAY;
+            Map<Node, Double> next = new HashMap<>();
+            for (Map.Entry<Node, Double> e : frontier.entrySet()) {
+                for (Map.Entry<Node, Double> n : strongestNeighbours(e.getKey()).entrySet()) {
+                    if (!concepts.containsKey(n.getKey())) {
+                        next.merge(n.getKey(), e.getValue() * decay * n.getValue(), Math::max);
+                    }
+                }
+            }
+            for (Map.Entry<Node, Double> e : next.entrySet()) {
+                if (concepts.size() >= MAX_CONCEPTS) {
+                    break;
+                }
+                concepts.put(e.getKey(), e.getValue());
+            }
+            frontier = next;
+        }
+        Map<Node, Double> chunkScores = new HashMap<>();
+        for (Map.Entry<Node, Double> concept : concepts.entrySet()) {
+            int seen = 0;
+            for (Relationship mention : concept.getKey().getRelationships(Direction.INCOMING, MENTIONS)) {
+                if (++seen > MAX_MENTIONS_PER_CONCEPT) {
+                    break;
+                }
+                Node chunk = mention.getStartNode();
+                if (visible.allows(chunk)) {
+                    chunkScores.merge(chunk, concept.getValue(), Double::sum);
+                }
+            }
+            guard.check();
+        }
+        List<LegHit> hits = new ArrayList<>();
+        chunkScores.forEach((chunk, score) -> hits.add(new LegHit(chunk, score)));
+        hits.sort(Comparator.comparingDouble(LegHit::score).reversed()
+                .thenComparing(h -> (String) h.chunk().getProperty("uid")));
+        return hits.subList(0, Math.min(options.graphTopK(), hits.size()));
+    }
+
+    /** Concepts the query names (full-text on names, best = 1) or is close to (concept vectors). */
+    private Map<Node, Double> seedConcepts(String query, float[] vector) {
+        Map<Node, Double> seeds = new HashMap<>();
+        List<String> terms = FulltextQuery.terms(query);
+        String lucene = FulltextQuery.of(terms);
+        if (lucene != null) {
+            var result = tx.execute("CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score "
+                    + "RETURN node, score LIMIT $k", Map.of("index", Schema.CONCEPT_FULLTEXT, "query", lucene,
+                    "k", SEED_CONCEPTS));
+            double max = 0;
+            List<Map<String, Object>> rows = new ArrayList<>();
+            result.forEachRemaining(rows::add);
+            for (Map<String, Object> row : rows) {
+                max = Math.max(max, ((Number) row.get("score")).doubleValue());
+            }
+            for (Map<String, Object> row : rows) {
+                seeds.merge((Node) row.get("node"), ((Number) row.get("score")).doubleValue() / max, Math::max);
+            }
+        }
+        tx.execute("CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node, score "
+                        + "WHERE score >= $min RETURN node, score",
+                Map.of("index", Schema.CONCEPT_VECTOR, "k", SEED_CONCEPTS, "vector", vector, "min",
+                        CONCEPT_VECTOR_MIN_SCORE))
+                .forEachRemaining(row -> seeds.merge((Node) row.get("node"),
+                        ((Number) row.get("score")).doubleValue(), Math::max));
+        return seeds;
+    }
+
+    /** The most co-occurring neighbours of a concept, weights scaled so that the strongest is 1. */
+    private Map<Node, Double> strongestNeighbours(Node concept) {
+        PriorityQueue<Map.Entry<Node, Double>> best = new PriorityQueue<>(Map.Entry.comparingByValue());
+        for (Relationship r : concept.getRelationships(RELATED_TO)) {
+            double weight = ((Number) r.getProperty("weight", 1L)).doubleValue();
+            best.add(Map.entry(r.getOtherNode(concept), weight));
+            if (best.size() > NEIGHBOURS_PER_CONCEPT) {
+                best.poll();
+            }
+        }
+        double max = best.stream().mapToDouble(Map.Entry::getValue).max().orElse(1);
+        Map<Node, Double> neighbours = new HashMap<>();
+        best.forEach(e -> neighbours.put(e.getKey(), e.getValue() / max));
+        return neighbours;
+    }
+
+    // ---- fusion ----
+
+    private List<Hit> fuse(Map<String, List<LegHit>> legs, SearchOptions options, ScopedChunks visible) {
+        Map<Node, Double> fused = new HashMap<>();
+        Map<Node, Map<String, Object>> ranks = new HashMap<>();
+        Map<Node, Map<String, Object>> raw = new HashMap<>();
+        legs.forEach((leg, hits) -> {
+            for (int i = 0; i < hits.size(); i++) {
+                Node chunk = hits.get(i).chunk();
+                fused.merge(chunk, 1.0 / (options.rrfK() + i + 1), Double::sum);
+                ranks.computeIfAbsent(chunk, c -> new LinkedHashMap<>()).put(leg, (long) (i + 1));
+                raw.computeIfAbsent(chunk, c -> new LinkedHashMap<>()).put(leg, hits.get(i).score());
+            }
+        });
+        List<Node> order = new ArrayList<>(fused.keySet());
+        order.sort(Comparator.<Node>comparingDouble(fused::get).reversed()
+                .thenComparing(c -> (String) c.getProperty("uid")));
+        List<Hit> hits = new ArrayList<>();
+        for (Node chunk : order.subList(0, Math.min(options.limit(), order.size()))) {
+            ScopedChunks.Context where = visible.context(chunk);
+            hits.add(new Hit(
+                    (String) chunk.getProperty("uid"),
+                    (String) where.item().getProperty("uid"),
+                    (String) where.item().getProperty("title", null),
+                    (String) where.library().getProperty("uid"),
+                    (String) where.library().getProperty("library_type", null),
+                    (String) where.collection().getProperty("uid"),
+                    ((Number) chunk.getProperty("chunk_index", 0L)).longValue(),
+                    (String) chunk.getProperty("text_preview", ""),
+                    fused.get(chunk),
+                    List.copyOf(ranks.get(chunk).keySet()),
+                    ranks.get(chunk),
+                    raw.get(chunk)));
+        }
+        return hits;
+    }
+
+    private Map<String, Object> scopeParameters(SearchOptions options) {
+        Map<String, Object> params = new HashMap<>(options.scope().parameters());
+        params.put("type", options.libraryType());
+        params.put("collection", options.collectionUid());
+        return params;
+    }
+
+    private long count(String cypher, Map<String, Object> params) {
+        return ((Number) tx.execute(cypher, params).next().get("n")).longValue();
+    }
+
+}

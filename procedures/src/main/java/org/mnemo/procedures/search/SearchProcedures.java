@@ -1,0 +1,58 @@
+package org.mnemo.procedures.search;
+
+import java.util.Map;
+import java.util.stream.Stream;
+import org.mnemo.procedures.config.MnemoConfig;
+import org.mnemo.procedures.embed.Embedder;
+import org.mnemo.procedures.embed.Embedders;
+import org.mnemo.procedures.schema.Schema;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+import org.neo4j.procedure.TerminationGuard;
+
+public class SearchProcedures {
+    static final int MAX_QUERY_CHARS = 10_000;
+
+    @Context
+    public GraphDatabaseService db;
+
+    @Context
+    public Transaction tx;
+
+    @Context
+    public TerminationGuard guard;
+
+    @Procedure(name = "mnemo.search", mode = Mode.READ)
+    @Description("Hybrid search over chunks of the given libraries: vector, full-text and graph legs fused by "
+            + "Reciprocal Rank Fusion; each row shows the legs that found it with their ranks and raw scores.")
+    public Stream<HybridSearch.Hit> search(
+            @Name(value = "query", description = "The question or keywords; any text is safe.") String query,
+            @Name(value = "options", description = "{libraries (required; [] finds nothing, ['*'] all), "
+                    + "library_type, collection_uid, search_types: ['vector','fulltext','graph'], limit: 20 (max 200), "
+                    + "vector_top_k: 50, fulltext_top_k: 30, graph_top_k: 30, depth: 2, rrf_k: 60}")
+                    Map<String, Object> options) {
+        String procedure = "mnemo.search";
+        if (query == null || query.isBlank()) {
+            throw new IllegalArgumentException(procedure + ": 'query' must not be empty");
+        }
+        if (query.length() > MAX_QUERY_CHARS) {
+            throw new IllegalArgumentException(procedure + ": 'query' must be at most " + MAX_QUERY_CHARS
+                    + " characters, got " + query.length());
+        }
+        SearchOptions parsed = SearchOptions.from(procedure, options);
+        MnemoConfig config = MnemoConfig.of(db);
+        Embedder embedder = Embedders.get(config.embedder());
+        Schema.requireSearchable(tx, embedder.dimension());
+        if (parsed.scope().isEmpty()) {
+            return Stream.empty();
+        }
+        float[] vector = embedder.embed(query);
+        var search = new HybridSearch(tx, config.exactThreshold(), config.vectorOverfetch(), guard);
+        return search.search(query, vector, parsed).stream();
+    }
+}
