@@ -1,0 +1,30 @@
+package org.mnemo.gateway.cli;
+
+import java.nio.file.Path;
+
+/** The launcher's environment variables and their defaults; docs/configuration.md lists them. */
+final class Environment {
+    private Environment() {}
+
+    static String get(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** The project (or install) directory: set by the ./mnemo script, else the working directory. */
+    static Path home() {
+        return Path.of(System.getProperty("mnemo.home", ".")).toAbsolutePath().normalize();
+    }
+
+    static Path dataDir() {
+        return Path.of(get("MNEMO_DATA", home().resolve("data").toString())).toAbsolutePath();
+    }
+
+    static String neo4jUri() {
+        return get("MNEMO_NEO4J_URI", "bolt://127.0.0.1:7687");
+    }
+
+    static String neo4jUser() {
+        return get("MNEMO_NEO4J_USER", "neo4j");
+    }
+}

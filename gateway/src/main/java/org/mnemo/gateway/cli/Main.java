@@ -1,0 +1,32 @@
+package org.mnemo.gateway.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./mnemo serve | ingest | search}. */
+@Command(
+        name = "mnemo",
+        mixinStandardHelpOptions = true,
+        version = "mnemo 0.1.0",
+        description = "Graph-native memory and retrieval inside Neo4j.",
+        subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("mnemo: " + e.getMessage());
+                    return 1;
+                })
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}
