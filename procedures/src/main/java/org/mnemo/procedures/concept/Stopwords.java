@@ -20,7 +20,8 @@ final class Stopwords {
             "will", "with", "within", "without", "would", "yet", "you", "your", "yours", "yourself", "yourselves",
             "let's", "i'm", "you're", "we're", "they're", "can't", "won't", "didn't", "doesn't", "wasn't", "etc",
             "e.g", "i.e", "vs", "yes", "okay", "ok", "really", "thing", "things", "something", "anything",
-            "everything", "nothing", "way", "new", "two", "three", "first", "second", "another");
+            "everything", "nothing", "way", "new", "two", "three", "first", "second", "another", "least", "every",
+            "always", "never", "often", "sometimes", "almost", "already", "rather", "quite", "enough");
 
     private Stopwords() {}
 

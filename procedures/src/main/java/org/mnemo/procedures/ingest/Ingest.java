@@ -59,7 +59,7 @@ public final class Ingest {
             long took_ms) {}
 
     private record Prepared(IngestResult done, String itemUid, String libraryUid, String collectionUid,
-            LibraryType type, List<String> stale) {}
+            List<String> stale) {}
 
     private final GraphDatabaseService db;
     private final Embedder embedder;
@@ -118,6 +118,8 @@ public final class Ingest {
     private IngestResult run(String library, ItemSpec item, IngestOptions options, ChunkSource source,
             String conceptText) {
         long started = System.nanoTime();
+        // Chunk before anything is written, so that bad chunking options leave no trace.
+        List<ChunkDraft> drafts = source.chunks(libraryType(library));
         Prepared prepared = prepare(library, item);
         if (prepared.done() != null) {
             return prepared.done();
@@ -126,7 +128,6 @@ public final class Ingest {
             Cascade.deleteItem(db, stale);
         }
         try {
-            List<ChunkDraft> drafts = source.chunks(prepared.type());
             List<String> names = options.extractConcepts() ? concepts.extract(conceptText, conceptsPerItem) : List.of();
             long conceptCount = write(prepared.itemUid(), drafts, names);
             String superseded = supersede(prepared.libraryUid(), item, prepared.itemUid());
@@ -139,17 +140,26 @@ public final class Ingest {
         }
     }
 
-    private Prepared prepare(String libraryRef, ItemSpec item) {
+    private LibraryType libraryType(String libraryRef) {
         try (Transaction tx = db.beginTx()) {
             Node library = Libraries.find(tx, libraryRef);
             if (library == null) {
                 throw new IllegalArgumentException(procedure + ": 'library' '" + libraryRef + "' does not exist; "
                         + "create it with mnemo.library.create");
             }
+            return LibraryType.parse((String) library.getProperty("library_type"), "library_type");
+        }
+    }
+
+    private Prepared prepare(String libraryRef, ItemSpec item) {
+        try (Transaction tx = db.beginTx()) {
+            Node library = Libraries.find(tx, libraryRef);
+            if (library == null) {
+                throw new IllegalArgumentException(procedure + ": 'library' '" + libraryRef + "' was deleted");
+            }
             // Serialises ingests into one library so that the idempotency check below cannot race.
             tx.acquireWriteLock(library);
             String libraryUid = (String) library.getProperty("uid");
-            LibraryType type = LibraryType.parse((String) library.getProperty("library_type"), "library_type");
             List<String> stale = new ArrayList<>();
             var existing = tx.execute("""
                     MATCH (l:Library {uid: $library})-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item)
@@ -168,7 +178,7 @@ public final class Ingest {
                             ((Number) found.getProperty("chunk_count", 0L)).longValue(),
                             ((Number) found.getProperty("concept_count", 0L)).longValue(), null,
                             (String) found.getProperty("embedding_model", null), 0);
-                    return new Prepared(done, null, null, null, null, List.of());
+                    return new Prepared(done, null, null, null, List.of());
                 }
                 stale.add((String) found.getProperty("uid"));
             }
@@ -195,7 +205,7 @@ public final class Ingest {
             collection.createRelationshipTo(node, HAS_ITEM);
             String collectionUid = (String) collection.getProperty("uid");
             tx.commit();
-            return new Prepared(null, uid, libraryUid, collectionUid, type, stale);
+            return new Prepared(null, uid, libraryUid, collectionUid, stale);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.stream.Stream;
 import org.mnemo.procedures.config.MnemoConfig;
 import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.embed.Embedders;
+import org.mnemo.procedures.ingest.TextNormalizer;
 import org.mnemo.procedures.schema.Schema;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
@@ -43,6 +44,10 @@ public class SearchProcedures {
         if (query.length() > MAX_QUERY_CHARS) {
             throw new IllegalArgumentException(procedure + ": 'query' must be at most " + MAX_QUERY_CHARS
                     + " characters, got " + query.length());
+        }
+        query = TextNormalizer.normalize(query);
+        if (query.isEmpty()) {
+            throw new IllegalArgumentException(procedure + ": 'query' has no text once control characters are removed");
         }
         SearchOptions parsed = SearchOptions.from(procedure, options);
         MnemoConfig config = MnemoConfig.of(db);
