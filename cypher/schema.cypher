@@ -1,0 +1,26 @@
+// Mnemo's schema. Apply it with the procedure, which also checks the vector dimension against the configured
+// embedder and waits for the indexes to come online:
+//
+//   CALL mnemo.schema.apply();
+//   CALL mnemo.schema.status();
+//
+// What it creates (384 = all-MiniLM-L6-v2; the procedure uses the configured embedder's dimension):
+CREATE CONSTRAINT mnemo_library_uid IF NOT EXISTS FOR (n:Library) REQUIRE n.uid IS UNIQUE;
+CREATE CONSTRAINT mnemo_library_name IF NOT EXISTS FOR (n:Library) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT mnemo_library_workspace_id IF NOT EXISTS FOR (n:Library) REQUIRE n.workspace_id IS UNIQUE;
+CREATE CONSTRAINT mnemo_library_type_name IF NOT EXISTS FOR (n:LibraryType) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT mnemo_collection_uid IF NOT EXISTS FOR (n:Collection) REQUIRE n.uid IS UNIQUE;
+CREATE CONSTRAINT mnemo_item_uid IF NOT EXISTS FOR (n:Item) REQUIRE n.uid IS UNIQUE;
+CREATE CONSTRAINT mnemo_chunk_uid IF NOT EXISTS FOR (n:Chunk) REQUIRE n.uid IS UNIQUE;
+CREATE CONSTRAINT mnemo_concept_uid IF NOT EXISTS FOR (n:Concept) REQUIRE n.uid IS UNIQUE;
+CREATE CONSTRAINT mnemo_concept_name_key IF NOT EXISTS FOR (n:Concept) REQUIRE n.name_key IS UNIQUE;
+CREATE INDEX mnemo_item_source_ref IF NOT EXISTS FOR (n:Item) ON (n.source_ref);
+CREATE INDEX mnemo_item_content_hash IF NOT EXISTS FOR (n:Item) ON (n.content_hash);
+CREATE FULLTEXT INDEX mnemo_chunk_text IF NOT EXISTS FOR (n:Chunk) ON EACH [n.text];
+CREATE FULLTEXT INDEX mnemo_concept_name IF NOT EXISTS FOR (n:Concept) ON EACH [n.name];
+CREATE FULLTEXT INDEX mnemo_item_title IF NOT EXISTS FOR (n:Item) ON EACH [n.title];
+CREATE FULLTEXT INDEX mnemo_library_name IF NOT EXISTS FOR (n:Library) ON EACH [n.name];
+CREATE VECTOR INDEX mnemo_chunk_embedding IF NOT EXISTS FOR (n:Chunk) ON (n.embedding)
+  OPTIONS {indexConfig: {`vector.dimensions`: 384, `vector.similarity_function`: 'cosine'}};
+CREATE VECTOR INDEX mnemo_concept_embedding IF NOT EXISTS FOR (n:Concept) ON (n.embedding)
+  OPTIONS {indexConfig: {`vector.dimensions`: 384, `vector.similarity_function`: 'cosine'}};
