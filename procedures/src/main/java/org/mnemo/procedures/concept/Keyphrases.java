@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class Keyphrases {
     private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}'’\\-]*[\\p{L}\\p{N}]|[\\p{L}\\p{N}]");
     private static final int MAX_WORDS = 3;
-    private static final int WINDOW = 2;
+    private static final int WINDOW = 1;
     private static final double DEDUP_SIMILARITY = 0.8;
 
     /** A phrase as found (its most frequent spelling) and its YAKE score. */
@@ -143,9 +143,9 @@ public final class Keyphrases {
         double maxTf = terms.values().stream().mapToInt(t -> t.tf).max().orElse(1);
         for (Term t : terms.values()) {
             double casing = Math.max(t.tfUpper, t.tfAcronym) / (1.0 + Math.log(t.tf));
-            double position = Math.log(3.0 + median(t.sentences));
+            double position = Math.log(Math.log(3.0 + median(t.sentences)));
             double frequency = t.tf / (mean + std);
-            double relatedness = 1.0 + (dispersion(t.left) + dispersion(t.right)) * (t.tf / maxTf);
+            double relatedness = 0.5 + dispersion(t.left) * (t.tf / maxTf) + 0.5 + dispersion(t.right) * (t.tf / maxTf);
             double spread = new HashSet<>(t.sentences).size() / (double) sentenceCount;
             t.score = (relatedness * position) / (casing + frequency / relatedness + spread / relatedness);
         }
