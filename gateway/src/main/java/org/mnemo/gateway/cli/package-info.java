@@ -1,0 +1,2 @@
+/** The ./mnemo command line: serve, ingest, search. */
+package org.mnemo.gateway.cli;

@@ -1,0 +1,2 @@
+/** The embedded Neo4j server that ./mnemo serve runs. */
+package org.mnemo.gateway.server;

@@ -1,0 +1,2 @@
+/** Reading chunks and their neighbours: mnemo.chunk.*. */
+package org.mnemo.procedures.chunk;

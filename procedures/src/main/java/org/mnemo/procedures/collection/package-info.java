@@ -1,0 +1,2 @@
+/** Collections of a library: mnemo.collection.*. */
+package org.mnemo.procedures.collection;

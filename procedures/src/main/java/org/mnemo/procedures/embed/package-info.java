@@ -1,0 +1,2 @@
+/** Embedders and their discovery; mnemo.embed. */
+package org.mnemo.procedures.embed;

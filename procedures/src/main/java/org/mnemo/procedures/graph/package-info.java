@@ -1,0 +1,2 @@
+/** Traversal around chunks and concepts: mnemo.graph.*. */
+package org.mnemo.procedures.graph;

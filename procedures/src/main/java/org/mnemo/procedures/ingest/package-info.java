@@ -1,0 +1,2 @@
+/** Normalising, chunking, embedding and writing documents: mnemo.ingest*. */
+package org.mnemo.procedures.ingest;

@@ -1,0 +1,2 @@
+/** Items (documents): mnemo.item.*. */
+package org.mnemo.procedures.item;

@@ -1,0 +1,2 @@
+/** Libraries, their types, the graph model and the delete cascade: mnemo.library.*. */
+package org.mnemo.procedures.library;

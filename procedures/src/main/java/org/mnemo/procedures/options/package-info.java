@@ -1,0 +1,2 @@
+/** Typed, validated reads from procedure option maps. */
+package org.mnemo.procedures.options;

@@ -1,0 +1,2 @@
+/** Constraints and indexes: mnemo.schema.*. */
+package org.mnemo.procedures.schema;

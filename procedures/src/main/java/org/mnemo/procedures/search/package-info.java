@@ -1,0 +1,2 @@
+/** Hybrid search with Reciprocal Rank Fusion: mnemo.search. */
+package org.mnemo.procedures.search;
