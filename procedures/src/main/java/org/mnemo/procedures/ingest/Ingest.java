@@ -34,7 +34,6 @@ import org.mnemo.procedures.library.Libraries;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
-import org.neo4j.procedure.TerminationGuard;
 
 /**
  * Writes a document into the graph: item, chunks with NEXT links and embeddings, concepts with MENTIONS and
@@ -66,11 +65,12 @@ public final class Ingest {
     private final Concepts concepts;
     private final int conceptsPerItem;
     private final int batchSize;
-    private final TerminationGuard guard;
+    /** Throws when the calling transaction was terminated; checked between batches. */
+    private final Runnable guard;
     private final String procedure;
 
     public Ingest(GraphDatabaseService db, Embedder embedder, Concepts concepts, int conceptsPerItem, int batchSize,
-            TerminationGuard guard, String procedure) {
+            Runnable guard, String procedure) {
         this.db = db;
         this.embedder = embedder;
         this.concepts = concepts;
@@ -249,9 +249,7 @@ public final class Ingest {
         Set<String> linked = new HashSet<>();
         String previous = null;
         for (int start = 0; start < drafts.size(); start += batchSize) {
-            if (guard != null) {
-                guard.check();
-            }
+            guard.run();
             List<ChunkDraft> batch = drafts.subList(start, Math.min(drafts.size(), start + batchSize));
             List<float[]> vectors = vectors(batch);
             try (Transaction tx = db.beginTx()) {

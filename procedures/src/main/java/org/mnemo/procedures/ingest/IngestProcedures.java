@@ -112,6 +112,6 @@ public class IngestProcedures {
     private Ingest service(String procedure) {
         MnemoConfig config = MnemoConfig.of(db);
         return new Ingest(db, Embedders.get(config.embedder()), new Concepts(config.llm(), log),
-                config.conceptsPerItem(), config.ingestBatchSize(), guard, procedure);
+                config.conceptsPerItem(), config.ingestBatchSize(), guard::check, procedure);
     }
 }

@@ -17,7 +17,6 @@ import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
-import org.neo4j.procedure.TerminationGuard;
 
 /**
  * Hybrid retrieval over chunks: a vector leg, a full-text leg and a graph leg (concepts named by the query,
@@ -58,9 +57,10 @@ public final class HybridSearch {
     private final Transaction tx;
     private final int exactThreshold;
     private final int overfetch;
-    private final TerminationGuard guard;
+    /** Throws when the calling transaction was terminated; checked in long loops. */
+    private final Runnable guard;
 
-    public HybridSearch(Transaction tx, int exactThreshold, int overfetch, TerminationGuard guard) {
+    public HybridSearch(Transaction tx, int exactThreshold, int overfetch, Runnable guard) {
         this.tx = tx;
         this.exactThreshold = exactThreshold;
         this.overfetch = overfetch;
@@ -124,7 +124,7 @@ public final class HybridSearch {
                 }
                 return hits.subList(0, Math.min(topK, hits.size()));
             }
-            guard.check();
+            guard.run();
             k = Math.min(MAX_CANDIDATES, k * 4);
         }
     }
@@ -152,7 +152,7 @@ public final class HybridSearch {
         while (result.hasNext()) {
             Node chunk = (Node) result.next().get("ch");
             if (++seen % 10_000 == 0) {
-                guard.check();
+                guard.run();
             }
             Object property = chunk.getProperty("embedding", null);
             if (property == null) {
@@ -229,7 +229,7 @@ public final class HybridSearch {
             if (hits.size() >= topK || fetched < k || k >= MAX_CANDIDATES) {
                 return hits;
             }
-            guard.check();
+            guard.run();
             k = Math.min(MAX_CANDIDATES, k * 4);
         }
     }
@@ -270,7 +270,7 @@ public final class HybridSearch {
                     chunkScores.merge(chunk, concept.getValue(), Double::sum);
                 }
             }
-            guard.check();
+            guard.run();
         }
         List<LegHit> hits = new ArrayList<>();
         chunkScores.forEach((chunk, score) -> hits.add(new LegHit(chunk, score)));

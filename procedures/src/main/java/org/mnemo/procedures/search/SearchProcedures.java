@@ -57,7 +57,7 @@ public class SearchProcedures {
             return Stream.empty();
         }
         float[] vector = embedder.embed(query);
-        var search = new HybridSearch(tx, config.exactThreshold(), config.vectorOverfetch(), guard);
+        var search = new HybridSearch(tx, config.exactThreshold(), config.vectorOverfetch(), guard::check);
         return search.search(query, vector, parsed).stream();
     }
 }
