@@ -3,12 +3,15 @@ package org.mnemo.gateway.cli;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import org.mnemo.gateway.Gateway;
+import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.server.Credentials;
 import org.mnemo.gateway.server.EmbeddedServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Start Mnemo on embedded defaults: Neo4j with Bolt, Mnemo and APOC, the local embedder.")
+@Command(name = "serve", description = "Start Mnemo: the HTTP gateway, beside an embedded Neo4j (Bolt, Mnemo, APOC, the local "
+        + "embedder) unless MNEMO_NEO4J_URI names an external one.")
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--bolt", description = "Bolt listen address (default ${DEFAULT-VALUE}; env MNEMO_BOLT_ADDRESS).",
@@ -23,38 +26,68 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Path dataDir = data != null ? data.toAbsolutePath() : Environment.dataDir();
-        Path pluginsDir = plugins != null ? plugins.toAbsolutePath()
-                : Path.of(Environment.get("MNEMO_PLUGINS",
-                        Environment.home().resolve("gateway/target/plugins").toString()));
-        String[] hostPort = bolt.split(":");
-        if (hostPort.length != 2 || !hostPort[1].matches("\\d{1,5}")) {
-            throw new IllegalArgumentException("--bolt / MNEMO_BOLT_ADDRESS must be host:port, got '" + bolt + "'");
+        GatewayConfig config = GatewayConfig.fromEnvironment();
+        EmbeddedServer embedded = null;
+        Credentials.Password password = null;
+        if (config.neo4jUri() == null) {
+            Path dataDir = data != null ? data.toAbsolutePath() : Environment.dataDir();
+            Path pluginsDir = plugins != null ? plugins.toAbsolutePath()
+                    : Path.of(Environment.get("MNEMO_PLUGINS",
+                            Environment.home().resolve("gateway/target/plugins").toString()));
+            String[] hostPort = bolt.split(":");
+            if (hostPort.length != 2 || !hostPort[1].matches("\\d{1,5}")) {
+                throw new IllegalArgumentException("--bolt / MNEMO_BOLT_ADDRESS must be host:port, got '" + bolt + "'");
+            }
+            // The plugin reads mnemo.conf from this path (absent = defaults; MNEMO_* variables override it).
+            System.setProperty("mnemo.config", Environment.get("MNEMO_CONFIG",
+                    Environment.home().resolve("conf/mnemo.conf").toString()));
+            password = Credentials.resolve(dataDir, config.neo4jPassword());
+            System.out.println("Starting Mnemo (data in " + dataDir + ") …");
+            embedded = EmbeddedServer.start(new EmbeddedServer.Settings(dataDir, pluginsDir, hostPort[0],
+                    Integer.parseInt(hostPort[1]), password.value()));
+            config = config.withNeo4j(embedded.boltUri(), Credentials.USER, password.value());
         }
-        // The plugin reads mnemo.conf from this path (absent = defaults; MNEMO_* variables override it).
-        System.setProperty("mnemo.config", Environment.get("MNEMO_CONFIG",
-                Environment.home().resolve("conf/mnemo.conf").toString()));
-        Credentials.Password password = Credentials.resolve(dataDir, System.getenv("MNEMO_NEO4J_PASSWORD"));
-        System.out.println("Starting Mnemo (data in " + dataDir + ") …");
-        EmbeddedServer server = EmbeddedServer.start(new EmbeddedServer.Settings(dataDir, pluginsDir, hostPort[0],
-                Integer.parseInt(hostPort[1]), password.value()));
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config);
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+        EmbeddedServer server = embedded;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping Mnemo …");
-            server.close();
+            gateway.close();
+            if (server != null) {
+                server.close();
+            }
             stopped.countDown();
         }, "mnemo-shutdown"));
+        String http = "http://" + config.httpHost() + ":" + gateway.port();
         System.out.println();
         System.out.println("Mnemo is up.");
-        System.out.println("  Bolt:      " + server.boltUri() + "   user " + Credentials.USER);
-        if (password.generated()) {
+        System.out.println("  HTTP:      " + http + "   (REST API; " + http + "/openapi.json)");
+        System.out.println("  Bolt:      " + config.neo4jUri() + "   user " + config.neo4jUser());
+        if (password != null && password.generated()) {
             System.out.println("  Password:  " + password.value() + "   (generated now; kept in "
-                    + dataDir.resolve("neo4j-password") + ")");
-        } else if (System.getenv("MNEMO_NEO4J_PASSWORD") != null) {
+                    + Environment.dataDir().resolve("neo4j-password") + ")");
+        } else if (config.neo4jPassword() != null) {
             System.out.println("  Password:  from MNEMO_NEO4J_PASSWORD");
         } else {
-            System.out.println("  Password:  in " + dataDir.resolve("neo4j-password"));
+            System.out.println("  Password:  in " + Environment.dataDir().resolve("neo4j-password"));
         }
+        if (gateway.generatedAdminToken() != null) {
+            System.out.println("  Admin:     " + gateway.generatedAdminToken()
+                    + "   (admin bearer token, generated now and shown only this once)");
+        } else {
+            System.out.println("  Admin:     the bootstrap admin token (MNEMO_ADMIN_TOKEN, or the one printed at "
+                    + "first start)");
+        }
+        System.out.println("  Try:       curl -H \"Authorization: Bearer $TOKEN\" " + http
+                + "/library/api/libraries/");
         System.out.println("  Ingest:    ./mnemo ingest docs/ --library notes");
         System.out.println("  Search:    ./mnemo search \"your question\" --library notes");
         System.out.println("  Cypher:    CALL mnemo.search('your question', {libraries: ['*']})");

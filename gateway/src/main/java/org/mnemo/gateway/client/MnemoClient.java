@@ -7,12 +7,18 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
+import org.neo4j.driver.exceptions.ClientException;
 
 /**
- * Every Cypher string the gateway sends lives here: {@code CALL mnemo.…} with parameters only, in managed
- * transactions. The gateway knows the procedures by this contract alone.
+ * The gateway's only way into the database: fixed Cypher with parameters — {@code CALL mnemo.…} here, the
+ * authentication data in {@code auth.AuthStore} — never text built from a request. Read procedures run in read
+ * transactions (a cluster may serve them from any member), writes in write transactions, and procedures that
+ * commit batches of their own (ingest, cascades) as auto-commit calls.
  */
 public final class MnemoClient implements AutoCloseable {
+    /** How a statement is run. */
+    public enum Mode { READ, WRITE, AUTO_COMMIT }
+
     private final Driver driver;
 
     public MnemoClient(String uri, String user, String password) {
@@ -23,37 +29,134 @@ public final class MnemoClient implements AutoCloseable {
         driver.verifyConnectivity();
     }
 
+    /** Runs a statement; a procedure's argument error becomes a {@link ProcedureFailure}. */
+    public List<Map<String, Object>> rows(Mode mode, String cypher, Map<String, Object> params) {
+        try (Session session = driver.session()) {
+            return switch (mode) {
+                case READ -> session.executeRead(tx -> tx.run(cypher, params).list(Record::asMap));
+                case WRITE -> session.executeWrite(tx -> tx.run(cypher, params).list(Record::asMap));
+                case AUTO_COMMIT -> session.run(cypher, params).list(Record::asMap);
+            };
+        } catch (ClientException e) {
+            ProcedureFailure failure = ProcedureFailure.of(e);
+            throw failure != null ? failure : e;
+        }
+    }
+
+    /** The first row, or null. */
+    public Map<String, Object> row(Mode mode, String cypher, Map<String, Object> params) {
+        List<Map<String, Object>> rows = rows(mode, cypher, params);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    public Map<String, Object> resolve(Map<String, Object> credential) {
+        return row(Mode.WRITE, "CALL mnemo.access.resolve($credential)", Map.of("credential", credential));
+    }
+
+    public void applySchema() {
+        rows(Mode.AUTO_COMMIT, "CALL mnemo.schema.apply()", Map.of());
+    }
+
+    public List<Map<String, Object>> schemaStatus() {
+        return rows(Mode.READ, "CALL mnemo.schema.status()", Map.of());
+    }
+
+    public Map<String, Object> embed(String text) {
+        return row(Mode.READ, "CALL mnemo.embed($text) YIELD model, dimension RETURN model, dimension",
+                Map.of("text", text));
+    }
+
     /** The uid of the library with this name, or null. Reads with the admin's all-libraries scope. */
     public String libraryUid(String name) {
-        try (Session session = driver.session()) {
-            List<Record> rows = session.executeRead(tx -> tx.run(
-                    "CALL mnemo.library.get($name, ['*']) YIELD uid RETURN uid", Map.of("name", name)).list());
-            return rows.isEmpty() ? null : rows.get(0).get("uid").asString();
-        }
+        Map<String, Object> row = libraryGet(name, List.of("*"));
+        return row == null ? null : (String) row.get("uid");
     }
 
     /** Returns the uid of the named library, creating it with the given type when it does not exist. */
     public String ensureLibrary(String name, String type) {
-        try (Session session = driver.session()) {
-            return session.executeWrite(tx -> tx.run(
-                    "CALL mnemo.library.create($name, $type) YIELD uid RETURN uid",
-                    Map.of("name", name, "type", type)).single().get("uid").asString());
-        }
+        return (String) libraryCreate(name, type, Map.of()).get("uid");
+    }
+
+    public Map<String, Object> libraryCreate(String name, String type, Map<String, Object> options) {
+        return row(Mode.WRITE, "CALL mnemo.library.create($name, $type, $options)",
+                Map.of("name", name, "type", type, "options", options));
+    }
+
+    public Map<String, Object> libraryGet(String uidOrName, List<String> libraries) {
+        return row(Mode.READ, "CALL mnemo.library.get($uid, $libraries)",
+                Map.of("uid", uidOrName, "libraries", libraries));
+    }
+
+    public List<Map<String, Object>> libraryList(List<String> libraries, Map<String, Object> options) {
+        return rows(Mode.READ, "CALL mnemo.library.list($libraries, $options)",
+                Map.of("libraries", libraries, "options", options));
+    }
+
+    public Map<String, Object> libraryUpdate(String uid, Map<String, Object> changes) {
+        return row(Mode.WRITE, "CALL mnemo.library.update($uid, $changes)", Map.of("uid", uid, "changes", changes));
+    }
+
+    public Map<String, Object> libraryDelete(String uid) {
+        return row(Mode.AUTO_COMMIT, "CALL mnemo.library.delete($uid)", Map.of("uid", uid));
+    }
+
+    public Map<String, Object> collectionCreate(String library, String name, Map<String, Object> options) {
+        return row(Mode.WRITE, "CALL mnemo.collection.create($library, $name, $options)",
+                Map.of("library", library, "name", name, "options", options));
+    }
+
+    public Map<String, Object> collectionGet(String uid, List<String> libraries) {
+        return row(Mode.READ, "CALL mnemo.collection.get($uid, $libraries)",
+                Map.of("uid", uid, "libraries", libraries));
+    }
+
+    public List<Map<String, Object>> collectionList(List<String> libraries, Map<String, Object> options) {
+        return rows(Mode.READ, "CALL mnemo.collection.list($libraries, $options)",
+                Map.of("libraries", libraries, "options", options));
+    }
+
+    public Map<String, Object> collectionUpdate(String uid, Map<String, Object> changes) {
+        return row(Mode.WRITE, "CALL mnemo.collection.update($uid, $changes)",
+                Map.of("uid", uid, "changes", changes));
+    }
+
+    public Map<String, Object> collectionDelete(String uid) {
+        return row(Mode.AUTO_COMMIT, "CALL mnemo.collection.delete($uid)", Map.of("uid", uid));
+    }
+
+    public Map<String, Object> itemGet(String uid, List<String> libraries) {
+        return row(Mode.READ, "CALL mnemo.item.get($uid, $libraries)", Map.of("uid", uid, "libraries", libraries));
+    }
+
+    public List<Map<String, Object>> itemList(List<String> libraries, Map<String, Object> options) {
+        return rows(Mode.READ, "CALL mnemo.item.list($libraries, $options)",
+                Map.of("libraries", libraries, "options", options));
+    }
+
+    public Map<String, Object> itemUpdate(String uid, Map<String, Object> changes) {
+        return row(Mode.WRITE, "CALL mnemo.item.update($uid, $changes)", Map.of("uid", uid, "changes", changes));
+    }
+
+    public Map<String, Object> itemDelete(String uid) {
+        return row(Mode.AUTO_COMMIT, "CALL mnemo.item.delete($uid)", Map.of("uid", uid));
     }
 
     public Map<String, Object> ingest(String libraryUid, String text, Map<String, Object> item) {
-        try (Session session = driver.session()) {
-            // mnemo.ingest commits in transactions of its own; an auto-commit call is the right shape for it.
-            return session.run("CALL mnemo.ingest($library, $text, $item)",
-                    Map.of("library", libraryUid, "text", text, "item", item)).single().asMap();
-        }
+        // mnemo.ingest commits in transactions of its own; an auto-commit call is the right shape for it.
+        return row(Mode.AUTO_COMMIT, "CALL mnemo.ingest($library, $text, $item)",
+                Map.of("library", libraryUid, "text", text, "item", item));
+    }
+
+    public List<Map<String, Object>> search(String query, Map<String, Object> options) {
+        return rows(Mode.READ, "CALL mnemo.search($query, $options)", Map.of("query", query, "options", options));
     }
 
     public List<Map<String, Object>> search(String query, List<String> libraries, int limit) {
-        try (Session session = driver.session()) {
-            return session.executeRead(tx -> tx.run("CALL mnemo.search($query, {libraries: $libraries, limit: $limit})",
-                    Map.of("query", query, "libraries", libraries, "limit", limit)).list(Record::asMap));
-        }
+        return search(query, Map.of("libraries", libraries, "limit", limit));
+    }
+
+    public Map<String, Object> chunkGet(String uid, List<String> libraries) {
+        return row(Mode.READ, "CALL mnemo.chunk.get($uid, $libraries)", Map.of("uid", uid, "libraries", libraries));
     }
 
     @Override

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.mnemo.procedures.library.Cascade;
 import org.mnemo.procedures.library.Libraries;
 import org.mnemo.procedures.options.Options;
 import org.mnemo.procedures.scope.Scope;
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
@@ -18,9 +20,18 @@ import org.neo4j.procedure.Procedure;
 
 public class CollectionProcedures {
     @Context
+    public GraphDatabaseService db;
+
+    @Context
     public Transaction tx;
 
     public record CollectionRow(String uid, String name, String description, String library_uid, long item_count) {}
+
+    public record DeleteResult(long collections, long items, long chunks, long concepts) {}
+
+    private static final String ROW = """
+             RETURN c.uid AS uid, c.name AS name, c.description AS description, l.uid AS library_uid,
+                    COUNT { (c)-[:HAS_ITEM]->(:Item {embedding_status: 'completed'}) } AS item_count""";
 
     @Procedure(name = "mnemo.collection.create", mode = Mode.WRITE)
     @Description("Create a collection in a library, or return the existing one of that name.")
@@ -30,9 +41,7 @@ public class CollectionProcedures {
             @Name(value = "options", defaultValue = "{}", description = "{description}") Map<String, Object> options) {
         String procedure = "mnemo.collection.create";
         Options o = Options.of(procedure, options, Set.of("description"));
-        if (name == null || name.isBlank() || name.length() > 200) {
-            throw new IllegalArgumentException(procedure + ": 'name' must be 1..200 characters");
-        }
+        checkName(procedure, name);
         Node lib = library == null ? null : Libraries.find(tx, library);
         if (lib == null) {
             throw new IllegalArgumentException(procedure + ": 'library' '" + library + "' does not exist");
@@ -41,14 +50,11 @@ public class CollectionProcedures {
         params.put("library", lib.getProperty("uid"));
         params.put("name", name.strip());
         params.put("description", o.string("description", null));
-        return tx.execute("""
+        return rows("""
                 MATCH (l:Library {uid: $library})
                 MERGE (l)-[:HAS_COLLECTION]->(c:Collection {name: $name})
                 ON CREATE SET c.uid = randomUUID(), c.created_at = datetime(), c.description = $description
-                RETURN c.uid AS uid, c.name AS name, c.description AS description, l.uid AS library_uid,
-                       COUNT { (c)-[:HAS_ITEM]->(:Item {embedding_status: 'completed'}) } AS item_count""", params)
-                .stream()
-                .map(CollectionProcedures::row);
+                """ + ROW, params);
     }
 
     @Procedure(name = "mnemo.collection.list", mode = Mode.READ)
@@ -68,18 +74,76 @@ public class CollectionProcedures {
         if (scope.isEmpty()) {
             return Stream.empty();
         }
-        return tx.execute("""
-                MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection)
-                WHERE %s AND ($library IS NULL OR l.uid = $library)
-                RETURN c.uid AS uid, c.name AS name, c.description AS description, l.uid AS library_uid,
-                       COUNT { (c)-[:HAS_ITEM]->(:Item {embedding_status: 'completed'}) } AS item_count
-                ORDER BY l.name, c.name SKIP $offset LIMIT $limit""".formatted(Scope.predicate("l")), params)
-                .stream()
-                .map(CollectionProcedures::row);
+        return rows("MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection) WHERE " + Scope.predicate("l")
+                + " AND ($library IS NULL OR l.uid = $library)" + ROW
+                + " ORDER BY l.name, c.name SKIP $offset LIMIT $limit", params);
     }
 
-    private static CollectionRow row(Map<String, Object> r) {
-        return new CollectionRow((String) r.get("uid"), (String) r.get("name"), (String) r.get("description"),
-                (String) r.get("library_uid"), ((Number) r.get("item_count")).longValue());
+    @Procedure(name = "mnemo.collection.get", mode = Mode.READ)
+    @Description("Return one collection by uid, if its library is in the caller's libraries.")
+    public Stream<CollectionRow> get(
+            @Name(value = "uid", description = "Collection uid.") String uid,
+            @Name(value = "libraries", description = "Library uids the caller may read; ['*'] for all.")
+                    List<String> libraries) {
+        Scope scope = Scope.of(libraries, "mnemo.collection.get");
+        Map<String, Object> params = new HashMap<>(scope.parameters());
+        params.put("uid", uid);
+        return rows("MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection {uid: $uid}) WHERE " + Scope.predicate("l")
+                + ROW, params);
+    }
+
+    @Procedure(name = "mnemo.collection.update", mode = Mode.WRITE)
+    @Description("Rename a collection or change its description; names stay unique within their library.")
+    public Stream<CollectionRow> update(
+            @Name(value = "uid", description = "Collection uid.") String uid,
+            @Name(value = "changes", description = "{name, description}") Map<String, Object> changes) {
+        String procedure = "mnemo.collection.update";
+        Options o = Options.of(procedure, changes, Set.of("name", "description"));
+        String name = o.string("name", null);
+        if (name != null) {
+            checkName(procedure, name);
+        }
+        Map<String, Object> params = new HashMap<>();
+        params.put("uid", uid);
+        params.put("name", name == null ? null : name.strip());
+        params.put("description", o.string("description", null));
+        var found = tx.execute("""
+                MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection {uid: $uid})
+                RETURN EXISTS { (l)-[:HAS_COLLECTION]->(o:Collection {name: $name}) WHERE o <> c } AS taken""",
+                params);
+        if (!found.hasNext()) {
+            throw new IllegalArgumentException("not_found: no collection with uid '" + uid + "'");
+        }
+        if (Boolean.TRUE.equals(found.next().get("taken"))) {
+            throw new IllegalArgumentException("name_conflict: the library already has a collection named '"
+                    + name + "'");
+        }
+        return rows("""
+                MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection {uid: $uid})
+                SET c.name = coalesce($name, c.name), c.description = coalesce($description, c.description)
+                """ + ROW, params);
+    }
+
+    @Procedure(name = "mnemo.collection.delete", mode = Mode.WRITE)
+    @Description("Delete a collection with its items and chunks, then the concepts no longer mentioned anywhere; "
+            + "commits in transactions of its own.")
+    public Stream<DeleteResult> delete(@Name(value = "uid", description = "Collection uid.") String uid) {
+        if (uid == null || uid.isBlank()) {
+            throw new IllegalArgumentException("mnemo.collection.delete: 'uid' must not be empty");
+        }
+        Cascade.Deleted d = Cascade.deleteCollection(db, uid);
+        return Stream.of(new DeleteResult(d.collections(), d.items(), d.chunks(), d.concepts()));
+    }
+
+    private static void checkName(String procedure, String name) {
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw new IllegalArgumentException(procedure + ": 'name' must be 1..200 characters");
+        }
+    }
+
+    private Stream<CollectionRow> rows(String cypher, Map<String, Object> params) {
+        return tx.execute(cypher, params).stream().map(r -> new CollectionRow((String) r.get("uid"),
+                (String) r.get("name"), (String) r.get("description"), (String) r.get("library_uid"),
+                ((Number) r.get("item_count")).longValue()));
     }
 }

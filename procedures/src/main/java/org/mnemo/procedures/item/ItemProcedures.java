@@ -1,5 +1,6 @@
 package org.mnemo.procedures.item;
 
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.mnemo.procedures.library.Cascade;
+import org.mnemo.procedures.library.GraphModel;
 import org.mnemo.procedures.options.Options;
 import org.mnemo.procedures.scope.Scope;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -74,6 +76,27 @@ public class ItemProcedures {
         params.put("limit", 1L);
         params.put("offset", 0L);
         return scope.isEmpty() || uid == null ? Stream.empty() : rows(params);
+    }
+
+    @Procedure(name = "mnemo.item.update", mode = Mode.WRITE)
+    @Description("Change an item's title (the text and its chunks change only through a new ingest).")
+    public Stream<ItemRow> update(
+            @Name(value = "uid", description = "Item uid.") String uid,
+            @Name(value = "changes", description = "{title}") Map<String, Object> changes) {
+        String procedure = "mnemo.item.update";
+        String title = Options.of(procedure, changes, Set.of("title")).string("title", null);
+        if (title != null && (title.isBlank() || title.length() > 500)) {
+            throw new IllegalArgumentException(procedure + ": 'title' must be 1..500 characters");
+        }
+        var item = uid == null ? null : tx.findNode(GraphModel.ITEM, "uid", uid);
+        if (item == null) {
+            throw new IllegalArgumentException("not_found: no item with uid '" + uid + "'");
+        }
+        if (title != null) {
+            item.setProperty("title", title.strip());
+            item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
+        }
+        return get(uid, List.of(Scope.ALL));
     }
 
     @Procedure(name = "mnemo.item.delete", mode = Mode.WRITE)

@@ -53,6 +53,26 @@ public final class Cascade {
         return total.plus(new Deleted(0, 0, 0, 0, deleteOrphanConcepts(db, concepts)));
     }
 
+    public static Deleted deleteCollection(GraphDatabaseService db, String uid) {
+        List<String> items = new ArrayList<>();
+        try (Transaction tx = db.beginTx()) {
+            tx.execute("MATCH (:Collection {uid: $uid})-[:HAS_ITEM]->(i:Item) RETURN i.uid AS uid", Map.of("uid", uid))
+                    .forEachRemaining(r -> items.add((String) r.get("uid")));
+        }
+        Deleted total = new Deleted(0, 0, 0, 0, 0);
+        List<String> concepts = new ArrayList<>();
+        for (String item : items) {
+            total = total.plus(deleteItemOnly(db, item, concepts));
+        }
+        try (Transaction tx = db.beginTx()) {
+            var r = tx.execute("MATCH (c:Collection {uid: $uid}) DETACH DELETE c RETURN count(*) AS n",
+                    Map.of("uid", uid));
+            total = total.plus(new Deleted(0, ((Number) r.next().get("n")).longValue(), 0, 0, 0));
+            tx.commit();
+        }
+        return total.plus(new Deleted(0, 0, 0, 0, deleteOrphanConcepts(db, concepts)));
+    }
+
     public static Deleted deleteItem(GraphDatabaseService db, String uid) {
         List<String> concepts = new ArrayList<>();
         Deleted deleted = deleteItemOnly(db, uid, concepts);

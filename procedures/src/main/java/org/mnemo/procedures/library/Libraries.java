@@ -115,15 +115,22 @@ public final class Libraries {
         return library != null ? library : tx.findNode(LIBRARY, "name", uidOrName);
     }
 
-    public static List<LibraryRow> list(Transaction tx, Scope scope, LibraryType type, long offset, long limit) {
+    /** Narrows a listing: a type, one workspace's library, or only libraries that belong to no workspace. */
+    public record Filter(LibraryType type, String workspaceId, boolean includeWorkspace) {}
+
+    public static List<LibraryRow> list(Transaction tx, Scope scope, Filter filter, long offset, long limit) {
         Map<String, Object> params = new java.util.HashMap<>(scope.parameters());
-        params.put("type", type == null ? null : type.key());
+        params.put("type", filter.type() == null ? null : filter.type().key());
+        params.put("workspace", filter.workspaceId());
+        params.put("includeWorkspace", filter.includeWorkspace());
         params.put("offset", offset);
         params.put("limit", limit);
         List<LibraryRow> rows = new ArrayList<>();
         tx.execute("""
                 MATCH (l:Library)
                 WHERE %s AND ($type IS NULL OR l.library_type = $type)
+                  AND ($workspace IS NULL OR l.workspace_id = $workspace)
+                  AND ($includeWorkspace OR l.workspace_id IS NULL)
                 RETURN l ORDER BY l.name SKIP $offset LIMIT $limit
                 """.formatted(Scope.predicate("l")), params)
                 .forEachRemaining(r -> rows.add(row((Node) r.get("l"), false)));

@@ -68,11 +68,12 @@ public class LibraryProcedures {
     public Stream<Libraries.LibraryRow> list(
             @Name(value = "libraries", description = "Library uids the caller may read; ['*'] for all.")
                     List<String> libraries,
-            @Name(value = "options", defaultValue = "{}", description = "{library_type, limit: 50 (max 200), offset: 0}")
-                    Map<String, Object> options) {
+            @Name(value = "options", defaultValue = "{}", description = "{library_type, workspace_id, "
+                    + "include_workspace: true, limit: 50 (max 200), offset: 0}") Map<String, Object> options) {
         String procedure = "mnemo.library.list";
         Scope scope = Scope.of(libraries, procedure);
-        Options o = Options.of(procedure, options, Set.of("library_type", "limit", "offset"));
+        Options o = Options.of(procedure, options,
+                Set.of("library_type", "workspace_id", "include_workspace", "limit", "offset"));
         LibraryType type = o.has("library_type")
                 ? LibraryType.parse(o.string("library_type", null), procedure + ": 'library_type'") : null;
         long limit = o.integer("limit", 50, 1, 200);
@@ -80,7 +81,8 @@ public class LibraryProcedures {
         if (scope.isEmpty()) {
             return Stream.empty();
         }
-        return Libraries.list(tx, scope, type, offset, limit).stream();
+        return Libraries.list(tx, scope, new Libraries.Filter(type, o.string("workspace_id", null),
+                o.bool("include_workspace", true)), offset, limit).stream();
     }
 
     @Procedure(name = "mnemo.library.update", mode = Mode.WRITE)

@@ -40,7 +40,13 @@ public final class Schema {
             new Constraint("mnemo_item_uid", "Item", "uid"),
             new Constraint("mnemo_chunk_uid", "Chunk", "uid"),
             new Constraint("mnemo_concept_uid", "Concept", "uid"),
-            new Constraint("mnemo_concept_name_key", "Concept", "name_key"));
+            new Constraint("mnemo_concept_name_key", "Concept", "name_key"),
+            // Principals, credentials and teams: the gateway's authentication data lives in the same graph.
+            new Constraint("mnemo_principal_id", "Principal", "id"),
+            new Constraint("mnemo_api_token_id", "ApiToken", "id"),
+            new Constraint("mnemo_api_token_hash", "ApiToken", "hash"),
+            new Constraint("mnemo_team_id", "Team", "id"),
+            new Constraint("mnemo_signing_key_kid", "SigningKey", "kid"));
 
     private static final List<Index> INDEXES = List.of(
             new Index("mnemo_item_source_ref", "RANGE", "Item", "source_ref"),

@@ -1,0 +1,86 @@
+package org.mnemo.gateway;
+
+import java.time.Clock;
+import org.mnemo.gateway.auth.AuthStore;
+import org.mnemo.gateway.auth.Jwts;
+import org.mnemo.gateway.auth.SigningKeys;
+import org.mnemo.gateway.auth.Tokens;
+import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.rest.GatewayServer;
+import org.mnemo.gateway.rest.Metrics;
+
+/**
+ * The gateway assembled: a driver to Neo4j, the schema applied, the admin bootstrapped, the HTTP server up.
+ * Everything it keeps lives in the database, so several gateways can serve one database.
+ */
+public final class Gateway implements AutoCloseable {
+    private final MnemoClient client;
+    private final GatewayServer server;
+    private final String generatedAdminToken;
+
+    private Gateway(MnemoClient client, GatewayServer server, String generatedAdminToken) {
+        this.client = client;
+        this.server = server;
+        this.generatedAdminToken = generatedAdminToken;
+    }
+
+    public static Gateway start(GatewayConfig config) {
+        if (config.neo4jUri() == null || config.neo4jPassword() == null) {
+            throw new IllegalArgumentException("MNEMO_NEO4J_URI and MNEMO_NEO4J_PASSWORD are required");
+        }
+        MnemoClient client = new MnemoClient(config.neo4jUri(), config.neo4jUser(), config.neo4jPassword());
+        try {
+            client.verifyConnectivity();
+            client.applySchema();
+            AuthStore store = new AuthStore(client);
+            String generated = bootstrapAdmin(store, config.adminToken());
+            Clock clock = Clock.systemUTC();
+            SigningKeys keys = new SigningKeys(store, clock);
+            Jwts jwts = new Jwts(config.daedalusKeys(), keys, clock);
+            GatewayServer server = GatewayServer.start(config,
+                    new GatewayServer.Services(client, store, keys, jwts, new Metrics()));
+            return new Gateway(client, server, generated);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Installs the admin and its bootstrap token: the configured one (replacing a stored one), or on first start
+     * a generated one, which is returned so that it is printed once.
+     */
+    private static String bootstrapAdmin(AuthStore store, String configured) {
+        if (configured != null) {
+            store.ensureAdmin(Tokens.sha256Hex(configured), Tokens.mask(configured));
+            return null;
+        }
+        if (store.hasBootstrapToken()) {
+            store.ensureAdmin(null, null);
+            return null;
+        }
+        String token = Tokens.generate();
+        store.ensureAdmin(Tokens.sha256Hex(token), Tokens.mask(token));
+        return token;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public GatewayServer server() {
+        return server;
+    }
+
+    /** The admin token generated at this start (first start without MNEMO_ADMIN_TOKEN), else null. */
+    public String generatedAdminToken() {
+        return generatedAdminToken;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        client.close();
+    }
+}

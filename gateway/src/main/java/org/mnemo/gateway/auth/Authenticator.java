@@ -1,0 +1,64 @@
+package org.mnemo.gateway.auth;
+
+import java.util.List;
+import java.util.Map;
+import org.mnemo.gateway.client.MnemoClient;
+
+/**
+ * Turns an {@code Authorization} header into a {@link Caller}: JWTs are verified here, then every credential kind
+ * is resolved by one {@code mnemo.access.resolve} call, live, so revocations and team changes count at once.
+ */
+public final class Authenticator {
+    private static final String BEARER = "Bearer ";
+
+    private final MnemoClient client;
+    private final Jwts jwts;
+
+    public Authenticator(MnemoClient client, Jwts jwts) {
+        this.client = client;
+        this.jwts = jwts;
+    }
+
+    public Caller authenticate(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            throw AuthFailure.unauthenticated("missing_credentials", "send Authorization: Bearer <token>");
+        }
+        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw AuthFailure.unauthenticated("unsupported_scheme", "only Bearer credentials are accepted");
+        }
+        String bearer = authorization.substring(BEARER.length()).strip();
+        if (bearer.isEmpty()) {
+            throw AuthFailure.unauthenticated("missing_credentials", "the bearer value is empty");
+        }
+        if (!Jwts.looksLikeJwt(bearer)) {
+            return resolve(Caller.Kind.TOKEN, Map.of("kind", "token", "hash", Tokens.sha256Hex(bearer)));
+        }
+        Object verified = jwts.verify(bearer);
+        if (verified instanceof Jwts.Team team) {
+            return resolve(Caller.Kind.TEAM, Map.of("kind", "team", "team_id", team.teamId(), "jti", team.jti()));
+        }
+        Jwts.Turn turn = (Jwts.Turn) verified;
+        return resolve(Caller.Kind.TURN, Map.of("kind", "turn", "subject", String.valueOf(turn.subject()),
+                "libs", turn.libs()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Caller resolve(Caller.Kind kind, Map<String, Object> credential) {
+        Map<String, Object> r = client.resolve(credential);
+        String status = (String) r.get("status");
+        if (!"ok".equals(status)) {
+            throw AuthFailure.unauthenticated(status, switch (status) {
+                case "token_unknown" -> "no such token";
+                case "token_revoked" -> "the token has been revoked";
+                case "token_expired" -> "the token has expired";
+                case "team_unknown" -> "no such team";
+                case "team_inactive" -> "the team has been deactivated";
+                case "token_stale_jti" -> "this team JWT has been replaced by a newer one";
+                case "principal_inactive" -> "the token's owner is deactivated";
+                default -> "the credential was refused";
+            });
+        }
+        return new Caller(kind, (String) r.get("principal"), (String) r.get("role"), (String) r.get("owner"),
+                (List<String>) r.get("libraries"), (List<String>) r.get("allowed_tools"), (String) r.get("token_id"));
+    }
+}

@@ -1,0 +1,41 @@
+package org.mnemo.gateway.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** Opaque bearer tokens: 256 random bits, shown once; only their SHA-256 is stored. */
+public final class Tokens {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String PREFIX = "mnemo_";
+    private static final int SHOWN = PREFIX.length() + 6;
+
+    private Tokens() {}
+
+    public static String generate() {
+        return PREFIX + randomBase64Url(32);
+    }
+
+    public static String randomBase64Url(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    public static String sha256Hex(String value) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
+    /** What listings show of a token: enough to recognise it, far too little to use it. */
+    public static String mask(String token) {
+        return token.substring(0, Math.min(SHOWN, token.length() / 3)) + "…";
+    }
+}

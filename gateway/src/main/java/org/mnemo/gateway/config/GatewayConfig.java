@@ -1,0 +1,160 @@
+package org.mnemo.gateway.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway's settings, read once from environment variables. Every invalid value stops start-up with a message
+ * that names the variable.
+ *
+ * @param neo4jUri           external Neo4j (bolt://, neo4j:// for clusters); null = the embedded server
+ * @param adminToken         bootstrap admin token; null = keep the stored one, or generate and print one
+ * @param daedalusKeys       HS256 keys for per-turn JWTs, by kid
+ * @param metricsAllow       networks allowed to read /metrics
+ */
+public record GatewayConfig(
+        String httpHost,
+        int httpPort,
+        String neo4jUri,
+        String neo4jUser,
+        String neo4jPassword,
+        String adminToken,
+        Map<String, byte[]> daedalusKeys,
+        long maxBodyBytes,
+        List<Network> metricsAllow) {
+
+    /** The least HS256 key size (RFC 7518 §3.2), for configured and generated keys alike. */
+    public static final int MIN_KEY_BYTES = 32;
+
+    public static GatewayConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static GatewayConfig from(Map<String, String> env) {
+        return new GatewayConfig(
+                value(env, "MNEMO_HTTP_HOST", "127.0.0.1"),
+                (int) number(env, "MNEMO_HTTP_PORT", 8080, 0, 65535),
+                value(env, "MNEMO_NEO4J_URI", null),
+                value(env, "MNEMO_NEO4J_USER", "neo4j"),
+                value(env, "MNEMO_NEO4J_PASSWORD", null),
+                adminToken(value(env, "MNEMO_ADMIN_TOKEN", null)),
+                keys(value(env, "MNEMO_DAEDALUS_JWT_KEYS", "")),
+                number(env, "MNEMO_MAX_BODY_BYTES", 10L * 1024 * 1024, 1024, 1L << 31),
+                networks(value(env, "MNEMO_METRICS_ALLOW", "127.0.0.1/32,::1/128")));
+    }
+
+    public GatewayConfig withHttpPort(int port) {
+        return new GatewayConfig(httpHost, port, neo4jUri, neo4jUser, neo4jPassword, adminToken, daedalusKeys,
+                maxBodyBytes, metricsAllow);
+    }
+
+    public GatewayConfig withNeo4j(String uri, String user, String password) {
+        return new GatewayConfig(httpHost, httpPort, uri, user, password, adminToken, daedalusKeys, maxBodyBytes,
+                metricsAllow);
+    }
+
+    public boolean metricsAllowed(InetAddress address) {
+        return metricsAllow.stream().anyMatch(n -> n.contains(address));
+    }
+
+    private static String value(Map<String, String> env, String name, String fallback) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? fallback : v.strip();
+    }
+
+    private static long number(Map<String, String> env, String name, long fallback, long min, long max) {
+        String v = value(env, name, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number in " + min + ".." + max + ", got '"
+                    + v + "'");
+        }
+    }
+
+    private static String adminToken(String token) {
+        if (token != null && token.length() < 24) {
+            throw new IllegalArgumentException("MNEMO_ADMIN_TOKEN must be at least 24 characters");
+        }
+        return token;
+    }
+
+    /** {@code kid:secret,kid2:secret2}; each secret at least 32 bytes (HS256). */
+    private static Map<String, byte[]> keys(String spec) {
+        Map<String, byte[]> keys = new LinkedHashMap<>();
+        for (String entry : spec.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int colon = entry.indexOf(':');
+            if (colon <= 0 || colon == entry.length() - 1) {
+                throw new IllegalArgumentException("MNEMO_DAEDALUS_JWT_KEYS must be kid:secret[,kid:secret…]");
+            }
+            String kid = entry.substring(0, colon).strip();
+            byte[] secret = entry.substring(colon + 1).strip().getBytes(StandardCharsets.UTF_8);
+            if (secret.length < MIN_KEY_BYTES) {
+                throw new IllegalArgumentException("MNEMO_DAEDALUS_JWT_KEYS: the secret of kid '" + kid
+                        + "' must be at least " + MIN_KEY_BYTES + " bytes (HS256)");
+            }
+            keys.put(kid, secret);
+        }
+        return Map.copyOf(keys);
+    }
+
+    private static List<Network> networks(String spec) {
+        List<Network> networks = new ArrayList<>();
+        for (String entry : spec.split(",")) {
+            if (!entry.isBlank()) {
+                networks.add(Network.parse(entry.strip()));
+            }
+        }
+        return List.copyOf(networks);
+    }
+
+    /** An address range in CIDR notation (a bare address is a /32 or /128). */
+    public record Network(byte[] address, int prefix) {
+        static Network parse(String cidr) {
+            String[] parts = cidr.split("/", 2);
+            try {
+                if (!parts[0].matches("[0-9a-fA-F:.]+")) {
+                    throw new UnknownHostException(parts[0]);
+                }
+                byte[] address = InetAddress.getByName(parts[0]).getAddress();
+                int prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : address.length * 8;
+                if (prefix < 0 || prefix > address.length * 8) {
+                    throw new NumberFormatException();
+                }
+                return new Network(address, prefix);
+            } catch (UnknownHostException | NumberFormatException e) {
+                throw new IllegalArgumentException("MNEMO_METRICS_ALLOW: '" + cidr
+                        + "' is not an IP address or CIDR range");
+            }
+        }
+
+        boolean contains(InetAddress candidate) {
+            byte[] other = candidate.getAddress();
+            if (other.length != address.length) {
+                return false;
+            }
+            for (int bit = 0; bit < prefix; bit++) {
+                int mask = 0x80 >> (bit % 8);
+                if ((other[bit / 8] & mask) != (address[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.mnemo.gateway.rest;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.mnemo.gateway.auth.AuthFailure;
+import org.mnemo.gateway.auth.AuthStore;
+import org.mnemo.gateway.auth.Authenticator;
+import org.mnemo.gateway.auth.Jwts;
+import org.mnemo.gateway.auth.SigningKeys;
+import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.ProcedureFailure;
+import org.mnemo.gateway.config.GatewayConfig;
+import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.SessionExpiredException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: Javalin on Jetty, the REST routes, authentication before every protected route, JSON errors
+ * with stable codes, request ids and metrics. Stateless: any number can serve one database.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    private static final String REQUEST_ID = "X-Request-Id";
+    private static final String STARTED = "mnemo.started";
+    private static final String VERSION = "0.1.0";
+
+    /** What the routes need; {@code extraRoutes} lets other surfaces (MCP) mount on the same server. */
+    public record Services(MnemoClient client, AuthStore store, SigningKeys keys, Jwts jwts, Metrics metrics) {}
+
+    private final Javalin app;
+    private final List<Route> routes;
+
+    private GatewayServer(Javalin app, List<Route> routes) {
+        this.app = app;
+        this.routes = routes;
+    }
+
+    public static GatewayServer start(GatewayConfig config, Services services) {
+        Authenticator authenticator = new Authenticator(services.client(), services.jwts());
+        List<Route> routes = new ArrayList<>();
+        routes.addAll(new LibraryApi(services.client()).routes());
+        routes.addAll(new SearchApi(services.client()).routes());
+        routes.addAll(new TeamApi(services.store(), services.jwts()).routes());
+        routes.addAll(new TokenApi(services.store(), services.keys()).routes());
+        List<Route> all = routes;
+        routes.addAll(new HealthApi(services.client(), config, services.metrics(),
+                () -> OpenApi.document(all, VERSION)).routes());
+        Metrics metrics = services.metrics();
+        Javalin app = Javalin.create(c -> {
+            c.jetty.host = config.httpHost();
+            c.jetty.port = config.httpPort();
+            c.http.maxRequestSize = config.maxBodyBytes();
+            c.jetty.multipartConfig.maxTotalRequestSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
+            c.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
+            c.router.ignoreTrailingSlashes = true;
+            c.startup.showJavalinBanner = false;
+            c.routes.before(ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
+                String incoming = ctx.header(REQUEST_ID);
+                ctx.header(REQUEST_ID, incoming != null && incoming.matches("[A-Za-z0-9._-]{1,64}")
+                        ? incoming : UUID.randomUUID().toString());
+            });
+            for (Route route : routes) {
+                c.routes.addHttpHandler(route.method(), withoutTrailingSlash(route.path()), route.auth()
+                        ? ctx -> {
+                            ctx.attribute(Requests.CALLER, authenticator.authenticate(ctx.header("Authorization")));
+                            route.handler().handle(ctx);
+                        }
+                        : route.handler());
+            }
+            c.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+            c.routes.exception(AuthFailure.class, (e, ctx) -> {
+                metrics.authFailure(e.code());
+                if (e.status() == 401) {
+                    ctx.header("WWW-Authenticate", "missing_credentials".equals(e.code())
+                            ? "Bearer realm=\"mnemo\""
+                            : "Bearer realm=\"mnemo\", error=\"invalid_token\"");
+                }
+                error(ctx, e.status(), e.code(), e.getMessage());
+            });
+            c.routes.exception(ProcedureFailure.class, (e, ctx) -> error(ctx, status(e.code()), e.code(),
+                    e.getMessage()));
+            c.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                    switch (e.getStatus()) {
+                        case 404 -> "not_found";
+                        case 405 -> "method_not_allowed";
+                        case 413 -> "body_too_large";
+                        default -> "http_error";
+                    }, e.getStatus() == 413 ? "the body is larger than " + config.maxBodyBytes() + " bytes "
+                            + "(MNEMO_MAX_BODY_BYTES)" : e.getMessage()));
+            c.routes.exception(Exception.class, (e, ctx) -> {
+                if (e instanceof ServiceUnavailableException || e instanceof SessionExpiredException) {
+                    error(ctx, 503, "database_unavailable", "the database cannot be reached; try again");
+                    return;
+                }
+                LOG.error("request {} {} failed (request id {})", ctx.method(), route(ctx), ctx.res().getHeader(
+                        REQUEST_ID), e);
+                error(ctx, 500, "internal_error", "an internal error occurred; quote the request id when reporting");
+            });
+            c.routes.error(404, ctx -> {
+                if (ctx.result() == null) {
+                    error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path());
+                }
+            });
+            c.routes.after(ctx -> {
+                Long started = ctx.attribute(STARTED);
+                double seconds = started == null ? 0 : (System.nanoTime() - started) / 1e9;
+                metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), seconds);
+            });
+        });
+        app.start();
+        return new GatewayServer(app, List.copyOf(routes));
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** The paths Javalin actually serves, as registered (for the test that holds the OpenAPI document to them). */
+    public List<String> servedRoutes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static String withoutTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /** The route template of a request (never its concrete path, which may hold ids). */
+    private static String route(Context ctx) {
+        try {
+            Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+            return endpoint == null ? "unmatched" : endpoint.path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
+    static int status(String code) {
+        return switch (code) {
+            case "name_conflict", "owner_conflict", "library_type_immutable" -> 409;
+            case "not_found" -> 404;
+            case "schema_missing", "schema_not_ready", "schema_dimension_mismatch" -> 503;
+            default -> 400;
+        };
+    }
+
+    private static void error(Context ctx, int status, String code, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code);
+        body.put("detail", detail);
+        body.put("request_id", ctx.res().getHeader(REQUEST_ID));
+        Json.send(ctx, status, body);
+    }
+}

@@ -1,0 +1,398 @@
+package org.mnemo.gateway.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.client.MnemoClient;
+
+/**
+ * Workspaces, libraries, collections and items. Reads see only the caller's resolved libraries; changes need a
+ * bearer token of the library's owner (or the admin). Anything the caller cannot see is 404, never 403, so that
+ * foreign workspaces and libraries do not even show that they exist.
+ */
+final class LibraryApi {
+    private static final String LIBRARY_TAG = "libraries";
+    private static final String ITEM_TAG = "items";
+    private static final List<String> TEXT_EXTENSIONS = List.of("md", "markdown", "txt", "text");
+
+    private final MnemoClient client;
+
+    LibraryApi(MnemoClient client) {
+        this.client = client;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.post("/library/api/workspaces/", LIBRARY_TAG, "Create the caller's workspace library "
+                        + "(idempotent on workspace_id)", "{workspace_id, name, library_type, description?}",
+                        this::createWorkspace),
+                Route.get("/library/api/workspaces/{id}/", LIBRARY_TAG, "A workspace library with its counts",
+                        this::getWorkspace),
+                Route.put("/library/api/workspaces/{id}/", LIBRARY_TAG, "Rename or re-describe a workspace library",
+                        "{name?, description?}", this::updateWorkspace),
+                Route.delete("/library/api/workspaces/{id}/", LIBRARY_TAG, "Delete a workspace library with "
+                        + "everything in it (204 also when there is nothing to delete)", this::deleteWorkspace),
+                Route.get("/library/api/libraries/", LIBRARY_TAG, "The caller's libraries (?include_workspace, "
+                        + "with_item_count, library_type, limit, offset)", this::listLibraries),
+                Route.post("/library/api/libraries/", LIBRARY_TAG, "Create a library owned by the caller",
+                        "{name, library_type, description?}", this::createLibrary),
+                Route.get("/library/api/libraries/{uid}/", LIBRARY_TAG, "One library with its counts",
+                        this::getLibrary),
+                Route.put("/library/api/libraries/{uid}/", LIBRARY_TAG, "Rename or re-describe a library",
+                        "{name?, description?, library_type? (must stay the same)}", this::updateLibrary),
+                Route.delete("/library/api/libraries/{uid}/", LIBRARY_TAG, "Delete a library with everything in it",
+                        this::deleteLibrary),
+                Route.get("/library/api/collections/", LIBRARY_TAG, "Collections of the caller's libraries "
+                        + "(?library_uid, limit, offset)", this::listCollections),
+                Route.post("/library/api/collections/", LIBRARY_TAG, "Create a collection in a library",
+                        "{library_uid, name, description?}", this::createCollection),
+                Route.get("/library/api/collections/{uid}/", LIBRARY_TAG, "One collection", this::getCollection),
+                Route.put("/library/api/collections/{uid}/", LIBRARY_TAG, "Rename or re-describe a collection",
+                        "{name?, description?}", this::updateCollection),
+                Route.delete("/library/api/collections/{uid}/", LIBRARY_TAG, "Delete a collection with its items",
+                        this::deleteCollection),
+                Route.get("/library/api/items/", ITEM_TAG, "Items of the caller's libraries, newest first "
+                        + "(?library_uid, collection_uid, status, limit, offset)", this::listItems),
+                Route.post("/library/api/items/", ITEM_TAG, "Upload a text or Markdown document into a library and "
+                        + "ingest it (JSON or multipart with a 'file' part)", "{library_uid, text, title?, "
+                        + "collection?, collection_uid?, source_ref?, file_type?}", this::uploadItem),
+                Route.get("/library/api/items/{uid}/", ITEM_TAG, "One item", this::getItem),
+                Route.put("/library/api/items/{uid}/", ITEM_TAG, "Change an item's title", "{title}",
+                        this::updateItem),
+                Route.delete("/library/api/items/{uid}/", ITEM_TAG, "Delete an item with its chunks",
+                        this::deleteItem));
+    }
+
+    // ---- workspaces
+
+    private void createWorkspace(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        Json.Body body = Json.body(ctx);
+        String workspaceId = body.string("workspace_id", 200);
+        Map<String, Object> options = new HashMap<>();
+        options.put("workspace_id", workspaceId);
+        options.put("owner", caller.principal());
+        if (body.has("description")) {
+            options.put("description", body.optionalString("description", 2000));
+        }
+        Map<String, Object> row = client.libraryCreate(body.string("name", 200), body.string("library_type", 50),
+                options);
+        Json.send(ctx, Boolean.TRUE.equals(row.get("created")) ? 201 : 200, workspace(row));
+    }
+
+    private void getWorkspace(Context ctx) {
+        Json.send(ctx, 200, workspace(visibleWorkspace(Requests.caller(ctx), ctx.pathParam("id"))));
+    }
+
+    private void updateWorkspace(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        Map<String, Object> library = visibleWorkspace(caller, ctx.pathParam("id"));
+        requireOwner(caller, library, "workspace");
+        Json.send(ctx, 200, workspace(client.libraryUpdate((String) library.get("uid"), changes(Json.body(ctx),
+                false))));
+    }
+
+    private void deleteWorkspace(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        // 204 whether or not there was something of the caller's to delete: nothing else is touched.
+        findWorkspace(caller, ctx.pathParam("id"))
+                .filter(library -> caller.mayModify((String) library.get("owner")))
+                .ifPresent(library -> client.libraryDelete((String) library.get("uid")));
+        ctx.status(204);
+    }
+
+    private java.util.Optional<Map<String, Object>> findWorkspace(Caller caller, String workspaceId) {
+        List<Map<String, Object>> rows = client.libraryList(caller.libraries(), Map.of("workspace_id", workspaceId,
+                "limit", 1));
+        return rows.stream().findFirst();
+    }
+
+    private Map<String, Object> visibleWorkspace(Caller caller, String workspaceId) {
+        return findWorkspace(caller, workspaceId).orElseThrow(() -> ApiError.notFound("workspace '" + workspaceId
+                + "'"));
+    }
+
+    private static Map<String, Object> workspace(Map<String, Object> library) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("workspace_id", library.get("workspace_id"));
+        body.put("library_uid", library.get("uid"));
+        body.put("name", library.get("name"));
+        body.put("library_type", library.get("library_type"));
+        body.put("description", library.get("description"));
+        body.put("item_count", library.get("item_count"));
+        body.put("chunk_count", library.get("chunk_count"));
+        body.put("created_at", library.get("created_at"));
+        return body;
+    }
+
+    // ---- libraries
+
+    private void listLibraries(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        Requests.Page page = Requests.page(ctx);
+        Map<String, Object> options = page.options();
+        options.put("include_workspace", Requests.bool(ctx, "include_workspace", false));
+        String type = Requests.text(ctx, "library_type");
+        if (type != null) {
+            options.put("library_type", type);
+        }
+        boolean counts = Requests.bool(ctx, "with_item_count", true);
+        List<Map<String, Object>> libraries = client.libraryList(caller.libraries(), options).stream()
+                .map(row -> library(row, counts)).toList();
+        Json.send(ctx, 200, page.wrap(libraries));
+    }
+
+    private void createLibrary(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        Json.Body body = Json.body(ctx);
+        Map<String, Object> options = new HashMap<>();
+        options.put("owner", caller.principal());
+        if (body.has("description")) {
+            options.put("description", body.optionalString("description", 2000));
+        }
+        Map<String, Object> row = client.libraryCreate(body.string("name", 200), body.string("library_type", 50),
+                options);
+        Json.send(ctx, Boolean.TRUE.equals(row.get("created")) ? 201 : 200, library(row, true));
+    }
+
+    private void getLibrary(Context ctx) {
+        Json.send(ctx, 200, library(visibleLibrary(Requests.caller(ctx), ctx.pathParam("uid")), true));
+    }
+
+    private void updateLibrary(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        Map<String, Object> library = visibleLibrary(caller, ctx.pathParam("uid"));
+        requireOwner(caller, library, "library");
+        Json.send(ctx, 200, library(client.libraryUpdate((String) library.get("uid"), changes(Json.body(ctx), true)),
+                true));
+    }
+
+    private void deleteLibrary(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        Map<String, Object> library = visibleLibrary(caller, ctx.pathParam("uid"));
+        requireOwner(caller, library, "library");
+        client.libraryDelete((String) library.get("uid"));
+        ctx.status(204);
+    }
+
+    /** A library by uid, if the caller can read it. */
+    private Map<String, Object> visibleLibrary(Caller caller, String uid) {
+        Map<String, Object> library = client.libraryGet(uid, caller.libraries());
+        // mnemo.library.get also matches names; the REST path takes uids only.
+        if (library == null || !uid.equals(library.get("uid"))) {
+            throw ApiError.notFound("library '" + uid + "'");
+        }
+        return library;
+    }
+
+    private static void requireOwner(Caller caller, Map<String, Object> library, String what) {
+        if (!caller.mayModify((String) library.get("owner"))) {
+            throw ApiError.notFound(what + " '" + library.get("uid") + "'");
+        }
+    }
+
+    private static Map<String, Object> changes(Json.Body body, boolean typeAllowed) {
+        Map<String, Object> changes = new HashMap<>();
+        if (body.has("name")) {
+            changes.put("name", body.optionalString("name", 200));
+        }
+        if (body.has("description")) {
+            changes.put("description", body.optionalString("description", 2000));
+        }
+        if (typeAllowed && body.has("library_type")) {
+            changes.put("library_type", body.optionalString("library_type", 50));
+        }
+        return changes;
+    }
+
+    private static Map<String, Object> library(Map<String, Object> row, boolean counts) {
+        Map<String, Object> body = new LinkedHashMap<>(row);
+        body.remove("created");
+        if (!counts) {
+            body.remove("collection_count");
+            body.remove("item_count");
+            body.remove("chunk_count");
+        }
+        return body;
+    }
+
+    // ---- collections
+
+    private void listCollections(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        Requests.Page page = Requests.page(ctx);
+        Map<String, Object> options = page.options();
+        Requests.putIfPresent(options, "library_uid", Requests.text(ctx, "library_uid"));
+        Json.send(ctx, 200, page.wrap(client.collectionList(caller.libraries(), options)));
+    }
+
+    private void createCollection(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        Json.Body body = Json.body(ctx);
+        Map<String, Object> library = visibleLibrary(caller, body.string("library_uid", 100));
+        requireOwner(caller, library, "library");
+        Map<String, Object> options = new HashMap<>();
+        Requests.putIfPresent(options, "description", body.optionalString("description", 2000));
+        Json.send(ctx, 201, client.collectionCreate((String) library.get("uid"), body.string("name", 200), options));
+    }
+
+    private void getCollection(Context ctx) {
+        Json.send(ctx, 200, visibleCollection(Requests.caller(ctx), ctx.pathParam("uid")));
+    }
+
+    private void updateCollection(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        Map<String, Object> collection = ownedCollection(caller, ctx.pathParam("uid"));
+        Json.Body body = Json.body(ctx);
+        Map<String, Object> changes = new HashMap<>();
+        Requests.putIfPresent(changes, "name", body.optionalString("name", 200));
+        Requests.putIfPresent(changes, "description", body.optionalString("description", 2000));
+        Json.send(ctx, 200, client.collectionUpdate((String) collection.get("uid"), changes));
+    }
+
+    private void deleteCollection(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        client.collectionDelete((String) ownedCollection(caller, ctx.pathParam("uid")).get("uid"));
+        ctx.status(204);
+    }
+
+    private Map<String, Object> visibleCollection(Caller caller, String uid) {
+        Map<String, Object> collection = client.collectionGet(uid, caller.libraries());
+        if (collection == null) {
+            throw ApiError.notFound("collection '" + uid + "'");
+        }
+        return collection;
+    }
+
+    private Map<String, Object> ownedCollection(Caller caller, String uid) {
+        Map<String, Object> collection = visibleCollection(caller, uid);
+        requireOwner(caller, visibleLibrary(caller, (String) collection.get("library_uid")), "collection");
+        return collection;
+    }
+
+    // ---- items
+
+    private void listItems(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        Requests.Page page = Requests.page(ctx);
+        Map<String, Object> options = page.options();
+        Requests.putIfPresent(options, "library_uid", Requests.text(ctx, "library_uid"));
+        Requests.putIfPresent(options, "collection_uid", Requests.text(ctx, "collection_uid"));
+        Requests.putIfPresent(options, "status", Requests.text(ctx, "status"));
+        Json.send(ctx, 200, page.wrap(client.itemList(caller.libraries(), options)));
+    }
+
+    private void uploadItem(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        Json.Body body = ctx.isMultipart() ? multipart(ctx) : Json.body(ctx);
+        Map<String, Object> library = visibleLibrary(caller, body.string("library_uid", 100));
+        requireOwner(caller, library, "library");
+        String text = body.string("text", Integer.MAX_VALUE);
+        Map<String, Object> item = new HashMap<>();
+        item.put("title", body.has("title") ? body.optionalString("title", 500) : "Untitled");
+        item.put("source", "upload");
+        Requests.putIfPresent(item, "collection", body.optionalString("collection", 200));
+        Requests.putIfPresent(item, "collection_uid", body.optionalString("collection_uid", 100));
+        Requests.putIfPresent(item, "source_ref", body.optionalString("source_ref", 1000));
+        String fileType = body.has("file_type") ? body.optionalString("file_type", 20).toLowerCase(Locale.ROOT) : "md";
+        if (!TEXT_EXTENSIONS.contains(fileType)) {
+            throw new ApiError(415, "unsupported_file_type", "only text and Markdown can be uploaded here, not '"
+                    + fileType + "'");
+        }
+        item.put("file_type", fileType.equals("markdown") ? "md" : fileType.equals("text") ? "txt" : fileType);
+        Map<String, Object> result = client.ingest((String) library.get("uid"), text, item);
+        int status = switch (String.valueOf(result.get("status"))) {
+            case "existing" -> 200;
+            case "processing" -> 202;
+            default -> 201;
+        };
+        Json.send(ctx, status, result);
+    }
+
+    /** A multipart upload as a body: the form fields, with the 'file' part's text and name. */
+    private static Json.Body multipart(Context ctx) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        ctx.formParamMap().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                node.put(name, values.get(0));
+            }
+        });
+        UploadedFile file = ctx.uploadedFile("file");
+        if (file == null) {
+            throw ApiError.badRequest("invalid_field", "'file' is required in a multipart upload");
+        }
+        String name = file.filename() == null ? "" : file.filename();
+        int dot = name.lastIndexOf('.');
+        if (!node.has("file_type") && dot > 0) {
+            node.put("file_type", name.substring(dot + 1));
+        }
+        if (!node.has("title") && !name.isBlank()) {
+            node.put("title", dot > 0 ? name.substring(0, dot) : name);
+        }
+        try (InputStream in = file.content()) {
+            node.put("text", StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(in.readAllBytes())).toString());
+        } catch (CharacterCodingException e) {
+            throw new ApiError(415, "unsupported_file_type", "the uploaded file is not UTF-8 text");
+        } catch (IOException e) {
+            throw ApiError.badRequest("invalid_body", "the upload could not be read: " + e.getMessage());
+        }
+        return new Json.Body(node);
+    }
+
+    private void getItem(Context ctx) {
+        Json.send(ctx, 200, visibleItem(Requests.caller(ctx), ctx.pathParam("uid")));
+    }
+
+    private void updateItem(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        Map<String, Object> item = ownedItem(caller, ctx.pathParam("uid"));
+        Json.send(ctx, 200, client.itemUpdate((String) item.get("uid"),
+                Map.of("title", Json.body(ctx).string("title", 500))));
+    }
+
+    private void deleteItem(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireManager();
+        client.itemDelete((String) ownedItem(caller, ctx.pathParam("uid")).get("uid"));
+        ctx.status(204);
+    }
+
+    private Map<String, Object> visibleItem(Caller caller, String uid) {
+        Map<String, Object> item = client.itemGet(uid, caller.libraries());
+        if (item == null) {
+            throw ApiError.notFound("item '" + uid + "'");
+        }
+        return item;
+    }
+
+    private Map<String, Object> ownedItem(Caller caller, String uid) {
+        Map<String, Object> item = visibleItem(caller, uid);
+        requireOwner(caller, visibleLibrary(caller, (String) item.get("library_uid")), "item");
+        return item;
+    }
+}

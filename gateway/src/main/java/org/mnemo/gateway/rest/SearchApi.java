@@ -1,0 +1,121 @@
+package org.mnemo.gateway.rest;
+
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.auth.Tokens;
+import org.mnemo.gateway.client.MnemoClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Hybrid search and chunk lookup, always within the caller's resolved libraries. */
+final class SearchApi {
+    private static final Logger AUDIT = LoggerFactory.getLogger("org.mnemo.gateway.audit");
+    static final List<String> SEARCH_TYPES = List.of("vector", "fulltext", "graph");
+    private static final int PREVIEW = 300;
+
+    private final MnemoClient client;
+
+    SearchApi(MnemoClient client) {
+        this.client = client;
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.post("/library/api/search/", "search", "Hybrid search (vector, full-text, graph; fused by "
+                        + "RRF) over the caller's libraries", "{query, library_uid?, library_type?, collection_uid?, "
+                        + "limit? (1..200, 20), search_types? ([vector, fulltext, graph]), rerank?}", this::search),
+                Route.get("/library/api/chunks/{uid}/", "search", "A chunk's full text with its item and library",
+                        this::chunk));
+    }
+
+    private void search(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        Json.Body body = Json.body(ctx);
+        String query = body.string("query", 4000);
+        int limit = body.integer("limit", 20, 1, Requests.MAX_LIMIT);
+        List<String> types = body.strings("search_types", 3);
+        if (types == null || types.isEmpty()) {
+            types = SEARCH_TYPES;
+        }
+        for (String type : types) {
+            if (!SEARCH_TYPES.contains(type)) {
+                throw ApiError.badRequest("invalid_field", "'search_types' may hold vector, fulltext and graph, not '"
+                        + type + "'");
+            }
+        }
+        body.bool("rerank", true); // accepted for compatibility; no reranker is configured yet
+        List<String> scope = caller.libraries();
+        String libraryUid = body.optionalString("library_uid", 100);
+        if (libraryUid != null) {
+            Map<String, Object> library = client.libraryGet(libraryUid, scope);
+            if (library == null || !libraryUid.equals(library.get("uid"))) {
+                throw ApiError.notFound("library '" + libraryUid + "'");
+            }
+            scope = List.of(libraryUid);
+        }
+        Map<String, Object> options = new HashMap<>();
+        options.put("libraries", scope);
+        options.put("limit", limit);
+        options.put("search_types", types);
+        Requests.putIfPresent(options, "library_type", body.optionalString("library_type", 50));
+        Requests.putIfPresent(options, "collection_uid", body.optionalString("collection_uid", 100));
+        long started = System.nanoTime();
+        List<Map<String, Object>> rows = client.search(query, options);
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            candidates.add(candidate(row));
+        }
+        // The audit trail keeps who searched what scope, and only a hash of the query.
+        AUDIT.info("search principal={} libraries={} query_sha256={} results={} took_ms={}", caller.principal(),
+                scope.size(), Tokens.sha256Hex(query), candidates.size(), tookMs);
+        Map<String, Object> response = new LinkedHashMap<>();
+        response.put("query", query);
+        response.put("candidates", candidates);
+        response.put("total_candidates", candidates.size());
+        response.put("search_time_ms", tookMs);
+        response.put("reranker_used", false);
+        response.put("reranker_model", null);
+        response.put("search_types_used", types);
+        Json.send(ctx, 200, response);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> candidate(Map<String, Object> row) {
+        Map<String, Object> candidate = new LinkedHashMap<>();
+        candidate.put("chunk_uid", row.get("chunk_uid"));
+        candidate.put("chunk_index", row.get("chunk_index"));
+        candidate.put("item_uid", row.get("item_uid"));
+        candidate.put("item_title", row.get("item_title"));
+        candidate.put("library_uid", row.get("library_uid"));
+        candidate.put("library_type", row.get("library_type"));
+        candidate.put("collection_uid", row.get("collection_uid"));
+        String preview = String.valueOf(row.get("text_preview"));
+        candidate.put("text_preview", preview.length() > PREVIEW ? preview.substring(0, PREVIEW) : preview);
+        candidate.put("score", row.get("score"));
+        List<String> sources = (List<String>) row.get("sources");
+        Map<String, Object> ranks = (Map<String, Object>) row.get("ranks");
+        // The leg that ranked the chunk best is its primary source.
+        candidate.put("source", sources.stream()
+                .min((a, b) -> Long.compare(((Number) ranks.get(a)).longValue(), ((Number) ranks.get(b)).longValue()))
+                .orElse(null));
+        candidate.put("sources", sources);
+        candidate.put("ranks", ranks);
+        candidate.put("raw_scores", row.get("raw_scores"));
+        return candidate;
+    }
+
+    private void chunk(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        Map<String, Object> chunk = client.chunkGet(ctx.pathParam("uid"), caller.libraries());
+        if (chunk == null) {
+            throw ApiError.notFound("chunk '" + ctx.pathParam("uid") + "'");
+        }
+        Json.send(ctx, 200, chunk);
+    }
+}
