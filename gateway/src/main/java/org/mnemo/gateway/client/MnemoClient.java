@@ -2,7 +2,9 @@ package org.mnemo.gateway.client;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Record;
@@ -19,10 +21,18 @@ public final class MnemoClient implements AutoCloseable {
     /** How a statement is run. */
     public enum Mode { READ, WRITE, AUTO_COMMIT }
 
+    private static final int RETRY_SECONDS = 5;
+
     private final Driver driver;
 
     public MnemoClient(String uri, String user, String password) {
-        this.driver = GraphDatabase.driver(uri, AuthTokens.basic(user, password));
+        // Managed transactions retry transient failures (a cluster electing a leader) for a few seconds, not
+        // the driver's default 30: an HTTP caller is waiting.
+        this.driver = GraphDatabase.driver(uri, AuthTokens.basic(user, password), Config.builder()
+                .withMaxTransactionRetryTime(RETRY_SECONDS, TimeUnit.SECONDS)
+                .withConnectionTimeout(RETRY_SECONDS, TimeUnit.SECONDS)
+                .withConnectionAcquisitionTimeout(2 * RETRY_SECONDS, TimeUnit.SECONDS)
+                .build());
     }
 
     public void verifyConnectivity() {

@@ -131,6 +131,7 @@ public final class GatewayServer implements AutoCloseable {
     /** The paths Javalin actually serves, as registered (for the test that holds the OpenAPI document to them). */
     public List<String> servedRoutes() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod())
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
     }
 

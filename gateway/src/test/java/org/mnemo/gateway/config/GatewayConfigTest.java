@@ -1,0 +1,61 @@
+package org.mnemo.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+
+    @Test
+    void defaults() {
+        GatewayConfig config = GatewayConfig.from(Map.of());
+        assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(config.httpPort()).isEqualTo(8080);
+        assertThat(config.neo4jUri()).isNull();
+        assertThat(config.daedalusKeys()).isEmpty();
+        assertThat(config.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+    }
+
+    @Test
+    void invalidValuesNameTheirVariable() {
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_HTTP_PORT", "80a")))
+                .hasMessageContaining("MNEMO_HTTP_PORT");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_HTTP_PORT", "70000")))
+                .hasMessageContaining("MNEMO_HTTP_PORT");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_MAX_BODY_BYTES", "12")))
+                .hasMessageContaining("MNEMO_MAX_BODY_BYTES");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_ADMIN_TOKEN", "short")))
+                .hasMessageContaining("MNEMO_ADMIN_TOKEN");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_DAEDALUS_JWT_KEYS", "k1:too-short")))
+                .hasMessageContaining("MNEMO_DAEDALUS_JWT_KEYS").hasMessageContaining("k1");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_DAEDALUS_JWT_KEYS", "no-colon")))
+                .hasMessageContaining("MNEMO_DAEDALUS_JWT_KEYS");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_METRICS_ALLOW", "localhost")))
+                .hasMessageContaining("MNEMO_METRICS_ALLOW");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_METRICS_ALLOW", "10.0.0.0/33")))
+                .hasMessageContaining("MNEMO_METRICS_ALLOW");
+    }
+
+    @Test
+    void daedalusKeysByKid() {
+        GatewayConfig config = GatewayConfig.from(Map.of("MNEMO_DAEDALUS_JWT_KEYS",
+                "a:0123456789abcdef0123456789abcdef, b:fedcba9876543210fedcba9876543210xx"));
+        assertThat(config.daedalusKeys()).containsOnlyKeys("a", "b");
+        assertThat(config.daedalusKeys().get("b")).hasSize(34);
+    }
+
+    @Test
+    void metricsAllowListMatchesCidrRanges() throws Exception {
+        GatewayConfig config = GatewayConfig.from(Map.of("MNEMO_METRICS_ALLOW", "10.1.0.0/16, ::1, 192.168.1.7"));
+        assertThat(config.metricsAllowed(InetAddress.getByName("10.1.200.3"))).isTrue();
+        assertThat(config.metricsAllowed(InetAddress.getByName("10.2.0.1"))).isFalse();
+        assertThat(config.metricsAllowed(InetAddress.getByName("192.168.1.7"))).isTrue();
+        assertThat(config.metricsAllowed(InetAddress.getByName("192.168.1.8"))).isFalse();
+        assertThat(config.metricsAllowed(InetAddress.getByName("::1"))).isTrue();
+        assertThat(config.metricsAllowed(InetAddress.getByName("127.0.0.1"))).isFalse();
+        assertThat(GatewayConfig.from(Map.of()).metricsAllowed(InetAddress.getByName("127.0.0.1"))).isTrue();
+    }
+}
