@@ -14,6 +14,12 @@ CREATE CONSTRAINT mnemo_item_uid IF NOT EXISTS FOR (n:Item) REQUIRE n.uid IS UNI
 CREATE CONSTRAINT mnemo_chunk_uid IF NOT EXISTS FOR (n:Chunk) REQUIRE n.uid IS UNIQUE;
 CREATE CONSTRAINT mnemo_concept_uid IF NOT EXISTS FOR (n:Concept) REQUIRE n.uid IS UNIQUE;
 CREATE CONSTRAINT mnemo_concept_name_key IF NOT EXISTS FOR (n:Concept) REQUIRE n.name_key IS UNIQUE;
+// The gateway's principals, tokens (SHA-256 only), teams and team-JWT signing keys.
+CREATE CONSTRAINT mnemo_principal_id IF NOT EXISTS FOR (n:Principal) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT mnemo_api_token_id IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT mnemo_api_token_hash IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.hash IS UNIQUE;
+CREATE CONSTRAINT mnemo_team_id IF NOT EXISTS FOR (n:Team) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT mnemo_signing_key_kid IF NOT EXISTS FOR (n:SigningKey) REQUIRE n.kid IS UNIQUE;
 CREATE INDEX mnemo_item_source_ref IF NOT EXISTS FOR (n:Item) ON (n.source_ref);
 CREATE INDEX mnemo_item_content_hash IF NOT EXISTS FOR (n:Item) ON (n.content_hash);
 CREATE FULLTEXT INDEX mnemo_chunk_text IF NOT EXISTS FOR (n:Chunk) ON EACH [n.text];

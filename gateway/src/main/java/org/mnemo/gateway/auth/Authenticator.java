@@ -9,7 +9,7 @@ import org.mnemo.gateway.client.MnemoClient;
  * is resolved by one {@code mnemo.access.resolve} call, live, so revocations and team changes count at once.
  */
 public final class Authenticator {
-    private static final String BEARER = "Bearer ";
+    private static final String BEARER = "Bearer";
 
     private final MnemoClient client;
     private final Jwts jwts;
@@ -23,10 +23,11 @@ public final class Authenticator {
         if (authorization == null || authorization.isBlank()) {
             throw AuthFailure.unauthenticated("missing_credentials", "send Authorization: Bearer <token>");
         }
-        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        String scheme = authorization.strip().split("\\s+", 2)[0];
+        if (!scheme.equalsIgnoreCase(BEARER)) {
             throw AuthFailure.unauthenticated("unsupported_scheme", "only Bearer credentials are accepted");
         }
-        String bearer = authorization.substring(BEARER.length()).strip();
+        String bearer = authorization.strip().substring(BEARER.length()).strip();
         if (bearer.isEmpty()) {
             throw AuthFailure.unauthenticated("missing_credentials", "the bearer value is empty");
         }

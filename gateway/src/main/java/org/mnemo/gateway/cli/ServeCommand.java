@@ -27,6 +27,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         GatewayConfig config = GatewayConfig.fromEnvironment();
+        boolean passwordFromEnvironment = config.neo4jPassword() != null;
         EmbeddedServer embedded = null;
         Credentials.Password password = null;
         if (config.neo4jUri() == null) {
@@ -74,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         if (password != null && password.generated()) {
             System.out.println("  Password:  " + password.value() + "   (generated now; kept in "
                     + Environment.dataDir().resolve("neo4j-password") + ")");
-        } else if (config.neo4jPassword() != null) {
+        } else if (passwordFromEnvironment) {
             System.out.println("  Password:  from MNEMO_NEO4J_PASSWORD");
         } else {
             System.out.println("  Password:  in " + Environment.dataDir().resolve("neo4j-password"));

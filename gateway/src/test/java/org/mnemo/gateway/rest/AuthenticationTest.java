@@ -41,6 +41,9 @@ class AuthenticationTest {
         assertThat(basic.status()).isEqualTo(401);
         assertThat(basic.code()).isEqualTo("unsupported_scheme");
         assertThat(basic.header("WWW-Authenticate")).startsWith("Bearer");
+        TestGateway.Response empty = gw.send(HttpRequest.newBuilder(URI.create(gw.url(PROTECTED)))
+                .header("Authorization", "Bearer").GET().build());
+        assertThat(empty.code()).isEqualTo("missing_credentials");
     }
 
     @Test
