@@ -78,8 +78,7 @@ final class LibraryApi {
     // ---- workspaces
 
     private void createWorkspace(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
         String workspaceId = body.string("workspace_id", 200);
         Map<String, Object> options = new HashMap<>();
@@ -98,8 +97,7 @@ final class LibraryApi {
     }
 
     private void updateWorkspace(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         Map<String, Object> library = visibleWorkspace(caller, ctx.pathParam("id"));
         requireOwner(caller, library, "workspace");
         Json.send(ctx, 200, workspace(client.libraryUpdate((String) library.get("uid"), changes(Json.body(ctx),
@@ -107,8 +105,7 @@ final class LibraryApi {
     }
 
     private void deleteWorkspace(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         // 204 whether or not there was something of the caller's to delete: nothing else is touched.
         findWorkspace(caller, ctx.pathParam("id"))
                 .filter(library -> caller.mayModify((String) library.get("owner")))
@@ -128,15 +125,10 @@ final class LibraryApi {
     }
 
     private static Map<String, Object> workspace(Map<String, Object> library) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("workspace_id", library.get("workspace_id"));
+        Map<String, Object> body = Requests.pick(library, "workspace_id");
         body.put("library_uid", library.get("uid"));
-        body.put("name", library.get("name"));
-        body.put("library_type", library.get("library_type"));
-        body.put("description", library.get("description"));
-        body.put("item_count", library.get("item_count"));
-        body.put("chunk_count", library.get("chunk_count"));
-        body.put("created_at", library.get("created_at"));
+        body.putAll(Requests.pick(library, "name", "library_type", "description", "item_count", "chunk_count",
+                "created_at"));
         return body;
     }
 
@@ -158,8 +150,7 @@ final class LibraryApi {
     }
 
     private void createLibrary(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
         Map<String, Object> options = new HashMap<>();
         options.put("owner", caller.principal());
@@ -176,8 +167,7 @@ final class LibraryApi {
     }
 
     private void updateLibrary(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         Map<String, Object> library = visibleLibrary(caller, ctx.pathParam("uid"));
         requireOwner(caller, library, "library");
         Json.send(ctx, 200, library(client.libraryUpdate((String) library.get("uid"), changes(Json.body(ctx), true)),
@@ -185,8 +175,7 @@ final class LibraryApi {
     }
 
     private void deleteLibrary(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         Map<String, Object> library = visibleLibrary(caller, ctx.pathParam("uid"));
         requireOwner(caller, library, "library");
         client.libraryDelete((String) library.get("uid"));
@@ -245,8 +234,7 @@ final class LibraryApi {
     }
 
     private void createCollection(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
         Map<String, Object> library = visibleLibrary(caller, body.string("library_uid", 100));
         requireOwner(caller, library, "library");
@@ -260,8 +248,7 @@ final class LibraryApi {
     }
 
     private void updateCollection(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         Map<String, Object> collection = ownedCollection(caller, ctx.pathParam("uid"));
         Json.Body body = Json.body(ctx);
         Map<String, Object> changes = new HashMap<>();
@@ -271,24 +258,23 @@ final class LibraryApi {
     }
 
     private void deleteCollection(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         client.collectionDelete((String) ownedCollection(caller, ctx.pathParam("uid")).get("uid"));
         ctx.status(204);
     }
 
     private Map<String, Object> visibleCollection(Caller caller, String uid) {
-        Map<String, Object> collection = client.collectionGet(uid, caller.libraries());
-        if (collection == null) {
-            throw ApiError.notFound("collection '" + uid + "'");
-        }
-        return collection;
+        return Requests.found(client.collectionGet(uid, caller.libraries()), "collection '" + uid + "'");
     }
 
     private Map<String, Object> ownedCollection(Caller caller, String uid) {
-        Map<String, Object> collection = visibleCollection(caller, uid);
-        requireOwner(caller, visibleLibrary(caller, (String) collection.get("library_uid")), "collection");
-        return collection;
+        return ownedContent(caller, visibleCollection(caller, uid), "collection");
+    }
+
+    /** A collection or item whose library the caller may change (404 otherwise). */
+    private Map<String, Object> ownedContent(Caller caller, Map<String, Object> content, String what) {
+        requireOwner(caller, visibleLibrary(caller, (String) content.get("library_uid")), what);
+        return content;
     }
 
     // ---- items
@@ -304,8 +290,7 @@ final class LibraryApi {
     }
 
     private void uploadItem(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         Json.Body body = ctx.isMultipart() ? multipart(ctx) : Json.body(ctx);
         Map<String, Object> library = visibleLibrary(caller, body.string("library_uid", 100));
         requireOwner(caller, library, "library");
@@ -368,31 +353,23 @@ final class LibraryApi {
     }
 
     private void updateItem(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         Map<String, Object> item = ownedItem(caller, ctx.pathParam("uid"));
         Json.send(ctx, 200, client.itemUpdate((String) item.get("uid"),
                 Map.of("title", Json.body(ctx).string("title", 500))));
     }
 
     private void deleteItem(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         client.itemDelete((String) ownedItem(caller, ctx.pathParam("uid")).get("uid"));
         ctx.status(204);
     }
 
     private Map<String, Object> visibleItem(Caller caller, String uid) {
-        Map<String, Object> item = client.itemGet(uid, caller.libraries());
-        if (item == null) {
-            throw ApiError.notFound("item '" + uid + "'");
-        }
-        return item;
+        return Requests.found(client.itemGet(uid, caller.libraries()), "item '" + uid + "'");
     }
 
     private Map<String, Object> ownedItem(Caller caller, String uid) {
-        Map<String, Object> item = visibleItem(caller, uid);
-        requireOwner(caller, visibleLibrary(caller, (String) item.get("library_uid")), "item");
-        return item;
+        return ownedContent(caller, visibleItem(caller, uid), "item");
     }
 }

@@ -41,6 +41,30 @@ public final class Requests {
         return caller;
     }
 
+    /** The caller, who must be allowed to change things (an opaque token; JWTs only read). */
+    public static Caller manager(Context ctx) {
+        Caller caller = caller(ctx);
+        caller.requireManager();
+        return caller;
+    }
+
+    /** A row a procedure found for the caller, or 404 naming what was looked for. */
+    public static Map<String, Object> found(Map<String, Object> row, String what) {
+        if (row == null) {
+            throw ApiError.notFound(what);
+        }
+        return row;
+    }
+
+    /** The named entries of a row, in this order (absent ones as null). */
+    public static Map<String, Object> pick(Map<String, Object> row, String... keys) {
+        Map<String, Object> picked = new LinkedHashMap<>();
+        for (String key : keys) {
+            picked.put(key, row.get(key));
+        }
+        return picked;
+    }
+
     public static Page page(Context ctx) {
         return new Page(integer(ctx, "limit", 50, 1, MAX_LIMIT), integer(ctx, "offset", 0, 0, Integer.MAX_VALUE));
     }

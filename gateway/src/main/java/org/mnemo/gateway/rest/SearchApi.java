@@ -87,14 +87,8 @@ final class SearchApi {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> candidate(Map<String, Object> row) {
-        Map<String, Object> candidate = new LinkedHashMap<>();
-        candidate.put("chunk_uid", row.get("chunk_uid"));
-        candidate.put("chunk_index", row.get("chunk_index"));
-        candidate.put("item_uid", row.get("item_uid"));
-        candidate.put("item_title", row.get("item_title"));
-        candidate.put("library_uid", row.get("library_uid"));
-        candidate.put("library_type", row.get("library_type"));
-        candidate.put("collection_uid", row.get("collection_uid"));
+        Map<String, Object> candidate = Requests.pick(row, "chunk_uid", "chunk_index", "item_uid", "item_title",
+                "library_uid", "library_type", "collection_uid");
         String preview = String.valueOf(row.get("text_preview"));
         candidate.put("text_preview", preview.length() > PREVIEW ? preview.substring(0, PREVIEW) : preview);
         candidate.put("score", row.get("score"));
@@ -112,10 +106,7 @@ final class SearchApi {
 
     private void chunk(Context ctx) {
         Caller caller = Requests.caller(ctx);
-        Map<String, Object> chunk = client.chunkGet(ctx.pathParam("uid"), caller.libraries());
-        if (chunk == null) {
-            throw ApiError.notFound("chunk '" + ctx.pathParam("uid") + "'");
-        }
-        Json.send(ctx, 200, chunk);
+        Json.send(ctx, 200, Requests.found(client.chunkGet(ctx.pathParam("uid"), caller.libraries()),
+                "chunk '" + ctx.pathParam("uid") + "'"));
     }
 }

@@ -39,19 +39,13 @@ final class TeamApi {
     }
 
     private void create(Context ctx) {
-        Caller caller = manager(ctx);
+        Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
         String id = teamId(body.string("id", 128));
-        String name = body.string("name", 200);
         String jti = Jwts.newJti();
-        AuthStore.Upsert result = store.createTeam(id, name, caller.principal(), jti);
-        Map<String, Object> team = result.value();
-        if (result.created()) {
-            Json.send(ctx, 201, withJwt(team, jwts.issueTeam(id, jti)));
+        Map<String, Object> team = claim(ctx, caller, id, body.string("name", 200), jti);
+        if (team == null) {
             return;
-        }
-        if (!caller.principal().equals(team.get("owner"))) {
-            throw ApiError.conflict("owner_conflict", "team '" + id + "' belongs to someone else");
         }
         if (!Boolean.TRUE.equals(team.get("active"))) {
             // Re-creating a deactivated team of one's own brings it back with a new JWT.
@@ -63,17 +57,17 @@ final class TeamApi {
     }
 
     private void get(Context ctx) {
-        Json.send(ctx, 200, view(owned(manager(ctx), ctx.pathParam("id"))));
+        Json.send(ctx, 200, view(owned(Requests.manager(ctx), ctx.pathParam("id"))));
     }
 
     private void deactivate(Context ctx) {
-        owned(manager(ctx), ctx.pathParam("id"));
+        owned(Requests.manager(ctx), ctx.pathParam("id"));
         store.deactivateTeam(ctx.pathParam("id"));
         ctx.status(204);
     }
 
     private void setWorkspaces(Context ctx) {
-        Caller caller = manager(ctx);
+        Caller caller = Requests.manager(ctx);
         String id = ctx.pathParam("id");
         owned(caller, id);
         List<String> ids = Json.body(ctx).strings("workspace_ids", 1000);
@@ -85,17 +79,12 @@ final class TeamApi {
     }
 
     private void rotate(Context ctx) {
-        Caller caller = manager(ctx);
+        Caller caller = Requests.manager(ctx);
         String id = teamId(ctx.pathParam("id"));
         String jti = Jwts.newJti();
-        AuthStore.Upsert result = store.createTeam(id, id, caller.principal(), jti);
-        Map<String, Object> team = result.value();
-        if (result.created()) {
-            Json.send(ctx, 201, withJwt(team, jwts.issueTeam(id, jti)));
+        Map<String, Object> team = claim(ctx, caller, id, id, jti);
+        if (team == null) {
             return;
-        }
-        if (!caller.principal().equals(team.get("owner"))) {
-            throw ApiError.conflict("owner_conflict", "team '" + id + "' belongs to someone else");
         }
         if (!Boolean.TRUE.equals(team.get("active"))) {
             throw ApiError.conflict("team_inactive", "team '" + id + "' is deactivated; POST it again to reactivate");
@@ -104,10 +93,20 @@ final class TeamApi {
         Json.send(ctx, 200, withJwt(store.team(id), jwts.issueTeam(id, jti)));
     }
 
-    private static Caller manager(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
-        return caller;
+    /**
+     * Creates the team for the caller with this jti and answers 201 with its JWT (returning null), or returns the
+     * caller's existing team; another owner's team is 409.
+     */
+    private Map<String, Object> claim(Context ctx, Caller caller, String id, String name, String jti) {
+        AuthStore.Upsert result = store.createTeam(id, name, caller.principal(), jti);
+        if (result.created()) {
+            Json.send(ctx, 201, withJwt(result.value(), jwts.issueTeam(id, jti)));
+            return null;
+        }
+        if (!caller.principal().equals(result.value().get("owner"))) {
+            throw ApiError.conflict("owner_conflict", "team '" + id + "' belongs to someone else");
+        }
+        return result.value();
     }
 
     private Map<String, Object> owned(Caller caller, String id) {
@@ -126,12 +125,7 @@ final class TeamApi {
     }
 
     private static Map<String, Object> view(Map<String, Object> team) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", team.get("id"));
-        body.put("name", team.get("name"));
-        body.put("active", team.get("active"));
-        body.put("workspace_ids", team.get("workspace_ids"));
-        return body;
+        return Requests.pick(team, "id", "name", "active", "workspace_ids");
     }
 
     private static Map<String, Object> withJwt(Map<String, Object> team, String jwt) {

@@ -47,8 +47,7 @@ final class TokenApi {
     }
 
     private void createToken(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
         String owner = caller.principal();
         if (body.has("owner")) {
@@ -95,15 +94,13 @@ final class TokenApi {
     }
 
     private void listTokens(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         String owner = caller.admin() ? Requests.text(ctx, "owner") : caller.principal();
         Json.send(ctx, 200, Map.of("results", store.listTokens(owner)));
     }
 
     private void revokeToken(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireManager();
+        Caller caller = Requests.manager(ctx);
         if (!store.revokeToken(ctx.pathParam("id"), caller.admin() ? null : caller.principal())) {
             throw ApiError.notFound("token '" + ctx.pathParam("id") + "'");
         }

@@ -3,6 +3,7 @@ package org.mnemo.procedures.library;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 
@@ -22,52 +23,52 @@ public final class Cascade {
         }
     }
 
+    private static final Deleted NOTHING = new Deleted(0, 0, 0, 0, 0);
+
     private Cascade() {}
 
     public static Deleted deleteLibrary(GraphDatabaseService db, String uid) {
-        List<String> items = new ArrayList<>();
-        try (Transaction tx = db.beginTx()) {
-            tx.execute("""
-                    MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->(:Collection)-[:HAS_ITEM]->(i:Item)
-                    RETURN i.uid AS uid""", Map.of("uid", uid))
-                    .forEachRemaining(r -> items.add((String) r.get("uid")));
-        }
-        Deleted total = new Deleted(0, 0, 0, 0, 0);
-        List<String> concepts = new ArrayList<>();
-        for (String item : items) {
-            total = total.plus(deleteItemOnly(db, item, concepts));
-        }
-        try (Transaction tx = db.beginTx()) {
-            var r = tx.execute("""
-                    MATCH (l:Library {uid: $uid})
-                    OPTIONAL MATCH (l)-[:HAS_COLLECTION]->(c:Collection)
-                    WITH l, collect(c) AS collections
-                    FOREACH (c IN collections | DETACH DELETE c)
-                    DETACH DELETE l
-                    RETURN size(collections) AS collections""", Map.of("uid", uid));
-            if (r.hasNext()) {
-                total = total.plus(new Deleted(1, ((Number) r.next().get("collections")).longValue(), 0, 0, 0));
-            }
-            tx.commit();
-        }
-        return total.plus(new Deleted(0, 0, 0, 0, deleteOrphanConcepts(db, concepts)));
+        return cascade(db, """
+                MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->(:Collection)-[:HAS_ITEM]->(i:Item)
+                RETURN i.uid AS uid""", uid, tx -> {
+                    var r = tx.execute("""
+                            MATCH (l:Library {uid: $uid})
+                            OPTIONAL MATCH (l)-[:HAS_COLLECTION]->(c:Collection)
+                            WITH l, collect(c) AS collections
+                            FOREACH (c IN collections | DETACH DELETE c)
+                            DETACH DELETE l
+                            RETURN size(collections) AS collections""", Map.of("uid", uid));
+                    return r.hasNext()
+                            ? new Deleted(1, ((Number) r.next().get("collections")).longValue(), 0, 0, 0)
+                            : NOTHING;
+                });
     }
 
     public static Deleted deleteCollection(GraphDatabaseService db, String uid) {
+        return cascade(db, "MATCH (:Collection {uid: $uid})-[:HAS_ITEM]->(i:Item) RETURN i.uid AS uid", uid, tx -> {
+            var r = tx.execute("MATCH (c:Collection {uid: $uid}) DETACH DELETE c RETURN count(*) AS n",
+                    Map.of("uid", uid));
+            return new Deleted(0, ((Number) r.next().get("n")).longValue(), 0, 0, 0);
+        });
+    }
+
+    /**
+     * Deletes the items {@code itemsQuery} finds (a transaction each), then what {@code container} deletes in a
+     * transaction of its own, then the concepts no chunk mentions any more.
+     */
+    private static Deleted cascade(GraphDatabaseService db, String itemsQuery, String uid,
+            Function<Transaction, Deleted> container) {
         List<String> items = new ArrayList<>();
         try (Transaction tx = db.beginTx()) {
-            tx.execute("MATCH (:Collection {uid: $uid})-[:HAS_ITEM]->(i:Item) RETURN i.uid AS uid", Map.of("uid", uid))
-                    .forEachRemaining(r -> items.add((String) r.get("uid")));
+            tx.execute(itemsQuery, Map.of("uid", uid)).forEachRemaining(r -> items.add((String) r.get("uid")));
         }
-        Deleted total = new Deleted(0, 0, 0, 0, 0);
+        Deleted total = NOTHING;
         List<String> concepts = new ArrayList<>();
         for (String item : items) {
             total = total.plus(deleteItemOnly(db, item, concepts));
         }
         try (Transaction tx = db.beginTx()) {
-            var r = tx.execute("MATCH (c:Collection {uid: $uid}) DETACH DELETE c RETURN count(*) AS n",
-                    Map.of("uid", uid));
-            total = total.plus(new Deleted(0, ((Number) r.next().get("n")).longValue(), 0, 0, 0));
+            total = total.plus(container.apply(tx));
             tx.commit();
         }
         return total.plus(new Deleted(0, 0, 0, 0, deleteOrphanConcepts(db, concepts)));
@@ -87,7 +88,7 @@ public final class Cascade {
                     OPTIONAL MATCH (i)-[:HAS_CHUNK]->(:Chunk)-[:MENTIONS]->(c:Concept)
                     RETURN i.related_counted AS counted, collect(DISTINCT c.uid) AS concepts""", Map.of("uid", uid));
             if (!found.hasNext()) {
-                return new Deleted(0, 0, 0, 0, 0);
+                return NOTHING;
             }
             Map<String, Object> row = found.next();
             @SuppressWarnings("unchecked")
