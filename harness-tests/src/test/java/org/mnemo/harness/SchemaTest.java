@@ -38,7 +38,9 @@ class SchemaTest {
                 .hasMessageContaining("schema_missing")
                 .hasMessageContaining("mnemo.schema.apply()");
         assertThat(call("CALL mnemo.schema.status() YIELD name, state WHERE state = 'MISSING' RETURN name"))
-                .hasSize(17);
+                .hasSize(22)
+                .extracting(r -> r.get("name")).contains("mnemo_chunk_embedding", "mnemo_api_token_hash",
+                        "mnemo_team_id", "mnemo_signing_key_kid");
 
         // A vector index of another dimension is reported with both dimensions and the way out.
         call("CREATE VECTOR INDEX mnemo_chunk_embedding FOR (c:Chunk) ON (c.embedding) "
