@@ -2,11 +2,13 @@ package org.mnemo.gateway;
 
 import java.time.Clock;
 import org.mnemo.gateway.auth.AuthStore;
+import org.mnemo.gateway.auth.Authenticator;
 import org.mnemo.gateway.auth.Jwts;
 import org.mnemo.gateway.auth.SigningKeys;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.mcp.McpEndpoint;
 import org.mnemo.gateway.rest.GatewayServer;
 import org.mnemo.gateway.rest.Metrics;
 
@@ -17,11 +19,13 @@ import org.mnemo.gateway.rest.Metrics;
 public final class Gateway implements AutoCloseable {
     private final MnemoClient client;
     private final GatewayServer server;
+    private final McpEndpoint mcp;
     private final String generatedAdminToken;
 
-    private Gateway(MnemoClient client, GatewayServer server, String generatedAdminToken) {
+    private Gateway(MnemoClient client, GatewayServer server, McpEndpoint mcp, String generatedAdminToken) {
         this.client = client;
         this.server = server;
+        this.mcp = mcp;
         this.generatedAdminToken = generatedAdminToken;
     }
 
@@ -38,9 +42,12 @@ public final class Gateway implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             SigningKeys keys = new SigningKeys(store, clock);
             Jwts jwts = new Jwts(config.daedalusKeys(), keys, clock);
-            GatewayServer server = GatewayServer.start(config,
-                    new GatewayServer.Services(client, store, keys, jwts, new Metrics()));
-            return new Gateway(client, server, generated);
+            Metrics metrics = new Metrics();
+            Authenticator authenticator = new Authenticator(client, jwts);
+            McpEndpoint mcp = new McpEndpoint(config, client, authenticator, metrics);
+            GatewayServer server = GatewayServer.start(config, new GatewayServer.Services(client, store, keys, jwts,
+                    authenticator, metrics, mcp.routes(), mcp::mount));
+            return new Gateway(client, server, mcp, generated);
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -80,6 +87,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        mcp.close();
         server.close();
         client.close();
     }

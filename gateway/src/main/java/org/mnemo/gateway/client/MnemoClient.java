@@ -169,6 +169,11 @@ public final class MnemoClient implements AutoCloseable {
         return row(Mode.READ, "CALL mnemo.chunk.get($uid, $libraries)", Map.of("uid", uid, "libraries", libraries));
     }
 
+    public List<Map<String, Object>> neighbours(String start, List<String> libraries, Map<String, Object> options) {
+        return rows(Mode.READ, "CALL mnemo.graph.neighbors($start, $libraries, $options)",
+                Map.of("start", start, "libraries", libraries, "options", options));
+    }
+
     @Override
     public void close() {
         driver.close();

@@ -26,7 +26,17 @@ public record GatewayConfig(
         String adminToken,
         Map<String, byte[]> daedalusKeys,
         long maxBodyBytes,
-        List<Network> metricsAllow) {
+        List<Network> metricsAllow,
+        Mcp mcp) {
+
+    /**
+     * The MCP endpoint's settings.
+     *
+     * @param requireAuth    whether tools (other than get_health) need a bearer credential
+     * @param allowedOrigins Origin patterns browsers may call from ("http://host:*" allows any port)
+     * @param allowedHosts   Host header patterns (DNS-rebinding protection); empty = any host
+     */
+    public record Mcp(boolean requireAuth, List<String> allowedOrigins, List<String> allowedHosts) {}
 
     /** The least HS256 key size (RFC 7518 §3.2), for configured and generated keys alike. */
     public static final int MIN_KEY_BYTES = 32;
@@ -45,17 +55,20 @@ public record GatewayConfig(
                 adminToken(value(env, "MNEMO_ADMIN_TOKEN", null)),
                 keys(value(env, "MNEMO_DAEDALUS_JWT_KEYS", "")),
                 number(env, "MNEMO_MAX_BODY_BYTES", 10L * 1024 * 1024, 1024, 1L << 31),
-                networks(value(env, "MNEMO_METRICS_ALLOW", "127.0.0.1/32,::1/128")));
+                networks(value(env, "MNEMO_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
+                new Mcp(bool(env, "MNEMO_MCP_REQUIRE_AUTH", true),
+                        list(value(env, "MNEMO_MCP_ALLOWED_ORIGINS", "http://localhost:*,http://127.0.0.1:*"), false),
+                        list(value(env, "MNEMO_MCP_ALLOWED_HOSTS", "localhost:*,127.0.0.1:*"), true)));
     }
 
     public GatewayConfig withHttpPort(int port) {
         return new GatewayConfig(httpHost, port, neo4jUri, neo4jUser, neo4jPassword, adminToken, daedalusKeys,
-                maxBodyBytes, metricsAllow);
+                maxBodyBytes, metricsAllow, mcp);
     }
 
     public GatewayConfig withNeo4j(String uri, String user, String password) {
         return new GatewayConfig(httpHost, httpPort, uri, user, password, adminToken, daedalusKeys, maxBodyBytes,
-                metricsAllow);
+                metricsAllow, mcp);
     }
 
     public boolean metricsAllowed(InetAddress address) {
@@ -82,6 +95,29 @@ public record GatewayConfig(
             throw new IllegalArgumentException(name + " must be a whole number in " + min + ".." + max + ", got '"
                     + v + "'");
         }
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+        String v = value(env, name, null);
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + v + "'");
+        };
+    }
+
+    /** A comma-separated list; where {@code starMeansAny}, "*" alone means "no restriction" (an empty list). */
+    private static List<String> list(String spec, boolean starMeansAny) {
+        List<String> items = new ArrayList<>();
+        for (String item : spec.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.strip());
+            }
+        }
+        return starMeansAny && items.equals(List.of("*")) ? List.of() : List.copyOf(items);
     }
 
     private static String adminToken(String token) {

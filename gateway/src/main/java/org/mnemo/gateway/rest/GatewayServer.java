@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.mnemo.gateway.auth.AuthFailure;
 import org.mnemo.gateway.auth.AuthStore;
 import org.mnemo.gateway.auth.Authenticator;
@@ -32,8 +34,13 @@ public final class GatewayServer implements AutoCloseable {
     private static final String STARTED = "mnemo.started";
     private static final String VERSION = "0.1.0";
 
-    /** What the routes need; {@code extraRoutes} lets other surfaces (MCP) mount on the same server. */
-    public record Services(MnemoClient client, AuthStore store, SigningKeys keys, Jwts jwts, Metrics metrics) {}
+    /**
+     * What the routes need. {@code extraRoutes} and {@code servlets} let other surfaces (MCP) share the server:
+     * one port, one request-size limit.
+     */
+    public record Services(MnemoClient client, AuthStore store, SigningKeys keys, Jwts jwts,
+            Authenticator authenticator, Metrics metrics, List<Route> extraRoutes,
+            Consumer<ServletContextHandler> servlets) {}
 
     private final Javalin app;
     private final List<Route> routes;
@@ -44,12 +51,13 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public static GatewayServer start(GatewayConfig config, Services services) {
-        Authenticator authenticator = new Authenticator(services.client(), services.jwts());
+        Authenticator authenticator = services.authenticator();
         List<Route> routes = new ArrayList<>();
         routes.addAll(new LibraryApi(services.client()).routes());
         routes.addAll(new SearchApi(services.client()).routes());
         routes.addAll(new TeamApi(services.store(), services.jwts()).routes());
         routes.addAll(new TokenApi(services.store(), services.keys()).routes());
+        routes.addAll(services.extraRoutes());
         List<Route> all = routes;
         routes.addAll(new HealthApi(services.client(), config, services.metrics(),
                 () -> OpenApi.document(all, VERSION)).routes());
@@ -62,6 +70,7 @@ public final class GatewayServer implements AutoCloseable {
             c.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             c.router.ignoreTrailingSlashes = true;
             c.startup.showJavalinBanner = false;
+            c.jetty.modifyServletContextHandler(services.servlets());
             c.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 String incoming = ctx.header(REQUEST_ID);

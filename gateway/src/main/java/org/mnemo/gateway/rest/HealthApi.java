@@ -9,18 +9,19 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.health.Health;
 
 /** Liveness, readiness (each dependency named), Prometheus metrics and the OpenAPI document; no auth. */
 final class HealthApi {
     private static final String TAG = "operations";
 
-    private final MnemoClient client;
+    private final Health health;
     private final GatewayConfig config;
     private final Metrics metrics;
     private final Supplier<Map<String, Object>> openApi;
 
     HealthApi(MnemoClient client, GatewayConfig config, Metrics metrics, Supplier<Map<String, Object>> openApi) {
-        this.client = client;
+        this.health = new Health(client);
         this.config = config;
         this.metrics = metrics;
         this.openApi = openApi;
@@ -39,49 +40,15 @@ final class HealthApi {
     }
 
     private void ready(Context ctx) {
+        Health.Report report = health.run();
         Map<String, Object> checks = new LinkedHashMap<>();
-        boolean neo4j = check(checks, "neo4j", () -> {
-            client.rows(MnemoClient.Mode.READ, "RETURN 1 AS ok", Map.of());
-            return null;
-        });
-        if (neo4j) {
-            check(checks, "schema", () -> {
-                List<String> broken = client.schemaStatus().stream()
-                        .filter(r -> !"ONLINE".equals(r.get("state")))
-                        .map(r -> r.get("name") + " " + r.get("state")).toList();
-                if (!broken.isEmpty()) {
-                    throw new IllegalStateException("not online: " + String.join(", ", broken));
-                }
-                return null;
-            });
-            check(checks, "embedder", () -> "model " + client.embed("readiness check").get("model"));
-        } else {
-            checks.put("schema", Map.of("status", "unknown", "detail", "neo4j is unreachable"));
-            checks.put("embedder", Map.of("status", "unknown", "detail", "neo4j is unreachable"));
-        }
-        boolean ready = checks.values().stream().allMatch(c -> "ok".equals(((Map<?, ?>) c).get("status")));
+        checks.put("neo4j", report.neo4j().toMap());
+        checks.put("schema", report.schema().toMap());
+        checks.put("embedder", report.embedder().toMap());
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", ready ? "ready" : "not_ready");
+        body.put("status", report.allOk() ? "ready" : "not_ready");
         body.put("checks", checks);
-        Json.send(ctx, ready ? 200 : 503, body);
-    }
-
-    private static boolean check(Map<String, Object> checks, String name, Supplier<String> probe) {
-        long started = System.nanoTime();
-        Map<String, Object> result = new LinkedHashMap<>();
-        try {
-            String detail = probe.get();
-            result.put("status", "ok");
-            if (detail != null) {
-                result.put("detail", detail);
-            }
-        } catch (RuntimeException e) {
-            result.put("status", "error");
-            result.put("detail", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
-        }
-        result.put("duration_ms", (System.nanoTime() - started) / 1_000_000);
-        checks.put(name, result);
-        return "ok".equals(result.get("status"));
+        Json.send(ctx, report.allOk() ? 200 : 503, body);
     }
 
     private void metrics(Context ctx) {

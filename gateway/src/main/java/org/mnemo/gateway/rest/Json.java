@@ -88,6 +88,12 @@ public final class Json {
             return value.asInt();
         }
 
+        /** limit (1..200, default 50) and offset (≥ 0) from the body. */
+        public Requests.Page page() {
+            return new Requests.Page(integer("limit", 50, 1, Requests.MAX_LIMIT),
+                    integer("offset", 0, 0, Integer.MAX_VALUE));
+        }
+
         public boolean bool(String field, boolean fallback) {
             JsonNode value = node.get(field);
             if (value == null || value.isNull()) {

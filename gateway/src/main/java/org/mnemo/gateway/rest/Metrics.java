@@ -29,6 +29,31 @@ public final class Metrics {
             .labelNames("reason")
             .register(registry);
 
+    private final Counter toolCalls = Counter.builder()
+            .name("mcp_tool_invocations_total")
+            .help("MCP tool calls by tool and outcome (ok, error, denied)")
+            .labelNames("tool", "status")
+            .register(registry);
+    private final Histogram toolLatency = Histogram.builder()
+            .name("mcp_tool_duration_seconds")
+            .help("MCP tool call latency by tool")
+            .labelNames("tool")
+            .register(registry);
+    private final Counter mcpAuthFailures = Counter.builder()
+            .name("mcp_auth_failures_total")
+            .help("Refused MCP tool calls by reason code")
+            .labelNames("reason")
+            .register(registry);
+
+    public void toolCall(String tool, String status, double seconds) {
+        toolCalls.labelValues(tool, status).inc();
+        toolLatency.labelValues(tool).observe(seconds);
+    }
+
+    public void mcpAuthFailure(String reason) {
+        mcpAuthFailures.labelValues(reason).inc();
+    }
+
     public void request(String method, String route, int status, double seconds) {
         requests.labelValues(method, route, Integer.toString(status)).inc();
         latency.labelValues(method, route).observe(seconds);
@@ -36,11 +61,6 @@ public final class Metrics {
 
     public void authFailure(String reason) {
         authFailures.labelValues(reason).inc();
-    }
-
-    /** The registry, for metrics other parts of the gateway (MCP) add. */
-    public PrometheusRegistry registry() {
-        return registry;
     }
 
     public String contentType() {

@@ -9,11 +9,11 @@ import org.mnemo.gateway.auth.Caller;
 /** What handlers read from a request: the authenticated caller, query parameters, pagination. */
 public final class Requests {
     static final String CALLER = "mnemo.caller";
-    static final int MAX_LIMIT = 200;
+    public static final int MAX_LIMIT = 200;
 
     /** limit (1..200, default 50) and offset (≥ 0) from the query string. */
     public record Page(int limit, int offset) {
-        Map<String, Object> options() {
+        public Map<String, Object> options() {
             Map<String, Object> options = new LinkedHashMap<>();
             options.put("limit", limit);
             options.put("offset", offset);
@@ -21,7 +21,7 @@ public final class Requests {
         }
 
         /** The listing envelope: the page's results and where the next page starts (null after the last). */
-        Map<String, Object> wrap(List<?> results) {
+        public Map<String, Object> wrap(List<?> results) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("results", results);
             body.put("limit", limit);

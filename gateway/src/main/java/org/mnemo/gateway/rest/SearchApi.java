@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Hybrid search and chunk lookup, always within the caller's resolved libraries. */
-final class SearchApi {
+public final class SearchApi {
     private static final Logger AUDIT = LoggerFactory.getLogger("org.mnemo.gateway.audit");
     static final List<String> SEARCH_TYPES = List.of("vector", "fulltext", "graph");
     private static final int PREVIEW = 300;
@@ -34,8 +34,14 @@ final class SearchApi {
     }
 
     private void search(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        Json.Body body = Json.body(ctx);
+        Json.send(ctx, 200, search(client, Requests.caller(ctx), Json.body(ctx)));
+    }
+
+    /**
+     * A hybrid search within the caller's libraries, as REST and the MCP search tool answer it. Invalid
+     * parameters are {@link ApiError}s naming the field; a library the caller cannot read is 404.
+     */
+    public static Map<String, Object> search(MnemoClient client, Caller caller, Json.Body body) {
         String query = body.string("query", 4000);
         int limit = body.integer("limit", 20, 1, Requests.MAX_LIMIT);
         List<String> types = body.strings("search_types", 3);
@@ -82,7 +88,7 @@ final class SearchApi {
         response.put("reranker_used", false);
         response.put("reranker_model", null);
         response.put("search_types_used", types);
-        Json.send(ctx, 200, response);
+        return response;
     }
 
     @SuppressWarnings("unchecked")

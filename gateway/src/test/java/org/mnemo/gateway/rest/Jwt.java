@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.UUID;
 
 /** Mints JWTs the way Daedalus (or an attacker) would, with real signatures. */
-final class Jwt {
+public final class Jwt {
     private Jwt() {}
 
-    static String daedalus(List<String> libs, Duration lifetime) {
+    public static String daedalus(List<String> libs, Duration lifetime) {
         Instant now = Instant.now();
         return sign(TestGateway.DAEDALUS_KID, TestGateway.DAEDALUS_SECRET, new JWTClaimsSet.Builder()
                 .issuer("daedalus").subject("agent-turn").jwtID(UUID.randomUUID().toString())

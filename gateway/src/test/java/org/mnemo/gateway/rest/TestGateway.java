@@ -31,8 +31,8 @@ public final class TestGateway {
 
     private static TestGateway instance;
 
-    final EmbeddedServer neo4j;
-    final Gateway gateway;
+    public final EmbeddedServer neo4j;
+    public final Gateway gateway;
     private final HttpClient http = HttpClient.newHttpClient();
 
     /** A response: status, headers and the body as JSON (NullNode when empty or not JSON). */

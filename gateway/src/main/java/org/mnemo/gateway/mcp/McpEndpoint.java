@@ -1,0 +1,206 @@
+package org.mnemo.gateway.mcp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.mnemo.gateway.auth.AuthFailure;
+import org.mnemo.gateway.auth.Authenticator;
+import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.ProcedureFailure;
+import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.rest.ApiError;
+import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.rest.Metrics;
+import org.mnemo.gateway.rest.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MCP over Streamable HTTP at {@code /mcp} (and {@code /mcp/}), served by the official SDK's servlet inside the
+ * gateway's Jetty: one port, the same request-size limit, Origin and Host checks against DNS rebinding. Tool calls
+ * authenticate with the gateway's credentials; {@code initialize}, {@code tools/list} and {@code get_health} need
+ * none.
+ */
+public final class McpEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
+    static final String PATH = "/mcp";
+    private static final String AUTHORIZATION = "authorization";
+    private static final String REQUEST_ID = "request_id";
+    /** Without required auth, a caller without a token reads everything: for local development only. */
+    private static final Caller ANONYMOUS = new Caller(Caller.Kind.TURN, "anonymous", "anonymous", null,
+            List.of("*"), List.of(), null);
+    static final String INSTRUCTIONS = """
+            Mnemo is a knowledge base of documents (chunked, embedded and linked to the concepts they mention) \
+            organised in libraries. Recommended workflow: call list_libraries to see what you may read, then \
+            search with a natural-language query (optionally narrowed by library_uid, library_type or \
+            collection_uid), then get_chunk for the full text of the best hits; get_concept_neighbors pivots from \
+            a hit to related concepts and chunks. Library types: fiction, nonfiction, technical, music, film, art, \
+            journal, business, finance. Cite results by item_title and chunk_uid.""";
+
+    private final HttpServletStreamableServerTransportProvider transport;
+    private final McpSyncServer server;
+    private final Metrics metrics;
+    private final Authenticator authenticator;
+    private final boolean requireAuth;
+
+    public McpEndpoint(GatewayConfig config, MnemoClient client, Authenticator authenticator, Metrics metrics) {
+        this.metrics = metrics;
+        this.authenticator = authenticator;
+        this.requireAuth = config.mcp().requireAuth();
+        this.transport = HttpServletStreamableServerTransportProvider.builder()
+                .mcpEndpoint(PATH)
+                .maxRequestSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()))
+                .securityValidator(DefaultServerTransportSecurityValidator.builder()
+                        .allowedOrigins(config.mcp().allowedOrigins())
+                        .allowedHosts(config.mcp().allowedHosts())
+                        .build())
+                .contextExtractor(McpEndpoint::context)
+                .build();
+        List<McpServerFeatures.SyncToolSpecification> tools = new McpTools(client).all().stream()
+                .map(this::specification).toList();
+        this.server = McpServer.sync(transport)
+                .serverInfo("mnemo", "0.1.0")
+                .instructions(INSTRUCTIONS)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .tools(tools)
+                .build();
+        if (!requireAuth) {
+            LOG.warn("MNEMO_MCP_REQUIRE_AUTH=false: MCP tool calls without a token read every library");
+        }
+    }
+
+    /** Mounts the transport servlet at /mcp and /mcp/ (the SDK matches the path exactly, so /mcp/ is rewritten). */
+    public void mount(ServletContextHandler handler) {
+        ServletHolder holder = new ServletHolder("mcp", transport);
+        holder.setAsyncSupported(true);
+        handler.addServlet(holder, PATH);
+        handler.addServlet(holder, PATH + "/");
+        Filter slash = (request, response, chain) -> chain.doFilter(
+                new HttpServletRequestWrapper((HttpServletRequest) request) {
+                    @Override
+                    public String getRequestURI() {
+                        String uri = super.getRequestURI();
+                        return uri.endsWith(PATH + "/") ? uri.substring(0, uri.length() - 1) : uri;
+                    }
+                }, response);
+        FilterHolder filter = new FilterHolder(slash);
+        filter.setAsyncSupported(true);
+        handler.addFilter(filter, PATH + "/", EnumSet.of(DispatcherType.REQUEST));
+    }
+
+    /** GET /mcp/health for load balancers (no auth). */
+    public List<Route> routes() {
+        return List.of(Route.get(PATH + "/health", "mcp", "MCP endpoint status for load balancers",
+                ctx -> Json.send(ctx, 200, Map.of("status", "ok", "transport", "streamable-http",
+                        "protocol_versions", transport.protocolVersions()))).open());
+    }
+
+    private static McpTransportContext context(HttpServletRequest request) {
+        Map<String, Object> values = new HashMap<>();
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null) {
+            values.put(AUTHORIZATION, authorization);
+        }
+        values.put(REQUEST_ID, UUID.randomUUID().toString());
+        return McpTransportContext.create(values);
+    }
+
+    private McpServerFeatures.SyncToolSpecification specification(McpTools.Tool tool) {
+        McpSchema.Tool definition = McpSchema.Tool.builder()
+                .name(tool.name())
+                .title(tool.title())
+                .description(tool.description())
+                .inputSchema(tool.input())
+                .outputSchema(tool.output())
+                .annotations(new McpSchema.ToolAnnotations(tool.title(), true, false, true, false, null))
+                .build();
+        return McpServerFeatures.SyncToolSpecification.builder()
+                .tool(definition)
+                .callHandler((exchange, request) -> call(tool, exchange, request))
+                .build();
+    }
+
+    private McpSchema.CallToolResult call(McpTools.Tool tool, McpSyncServerExchange exchange,
+            McpSchema.CallToolRequest request) {
+        long started = System.nanoTime();
+        McpTransportContext context = exchange.transportContext();
+        String requestId = String.valueOf(context.get(REQUEST_ID));
+        String status = "ok";
+        try {
+            Caller caller = tool.needsCaller() ? caller((String) context.get(AUTHORIZATION)) : null;
+            if (caller != null && !caller.mayCallTool(tool.name())) {
+                status = "denied";
+                return error("tool_not_allowed", "this token may not call " + tool.name());
+            }
+            Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
+            Map<String, Object> result = tool.handler().call(caller,
+                    new Json.Body(Json.MAPPER.valueToTree(arguments)));
+            return success(result);
+        } catch (AuthFailure e) {
+            status = "denied";
+            metrics.mcpAuthFailure(e.code());
+            return error(e.code(), e.getMessage());
+        } catch (ApiError e) {
+            status = "error";
+            return error(e.code(), e.getMessage());
+        } catch (ProcedureFailure e) {
+            status = "error";
+            return error(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            status = "error";
+            LOG.error("MCP tool {} failed (request id {})", tool.name(), requestId, e);
+            return error("internal_error", "an internal error occurred (request id " + requestId + ")");
+        } finally {
+            metrics.toolCall(tool.name(), status, (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    private Caller caller(String authorization) {
+        if (authorization == null && !requireAuth) {
+            return ANONYMOUS;
+        }
+        return authenticator.authenticate(authorization);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static McpSchema.CallToolResult success(Map<String, Object> result) {
+        // Through the gateway's Jackson 2 mapper first: dates become ISO strings, as in REST.
+        Map<String, Object> plain = Json.MAPPER.convertValue(result, Map.class);
+        try {
+            return McpSchema.CallToolResult.builder()
+                    .structuredContent(plain)
+                    .addTextContent(Json.MAPPER.writeValueAsString(plain))
+                    .build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a tool result as JSON", e);
+        }
+    }
+
+    private static McpSchema.CallToolResult error(String code, String detail) {
+        return McpSchema.CallToolResult.builder().isError(true).addTextContent(code + ": " + detail).build();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

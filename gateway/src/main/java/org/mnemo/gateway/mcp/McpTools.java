@@ -1,0 +1,242 @@
+package org.mnemo.gateway.mcp;
+
+import static org.mnemo.gateway.mcp.Schemas.anyObject;
+import static org.mnemo.gateway.mcp.Schemas.array;
+import static org.mnemo.gateway.mcp.Schemas.bool;
+import static org.mnemo.gateway.mcp.Schemas.enumeration;
+import static org.mnemo.gateway.mcp.Schemas.integer;
+import static org.mnemo.gateway.mcp.Schemas.nullableString;
+import static org.mnemo.gateway.mcp.Schemas.number;
+import static org.mnemo.gateway.mcp.Schemas.object;
+import static org.mnemo.gateway.mcp.Schemas.page;
+import static org.mnemo.gateway.mcp.Schemas.props;
+import static org.mnemo.gateway.mcp.Schemas.string;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.health.Health;
+import org.mnemo.gateway.rest.ApiError;
+import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.rest.Requests;
+import org.mnemo.gateway.rest.SearchApi;
+
+/**
+ * The retrieval tools agents call: their schemas and what each does for a caller. Every tool reads only the
+ * caller's resolved libraries; the parameter checks are the REST API's, so both answer bad input alike.
+ */
+final class McpTools {
+    static final List<String> LIBRARY_TYPES = List.of("fiction", "nonfiction", "technical", "music", "film", "art",
+            "journal", "business", "finance");
+
+    /** A tool: its name, description, schemas, whether it needs a caller, and what it does. */
+    record Tool(String name, String title, String description, Map<String, Object> input,
+            Map<String, Object> output, boolean needsCaller, Handler handler) {}
+
+    @FunctionalInterface
+    interface Handler {
+        Map<String, Object> call(Caller caller, Json.Body args);
+    }
+
+    private final MnemoClient client;
+    private final Health health;
+
+    McpTools(MnemoClient client) {
+        this.client = client;
+        this.health = new Health(client);
+    }
+
+    List<Tool> all() {
+        return List.of(search(), getChunk(), listLibraries(), listCollections(), listItems(), neighbours(),
+                getHealth());
+    }
+
+    private Tool search() {
+        Map<String, Object> candidate = object(props(
+                "chunk_uid", string("Chunk id; pass it to get_chunk for the full text"),
+                "item_uid", string("Document id"),
+                "item_title", nullableString("Document title"),
+                "library_uid", string("Library id"),
+                "library_type", string("Library type"),
+                "text_preview", string("The chunk's first characters"),
+                "score", number("Reciprocal Rank Fusion score (higher is better)"),
+                "source", string("The search type that ranked this chunk best"),
+                "sources", array("Every search type that found it", Map.of("type", "string")),
+                "ranks", anyObject("Rank per search type")),
+                "chunk_uid", "item_uid", "text_preview", "score", "source");
+        return new Tool("search", "Search the knowledge base",
+                "Hybrid search over the libraries you may read: vector similarity, full-text and concept-graph "
+                        + "search fused by Reciprocal Rank Fusion. Returns ranked chunks with their documents; call "
+                        + "get_chunk for a chunk's full text.",
+                object(props(
+                        "query", string("What to look for, in natural language or keywords"),
+                        "library_uid", string("Search only this library (from list_libraries)"),
+                        "library_type", enumeration("Search only libraries of this type", LIBRARY_TYPES),
+                        "collection_uid", string("Search only this collection (from list_collections)"),
+                        "limit", integer("How many chunks to return", 20, 1, Requests.MAX_LIMIT),
+                        "rerank", bool("Rerank the fused results when a reranker is configured", true),
+                        "include_images", bool("Include images that belong to the results", true),
+                        "search_types", Map.of("type", "array", "description", "Which searches to fuse",
+                                "items", Map.of("type", "string", "enum", List.of("vector", "fulltext", "graph")),
+                                "default", List.of("vector", "fulltext", "graph"))),
+                        "query"),
+                object(props(
+                        "query", string("The query"),
+                        "candidates", array("Ranked chunks", candidate),
+                        "images", array("Images of the results (none are stored yet)", anyObject("An image")),
+                        "total_candidates", Map.of("type", "integer"),
+                        "search_time_ms", Map.of("type", "integer"),
+                        "reranker_used", Map.of("type", "boolean"),
+                        "reranker_model", nullableString("The reranker's model, if one was used"),
+                        "search_types_used", array("The searches that ran", Map.of("type", "string"))),
+                        "query", "candidates", "total_candidates"),
+                true, (caller, args) -> {
+                    args.bool("include_images", true);
+                    Map<String, Object> result = SearchApi.search(client, caller, args);
+                    result.put("images", List.of());
+                    return result;
+                });
+    }
+
+    private Tool getChunk() {
+        return new Tool("get_chunk", "Read a chunk",
+                "The full text of one chunk (from search results) with its document and library.",
+                object(props("chunk_uid", string("The chunk id from a search result")), "chunk_uid"),
+                object(props(
+                        "chunk_uid", string("Chunk id"),
+                        "chunk_index", Map.of("type", "integer", "description", "Position in the document"),
+                        "item_uid", string("Document id"),
+                        "item_title", nullableString("Document title"),
+                        "library_uid", string("Library id"),
+                        "library_type", string("Library type"),
+                        "text", string("The chunk's full text"),
+                        "previous_uid", nullableString("The chunk before it in the document"),
+                        "next_uid", nullableString("The chunk after it in the document")),
+                        "chunk_uid", "chunk_index", "item_uid", "text"),
+                true, (caller, args) -> {
+                    String uid = args.string("chunk_uid", 100);
+                    Map<String, Object> chunk = Requests.found(client.chunkGet(uid, caller.libraries()),
+                            "chunk '" + uid + "'");
+                    return Requests.pick(chunk, "chunk_uid", "chunk_index", "item_uid", "item_title", "library_uid",
+                            "library_name", "library_type", "text", "previous_uid", "next_uid");
+                });
+    }
+
+    private Tool listLibraries() {
+        return new Tool("list_libraries", "List libraries",
+                "The libraries you may read, by name, with their type and item and chunk counts.",
+                object(pageProps()), page("libraries"), true, (caller, args) -> {
+                    Requests.Page page = args.page();
+                    return page.wrap(client.libraryList(caller.libraries(), page.options()));
+                });
+    }
+
+    private Tool listCollections() {
+        return new Tool("list_collections", "List collections",
+                "Collections (groups of documents) in the libraries you may read.",
+                object(withPage("library_uid", string("Only collections of this library"))), page("collections"),
+                true, (caller, args) -> {
+                    Requests.Page page = args.page();
+                    Map<String, Object> options = page.options();
+                    Requests.putIfPresent(options, "library_uid", args.optionalString("library_uid", 100));
+                    return page.wrap(client.collectionList(caller.libraries(), options));
+                });
+    }
+
+    private Tool listItems() {
+        return new Tool("list_items", "List documents",
+                "Documents in the libraries you may read, newest first, with chunk_count, image_count and "
+                        + "embedding_status.",
+                object(withPage("collection_uid", string("Only documents of this collection"),
+                        "library_uid", string("Only documents of this library"))), page("documents"),
+                true, (caller, args) -> {
+                    Requests.Page page = args.page();
+                    Map<String, Object> options = page.options();
+                    Requests.putIfPresent(options, "library_uid", args.optionalString("library_uid", 100));
+                    Requests.putIfPresent(options, "collection_uid", args.optionalString("collection_uid", 100));
+                    List<Map<String, Object>> items = client.itemList(caller.libraries(), options).stream()
+                            .map(item -> {
+                                Map<String, Object> withImages = new LinkedHashMap<>(item);
+                                withImages.put("image_count", 0);
+                                return withImages;
+                            }).toList();
+                    return page.wrap(items);
+                });
+    }
+
+    private Tool neighbours() {
+        return new Tool("get_concept_neighbors", "Explore the concept graph",
+                "The concepts and chunks around a concept (by name) or a chunk (by id), strongest links first: "
+                        + "for pivoting from a search hit to related material. Give concept or chunk_uid.",
+                object(props(
+                        "concept", string("A concept name, e.g. a keyphrase seen in a chunk"),
+                        "chunk_uid", string("A chunk id from search results"),
+                        "depth", integer("How many hops to walk", 1, 1, 3),
+                        "limit", integer("How many neighbours to return", 25, 1, Requests.MAX_LIMIT))),
+                object(props(
+                        "start", string("What the walk started from"),
+                        "neighbors", array("Concepts and chunks around it", object(props(
+                                "kind", enumeration("concept or chunk", List.of("concept", "chunk")),
+                                "uid", string("Id"),
+                                "name", nullableString("Concept name, or the chunk's preview"),
+                                "depth", Map.of("type", "integer"),
+                                "weight", Map.of("type", List.of("number", "null")),
+                                "via", nullableString("The concept it was reached through")))),
+                        "total", Map.of("type", "integer")), "start", "neighbors"),
+                true, (caller, args) -> {
+                    String concept = args.optionalString("concept", 200);
+                    String chunk = args.optionalString("chunk_uid", 100);
+                    if ((concept == null) == (chunk == null)) {
+                        throw ApiError.badRequest("invalid_field", "give exactly one of 'concept' and 'chunk_uid'");
+                    }
+                    String start = concept != null ? concept : chunk;
+                    List<Map<String, Object>> neighbours = client.neighbours(start, caller.libraries(), Map.of(
+                            "depth", args.integer("depth", 1, 1, 3),
+                            "limit", args.integer("limit", 25, 1, Requests.MAX_LIMIT)));
+                    Map<String, Object> result = new LinkedHashMap<>();
+                    result.put("start", start);
+                    result.put("neighbors", neighbours);
+                    result.put("total", neighbours.size());
+                    return result;
+                });
+    }
+
+    private Tool getHealth() {
+        Map<String, Object> check = object(props(
+                "status", string("ok, error or unknown"),
+                "duration_ms", Map.of("type", "integer")), "status");
+        return new Tool("get_health", "Service health",
+                "Whether Mnemo can serve: Neo4j, the embedding model and the search indexes. Needs no token.",
+                object(props()),
+                object(props(
+                        "status", enumeration("ok, degraded (searches may fail) or error", List.of("ok", "degraded",
+                                "error")),
+                        "checks", object(props("neo4j", check, "embedding", check, "schema", check),
+                                "neo4j", "embedding", "schema")), "status", "checks"),
+                false, (caller, args) -> {
+                    Health.Report report = health.run();
+                    Map<String, Object> checks = new LinkedHashMap<>();
+                    checks.put("neo4j", report.neo4j().toMap());
+                    checks.put("embedding", report.embedder().toMap());
+                    checks.put("schema", report.schema().toMap());
+                    Map<String, Object> result = new LinkedHashMap<>();
+                    result.put("status", !report.neo4j().ok() ? "error" : report.allOk() ? "ok" : "degraded");
+                    result.put("checks", checks);
+                    return result;
+                });
+    }
+
+    private static Map<String, Object> pageProps() {
+        return props(
+                "limit", integer("Page size", 50, 1, Requests.MAX_LIMIT),
+                "offset", integer("How many to skip", 0, 0, Integer.MAX_VALUE));
+    }
+
+    private static Map<String, Object> withPage(Object... namesAndSchemas) {
+        Map<String, Object> properties = props(namesAndSchemas);
+        properties.putAll(pageProps());
+        return properties;
+    }
+}
