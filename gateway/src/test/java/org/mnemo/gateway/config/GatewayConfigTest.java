@@ -40,6 +40,21 @@ class GatewayConfigTest {
     }
 
     @Test
+    void mcpSettings() {
+        GatewayConfig.Mcp defaults = GatewayConfig.from(Map.of()).mcp();
+        assertThat(defaults.requireAuth()).isTrue();
+        assertThat(defaults.allowedOrigins()).containsExactly("http://localhost:*", "http://127.0.0.1:*");
+        assertThat(defaults.allowedHosts()).containsExactly("localhost:*", "127.0.0.1:*");
+        GatewayConfig.Mcp open = GatewayConfig.from(Map.of("MNEMO_MCP_REQUIRE_AUTH", "false",
+                "MNEMO_MCP_ALLOWED_HOSTS", "*", "MNEMO_MCP_ALLOWED_ORIGINS", "https://app.example.com")).mcp();
+        assertThat(open.requireAuth()).isFalse();
+        assertThat(open.allowedHosts()).isEmpty();
+        assertThat(open.allowedOrigins()).containsExactly("https://app.example.com");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_MCP_REQUIRE_AUTH", "maybe")))
+                .hasMessageContaining("MNEMO_MCP_REQUIRE_AUTH");
+    }
+
+    @Test
     void daedalusKeysByKid() {
         GatewayConfig config = GatewayConfig.from(Map.of("MNEMO_DAEDALUS_JWT_KEYS",
                 "a:0123456789abcdef0123456789abcdef, b:fedcba9876543210fedcba9876543210xx"));
