@@ -190,19 +190,18 @@ class McpClientTest {
 
     @Test
     void foreignOriginsAndHostsAreRefused() {
-        TestGateway.Response evilOrigin = gw.send(HttpRequest.newBuilder(URI.create(gw.url("/mcp")))
-                .header("Origin", "http://evil.example")
-                .header("Accept", "application/json, text/event-stream")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(INITIALIZE)).build());
-        assertThat(evilOrigin.status()).isEqualTo(403);
-        TestGateway.Response local = gw.send(HttpRequest.newBuilder(URI.create(gw.url("/mcp")))
-                .header("Origin", "http://localhost:3000")
-                .header("Accept", "application/json, text/event-stream")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(INITIALIZE)).build());
+        assertThat(initializeFrom("http://evil.example").status()).isEqualTo(403);
+        TestGateway.Response local = initializeFrom("http://localhost:3000");
         assertThat(local.status()).isEqualTo(200);
         assertThat(local.header("Mcp-Session-Id")).isNotBlank();
+    }
+
+    private TestGateway.Response initializeFrom(String origin) {
+        return gw.send(HttpRequest.newBuilder(URI.create(gw.url("/mcp")))
+                .header("Origin", origin)
+                .header("Accept", "application/json, text/event-stream")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(INITIALIZE)).build());
     }
 
     static final String INITIALIZE = """
