@@ -20,8 +20,12 @@ CREATE CONSTRAINT mnemo_api_token_id IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.id
 CREATE CONSTRAINT mnemo_api_token_hash IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.hash IS UNIQUE;
 CREATE CONSTRAINT mnemo_team_id IF NOT EXISTS FOR (n:Team) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT mnemo_signing_key_kid IF NOT EXISTS FOR (n:SigningKey) REQUIRE n.kid IS UNIQUE;
+// Durable ingest jobs.
+CREATE CONSTRAINT mnemo_ingest_job_id IF NOT EXISTS FOR (n:IngestJob) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT mnemo_ingest_job_key IF NOT EXISTS FOR (n:IngestJob) REQUIRE n.job_key IS UNIQUE;
 CREATE INDEX mnemo_item_source_ref IF NOT EXISTS FOR (n:Item) ON (n.source_ref);
 CREATE INDEX mnemo_item_content_hash IF NOT EXISTS FOR (n:Item) ON (n.content_hash);
+CREATE INDEX mnemo_ingest_job_status IF NOT EXISTS FOR (n:IngestJob) ON (n.status);
 CREATE FULLTEXT INDEX mnemo_chunk_text IF NOT EXISTS FOR (n:Chunk) ON EACH [n.text];
 CREATE FULLTEXT INDEX mnemo_concept_name IF NOT EXISTS FOR (n:Concept) ON EACH [n.name];
 CREATE FULLTEXT INDEX mnemo_item_title IF NOT EXISTS FOR (n:Item) ON EACH [n.title];

@@ -8,6 +8,7 @@ import org.mnemo.gateway.auth.SigningKeys;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.mcp.McpEndpoint;
 import org.mnemo.gateway.rest.GatewayServer;
 import org.mnemo.gateway.rest.Metrics;
@@ -20,12 +21,15 @@ public final class Gateway implements AutoCloseable {
     private final MnemoClient client;
     private final GatewayServer server;
     private final McpEndpoint mcp;
+    private final IngestJobs jobs;
     private final String generatedAdminToken;
 
-    private Gateway(MnemoClient client, GatewayServer server, McpEndpoint mcp, String generatedAdminToken) {
+    private Gateway(MnemoClient client, GatewayServer server, McpEndpoint mcp, IngestJobs jobs,
+            String generatedAdminToken) {
         this.client = client;
         this.server = server;
         this.mcp = mcp;
+        this.jobs = jobs;
         this.generatedAdminToken = generatedAdminToken;
     }
 
@@ -45,9 +49,10 @@ public final class Gateway implements AutoCloseable {
             Metrics metrics = new Metrics();
             Authenticator authenticator = new Authenticator(client, jwts);
             McpEndpoint mcp = new McpEndpoint(config, client, authenticator, metrics);
+            IngestJobs jobs = new IngestJobs(client, config.ingest());
             GatewayServer server = GatewayServer.start(config, new GatewayServer.Services(client, store, keys, jwts,
-                    authenticator, metrics, mcp.routes(), mcp::mount));
-            return new Gateway(client, server, mcp, generated);
+                    authenticator, metrics, jobs, mcp.routes(), mcp::mount));
+            return new Gateway(client, server, mcp, jobs, generated);
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -89,6 +94,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         mcp.close();
         server.close();
+        jobs.close();
         client.close();
     }
 }

@@ -27,7 +27,23 @@ public record GatewayConfig(
         Map<String, byte[]> daedalusKeys,
         long maxBodyBytes,
         List<Network> metricsAllow,
-        Mcp mcp) {
+        Mcp mcp,
+        Ingest ingest) {
+
+    /**
+     * Durable ingest: worker pool, limits, retries, and the S3 buckets files come from (by source name) and go to.
+     *
+     * @param workers        worker threads in this gateway (0 on API-only nodes)
+     * @param sources        source buckets by lower-case name; jobs with a blank or unknown source use "daedalus"
+     * @param storage        Mnemo's own bucket for originals, or null (then the source object is the original)
+     */
+    public record Ingest(int workers, long maxFileBytes, long maxTextChars, int maxAttempts, long retryBaseMillis,
+            int leaseSeconds, int deadlineSeconds, int uploadWaitSeconds, Map<String, Bucket> sources,
+            Bucket storage) {}
+
+    /** An S3-compatible bucket and how to reach it. */
+    public record Bucket(String name, String endpoint, String region, String bucket, String accessKey,
+            String secretKey, boolean pathStyle, boolean tlsVerify) {}
 
     /**
      * The MCP endpoint's settings.
@@ -58,17 +74,57 @@ public record GatewayConfig(
                 networks(value(env, "MNEMO_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
                 new Mcp(bool(env, "MNEMO_MCP_REQUIRE_AUTH", true),
                         list(value(env, "MNEMO_MCP_ALLOWED_ORIGINS", "http://localhost:*,http://127.0.0.1:*"), false),
-                        list(value(env, "MNEMO_MCP_ALLOWED_HOSTS", "localhost:*,127.0.0.1:*"), true)));
+                        list(value(env, "MNEMO_MCP_ALLOWED_HOSTS", "localhost:*,127.0.0.1:*"), true)),
+                new Ingest(
+                        (int) number(env, "MNEMO_INGEST_WORKERS", 2, 0, 64),
+                        number(env, "MNEMO_INGEST_MAX_FILE_BYTES", 100L * 1024 * 1024, 1, 1L << 40),
+                        number(env, "MNEMO_INGEST_MAX_TEXT_CHARS", 10_000_000, 1000, Integer.MAX_VALUE),
+                        (int) number(env, "MNEMO_INGEST_MAX_ATTEMPTS", 3, 1, 20),
+                        number(env, "MNEMO_INGEST_RETRY_BASE_MS", 5000, 0, 3_600_000),
+                        (int) number(env, "MNEMO_INGEST_LEASE_SECONDS", 60, 2, 3600),
+                        (int) number(env, "MNEMO_INGEST_DEADLINE_SECONDS", 3600, 10, 7 * 86400),
+                        (int) number(env, "MNEMO_UPLOAD_WAIT_SECONDS", 120, 0, 3600),
+                        sources(env),
+                        bucket(env, "MNEMO_STORAGE_", "storage")));
+    }
+
+    /** Every MNEMO_SOURCE_&lt;NAME&gt;_BUCKET defines a source bucket named &lt;name&gt;. */
+    private static Map<String, Bucket> sources(Map<String, String> env) {
+        Map<String, Bucket> sources = new LinkedHashMap<>();
+        env.keySet().stream().sorted()
+                .filter(k -> k.startsWith("MNEMO_SOURCE_") && k.endsWith("_BUCKET"))
+                .forEach(k -> {
+                    String name = k.substring("MNEMO_SOURCE_".length(), k.length() - "_BUCKET".length());
+                    if (!name.isEmpty()) {
+                        sources.put(name.toLowerCase(java.util.Locale.ROOT),
+                                bucket(env, "MNEMO_SOURCE_" + name + "_", name.toLowerCase(java.util.Locale.ROOT)));
+                    }
+                });
+        return Map.copyOf(sources);
+    }
+
+    private static Bucket bucket(Map<String, String> env, String prefix, String name) {
+        String bucket = value(env, prefix + "BUCKET", null);
+        if (bucket == null) {
+            return null;
+        }
+        String endpoint = value(env, prefix + "ENDPOINT", null);
+        if (endpoint != null && !endpoint.matches("https?://.+")) {
+            throw new IllegalArgumentException(prefix + "ENDPOINT must be an http(s) URL, got '" + endpoint + "'");
+        }
+        return new Bucket(name, endpoint, value(env, prefix + "REGION", "us-east-1"), bucket,
+                value(env, prefix + "ACCESS_KEY", null), value(env, prefix + "SECRET_KEY", null),
+                bool(env, prefix + "PATH_STYLE", endpoint != null), bool(env, prefix + "TLS_VERIFY", true));
     }
 
     public GatewayConfig withHttpPort(int port) {
         return new GatewayConfig(httpHost, port, neo4jUri, neo4jUser, neo4jPassword, adminToken, daedalusKeys,
-                maxBodyBytes, metricsAllow, mcp);
+                maxBodyBytes, metricsAllow, mcp, ingest);
     }
 
     public GatewayConfig withNeo4j(String uri, String user, String password) {
         return new GatewayConfig(httpHost, httpPort, uri, user, password, adminToken, daedalusKeys, maxBodyBytes,
-                metricsAllow, mcp);
+                metricsAllow, mcp, ingest);
     }
 
     public boolean metricsAllowed(InetAddress address) {

@@ -19,6 +19,7 @@ import org.mnemo.gateway.auth.SigningKeys;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.ingest.IngestJobs;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.slf4j.Logger;
@@ -39,7 +40,7 @@ public final class GatewayServer implements AutoCloseable {
      * one port, one request-size limit.
      */
     public record Services(MnemoClient client, AuthStore store, SigningKeys keys, Jwts jwts,
-            Authenticator authenticator, Metrics metrics, List<Route> extraRoutes,
+            Authenticator authenticator, Metrics metrics, IngestJobs jobs, List<Route> extraRoutes,
             Consumer<ServletContextHandler> servlets) {}
 
     private final Javalin app;
@@ -53,7 +54,8 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(GatewayConfig config, Services services) {
         Authenticator authenticator = services.authenticator();
         List<Route> routes = new ArrayList<>();
-        routes.addAll(new LibraryApi(services.client()).routes());
+        routes.addAll(new LibraryApi(services.client(), services.jobs()).routes());
+        routes.addAll(new JobApi(services.client(), services.jobs()).routes());
         routes.addAll(new SearchApi(services.client()).routes());
         routes.addAll(new TeamApi(services.store(), services.jwts()).routes());
         routes.addAll(new TokenApi(services.store(), services.keys()).routes());

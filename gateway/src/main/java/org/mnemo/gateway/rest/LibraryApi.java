@@ -5,17 +5,17 @@ import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.ingest.FileTypes;
+import org.mnemo.gateway.ingest.IngestJobs;
 
 /**
  * Workspaces, libraries, collections and items. Reads see only the caller's resolved libraries; changes need a
@@ -25,12 +25,13 @@ import org.mnemo.gateway.client.MnemoClient;
 final class LibraryApi {
     private static final String LIBRARY_TAG = "libraries";
     private static final String ITEM_TAG = "items";
-    private static final List<String> TEXT_EXTENSIONS = List.of("md", "markdown", "txt", "text");
 
     private final MnemoClient client;
+    private final IngestJobs jobs;
 
-    LibraryApi(MnemoClient client) {
+    LibraryApi(MnemoClient client, IngestJobs jobs) {
         this.client = client;
+        this.jobs = jobs;
     }
 
     List<Route> routes() {
@@ -65,9 +66,10 @@ final class LibraryApi {
                         this::deleteCollection),
                 Route.get("/library/api/items/", ITEM_TAG, "Items of the caller's libraries, newest first "
                         + "(?library_uid, collection_uid, status, limit, offset)", this::listItems),
-                Route.post("/library/api/items/", ITEM_TAG, "Upload a text or Markdown document into a library and "
-                        + "ingest it (JSON or multipart with a 'file' part)", "{library_uid, text, title?, "
-                        + "collection?, collection_uid?, source_ref?, file_type?}", this::uploadItem),
+                Route.post("/library/api/items/", ITEM_TAG, "Upload a document (PDF, DOCX, PPTX, HTML, Markdown, text, "
+                        + "JSON, CSV, RTF, ODT) into a library and ingest it through a job: 201 when done within "
+                        + "MNEMO_UPLOAD_WAIT_SECONDS, else 202 with the job", "{library_uid, text, title?, "
+                        + "source_ref?, file_type?} or multipart with a 'file' part", this::uploadItem),
                 Route.get("/library/api/items/{uid}/", ITEM_TAG, "One item", this::getItem),
                 Route.put("/library/api/items/{uid}/", ITEM_TAG, "Change an item's title", "{title}",
                         this::updateItem),
@@ -289,35 +291,46 @@ final class LibraryApi {
         Json.send(ctx, 200, page.wrap(client.itemList(caller.libraries(), options)));
     }
 
-    private void uploadItem(Context ctx) {
+    private void uploadItem(Context ctx) throws InterruptedException {
         Caller caller = Requests.manager(ctx);
-        Json.Body body = ctx.isMultipart() ? multipart(ctx) : Json.body(ctx);
+        Upload upload = ctx.isMultipart() ? multipart(ctx) : json(Json.body(ctx));
+        Json.Body body = upload.fields();
         Map<String, Object> library = visibleLibrary(caller, body.string("library_uid", 100));
         requireOwner(caller, library, "library");
-        String text = body.string("text", Integer.MAX_VALUE);
-        Map<String, Object> item = new HashMap<>();
-        item.put("title", body.has("title") ? body.optionalString("title", 500) : "Untitled");
-        item.put("source", "upload");
-        Requests.putIfPresent(item, "collection", body.optionalString("collection", 200));
-        Requests.putIfPresent(item, "collection_uid", body.optionalString("collection_uid", 100));
-        Requests.putIfPresent(item, "source_ref", body.optionalString("source_ref", 1000));
-        String fileType = body.has("file_type") ? body.optionalString("file_type", 20).toLowerCase(Locale.ROOT) : "md";
-        if (!TEXT_EXTENSIONS.contains(fileType)) {
-            throw new ApiError(415, "unsupported_file_type", "only text and Markdown can be uploaded here, not '"
-                    + fileType + "'");
+        String fileType = FileTypes.normalise(body.has("file_type") ? body.optionalString("file_type", 200) : "md");
+        if (fileType == null) {
+            throw new ApiError(415, "unsupported_file_type", "supported formats: " + FileTypes.SUPPORTED);
         }
-        item.put("file_type", fileType.equals("markdown") ? "md" : fileType.equals("text") ? "txt" : fileType);
-        Map<String, Object> result = client.ingest((String) library.get("uid"), text, item);
-        int status = switch (String.valueOf(result.get("status"))) {
-            case "existing" -> 200;
-            case "processing" -> 202;
-            default -> 201;
-        };
-        Json.send(ctx, status, result);
+        if (upload.content().length == 0) {
+            throw ApiError.badRequest("invalid_field", "the document is empty");
+        }
+        String title = body.has("title") ? body.optionalString("title", 500) : "Untitled";
+        String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : "upload:" + title;
+        Map<String, Object> submitted = jobs.submit(new IngestJobs.Request((String) library.get("uid"),
+                (String) library.get("workspace_id"), null, title, fileType, upload.content().length,
+                Tokens.sha256Hex(upload.content()), "upload", sourceRef, caller.principal(),
+                body.optionalString("collection_uid", 100), body.optionalString("collection", 200)), upload.content());
+        Map<String, Object> job = jobs.await((String) ((Map<?, ?>) submitted.get("job")).get("id"),
+                caller.libraries(), jobs.uploadWaitMillis());
+        if ("failed".equals(job.get("status"))) {
+            throw new ApiError(422, "ingest_failed", String.valueOf(job.get("error")));
+        }
+        if (!"completed".equals(job.get("status"))) {
+            Json.send(ctx, 202, Map.of("job", job));
+            return;
+        }
+        Json.send(ctx, "existing".equals(job.get("ingest_status")) ? 200 : 201, JobApi.uploadResult(job));
     }
 
-    /** A multipart upload as a body: the form fields, with the 'file' part's text and name. */
-    private static Json.Body multipart(Context ctx) {
+    /** An uploaded document: its bytes and the other fields. */
+    private record Upload(byte[] content, Json.Body fields) {}
+
+    private static Upload json(Json.Body body) {
+        return new Upload(body.string("text", Integer.MAX_VALUE).getBytes(StandardCharsets.UTF_8), body);
+    }
+
+    /** A multipart upload: the 'file' part's bytes, its name as title and type unless given, the form fields. */
+    private static Upload multipart(Context ctx) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         ctx.formParamMap().forEach((name, values) -> {
             if (!values.isEmpty()) {
@@ -337,15 +350,10 @@ final class LibraryApi {
             node.put("title", dot > 0 ? name.substring(0, dot) : name);
         }
         try (InputStream in = file.content()) {
-            node.put("text", StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(in.readAllBytes())).toString());
-        } catch (CharacterCodingException e) {
-            throw new ApiError(415, "unsupported_file_type", "the uploaded file is not UTF-8 text");
+            return new Upload(in.readAllBytes(), new Json.Body(node));
         } catch (IOException e) {
             throw ApiError.badRequest("invalid_body", "the upload could not be read: " + e.getMessage());
         }
-        return new Json.Body(node);
     }
 
     private void getItem(Context ctx) {

@@ -142,9 +142,14 @@ class RestContractTest {
                 .isEqualTo(1);
 
         TestGateway.Response binary = gw.send(multipart("/library/api/items/", erin, Map.of("library_uid", library),
-                "scan.pdf", "%PDF-1.4"));
+                "setup.exe", "MZ"));
         assertThat(binary.status()).isEqualTo(415);
         assertThat(binary.code()).isEqualTo("unsupported_file_type");
+        TestGateway.Response broken = gw.send(multipart("/library/api/items/", erin, Map.of("library_uid", library),
+                "scan.pdf", "%PDF-1.4 truncated"));
+        assertThat(broken.status()).isEqualTo(422);
+        assertThat(broken.code()).isEqualTo("ingest_failed");
+        assertThat(broken.json().path("detail").asText()).contains("could not be parsed");
 
         assertThat(gw.delete("/library/api/collections/" + collectionUid + "/", erin).status()).isEqualTo(204);
         assertThat(gw.get("/library/api/items/" + itemUid + "/", erin).status()).isEqualTo(404);

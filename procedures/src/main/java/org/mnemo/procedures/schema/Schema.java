@@ -46,11 +46,15 @@ public final class Schema {
             new Constraint("mnemo_api_token_id", "ApiToken", "id"),
             new Constraint("mnemo_api_token_hash", "ApiToken", "hash"),
             new Constraint("mnemo_team_id", "Team", "id"),
-            new Constraint("mnemo_signing_key_kid", "SigningKey", "kid"));
+            new Constraint("mnemo_signing_key_kid", "SigningKey", "kid"),
+            // Durable ingest jobs (the gateway's workers claim them).
+            new Constraint("mnemo_ingest_job_id", "IngestJob", "id"),
+            new Constraint("mnemo_ingest_job_key", "IngestJob", "job_key"));
 
     private static final List<Index> INDEXES = List.of(
             new Index("mnemo_item_source_ref", "RANGE", "Item", "source_ref"),
             new Index("mnemo_item_content_hash", "RANGE", "Item", "content_hash"),
+            new Index("mnemo_ingest_job_status", "RANGE", "IngestJob", "status"),
             new Index(CHUNK_FULLTEXT, "FULLTEXT", "Chunk", "text"),
             new Index(CONCEPT_FULLTEXT, "FULLTEXT", "Concept", "name"),
             new Index(ITEM_FULLTEXT, "FULLTEXT", "Item", "title"),

@@ -1,0 +1,141 @@
+package org.mnemo.gateway.ingest;
+
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.mnemo.gateway.config.GatewayConfig;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The S3 buckets files come from (by the job's source name; blank or unknown names mean "daedalus", as producers
+ * expect) and Mnemo's own bucket for originals. One client per bucket, built on first use.
+ */
+public final class Buckets implements AutoCloseable {
+    public static final String DEFAULT_SOURCE = "daedalus";
+
+    private final Map<String, GatewayConfig.Bucket> sources;
+    private final GatewayConfig.Bucket storage;
+    private final long maxFileBytes;
+    private final Map<String, S3Client> clients = new ConcurrentHashMap<>();
+
+    public Buckets(GatewayConfig.Ingest config) {
+        this.sources = config.sources();
+        this.storage = config.storage();
+        this.maxFileBytes = config.maxFileBytes();
+    }
+
+    /** The source name a job is stored with: lower case, and "daedalus" for blank or unknown names. */
+    public String sourceName(String source) {
+        String name = source == null ? "" : source.strip().toLowerCase(Locale.ROOT);
+        return sources.containsKey(name) ? name : DEFAULT_SOURCE;
+    }
+
+    /** Reads an object; a missing bucket or key is permanent, anything else (network, 5xx) is retried. */
+    public byte[] read(String source, String key) {
+        GatewayConfig.Bucket bucket = sources.get(sourceName(source));
+        if (bucket == null) {
+            throw IngestFailure.permanent("no source bucket is configured for '" + sourceName(source)
+                    + "' (MNEMO_SOURCE_" + sourceName(source).toUpperCase(Locale.ROOT) + "_BUCKET)");
+        }
+        try {
+            S3Client client = client(bucket);
+            long size = client.headObject(b -> b.bucket(bucket.bucket()).key(key)).contentLength();
+            if (size > maxFileBytes) {
+                throw IngestFailure.permanent("s3://" + bucket.bucket() + "/" + key + " has " + size
+                        + " bytes, more than the limit of " + maxFileBytes + " (MNEMO_INGEST_MAX_FILE_BYTES)");
+            }
+            return client.getObjectAsBytes(b -> b.bucket(bucket.bucket()).key(key)).asByteArray();
+        } catch (NoSuchKeyException | NoSuchBucketException e) {
+            throw IngestFailure.permanent("s3://" + bucket.bucket() + "/" + key + " does not exist", e);
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw IngestFailure.permanent("s3://" + bucket.bucket() + "/" + key + " does not exist", e);
+            }
+            if (e.statusCode() == 403) {
+                throw IngestFailure.permanent("access to s3://" + bucket.bucket() + "/" + key + " is denied", e);
+            }
+            throw IngestFailure.transientFailure("reading s3://" + bucket.bucket() + "/" + key + " failed: "
+                    + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw IngestFailure.transientFailure("reading s3://" + bucket.bucket() + "/" + key + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Copies the original into Mnemo's own bucket at items/{item}/original.{ext}; false without one. */
+    public boolean storeOriginal(String itemUid, String extension, byte[] content) {
+        if (storage == null) {
+            return false;
+        }
+        try {
+            client(storage).putObject(b -> b.bucket(storage.bucket()).key(originalKey(itemUid, extension)),
+                    RequestBody.fromBytes(content));
+            return true;
+        } catch (SdkException e) {
+            throw IngestFailure.transientFailure("storing the original in s3://" + storage.bucket() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public static String originalKey(String itemUid, String extension) {
+        return "items/" + itemUid + "/original." + extension;
+    }
+
+    private S3Client client(GatewayConfig.Bucket bucket) {
+        return clients.computeIfAbsent(bucket.name(), n -> {
+            UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(5))
+                    .socketTimeout(Duration.ofSeconds(60));
+            if (!bucket.tlsVerify()) {
+                http.tlsTrustManagersProvider(() -> new TrustManager[] {TRUST_ALL});
+            }
+            var builder = S3Client.builder()
+                    .httpClient(http.build())
+                    .region(Region.of(bucket.region()))
+                    .forcePathStyle(bucket.pathStyle())
+                    .credentialsProvider(bucket.accessKey() == null
+                            ? (bucket.endpoint() == null ? DefaultCredentialsProvider.builder().build()
+                                    : AnonymousCredentialsProvider.create())
+                            : StaticCredentialsProvider.create(AwsBasicCredentials.create(bucket.accessKey(),
+                                    bucket.secretKey())));
+            if (bucket.endpoint() != null) {
+                builder.endpointOverride(URI.create(bucket.endpoint()));
+            }
+            return builder.build();
+        });
+    }
+
+    // Only for MNEMO_*_TLS_VERIFY=false (self-signed test endpoints); documented as such.
+    private static final X509TrustManager TRUST_ALL = new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    };
+
+    @Override
+    public void close() {
+        clients.values().forEach(S3Client::close);
+    }
+}

@@ -1,0 +1,169 @@
+package org.mnemo.gateway.ingest;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.MnemoClient.Mode;
+
+/**
+ * IngestJob nodes: creation (idempotent on library, source_ref and content hash), atomic claiming with a lease,
+ * heartbeats, completion and failure. Every state change of a claimed job checks that the caller still holds
+ * its lease, so a worker whose lease was taken over cannot overwrite the new owner's work.
+ */
+public final class JobStore {
+    /** What a job looks like to callers (the upload's bytes and the lease are internal). */
+    static final String VIEW = """
+            j{.id, .status, .attempts, .max_attempts, .error, .library_uid, .workspace_id, .s3_key, .title,
+              .file_type, .file_size, .collection_uid, .collection, .content_hash, .source, .source_ref, .item_uid, .chunks_created,
+              .concepts_extracted, .embedding_model, .ingest_status, .created_at, .updated_at, .started_at, .finished_at,
+              progress: {done: coalesce(j.progress_done, 0), total: j.progress_total}}""";
+    private static final String CLAIMABLE = """
+            ((j.status = 'queued' AND j.next_attempt_at <= datetime())
+             OR (j.status = 'processing' AND j.lease_expires_at < datetime()))""";
+
+    private final MnemoClient client;
+
+    public JobStore(MnemoClient client) {
+        this.client = client;
+    }
+
+    /** Creates a job, or returns the one with the same key; {@code created} tells which. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> create(Map<String, Object> job, byte[] upload) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("job", job);
+        params.put("key", job.get("library_uid") + "|" + job.get("source_ref") + "|" + job.get("content_hash"));
+        params.put("upload", upload);
+        return client.row(Mode.WRITE, """
+                MERGE (j:IngestJob {job_key: $key})
+                ON CREATE SET j += $job, j.status = 'queued', j.attempts = 0, j.created_at = datetime(),
+                              j.updated_at = datetime(), j.next_attempt_at = datetime(), j.fresh = true
+                WITH j, coalesce(j.fresh, false) AS created
+                REMOVE j.fresh
+                FOREACH (_ IN CASE WHEN created AND $upload IS NOT NULL THEN [1] ELSE [] END |
+                    CREATE (j)-[:HAS_UPLOAD]->(:IngestUpload {data: $upload}))
+                RETURN""" + " " + VIEW + " AS job, created", params);
+    }
+
+    public Map<String, Object> get(String id, List<String> libraries) {
+        Map<String, Object> row = client.row(Mode.READ, "MATCH (j:IngestJob {id: $id}) WHERE '*' IN $libraries "
+                + "OR j.library_uid IN $libraries RETURN " + VIEW + " AS job", Map.of("id", id, "libraries",
+                libraries));
+        return row == null ? null : cast(row.get("job"));
+    }
+
+    public List<Map<String, Object>> list(List<String> libraries, String status, String library, int limit,
+            int offset) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("libraries", libraries);
+        params.put("status", status);
+        params.put("library", library);
+        params.put("limit", limit);
+        params.put("offset", offset);
+        return client.rows(Mode.READ, """
+                MATCH (j:IngestJob)
+                WHERE ('*' IN $libraries OR j.library_uid IN $libraries)
+                  AND ($status IS NULL OR j.status = $status) AND ($library IS NULL OR j.library_uid = $library)
+                RETURN""" + " " + VIEW + """
+                 AS job ORDER BY j.created_at DESC, j.id SKIP $offset LIMIT $limit""", params)
+                .stream().map(r -> cast(r.get("job"))).toList();
+    }
+
+    /** Puts a failed job back in the queue with fresh attempts; null when it is not failed. */
+    public Map<String, Object> retry(String id) {
+        Map<String, Object> row = client.row(Mode.WRITE, """
+                MATCH (j:IngestJob {id: $id}) WHERE j.status = 'failed'
+                SET j.status = 'queued', j.attempts = 0, j.next_attempt_at = datetime(), j.updated_at = datetime(),
+                    j.finished_at = null
+                RETURN""" + " " + VIEW + " AS job", Map.of("id", id));
+        return row == null ? null : cast(row.get("job"));
+    }
+
+    /**
+     * Claims the oldest runnable job (queued and due, or processing with an expired lease) for this worker.
+     * Writing a marker first takes the node's write lock; the condition is then checked again, so two workers
+     * can never both claim one job.
+     */
+    public Map<String, Object> claim(String worker, int leaseSeconds) {
+        Map<String, Object> row = client.row(Mode.WRITE, """
+                MATCH (j:IngestJob) WHERE %1$s
+                WITH j ORDER BY j.next_attempt_at, j.created_at LIMIT 1
+                SET j.claim_lock = true
+                WITH j WHERE %1$s
+                SET j.status = 'processing', j.attempts = j.attempts + 1, j.lease_owner = $worker,
+                    j.lease_expires_at = datetime() + duration({seconds: $lease}),
+                    j.started_at = datetime(), j.updated_at = datetime()
+                REMOVE j.claim_lock
+                WITH j
+                OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u:IngestUpload)
+                RETURN""".formatted(CLAIMABLE) + " " + VIEW + " AS job, u.data AS upload",
+                Map.of("worker", worker, "lease", leaseSeconds));
+        if (row == null || row.get("job") == null) {
+            return null;
+        }
+        Map<String, Object> job = new HashMap<>(cast(row.get("job")));
+        job.put("upload", row.get("upload"));
+        return job;
+    }
+
+    /** Extends the lease and records progress (the item's chunks written so far); false when the lease is lost. */
+    public boolean heartbeat(String id, String worker, int leaseSeconds) {
+        return client.row(Mode.WRITE, """
+                MATCH (j:IngestJob {id: $id}) WHERE j.lease_owner = $worker AND j.status = 'processing'
+                OPTIONAL MATCH (:Library {uid: j.library_uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)
+                  WHERE i.content_hash = j.content_hash AND i.source_ref = j.source_ref
+                WITH j, max(i.chunk_count) AS done
+                SET j.lease_expires_at = datetime() + duration({seconds: $lease}), j.updated_at = datetime(),
+                    j.progress_done = coalesce(done, j.progress_done, 0)
+                RETURN j.id AS id""", Map.of("id", id, "worker", worker, "lease", leaseSeconds)) != null;
+    }
+
+    public boolean complete(String id, String worker, Map<String, Object> result) {
+        return client.row(Mode.WRITE, """
+                MATCH (j:IngestJob {id: $id}) WHERE j.lease_owner = $worker AND j.status = 'processing'
+                SET j.status = 'completed', j.item_uid = $r.item_uid, j.chunks_created = $r.chunk_count,
+                    j.concepts_extracted = $r.concept_count, j.embedding_model = $r.embedding_model,
+                    j.ingest_status = $r.status,
+                    j.progress_done = $r.chunk_count, j.progress_total = $r.chunk_count, j.error = null,
+                    j.finished_at = datetime(), j.updated_at = datetime(), j.lease_owner = null,
+                    j.lease_expires_at = null, j.processed_by = $worker
+                WITH j
+                OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u:IngestUpload)
+                DETACH DELETE u
+                RETURN j.id AS id""", Map.of("id", id, "worker", worker, "r", result)) != null;
+    }
+
+    /**
+     * Records a failed attempt: back to the queue after {@code retryAfterMillis} while attempts remain (and the
+     * failure is not permanent), else failed for good with the error.
+     */
+    public void fail(String id, String worker, String error, boolean permanent, long retryAfterMillis) {
+        client.rows(Mode.WRITE, """
+                MATCH (j:IngestJob {id: $id}) WHERE j.lease_owner = $worker AND j.status = 'processing'
+                WITH j, ($permanent OR j.attempts >= j.max_attempts) AS final
+                SET j.error = $error, j.updated_at = datetime(), j.lease_owner = null, j.lease_expires_at = null,
+                    j.status = CASE WHEN final THEN 'failed' ELSE 'queued' END,
+                    j.finished_at = CASE WHEN final THEN datetime() ELSE null END,
+                    j.next_attempt_at = datetime() + duration({milliseconds: $delay})""",
+                Map.of("id", id, "worker", worker, "error", error, "permanent", permanent, "delay",
+                        retryAfterMillis));
+    }
+
+    /** Fails jobs that have been processing longer than the deadline, whoever holds them; returns how many. */
+    public long sweep(int deadlineSeconds) {
+        Map<String, Object> row = client.row(Mode.WRITE, """
+                MATCH (j:IngestJob {status: 'processing'})
+                WHERE j.started_at + duration({seconds: $deadline}) < datetime()
+                SET j.status = 'failed', j.error = 'deadline exceeded: processing took longer than ' + $deadline
+                        + ' s (MNEMO_INGEST_DEADLINE_SECONDS)', j.finished_at = datetime(), j.updated_at = datetime(),
+                    j.lease_owner = null, j.lease_expires_at = null
+                RETURN count(j) AS n""", Map.of("deadline", deadlineSeconds));
+        return row == null ? 0 : ((Number) row.get("n")).longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Object value) {
+        return (Map<String, Object>) value;
+    }
+}
