@@ -13,11 +13,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.Gateway;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.server.EmbeddedServer;
+import org.gaul.s3proxy.junit.S3ProxyJunitCore;
 import org.neo4j.graphdb.GraphDatabaseService;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * One real gateway for the REST tests, started once per JVM: Neo4j in this process with the plugin jars from
@@ -29,7 +36,13 @@ public final class TestGateway {
     public static final String DAEDALUS_SECRET = "daedalus-test-secret-0123456789-abcdefghij";
     static final String PASSWORD = "gateway-test-password";
 
+    public static final String S3_ACCESS = "test-access";
+    public static final String S3_SECRET = "test-secret-key";
+    public static final String SOURCE_BUCKET = "daedalus-files";
+    public static final String OWN_BUCKET = "mnemo-originals";
+
     private static TestGateway instance;
+    private static S3ProxyJunitCore s3;
 
     public final EmbeddedServer neo4j;
     public final Gateway gateway;
@@ -54,6 +67,12 @@ public final class TestGateway {
     public static synchronized TestGateway get() {
         if (instance == null) {
             try {
+                s3 = new S3ProxyJunitCore.Builder().withCredentials(S3_ACCESS, S3_SECRET).build();
+                s3.beforeEach();
+                try (S3Client client = s3Client()) {
+                    client.createBucket(b -> b.bucket(SOURCE_BUCKET));
+                    client.createBucket(b -> b.bucket(OWN_BUCKET));
+                }
                 Path data = Files.createTempDirectory("mnemo-gateway-test");
                 EmbeddedServer neo4j = EmbeddedServer.start(new EmbeddedServer.Settings(data,
                         Path.of("target/plugins"), "127.0.0.1", freePort(), PASSWORD));
@@ -62,15 +81,18 @@ public final class TestGateway {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     gateway.close();
                     neo4j.close();
+                    s3.afterEach();
                 }));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the S3 server", e);
             }
         }
         return instance;
     }
 
-    static GatewayConfig config(String boltUri, Map<String, String> extra) {
+    public static GatewayConfig config(String boltUri, Map<String, String> extra) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "MNEMO_HTTP_PORT", "0",
                 "MNEMO_NEO4J_URI", boltUri,
@@ -78,6 +100,21 @@ public final class TestGateway {
                 "MNEMO_ADMIN_TOKEN", ADMIN_TOKEN,
                 "MNEMO_DAEDALUS_JWT_KEYS", DAEDALUS_KID + ":" + DAEDALUS_SECRET,
                 "MNEMO_MAX_BODY_BYTES", "1048576"));
+        if (s3 != null) {
+            String endpoint = s3.getUri().toString();
+            for (String prefix : List.of("MNEMO_SOURCE_DAEDALUS_", "MNEMO_STORAGE_")) {
+                env.put(prefix + "ENDPOINT", endpoint);
+                env.put(prefix + "ACCESS_KEY", S3_ACCESS);
+                env.put(prefix + "SECRET_KEY", S3_SECRET);
+            }
+            env.put("MNEMO_SOURCE_DAEDALUS_BUCKET", SOURCE_BUCKET);
+            env.put("MNEMO_STORAGE_BUCKET", OWN_BUCKET);
+            // A source whose server is down: nothing listens on port 9 (discard) here.
+            env.put("MNEMO_SOURCE_OFFLINE_BUCKET", "offline");
+            env.put("MNEMO_SOURCE_OFFLINE_ENDPOINT", "http://127.0.0.1:9");
+            env.put("MNEMO_INGEST_RETRY_BASE_MS", "300");
+            env.put("MNEMO_INGEST_LEASE_SECONDS", "6");
+        }
         env.putAll(extra);
         return GatewayConfig.from(env);
     }
@@ -86,6 +123,17 @@ public final class TestGateway {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** A client of the test S3 server (the producer's side). */
+    public static S3Client s3Client() {
+        return S3Client.builder()
+                .endpointOverride(s3.getUri())
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3_ACCESS, S3_SECRET)))
+                .build();
     }
 
     public GraphDatabaseService db() {

@@ -1,0 +1,262 @@
+package org.mnemo.gateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.mnemo.gateway.Gateway;
+import org.mnemo.gateway.auth.Tokens;
+import org.mnemo.gateway.rest.TestGateway;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Durable ingest end to end: objects in a real S3-compatible server (S3Proxy), jobs through the REST API, text
+ * from real PDF, DOCX, HTML and Markdown files, and the faults: an unreachable bucket, a worker that died, two
+ * gateways sharing the queue.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IngestPipelineTest {
+    private final TestGateway gw = TestGateway.get();
+    private String token;
+    private int counter;
+
+    @BeforeAll
+    void producer() {
+        token = gw.user("daedalus-producer");
+        assertThat(gw.post("/library/api/workspaces/", token, Map.of("workspace_id", "ws-ingest", "name",
+                "Ingest workspace", "library_type", "technical")).status()).isEqualTo(201);
+    }
+
+    private String put(String key, byte[] content) {
+        try (S3Client s3 = TestGateway.s3Client()) {
+            s3.putObject(b -> b.bucket(TestGateway.SOURCE_BUCKET).key(key), RequestBody.fromBytes(content));
+        }
+        return Tokens.sha256Hex(content);
+    }
+
+    private TestGateway.Response submit(String key, byte[] content, String fileType, Map<String, Object> extra) {
+        Map<String, Object> body = new HashMap<>(Map.of("s3_key", key, "title", key, "workspace_id", "ws-ingest",
+                "file_type", fileType, "file_size", content.length, "content_hash", Tokens.sha256Hex(content),
+                "source", "daedalus", "source_ref", key));
+        body.putAll(extra);
+        return gw.post("/library/api/ingest/", token, body);
+    }
+
+    private JsonNode await(String jobId) {
+        long deadline = System.currentTimeMillis() + 90_000;
+        JsonNode job;
+        do {
+            job = gw.get("/library/api/jobs/" + jobId + "/", token).json();
+            if (List.of("completed", "failed").contains(job.path("status").asText())) {
+                return job;
+            }
+            sleep(250);
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError("job " + jobId + " did not finish: " + job);
+    }
+
+    private List<String> searchTitles(String query) {
+        List<String> titles = new ArrayList<>();
+        gw.post("/library/api/search/", token, Map.of("query", query, "limit", 5)).json().path("candidates")
+                .forEach(c -> titles.add(c.path("item_title").asText()));
+        return titles;
+    }
+
+    @Test
+    void realFormatsFromS3AreSearchable() {
+        Map<String, byte[]> files = Map.of(
+                "reports/orbit.pdf", Fixtures.pdf("Heliosynchronous orbits keep a constant local solar time.",
+                        "They suit earth observation satellites."),
+                "reports/kiln.docx", Fixtures.docx("Anagama kilns fire stoneware with wood ash glazes.",
+                        "A firing lasts several days."),
+                "pages/bees.html", Fixtures.html("Apiculture", "Varroa mites weaken honeybee colonies in winter."),
+                "notes/tide.md", "# Tides\n\nSpring tides follow new and full moons.".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> types = Map.of("reports/orbit.pdf", "application/pdf",
+                "reports/kiln.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "pages/bees.html", "text/html", "notes/tide.md", "text/markdown");
+        Map<String, String> jobs = new HashMap<>();
+        files.forEach((key, content) -> {
+            put(key, content);
+            TestGateway.Response r = submit(key, content, types.get(key), Map.of());
+            assertThat(r.status()).as(r.raw().body()).isEqualTo(202);
+            assertThat(r.json().path("status").asText()).isIn("queued", "processing");
+            jobs.put(key, r.json().path("id").asText());
+        });
+        for (Map.Entry<String, String> job : jobs.entrySet()) {
+            JsonNode done = await(job.getValue());
+            assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+            assertThat(done.path("chunks_created").asInt()).isPositive();
+            assertThat(done.path("progress").path("done").asInt()).isEqualTo(done.path("chunks_created").asInt());
+            assertThat(done.path("attempts").asInt()).isEqualTo(1);
+            assertThat(done.path("file_type").asText()).isEqualTo(job.getKey().substring(job.getKey().lastIndexOf('.')
+                    + 1));
+            assertThat(done.path("embedding_model").asText()).contains("MiniLM");
+            // The original is kept in Mnemo's own bucket under the item's id.
+            try (S3Client s3 = TestGateway.s3Client()) {
+                String key = Buckets.originalKey(done.path("item_uid").asText(), done.path("file_type").asText());
+                assertThat(s3.getObjectAsBytes(b -> b.bucket(TestGateway.OWN_BUCKET).key(key)).asByteArray())
+                        .isEqualTo(files.get(job.getKey()));
+            }
+        }
+        assertThat(searchTitles("sun-synchronous satellite orbit")).first().isEqualTo("reports/orbit.pdf");
+        assertThat(searchTitles("wood fired stoneware kiln")).first().isEqualTo("reports/kiln.docx");
+        assertThat(searchTitles("varroa mites honeybees")).first().isEqualTo("pages/bees.html");
+        assertThat(searchTitles("spring tides moon")).first().isEqualTo("notes/tide.md");
+        // Script content of HTML is not text.
+        assertThat(gw.post("/library/api/search/", token, Map.of("query", "hidden")).raw().body())
+                .doesNotContain("var hidden");
+    }
+
+    @Test
+    void idempotentOnTheTripleAndSupersedingOnANewHash() {
+        byte[] first = "# Ferns\n\nFerns reproduce with spores, not seeds.".getBytes(StandardCharsets.UTF_8);
+        put("notes/ferns.md", first);
+        TestGateway.Response created = submit("notes/ferns.md", first, "md", Map.of());
+        TestGateway.Response again = submit("notes/ferns.md", first, "md", Map.of());
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().path("id").asText()).isEqualTo(created.json().path("id").asText());
+        JsonNode one = await(created.json().path("id").asText());
+
+        byte[] second = "# Ferns\n\nFerns unfurl fiddleheads in spring.".getBytes(StandardCharsets.UTF_8);
+        put("notes/ferns.md", second);
+        JsonNode two = await(submit("notes/ferns.md", second, "md", Map.of()).json().path("id").asText());
+        assertThat(two.path("status").asText()).isEqualTo("completed");
+        assertThat(two.path("ingest_status").asText()).isEqualTo("superseded");
+        assertThat(gw.get("/library/api/items/" + one.path("item_uid").asText() + "/", token).status())
+                .isEqualTo(404);
+        long items = (long) gw.db().executeTransactionally("MATCH (i:Item {source_ref: 'notes/ferns.md'}) "
+                + "RETURN count(i) AS n", Map.of(), r -> r.next().get("n"));
+        assertThat(items).isEqualTo(1);
+    }
+
+    @Test
+    void validationAndUnknownWorkspaces() {
+        byte[] content = "x".getBytes(StandardCharsets.UTF_8);
+        TestGateway.Response hash = submit("a.md", content, "md", Map.of("content_hash", "abc"));
+        assertThat(hash.status()).isEqualTo(400);
+        assertThat(hash.json().path("detail").asText()).contains("content_hash");
+        TestGateway.Response source = submit("a.md", content, "md", Map.of("source", "s".repeat(51)));
+        assertThat(source.status()).isEqualTo(400);
+        assertThat(source.json().path("detail").asText()).contains("source");
+        TestGateway.Response type = submit("a.exe", content, "application/x-msdownload", Map.of());
+        assertThat(type.json().path("detail").asText()).contains("file_type");
+        TestGateway.Response size = submit("a.md", content, "md", Map.of("file_size", Integer.MAX_VALUE));
+        assertThat(size.json().path("detail").asText()).contains("file_size");
+        TestGateway.Response unknown = submit("a.md", content, "md", Map.of("workspace_id", "ws-nobody"));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.code()).isEqualTo("not_registered");
+        String other = gw.user("other-producer");
+        assertThat(gw.get("/library/api/jobs/", other).json().path("results")).isEmpty();
+    }
+
+    @Test
+    void unreachableBucketRetriesThenFailsAndLaterJobsStillComplete() {
+        byte[] content = "# Offline\n\nNever read.".getBytes(StandardCharsets.UTF_8);
+        String failing = submit("offline.md", content, "md", Map.of("source", "offline")).json().path("id").asText();
+        byte[] fine = "# Lichen\n\nLichens pair a fungus with an alga.".getBytes(StandardCharsets.UTF_8);
+        put("notes/lichen.md", fine);
+        String later = submit("notes/lichen.md", fine, "md", Map.of()).json().path("id").asText();
+
+        assertThat(await(later).path("status").asText()).isEqualTo("completed");
+        JsonNode failed = await(failing);
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("attempts").asInt()).isEqualTo(3);
+        assertThat(failed.path("source").asText()).isEqualTo("offline");
+        assertThat(failed.path("error").asText()).contains("s3://offline/offline.md");
+
+        assertThat(gw.get("/library/api/jobs/?status=failed", token).json().path("results").findValuesAsText("id"))
+                .contains(failing);
+        TestGateway.Response retried = gw.post("/library/api/jobs/" + failing + "/retry/", token, null);
+        assertThat(retried.status()).isEqualTo(202);
+        assertThat(retried.json().path("attempts").asInt()).isZero();
+        assertThat(gw.post("/library/api/jobs/" + later + "/retry/", token, null).code()).isEqualTo("job_not_failed");
+    }
+
+    @Test
+    void documentsWithoutTextFailAtOnceWithAClearMessage() {
+        byte[] blank = Fixtures.pdf();
+        put("scans/blank.pdf", blank);
+        JsonNode job = await(submit("scans/blank.pdf", blank, "pdf", Map.of()).json().path("id").asText());
+        assertThat(job.path("status").asText()).isEqualTo("failed");
+        assertThat(job.path("attempts").asInt()).isEqualTo(1);
+        assertThat(job.path("error").asText()).contains("no text could be extracted");
+    }
+
+    @Test
+    void aJobWhoseWorkerDiedIsTakenOverAndCompletesOnce() {
+        byte[] content = "# Moss\n\nMosses have no true roots.".getBytes(StandardCharsets.UTF_8);
+        String hash = put("notes/moss.md", content);
+        String library = gw.get("/library/api/workspaces/ws-ingest/", token).json().path("library_uid").asText();
+        // As if a worker claimed it and died: processing, its lease long expired.
+        gw.db().executeTransactionally("""
+                CREATE (:IngestJob {id: 'job-dead-worker', job_key: $library + '|notes/moss.md|' + $hash,
+                        status: 'processing', attempts: 1, max_attempts: 3, library_uid: $library,
+                        s3_key: 'notes/moss.md', title: 'moss', file_type: 'md', file_size: 10, content_hash: $hash,
+                        source: 'daedalus', source_ref: 'notes/moss.md', lease_owner: 'dead-worker',
+                        lease_expires_at: datetime() - duration('PT1M'), created_at: datetime(),
+                        started_at: datetime(), next_attempt_at: datetime()})""",
+                Map.of("library", library, "hash", hash));
+        JsonNode job = await("job-dead-worker");
+        assertThat(job.path("status").asText()).isEqualTo("completed");
+        assertThat(job.path("attempts").asInt()).isEqualTo(2);
+        Map<String, Object> counts = gw.db().executeTransactionally("""
+                MATCH (i:Item {content_hash: $hash})
+                OPTIONAL MATCH (i)-[:HAS_CHUNK]->(c:Chunk)
+                RETURN count(DISTINCT i) AS items, count(c) AS chunks, max(i.chunk_count) AS expected,
+                       collect(DISTINCT i.embedding_status) AS statuses""", Map.of("hash", hash),
+                r -> r.next());
+        assertThat(counts.get("items")).isEqualTo(1L);
+        assertThat(counts.get("chunks")).isEqualTo(counts.get("expected"));
+        assertThat(String.valueOf(counts.get("statuses"))).isEqualTo("[completed]");
+    }
+
+    @Test
+    void twoGatewaysShareTheQueueAndProcessEveryJobExactlyOnce() {
+        try (Gateway second = Gateway.start(TestGateway.config(gw.neo4j.boltUri(), Map.of("MNEMO_INGEST_WORKERS",
+                "3")))) {
+            assertThat(second.port()).isPositive();
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                byte[] content = ("# Batch " + i + "\n\nDocument number " + i + " about shared queues "
+                        + (counter++) + ".").getBytes(StandardCharsets.UTF_8);
+                String key = "batch/doc-" + i + "-" + System.nanoTime() + ".md";
+                put(key, content);
+                ids.add(submit(key, content, "md", Map.of()).json().path("id").asText());
+            }
+            Set<String> workers = new HashSet<>();
+            for (String id : ids) {
+                JsonNode job = await(id);
+                assertThat(job.path("status").asText()).isEqualTo("completed");
+                assertThat(job.path("attempts").asInt()).isEqualTo(1);
+                workers.add((String) gw.db().executeTransactionally("MATCH (j:IngestJob {id: $id}) "
+                        + "RETURN j.processed_by AS w", Map.of("id", id), r -> r.next().get("w")));
+            }
+            long duplicates = (long) gw.db().executeTransactionally("""
+                    MATCH (i:Item) WHERE i.source_ref STARTS WITH 'batch/'
+                    WITH i.source_ref AS ref, count(*) AS n WHERE n > 1 RETURN count(*) AS d""", Map.of(),
+                    r -> r.next().get("d"));
+            assertThat(duplicates).isZero();
+            assertThat(workers).hasSizeGreaterThan(1);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
