@@ -1,12 +1,11 @@
 package org.mnemo.gateway.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -14,15 +13,19 @@ import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.ingest.FileTypes;
+import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.server.Credentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ingest", description = "Ingest .md and .txt files (or folders of them) into a library of the running server.")
+@Command(name = "ingest", description = "Ingest files or folders (PDF, DOCX, PPTX, HTML, Markdown, text, JSON, CSV, RTF, ODT) into a "
+        + "library, through the running server's ingest jobs.")
 final class IngestCommand implements Callable<Integer> {
-    private static final List<String> EXTENSIONS = List.of("md", "markdown", "txt");
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders.")
     List<Path> paths;
@@ -35,41 +38,50 @@ final class IngestCommand implements Callable<Integer> {
     String type;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         List<Path> files = new ArrayList<>();
         for (Path path : paths) {
             if (!Files.exists(path)) {
                 throw new IllegalArgumentException("no such file or folder: " + path);
             }
             try (Stream<Path> walk = Files.walk(path)) {
-                walk.filter(Files::isRegularFile).filter(IngestCommand::supported).sorted().forEach(files::add);
+                walk.filter(Files::isRegularFile).filter(f -> FileTypes.ofName(f.toString()) != null).sorted()
+                        .forEach(files::add);
             }
         }
         if (files.isEmpty()) {
-            throw new IllegalArgumentException("no .md or .txt files under " + paths);
+            throw new IllegalArgumentException("no supported files (" + FileTypes.SUPPORTED + ") under " + paths);
         }
         String password = Credentials.forClient(Environment.dataDir(), System.getenv("MNEMO_NEO4J_PASSWORD"));
         Map<String, Integer> outcomes = new TreeMap<>();
         List<String> failures = new ArrayList<>();
-        try (MnemoClient client = new MnemoClient(Environment.neo4jUri(), Environment.neo4jUser(), password)) {
+        try (MnemoClient client = new MnemoClient(Environment.neo4jUri(), Environment.neo4jUser(), password);
+                IngestJobs jobs = new IngestJobs(client, GatewayConfig.fromEnvironment().ingest().submitOnly())) {
             String uid = client.libraryUid(library);
             if (uid == null) {
                 uid = client.ensureLibrary(library, type);
             }
+            // Every file becomes a job; the workers of ./mnemo serve (or any gateway) process them in parallel.
+            Map<Path, String> submitted = new LinkedHashMap<>();
+            for (Path file : files) {
+                byte[] content = Files.readAllBytes(file);
+                String ref = file.toAbsolutePath().normalize().toString();
+                Map<?, ?> job = (Map<?, ?>) jobs.submit(new IngestJobs.Request(uid, null, null,
+                        file.getFileName().toString(), FileTypes.ofName(file.toString()), content.length,
+                        Tokens.sha256Hex(content), "cli", ref, null, null, null), content).get("job");
+                submitted.put(file, (String) job.get("id"));
+            }
             long chunks = 0;
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("Ingesting").setInitialMax(files.size())
                     .setStyle(ProgressBarStyle.ASCII).setUnit(" files", 1).build()) {
-                for (Path file : files) {
-                    bar.setExtraMessage(file.getFileName().toString());
-                    try {
-                        Map<String, Object> row = client.ingest(uid, Files.readString(file, StandardCharsets.UTF_8),
-                                Map.of("title", file.getFileName().toString(), "source", "cli",
-                                        "source_ref", file.toAbsolutePath().normalize().toString(),
-                                        "file_type", extension(file)));
-                        outcomes.merge((String) row.get("status"), 1, Integer::sum);
-                        chunks += ((Number) row.get("chunk_count")).longValue();
-                    } catch (RuntimeException | IOException e) {
-                        failures.add(file + ": " + e.getMessage());
+                for (Map.Entry<Path, String> entry : submitted.entrySet()) {
+                    bar.setExtraMessage(entry.getKey().getFileName().toString());
+                    Map<String, Object> job = awaitWithHint(jobs, entry.getValue());
+                    if ("completed".equals(job.get("status"))) {
+                        outcomes.merge(String.valueOf(job.get("ingest_status")), 1, Integer::sum);
+                        chunks += ((Number) job.get("chunks_created")).longValue();
+                    } else {
+                        failures.add(entry.getKey() + ": " + job.get("error"));
                     }
                     bar.step();
                 }
@@ -80,13 +92,18 @@ final class IngestCommand implements Callable<Integer> {
         return failures.isEmpty() ? 0 : 1;
     }
 
-    private static boolean supported(Path file) {
-        return EXTENSIONS.contains(extension(file));
-    }
-
-    private static String extension(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    /** Waits for a job to finish; says once what to do when nothing picks it up. */
+    private Map<String, Object> awaitWithHint(IngestJobs jobs, String id) throws InterruptedException {
+        boolean hinted = false;
+        while (true) {
+            Map<String, Object> job = jobs.await(id, List.of("*"), 30_000);
+            if (IngestJobs.finished(job)) {
+                return job;
+            }
+            if (!hinted && "queued".equals(job.get("status"))) {
+                System.err.println("waiting for an ingest worker: is ./mnemo serve running (MNEMO_INGEST_WORKERS > 0)?");
+                hinted = true;
+            }
+        }
     }
 }

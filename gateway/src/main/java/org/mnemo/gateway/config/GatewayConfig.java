@@ -39,7 +39,14 @@ public record GatewayConfig(
      */
     public record Ingest(int workers, long maxFileBytes, long maxTextChars, int maxAttempts, long retryBaseMillis,
             int leaseSeconds, int deadlineSeconds, int uploadWaitSeconds, Map<String, Bucket> sources,
-            Bucket storage) {}
+            Bucket storage) {
+
+        /** The same settings without workers: for processes that only submit jobs (the CLI). */
+        public Ingest submitOnly() {
+            return new Ingest(0, maxFileBytes, maxTextChars, maxAttempts, retryBaseMillis, leaseSeconds,
+                    deadlineSeconds, uploadWaitSeconds, sources, storage);
+        }
+    }
 
     /** An S3-compatible bucket and how to reach it. */
     public record Bucket(String name, String endpoint, String region, String bucket, String accessKey,
