@@ -14,7 +14,7 @@ import org.mnemo.gateway.client.MnemoClient.Mode;
 public final class JobStore {
     /** What a job looks like to callers (the upload's bytes and the lease are internal). */
     static final String VIEW = """
-            j{.id, .status, .attempts, .max_attempts, .error, .library_uid, .workspace_id, .s3_key, .title,
+            j{.id, .status, .attempts, .max_attempts, .error, failures: coalesce(j.failures, []), .library_uid, .workspace_id, .s3_key, .title,
               .file_type, .file_size, .collection_uid, .collection, .content_hash, .source, .source_ref, .item_uid, .chunks_created,
               .concepts_extracted, .embedding_model, .ingest_status, .created_at, .updated_at, .started_at, .finished_at,
               progress: {done: coalesce(j.progress_done, 0), total: j.progress_total}}""";
@@ -75,7 +75,7 @@ public final class JobStore {
         Map<String, Object> row = client.row(Mode.WRITE, """
                 MATCH (j:IngestJob {id: $id}) WHERE j.status = 'failed'
                 SET j.status = 'queued', j.attempts = 0, j.next_attempt_at = datetime(), j.updated_at = datetime(),
-                    j.finished_at = null
+                    j.finished_at = null, j.failures = coalesce(j.failures, []) + ['retried']
                 RETURN""" + " " + VIEW + " AS job", Map.of("id", id));
         return row == null ? null : cast(row.get("job"));
     }
@@ -143,6 +143,7 @@ public final class JobStore {
                 MATCH (j:IngestJob {id: $id}) WHERE j.lease_owner = $worker AND j.status = 'processing'
                 WITH j, ($permanent OR j.attempts >= j.max_attempts) AS final
                 SET j.error = $error, j.updated_at = datetime(), j.lease_owner = null, j.lease_expires_at = null,
+                    j.failures = coalesce(j.failures, []) + ['attempt ' + j.attempts + ': ' + $error],
                     j.status = CASE WHEN final THEN 'failed' ELSE 'queued' END,
                     j.finished_at = CASE WHEN final THEN datetime() ELSE null END,
                     j.next_attempt_at = datetime() + duration({milliseconds: $delay})""",

@@ -180,6 +180,7 @@ class IngestPipelineTest {
         TestGateway.Response retried = gw.post("/library/api/jobs/" + failing + "/retry/", token, null);
         assertThat(retried.status()).isEqualTo(202);
         assertThat(retried.json().path("attempts").asInt()).isZero();
+        assertThat(retried.json().path("failures")).hasSize(4);
         assertThat(gw.post("/library/api/jobs/" + later + "/retry/", token, null).code()).isEqualTo("job_not_failed");
     }
 
@@ -238,7 +239,9 @@ class IngestPipelineTest {
             for (String id : ids) {
                 JsonNode job = await(id);
                 assertThat(job.path("status").asText()).isEqualTo("completed");
-                assertThat(job.path("attempts").asInt()).isEqualTo(1);
+                // Exactly once: any earlier attempt ended in a recorded failure (a retry), never in a second claim.
+                assertThat(job.path("failures").size()).as(job.toString())
+                        .isEqualTo(job.path("attempts").asInt() - 1);
                 workers.add((String) gw.db().executeTransactionally("MATCH (j:IngestJob {id: $id}) "
                         + "RETURN j.processed_by AS w", Map.of("id", id), r -> r.next().get("w")));
             }
