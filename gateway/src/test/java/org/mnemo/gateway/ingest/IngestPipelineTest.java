@@ -4,6 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.neo4j.configuration.Config;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -182,6 +191,44 @@ class IngestPipelineTest {
         assertThat(retried.json().path("attempts").asInt()).isZero();
         assertThat(retried.json().path("failures")).hasSize(4);
         assertThat(gw.post("/library/api/jobs/" + later + "/retry/", token, null).code()).isEqualTo("job_not_failed");
+    }
+
+    @Test
+    void aFailingEmbedderRetriesThenFailsAndLaterJobsStillComplete() throws Exception {
+        Path conf = ((GraphDatabaseAPI) gw.db()).getDependencyResolver().resolveDependency(Config.class)
+                .get(GraphDatabaseSettings.neo4j_home).resolve("conf").resolve("mnemo.conf");
+        byte[] content = "# Quartz\n\nQuartz is piezoelectric.".getBytes(StandardCharsets.UTF_8);
+        put("notes/quartz.md", content);
+        // A mock stands in for a remote embedding API, which cannot run here; it fails every call.
+        try (MockWebServer provider = new MockWebServer()) {
+            provider.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    return new MockResponse().setResponseCode(503).setBody("{\"error\": \"overloaded\"}");
+                }
+            });
+            provider.start();
+            Files.createDirectories(conf.getParent());
+            Files.writeString(conf, "mnemo.embedding.provider=openai\n"
+                    + "mnemo.embedding.base_url=" + provider.url("/v1") + "\n"
+                    + "mnemo.embedding.model=test-embedder\n"
+                    + "mnemo.embedding.dimension=384\n"
+                    + "mnemo.embedding.max_retries=0\n");
+            try {
+                JsonNode failed = await(submit("notes/quartz.md", content, "md", Map.of()).json().path("id").asText());
+                assertThat(failed.path("status").asText()).isEqualTo("failed");
+                assertThat(failed.path("attempts").asInt()).isEqualTo(3);
+                assertThat(failed.path("failures")).hasSize(3);
+                assertThat(failed.path("error").asText()).isNotBlank();
+                assertThat(provider.getRequestCount()).isPositive();
+            } finally {
+                Files.delete(conf);
+            }
+        }
+        byte[] later = "# Basalt\n\nBasalt cools quickly from lava.".getBytes(StandardCharsets.UTF_8);
+        put("notes/basalt.md", later);
+        assertThat(await(submit("notes/basalt.md", later, "md", Map.of()).json().path("id").asText())
+                .path("status").asText()).isEqualTo("completed");
     }
 
     @Test
