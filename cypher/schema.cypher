@@ -23,9 +23,14 @@ CREATE CONSTRAINT mnemo_signing_key_kid IF NOT EXISTS FOR (n:SigningKey) REQUIRE
 // Durable ingest jobs.
 CREATE CONSTRAINT mnemo_ingest_job_id IF NOT EXISTS FOR (n:IngestJob) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT mnemo_ingest_job_key IF NOT EXISTS FOR (n:IngestJob) REQUIRE n.job_key IS UNIQUE;
+// Agent memory: the workspace tree and the memories.
+CREATE CONSTRAINT mnemo_workspace_id IF NOT EXISTS FOR (n:Workspace) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT mnemo_memory_id IF NOT EXISTS FOR (n:Memory) REQUIRE n.id IS UNIQUE;
 CREATE INDEX mnemo_item_source_ref IF NOT EXISTS FOR (n:Item) ON (n.source_ref);
 CREATE INDEX mnemo_item_content_hash IF NOT EXISTS FOR (n:Item) ON (n.content_hash);
 CREATE INDEX mnemo_ingest_job_status IF NOT EXISTS FOR (n:IngestJob) ON (n.status);
+CREATE INDEX mnemo_memory_namespace IF NOT EXISTS FOR (n:Memory) ON (n.namespace);
+CREATE FULLTEXT INDEX mnemo_memory_content IF NOT EXISTS FOR (n:Memory) ON EACH [n.content];
 CREATE FULLTEXT INDEX mnemo_chunk_text IF NOT EXISTS FOR (n:Chunk) ON EACH [n.text];
 CREATE FULLTEXT INDEX mnemo_concept_name IF NOT EXISTS FOR (n:Concept) ON EACH [n.name];
 CREATE FULLTEXT INDEX mnemo_item_title IF NOT EXISTS FOR (n:Item) ON EACH [n.title];
@@ -33,4 +38,6 @@ CREATE FULLTEXT INDEX mnemo_library_name IF NOT EXISTS FOR (n:Library) ON EACH [
 CREATE VECTOR INDEX mnemo_chunk_embedding IF NOT EXISTS FOR (n:Chunk) ON (n.embedding)
   OPTIONS {indexConfig: {`vector.dimensions`: 384, `vector.similarity_function`: 'cosine'}};
 CREATE VECTOR INDEX mnemo_concept_embedding IF NOT EXISTS FOR (n:Concept) ON (n.embedding)
+  OPTIONS {indexConfig: {`vector.dimensions`: 384, `vector.similarity_function`: 'cosine'}};
+CREATE VECTOR INDEX mnemo_memory_embedding IF NOT EXISTS FOR (n:Memory) ON (n.embedding)
   OPTIONS {indexConfig: {`vector.dimensions`: 384, `vector.similarity_function`: 'cosine'}};

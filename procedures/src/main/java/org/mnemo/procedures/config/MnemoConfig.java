@@ -32,7 +32,8 @@ public record MnemoConfig(
         int exactThreshold,
         int vectorOverfetch,
         int hnswM,
-        int hnswEfConstruction) {
+        int hnswEfConstruction,
+        Duration summaryTtl) {
 
     public static final String FILE_NAME = "mnemo.conf";
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
@@ -124,7 +125,8 @@ public record MnemoConfig(
                 atLeast(values, MnemoSettings.search_exact_threshold, 0),
                 atLeast(values, MnemoSettings.search_vector_overfetch, 1),
                 atLeast(values, MnemoSettings.vector_hnsw_m, 0),
-                atLeast(values, MnemoSettings.vector_hnsw_ef_construction, 0));
+                atLeast(values, MnemoSettings.vector_hnsw_ef_construction, 0),
+                get(values, MnemoSettings.memory_summary_ttl));
     }
 
     public static MnemoConfig defaults() {

@@ -72,6 +72,9 @@ public final class MnemoSettings {
     public static final Setting<Integer> vector_hnsw_ef_construction = new Setting<>("mnemo.vector.hnsw.ef_construction", Integer.class, 0,
             "HNSW 'ef_construction' of the vector indexes created by mnemo.schema.apply; 0 keeps Neo4j's default.");
 
+    public static final Setting<Duration> memory_summary_ttl = new Setting<>("mnemo.memory.summary_ttl", Duration.class, Duration.ofDays(30),
+            "How long a memory of kind 'summary' lives when it is committed without expires_at.");
+
     public static final List<Setting<?>> ALL = List.of(
             embedding_provider,
             embedding_model,
@@ -90,7 +93,8 @@ public final class MnemoSettings {
             search_exact_threshold,
             search_vector_overfetch,
             vector_hnsw_m,
-            vector_hnsw_ef_construction);
+            vector_hnsw_ef_construction,
+            memory_summary_ttl);
 
     private MnemoSettings() {}
 }

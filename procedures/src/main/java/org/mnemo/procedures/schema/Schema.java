@@ -26,6 +26,8 @@ public final class Schema {
     public static final String CONCEPT_FULLTEXT = "mnemo_concept_name";
     public static final String ITEM_FULLTEXT = "mnemo_item_title";
     public static final String LIBRARY_FULLTEXT = "mnemo_library_name";
+    public static final String MEMORY_FULLTEXT = "mnemo_memory_content";
+    public static final String MEMORY_VECTOR = "mnemo_memory_embedding";
 
     private record Constraint(String name, String label, String property) {}
 
@@ -49,7 +51,10 @@ public final class Schema {
             new Constraint("mnemo_signing_key_kid", "SigningKey", "kid"),
             // Durable ingest jobs (the gateway's workers claim them).
             new Constraint("mnemo_ingest_job_id", "IngestJob", "id"),
-            new Constraint("mnemo_ingest_job_key", "IngestJob", "job_key"));
+            new Constraint("mnemo_ingest_job_key", "IngestJob", "job_key"),
+            // Agent memory: workspaces form the namespace tree.
+            new Constraint("mnemo_workspace_id", "Workspace", "id"),
+            new Constraint("mnemo_memory_id", "Memory", "id"));
 
     private static final List<Index> INDEXES = List.of(
             new Index("mnemo_item_source_ref", "RANGE", "Item", "source_ref"),
@@ -60,7 +65,10 @@ public final class Schema {
             new Index(ITEM_FULLTEXT, "FULLTEXT", "Item", "title"),
             new Index(LIBRARY_FULLTEXT, "FULLTEXT", "Library", "name"),
             new Index(CHUNK_VECTOR, "VECTOR", "Chunk", "embedding"),
-            new Index(CONCEPT_VECTOR, "VECTOR", "Concept", "embedding"));
+            new Index(CONCEPT_VECTOR, "VECTOR", "Concept", "embedding"),
+            new Index("mnemo_memory_namespace", "RANGE", "Memory", "namespace"),
+            new Index(MEMORY_FULLTEXT, "FULLTEXT", "Memory", "content"),
+            new Index(MEMORY_VECTOR, "VECTOR", "Memory", "embedding"));
 
     /** One line of mnemo.schema.apply() and mnemo.schema.status(). */
     public record IndexStatus(String name, String type, String entity, String state, Long dimension, String action) {}
@@ -165,7 +173,7 @@ public final class Schema {
     private static List<String> mismatchedVectorIndexes(GraphDatabaseService db, int dimension) {
         List<String> mismatched = new ArrayList<>();
         try (Transaction tx = db.beginTx()) {
-            for (String name : List.of(CHUNK_VECTOR, CONCEPT_VECTOR)) {
+            for (String name : List.of(CHUNK_VECTOR, CONCEPT_VECTOR, MEMORY_VECTOR)) {
                 if (indexExists(tx, name)) {
                     Long existing = dimensionOf(tx.schema().getIndexByName(name));
                     if (existing != null && existing != dimension) {

@@ -1,0 +1,166 @@
+package org.mnemo.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mnemo.harness.TestDatabase.call;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Namespaces from the workspace tree and memories in them, on a real Neo4j with the real embedder. */
+@SuppressWarnings("unchecked")
+class MemoryTest {
+
+    private static void workspace(String id, String parent) {
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("id", id);
+        params.put("parent", parent);
+        call("CALL mnemo.workspace.upsert($id, {parent_id: $parent, name: $id})", params);
+    }
+
+    private static Map<String, Object> resolve(String id) {
+        return call("CALL mnemo.namespace.resolve($id)", Map.of("id", id)).get(0);
+    }
+
+    private static Map<String, Object> commit(String workspace, Map<String, Object> memory) {
+        return call("CALL mnemo.memory.commit($ws, $m, {actor: 'tester'})", Map.of("ws", workspace, "m", memory))
+                .get(0);
+    }
+
+    private static List<Map<String, Object>> search(String workspace, String query, Map<String, Object> options) {
+        return call("CALL mnemo.memory.search($ws, $q, $o)", Map.of("ws", workspace, "q", query, "o", options));
+    }
+
+    @Test
+    void resolutionFollowsTheTreeLive() {
+        String root = TestDatabase.unique("root");
+        workspace(root, null);
+        Map<String, Object> self = resolve(root);
+        assertThat((List<String>) self.get("writable")).containsExactly("workspace:" + root, "team:" + root,
+                "org:" + root);
+        String parent = root;
+        for (int i = 1; i <= 4; i++) {
+            String child = root + "-d" + i;
+            workspace(child, parent);
+            parent = child;
+        }
+        Map<String, Object> deep = resolve(root + "-d4");
+        assertThat(deep.get("root_id")).isEqualTo(root);
+        assertThat(deep.get("depth")).isEqualTo(4L);
+        assertThat((List<String>) deep.get("readable")).containsExactly("workspace:" + root + "-d4", "team:" + root,
+                "org:" + root);
+        assertThat((List<String>) deep.get("writable")).containsExactly("workspace:" + root + "-d4", "team:" + root);
+
+        String otherRoot = TestDatabase.unique("other");
+        workspace(otherRoot, null);
+        workspace(root + "-d2", otherRoot);
+        assertThat(resolve(root + "-d4").get("root_id")).isEqualTo(otherRoot);
+
+        workspace(otherRoot, root + "-d4");
+        assertThatThrownBy(() -> resolve(root + "-d4")).hasMessageContaining("workspace_tree_cycle");
+        workspace(otherRoot, "missing-" + otherRoot);
+        assertThatThrownBy(() -> resolve(root + "-d4")).hasMessageContaining("workspace_tree_broken");
+        assertThatThrownBy(() -> resolve("nobody")).hasMessageContaining("not_found");
+    }
+
+    @Test
+    void noMemoryCrossesBetweenTeams() {
+        String teamA = TestDatabase.unique("teamA");
+        String teamB = TestDatabase.unique("teamB");
+        workspace(teamA, null);
+        workspace(teamA + "-dev", teamA);
+        workspace(teamB, null);
+        commit(teamA + "-dev", Map.of("content", "Team A deploys with blue-green releases on Tuesdays.",
+                "namespace", "team:" + teamA, "kind", "decision"));
+        commit(teamB, Map.of("content", "Team B deploys with canary releases on Tuesdays.", "namespace",
+                "team:" + teamB, "kind", "decision"));
+        assertThat(search(teamA + "-dev", "deploy releases Tuesday", Map.of()))
+                .isNotEmpty().allSatisfy(r -> assertThat(r.get("namespace")).isEqualTo("team:" + teamA));
+        assertThat(search(teamB, "deploy releases Tuesday", Map.of()))
+                .isNotEmpty().allSatisfy(r -> assertThat(r.get("namespace")).isEqualTo("team:" + teamB));
+        // Asking for a foreign namespace yields nothing, not an error.
+        assertThat(search(teamA + "-dev", "deploy", Map.of("namespaces", List.of("team:" + teamB)))).isEmpty();
+        assertThatThrownBy(() -> commit(teamA + "-dev", Map.of("content", "x", "namespace", "team:" + teamB)))
+                .hasMessageContaining("namespace_forbidden");
+        assertThatThrownBy(() -> commit(teamA + "-dev", Map.of("content", "x", "namespace", "org:" + teamA)))
+                .hasMessageContaining("namespace_forbidden");
+    }
+
+    @Test
+    void idempotentCommitsRedactionExpiryAndForget() {
+        String ws = TestDatabase.unique("ws");
+        workspace(ws, null);
+        Map<String, Object> first = commit(ws, Map.of("id", ws + "-m1", "content",
+                "The staging database password=Sup3rSecret! lives in vault; key AKIAIOSFODNN7EXAMPLE."));
+        assertThat(first.get("created")).isEqualTo(true);
+        assertThat(first.get("redacted")).isEqualTo(true);
+        assertThat(first.get("namespace")).isEqualTo("workspace:" + ws);
+        assertThat(commit(ws, Map.of("id", ws + "-m1", "content", "something else")).get("created")).isEqualTo(false);
+        String stored = (String) call("MATCH (m:Memory {id: $id}) RETURN m.content AS c", Map.of("id", ws + "-m1"))
+                .get(0).get("c");
+        assertThat(stored).doesNotContain("Sup3rSecret!").doesNotContain("AKIAIOSFODNN7EXAMPLE")
+                .contains("[REDACTED:assignment]");
+        assertThat(call("MATCH (m:Memory {id: $id}) RETURN count(m) AS n", Map.of("id", ws + "-m1")).get(0).get("n"))
+                .isEqualTo(1L);
+
+        assertThatThrownBy(() -> commit(ws, Map.of("content", "   "))).hasMessageContaining("content");
+        assertThatThrownBy(() -> commit(ws, Map.of("content", "x", "expires_at", "tomorrow")))
+                .hasMessageContaining("RFC 3339");
+        assertThatThrownBy(() -> commit(ws, Map.of("content", "x", "expires_at", "2001-01-01T00:00:00Z")))
+                .hasMessageContaining("future");
+        Map<String, Object> summary = commit(ws, Map.of("content", "Weekly summary of the vault migration.",
+                "kind", "summary"));
+        assertThat(summary.get("expires_at").toString()).startsWith(
+                Instant.now().plusSeconds(30L * 86400).toString().substring(0, 10));
+
+        commit(ws, Map.of("id", ws + "-short", "content", "The vault migration finishes on Friday.",
+                "expires_at", Instant.now().plusSeconds(3600).toString()));
+        assertThat(search(ws, "vault migration Friday", Map.of())).extracting(r -> r.get("id")).contains(ws + "-short");
+        call("MATCH (m:Memory {id: $id}) SET m.expires_at = datetime() - duration('PT1S')", Map.of("id", ws + "-short"));
+        assertThat(search(ws, "vault migration Friday", Map.of())).extracting(r -> r.get("id"))
+                .doesNotContain(ws + "-short");
+
+        assertThat(call("CALL mnemo.memory.forget($ws, $id)", Map.of("ws", ws, "id", ws + "-m1")).get(0)
+                .get("forgotten")).isEqualTo(true);
+        assertThat(search(ws, "staging database vault", Map.of())).extracting(r -> r.get("id"))
+                .doesNotContain(ws + "-m1");
+        assertThat(call("MATCH (m:Memory {id: $id}) RETURN m.content AS c, m.status AS s", Map.of("id", ws + "-m1"))
+                .get(0)).containsEntry("c", "").containsEntry("s", "forgotten");
+    }
+
+    @Test
+    void orgMemoriesAreWrappedAndAuditedByHashOnly() {
+        String root = TestDatabase.unique("org");
+        workspace(root, null);
+        workspace(root + "-team", root);
+        Map<String, Object> c = commit(root, Map.of("content", "All services must log in UTC.", "namespace",
+                "org:" + root, "kind", "preference"));
+        List<Map<String, Object>> hits = search(root + "-team", "services log UTC", Map.of());
+        assertThat(hits).first().satisfies(h -> assertThat((String) h.get("content"))
+                .isEqualTo("[MEMORY id=" + c.get("id") + " scope=ORG ns=org:" + root + "]: All services must log in UTC."));
+        Map<String, Object> audit = call("MATCH (a:MemoryAudit {memory_id: $id}) RETURN a {.*} AS a",
+                Map.of("id", c.get("id"))).get(0);
+        Map<String, Object> record = (Map<String, Object>) audit.get("a");
+        assertThat(record).containsEntry("actor", "tester").containsEntry("namespace", "org:" + root)
+                .containsKey("content_sha256").doesNotContainKey("content");
+        assertThat((String) record.get("content_sha256")).hasSize(64);
+    }
+
+    @Test
+    void deletingAWorkspacePurgesItsPrivateNamespace() {
+        String root = TestDatabase.unique("purge");
+        workspace(root, null);
+        workspace(root + "-leaf", root);
+        commit(root + "-leaf", Map.of("content", "Private scratch note about invoices."));
+        commit(root + "-leaf", Map.of("content", "Team note about invoices.", "namespace", "team:" + root));
+        assertThatThrownBy(() -> call("CALL mnemo.workspace.delete($id)", Map.of("id", root)))
+                .hasMessageContaining("workspace_has_children");
+        Map<String, Object> purged = call("CALL mnemo.workspace.delete($id)", Map.of("id", root + "-leaf")).get(0);
+        assertThat(purged).containsEntry("namespace", "workspace:" + root + "-leaf").containsEntry("memories", 1L);
+        assertThat(call("MATCH (m:Memory) WHERE m.namespace IN $ns RETURN m.namespace AS ns",
+                Map.of("ns", List.of("workspace:" + root + "-leaf", "team:" + root))))
+                .extracting(r -> r.get("ns")).containsExactly("team:" + root);
+    }
+}

@@ -1,0 +1,305 @@
+package org.mnemo.procedures.memory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.mnemo.procedures.concept.Keyphrases;
+import org.mnemo.procedures.embed.Embedder;
+import org.mnemo.procedures.namespace.Namespaces;
+import org.mnemo.procedures.schema.Schema;
+import org.mnemo.procedures.search.FulltextQuery;
+import org.neo4j.graphdb.Label;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Transaction;
+
+/**
+ * Memories in namespaces. Every operation is checked against the caller's resolved namespaces: commits and
+ * forgets only in writable ones, searches only in readable ones. Content is redacted before anything is stored;
+ * writes to {@code org:} namespaces are audited with a hash of the content, never the content.
+ */
+public final class Memories {
+    public static final Label MEMORY = Label.label("Memory");
+    static final Label AUDIT = Label.label("MemoryAudit");
+    public static final List<String> KINDS = List.of("fact", "decision", "preference", "summary", "note");
+    static final int MAX_CONTENT_CHARS = 20_000;
+    private static final int CONCEPTS_PER_MEMORY = 8;
+    private static final int LEG_TOP_K = 50;
+    private static final int RRF_K = 60;
+
+    /** What to store; the procedure has checked the shapes. */
+    public record Draft(String id, String namespace, String kind, String content, List<String> tags, String source,
+            String expiresAt, Double confidence, List<String> derivedFrom) {}
+
+    /** A commit's outcome: {@code created} false when the id existed (idempotent). */
+    public record Committed(String id, String namespace, String kind, String status, boolean created,
+            boolean redacted, ZonedDateTime created_at, ZonedDateTime expires_at) {}
+
+    /** A search hit; {@code content} of org: memories carries the delimiter prefix. */
+    public record Found(String id, String namespace, String kind, String content, List<String> tags, String source,
+            Double confidence, ZonedDateTime created_at, ZonedDateTime expires_at, double score, List<String> sources,
+            Map<String, Long> ranks) {}
+
+    private final Transaction tx;
+    private final Embedder embedder;
+
+    public Memories(Transaction tx, Embedder embedder) {
+        this.tx = tx;
+        this.embedder = embedder;
+    }
+
+    public Committed commit(Namespaces.Resolution caller, String actor, Draft draft, Duration summaryTtl) {
+        String namespace = draft.namespace() != null ? draft.namespace()
+                : Namespaces.WORKSPACE_PREFIX + caller.workspace_id();
+        if (!caller.writable().contains(namespace)) {
+            throw new IllegalArgumentException("namespace_forbidden: workspace '" + caller.workspace_id()
+                    + "' may not write to '" + namespace + "'; writable: " + caller.writable());
+        }
+        String kind = draft.kind() == null ? "note" : draft.kind().toLowerCase(Locale.ROOT);
+        if (!KINDS.contains(kind)) {
+            throw new IllegalArgumentException("invalid_argument: 'kind' must be one of " + KINDS + ", got '"
+                    + draft.kind() + "'");
+        }
+        if (draft.content() == null || draft.content().isBlank()) {
+            throw new IllegalArgumentException("invalid_argument: 'content' must not be empty or only white space");
+        }
+        if (draft.content().length() > MAX_CONTENT_CHARS) {
+            throw new IllegalArgumentException("invalid_argument: 'content' must be at most " + MAX_CONTENT_CHARS
+                    + " characters");
+        }
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        ZonedDateTime expires = expiry(draft.expiresAt(), now);
+        if (expires == null && "summary".equals(kind)) {
+            expires = now.plus(summaryTtl);
+        }
+        String id = draft.id() != null ? draft.id() : UUID.randomUUID().toString();
+        Node existing = tx.findNode(MEMORY, "id", id);
+        if (existing != null) {
+            if (!namespace.equals(existing.getProperty("namespace"))) {
+                throw new IllegalArgumentException("id_conflict: memory '" + id + "' exists in another namespace");
+            }
+            return committed(existing, false, false);
+        }
+        String content = Redactor.redact(draft.content().strip());
+        Node memory = tx.createNode(MEMORY);
+        memory.setProperty("id", id);
+        memory.setProperty("namespace", namespace);
+        memory.setProperty("kind", kind);
+        memory.setProperty("content", content);
+        memory.setProperty("status", "active");
+        memory.setProperty("created_at", now);
+        memory.setProperty("tags", draft.tags() == null ? new String[0] : draft.tags().toArray(String[]::new));
+        if (draft.source() != null) {
+            memory.setProperty("source", draft.source());
+        }
+        if (expires != null) {
+            memory.setProperty("expires_at", expires);
+        }
+        if (draft.confidence() != null) {
+            memory.setProperty("confidence", draft.confidence());
+        }
+        memory.setProperty("embedding", embedder.embed(content));
+        link(memory, content, draft.derivedFrom());
+        if (namespace.startsWith(Namespaces.ORG_PREFIX)) {
+            audit(actor, namespace, id, content, now);
+        }
+        return committed(memory, true, !content.equals(draft.content().strip()));
+    }
+
+    /**
+     * Hybrid search over the active, unexpired memories of the requested namespaces that the caller may read
+     * (all readable ones when none are requested); vector, full-text and concept legs fused by RRF.
+     */
+    public List<Found> search(Namespaces.Resolution caller, String query, List<String> requested, List<String> kinds,
+            int limit) {
+        List<String> namespaces = requested == null || requested.isEmpty() ? caller.readable()
+                : requested.stream().filter(caller.readable()::contains).distinct().toList();
+        if (namespaces.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Object> params = new HashMap<>();
+        params.put("namespaces", namespaces);
+        params.put("kinds", kinds == null || kinds.isEmpty() ? null : kinds);
+        Map<String, Map<String, Long>> ranks = new LinkedHashMap<>();
+        Map<String, Node> nodes = new HashMap<>();
+        rank(ranks, nodes, "vector", vectorLeg(query, params));
+        List<String> terms = FulltextQuery.terms(query);
+        if (!terms.isEmpty()) {
+            params.put("query", FulltextQuery.of(terms));
+            params.put("index", Schema.MEMORY_FULLTEXT);
+            rank(ranks, nodes, "fulltext", rows("""
+                    CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
+                    WITH node AS m, score WHERE %s
+                    RETURN m ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), params));
+            params.put("keys", Keyphrases.extract(query, CONCEPTS_PER_MEMORY).stream()
+                    .map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
+            rank(ranks, nodes, "graph", rows("""
+                    MATCH (c:Concept) WHERE c.name_key IN $keys OR c.name_key IN $terms
+                    MATCH (m:Memory)-[:MENTIONS]->(c) WHERE %s
+                    WITH m, count(DISTINCT c) AS matched ORDER BY matched DESC, m.created_at DESC
+                    RETURN m LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withTerms(params, terms)));
+        }
+        List<Found> found = new ArrayList<>();
+        ranks.forEach((id, byLeg) -> {
+            double score = byLeg.values().stream().mapToDouble(r -> 1.0 / (RRF_K + r)).sum();
+            found.add(found(nodes.get(id), score, new ArrayList<>(byLeg.keySet()), byLeg));
+        });
+        found.sort(Comparator.comparingDouble(Found::score).reversed());
+        return found.subList(0, Math.min(limit, found.size()));
+    }
+
+    /** Marks a memory forgotten and drops its content and vector; false when absent. Only in writable namespaces. */
+    public static boolean forget(Transaction tx, Namespaces.Resolution caller, String id) {
+        Node memory = tx.findNode(MEMORY, "id", id);
+        if (memory == null) {
+            return false;
+        }
+        String namespace = (String) memory.getProperty("namespace");
+        if (!caller.writable().contains(namespace)) {
+            throw new IllegalArgumentException("namespace_forbidden: workspace '" + caller.workspace_id()
+                    + "' may not forget memories in '" + namespace + "'");
+        }
+        memory.setProperty("status", "forgotten");
+        memory.setProperty("content", "");
+        memory.removeProperty("embedding");
+        memory.setProperty("forgotten_at", ZonedDateTime.now(ZoneOffset.UTC));
+        memory.getRelationships().forEach(org.neo4j.graphdb.Relationship::delete);
+        return true;
+    }
+
+    /** Deletes every memory of a namespace (a deleted workspace's private namespace); returns how many. */
+    public static long purge(Transaction tx, String namespace) {
+        return ((Number) tx.execute("MATCH (m:Memory {namespace: $ns}) DETACH DELETE m RETURN count(*) AS n",
+                Map.of("ns", namespace)).next().get("n")).longValue();
+    }
+
+    private static final String VISIBLE = """
+            m.namespace IN $namespaces AND m.status = 'active'
+              AND (m.expires_at IS NULL OR m.expires_at > datetime()) AND ($kinds IS NULL OR m.kind IN $kinds)""";
+
+    /** Exact cosine over the visible memories: namespaces are small, and exact never misses one. */
+    private List<Node> vectorLeg(String query, Map<String, Object> params) {
+        Map<String, Object> withVector = new HashMap<>(params);
+        withVector.put("vector", embedder.embed(query));
+        return rows("""
+                MATCH (m:Memory) WHERE %s AND m.embedding IS NOT NULL
+                WITH m, vector.similarity.cosine(m.embedding, $vector) AS score
+                RETURN m ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withVector);
+    }
+
+    private List<Node> rows(String cypher, Map<String, Object> params) {
+        List<Node> nodes = new ArrayList<>();
+        tx.execute(cypher, params).forEachRemaining(r -> nodes.add((Node) r.get("m")));
+        return nodes;
+    }
+
+    private static Map<String, Object> withTerms(Map<String, Object> params, List<String> terms) {
+        Map<String, Object> copy = new HashMap<>(params);
+        copy.put("terms", terms);
+        return copy;
+    }
+
+    private static void rank(Map<String, Map<String, Long>> ranks, Map<String, Node> nodes, String leg,
+            List<Node> hits) {
+        for (int i = 0; i < hits.size(); i++) {
+            String id = (String) hits.get(i).getProperty("id");
+            nodes.putIfAbsent(id, hits.get(i));
+            ranks.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(leg, (long) i + 1);
+        }
+    }
+
+    private void link(Node memory, String content, List<String> derivedFrom) {
+        List<String> keys = Keyphrases.extract(content, CONCEPTS_PER_MEMORY).stream()
+                .map(k -> k.name().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ")).distinct().toList();
+        tx.execute("""
+                MATCH (m:Memory) WHERE elementId(m) = $memory
+                UNWIND $keys AS key
+                MERGE (c:Concept {name_key: key})
+                ON CREATE SET c.uid = randomUUID(), c.name = key
+                MERGE (m)-[:MENTIONS]->(c)""", Map.of("memory", memory.getElementId(), "keys", keys));
+        if (derivedFrom != null && !derivedFrom.isEmpty()) {
+            tx.execute("""
+                    MATCH (m:Memory) WHERE elementId(m) = $memory
+                    UNWIND $sources AS source
+                    OPTIONAL MATCH (c:Chunk {uid: source})
+                    OPTIONAL MATCH (o:Memory {id: source})
+                    WITH m, coalesce(c, o) AS origin WHERE origin IS NOT NULL AND origin <> m
+                    MERGE (m)-[:DERIVED_FROM]->(origin)""", Map.of("memory", memory.getElementId(), "sources",
+                    derivedFrom));
+        }
+    }
+
+    private void audit(String actor, String namespace, String id, String content, ZonedDateTime at) {
+        try {
+            Node audit = tx.createNode(AUDIT);
+            audit.setProperty("at", at);
+            audit.setProperty("actor", actor == null ? "unknown" : actor);
+            audit.setProperty("namespace", namespace);
+            audit.setProperty("memory_id", id);
+            audit.setProperty("content_sha256", sha256(content));
+        } catch (RuntimeException e) {
+            // An audit failure must not block the write; the procedure's log says what happened.
+            AuditLog.failed(namespace, id, e);
+        }
+    }
+
+    private static ZonedDateTime expiry(String value, ZonedDateTime now) {
+        if (value == null) {
+            return null;
+        }
+        ZonedDateTime expires;
+        try {
+            expires = OffsetDateTime.parse(value).atZoneSameInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("invalid_argument: 'expires_at' must be an RFC 3339 date-time such as "
+                    + "2027-01-31T00:00:00Z, got '" + value + "'");
+        }
+        if (!expires.isAfter(now)) {
+            throw new IllegalArgumentException("invalid_argument: 'expires_at' must be in the future, got '" + value
+                    + "'");
+        }
+        return expires;
+    }
+
+    private static Committed committed(Node m, boolean created, boolean redacted) {
+        return new Committed((String) m.getProperty("id"), (String) m.getProperty("namespace"),
+                (String) m.getProperty("kind"), (String) m.getProperty("status"), created, redacted,
+                (ZonedDateTime) m.getProperty("created_at"), (ZonedDateTime) m.getProperty("expires_at", null));
+    }
+
+    private static Found found(Node m, double score, List<String> sources, Map<String, Long> ranks) {
+        String namespace = (String) m.getProperty("namespace");
+        String content = (String) m.getProperty("content");
+        if (namespace.startsWith(Namespaces.ORG_PREFIX)) {
+            // Shared organisational text is marked, so an agent can tell it from its instructions.
+            content = "[MEMORY id=" + m.getProperty("id") + " scope=ORG ns=" + namespace + "]: " + content;
+        }
+        Object tags = m.getProperty("tags", new String[0]);
+        return new Found((String) m.getProperty("id"), namespace, (String) m.getProperty("kind"), content,
+                tags instanceof String[] t ? List.of(t) : List.of(), (String) m.getProperty("source", null),
+                (Double) m.getProperty("confidence", null), (ZonedDateTime) m.getProperty("created_at"),
+                (ZonedDateTime) m.getProperty("expires_at", null), score, sources, ranks);
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.mnemo.procedures.memory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.mnemo.procedures.config.MnemoConfig;
+import org.mnemo.procedures.embed.Embedder;
+import org.mnemo.procedures.embed.Embedders;
+import org.mnemo.procedures.namespace.Namespaces;
+import org.mnemo.procedures.options.Options;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+
+public class MemoryProcedures {
+    @Context
+    public GraphDatabaseService db;
+
+    @Context
+    public Transaction tx;
+
+    public record Forgotten(String id, boolean forgotten) {}
+
+    public record Purged(String namespace, long memories) {}
+
+    @Procedure(name = "mnemo.memory.commit", mode = Mode.WRITE)
+    @Description("Store a memory as a workspace: {id (idempotency key), namespace (default workspace:<id>; must be "
+            + "writable), kind, content, tags, source, expires_at (RFC 3339, future), confidence, derived_from}. "
+            + "Secrets are redacted first; org: writes are audited.")
+    public Stream<Memories.Committed> commit(
+            @Name(value = "workspace_id", description = "The workspace acting.") String workspaceId,
+            @Name(value = "memory", description = "{id, namespace, kind, content, tags, source, expires_at, "
+                    + "confidence, derived_from}") Map<String, Object> memory,
+            @Name(value = "options", defaultValue = "{}", description = "{actor: who, for the audit}")
+                    Map<String, Object> options) {
+        String procedure = "mnemo.memory.commit";
+        Options m = Options.of(procedure, memory, Set.of("id", "namespace", "kind", "content", "tags", "source",
+                "expires_at", "confidence", "derived_from"));
+        Options o = Options.of(procedure, options, Set.of("actor"));
+        Double confidence = null;
+        if (m.has("confidence")) {
+            if (!(memory.get("confidence") instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1) {
+                throw new IllegalArgumentException(procedure + ": 'confidence' must be a number in 0..1");
+            }
+            confidence = n.doubleValue();
+        }
+        MnemoConfig config = MnemoConfig.of(db);
+        Memories memories = new Memories(tx, Embedders.get(config.embedder()));
+        return Stream.of(memories.commit(Namespaces.resolve(tx, workspaceId), o.string("actor", null),
+                new Memories.Draft(m.string("id", null), m.string("namespace", null), m.string("kind", null),
+                        m.string("content", null), strings(memory.get("tags"), "tags", procedure),
+                        m.string("source", null), m.string("expires_at", null), confidence,
+                        strings(memory.get("derived_from"), "derived_from", procedure)),
+                config.summaryTtl()));
+    }
+
+    @Procedure(name = "mnemo.memory.search", mode = Mode.READ)
+    @Description("Hybrid search (vector, full-text, concepts; RRF) over the active, unexpired memories a workspace "
+            + "may read: the requested namespaces intersected with its readable ones (all readable when none are "
+            + "given). org: memories come back with a [MEMORY id=… scope=ORG ns=…]: prefix.")
+    public Stream<Memories.Found> search(
+            @Name(value = "workspace_id", description = "The workspace asking.") String workspaceId,
+            @Name(value = "query", description = "What to recall.") String query,
+            @Name(value = "options", defaultValue = "{}", description = "{namespaces, kinds, limit: 10 (max 100)}")
+                    Map<String, Object> options) {
+        String procedure = "mnemo.memory.search";
+        Options o = Options.of(procedure, options, Set.of("namespaces", "kinds", "limit"));
+        if (query == null || query.isBlank()) {
+            throw new IllegalArgumentException(procedure + ": 'query' must not be empty");
+        }
+        Embedder embedder = Embedders.get(MnemoConfig.of(db).embedder());
+        return new Memories(tx, embedder).search(Namespaces.resolve(tx, workspaceId), query,
+                strings(options.get("namespaces"), "namespaces", procedure),
+                strings(options.get("kinds"), "kinds", procedure), (int) o.integer("limit", 10, 1, 100)).stream();
+    }
+
+    @Procedure(name = "mnemo.memory.forget", mode = Mode.WRITE)
+    @Description("Forget a memory (only in a namespace the workspace may write): its content and vector are removed.")
+    public Stream<Forgotten> forget(
+            @Name(value = "workspace_id", description = "The workspace acting.") String workspaceId,
+            @Name(value = "id", description = "Memory id.") String id) {
+        return Stream.of(new Forgotten(id, Memories.forget(tx, Namespaces.resolve(tx, workspaceId), id)));
+    }
+
+    @Procedure(name = "mnemo.memory.purge", mode = Mode.WRITE)
+    @Description("Delete every memory of a namespace (for administrators; mnemo.workspace.delete does it for a "
+            + "workspace's private namespace).")
+    public Stream<Purged> purge(@Name(value = "namespace", description = "Namespace name.") String namespace) {
+        if (!Namespaces.wellFormed(namespace)) {
+            throw new IllegalArgumentException("mnemo.memory.purge: 'namespace' must be workspace:, team:, org: or "
+                    + "custom:<id>, got '" + namespace + "'");
+        }
+        return Stream.of(new Purged(namespace, Memories.purge(tx, namespace)));
+    }
+
+    private static List<String> strings(Object value, String name, String procedure) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
+            throw new IllegalArgumentException(procedure + ": '" + name + "' must be a list of strings");
+        }
+        return list.stream().map(String.class::cast).toList();
+    }
+}

@@ -1,0 +1,47 @@
+package org.mnemo.procedures.memory;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes secrets from text before it is stored. Each pattern replaces what it finds with {@code [REDACTED:<kind>]};
+ * docs/memory.md lists the patterns. Errs on the side of redacting: a false positive costs a word, a miss leaks a
+ * credential into a shared namespace.
+ */
+public final class Redactor {
+    /** One kind of secret and how to find it; group 1, when present, is kept (e.g. "password=" before the value). */
+    record Rule(String kind, Pattern pattern) {}
+
+    static final List<Rule> RULES = List.of(
+            new Rule("private_key", Pattern.compile(
+                    "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)")),
+            new Rule("url_password", Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^\\s:/@]+:)[^\\s@/]+(?=@)")),
+            new Rule("bearer_token", Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/=-]{16,}")),
+            new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}")),
+            new Rule("aws_access_key", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b")),
+            new Rule("api_key", Pattern.compile(
+                    "\\b(?:sk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}|ghp_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"
+                            + "|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}|mnemo_[A-Za-z0-9_-]{30,}"
+                            + "|glpat-[A-Za-z0-9_-]{20,})")),
+            new Rule("assignment", Pattern.compile(
+                    "(?i)(\\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|secret[_-]?key|token|"
+                            + "client[_-]?secret|auth)\\b\\s*[:=]\\s*[\"']?)[^\\s\"',;]{4,}")));
+
+    private Redactor() {}
+
+    public static String redact(String text) {
+        String result = text;
+        for (Rule rule : RULES) {
+            Matcher m = rule.pattern().matcher(result);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String kept = m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : "";
+                m.appendReplacement(out, Matcher.quoteReplacement(kept + "[REDACTED:" + rule.kind() + "]"));
+            }
+            m.appendTail(out);
+            result = out.toString();
+        }
+        return result;
+    }
+}

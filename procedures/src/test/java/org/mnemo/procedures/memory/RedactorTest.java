@@ -1,0 +1,44 @@
+package org.mnemo.procedures.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RedactorTest {
+
+    private static void redacts(String text, String secret, String kind) {
+        String redacted = Redactor.redact(text);
+        assertThat(redacted).doesNotContain(secret).contains("[REDACTED:" + kind + "]");
+    }
+
+    @Test
+    void eachSecretPattern() {
+        redacts("key: -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY----- done",
+                "MIIEowIBAAKCAQEA7", "private_key");
+        redacts("connect to postgres://admin:s3cr3tPass@db.internal:5432/app", "s3cr3tPass", "url_password");
+        redacts("curl -H 'Authorization: Bearer abcdef0123456789abcdef'", "abcdef0123456789abcdef", "bearer_token");
+        redacts("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4eHh4eCJ9.c2lnbmF0dXJlMTIz here",
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4eHh4eCJ9", "jwt");
+        redacts("aws key AKIAIOSFODNN7EXAMPLE in config", "AKIAIOSFODNN7EXAMPLE", "aws_access_key");
+        redacts("use sk-proj-abcdefghijklmnop1234 for openai", "sk-proj-abcdefghijklmnop1234", "api_key");
+        redacts("github ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+                "api_key");
+        redacts("slack xoxb-1234567890-abcdefghij", "xoxb-1234567890-abcdefghij", "api_key");
+        redacts("password = hunter22!", "hunter22!", "assignment");
+        redacts("API_KEY: \"q9w8e7r6t5\"", "q9w8e7r6t5", "assignment");
+        redacts("client_secret=zzz-yyy-xxx", "zzz-yyy-xxx", "assignment");
+    }
+
+    @Test
+    void ordinaryTextIsLeftAlone() {
+        String text = "The team decided to use PostgreSQL 16 and rotate passwords every 90 days.";
+        assertThat(Redactor.redact(text)).isEqualTo(text);
+        assertThat(Redactor.redact("See https://example.com/docs for the token format."))
+                .isEqualTo("See https://example.com/docs for the token format.");
+    }
+
+    @Test
+    void keepsTheLabelOfAnAssignment() {
+        assertThat(Redactor.redact("password=hunter22")).isEqualTo("password=[REDACTED:assignment]");
+    }
+}
