@@ -15,7 +15,7 @@ public final class AuthStore {
     static final String BOOTSTRAP_TOKEN_ID = "admin-bootstrap";
     /** Token fields a listing shows: never the hash. */
     private static final String TOKEN_FIELDS = "t{.id, .name, .prefix, .owner, .active, .created_at, .expires_at, "
-            + ".last_used_at, .allowed_libraries, .allowed_tools}";
+            + ".last_used_at, .allowed_libraries, .allowed_tools, workspace_ids: coalesce(t.workspace_ids, [])}";
     // ON CREATE marks the node so that the same statement can tell "created" from "already there".
     private static final String CREATED = "WITH %1$s, coalesce(%1$s.fresh, false) AS created REMOVE %1$s.fresh ";
 
@@ -78,7 +78,8 @@ public final class AuthStore {
     // ---- opaque tokens
 
     public Map<String, Object> createToken(String id, String hash, String prefix, String name, String owner,
-            ZonedDateTime expiresAt, List<String> allowedLibraries, List<String> allowedTools) {
+            ZonedDateTime expiresAt, List<String> allowedLibraries, List<String> allowedTools,
+            List<String> workspaceIds) {
         Map<String, Object> params = new HashMap<>();
         params.put("id", id);
         params.put("hash", hash);
@@ -88,10 +89,11 @@ public final class AuthStore {
         params.put("expires", expiresAt);
         params.put("libraries", allowedLibraries);
         params.put("tools", allowedTools);
+        params.put("workspaces", workspaceIds);
         return castMap(client.row(Mode.WRITE, """
                 CREATE (t:ApiToken {id: $id, hash: $hash, prefix: $prefix, name: $name, owner: $owner, active: true,
                                     created_at: datetime(), expires_at: $expires, allowed_libraries: $libraries,
-                                    allowed_tools: $tools})
+                                    allowed_tools: $tools, workspace_ids: $workspaces})
                 RETURN""" + " " + TOKEN_FIELDS + " AS token", params).get("token"));
     }
 

@@ -40,7 +40,7 @@ public final class Authenticator {
         }
         Jwts.Turn turn = (Jwts.Turn) verified;
         return resolve(Caller.Kind.TURN, Map.of("kind", "turn", "subject", String.valueOf(turn.subject()),
-                "libs", turn.libs()));
+                "libs", turn.libs(), "workspaces", turn.workspaces()));
     }
 
     @SuppressWarnings("unchecked")
@@ -60,6 +60,7 @@ public final class Authenticator {
             });
         }
         return new Caller(kind, (String) r.get("principal"), (String) r.get("role"), (String) r.get("owner"),
-                (List<String>) r.get("libraries"), (List<String>) r.get("allowed_tools"), (String) r.get("token_id"));
+                (List<String>) r.get("libraries"), (List<String>) r.get("allowed_tools"), (String) r.get("token_id"),
+                (List<String>) r.get("workspaces"));
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  * @param owner     the user a team or token belongs to; null for turn JWTs
  */
 public record Caller(Kind kind, String principal, String role, String owner, List<String> libraries,
-        List<String> allowedTools, String tokenId) {
+        List<String> allowedTools, String tokenId, List<String> workspaces) {
 
     public enum Kind { TOKEN, TEAM, TURN }
 
@@ -37,6 +37,28 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
     /** Whether the caller may change a library (or what is in it) that belongs to {@code libraryOwner}. */
     public boolean mayModify(String libraryOwner) {
         return kind == Kind.TOKEN && (admin() || principal.equals(libraryOwner));
+    }
+
+    /**
+     * The workspace the caller acts as for memory: the requested one, which must be among its workspaces (the
+     * admin may act as any), or its only one.
+     */
+    public String workspace(String requested) {
+        boolean any = workspaces.contains("*");
+        if (requested != null && !requested.isBlank()) {
+            if (any || workspaces.contains(requested)) {
+                return requested;
+            }
+            throw AuthFailure.forbidden("workspace_forbidden", "this credential is not bound to workspace '"
+                    + requested + "'");
+        }
+        List<String> bound = workspaces.stream().filter(w -> !w.equals("*")).toList();
+        if (bound.size() == 1 && !any) {
+            return bound.get(0);
+        }
+        throw AuthFailure.forbidden(bound.isEmpty() && !any ? "no_workspace" : "workspace_required",
+                bound.isEmpty() && !any ? "this credential is bound to no workspace; memory needs one"
+                        : "name the workspace to act as (workspace_id or X-Workspace-ID): one of " + bound);
     }
 
     public boolean mayCallTool(String tool) {

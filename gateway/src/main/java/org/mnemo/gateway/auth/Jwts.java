@@ -38,7 +38,7 @@ public final class Jwts {
     private static final String TEAM_SUBJECT = "team:";
 
     /** A verified per-turn JWT. */
-    public record Turn(String subject, List<String> libs) {}
+    public record Turn(String subject, List<String> libs, List<String> workspaces) {}
 
     /** A verified team JWT. */
     public record Team(String teamId, String jti) {}
@@ -165,13 +165,19 @@ public final class Jwts {
             throw fail("token_lifetime_too_long", "per-turn JWTs may live at most 10 minutes, this one "
                     + lifetime.toSeconds() + " s");
         }
-        Object libs = claims.getClaim("libs");
-        if (libs != null && !(libs instanceof List<?> list && list.stream().allMatch(String.class::isInstance))) {
-            throw fail("token_malformed", "the libs claim must be a list of strings");
+        List<String> workspaces = new java.util.ArrayList<>(strings(claims, "workspaces"));
+        if (claims.getClaim("workspace_id") instanceof String workspace) {
+            workspaces.add(workspace);
         }
-        List<String> names = libs == null ? List.of()
-                : ((List<?>) libs).stream().map(String.class::cast).toList();
-        return new Turn(claims.getSubject(), names);
+        return new Turn(claims.getSubject(), strings(claims, "libs"), List.copyOf(workspaces));
+    }
+
+    private static List<String> strings(JWTClaimsSet claims, String name) {
+        Object value = claims.getClaim(name);
+        if (value != null && !(value instanceof List<?> list && list.stream().allMatch(String.class::isInstance))) {
+            throw fail("token_malformed", "the " + name + " claim must be a list of strings");
+        }
+        return value == null ? List.of() : ((List<?>) value).stream().map(String.class::cast).toList();
     }
 
     private static Team team(JWTClaimsSet claims) {

@@ -174,6 +174,37 @@ public final class MnemoClient implements AutoCloseable {
                 Map.of("start", start, "libraries", libraries, "options", options));
     }
 
+    public Map<String, Object> namespaces(String workspaceId) {
+        return row(Mode.READ, "CALL mnemo.namespace.resolve($ws)", Map.of("ws", workspaceId));
+    }
+
+    public Map<String, Object> workspaceUpsert(String id, Map<String, Object> fields) {
+        return row(Mode.WRITE, "CALL mnemo.workspace.upsert($id, $fields)", Map.of("id", id, "fields", fields));
+    }
+
+    public Map<String, Object> workspaceDelete(String id) {
+        return row(Mode.WRITE, "CALL mnemo.workspace.delete($id)", Map.of("id", id));
+    }
+
+    public Map<String, Object> memoryCommit(String workspaceId, Map<String, Object> memory, String actor) {
+        return row(Mode.WRITE, "CALL mnemo.memory.commit($ws, $memory, {actor: $actor})",
+                Map.of("ws", workspaceId, "memory", memory, "actor", actor));
+    }
+
+    public List<Map<String, Object>> memorySearch(String workspaceId, String query, Map<String, Object> options) {
+        return rows(Mode.READ, "CALL mnemo.memory.search($ws, $query, $options)",
+                Map.of("ws", workspaceId, "query", query, "options", options));
+    }
+
+    public boolean memoryForget(String workspaceId, String id) {
+        return Boolean.TRUE.equals(row(Mode.WRITE, "CALL mnemo.memory.forget($ws, $id)",
+                Map.of("ws", workspaceId, "id", id)).get("forgotten"));
+    }
+
+    public Map<String, Object> memoryPurge(String namespace) {
+        return row(Mode.WRITE, "CALL mnemo.memory.purge($ns)", Map.of("ns", namespace));
+    }
+
     @Override
     public void close() {
         driver.close();

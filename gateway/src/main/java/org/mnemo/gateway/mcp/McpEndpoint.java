@@ -27,6 +27,7 @@ import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.memory.MemoryService;
 import org.mnemo.gateway.rest.ApiError;
 import org.mnemo.gateway.rest.Json;
 import org.mnemo.gateway.rest.Metrics;
@@ -45,9 +46,10 @@ public final class McpEndpoint implements AutoCloseable {
     static final String PATH = "/mcp";
     private static final String AUTHORIZATION = "authorization";
     private static final String REQUEST_ID = "request_id";
+    private static final String WORKSPACE = "workspace";
     /** Without required auth, a caller without a token reads everything: for local development only. */
     private static final Caller ANONYMOUS = new Caller(Caller.Kind.TURN, "anonymous", "anonymous", null,
-            List.of("*"), List.of(), null);
+            List.of("*"), List.of(), null, List.of("*"));
     static final String INSTRUCTIONS = """
             Mnemo is a knowledge base of documents (chunked, embedded and linked to the concepts they mention) \
             organised in libraries. Recommended workflow: call list_libraries to see what you may read, then \
@@ -75,8 +77,9 @@ public final class McpEndpoint implements AutoCloseable {
                         .build())
                 .contextExtractor(McpEndpoint::context)
                 .build();
-        List<McpServerFeatures.SyncToolSpecification> tools = new McpTools(client).all().stream()
-                .map(this::specification).toList();
+        List<McpTools.Tool> all = new java.util.ArrayList<>(new McpTools(client).all());
+        all.addAll(new McpMemoryTools(new MemoryService(client)).all());
+        List<McpServerFeatures.SyncToolSpecification> tools = all.stream().map(this::specification).toList();
         this.server = McpServer.sync(transport)
                 .serverInfo("mnemo", "0.1.0")
                 .instructions(INSTRUCTIONS)
@@ -121,6 +124,10 @@ public final class McpEndpoint implements AutoCloseable {
             values.put(AUTHORIZATION, authorization);
         }
         values.put(REQUEST_ID, UUID.randomUUID().toString());
+        String workspace = request.getHeader("X-Workspace-ID");
+        if (workspace != null && !workspace.isBlank()) {
+            values.put(WORKSPACE, workspace.strip());
+        }
         return McpTransportContext.create(values);
     }
 
@@ -151,7 +158,12 @@ public final class McpEndpoint implements AutoCloseable {
                 status = "denied";
                 return error("tool_not_allowed", "this token may not call " + tool.name());
             }
-            Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
+            Map<String, Object> arguments = new java.util.HashMap<>(request.arguments() == null ? Map.of()
+                    : request.arguments());
+            // The X-Workspace-ID header picks the workspace when the arguments do not.
+            if (context.get(WORKSPACE) != null) {
+                arguments.putIfAbsent("workspace_id", context.get(WORKSPACE));
+            }
             Map<String, Object> result = tool.handler().call(caller,
                     new Json.Body(Json.MAPPER.valueToTree(arguments)));
             return success(result);

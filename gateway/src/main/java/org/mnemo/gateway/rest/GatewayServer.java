@@ -56,6 +56,7 @@ public final class GatewayServer implements AutoCloseable {
         List<Route> routes = new ArrayList<>();
         routes.addAll(new LibraryApi(services.client(), services.jobs()).routes());
         routes.addAll(new JobApi(services.client(), services.jobs()).routes());
+        routes.addAll(new MemoryApi(services.client()).routes());
         routes.addAll(new SearchApi(services.client()).routes());
         routes.addAll(new TeamApi(services.store(), services.jwts()).routes());
         routes.addAll(new TokenApi(services.store(), services.keys()).routes());
@@ -169,6 +170,9 @@ public final class GatewayServer implements AutoCloseable {
         return switch (code) {
             case "name_conflict", "owner_conflict", "library_type_immutable" -> 409;
             case "not_found" -> 404;
+            case "namespace_forbidden" -> 403;
+            case "id_conflict", "workspace_has_children", "workspace_tree_cycle", "workspace_tree_broken",
+                    "workspace_tree_too_deep" -> 409;
             case "schema_missing", "schema_not_ready", "schema_dimension_mismatch" -> 503;
             default -> 400;
         };

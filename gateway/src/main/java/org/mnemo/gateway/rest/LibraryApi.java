@@ -14,6 +14,7 @@ import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.ingest.FileTypes;
 import org.mnemo.gateway.ingest.IngestJobs;
 
@@ -23,6 +24,7 @@ import org.mnemo.gateway.ingest.IngestJobs;
  * foreign workspaces and libraries do not even show that they exist.
  */
 final class LibraryApi {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LibraryApi.class);
     private static final String LIBRARY_TAG = "libraries";
     private static final String ITEM_TAG = "items";
 
@@ -111,7 +113,15 @@ final class LibraryApi {
         // 204 whether or not there was something of the caller's to delete: nothing else is touched.
         findWorkspace(caller, ctx.pathParam("id"))
                 .filter(library -> caller.mayModify((String) library.get("owner")))
-                .ifPresent(library -> client.libraryDelete((String) library.get("uid")));
+                .ifPresent(library -> {
+                    client.libraryDelete((String) library.get("uid"));
+                    // The workspace's private memory namespace goes with it (the tree keeps a workspace with children).
+                    try {
+                        client.workspaceDelete(ctx.pathParam("id"));
+                    } catch (ProcedureFailure e) {
+                        LOG.warn("workspace {} keeps its memory namespace: {}", ctx.pathParam("id"), e.getMessage());
+                    }
+                });
         ctx.status(204);
     }
 

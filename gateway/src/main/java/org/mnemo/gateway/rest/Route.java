@@ -25,6 +25,10 @@ public record Route(HandlerType method, String path, String tag, String summary,
         return new Route(HandlerType.PUT, path, tag, summary, body, true, handler);
     }
 
+    public static Route patch(String path, String tag, String summary, String body, Handler handler) {
+        return new Route(HandlerType.PATCH, path, tag, summary, body, true, handler);
+    }
+
     public static Route delete(String path, String tag, String summary, Handler handler) {
         return new Route(HandlerType.DELETE, path, tag, summary, null, true, handler);
     }

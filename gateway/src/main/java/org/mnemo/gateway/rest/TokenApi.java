@@ -31,7 +31,7 @@ final class TokenApi {
         return List.of(
                 Route.post("/api/tokens/", TAG, "Create a bearer token; its plaintext is returned once",
                         "{name, expires_at? (RFC 3339), allowed_libraries? (uids or '*'; empty = none), "
-                                + "allowed_tools? (empty = all), owner? (admin only)}", this::createToken),
+                                + "allowed_tools? (empty = all), workspace_ids? (memory), owner? (admin only)}", this::createToken),
                 Route.get("/api/tokens/", TAG, "The caller's tokens, masked (the admin: everyone's, ?owner=)",
                         this::listTokens),
                 Route.delete("/api/tokens/{id}/", TAG, "Revoke a token; it fails from the next request on",
@@ -60,18 +60,19 @@ final class TokenApi {
         ZonedDateTime expires = expiresAt(body.optionalString("expires_at", 64));
         List<String> libraries = body.strings("allowed_libraries", 1000);
         List<String> tools = body.strings("allowed_tools", 100);
+        List<String> workspaces = body.strings("workspace_ids", 100);
         Json.send(ctx, 201, issue(owner, body.string("name", 200), expires, libraries == null ? List.of() : libraries,
-                tools == null ? List.of() : tools));
+                tools == null ? List.of() : tools, workspaces == null ? List.of() : workspaces));
     }
 
     private Map<String, Object> issue(String owner, String name, ZonedDateTime expires, List<String> libraries,
-            List<String> tools) {
+            List<String> tools, List<String> workspaces) {
         if (libraries.contains("*") && libraries.size() > 1) {
             throw ApiError.badRequest("invalid_field", "'allowed_libraries' may hold '*' only on its own");
         }
         String token = Tokens.generate();
         Map<String, Object> stored = store.createToken("tok_" + UUID.randomUUID(), Tokens.sha256Hex(token),
-                Tokens.mask(token), name, owner, expires, libraries, tools);
+                Tokens.mask(token), name, owner, expires, libraries, tools, workspaces);
         Map<String, Object> body = new LinkedHashMap<>(stored);
         body.put("token", token);
         return body;
@@ -121,7 +122,7 @@ final class TokenApi {
             throw ApiError.conflict("user_exists", "a user with id '" + id + "' exists already");
         }
         Map<String, Object> user = new LinkedHashMap<>(result.value());
-        user.put("token", issue(id, "first token", null, List.of("*"), List.of()));
+        user.put("token", issue(id, "first token", null, List.of("*"), List.of(), List.of()));
         Json.send(ctx, 201, user);
     }
 

@@ -82,7 +82,9 @@ class McpClientTest {
     void initializeAndListToolsNeedNoToken() {
         List<McpSchema.Tool> tools = anonymous.listTools().tools();
         assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("search", "get_chunk",
-                "list_libraries", "list_collections", "list_items", "get_concept_neighbors", "get_health");
+                "list_libraries", "list_collections", "list_items", "get_concept_neighbors", "get_health",
+                "list_writable_namespaces", "list_readable_namespaces", "commit_memory_v2", "search_memory",
+                "commit_summary", "forget_memory", "commit_memory", "recall_memory");
         for (McpSchema.Tool tool : tools) {
             assertThat(tool.description()).isNotBlank();
             assertThat(tool.inputSchema()).containsEntry("type", "object").doesNotContainKeys("anyOf", "oneOf", "allOf");

@@ -29,9 +29,9 @@ public final class Access {
      * {@code ok}, {@code libraries} holds uids (or only {@code "*"} for the admin's unrestricted tokens).
      */
     public record Resolution(String status, String principal, String role, String owner, List<String> libraries,
-            List<String> allowed_tools, String token_id) {
+            List<String> allowed_tools, String token_id, List<String> workspaces) {
         static Resolution rejected(String status) {
-            return new Resolution(status, null, null, null, List.of(), List.of(), null);
+            return new Resolution(status, null, null, null, List.of(), List.of(), null, List.of());
         }
     }
 
@@ -61,8 +61,12 @@ public final class Access {
         }
         String role = (String) owner.getProperty("role", "user");
         List<String> allowed = strings(token.getProperty("allowed_libraries", new String[0]));
+        // The workspaces a token acts as for memory: those it is bound to; the admin may act as any ("*").
+        List<String> workspaces = ADMIN.equals(role) ? List.of(Scope.ALL)
+                : strings(token.getProperty("workspace_ids", new String[0]));
         return new Resolution("ok", ownerId, role, ownerId, readable(tx, allowed, ownerId, role),
-                strings(token.getProperty("allowed_tools", new String[0])), (String) token.getProperty("id"));
+                strings(token.getProperty("allowed_tools", new String[0])), (String) token.getProperty("id"),
+                workspaces);
     }
 
     /** A team JWT whose signature the gateway has verified: the team must be active and the jti current. */
@@ -89,18 +93,19 @@ public final class Access {
                 RETURN l.uid AS uid ORDER BY uid""",
                 Map.of("workspaces", strings(team.getProperty("workspace_ids", new String[0])), "admin", admin,
                         "owner", ownerId));
-        return new Resolution("ok", "team:" + teamId, "team", ownerId, libraries, List.of(), null);
+        return new Resolution("ok", "team:" + teamId, "team", ownerId, libraries, List.of(), null,
+                strings(team.getProperty("workspace_ids", new String[0])));
     }
 
     /**
      * A per-turn JWT from the trusted orchestrator (signature verified by the gateway): its {@code libs} claim
      * names library uids or workspace ids; the result holds the uids of those that exist.
      */
-    public static Resolution turn(Transaction tx, String subject, List<String> libs) {
+    public static Resolution turn(Transaction tx, String subject, List<String> libs, List<String> workspaces) {
         List<String> libraries = uids(tx, """
                 MATCH (l:Library) WHERE l.uid IN $libs OR l.workspace_id IN $libs
                 RETURN l.uid AS uid ORDER BY uid""", Map.of("libs", libs));
-        return new Resolution("ok", subject, "turn", null, libraries, List.of(), null);
+        return new Resolution("ok", subject, "turn", null, libraries, List.of(), null, workspaces);
     }
 
     /** The libraries a token may read: its allow-list ("*" = everything its owner may read) within its owner's. */

@@ -18,14 +18,15 @@ public class AccessProcedures {
 
     @Procedure(name = "mnemo.access.resolve", mode = Mode.WRITE)
     @Description("Resolve a credential to the libraries it may read, live: {kind: 'token', hash} (SHA-256 hex of an "
-            + "opaque token), {kind: 'team', team_id, jti} or {kind: 'turn', subject, libs}. status is 'ok' or the "
+            + "opaque token), {kind: 'team', team_id, jti} or {kind: 'turn', subject, libs, workspaces}. status is 'ok' or the "
             + "rejection code (token_unknown, token_revoked, token_expired, team_unknown, team_inactive, "
             + "token_stale_jti, principal_inactive).")
     public Stream<Access.Resolution> resolve(
-            @Name(value = "credential", description = "{kind, hash | team_id, jti | subject, libs}")
+            @Name(value = "credential", description = "{kind, hash | team_id, jti | subject, libs, workspaces}")
                     Map<String, Object> credential) {
         String procedure = "mnemo.access.resolve";
-        Options o = Options.of(procedure, credential, Set.of("kind", "hash", "team_id", "jti", "subject", "libs"));
+        Options o = Options.of(procedure, credential, Set.of("kind", "hash", "team_id", "jti", "subject", "libs",
+                "workspaces"));
         String kind = o.string("kind", null);
         if (kind == null) {
             throw new IllegalArgumentException(procedure + ": 'kind' is required: token, team or turn");
@@ -39,7 +40,8 @@ public class AccessProcedures {
                 yield Access.token(tx, hash, Access.now());
             }
             case "team" -> Access.team(tx, required(o, "team_id", procedure), o.string("jti", null));
-            case "turn" -> Access.turn(tx, o.string("subject", null), libs(credential.get("libs"), procedure));
+            case "turn" -> Access.turn(tx, o.string("subject", null), strings(credential.get("libs"), "libs",
+                    procedure), strings(credential.get("workspaces"), "workspaces", procedure));
             default -> throw new IllegalArgumentException(procedure + ": 'kind' must be token, team or turn, got '"
                     + kind + "'");
         });
@@ -53,12 +55,12 @@ public class AccessProcedures {
         return value;
     }
 
-    private static List<String> libs(Object value, String procedure) {
+    private static List<String> strings(Object value, String name, String procedure) {
         if (value == null) {
             return List.of();
         }
         if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
-            throw new IllegalArgumentException(procedure + ": 'libs' must be a list of strings");
+            throw new IllegalArgumentException(procedure + ": '" + name + "' must be a list of strings");
         }
         return list.stream().map(String.class::cast).toList();
     }

@@ -1,0 +1,127 @@
+package org.mnemo.gateway.memory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.rest.ApiError;
+import org.mnemo.gateway.rest.Json;
+
+/**
+ * Memory operations as a caller's workspace. Arguments are checked here (field names in errors); namespaces are
+ * checked by the procedures against the workspace's live resolution. Also maps the legacy scopes: LOCAL →
+ * workspace:&lt;self&gt;, TEAM → team:&lt;root&gt;, GLOBAL → org:&lt;root&gt; (never writable through the legacy call).
+ */
+public final class MemoryService {
+    public static final List<String> KINDS = List.of("fact", "decision", "preference", "summary", "note");
+
+    private final MnemoClient client;
+
+    public MemoryService(MnemoClient client) {
+        this.client = client;
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> namespaces(Caller caller, String workspace) {
+        Map<String, Object> resolved = client.namespaces(caller.workspace(workspace));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("workspace_id", resolved.get("workspace_id"));
+        result.put("readable", resolved.get("readable"));
+        result.put("writable", resolved.get("writable"));
+        return result;
+    }
+
+    /** Commits from a body: {id?, namespace?, kind?, content, tags?, source?, expires_at?, confidence?, derived_from?}. */
+    public Map<String, Object> commit(Caller caller, String workspace, Json.Body body, String forcedKind,
+            String forcedNamespace) {
+        Map<String, Object> memory = new HashMap<>();
+        String content = body.node().path("content").isTextual() ? body.node().path("content").asText() : null;
+        if (content == null || content.isBlank()) {
+            throw ApiError.badRequest("invalid_field", "'content' is required and must not be only white space");
+        }
+        memory.put("content", content);
+        put(memory, "id", body.optionalString("id", 200));
+        put(memory, "namespace", forcedNamespace != null ? forcedNamespace : body.optionalString("namespace", 250));
+        String kind = forcedKind != null ? forcedKind : body.optionalString("kind", 20);
+        if (kind != null && !KINDS.contains(kind.toLowerCase(Locale.ROOT))) {
+            throw ApiError.badRequest("invalid_field", "'kind' must be one of " + KINDS);
+        }
+        put(memory, "kind", kind);
+        put(memory, "tags", body.strings("tags", 50));
+        put(memory, "source", body.optionalString("source", 200));
+        put(memory, "expires_at", body.optionalString("expires_at", 64));
+        put(memory, "derived_from", body.strings("derived_from", 100));
+        if (body.has("confidence")) {
+            if (!body.node().get("confidence").isNumber()) {
+                throw ApiError.badRequest("invalid_field", "'confidence' must be a number in 0..1");
+            }
+            memory.put("confidence", body.node().get("confidence").asDouble());
+        }
+        return client.memoryCommit(caller.workspace(workspace), memory, caller.principal());
+    }
+
+    public List<Map<String, Object>> search(Caller caller, String workspace, String query, List<String> namespaces,
+            List<String> kinds, int limit) {
+        if (query == null || query.isBlank()) {
+            throw ApiError.badRequest("invalid_field", "'query' is required");
+        }
+        Map<String, Object> options = new HashMap<>();
+        options.put("limit", limit);
+        put(options, "namespaces", namespaces);
+        put(options, "kinds", kinds);
+        return client.memorySearch(caller.workspace(workspace), query, options);
+    }
+
+    public boolean forget(Caller caller, String workspace, String id) {
+        return client.memoryForget(caller.workspace(workspace), id);
+    }
+
+    /** The namespace a legacy scope names for a workspace; GLOBAL only for reading. */
+    public String scopeNamespace(Caller caller, String workspace, String scope, boolean writing) {
+        Map<String, Object> resolved = client.namespaces(caller.workspace(workspace));
+        String root = (String) resolved.get("root_id");
+        return switch (scope == null || scope.isBlank() ? "LOCAL" : scope.toUpperCase(Locale.ROOT)) {
+            case "LOCAL" -> "workspace:" + resolved.get("workspace_id");
+            case "TEAM" -> "team:" + root;
+            case "GLOBAL" -> {
+                if (writing) {
+                    throw ApiError.badRequest("invalid_field", "scope GLOBAL cannot be written through commit_memory");
+                }
+                yield "org:" + root;
+            }
+            default -> throw ApiError.badRequest("invalid_field", "'scope' must be LOCAL, TEAM or GLOBAL");
+        };
+    }
+
+    /** The legacy scope of a namespace. */
+    public static String scopeOf(String namespace) {
+        return namespace.startsWith("org:") ? "GLOBAL" : namespace.startsWith("team:") ? "TEAM" : "LOCAL";
+    }
+
+    /** Legacy recall namespaces: LOCAL = self, TEAM = self + team, GLOBAL = org, empty = all readable. */
+    public List<String> recallNamespaces(Caller caller, String workspace, String scope) {
+        if (scope == null || scope.isBlank()) {
+            return List.of();
+        }
+        List<String> namespaces = new ArrayList<>();
+        namespaces.add(scopeNamespace(caller, workspace, "LOCAL", false));
+        if (scope.equalsIgnoreCase("TEAM")) {
+            namespaces.add(scopeNamespace(caller, workspace, "TEAM", false));
+        } else if (scope.equalsIgnoreCase("GLOBAL")) {
+            return List.of(scopeNamespace(caller, workspace, "GLOBAL", false));
+        } else if (!scope.equalsIgnoreCase("LOCAL")) {
+            throw ApiError.badRequest("invalid_field", "'scope' must be LOCAL, TEAM or GLOBAL");
+        }
+        return namespaces;
+    }
+
+    private static void put(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+}

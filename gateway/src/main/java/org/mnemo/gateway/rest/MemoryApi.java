@@ -1,0 +1,190 @@
+package org.mnemo.gateway.rest;
+
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.MnemoClient.Mode;
+import org.mnemo.gateway.memory.MemoryService;
+
+/**
+ * Memory over HTTP: the gateway's own routes under /api/memory/ and the memory-plugin contract v1 under /v1/
+ * (docs/memory-plugin-v1.openapi.json), both acting as the caller's workspace — a workspace_id in the body or
+ * query, or the X-Workspace-ID header, picks it when the credential is bound to several.
+ */
+final class MemoryApi {
+    private static final String TAG = "memory";
+    private static final String V1 = "memory-plugin-v1";
+
+    private final MnemoClient client;
+    private final MemoryService memory;
+
+    MemoryApi(MnemoClient client) {
+        this.client = client;
+        this.memory = new MemoryService(client);
+    }
+
+    List<Route> routes() {
+        return List.of(
+                Route.get("/api/memory/namespaces/", TAG, "The namespaces the caller's workspace may read and write "
+                        + "(?workspace_id)", ctx -> Json.send(ctx, 200, memory.namespaces(Requests.caller(ctx),
+                        workspace(ctx, null)))),
+                Route.post("/api/memory/memories/", TAG, "Commit a memory", "{content, namespace?, kind?, id?, tags?, "
+                        + "source?, expires_at?, confidence?, derived_from?, workspace_id?}", this::commit),
+                Route.post("/api/memory/search/", TAG, "Search memories", "{query, namespaces?, kinds?, limit?, "
+                        + "workspace_id?}", this::search),
+                Route.delete("/api/memory/memories/{id}/", TAG, "Forget a memory (?workspace_id)", this::forget),
+                Route.put("/api/memory/workspaces/{id}/", TAG, "Create or move a workspace of the namespace tree "
+                        + "(admin)", "{parent_id?, name?, custom_namespaces?}", this::upsertWorkspace),
+                Route.delete("/api/memory/workspaces/{id}/", TAG, "Delete a workspace and its private memories "
+                        + "(admin)", this::deleteWorkspace),
+                Route.get("/v1/health", V1, "Memory plugin health and capabilities", ctx -> Json.send(ctx, 200,
+                        Map.of("status", "ok", "capabilities", List.of("fts", "embedding", "ttl")))).open(),
+                Route.put("/v1/namespaces/{name}", V1, "Create or replace a namespace's description and metadata",
+                        "{description?, metadata?}", ctx -> namespace(ctx, false)),
+                Route.patch("/v1/namespaces/{name}", V1, "Update a namespace's description or metadata (not empty)",
+                        "{description?, metadata?}", ctx -> namespace(ctx, true)),
+                Route.delete("/v1/namespaces/{name}", V1, "Delete a namespace with all its memories",
+                        this::deleteNamespace),
+                Route.post("/v1/namespaces/{name}/memories", V1, "Commit a memory into a namespace",
+                        "{content, id?, kind?, tags?, source?, expires_at?, confidence?}", this::commitV1),
+                Route.post("/v1/search", V1, "Search memories in namespaces", "{namespaces (non-empty), query, kinds?, "
+                        + "limit?}", this::searchV1),
+                Route.delete("/v1/namespaces/{name}/memories/{id}", V1, "Forget a memory", this::forgetV1));
+    }
+
+    private static String workspace(Context ctx, Json.Body body) {
+        String fromBody = body == null ? null : body.optionalString("workspace_id", 200);
+        if (fromBody != null) {
+            return fromBody;
+        }
+        String fromQuery = Requests.text(ctx, "workspace_id");
+        return fromQuery != null ? fromQuery : ctx.header("X-Workspace-ID");
+    }
+
+    private void commit(Context ctx) {
+        Json.Body body = Json.body(ctx);
+        Map<String, Object> committed = memory.commit(Requests.caller(ctx), workspace(ctx, body), body, null, null);
+        Json.send(ctx, Boolean.TRUE.equals(committed.get("created")) ? 201 : 200, committed);
+    }
+
+    private void search(Context ctx) {
+        Json.Body body = Json.body(ctx);
+        List<Map<String, Object>> results = memory.search(Requests.caller(ctx), workspace(ctx, body),
+                body.string("query", 4000), body.strings("namespaces", 50), body.strings("kinds", 5),
+                body.integer("limit", 10, 1, 100));
+        Json.send(ctx, 200, Map.of("results", results));
+    }
+
+    private void forget(Context ctx) {
+        if (!memory.forget(Requests.caller(ctx), workspace(ctx, null), ctx.pathParam("id"))) {
+            throw ApiError.notFound("memory '" + ctx.pathParam("id") + "'");
+        }
+        ctx.status(204);
+    }
+
+    private void upsertWorkspace(Context ctx) {
+        Requests.caller(ctx).requireAdmin();
+        Json.Body body = Json.body(ctx);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (body.node().has("parent_id")) {
+            fields.put("parent_id", body.optionalString("parent_id", 200));
+        }
+        Requests.putIfPresent(fields, "name", body.optionalString("name", 200));
+        Requests.putIfPresent(fields, "custom_namespaces", body.strings("custom_namespaces", 50));
+        Json.send(ctx, 200, client.workspaceUpsert(ctx.pathParam("id"), fields));
+    }
+
+    private void deleteWorkspace(Context ctx) {
+        Requests.caller(ctx).requireAdmin();
+        Map<String, Object> purged = client.workspaceDelete(ctx.pathParam("id"));
+        Json.send(ctx, 200, purged == null ? Map.of("namespace", "workspace:" + ctx.pathParam("id"), "memories", 0)
+                : purged);
+    }
+
+    // ---- the memory-plugin contract v1
+
+    /** The caller's workspace must be able to write the namespace named in the path (else 403). */
+    private String writableNamespace(Context ctx, Caller caller) {
+        String name = ctx.pathParam("name");
+        @SuppressWarnings("unchecked")
+        List<String> writable = (List<String>) memory.namespaces(caller, workspace(ctx, null)).get("writable");
+        if (!writable.contains(name)) {
+            throw new ApiError(403, "namespace_forbidden", "your workspace may not write to '" + name + "'");
+        }
+        return name;
+    }
+
+    private void namespace(Context ctx, boolean patch) {
+        Caller caller = Requests.caller(ctx);
+        String name = writableNamespace(ctx, caller);
+        Json.Body body = Json.body(ctx);
+        boolean hasDescription = body.node().has("description");
+        boolean hasMetadata = body.node().has("metadata");
+        if (patch && !hasDescription && !hasMetadata) {
+            throw ApiError.badRequest("empty_patch", "a PATCH must change description or metadata");
+        }
+        if (hasMetadata && !body.node().get("metadata").isObject()) {
+            throw ApiError.badRequest("invalid_field", "'metadata' must be a JSON object");
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("name", name);
+        params.put("patch", patch);
+        params.put("setDescription", hasDescription || !patch);
+        params.put("description", hasDescription ? body.optionalString("description", 2000) : null);
+        params.put("setMetadata", hasMetadata || !patch);
+        params.put("metadata", hasMetadata ? body.node().get("metadata").toString() : "{}");
+        Map<String, Object> row = client.row(Mode.WRITE, """
+                MERGE (n:MemoryNamespace {name: $name})
+                ON CREATE SET n.created_at = datetime()
+                SET n.updated_at = datetime(),
+                    n.description = CASE WHEN $setDescription THEN $description ELSE n.description END,
+                    n.metadata = CASE WHEN $setMetadata THEN $metadata ELSE coalesce(n.metadata, '{}') END
+                RETURN n.name AS name, n.description AS description, n.metadata AS metadata""", params);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("name", row.get("name"));
+        result.put("description", row.get("description"));
+        try {
+            result.put("metadata", Json.MAPPER.readTree((String) row.get("metadata")));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Json.send(ctx, 200, result);
+    }
+
+    private void deleteNamespace(Context ctx) {
+        String name = writableNamespace(ctx, Requests.caller(ctx));
+        client.memoryPurge(name);
+        client.rows(Mode.WRITE, "MATCH (n:MemoryNamespace {name: $name}) DELETE n", Map.of("name", name));
+        ctx.status(204);
+    }
+
+    private void commitV1(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        Json.Body body = Json.body(ctx);
+        Map<String, Object> committed = memory.commit(caller, workspace(ctx, null), body, null, ctx.pathParam("name"));
+        Json.send(ctx, Boolean.TRUE.equals(committed.get("created")) ? 201 : 200, committed);
+    }
+
+    private void searchV1(Context ctx) {
+        Json.Body body = Json.body(ctx);
+        List<String> namespaces = body.strings("namespaces", 50);
+        if (namespaces == null || namespaces.isEmpty()) {
+            throw ApiError.badRequest("invalid_field", "'namespaces' must be a non-empty list");
+        }
+        List<Map<String, Object>> results = memory.search(Requests.caller(ctx), workspace(ctx, null),
+                body.string("query", 4000), namespaces, body.strings("kinds", 5), body.integer("limit", 10, 1, 100));
+        Json.send(ctx, 200, Map.of("results", results));
+    }
+
+    private void forgetV1(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        writableNamespace(ctx, caller);
+        if (!memory.forget(caller, workspace(ctx, null), ctx.pathParam("id"))) {
+            throw ApiError.notFound("memory '" + ctx.pathParam("id") + "'");
+        }
+        ctx.status(204);
+    }
+}

@@ -1,0 +1,199 @@
+package org.mnemo.gateway.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.mnemo.gateway.rest.TestGateway;
+
+/** Memory through the real gateway: the plugin contract v1 against its published document, REST and MCP tools. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MemoryGatewayTest {
+    private final TestGateway gw = TestGateway.get();
+    private OpenApiResponses contract;
+    private String dev;
+    private String root;
+    private String other;
+    private String acme;
+    private String globex;
+
+    @BeforeAll
+    void workspacesAndBoundTokens() throws Exception {
+        contract = new OpenApiResponses(Path.of("../docs/memory-plugin-v1.openapi.json"));
+        acme = "acme" + System.nanoTime();
+        globex = "globex" + System.nanoTime();
+        assertThat(gw.put("/api/memory/workspaces/" + acme + "/", TestGateway.ADMIN_TOKEN, Map.of("name", "Acme"))
+                .status()).isEqualTo(200);
+        gw.put("/api/memory/workspaces/" + acme + "-dev/", TestGateway.ADMIN_TOKEN, Map.of("parent_id", acme));
+        gw.put("/api/memory/workspaces/" + globex + "/", TestGateway.ADMIN_TOKEN, Map.of("name", "Globex"));
+        String user = gw.user("memory-user-" + System.nanoTime());
+        dev = token(user, acme + "-dev");
+        root = token(user, acme);
+        other = token(user, globex);
+    }
+
+    private String token(String user, String workspace) {
+        return gw.post("/api/tokens/", user, Map.of("name", workspace, "workspace_ids", List.of(workspace)))
+                .json().path("token").asText();
+    }
+
+    private TestGateway.Response v1(String method, String template, String path, String token, Object body) {
+        TestGateway.Response r = gw.send(method, path, token, body);
+        assertThat(contract.check(template, method, r.status(), r.json())).as(method + " " + path + " → "
+                + r.status() + " " + r.raw().body()).isEmpty();
+        return r;
+    }
+
+    @Test
+    void pluginContractV1FollowsItsDocument() {
+        String team = "team:" + acme;
+        String ns = "/v1/namespaces/{name}";
+        String mem = "/v1/namespaces/{name}/memories";
+        assertThat(v1("GET", "/v1/health", "/v1/health", null, null).json().path("capabilities"))
+                .hasSize(3);
+        assertThat(v1("PUT", ns, "/v1/namespaces/" + team, dev, Map.of("description", "Acme team memory",
+                "metadata", Map.of("owner", "platform"))).status()).isEqualTo(200);
+        TestGateway.Response empty = v1("PATCH", ns, "/v1/namespaces/" + team, dev, Map.of());
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.code()).isEqualTo("empty_patch");
+        TestGateway.Response patched = v1("PATCH", ns, "/v1/namespaces/" + team, dev, Map.of("description", "Acme"));
+        assertThat(patched.json().path("description").asText()).isEqualTo("Acme");
+        assertThat(patched.json().path("metadata").path("owner").asText()).isEqualTo("platform");
+
+        TestGateway.Response committed = v1("POST", mem, "/v1/namespaces/" + team + "/memories", dev,
+                Map.of("id", acme + "-m1", "content", "Acme ships the billing service every second Thursday.",
+                        "kind", "fact", "tags", List.of("release")));
+        assertThat(committed.status()).isEqualTo(201);
+        assertThat(v1("POST", mem, "/v1/namespaces/" + team + "/memories", dev, Map.of("id", acme + "-m1",
+                "content", "again")).status()).isEqualTo(200);
+        TestGateway.Response blank = v1("POST", mem, "/v1/namespaces/" + team + "/memories", dev,
+                Map.of("content", "   "));
+        assertThat(blank.status()).isEqualTo(400);
+        TestGateway.Response forbidden = v1("POST", mem, "/v1/namespaces/team:" + globex + "/memories", dev,
+                Map.of("content", "sneaky"));
+        assertThat(forbidden.status()).isEqualTo(403);
+
+        assertThat(v1("POST", "/v1/search", "/v1/search", dev, Map.of("namespaces", List.of(), "query", "billing"))
+                .status()).isEqualTo(400);
+        TestGateway.Response found = v1("POST", "/v1/search", "/v1/search", dev, Map.of("namespaces",
+                List.of(team), "query", "when does billing ship"));
+        assertThat(found.json().path("results").findValuesAsText("id")).contains(acme + "-m1");
+        assertThat(v1("POST", "/v1/search", "/v1/search", other, Map.of("namespaces", List.of(team),
+                "query", "billing")).json().path("results")).isEmpty();
+
+        assertThat(v1("DELETE", mem + "/{id}", "/v1/namespaces/" + team + "/memories/" + acme + "-m1", dev, null)
+                .status()).isEqualTo(204);
+        assertThat(v1("DELETE", mem + "/{id}", "/v1/namespaces/" + team + "/memories/nope", dev, null).status())
+                .isEqualTo(404);
+        assertThat(v1("DELETE", ns, "/v1/namespaces/" + team, dev, null).status()).isEqualTo(204);
+    }
+
+    @Test
+    void restMemoryAndWorkspaceSelection() {
+        TestGateway.Response namespaces = gw.get("/api/memory/namespaces/", dev);
+        assertThat(namespaces.json().path("writable").findValuesAsText("")).isEmpty();
+        assertThat(namespaces.json().path("writable")).hasSize(2);
+        assertThat(gw.get("/api/memory/namespaces/", root).json().path("writable")).hasSize(3);
+        TestGateway.Response notBound = gw.send(HttpRequest.newBuilder(URI.create(gw.url("/api/memory/namespaces/")))
+                .header("Authorization", "Bearer " + dev).header("X-Workspace-ID", globex).GET().build());
+        assertThat(notBound.status()).isEqualTo(403);
+        assertThat(notBound.code()).isEqualTo("workspace_forbidden");
+        TestGateway.Response adminNeedsOne = gw.get("/api/memory/namespaces/", TestGateway.ADMIN_TOKEN);
+        assertThat(adminNeedsOne.code()).isEqualTo("workspace_required");
+        assertThat(gw.get("/api/memory/namespaces/?workspace_id=" + globex, TestGateway.ADMIN_TOKEN).status())
+                .isEqualTo(200);
+
+        TestGateway.Response c = gw.post("/api/memory/memories/", other, Map.of("content",
+                "Globex keeps invoices for ten years.", "kind", "fact"));
+        assertThat(c.status()).isEqualTo(201);
+        assertThat(c.json().path("namespace").asText()).isEqualTo("workspace:" + globex);
+        assertThat(gw.post("/api/memory/search/", other, Map.of("query", "invoices retention")).json()
+                .path("results").findValuesAsText("id")).contains(c.json().path("id").asText());
+        assertThat(gw.post("/api/memory/search/", dev, Map.of("query", "invoices retention")).json()
+                .path("results").findValuesAsText("namespace")).doesNotContain("workspace:" + globex);
+        assertThat(gw.delete("/api/memory/memories/" + c.json().path("id").asText() + "/", dev).status())
+                .isEqualTo(403);
+        assertThat(gw.delete("/api/memory/memories/" + c.json().path("id").asText() + "/", other).status())
+                .isEqualTo(204);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void mcpMemoryToolsIncludingTheLegacyPair() {
+        McpSyncClient agent = client(dev);
+        Map<String, Object> writable = call(agent, "list_writable_namespaces", Map.of());
+        assertThat((List<String>) writable.get("namespaces")).containsExactly("workspace:" + acme + "-dev",
+                "team:" + acme);
+        assertThat((List<String>) call(agent, "list_readable_namespaces", Map.of()).get("namespaces"))
+                .contains("org:" + acme);
+
+        Map<String, Object> v2 = call(agent, "commit_memory_v2", Map.of("content",
+                "Decision: the dev workspace uses feature flags for every risky change.", "kind", "decision"));
+        assertThat(v2.get("namespace")).isEqualTo("workspace:" + acme + "-dev");
+        Map<String, Object> summary = call(agent, "commit_summary", Map.of("content",
+                "Summary: flags rolled out to the checkout flow."));
+        assertThat(summary.get("kind")).isEqualTo("summary");
+        assertThat(summary.get("expires_at")).isNotNull();
+        Map<String, Object> legacy = call(agent, "commit_memory", Map.of("content",
+                "The team standup is at 09:30.", "scope", "TEAM"));
+        assertThat(legacy.get("scope")).isEqualTo("TEAM");
+        assertThat(errorText(agent.callTool(new McpSchema.CallToolRequest("commit_memory", Map.of("content", "x",
+                "scope", "GLOBAL"))))).contains("GLOBAL");
+
+        call(client(root), "commit_memory_v2", Map.of("content", "Company policy: ship on Tuesdays only.",
+                "namespace", "org:" + acme, "kind", "preference"));
+        List<Map<String, Object>> global = (List<Map<String, Object>>) call(agent, "recall_memory",
+                Map.of("query", "when do we ship", "scope", "GLOBAL")).get("memories");
+        assertThat(global).isNotEmpty().allSatisfy(m -> {
+            assertThat(m.get("scope")).isEqualTo("GLOBAL");
+            assertThat((String) m.get("content")).startsWith("[MEMORY id=");
+        });
+        List<Map<String, Object>> team = (List<Map<String, Object>>) call(agent, "recall_memory",
+                Map.of("query", "standup time", "scope", "TEAM")).get("memories");
+        assertThat(team).extracting(m -> m.get("id")).contains(legacy.get("id"));
+
+        List<Map<String, Object>> found = (List<Map<String, Object>>) call(agent, "search_memory",
+                Map.of("query", "feature flags risky change")).get("results");
+        assertThat(found).extracting(m -> m.get("id")).contains(v2.get("id"));
+        assertThat(call(agent, "forget_memory", Map.of("id", v2.get("id"))).get("forgotten")).isEqualTo(true);
+        assertThat((List<Map<String, Object>>) call(agent, "search_memory", Map.of("query",
+                "feature flags risky change")).get("results")).extracting(m -> m.get("id"))
+                .doesNotContain(v2.get("id"));
+
+        // Another company's agent sees none of it.
+        assertThat((List<?>) call(client(other), "search_memory", Map.of("query", "standup feature flags ship"))
+                .get("results")).isEmpty();
+    }
+
+    private McpSyncClient client(String token) {
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(gw.url(""))
+                        .endpoint("/mcp").requestBuilder(HttpRequest.newBuilder()
+                                .header("Authorization", "Bearer " + token)).build())
+                .requestTimeout(Duration.ofSeconds(30)).build();
+        client.initialize();
+        return client;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> call(McpSyncClient client, String tool, Map<String, Object> args) {
+        McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, args));
+        assertThat(result.isError()).as(String.valueOf(result.content())).isNotEqualTo(Boolean.TRUE);
+        return (Map<String, Object>) result.structuredContent();
+    }
+
+    private static String errorText(McpSchema.CallToolResult result) {
+        assertThat(result.isError()).isTrue();
+        return ((McpSchema.TextContent) result.content().get(0)).text();
+    }
+}
