@@ -163,4 +163,51 @@ class MemoryTest {
                 Map.of("ns", List.of("workspace:" + root + "-leaf", "team:" + root))))
                 .extracting(r -> r.get("ns")).containsExactly("team:" + root);
     }
+
+    @Test
+    void exportWipeImportRoundTrip() {
+        String root = TestDatabase.unique("rt");
+        workspace(root, null);
+        workspace(root + "-a", root);
+        workspace(root + "-b", root);
+        commit(root + "-a", Map.of("id", root + "-1", "content", "A private: the build cache lives on NVMe.",
+                "tags", List.of("infra")));
+        commit(root + "-b", Map.of("id", root + "-2", "content", "Team: code freeze starts December 15.",
+                "namespace", "team:" + root, "kind", "decision", "confidence", 0.9));
+        commit(root, Map.of("id", root + "-3", "content", "Org: every service has an on-call owner.",
+                "namespace", "org:" + root));
+        List<String> namespaces = List.of("workspace:" + root + "-a", "team:" + root, "org:" + root,
+                "workspace:" + root + "-b", "team:" + root);
+        List<Map<String, Object>> exported = call("CALL mnemo.memory.export($ns) YIELD memory RETURN memory",
+                Map.of("ns", namespaces)).stream().map(r -> (Map<String, Object>) r.get("memory")).toList();
+        assertThat(exported).extracting(m -> m.get("id")).containsExactlyInAnyOrder(root + "-1", root + "-2",
+                root + "-3");
+
+        call("MATCH (m:Memory) WHERE m.id STARTS WITH $p DETACH DELETE m", Map.of("p", root + "-"));
+        assertThat(search(root + "-a", "code freeze December", Map.of())).isEmpty();
+
+        List<Map<String, Object>> withUnknown = new java.util.ArrayList<>(exported);
+        withUnknown.add(Map.of("id", root + "-x", "namespace", "workspace:nobody-" + root, "content", "lost"));
+        Map<String, Object> imported = call("CALL mnemo.memory.import($m)", Map.of("m", withUnknown)).get(0);
+        assertThat(imported).containsEntry("imported", 3L).containsEntry("skipped", 1L).containsEntry("existing", 0L);
+        assertThat(call("CALL mnemo.memory.import($m)", Map.of("m", exported)).get(0))
+                .containsEntry("imported", 0L).containsEntry("existing", 3L);
+        List<Map<String, Object>> again = call("CALL mnemo.memory.export($ns) YIELD memory RETURN memory",
+                Map.of("ns", namespaces)).stream().map(r -> (Map<String, Object>) r.get("memory")).toList();
+        assertThat(again.stream().map(MemoryTest::comparable).toList())
+                .containsExactlyInAnyOrderElementsOf(exported.stream().map(MemoryTest::comparable).toList());
+        assertThat(search(root + "-a", "code freeze December", Map.of())).extracting(r -> r.get("id"))
+                .contains(root + "-2");
+        assertThat(search(root + "-a", "code freeze December", Map.of("search_types", List.of("fulltext"))))
+                .allSatisfy(r -> assertThat((List<String>) r.get("sources")).containsExactly("fulltext"));
+    }
+
+    /** A memory map with its tags as a list, so that two exports compare by value. */
+    private static Map<String, Object> comparable(Map<String, Object> memory) {
+        Map<String, Object> copy = new java.util.HashMap<>(memory);
+        if (copy.get("tags") instanceof String[] tags) {
+            copy.put("tags", List.of(tags));
+        }
+        return copy;
+    }
 }

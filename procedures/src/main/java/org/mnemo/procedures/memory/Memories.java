@@ -85,6 +85,12 @@ public final class Memories {
         if (expires == null && "summary".equals(kind)) {
             expires = now.plus(summaryTtl);
         }
+        return store(draft, namespace, kind, now, expires, actor);
+    }
+
+    /** Writes a checked memory, or returns the one with its id (which must be in the same namespace). */
+    private Committed store(Draft draft, String namespace, String kind, ZonedDateTime createdAt,
+            ZonedDateTime expires, String actor) {
         String id = draft.id() != null ? draft.id() : UUID.randomUUID().toString();
         Node existing = tx.findNode(MEMORY, "id", id);
         if (existing != null) {
@@ -100,7 +106,7 @@ public final class Memories {
         memory.setProperty("kind", kind);
         memory.setProperty("content", content);
         memory.setProperty("status", "active");
-        memory.setProperty("created_at", now);
+        memory.setProperty("created_at", createdAt);
         memory.setProperty("tags", draft.tags() == null ? new String[0] : draft.tags().toArray(String[]::new));
         if (draft.source() != null) {
             memory.setProperty("source", draft.source());
@@ -114,9 +120,87 @@ public final class Memories {
         memory.setProperty("embedding", embedder.embed(content));
         link(memory, content, draft.derivedFrom());
         if (namespace.startsWith(Namespaces.ORG_PREFIX)) {
-            audit(actor, namespace, id, content, now);
+            audit(actor, namespace, id, content, createdAt);
         }
         return committed(memory, true, !content.equals(draft.content().strip()));
+    }
+
+    /** How an import went: stored, already there (by id), skipped (unknown namespace or unusable line). */
+    public record Imported(long imported, long existing, long skipped) {}
+
+    /**
+     * Imports exported memories: idempotent on id, redacted again, with their original times. Memories of
+     * namespaces that no workspace here resolves to are skipped and counted.
+     */
+    public Imported importAll(List<Map<String, Object>> rows, String actor) {
+        long imported = 0;
+        long existing = 0;
+        long skipped = 0;
+        for (Map<String, Object> row : rows) {
+            String namespace = row.get("namespace") instanceof String ns ? ns : null;
+            String content = row.get("content") instanceof String c ? c : null;
+            String kind = row.get("kind") instanceof String k ? k.toLowerCase(Locale.ROOT) : "note";
+            if (!(row.get("id") instanceof String id) || content == null || content.isBlank()
+                    || !KINDS.contains(kind) || !known(namespace)) {
+                skipped++;
+                continue;
+            }
+            if (tx.findNode(MEMORY, "id", id) != null) {
+                existing++;
+                continue;
+            }
+            List<String> tags = row.get("tags") instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+                    : row.get("tags") instanceof String[] array ? List.of(array) : List.of();
+            Double confidence = row.get("confidence") instanceof Number n ? n.doubleValue() : null;
+            store(new Draft(id, namespace, kind, content, tags, (String) row.get("source"), null, confidence, null),
+                    namespace, kind, time(row.get("created_at"), ZonedDateTime.now(ZoneOffset.UTC)),
+                    time(row.get("expires_at"), null), actor);
+            imported++;
+        }
+        return new Imported(imported, existing, skipped);
+    }
+
+    /** The active memories of these namespaces, each once (team memories shared by several workspaces too). */
+    public static List<Map<String, Object>> export(Transaction tx, List<String> namespaces) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        tx.execute("""
+                MATCH (m:Memory) WHERE m.namespace IN $namespaces AND m.status = 'active'
+                WITH DISTINCT m ORDER BY m.namespace, m.created_at, m.id
+                RETURN m{.id, .namespace, .kind, .content, .tags, .source, .confidence,
+                         created_at: toString(m.created_at), expires_at: toString(m.expires_at)} AS memory""",
+                Map.of("namespaces", namespaces)).forEachRemaining(r -> rows.add(castMap(r.get("memory"))));
+        return rows;
+    }
+
+    /** Whether some workspace here resolves to this namespace. */
+    private boolean known(String namespace) {
+        if (namespace == null || !Namespaces.wellFormed(namespace)) {
+            return false;
+        }
+        String id = namespace.substring(namespace.indexOf(':') + 1);
+        Map<String, Object> params = Map.of("id", id, "ns", namespace);
+        String query = namespace.startsWith(Namespaces.WORKSPACE_PREFIX)
+                ? "MATCH (w:Workspace {id: $id}) RETURN count(w) > 0 AS known"
+                : namespace.startsWith(Namespaces.CUSTOM_PREFIX)
+                        ? "MATCH (w:Workspace) WHERE $ns IN w.custom_namespaces RETURN count(w) > 0 AS known"
+                        : "MATCH (w:Workspace {id: $id}) WHERE w.parent_id IS NULL RETURN count(w) > 0 AS known";
+        return Boolean.TRUE.equals(tx.execute(query, params).next().get("known"));
+    }
+
+    private static ZonedDateTime time(Object value, ZonedDateTime fallback) {
+        if (!(value instanceof String text) || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return OffsetDateTime.parse(text).atZoneSameInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return ZonedDateTime.parse(text).withZoneSameInstant(ZoneOffset.UTC);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object value) {
+        return (Map<String, Object>) value;
     }
 
     /**
@@ -124,7 +208,7 @@ public final class Memories {
      * (all readable ones when none are requested); vector, full-text and concept legs fused by RRF.
      */
     public List<Found> search(Namespaces.Resolution caller, String query, List<String> requested, List<String> kinds,
-            int limit) {
+            int limit, List<String> legs) {
         List<String> namespaces = requested == null || requested.isEmpty() ? caller.readable()
                 : requested.stream().filter(caller.readable()::contains).distinct().toList();
         if (namespaces.isEmpty()) {
@@ -135,15 +219,19 @@ public final class Memories {
         params.put("kinds", kinds == null || kinds.isEmpty() ? null : kinds);
         Map<String, Map<String, Long>> ranks = new LinkedHashMap<>();
         Map<String, Node> nodes = new HashMap<>();
-        rank(ranks, nodes, "vector", vectorLeg(query, params));
+        if (legs.contains("vector")) {
+            rank(ranks, nodes, "vector", vectorLeg(query, params));
+        }
         List<String> terms = FulltextQuery.terms(query);
-        if (!terms.isEmpty()) {
+        if (!terms.isEmpty() && legs.contains("fulltext")) {
             params.put("query", FulltextQuery.of(terms));
             params.put("index", Schema.MEMORY_FULLTEXT);
             rank(ranks, nodes, "fulltext", rows("""
                     CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
                     WITH node AS m, score WHERE %s
                     RETURN m ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), params));
+        }
+        if (!terms.isEmpty() && legs.contains("graph")) {
             params.put("keys", Keyphrases.extract(query, CONCEPTS_PER_MEMORY).stream()
                     .map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
             rank(ranks, nodes, "graph", rows("""

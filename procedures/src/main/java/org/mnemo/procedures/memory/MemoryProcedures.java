@@ -66,17 +66,23 @@ public class MemoryProcedures {
     public Stream<Memories.Found> search(
             @Name(value = "workspace_id", description = "The workspace asking.") String workspaceId,
             @Name(value = "query", description = "What to recall.") String query,
-            @Name(value = "options", defaultValue = "{}", description = "{namespaces, kinds, limit: 10 (max 100)}")
-                    Map<String, Object> options) {
+            @Name(value = "options", defaultValue = "{}", description = "{namespaces, kinds, limit: 10 (max 100), "
+                    + "search_types: ['vector','fulltext','graph']}") Map<String, Object> options) {
         String procedure = "mnemo.memory.search";
-        Options o = Options.of(procedure, options, Set.of("namespaces", "kinds", "limit"));
+        Options o = Options.of(procedure, options, Set.of("namespaces", "kinds", "limit", "search_types"));
+        List<String> legs = strings(options.get("search_types"), "search_types", procedure);
+        if (legs == null || legs.isEmpty()) {
+            legs = List.of("vector", "fulltext", "graph");
+        } else if (!List.of("vector", "fulltext", "graph").containsAll(legs)) {
+            throw new IllegalArgumentException(procedure + ": 'search_types' may hold vector, fulltext and graph");
+        }
         if (query == null || query.isBlank()) {
             throw new IllegalArgumentException(procedure + ": 'query' must not be empty");
         }
         Embedder embedder = Embedders.get(MnemoConfig.of(db).embedder());
         return new Memories(tx, embedder).search(Namespaces.resolve(tx, workspaceId), query,
                 strings(options.get("namespaces"), "namespaces", procedure),
-                strings(options.get("kinds"), "kinds", procedure), (int) o.integer("limit", 10, 1, 100)).stream();
+                strings(options.get("kinds"), "kinds", procedure), (int) o.integer("limit", 10, 1, 100), legs).stream();
     }
 
     @Procedure(name = "mnemo.memory.forget", mode = Mode.WRITE)
@@ -96,6 +102,35 @@ public class MemoryProcedures {
                     + "custom:<id>, got '" + namespace + "'");
         }
         return Stream.of(new Purged(namespace, Memories.purge(tx, namespace)));
+    }
+
+    public record Exported(Map<String, Object> memory) {}
+
+    @Procedure(name = "mnemo.memory.export", mode = Mode.READ)
+    @Description("The active memories of the given namespaces, each once, as maps ready for JSON Lines "
+            + "(id, namespace, kind, content, tags, source, confidence, created_at, expires_at).")
+    public Stream<Exported> export(
+            @Name(value = "namespaces", description = "Namespace names.") List<String> namespaces) {
+        if (namespaces == null) {
+            throw new IllegalArgumentException("mnemo.memory.export: 'namespaces' is required");
+        }
+        return Memories.export(tx, namespaces).stream().map(Exported::new);
+    }
+
+    @Procedure(name = "mnemo.memory.import", mode = Mode.WRITE)
+    @Description("Import exported memories: idempotent on id, redacted before storing, original times kept; lines "
+            + "of unknown namespaces (no workspace here resolves to them) or without content are skipped and counted.")
+    public Stream<Memories.Imported> importMemories(
+            @Name(value = "memories", description = "Maps as mnemo.memory.export returns them.")
+                    List<Map<String, Object>> memories,
+            @Name(value = "options", defaultValue = "{}", description = "{actor}") Map<String, Object> options) {
+        String procedure = "mnemo.memory.import";
+        Options o = Options.of(procedure, options, Set.of("actor"));
+        if (memories == null) {
+            throw new IllegalArgumentException(procedure + ": 'memories' is required");
+        }
+        Embedder embedder = Embedders.get(MnemoConfig.of(db).embedder());
+        return Stream.of(new Memories(tx, embedder).importAll(memories, o.string("actor", "import")));
     }
 
     private static List<String> strings(Object value, String name, String procedure) {
