@@ -201,6 +201,21 @@ public final class MnemoClient implements AutoCloseable {
                 Map.of("ws", workspaceId, "id", id)).get("forgotten"));
     }
 
+    public List<Map<String, Object>> memoryExport(List<String> namespaces) {
+        return rows(Mode.READ, "CALL mnemo.memory.export($ns) YIELD memory RETURN memory", Map.of("ns", namespaces))
+                .stream().map(r -> castMap(r.get("memory"))).toList();
+    }
+
+    public Map<String, Object> memoryImport(List<Map<String, Object>> memories, String actor) {
+        return row(Mode.WRITE, "CALL mnemo.memory.import($memories, {actor: $actor})",
+                Map.of("memories", memories, "actor", actor));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object value) {
+        return (Map<String, Object>) value;
+    }
+
     public Map<String, Object> memoryPurge(String namespace) {
         return row(Mode.WRITE, "CALL mnemo.memory.purge($ns)", Map.of("ns", namespace));
     }

@@ -40,6 +40,10 @@ final class MemoryApi {
                         + "(admin)", "{parent_id?, name?, custom_namespaces?}", this::upsertWorkspace),
                 Route.delete("/api/memory/workspaces/{id}/", TAG, "Delete a workspace and its private memories "
                         + "(admin)", this::deleteWorkspace),
+                Route.get("/api/memory/export/", TAG, "Export memories as JSON Lines (admin): ?workspace_id= "
+                        + "(repeatable; all its readable namespaces) and/or ?namespace=", this::export),
+                Route.post("/api/memory/import/", TAG, "Import JSON Lines from an export (admin)", "JSON Lines, one "
+                        + "memory per line", this::importLines),
                 Route.get("/v1/health", V1, "Memory plugin health and capabilities", ctx -> Json.send(ctx, 200,
                         Map.of("status", "ok", "capabilities", List.of("fts", "embedding", "ttl")))).open(),
                 Route.put("/v1/namespaces/{name}", V1, "Create or replace a namespace's description and metadata",
@@ -102,6 +106,47 @@ final class MemoryApi {
         Map<String, Object> purged = client.workspaceDelete(ctx.pathParam("id"));
         Json.send(ctx, 200, purged == null ? Map.of("namespace", "workspace:" + ctx.pathParam("id"), "memories", 0)
                 : purged);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void export(Context ctx) {
+        Requests.caller(ctx).requireAdmin();
+        java.util.Set<String> namespaces = new java.util.LinkedHashSet<>(ctx.queryParams("namespace"));
+        for (String workspace : ctx.queryParams("workspace_id")) {
+            namespaces.addAll((List<String>) client.namespaces(workspace).get("readable"));
+        }
+        if (namespaces.isEmpty()) {
+            throw ApiError.badRequest("invalid_parameter", "give workspace_id or namespace");
+        }
+        StringBuilder lines = new StringBuilder();
+        for (Map<String, Object> memory : client.memoryExport(List.copyOf(namespaces))) {
+            try {
+                lines.append(Json.MAPPER.writeValueAsString(memory)).append('\n');
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        ctx.contentType("application/x-ndjson").result(lines.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private void importLines(Context ctx) {
+        Caller caller = Requests.caller(ctx);
+        caller.requireAdmin();
+        List<Map<String, Object>> memories = new java.util.ArrayList<>();
+        int number = 0;
+        for (String line : ctx.body().split("\n")) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                memories.add(Json.MAPPER.readValue(line, Map.class));
+            } catch (java.io.IOException e) {
+                throw ApiError.badRequest("malformed_json", "line " + number + " is not a JSON object");
+            }
+        }
+        Json.send(ctx, 200, client.memoryImport(memories, caller.principal()));
     }
 
     // ---- the memory-plugin contract v1

@@ -176,6 +176,36 @@ class MemoryGatewayTest {
                 .get("results")).isEmpty();
     }
 
+    @Test
+    void adminExportImportAndWorkspaceDeletion() {
+        String ws = "exp" + System.nanoTime();
+        gw.put("/api/memory/workspaces/" + ws + "/", TestGateway.ADMIN_TOKEN, Map.of("name", "Export"));
+        String token = token(gw.user("exporter-" + System.nanoTime()), ws);
+        gw.post("/api/memory/memories/", token, Map.of("content", "Private: the staging cluster is in Frankfurt."));
+        gw.post("/api/memory/memories/", token, Map.of("content", "Team: releases need two approvals.",
+                "namespace", "team:" + ws));
+        assertThat(gw.get("/api/memory/export/?workspace_id=" + ws, token).status()).isEqualTo(403);
+        String lines = gw.get("/api/memory/export/?workspace_id=" + ws, TestGateway.ADMIN_TOKEN).raw().body();
+        assertThat(lines.lines().count()).isEqualTo(2);
+        assertThat(lines).contains("Frankfurt").contains("two approvals");
+
+        gw.db().executeTransactionally("MATCH (m:Memory) WHERE m.namespace IN $ns DETACH DELETE m",
+                Map.of("ns", List.of("workspace:" + ws, "team:" + ws)));
+        assertThat(gw.post("/api/memory/search/", token, Map.of("query", "staging cluster")).json().path("results"))
+                .isEmpty();
+        TestGateway.Response imported = gw.post("/api/memory/import/", TestGateway.ADMIN_TOKEN, lines);
+        assertThat(imported.json().path("imported").asInt()).isEqualTo(2);
+        assertThat(gw.post("/api/memory/search/", token, Map.of("query", "staging cluster")).json().path("results")
+                .findValuesAsText("content")).anyMatch(c -> c.contains("Frankfurt"));
+
+        TestGateway.Response deleted = gw.delete("/api/memory/workspaces/" + ws + "/", TestGateway.ADMIN_TOKEN);
+        assertThat(deleted.json().path("memories").asInt()).isEqualTo(1);
+        long left = (long) gw.db().executeTransactionally("MATCH (m:Memory) WHERE m.namespace IN $ns "
+                + "RETURN count(m) AS n", Map.of("ns", List.of("workspace:" + ws, "team:" + ws)),
+                r -> r.next().get("n"));
+        assertThat(left).isEqualTo(1);
+    }
+
     private McpSyncClient client(String token) {
         McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(gw.url(""))
                         .endpoint("/mcp").requestBuilder(HttpRequest.newBuilder()
