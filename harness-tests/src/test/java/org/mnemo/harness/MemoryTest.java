@@ -63,6 +63,12 @@ class MemoryTest {
         workspace(otherRoot, "missing-" + otherRoot);
         assertThatThrownBy(() -> resolve(root + "-d4")).hasMessageContaining("workspace_tree_broken");
         assertThatThrownBy(() -> resolve("nobody")).hasMessageContaining("not_found");
+
+        String granted = TestDatabase.unique("granted");
+        call("CALL mnemo.workspace.upsert($id, {custom_namespaces: ['custom:research-' + $id]})", Map.of("id", granted));
+        assertThat((List<String>) resolve(granted).get("writable")).contains("custom:research-" + granted);
+        assertThatThrownBy(() -> call("CALL mnemo.workspace.upsert($id, {custom_namespaces: ['team:x']})",
+                Map.of("id", granted))).hasMessageContaining("custom_namespaces");
     }
 
     @Test

@@ -13,7 +13,8 @@ import org.neo4j.driver.exceptions.ClientException;
 
 /**
  * The gateway's only way into the database: fixed Cypher with parameters — {@code CALL mnemo.…} here, the
- * authentication data in {@code auth.AuthStore} — never text built from a request. Read procedures run in read
+ * authentication data in {@code auth.AuthStore}, ingest jobs in {@code ingest.JobStore} — never text built from
+ * a request. Read procedures run in read
  * transactions (a cluster may serve them from any member), writes in write transactions, and procedures that
  * commit batches of their own (ingest, cascades) as auto-commit calls.
  */
@@ -214,6 +215,28 @@ public final class MnemoClient implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castMap(Object value) {
         return (Map<String, Object>) value;
+    }
+
+    /** Sets a v1 namespace's description and/or metadata (JSON text); a field not set keeps its value. */
+    public Map<String, Object> namespaceMetadata(String name, boolean setDescription, String description,
+            boolean setMetadata, String metadata) {
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("name", name);
+        params.put("setDescription", setDescription);
+        params.put("description", description);
+        params.put("setMetadata", setMetadata);
+        params.put("metadata", metadata);
+        return row(Mode.WRITE, """
+                MERGE (n:MemoryNamespace {name: $name})
+                ON CREATE SET n.created_at = datetime()
+                SET n.updated_at = datetime(),
+                    n.description = CASE WHEN $setDescription THEN $description ELSE n.description END,
+                    n.metadata = CASE WHEN $setMetadata THEN $metadata ELSE coalesce(n.metadata, '{}') END
+                RETURN n.name AS name, n.description AS description, n.metadata AS metadata""", params);
+    }
+
+    public void deleteNamespaceMetadata(String name) {
+        rows(Mode.WRITE, "MATCH (n:MemoryNamespace {name: $name}) DELETE n", Map.of("name", name));
     }
 
     public Map<String, Object> memoryPurge(String namespace) {

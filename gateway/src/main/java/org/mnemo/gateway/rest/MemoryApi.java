@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.client.MnemoClient;
-import org.mnemo.gateway.client.MnemoClient.Mode;
 import org.mnemo.gateway.memory.MemoryService;
 
 /**
@@ -174,20 +173,9 @@ final class MemoryApi {
         if (hasMetadata && !body.node().get("metadata").isObject()) {
             throw ApiError.badRequest("invalid_field", "'metadata' must be a JSON object");
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("name", name);
-        params.put("patch", patch);
-        params.put("setDescription", hasDescription || !patch);
-        params.put("description", hasDescription ? body.optionalString("description", 2000) : null);
-        params.put("setMetadata", hasMetadata || !patch);
-        params.put("metadata", hasMetadata ? body.node().get("metadata").toString() : "{}");
-        Map<String, Object> row = client.row(Mode.WRITE, """
-                MERGE (n:MemoryNamespace {name: $name})
-                ON CREATE SET n.created_at = datetime()
-                SET n.updated_at = datetime(),
-                    n.description = CASE WHEN $setDescription THEN $description ELSE n.description END,
-                    n.metadata = CASE WHEN $setMetadata THEN $metadata ELSE coalesce(n.metadata, '{}') END
-                RETURN n.name AS name, n.description AS description, n.metadata AS metadata""", params);
+        Map<String, Object> row = client.namespaceMetadata(name,
+                hasDescription || !patch, hasDescription ? body.optionalString("description", 2000) : null,
+                hasMetadata || !patch, hasMetadata ? body.node().get("metadata").toString() : "{}");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("name", row.get("name"));
         result.put("description", row.get("description"));
@@ -202,7 +190,7 @@ final class MemoryApi {
     private void deleteNamespace(Context ctx) {
         String name = writableNamespace(ctx, Requests.caller(ctx));
         client.memoryPurge(name);
-        client.rows(Mode.WRITE, "MATCH (n:MemoryNamespace {name: $name}) DELETE n", Map.of("name", name));
+        client.deleteNamespaceMetadata(name);
         ctx.status(204);
     }
 
