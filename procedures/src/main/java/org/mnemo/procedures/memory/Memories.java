@@ -39,6 +39,11 @@ public final class Memories {
     private static final int CONCEPTS_PER_MEMORY = 8;
     private static final int LEG_TOP_K = 50;
     private static final int RRF_K = 60;
+    /**
+     * RRF weight per leg. Concepts of short memories (YAKE keyphrases of a chat turn) are a weak signal: at full
+     * weight the concept leg pushed noise into the top 5 on LoCoMo (docs/benchmarks/locomo-memory.md).
+     */
+    private static final Map<String, Double> WEIGHTS = Map.of("vector", 1.0, "fulltext", 1.0, "graph", 0.25);
 
     /** What to store; the procedure has checked the shapes. */
     public record Draft(String id, String namespace, String kind, String content, List<String> tags, String source,
@@ -242,7 +247,8 @@ public final class Memories {
         }
         List<Found> found = new ArrayList<>();
         ranks.forEach((id, byLeg) -> {
-            double score = byLeg.values().stream().mapToDouble(r -> 1.0 / (RRF_K + r)).sum();
+            double score = byLeg.entrySet().stream()
+                    .mapToDouble(e -> WEIGHTS.get(e.getKey()) / (RRF_K + e.getValue())).sum();
             found.add(found(nodes.get(id), score, new ArrayList<>(byLeg.keySet()), byLeg));
         });
         found.sort(Comparator.comparingDouble(Found::score).reversed());
