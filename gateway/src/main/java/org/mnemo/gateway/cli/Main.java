@@ -1,5 +1,6 @@
 package org.mnemo.gateway.cli;
 
+import org.mnemo.gateway.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "mnemo 0.1.0",
         description = "Graph-native memory and retrieval inside Neo4j.",
-        subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class})
+        subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

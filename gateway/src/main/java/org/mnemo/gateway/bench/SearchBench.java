@@ -1,0 +1,227 @@
+package org.mnemo.gateway.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Session;
+
+/**
+ * The four ways of answering one hybrid query that the benchmark compares, over Bolt on the same database:
+ * <ol>
+ *   <li>{@code mnemo}: one {@code mnemo.search} call (three legs and RRF inside the database);
+ *   <li>{@code client}: client-side orchestration — the query's embedding, then separate vector, full-text and
+ *       graph queries, each joined to its library and filtered to the caller's, fused by RRF in the client;
+ *   <li>{@code graphrag}: the query shape of neo4j-graphrag's HybridRetriever (vector and full-text in one Cypher,
+ *       each normalised by its maximum score, UNION, max per node — neo4j_graphrag/neo4j_queries.py,
+ *       get_search_query(SearchType.HYBRID)), plus the library filter a multi-tenant caller must add;
+ *   <li>{@code floor}: the bare index calls (vector and full-text queryNodes, precomputed vector, no joins).
+ * </ol>
+ */
+final class SearchBench {
+    static final List<String> SYSTEMS = List.of("mnemo", "client", "graphrag", "floor");
+    private static final int TOP = 10;
+    private static final String SCOPE_JOIN = "MATCH (l:Library)-[:HAS_COLLECTION]->(:Collection)-[:HAS_ITEM]->"
+            + "(:Item)-[:HAS_CHUNK]->(node) WHERE $all OR l.uid IN $libraries";
+
+    /** One query with its embedding (computed once, for the floor only: the others pay for theirs). */
+    record Query(String text, List<Double> vector) {}
+
+    private final Driver driver;
+
+    SearchBench(Driver driver) {
+        this.driver = driver;
+    }
+
+    /** Runs one query through one system; returns the chunk uids it ranks first. */
+    List<String> run(String system, Query query, List<String> libraries) {
+        boolean all = libraries.contains("*");
+        try (Session session = driver.session()) {
+            return switch (system) {
+                case "mnemo" -> uids(session.run("CALL mnemo.search($q, {libraries: $libraries, limit: $top}) "
+                        + "YIELD chunk_uid RETURN chunk_uid AS uid", Map.of("q", query.text(), "libraries", libraries,
+                        "top", TOP)).list());
+                case "client" -> client(session, query.text(), libraries, all);
+                case "graphrag" -> graphrag(session, query.text(), libraries, all);
+                case "floor" -> floor(session, query);
+                default -> throw new IllegalArgumentException(system);
+            };
+        }
+    }
+
+    private List<String> client(Session session, String text, List<String> libraries, boolean all) {
+        List<Double> vector = embed(session, text);
+        Map<String, Object> params = new HashMap<>(Map.of("libraries", libraries, "all", all, "v", vector, "q",
+                fulltext(text), "terms", phrases(text)));
+        List<String> vectorHits = uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', 50, $v) "
+                + "YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT 50",
+                params).list());
+        List<String> fulltextHits = uids(session.run("CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q) "
+                + "YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT 30",
+                params).list());
+        List<String> graphHits = uids(session.run("""
+                MATCH (c:Concept) WHERE c.name_key IN $terms
+                MATCH (node:Chunk)-[:MENTIONS]->(c)
+                WITH node, count(c) AS weight
+                """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY weight DESC LIMIT 30", params).list());
+        Map<String, Double> fused = new HashMap<>();
+        for (List<String> leg : List.of(vectorHits, fulltextHits, graphHits)) {
+            for (int i = 0; i < leg.size(); i++) {
+                fused.merge(leg.get(i), 1.0 / (60 + i + 1), Double::sum);
+            }
+        }
+        return fused.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(TOP).map(Map.Entry::getKey).toList();
+    }
+
+    private List<String> graphrag(Session session, String text, List<String> libraries, boolean all) {
+        List<Double> vector = embed(session, text);
+        return uids(session.run("""
+                CALL () {
+                    CALL db.index.vector.queryNodes('mnemo_chunk_embedding', $k, $v) YIELD node, score
+                    WITH collect({node: node, score: score}) AS nodes, max(score) AS vector_index_max_score
+                    UNWIND nodes AS n
+                    RETURN n.node AS node, (n.score / vector_index_max_score) AS score
+                    UNION
+                    CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q, {limit: $k}) YIELD node, score
+                    WITH collect({node: node, score: score}) AS nodes, max(score) AS ft_index_max_score
+                    UNWIND nodes AS n
+                    RETURN n.node AS node, (n.score / ft_index_max_score) AS score
+                }
+                WITH node, max(score) AS score
+                """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT $top",
+                Map.of("k", 50, "v", vector, "q", fulltext(text), "libraries", libraries, "all", all, "top", TOP))
+                .list());
+    }
+
+    private List<String> floor(Session session, Query query) {
+        List<String> hits = new ArrayList<>(uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', "
+                + "$top, $v) YIELD node RETURN node.uid AS uid", Map.of("top", TOP, "v", query.vector())).list()));
+        hits.addAll(uids(session.run("CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q, {limit: $top}) "
+                + "YIELD node RETURN node.uid AS uid", Map.of("top", TOP, "q", fulltext(query.text()))).list()));
+        return hits;
+    }
+
+    /** The vector leg alone, as Mnemo and the client-side variant answer it, against exact search in scope. */
+    Map<String, Double> vectorRecall(List<Query> queries, List<String> libraries) {
+        double mnemo = 0;
+        double client = 0;
+        try (Session session = driver.session()) {
+            for (Query query : queries) {
+                Map<String, Object> params = Map.of("v", query.vector(), "libraries", libraries, "all",
+                        libraries.contains("*"), "q", query.text(), "top", TOP);
+                List<String> exact = uids(session.run("MATCH (node:Chunk) WITH node " + SCOPE_JOIN
+                        + " WITH node, vector.similarity.cosine(node.embedding, $v) AS s "
+                        + "RETURN node.uid AS uid ORDER BY s DESC LIMIT $top", params).list());
+                List<String> viaMnemo = uids(session.run("CALL mnemo.search($q, {libraries: $libraries, limit: $top, "
+                        + "search_types: ['vector']}) YIELD chunk_uid RETURN chunk_uid AS uid", params).list());
+                List<String> viaClient = uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', 50, "
+                        + "$v) YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT "
+                        + "$top", params).list());
+                mnemo += overlap(exact, viaMnemo);
+                client += overlap(exact, viaClient);
+            }
+        }
+        return Map.of("mnemo", mnemo / queries.size(), "client", client / queries.size());
+    }
+
+    /** Latency percentiles (ms) of one system at concurrency 1. */
+    double[] latencies(String system, List<Query> queries, List<String> libraries) {
+        double[] millis = new double[queries.size()];
+        for (int i = 0; i < queries.size(); i++) {
+            long started = System.nanoTime();
+            run(system, queries.get(i), libraries);
+            millis[i] = (System.nanoTime() - started) / 1e6;
+        }
+        Arrays.sort(millis);
+        return new double[] {percentile(millis, 50), percentile(millis, 95), percentile(millis, 99)};
+    }
+
+    /** Queries per second with {@code threads} callers, each running the query list once. */
+    double throughput(String system, List<Query> queries, List<String> libraries, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger done = new AtomicInteger();
+        long started = System.nanoTime();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int offset = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < queries.size(); i++) {
+                        run(system, queries.get((i + offset) % queries.size()), libraries);
+                        done.incrementAndGet();
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return done.get() / ((System.nanoTime() - started) / 1e9);
+    }
+
+    List<Double> embed(Session session, String text) {
+        return session.run("CALL mnemo.embed($t) YIELD embedding RETURN embedding", Map.of("t", text)).single()
+                .get("embedding").asList(v -> v.asDouble());
+    }
+
+    private static double overlap(List<String> exact, List<String> found) {
+        return exact.isEmpty() ? 1 : found.stream().filter(exact::contains).count() / (double) exact.size();
+    }
+
+    private static double percentile(double[] sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static List<String> uids(List<Record> records) {
+        return records.stream().map(r -> r.get("uid").asString()).toList();
+    }
+
+    /** The query as Lucene terms (the same safe reduction Mnemo applies). */
+    static String fulltext(String text) {
+        return String.join(" ", terms(text));
+    }
+
+    /** Words and word pairs of the query: the concept names it may mention. */
+    static List<String> phrases(String text) {
+        List<String> words = terms(text);
+        List<String> phrases = new ArrayList<>(words);
+        for (int i = 0; i + 1 < words.size(); i++) {
+            phrases.add(words.get(i) + " " + words.get(i + 1));
+        }
+        return phrases;
+    }
+
+    static List<String> terms(String text) {
+        return Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+                .filter(t -> !t.isBlank()).distinct().toList();
+    }
+
+    static Map<String, Object> row(String scope, String system, double[] latency, double qps4, double qps16) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("scope", scope);
+        row.put("system", system);
+        row.put("p50_ms", latency[0]);
+        row.put("p95_ms", latency[1]);
+        row.put("p99_ms", latency[2]);
+        row.put("qps_c4", qps4);
+        row.put("qps_c16", qps16);
+        return row;
+    }
+
+    static Comparator<Map<String, Object>> order() {
+        return Comparator.comparing(r -> SYSTEMS.indexOf((String) r.get("system")));
+    }
+}

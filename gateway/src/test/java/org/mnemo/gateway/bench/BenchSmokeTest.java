@@ -1,0 +1,40 @@
+package org.mnemo.gateway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.rest.TestGateway;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+
+/** The search benchmark at its smallest scale: the harness works and its numbers are sane (not a timing test). */
+class BenchSmokeTest {
+
+    @Test
+    void runsEverySystemInBothScopesAndWritesItsTables() throws Exception {
+        TestGateway gw = TestGateway.get();
+        Path out = Path.of("target/bench-smoke");
+        try (MnemoClient client = new MnemoClient(gw.neo4j.boltUri(), "neo4j", "gateway-test-password");
+                Driver driver = GraphDatabase.driver(gw.neo4j.boltUri(), AuthTokens.basic("neo4j",
+                        "gateway-test-password"))) {
+            assertThat(BenchCommand.run(client, driver, 150, 5, out)).isTrue();
+        }
+        JsonNode raw = Json.MAPPER.readTree(Files.readString(out.resolve("search.json")));
+        assertThat(raw.path("rows")).hasSize(8);
+        raw.path("rows").forEach(row -> {
+            assertThat(row.path("p50_ms").asDouble()).isPositive();
+            assertThat(row.path("p99_ms").asDouble()).isGreaterThanOrEqualTo(row.path("p50_ms").asDouble());
+            assertThat(row.path("qps_c4").asDouble()).isPositive();
+        });
+        // Small scopes are scored exactly: Mnemo's vector leg never drops the caller's results.
+        assertThat(raw.path("vector_recall_at_10_restricted").path("mnemo").asDouble()).isEqualTo(1.0);
+        assertThat(Files.readString(out.resolve("search.md"))).contains("| 1% | mnemo |").contains("| all | floor |");
+        assertThat(Files.readString(out.resolve("search.csv")).lines().count()).isEqualTo(9);
+    }
+}
