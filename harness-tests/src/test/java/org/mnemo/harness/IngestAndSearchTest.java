@@ -157,6 +157,38 @@ class IngestAndSearchTest {
     }
 
     @Test
+    void aPrecomputedQueryVectorReplacesTheEmbeddingOfTheQueryText() {
+        Object astronomy = call("CALL mnemo.embed('galaxies colliding in space')", Map.of()).get(0).get("embedding");
+        // The text says gardening, the vector says astronomy: the vector leg follows the vector.
+        var hits = search("ladybugs and aphids", Map.of("libraries", List.of(library, otherLibrary),
+                "search_types", List.of("vector"), "query_vector", astronomy));
+        assertThat((String) hits.get(0).get("library_uid")).isEqualTo(otherLibrary);
+        assertThatThrownBy(() -> search("x", Map.of("libraries", List.of(library), "query_vector", List.of(1.0, 2.0))))
+                .hasMessageContaining("'query_vector' has dimension 2 but the configured embedder produces 384");
+        assertThatThrownBy(() -> search("x", Map.of("libraries", List.of(library), "query_vector", "north")))
+                .hasMessageContaining("'query_vector' must be a list of numbers");
+    }
+
+    @Test
+    void embedBatchGivesTheSameVectorsAsOneCallPerText() {
+        var rows = call("CALL mnemo.embed.batch(['hello world', 'ladybugs eat aphids', 'hello world'])", Map.of());
+        assertThat(rows).extracting(r -> r.get("index")).containsExactly(0L, 1L, 2L);
+        @SuppressWarnings("unchecked")
+        List<Double> single = (List<Double>) call("CALL mnemo.embed('ladybugs eat aphids')", Map.of()).get(0)
+                .get("embedding");
+        @SuppressWarnings("unchecked")
+        List<Double> batched = (List<Double>) rows.get(1).get("embedding");
+        for (int i = 0; i < single.size(); i++) {
+            assertThat(batched.get(i)).isCloseTo(single.get(i), org.assertj.core.api.Assertions.within(1e-4));
+        }
+        assertThat(rows.get(0).get("embedding")).isEqualTo(rows.get(2).get("embedding"));
+        assertThatThrownBy(() -> call("CALL mnemo.embed.batch([])", Map.of()))
+                .hasMessageContaining("'texts' must hold 1..10000 texts, got 0");
+        assertThatThrownBy(() -> call("CALL mnemo.embed.batch(['a', ' '])", Map.of()))
+                .hasMessageContaining("'texts[1]' must not be empty");
+    }
+
+    @Test
     void embedReturnsTheConfiguredModelsVector() {
         var row = call("CALL mnemo.embed('hello world')", Map.of()).get(0);
         assertThat((List<?>) row.get("embedding")).hasSize(384);

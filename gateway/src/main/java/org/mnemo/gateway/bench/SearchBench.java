@@ -16,52 +16,80 @@ import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
 
 /**
- * The four ways of answering one hybrid query that the benchmark compares, over Bolt on the same database:
+ * The ways of answering one hybrid query that the benchmark compares, over Bolt on the same database, each given
+ * the query's vector (the embedding is the same work for all, measured by the ingest suite):
  * <ol>
  *   <li>{@code mnemo}: one {@code mnemo.search} call (three legs and RRF inside the database);
- *   <li>{@code client}: client-side orchestration — the query's embedding, then separate vector, full-text and
- *       graph queries, each joined to its library and filtered to the caller's, fused by RRF in the client;
+ *   <li>{@code client}: client-side orchestration — separate vector, full-text and graph queries, each joined to its
+ *       library and filtered to the caller's, fused by RRF in the client;
  *   <li>{@code graphrag}: the query shape of neo4j-graphrag's HybridRetriever (vector and full-text in one Cypher,
  *       each normalised by its maximum score, UNION, max per node — neo4j_graphrag/neo4j_queries.py,
  *       get_search_query(SearchType.HYBRID)), plus the library filter a multi-tenant caller must add;
- *   <li>{@code floor}: the bare index calls (vector and full-text queryNodes, precomputed vector, no joins).
+ *   <li>{@code floor}: the bare index calls (vector and full-text queryNodes, no joins).
  * </ol>
+ * End to end, with the query's text embedded by Mnemo: {@code bolt} ({@code mnemo.search} over Bolt), {@code rest}
+ * (the gateway's search route) and {@code mcp} (the gateway's MCP search tool). {@code mnemo:<leg>} runs one leg
+ * of {@code mnemo.search} alone.
  */
 final class SearchBench {
     static final List<String> SYSTEMS = List.of("mnemo", "client", "graphrag", "floor");
-    private static final int TOP = 10;
+    static final List<String> END_TO_END = List.of("bolt", "rest", "mcp");
+    static final List<String> LEGS = List.of("mnemo:vector", "mnemo:fulltext", "mnemo:graph");
+    static final int TOP = 10;
     private static final String SCOPE_JOIN = "MATCH (l:Library)-[:HAS_COLLECTION]->(:Collection)-[:HAS_ITEM]->"
             + "(:Item)-[:HAS_CHUNK]->(node) WHERE $all OR l.uid IN $libraries";
 
-    /** One query with its embedding (computed once, for the floor only: the others pay for theirs). */
+    /** One query with its embedding. */
     record Query(String text, List<Double> vector) {}
 
     private final Driver driver;
+    private final GatewayClient gateway;
 
-    SearchBench(Driver driver) {
+    SearchBench(Driver driver, GatewayClient gateway) {
         this.driver = driver;
+        this.gateway = gateway;
     }
 
     /** Runs one query through one system; returns the chunk uids it ranks first. */
     List<String> run(String system, Query query, List<String> libraries) {
         boolean all = libraries.contains("*");
+        if (system.startsWith("mnemo:")) {
+            return mnemo(query, libraries, Map.of("search_types", List.of(system.substring("mnemo:".length()))));
+        }
+        return switch (system) {
+            case "mnemo" -> mnemo(query, libraries, Map.of());
+            case "bolt" -> mnemo(new Query(query.text(), null), libraries, Map.of());
+            case "rest" -> gateway.rest(query.text(), TOP);
+            case "mcp" -> gateway.mcp(query.text(), TOP);
+            default -> {
+                try (Session session = driver.session()) {
+                    yield switch (system) {
+                        case "client" -> client(session, query, libraries, all);
+                        case "graphrag" -> graphrag(session, query, libraries, all);
+                        case "floor" -> floor(session, query);
+                        default -> throw new IllegalArgumentException(system);
+                    };
+                }
+            }
+        };
+    }
+
+    private List<String> mnemo(Query query, List<String> libraries, Map<String, Object> extra) {
+        Map<String, Object> options = new HashMap<>(extra);
+        options.put("libraries", libraries);
+        options.put("limit", TOP);
+        if (query.vector() != null) {
+            options.put("query_vector", query.vector());
+        }
         try (Session session = driver.session()) {
-            return switch (system) {
-                case "mnemo" -> uids(session.run("CALL mnemo.search($q, {libraries: $libraries, limit: $top}) "
-                        + "YIELD chunk_uid RETURN chunk_uid AS uid", Map.of("q", query.text(), "libraries", libraries,
-                        "top", TOP)).list());
-                case "client" -> client(session, query.text(), libraries, all);
-                case "graphrag" -> graphrag(session, query.text(), libraries, all);
-                case "floor" -> floor(session, query);
-                default -> throw new IllegalArgumentException(system);
-            };
+            return uids(session.run("CALL mnemo.search($q, $options) YIELD chunk_uid RETURN chunk_uid AS uid",
+                    Map.of("q", query.text(), "options", options)).list());
         }
     }
 
-    private List<String> client(Session session, String text, List<String> libraries, boolean all) {
-        List<Double> vector = embed(session, text);
-        Map<String, Object> params = new HashMap<>(Map.of("libraries", libraries, "all", all, "v", vector, "q",
-                fulltext(text), "terms", phrases(text)));
+    private List<String> client(Session session, Query query, List<String> libraries, boolean all) {
+        Map<String, Object> params = new HashMap<>(Map.of("libraries", libraries, "all", all, "v", query.vector(),
+                "q", fulltext(query.text()), "terms", phrases(query.text())));
         List<String> vectorHits = uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', 50, $v) "
                 + "YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT 50",
                 params).list());
@@ -83,8 +111,7 @@ final class SearchBench {
                 .limit(TOP).map(Map.Entry::getKey).toList();
     }
 
-    private List<String> graphrag(Session session, String text, List<String> libraries, boolean all) {
-        List<Double> vector = embed(session, text);
+    private List<String> graphrag(Session session, Query query, List<String> libraries, boolean all) {
         return uids(session.run("""
                 CALL () {
                     CALL db.index.vector.queryNodes('mnemo_chunk_embedding', $k, $v) YIELD node, score
@@ -99,7 +126,8 @@ final class SearchBench {
                 }
                 WITH node, max(score) AS score
                 """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT $top",
-                Map.of("k", 50, "v", vector, "q", fulltext(text), "libraries", libraries, "all", all, "top", TOP))
+                Map.of("k", 50, "v", query.vector(), "q", fulltext(query.text()), "libraries", libraries, "all", all,
+                        "top", TOP))
                 .list());
     }
 
@@ -111,39 +139,56 @@ final class SearchBench {
         return hits;
     }
 
-    /** The vector leg alone, as Mnemo and the client-side variant answer it, against exact search in scope. */
-    Map<String, Double> vectorRecall(List<Query> queries, List<String> libraries) {
+    /** The exact top 10 by cosine within the libraries (brute force in Cypher): the ground truth for recall. */
+    List<List<String>> exact(List<Query> queries, List<String> libraries) {
+        List<List<String>> exact = new ArrayList<>();
+        try (Session session = driver.session()) {
+            for (Query query : queries) {
+                exact.add(uids(session.run("MATCH (node:Chunk) WITH node " + SCOPE_JOIN
+                        + " WITH node, vector.similarity.cosine(node.embedding, $v) AS s "
+                        + "RETURN node.uid AS uid ORDER BY s DESC LIMIT $top", Map.of("v", query.vector(), "libraries",
+                        libraries, "all", libraries.contains("*"), "top", TOP)).list()));
+            }
+        }
+        return exact;
+    }
+
+    /**
+     * Recall@10 of the vector leg against exact search: Mnemo's ({@code mnemo.search} with only the vector leg) and
+     * the usual client-side one (the index's top 50, then filtered to the caller's libraries).
+     */
+    Map<String, Double> vectorRecall(List<Query> queries, List<List<String>> exact, List<String> libraries) {
         double mnemo = 0;
         double client = 0;
         try (Session session = driver.session()) {
-            for (Query query : queries) {
-                Map<String, Object> params = Map.of("v", query.vector(), "libraries", libraries, "all",
-                        libraries.contains("*"), "q", query.text(), "top", TOP);
-                List<String> exact = uids(session.run("MATCH (node:Chunk) WITH node " + SCOPE_JOIN
-                        + " WITH node, vector.similarity.cosine(node.embedding, $v) AS s "
-                        + "RETURN node.uid AS uid ORDER BY s DESC LIMIT $top", params).list());
-                List<String> viaMnemo = uids(session.run("CALL mnemo.search($q, {libraries: $libraries, limit: $top, "
-                        + "search_types: ['vector']}) YIELD chunk_uid RETURN chunk_uid AS uid", params).list());
-                List<String> viaClient = uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', 50, "
-                        + "$v) YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT "
-                        + "$top", params).list());
-                mnemo += overlap(exact, viaMnemo);
-                client += overlap(exact, viaClient);
+            for (int i = 0; i < queries.size(); i++) {
+                Query query = queries.get(i);
+                mnemo += overlap(exact.get(i), run("mnemo:vector", query, libraries));
+                client += overlap(exact.get(i), uids(session.run("CALL db.index.vector.queryNodes("
+                        + "'mnemo_chunk_embedding', 50, $v) YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid "
+                        + "ORDER BY score DESC LIMIT $top", Map.of("v", query.vector(), "libraries", libraries, "all",
+                        libraries.contains("*"), "top", TOP)).list()));
             }
         }
         return Map.of("mnemo", mnemo / queries.size(), "client", client / queries.size());
     }
 
-    /** Latency percentiles (ms) of one system at concurrency 1. */
-    double[] latencies(String system, List<Query> queries, List<String> libraries) {
+    /** Recall@10 and p50 latency of the bare HNSW index when asked for its top {@code k} (k = over-fetch × 10). */
+    double[] indexRecall(List<Query> queries, List<List<String>> exact, int k) {
+        double recall = 0;
         double[] millis = new double[queries.size()];
-        for (int i = 0; i < queries.size(); i++) {
-            long started = System.nanoTime();
-            run(system, queries.get(i), libraries);
-            millis[i] = (System.nanoTime() - started) / 1e6;
+        try (Session session = driver.session()) {
+            for (int i = 0; i < queries.size(); i++) {
+                long started = System.nanoTime();
+                List<String> found = uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', $k, "
+                        + "$v) YIELD node RETURN node.uid AS uid LIMIT $top", Map.of("k", k, "v",
+                        queries.get(i).vector(), "top", TOP)).list());
+                millis[i] = (System.nanoTime() - started) / 1e6;
+                recall += overlap(exact.get(i), found);
+            }
         }
         Arrays.sort(millis);
-        return new double[] {percentile(millis, 50), percentile(millis, 95), percentile(millis, 99)};
+        return new double[] {recall / queries.size(), SearchSuite.percentile(millis, 50)};
     }
 
     /** Queries per second with {@code threads} callers, each running the query list once. */
@@ -180,11 +225,6 @@ final class SearchBench {
         return exact.isEmpty() ? 1 : found.stream().filter(exact::contains).count() / (double) exact.size();
     }
 
-    private static double percentile(double[] sorted, int p) {
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
     private static List<String> uids(List<Record> records) {
         return records.stream().map(r -> r.get("uid").asString()).toList();
     }
@@ -207,21 +247,5 @@ final class SearchBench {
     static List<String> terms(String text) {
         return Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
                 .filter(t -> !t.isBlank()).distinct().toList();
-    }
-
-    static Map<String, Object> row(String scope, String system, double[] latency, double qps4, double qps16) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("scope", scope);
-        row.put("system", system);
-        row.put("p50_ms", latency[0]);
-        row.put("p95_ms", latency[1]);
-        row.put("p99_ms", latency[2]);
-        row.put("qps_c4", qps4);
-        row.put("qps_c16", qps16);
-        return row;
-    }
-
-    static Comparator<Map<String, Object>> order() {
-        return Comparator.comparing(r -> SYSTEMS.indexOf((String) r.get("system")));
     }
 }

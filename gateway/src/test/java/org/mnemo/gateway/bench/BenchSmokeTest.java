@@ -23,18 +23,22 @@ class BenchSmokeTest {
         try (MnemoClient client = new MnemoClient(gw.neo4j.boltUri(), "neo4j", "gateway-test-password");
                 Driver driver = GraphDatabase.driver(gw.neo4j.boltUri(), AuthTokens.basic("neo4j",
                         "gateway-test-password"))) {
-            assertThat(BenchCommand.run(client, driver, 150, 5, out)).isTrue();
+            BenchCommand.search(client, driver, gw.url(""), TestGateway.ADMIN_TOKEN, 150, 5, out);
         }
-        JsonNode raw = Json.MAPPER.readTree(Files.readString(out.resolve("search.json")));
-        assertThat(raw.path("rows")).hasSize(8);
+        JsonNode raw = Json.MAPPER.readTree(Files.readString(out.resolve("search-150.json")));
+        // 4 systems x 2 scopes, 3 legs, 3 end-to-end paths.
+        assertThat(raw.path("rows")).hasSize(14);
         raw.path("rows").forEach(row -> {
             assertThat(row.path("p50_ms").asDouble()).isPositive();
             assertThat(row.path("p99_ms").asDouble()).isGreaterThanOrEqualTo(row.path("p50_ms").asDouble());
-            assertThat(row.path("qps_c4").asDouble()).isPositive();
         });
+        assertThat(raw.path("rows").get(0).path("qps_c4").asDouble()).isPositive();
         // Small scopes are scored exactly: Mnemo's vector leg never drops the caller's results.
-        assertThat(raw.path("vector_recall_at_10_restricted").path("mnemo").asDouble()).isEqualTo(1.0);
-        assertThat(Files.readString(out.resolve("search.md"))).contains("| 1% | mnemo |").contains("| all | floor |");
-        assertThat(Files.readString(out.resolve("search.csv")).lines().count()).isEqualTo(9);
+        assertThat(raw.path("vector_recall_at_10").path("restricted").path("mnemo").asDouble()).isEqualTo(1.0);
+        assertThat(raw.path("index_overfetch")).hasSize(SearchSuite.OVERFETCH_K.length);
+        assertThat(Files.readString(out.resolve("search-150.md"))).contains("| compare | 1% | mnemo |")
+                .contains("| end_to_end | all | mcp |");
+        assertThat(Files.readString(out.resolve("search-150.csv")).lines().count()).isEqualTo(15);
+        assertThat(Files.size(out.resolve("search-150.png"))).isGreaterThan(1000);
     }
 }

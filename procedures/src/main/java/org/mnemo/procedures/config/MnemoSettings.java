@@ -60,11 +60,13 @@ public final class MnemoSettings {
     public static final Setting<Integer> ingest_batch_size = new Setting<>("mnemo.ingest.batch_size", Integer.class, 64,
             "Chunks written per transaction during ingest; bounds the memory one ingest holds.");
 
-    public static final Setting<Integer> search_exact_threshold = new Setting<>("mnemo.search.exact_threshold", Integer.class, 20_000,
-            "Largest search scope (in chunks) that the vector leg scores exactly instead of through the HNSW index.");
+    public static final Setting<Integer> search_exact_threshold = new Setting<>("mnemo.search.exact_threshold", Integer.class, 1_000,
+            "Scopes up to this many chunks are scored exactly by the vector leg (larger ones too when the HNSW "
+                    + "index would have to be asked for more candidates than the scope holds).");
 
     public static final Setting<Integer> search_vector_overfetch = new Setting<>("mnemo.search.vector_overfetch", Integer.class, 4,
-            "The vector leg asks the HNSW index for top_k times this many candidates (approximate search misses some).");
+            "The vector leg asks the HNSW index for top_k times this many in-scope candidates (approximate search "
+                    + "misses some) and re-scores them exactly.");
 
     public static final Setting<Integer> vector_hnsw_m = new Setting<>("mnemo.vector.hnsw.m", Integer.class, 0,
             "HNSW 'M' of the vector indexes created by mnemo.schema.apply; 0 keeps Neo4j's default.");

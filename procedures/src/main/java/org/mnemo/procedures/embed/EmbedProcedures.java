@@ -1,5 +1,6 @@
 package org.mnemo.procedures.embed;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.mnemo.procedures.config.MnemoConfig;
@@ -11,6 +12,8 @@ import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
 public class EmbedProcedures {
+    static final int MAX_BATCH = 10_000;
+
     @Context
     public GraphDatabaseService db;
 
@@ -24,5 +27,34 @@ public class EmbedProcedures {
         }
         Embedder embedder = Embedders.get(MnemoConfig.of(db).embedder());
         return Stream.of(new Embedding(Vectors.toList(embedder.embed(text)), embedder.model(), embedder.dimension()));
+    }
+
+    public record IndexedEmbedding(long index, List<Double> embedding, String model, long dimension) {}
+
+    @Procedure(name = "mnemo.embed.batch", mode = Mode.READ)
+    @Description("Embed many texts in one call, batched through the configured embedder as ingest does; one row "
+            + "per text, with its position in the list.")
+    public Stream<IndexedEmbedding> embedBatch(
+            @Name(value = "texts", description = "The texts to embed (at most 10000, none empty).") List<String> texts) {
+        if (texts == null || texts.isEmpty() || texts.size() > MAX_BATCH) {
+            throw new IllegalArgumentException("mnemo.embed.batch: 'texts' must hold 1.." + MAX_BATCH + " texts, got "
+                    + (texts == null ? 0 : texts.size()));
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i) == null || texts.get(i).isBlank()) {
+                throw new IllegalArgumentException("mnemo.embed.batch: 'texts[" + i + "]' must not be empty");
+            }
+        }
+        MnemoConfig config = MnemoConfig.of(db);
+        Embedder embedder = Embedders.get(config.embedder());
+        List<IndexedEmbedding> rows = new ArrayList<>(texts.size());
+        for (int start = 0; start < texts.size(); start += config.ingestBatchSize()) {
+            List<float[]> vectors = embedder.embed(texts.subList(start, Math.min(texts.size(),
+                    start + config.ingestBatchSize())));
+            for (float[] v : vectors) {
+                rows.add(new IndexedEmbedding(rows.size(), Vectors.toList(v), embedder.model(), embedder.dimension()));
+            }
+        }
+        return rows.stream();
     }
 }

@@ -23,6 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.mnemo.procedures.concept.ConceptMatcher;
 import org.mnemo.procedures.concept.Concepts;
@@ -238,11 +240,13 @@ public final class Ingest {
         }
         List<String> keys = new ArrayList<>(nameByKey.keySet());
         ConceptMatcher matcher = new ConceptMatcher(keys);
+        // Only concepts new to the graph need an embedding; most of a large corpus's concepts exist already.
+        List<String> unembedded = withoutEmbedding(keys);
         Map<String, float[]> conceptVectors = new HashMap<>();
-        if (!keys.isEmpty()) {
-            List<float[]> vectors = embedder.embed(keys.stream().map(nameByKey::get).toList());
-            for (int i = 0; i < keys.size(); i++) {
-                conceptVectors.put(keys.get(i), vectors.get(i));
+        if (!unembedded.isEmpty()) {
+            List<float[]> vectors = embedder.embed(unembedded.stream().map(nameByKey::get).toList());
+            for (int i = 0; i < unembedded.size(); i++) {
+                conceptVectors.put(unembedded.get(i), vectors.get(i));
             }
         }
         Map<String, Long> pairs = new HashMap<>();
@@ -255,7 +259,20 @@ public final class Ingest {
             try (Transaction tx = db.beginTx()) {
                 Node item = tx.findNode(ITEM, "uid", itemUid);
                 Node prev = previous == null ? null : tx.getNodeByElementId(previous);
+                List<List<String>> mentions = new ArrayList<>(batch.size());
+                TreeSet<String> batchKeys = new TreeSet<>();
+                for (ChunkDraft draft : batch) {
+                    mentions.add(matcher.mentionedIn(draft.text()));
+                    batchKeys.addAll(mentions.get(mentions.size() - 1));
+                }
+                // Concepts are merged and locked in name order before any MENTIONS is created, so concurrent
+                // ingests sharing concepts wait for each other instead of deadlocking.
                 Map<String, Node> conceptNodes = new HashMap<>();
+                for (String key : batchKeys) {
+                    Node concept = concept(tx, key, nameByKey.get(key), conceptVectors.get(key));
+                    tx.acquireWriteLock(concept);
+                    conceptNodes.put(key, concept);
+                }
                 for (int i = 0; i < batch.size(); i++) {
                     ChunkDraft draft = batch.get(i);
                     Node chunk = tx.createNode(CHUNK);
@@ -271,11 +288,9 @@ public final class Ingest {
                         prev.createRelationshipTo(chunk, NEXT);
                     }
                     prev = chunk;
-                    List<String> mentioned = matcher.mentionedIn(draft.text());
+                    List<String> mentioned = mentions.get(i);
                     for (String key : mentioned) {
-                        Node concept = conceptNodes.computeIfAbsent(key,
-                                k -> concept(tx, k, nameByKey.get(k), conceptVectors.get(k)));
-                        chunk.createRelationshipTo(concept, MENTIONS);
+                        chunk.createRelationshipTo(conceptNodes.get(key), MENTIONS);
                         linked.add(key);
                     }
                     for (int a = 0; a < mentioned.size(); a++) {
@@ -294,7 +309,8 @@ public final class Ingest {
         }
         try (Transaction tx = db.beginTx()) {
             List<Map<String, Object>> rows = new ArrayList<>();
-            pairs.forEach((pair, weight) -> {
+            // In key order, for the same reason as the concepts above.
+            new TreeMap<>(pairs).forEach((pair, weight) -> {
                 String[] ab = pair.split("\u0000");
                 rows.add(Map.of("a", ab[0], "b", ab[1], "w", weight));
             });
@@ -312,6 +328,18 @@ public final class Ingest {
             tx.commit();
         }
         return linked.size();
+    }
+
+    private List<String> withoutEmbedding(List<String> keys) {
+        if (keys.isEmpty()) {
+            return keys;
+        }
+        try (Transaction tx = db.beginTx()) {
+            Set<String> embedded = new HashSet<>();
+            tx.execute("UNWIND $keys AS key MATCH (c:Concept {name_key: key}) WHERE c.embedding IS NOT NULL "
+                    + "RETURN key", Map.of("keys", keys)).forEachRemaining(r -> embedded.add((String) r.get("key")));
+            return keys.stream().filter(k -> !embedded.contains(k)).toList();
+        }
     }
 
     private List<float[]> vectors(List<ChunkDraft> batch) {
@@ -338,7 +366,7 @@ public final class Ingest {
                         RETURN c""", params("key", key, "name", name))
                 .next()
                 .get("c");
-        if (!concept.hasProperty("embedding")) {
+        if (vector != null && !concept.hasProperty("embedding")) {
             concept.setProperty("embedding", vector);
         }
         return concept;

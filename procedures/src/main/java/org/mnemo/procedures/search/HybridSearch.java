@@ -27,12 +27,14 @@ import org.neo4j.graphdb.Transaction;
  * leg pages through Lucene hits the same way.
  */
 public final class HybridSearch {
-    /** Upper bound of candidates one leg asks an index for before it gives up widening. */
+    /** Upper bound of candidates the full-text leg pages through before it gives up widening. */
     private static final int MAX_CANDIDATES = 100_000;
+    private static final int MIN_CANDIDATES = 100;
     private static final int SEED_CONCEPTS = 10;
     private static final int NEIGHBOURS_PER_CONCEPT = 10;
-    private static final int MAX_CONCEPTS = 60;
-    private static final int MAX_MENTIONS_PER_CONCEPT = 50_000;
+    private static final int MAX_CONCEPTS = 30;
+    /** Concepts mentioned more often are walked only when the query names them (and then only this far). */
+    private static final int MAX_MENTIONS_PER_CONCEPT = 5_000;
     private static final double DEPTH_DECAY = 0.5;
     private static final double CONCEPT_VECTOR_MIN_SCORE = 0.8;
 
@@ -59,6 +61,7 @@ public final class HybridSearch {
     private final int overfetch;
     /** Throws when the calling transaction was terminated; checked in long loops. */
     private final Runnable guard;
+    private long chunkCount = -1;
 
     public HybridSearch(Transaction tx, int exactThreshold, int overfetch, Runnable guard) {
         this.tx = tx;
@@ -89,7 +92,7 @@ public final class HybridSearch {
 
     List<LegHit> vectorLeg(float[] vector, SearchOptions options, ScopedChunks visible) {
         int topK = options.vectorTopK();
-        long total = count("MATCH (c:Chunk) RETURN count(c) AS n", Map.of());
+        long total = chunkCount();
         if (total == 0) {
             return List.of();
         }
@@ -99,34 +102,45 @@ public final class HybridSearch {
         if (inScope == 0) {
             return List.of();
         }
-        if (inScope <= exactThreshold) {
+        // Ask for enough candidates that, at the scope's share of all chunks, about overfetch x top_k are in scope.
+        // HNSW's recall is poorest for small k, hence a floor.
+        long k = Math.max(MIN_CANDIDATES, (long) Math.ceil(topK * (double) overfetch * total / inScope));
+        // Scoring a scope exactly beats asking the index for more candidates than the scope holds.
+        if (inScope <= exactThreshold || k >= inScope) {
             return exactVector(vector, options, topK);
         }
-        // Ask for enough candidates that, at the scope's share of all chunks, about overfetch x top_k are in scope.
-        long k = Math.min(MAX_CANDIDATES, (long) Math.ceil(topK * (double) overfetch * total / inScope));
+        double queryNorm = norm(vector);
         while (true) {
             List<LegHit> hits = new ArrayList<>();
             long fetched = 0;
-            var result = tx.execute("CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node, score "
-                    + "RETURN node, score", Map.of("index", Schema.CHUNK_VECTOR, "k", k, "vector", vector));
+            var result = tx.execute("CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node "
+                    + "RETURN node", Map.of("index", Schema.CHUNK_VECTOR, "k", k, "vector", vector));
             while (result.hasNext()) {
-                Map<String, Object> row = result.next();
                 fetched++;
-                Node chunk = (Node) row.get("node");
+                Node chunk = (Node) result.next().get("node");
                 if (visible.allows(chunk)) {
-                    hits.add(new LegHit(chunk, ((Number) row.get("score")).doubleValue()));
+                    // The index ranks by quantised vectors; the stored ones give the exact order of its candidates.
+                    hits.add(new LegHit(chunk, exactScore(vector, queryNorm, chunk)));
                 }
             }
-            if (hits.size() >= topK || fetched < k || k >= MAX_CANDIDATES) {
-                if (hits.size() < topK && fetched >= k && k >= MAX_CANDIDATES) {
-                    // The index cannot be widened further: score the scope exactly rather than lose results.
-                    return exactVector(vector, options, topK);
-                }
+            if (hits.size() >= topK || fetched < k) {
+                hits.sort(Comparator.comparingDouble(LegHit::score).reversed());
                 return hits.subList(0, Math.min(topK, hits.size()));
             }
             guard.run();
-            k = Math.min(MAX_CANDIDATES, k * 4);
+            k *= 4;
+            if (k >= inScope) {
+                // The scope is sparse among the index's nearest neighbours: score it exactly rather than lose results.
+                return exactVector(vector, options, topK);
+            }
         }
+    }
+
+    private long chunkCount() {
+        if (chunkCount < 0) {
+            chunkCount = count("MATCH (c:Chunk) RETURN count(c) AS n", Map.of());
+        }
+        return chunkCount;
     }
 
     private long scopeSize(SearchOptions options) {
@@ -154,11 +168,10 @@ public final class HybridSearch {
             if (++seen % 10_000 == 0) {
                 guard.run();
             }
-            Object property = chunk.getProperty("embedding", null);
-            if (property == null) {
+            double score = exactScore(vector, queryNorm, chunk);
+            if (Double.isNaN(score)) {
                 continue;
             }
-            double score = (1 + cosine(vector, queryNorm, property)) / 2;
             if (best.size() < topK) {
                 best.add(new LegHit(chunk, score));
             } else if (score > best.peek().score()) {
@@ -169,6 +182,12 @@ public final class HybridSearch {
         List<LegHit> hits = new ArrayList<>(best);
         hits.sort(Comparator.comparingDouble(LegHit::score).reversed());
         return hits;
+    }
+
+    /** Cosine with the chunk's stored embedding, normalised like the index's score: (1 + cos) / 2; NaN without one. */
+    private static double exactScore(float[] query, double queryNorm, Node chunk) {
+        Object stored = chunk.getProperty("embedding", null);
+        return stored == null ? Double.NaN : (1 + cosine(query, queryNorm, stored)) / 2;
     }
 
     private static double cosine(float[] query, double queryNorm, Object stored) {
@@ -237,8 +256,9 @@ public final class HybridSearch {
     // ---- graph leg ----
 
     List<LegHit> graphLeg(String query, float[] vector, SearchOptions options, ScopedChunks visible) {
-        Map<Node, Double> concepts = seedConcepts(query, vector);
-        Map<Node, Double> frontier = new HashMap<>(concepts);
+        Map<Node, Double> seeds = seedConcepts(query, vector);
+        Map<Node, Double> concepts = new HashMap<>(seeds);
+        Map<Node, Double> frontier = new HashMap<>(seeds);
         double decay = 1;
         for (int depth = 1; depth <= options.depth() && concepts.size() < MAX_CONCEPTS; depth++) {
             decay *= DEPTH_DECAY;
@@ -258,25 +278,41 @@ public final class HybridSearch {
             }
             frontier = next;
         }
+        // A concept's weight is its closeness to the query times its rarity (IDF): a concept that most chunks
+        // mention says little about any of them, and costs the most to walk.
+        long total = Math.max(1, chunkCount());
         Map<Node, Double> chunkScores = new HashMap<>();
         for (Map.Entry<Node, Double> concept : concepts.entrySet()) {
+            int mentions = concept.getKey().getDegree(MENTIONS, Direction.INCOMING);
+            boolean seed = seeds.containsKey(concept.getKey());
+            if (mentions == 0 || (!seed && mentions > MAX_MENTIONS_PER_CONCEPT)) {
+                continue;
+            }
+            double weight = concept.getValue() * Math.log(1 + (double) total / mentions);
             int seen = 0;
             for (Relationship mention : concept.getKey().getRelationships(Direction.INCOMING, MENTIONS)) {
                 if (++seen > MAX_MENTIONS_PER_CONCEPT) {
                     break;
                 }
-                Node chunk = mention.getStartNode();
-                if (visible.allows(chunk)) {
-                    chunkScores.merge(chunk, concept.getValue(), Double::sum);
-                }
+                chunkScores.merge(mention.getStartNode(), weight, Double::sum);
             }
             guard.run();
         }
+        // Scope is checked in rank order, only as far down as the leg needs.
+        List<LegHit> ranked = new ArrayList<>(chunkScores.size());
+        chunkScores.forEach((chunk, score) -> ranked.add(new LegHit(chunk, score)));
+        ranked.sort(Comparator.comparingDouble(LegHit::score).reversed()
+                .thenComparing(h -> h.chunk().getElementId()));
         List<LegHit> hits = new ArrayList<>();
-        chunkScores.forEach((chunk, score) -> hits.add(new LegHit(chunk, score)));
-        hits.sort(Comparator.comparingDouble(LegHit::score).reversed()
-                .thenComparing(h -> (String) h.chunk().getProperty("uid")));
-        return hits.subList(0, Math.min(options.graphTopK(), hits.size()));
+        for (LegHit hit : ranked) {
+            if (hits.size() >= options.graphTopK()) {
+                break;
+            }
+            if (visible.allows(hit.chunk())) {
+                hits.add(hit);
+            }
+        }
+        return hits;
     }
 
     /** Concepts the query names (full-text on names, best = 1) or is close to (concept vectors). */

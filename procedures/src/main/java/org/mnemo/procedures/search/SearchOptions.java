@@ -19,7 +19,8 @@ public record SearchOptions(
         int fulltextTopK,
         int graphTopK,
         int depth,
-        int rrfK) {
+        int rrfK,
+        Object queryVector) {
 
     public static final String VECTOR = "vector";
     public static final String FULLTEXT = "fulltext";
@@ -28,7 +29,7 @@ public record SearchOptions(
 
     public static SearchOptions from(String procedure, Map<String, Object> options) {
         Options o = Options.of(procedure, options, Set.of("libraries", "library_type", "collection_uid",
-                "search_types", "limit", "vector_top_k", "fulltext_top_k", "graph_top_k", "depth", "rrf_k"));
+                "search_types", "limit", "vector_top_k", "fulltext_top_k", "graph_top_k", "depth", "rrf_k", "query_vector"));
         if (!o.has("libraries")) {
             throw o.error("libraries", "is required: the list of library uids the caller may read (['*'] for all)");
         }
@@ -45,6 +46,7 @@ public record SearchOptions(
                 (int) o.integer("fulltext_top_k", 30, 1, 1000),
                 (int) o.integer("graph_top_k", 30, 1, 1000),
                 (int) o.integer("depth", 2, 0, 3),
-                (int) o.integer("rrf_k", 60, 1, 10_000));
+                (int) o.integer("rrf_k", 60, 1, 10_000),
+                o.raw("query_vector"));
     }
 }

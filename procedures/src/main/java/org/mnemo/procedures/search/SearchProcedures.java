@@ -5,6 +5,7 @@ import java.util.stream.Stream;
 import org.mnemo.procedures.config.MnemoConfig;
 import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.embed.Embedders;
+import org.mnemo.procedures.embed.Vectors;
 import org.mnemo.procedures.ingest.TextNormalizer;
 import org.mnemo.procedures.schema.Schema;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -35,7 +36,8 @@ public class SearchProcedures {
             @Name(value = "query", description = "The question or keywords; any text is safe.") String query,
             @Name(value = "options", description = "{libraries (required; [] finds nothing, ['*'] all), "
                     + "library_type, collection_uid, search_types: ['vector','fulltext','graph'], limit: 20 (max 200), "
-                    + "vector_top_k: 50, fulltext_top_k: 30, graph_top_k: 30, depth: 2, rrf_k: 60}")
+                    + "vector_top_k: 50, fulltext_top_k: 30, graph_top_k: 30, depth: 2, rrf_k: 60, "
+                    + "query_vector: the query's embedding when the caller already has it}")
                     Map<String, Object> options) {
         String procedure = "mnemo.search";
         if (query == null || query.isBlank()) {
@@ -56,7 +58,10 @@ public class SearchProcedures {
         if (parsed.scope().isEmpty()) {
             return Stream.empty();
         }
-        float[] vector = embedder.embed(query);
+        // A caller that already embedded the query (same model) saves the embedding here.
+        float[] vector = parsed.queryVector() != null
+                ? Vectors.fromList(parsed.queryVector(), embedder.dimension(), procedure + ": 'query_vector'")
+                : embedder.embed(query);
         var search = new HybridSearch(tx, config.exactThreshold(), config.vectorOverfetch(), guard::check);
         return search.search(query, vector, parsed).stream();
     }

@@ -19,7 +19,7 @@ class MnemoConfigTest {
     void defaultsUseTheLocalEmbedder() {
         MnemoConfig config = MnemoConfig.defaults();
         assertThat(config.embedder().provider()).isEqualTo("local");
-        assertThat(config.exactThreshold()).isEqualTo(20_000);
+        assertThat(config.exactThreshold()).isEqualTo(1_000);
         assertThat(config.llm().enabled()).isFalse();
     }
 

@@ -1,0 +1,301 @@
+package org.mnemo.gateway.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.rest.Json;
+
+/**
+ * Retrieval quality on BEIR-format sets: every document ingested through {@code mnemo.ingest} (one item per
+ * document, the BEIR id as source_ref), every judged query run through each leg of {@code mnemo.search} alone and
+ * through the fusion, and scored per document (a document ranks where its best chunk ranks) by nDCG@10 and
+ * recall@10. Baselines in the same run: Lucene BM25 over the same texts and exact cosine over the same embeddings.
+ */
+final class QualitySuite {
+    private static final int DEPTH = 100;
+    private static final List<String> LEGS = List.of("vector", "fulltext", "graph");
+
+    private final BenchCommand.Params p;
+    private final MnemoClient client;
+
+    QualitySuite(BenchCommand.Params p, MnemoClient client) {
+        this.p = p;
+        this.client = client;
+    }
+
+    record Doc(String id, String title, String text) {
+        String full() {
+            return title.isBlank() ? text : title + "\n\n" + text;
+        }
+    }
+
+    Map<String, Object> run() throws Exception {
+        List<Map<String, Object>> sets = new ArrayList<>();
+        for (String name : p.datasets()) {
+            sets.add(evaluate(name, p.eval().resolve(name)));
+        }
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("machine", Machine.describe(client).json());
+        raw.put("command", p.command());
+        raw.put("embedder", client.embed("x").get("model"));
+        raw.put("reranker", null);
+        raw.put("sets", sets);
+        write(raw);
+        return raw;
+    }
+
+    private Map<String, Object> evaluate(String name, Path dir) throws Exception {
+        List<Doc> docs = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("corpus.jsonl"))) {
+            JsonNode n = Json.MAPPER.readTree(line);
+            docs.add(new Doc(n.path("_id").asText(), n.path("title").asText(""), n.path("text").asText("")));
+        }
+        Map<String, String> queries = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(dir.resolve("queries.jsonl"))) {
+            JsonNode n = Json.MAPPER.readTree(line);
+            queries.put(n.path("_id").asText(), n.path("text").asText());
+        }
+        Map<String, Map<String, Integer>> qrels = new HashMap<>();
+        for (String line : Files.readAllLines(dir.resolve("qrels.tsv")).subList(1, Files.readAllLines(
+                dir.resolve("qrels.tsv")).size())) {
+            String[] f = line.split("\t");
+            qrels.computeIfAbsent(f[0], k -> new HashMap<>()).put(f[1], Integer.parseInt(f[2].strip()));
+        }
+        queries.keySet().removeIf(q -> qrels.getOrDefault(q, Map.of()).values().stream().noneMatch(g -> g > 0));
+
+        String library = client.ensureLibrary("beir-" + name, "nonfiction");
+        long started = System.nanoTime();
+        for (Doc d : docs) {
+            if (!d.full().isBlank()) {
+                client.ingest(library, d.full(), Map.of("title", d.title().isBlank() ? d.id() : d.title(),
+                        "source_ref", d.id(), "source", "beir"));
+            }
+        }
+        double ingestSeconds = (System.nanoTime() - started) / 1e9;
+        Map<String, String> docByItem = new HashMap<>();
+        client.rows(MnemoClient.Mode.READ, "MATCH (:Library {uid: $l})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item) "
+                + "RETURN i.uid AS uid, i.source_ref AS ref", Map.of("l", library))
+                .forEach(r -> docByItem.put((String) r.get("uid"), (String) r.get("ref")));
+
+        Map<String, Map<String, List<String>>> runs = new LinkedHashMap<>();
+        for (String leg : LEGS) {
+            runs.put(leg, new HashMap<>());
+        }
+        runs.put("fusion", new HashMap<>());
+        runs.put("bm25 (Lucene)", new HashMap<>());
+        runs.put("dense exact", new HashMap<>());
+        runs.put("rrf(bm25, dense)", new HashMap<>());
+        Bm25 bm25 = new Bm25(docs);
+        Dense dense = new Dense(library);
+        for (Map.Entry<String, String> q : queries.entrySet()) {
+            for (String leg : LEGS) {
+                runs.get(leg).put(q.getKey(), mnemo(q.getValue(), library, List.of(leg), docByItem));
+            }
+            runs.get("fusion").put(q.getKey(), mnemo(q.getValue(), library, LEGS, docByItem));
+            List<String> lexical = bm25.search(q.getValue());
+            List<String> vector = dense.search(q.getValue());
+            runs.get("bm25 (Lucene)").put(q.getKey(), lexical);
+            runs.get("dense exact").put(q.getKey(), vector);
+            runs.get("rrf(bm25, dense)").put(q.getKey(), rrf(List.of(lexical, vector)));
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        runs.forEach((system, run) -> {
+            double ndcg = 0;
+            double recall = 0;
+            for (String q : queries.keySet()) {
+                List<String> ranked = run.getOrDefault(q, List.of());
+                ndcg += ndcg10(ranked, qrels.get(q));
+                recall += recall10(ranked, qrels.get(q));
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("system", system);
+            row.put("ndcg_at_10", ndcg / queries.size());
+            row.put("recall_at_10", recall / queries.size());
+            rows.add(row);
+        });
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("set", name);
+        set.put("documents", docs.size());
+        set.put("judged_queries", queries.size());
+        set.put("chunks", client.row(MnemoClient.Mode.READ, "MATCH (:Library {uid: $l})-[:HAS_COLLECTION]->()"
+                + "-[:HAS_ITEM]->()-[:HAS_CHUNK]->(c) RETURN count(c) AS n", Map.of("l", library)).get("n"));
+        set.put("ingest_seconds", ingestSeconds);
+        set.put("rows", rows);
+        System.err.println("quality: " + set);
+        return set;
+    }
+
+    /** Documents in the order of their best chunk in mnemo.search. */
+    private List<String> mnemo(String query, String library, List<String> legs, Map<String, String> docByItem) {
+        LinkedHashSet<String> ranked = new LinkedHashSet<>();
+        client.search(query, Map.of("libraries", List.of(library), "search_types", legs, "limit", DEPTH))
+                .forEach(r -> ranked.add(docByItem.get((String) r.get("item_uid"))));
+        return new ArrayList<>(ranked);
+    }
+
+    static List<String> rrf(List<List<String>> lists) {
+        Map<String, Double> fused = new HashMap<>();
+        for (List<String> list : lists) {
+            for (int i = 0; i < list.size(); i++) {
+                fused.merge(list.get(i), 1.0 / (60 + i + 1), Double::sum);
+            }
+        }
+        return fused.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(Map.Entry::getKey).toList();
+    }
+
+    /** nDCG@10: linear gains, log2(rank + 1) discount, ideal ranking from all judged gains (trec_eval ndcg_cut.10). */
+    static double ndcg10(List<String> ranked, Map<String, Integer> gains) {
+        double dcg = 0;
+        for (int i = 0; i < Math.min(10, ranked.size()); i++) {
+            dcg += gains.getOrDefault(ranked.get(i), 0) / (Math.log(i + 2) / Math.log(2));
+        }
+        List<Integer> ideal = gains.values().stream().sorted((a, b) -> b - a).toList();
+        double idcg = 0;
+        for (int i = 0; i < Math.min(10, ideal.size()); i++) {
+            idcg += ideal.get(i) / (Math.log(i + 2) / Math.log(2));
+        }
+        return idcg == 0 ? 0 : dcg / idcg;
+    }
+
+    static double recall10(List<String> ranked, Map<String, Integer> gains) {
+        long relevant = gains.values().stream().filter(g -> g > 0).count();
+        long found = ranked.stream().limit(10).filter(d -> gains.getOrDefault(d, 0) > 0).count();
+        return relevant == 0 ? 0 : found / (double) relevant;
+    }
+
+    /** Plain BM25 (k1 1.2, b 0.75) over title + text with Lucene's English analyzer, in memory. */
+    private static final class Bm25 {
+        private final IndexSearcher searcher;
+        private final QueryParser parser;
+
+        Bm25(List<Doc> docs) throws IOException {
+            EnglishAnalyzer analyzer = new EnglishAnalyzer();
+            ByteBuffersDirectory directory = new ByteBuffersDirectory();
+            try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzer)
+                    .setSimilarity(new BM25Similarity(1.2f, 0.75f)))) {
+                for (Doc d : docs) {
+                    Document doc = new Document();
+                    doc.add(new StoredField("id", d.id()));
+                    doc.add(new TextField("text", d.full(), Field.Store.NO));
+                    writer.addDocument(doc);
+                }
+            }
+            searcher = new IndexSearcher(DirectoryReader.open(directory));
+            searcher.setSimilarity(new BM25Similarity(1.2f, 0.75f));
+            parser = new QueryParser("text", analyzer);
+        }
+
+        List<String> search(String query) throws IOException {
+            try {
+                List<String> ids = new ArrayList<>();
+                for (ScoreDoc hit : searcher.search(parser.parse(QueryParser.escape(query)), DEPTH).scoreDocs) {
+                    ids.add(searcher.storedFields().document(hit.doc).get("id"));
+                }
+                return ids;
+            } catch (org.apache.lucene.queryparser.classic.ParseException e) {
+                return List.of();
+            }
+        }
+    }
+
+    /** Exact cosine over the chunk embeddings Mnemo stored; a document scores as its best chunk. */
+    private final class Dense {
+        private final List<String> ids = new ArrayList<>();
+        private final List<float[]> vectors = new ArrayList<>();
+
+        Dense(String library) {
+            client.rows(MnemoClient.Mode.READ, "MATCH (:Library {uid: $l})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i)"
+                    + "-[:HAS_CHUNK]->(c) RETURN i.source_ref AS id, c.embedding AS v", Map.of("l", library))
+                    .forEach(r -> {
+                        ids.add((String) r.get("id"));
+                        vectors.add(floats((List<?>) r.get("v")));
+                    });
+        }
+
+        List<String> search(String query) {
+            float[] q = floats((List<?>) client.embed(query).get("embedding"));
+            Map<String, Double> best = new HashMap<>();
+            for (int i = 0; i < vectors.size(); i++) {
+                best.merge(ids.get(i), cosine(q, vectors.get(i)), Math::max);
+            }
+            return best.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .limit(DEPTH).map(Map.Entry::getKey).toList();
+        }
+
+        private static float[] floats(List<?> list) {
+            float[] v = new float[list.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = ((Number) list.get(i)).floatValue();
+            }
+            return v;
+        }
+
+        private static double cosine(float[] a, float[] b) {
+            double dot = 0;
+            double na = 0;
+            double nb = 0;
+            for (int i = 0; i < a.length; i++) {
+                dot += a[i] * b[i];
+                na += a[i] * a[i];
+                nb += b[i] * b[i];
+            }
+            return dot / Math.sqrt(na * nb);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void write(Map<String, Object> raw) throws Exception {
+        StringBuilder md = new StringBuilder("# Retrieval quality (BEIR development sets)\n\n");
+        md.append(String.format(Locale.ROOT, "%s Embedder: %s; no reranker is configured, so there is no reranked "
+                + "row. Documents ingested through `mnemo.ingest` (one item per document, title + text); a document "
+                + "ranks where its best chunk ranks. Baselines computed in the same run on the same data: Lucene BM25 "
+                + "(EnglishAnalyzer, k1 1.2, b 0.75, title + text) and exact cosine over the embeddings Mnemo stored. "
+                + "Command: `%s`.%n", Machine.describe(client).markdown(), raw.get("embedder"), p.command()));
+        for (Map<String, Object> set : (List<Map<String, Object>>) raw.get("sets")) {
+            md.append(String.format(Locale.ROOT, "%n## %s%n%n%,d documents → %,d chunks (ingested in %.0f s), %d "
+                    + "judged queries.%n%n| system | nDCG@10 | recall@10 |%n|---|---:|---:|%n", set.get("set"),
+                    set.get("documents"), set.get("chunks"), set.get("ingest_seconds"), set.get("judged_queries")));
+            for (Map<String, Object> r : (List<Map<String, Object>>) set.get("rows")) {
+                md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f |%n", r.get("system"), r.get("ndcg_at_10"),
+                        r.get("recall_at_10")));
+            }
+        }
+        Files.createDirectories(p.out());
+        Files.writeString(p.out().resolve("quality.md"), md.toString());
+        Files.writeString(p.out().resolve("quality.json"),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(raw));
+        List<String> categories = new ArrayList<>();
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        for (Map<String, Object> set : (List<Map<String, Object>>) raw.get("sets")) {
+            categories.add((String) set.get("set"));
+            for (Map<String, Object> r : (List<Map<String, Object>>) set.get("rows")) {
+                series.computeIfAbsent((String) r.get("system"), k -> new ArrayList<>()).add((Double) r.get("ndcg_at_10"));
+            }
+        }
+        Charts.bars(p.out().resolve("quality.png"), "nDCG@10 per system", "nDCG@10", categories, series);
+        System.out.print(md);
+    }
+}
