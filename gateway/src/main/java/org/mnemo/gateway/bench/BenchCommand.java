@@ -34,8 +34,8 @@ public final class BenchCommand implements Callable<Integer> {
     record Params(String suite, int chunks, int queries, int recallQueries, long seed, String vectors, int loaders,
             Path out, Path eval, List<String> datasets, String command) {}
 
-    @Option(names = "--suite", defaultValue = "search", description = "search, ingest or quality (default "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--suite", defaultValue = "search", description = "search, ingest, quality, or report (only "
+            + "rewrite README.md and the charts from the results present) (default ${DEFAULT-VALUE}).")
     String suite;
 
     @Option(names = "--chunks", defaultValue = "10000", description = "Search corpus size in chunks (default "
@@ -91,14 +91,16 @@ public final class BenchCommand implements Callable<Integer> {
         Params p = new Params("search", chunks, queries, queries, 42, "synthetic", 2, out, null, List.of(),
                 "BenchSmokeTest");
         try (GatewayClient gateway = new GatewayClient(gatewayUrl, token)) {
-            return new SearchSuite(p, client, driver, gateway).run();
+            Map<String, Object> raw = new SearchSuite(p, client, driver, gateway).run();
+            Report.write(out);
+            return raw;
         }
     }
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("search", "ingest", "quality").contains(suite)) {
-            throw new IllegalArgumentException("--suite must be search, ingest or quality, got " + suite);
+        if (!List.of("search", "ingest", "quality", "report").contains(suite)) {
+            throw new IllegalArgumentException("--suite must be search, ingest, quality or report, got " + suite);
         }
         if (!List.of("synthetic", "model").contains(vectors)) {
             throw new IllegalArgumentException("--vectors must be synthetic or model, got " + vectors);
@@ -107,6 +109,10 @@ public final class BenchCommand implements Callable<Integer> {
         out = out != null ? out : home.resolve("docs/benchmarks");
         plugins = plugins != null ? plugins : home.resolve("gateway/target/plugins");
         eval = eval != null ? eval : home.resolve("../shared/eval").normalize();
+        if ("report".equals(suite)) {
+            Report.write(out);
+            return 0;
+        }
         Path dir = data != null ? data.toAbsolutePath() : Files.createTempDirectory("mnemo-bench");
         Files.createDirectories(dir);
         // HNSW settings reach the plugin through its own configuration file.
@@ -134,6 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
                 default -> throw new IllegalStateException(suite);
             }
         }
+        Report.write(out);
         return 0;
     }
 

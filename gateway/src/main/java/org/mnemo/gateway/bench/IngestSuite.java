@@ -50,7 +50,7 @@ final class IngestSuite {
             Measured ingest = measure(() -> {
                 for (int i = 0; i < texts.size(); i++) {
                     chunks[0] += ((Number) client.ingest(library, texts.get(i), Map.of("title", "doc " + i,
-                            "source_ref", "ingest-" + bytes + "-" + i)).get("chunks")).longValue();
+                            "source_ref", "ingest-" + bytes + "-" + i)).get("chunk_count")).longValue();
                 }
                 return chunks[0];
             });
@@ -210,16 +210,6 @@ final class IngestSuite {
         Files.writeString(p.out().resolve("ingest.md"), md.toString());
         Files.writeString(p.out().resolve("ingest.json"),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(raw));
-        List<String> categories = new ArrayList<>();
-        Map<String, List<Double>> series = new LinkedHashMap<>();
-        series.put("mnemo.ingest", new ArrayList<>());
-        series.put("embedder alone", new ArrayList<>());
-        for (Map<String, Object> r : (List<Map<String, Object>>) raw.get("local_embedder")) {
-            categories.add(String.format(Locale.ROOT, "%,d B", r.get("doc_bytes")));
-            series.get("mnemo.ingest").add((Double) r.get("ingest_chunks_per_s"));
-            series.get("embedder alone").add((Double) r.get("embedder_chunks_per_s"));
-        }
-        Charts.bars(p.out().resolve("ingest.png"), "Ingest with the local embedder", "chunks/s", categories, series);
         System.out.print(md);
     }
 }

@@ -287,15 +287,6 @@ final class QualitySuite {
         Files.writeString(p.out().resolve("quality.md"), md.toString());
         Files.writeString(p.out().resolve("quality.json"),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(raw));
-        List<String> categories = new ArrayList<>();
-        Map<String, List<Double>> series = new LinkedHashMap<>();
-        for (Map<String, Object> set : (List<Map<String, Object>>) raw.get("sets")) {
-            categories.add((String) set.get("set"));
-            for (Map<String, Object> r : (List<Map<String, Object>>) set.get("rows")) {
-                series.computeIfAbsent((String) r.get("system"), k -> new ArrayList<>()).add((Double) r.get("ndcg_at_10"));
-            }
-        }
-        Charts.bars(p.out().resolve("quality.png"), "nDCG@10 per system", "nDCG@10", categories, series);
         System.out.print(md);
     }
 }

@@ -239,19 +239,6 @@ final class SearchSuite {
         Files.writeString(p.out().resolve("search-" + scale + ".csv"), csv.toString());
         Files.writeString(p.out().resolve("search-" + scale + ".json"),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(raw));
-        List<String> categories = new ArrayList<>();
-        Map<String, List<Double>> series = new LinkedHashMap<>();
-        series.put("p50", new ArrayList<>());
-        series.put("p95", new ArrayList<>());
-        for (Map<String, Object> r : rows) {
-            if (!"legs".equals(r.get("part"))) {
-                categories.add(r.get("system") + " (" + r.get("scope") + ")");
-                series.get("p50").add((Double) r.get("p50_ms"));
-                series.get("p95").add((Double) r.get("p95_ms"));
-            }
-        }
-        Charts.bars(p.out().resolve("search-" + scale + ".png"), "Search latency at concurrency 1, " + scale
-                + " chunks", "ms", categories, series);
         System.out.print(md);
     }
 
