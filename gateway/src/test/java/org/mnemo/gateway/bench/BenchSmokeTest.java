@@ -26,8 +26,8 @@ class BenchSmokeTest {
             BenchCommand.search(client, driver, gw.url(""), TestGateway.ADMIN_TOKEN, 150, 5, out);
         }
         JsonNode raw = Json.MAPPER.readTree(Files.readString(out.resolve("search-150.json")));
-        // 4 systems x 2 scopes, 3 legs, 3 end-to-end paths.
-        assertThat(raw.path("rows")).hasSize(14);
+        // 4 systems x 2 scopes, 3 legs x 2 scopes, 3 end-to-end paths.
+        assertThat(raw.path("rows")).hasSize(17);
         raw.path("rows").forEach(row -> {
             assertThat(row.path("p50_ms").asDouble()).isPositive();
             assertThat(row.path("p99_ms").asDouble()).isGreaterThanOrEqualTo(row.path("p50_ms").asDouble());
@@ -38,7 +38,10 @@ class BenchSmokeTest {
         assertThat(raw.path("index_overfetch")).hasSize(SearchSuite.OVERFETCH_K.length);
         assertThat(Files.readString(out.resolve("search-150.md"))).contains("| compare | 1% | mnemo |")
                 .contains("| end_to_end | all | mcp |");
-        assertThat(Files.readString(out.resolve("search-150.csv")).lines().count()).isEqualTo(15);
+        assertThat(Files.readString(out.resolve("search-150.csv")).lines().count()).isEqualTo(18);
+        // The README and the charts are regenerated from the result files.
         assertThat(Files.size(out.resolve("search-150.png"))).isGreaterThan(1000);
+        assertThat(Files.readString(out.resolve("README.md"))).contains("## Targets")
+                .contains("[search-150.md](search-150.md)").contains("| not run |");
     }
 }

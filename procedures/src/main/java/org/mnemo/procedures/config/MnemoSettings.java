@@ -64,7 +64,7 @@ public final class MnemoSettings {
             "Scopes up to this many chunks are scored exactly by the vector leg (larger ones too when the HNSW "
                     + "index would have to be asked for more candidates than the scope holds).");
 
-    public static final Setting<Integer> search_vector_overfetch = new Setting<>("mnemo.search.vector_overfetch", Integer.class, 4,
+    public static final Setting<Integer> search_vector_overfetch = new Setting<>("mnemo.search.vector_overfetch", Integer.class, 2,
             "The vector leg asks the HNSW index for top_k times this many in-scope candidates (approximate search "
                     + "misses some) and re-scores them exactly.");
 

@@ -62,6 +62,7 @@ public final class HybridSearch {
     /** Throws when the calling transaction was terminated; checked in long loops. */
     private final Runnable guard;
     private long chunkCount = -1;
+    private long inScope = -1;
 
     public HybridSearch(Transaction tx, int exactThreshold, int overfetch, Runnable guard) {
         this.tx = tx;
@@ -80,7 +81,7 @@ public final class HybridSearch {
             legs.put(SearchOptions.VECTOR, vectorLeg(queryVector, options, visible));
         }
         if (options.searchTypes().contains(SearchOptions.FULLTEXT)) {
-            legs.put(SearchOptions.FULLTEXT, fulltextLeg(query, options.fulltextTopK(), visible));
+            legs.put(SearchOptions.FULLTEXT, fulltextLeg(query, options.fulltextTopK(), options, visible));
         }
         if (options.searchTypes().contains(SearchOptions.GRAPH)) {
             legs.put(SearchOptions.GRAPH, graphLeg(query, queryVector, options, visible));
@@ -96,9 +97,7 @@ public final class HybridSearch {
         if (total == 0) {
             return List.of();
         }
-        long inScope = options.scope().all() && options.libraryType() == null && options.collectionUid() == null
-                ? total
-                : scopeSize(options);
+        long inScope = inScope(options);
         if (inScope == 0) {
             return List.of();
         }
@@ -134,6 +133,16 @@ public final class HybridSearch {
                 return exactVector(vector, options, topK);
             }
         }
+    }
+
+    /** Chunks the caller's scope holds (computed once per search). */
+    private long inScope(SearchOptions options) {
+        if (inScope < 0) {
+            inScope = options.scope().all() && options.libraryType() == null && options.collectionUid() == null
+                    ? chunkCount()
+                    : scopeSize(options);
+        }
+        return inScope;
     }
 
     private long chunkCount() {
@@ -225,12 +234,14 @@ public final class HybridSearch {
 
     // ---- full-text leg ----
 
-    List<LegHit> fulltextLeg(String query, int topK, ScopedChunks visible) {
+    List<LegHit> fulltextLeg(String query, int topK, SearchOptions options, ScopedChunks visible) {
         String lucene = FulltextQuery.of(FulltextQuery.terms(query));
         if (lucene == null) {
             return List.of();
         }
-        long k = Math.max(topK * 2L, 100);
+        // Lucene's hits are not scoped: start from enough of them that about 2 x top_k are in scope.
+        long k = Math.min(MAX_CANDIDATES, Math.max(topK * 2L, 100) * Math.max(1, chunkCount() / Math.max(1,
+                inScope(options))));
         while (true) {
             List<LegHit> hits = new ArrayList<>();
             long fetched = 0;
