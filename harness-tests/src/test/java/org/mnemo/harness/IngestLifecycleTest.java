@@ -23,6 +23,38 @@ class IngestLifecycleTest {
     }
 
     @Test
+    void concurrentIngestsSharingConceptsAllComplete() throws Exception {
+        // Every document mentions the same concepts, so the ingests contend for the same dense concept nodes.
+        String lib = TestDatabase.library(TestDatabase.unique("concurrent"), "technical");
+        String shared = "Replication lag and checkpoint frequency decide recovery time. Write-ahead logging "
+                + "protects committed transactions. ";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<Map<String, Object>>> results = new ArrayList<>();
+        for (int d = 0; d < 16; d++) {
+            String text = (shared + "Document " + d + " adds its own note about replication lag. ").repeat(30);
+            String title = "doc-" + d;
+            results.add(pool.submit(() -> call("CALL mnemo.ingest($lib, $text, {title: $title, source_ref: $title})",
+                    Map.of("lib", lib, "text", text, "title", title)).get(0)));
+        }
+        long chunks = 0;
+        for (var result : results) {
+            Map<String, Object> row = result.get();
+            assertThat(row.get("status")).isEqualTo("created");
+            chunks += (long) row.get("chunk_count");
+        }
+        pool.shutdown();
+        var stored = call("""
+                MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)
+                OPTIONAL MATCH (i)-[:HAS_CHUNK]->(c)
+                RETURN count(DISTINCT i) AS items, count(c) AS chunks,
+                       all(s IN collect(DISTINCT i.embedding_status) WHERE s = 'completed') AS completed""",
+                Map.of("lib", lib)).get(0);
+        assertThat(stored.get("items")).isEqualTo(16L);
+        assertThat(stored.get("chunks")).isEqualTo(chunks);
+        assertThat(stored.get("completed")).isEqualTo(true);
+    }
+
+    @Test
     void theSameTripleReturnsTheExistingItemUntouched() {
         String lib = TestDatabase.library(TestDatabase.unique("idem"), "journal");
         var item = Map.<String, Object>of("title", "Day 1", "source_ref", "journal/day1.md");

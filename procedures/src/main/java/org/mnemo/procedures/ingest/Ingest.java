@@ -26,6 +26,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.mnemo.procedures.concept.ConceptMatcher;
 import org.mnemo.procedures.concept.Concepts;
 import org.mnemo.procedures.embed.Embedder;
@@ -35,6 +37,7 @@ import org.mnemo.procedures.library.LibraryType;
 import org.mnemo.procedures.library.Libraries;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.TransientFailureException;
 import org.neo4j.graphdb.Transaction;
 
 /**
@@ -46,6 +49,7 @@ public final class Ingest {
     public static final int PREVIEW_CHARS = 500;
     /** An item still being processed after this long is taken to be the remains of a crashed ingest. */
     private static final Duration STALE_AFTER = Duration.ofMinutes(15);
+    private static final int TRANSIENT_ATTEMPTS = 5;
 
     /** One row of mnemo.ingest. */
     public record IngestResult(
@@ -256,78 +260,122 @@ public final class Ingest {
             guard.run();
             List<ChunkDraft> batch = drafts.subList(start, Math.min(drafts.size(), start + batchSize));
             List<float[]> vectors = vectors(batch);
+            int first = start;
+            String after = previous;
+            Written written = retryingTransient(() -> writeBatch(itemUid, first, after, batch, vectors, matcher,
+                    nameByKey, conceptVectors));
+            previous = written.last();
+            linked.addAll(written.linked());
+            written.pairs().forEach((pair, n) -> pairs.merge(pair, n, Long::sum));
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        // In key order, for the same reason as the concepts above.
+        new TreeMap<>(pairs).forEach((pair, weight) -> {
+            String[] ab = pair.split("\u0000");
+            rows.add(Map.of("a", ab[0], "b", ab[1], "w", weight));
+        });
+        long conceptCount = linked.size();
+        retryingTransient(() -> {
             try (Transaction tx = db.beginTx()) {
+                tx.execute("""
+                        UNWIND $pairs AS p
+                        MATCH (a:Concept {name_key: p.a}), (b:Concept {name_key: p.b})
+                        MERGE (a)-[r:RELATED_TO]->(b)
+                        ON CREATE SET r.weight = p.w
+                        ON MATCH SET r.weight = r.weight + p.w""", Map.of("pairs", rows));
                 Node item = tx.findNode(ITEM, "uid", itemUid);
-                Node prev = previous == null ? null : tx.getNodeByElementId(previous);
-                List<List<String>> mentions = new ArrayList<>(batch.size());
-                TreeSet<String> batchKeys = new TreeSet<>();
-                for (ChunkDraft draft : batch) {
-                    mentions.add(matcher.mentionedIn(draft.text()));
-                    batchKeys.addAll(mentions.get(mentions.size() - 1));
-                }
-                // Concepts are merged and locked in name order before any MENTIONS is created, so concurrent
-                // ingests sharing concepts wait for each other instead of deadlocking.
-                Map<String, Node> conceptNodes = new HashMap<>();
-                for (String key : batchKeys) {
-                    Node concept = concept(tx, key, nameByKey.get(key), conceptVectors.get(key));
-                    tx.acquireWriteLock(concept);
-                    conceptNodes.put(key, concept);
-                }
-                for (int i = 0; i < batch.size(); i++) {
-                    ChunkDraft draft = batch.get(i);
-                    Node chunk = tx.createNode(CHUNK);
-                    chunk.setProperty("uid", UUID.randomUUID().toString());
-                    chunk.setProperty("chunk_index", (long) (start + i));
-                    chunk.setProperty("text", draft.text());
-                    chunk.setProperty("text_preview", preview(draft.text()));
-                    chunk.setProperty("char_start", draft.charStart());
-                    chunk.setProperty("char_end", draft.charEnd());
-                    chunk.setProperty("embedding", vectors.get(i));
-                    item.createRelationshipTo(chunk, HAS_CHUNK);
-                    if (prev != null) {
-                        prev.createRelationshipTo(chunk, NEXT);
-                    }
-                    prev = chunk;
-                    List<String> mentioned = mentions.get(i);
-                    for (String key : mentioned) {
-                        chunk.createRelationshipTo(conceptNodes.get(key), MENTIONS);
-                        linked.add(key);
-                    }
-                    for (int a = 0; a < mentioned.size(); a++) {
-                        for (int b = a + 1; b < mentioned.size(); b++) {
-                            String x = mentioned.get(a);
-                            String y = mentioned.get(b);
-                            pairs.merge(x.compareTo(y) < 0 ? x + "\u0000" + y : y + "\u0000" + x, 1L, Long::sum);
-                        }
-                    }
-                }
-                item.setProperty("chunk_count", (long) (start + batch.size()));
+                item.setProperty("related_counted", true);
+                item.setProperty("concept_count", conceptCount);
+                item.setProperty("embedding_status", COMPLETED);
                 item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
-                previous = prev.getElementId();
                 tx.commit();
+                return null;
+            }
+        });
+        return linked.size();
+    }
+
+    /** What one committed batch wrote: its last chunk, the concepts it linked and their co-occurrences. */
+    private record Written(String last, Set<String> linked, Map<String, Long> pairs) {}
+
+    private Written writeBatch(String itemUid, int start, String previous, List<ChunkDraft> batch,
+            List<float[]> vectors, ConceptMatcher matcher, Map<String, String> nameByKey,
+            Map<String, float[]> conceptVectors) {
+        Set<String> linked = new HashSet<>();
+        Map<String, Long> pairs = new HashMap<>();
+        try (Transaction tx = db.beginTx()) {
+            Node item = tx.findNode(ITEM, "uid", itemUid);
+            Node prev = previous == null ? null : tx.getNodeByElementId(previous);
+            List<List<String>> mentions = new ArrayList<>(batch.size());
+            TreeSet<String> batchKeys = new TreeSet<>();
+            for (ChunkDraft draft : batch) {
+                mentions.add(matcher.mentionedIn(draft.text()));
+                batchKeys.addAll(mentions.get(mentions.size() - 1));
+            }
+            // Concepts are merged and locked in name order before any MENTIONS is created, so concurrent ingests
+            // sharing concepts mostly wait for each other; the deadlocks left (dense nodes) are retried.
+            Map<String, Node> conceptNodes = new HashMap<>();
+            for (String key : batchKeys) {
+                Node concept = concept(tx, key, nameByKey.get(key), conceptVectors.get(key));
+                tx.acquireWriteLock(concept);
+                conceptNodes.put(key, concept);
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                ChunkDraft draft = batch.get(i);
+                Node chunk = tx.createNode(CHUNK);
+                chunk.setProperty("uid", UUID.randomUUID().toString());
+                chunk.setProperty("chunk_index", (long) (start + i));
+                chunk.setProperty("text", draft.text());
+                chunk.setProperty("text_preview", preview(draft.text()));
+                chunk.setProperty("char_start", draft.charStart());
+                chunk.setProperty("char_end", draft.charEnd());
+                chunk.setProperty("embedding", vectors.get(i));
+                item.createRelationshipTo(chunk, HAS_CHUNK);
+                if (prev != null) {
+                    prev.createRelationshipTo(chunk, NEXT);
+                }
+                prev = chunk;
+                List<String> mentioned = mentions.get(i);
+                for (String key : mentioned) {
+                    chunk.createRelationshipTo(conceptNodes.get(key), MENTIONS);
+                    linked.add(key);
+                }
+                for (int a = 0; a < mentioned.size(); a++) {
+                    for (int b = a + 1; b < mentioned.size(); b++) {
+                        String x = mentioned.get(a);
+                        String y = mentioned.get(b);
+                        pairs.merge(x.compareTo(y) < 0 ? x + "\u0000" + y : y + "\u0000" + x, 1L, Long::sum);
+                    }
+                }
+            }
+            item.setProperty("chunk_count", (long) (start + batch.size()));
+            item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
+            String last = prev.getElementId();
+            tx.commit();
+            return new Written(last, linked, pairs);
+        }
+    }
+
+    /**
+     * Runs a self-contained transaction again when Neo4j aborted it as a deadlock victim or for another transient
+     * reason: concurrent ingests share concept nodes, and the dense ones are locked in an order we do not control.
+     */
+    private static <T> T retryingTransient(Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (TransientFailureException e) {
+                if (attempt == TRANSIENT_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(10, 50L * attempt));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
-        try (Transaction tx = db.beginTx()) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            // In key order, for the same reason as the concepts above.
-            new TreeMap<>(pairs).forEach((pair, weight) -> {
-                String[] ab = pair.split("\u0000");
-                rows.add(Map.of("a", ab[0], "b", ab[1], "w", weight));
-            });
-            tx.execute("""
-                    UNWIND $pairs AS p
-                    MATCH (a:Concept {name_key: p.a}), (b:Concept {name_key: p.b})
-                    MERGE (a)-[r:RELATED_TO]->(b)
-                    ON CREATE SET r.weight = p.w
-                    ON MATCH SET r.weight = r.weight + p.w""", Map.of("pairs", rows));
-            Node item = tx.findNode(ITEM, "uid", itemUid);
-            item.setProperty("related_counted", true);
-            item.setProperty("concept_count", (long) linked.size());
-            item.setProperty("embedding_status", COMPLETED);
-            item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
-            tx.commit();
-        }
-        return linked.size();
     }
 
     private List<String> withoutEmbedding(List<String> keys) {
