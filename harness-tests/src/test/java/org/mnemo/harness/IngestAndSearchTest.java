@@ -95,11 +95,22 @@ class IngestAndSearchTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> raw = (Map<String, Object>) top.get("raw_scores");
         assertThat(ranks.keySet()).containsAll(List.of("vector", "fulltext")).isEqualTo(raw.keySet());
-        double expected = ranks.values().stream().mapToDouble(r -> 1.0 / (60 + ((Number) r).longValue())).sum();
+        Map<String, Double> weights = Map.of("vector", 1.0, "fulltext", 1.0, "graph", 0.25);
+        double expected = ranks.entrySet().stream()
+                .mapToDouble(e -> weights.get(e.getKey()) / (60 + ((Number) e.getValue()).longValue())).sum();
         assertThat((double) top.get("score")).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
         for (int i = 1; i < hits.size(); i++) {
             assertThat((double) hits.get(i).get("score")).isLessThanOrEqualTo((double) hits.get(i - 1).get("score"));
         }
+        // Weights are the caller's to set: with the full-text leg at 0 only the other legs count.
+        var vectorOnly = search("write-ahead log crash recovery", Map.of("libraries", List.of(library),
+                "weights", Map.of("fulltext", 0, "graph", 0))).get(0);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> vectorRanks = (Map<String, Object>) vectorOnly.get("ranks");
+        assertThat((double) vectorOnly.get("score")).isCloseTo(1.0 / (60 + ((Number) vectorRanks.get("vector"))
+                .longValue()), org.assertj.core.data.Offset.offset(1e-9));
+        assertThatThrownBy(() -> search("x", Map.of("libraries", List.of(library), "weights", Map.of("colour", 1))))
+                .hasMessageContaining("'weights' takes vector, fulltext and graph");
     }
 
     @Test

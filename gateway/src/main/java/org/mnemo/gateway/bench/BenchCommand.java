@@ -32,7 +32,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Everything a suite needs to know about the run. */
     record Params(String suite, int chunks, int queries, int recallQueries, long seed, String vectors, int loaders,
-            Path out, Path eval, List<String> datasets, String command) {}
+            Path out, Path eval, List<String> datasets, List<String> hnswSweep, String command) {}
 
     @Option(names = "--suite", defaultValue = "search", description = "search, ingest, quality, or report (only "
             + "rewrite README.md and the charts from the results present) (default ${DEFAULT-VALUE}).")
@@ -72,6 +72,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "new chunk vector index (0: Neo4j's default).")
     int hnswEfConstruction;
 
+    @Option(names = "--hnsw-sweep", split = ",", description = "After the search comparison, rebuild the chunk "
+            + "vector index with each m:ef_construction pair (e.g. 16:100,32:200) and measure build time and recall.")
+    List<String> hnswSweep = List.of();
+
     @Option(names = "--eval", description = "BEIR sets directory (default ../shared/eval beside the project).")
     Path eval;
 
@@ -89,7 +93,7 @@ public final class BenchCommand implements Callable<Integer> {
     public static Map<String, Object> search(MnemoClient client, Driver driver, String gatewayUrl, String token,
             int chunks, int queries, Path out) throws Exception {
         Params p = new Params("search", chunks, queries, queries, 42, "synthetic", 2, out, null, List.of(),
-                "BenchSmokeTest");
+                List.of(), "BenchSmokeTest");
         try (GatewayClient gateway = new GatewayClient(gatewayUrl, token)) {
             Map<String, Object> raw = new SearchSuite(p, client, driver, gateway).run();
             Report.write(out);
@@ -121,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
                 + (hnswEfConstruction > 0 ? "mnemo.vector.hnsw.ef_construction=" + hnswEfConstruction + "\n" : ""));
         System.setProperty("mnemo.config", conf.toString());
         Params p = new Params(suite, chunks, queries, recallQueries, seed, vectors, loaders, out, eval, datasets,
-                commandLine());
+                hnswSweep, commandLine());
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -168,6 +172,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (hnswEfConstruction > 0) {
                 command.append(" --hnsw-ef-construction ").append(hnswEfConstruction);
+            }
+            if (!hnswSweep.isEmpty()) {
+                command.append(" --hnsw-sweep ").append(String.join(",", hnswSweep));
             }
         }
         if ("quality".equals(suite)) {

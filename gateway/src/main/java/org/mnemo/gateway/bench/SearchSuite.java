@@ -94,6 +94,15 @@ final class SearchSuite {
             overfetch.add(Map.of("k", k, "recall_at_10", r[0], "p50_ms", r[1], "rescored_recall_at_10", r[2]));
         }
 
+        List<Map<String, Object>> hnsw = new ArrayList<>();
+        for (String config : p.hnswSweep()) {
+            hnsw.add(hnswConfig(bench, recallQueries, exactAll, config));
+        }
+        if (!hnsw.isEmpty()) {
+            // Back to the index mnemo.schema.apply made (Neo4j's defaults unless mnemo.conf says otherwise).
+            rebuildIndex(null, null);
+        }
+
         Map<String, Object> raw = new LinkedHashMap<>();
         raw.put("scale", scaleLabel(p.chunks()));
         raw.put("chunks", stored);
@@ -114,8 +123,49 @@ final class SearchSuite {
         raw.put("rows", rows);
         raw.put("vector_recall_at_10", recall);
         raw.put("index_overfetch", overfetch);
+        raw.put("hnsw_sweep", hnsw);
         write(raw, rows);
         return raw;
+    }
+
+    /** Rebuilds the chunk vector index with HNSW "m:ef_construction" and measures build time and recall per k. */
+    private Map<String, Object> hnswConfig(SearchBench bench, List<SearchBench.Query> queries,
+            List<List<String>> exact, String config) {
+        String[] parts = config.split(":");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("--hnsw-sweep takes m:ef_construction pairs, got " + config);
+        }
+        int m = Integer.parseInt(parts[0].strip());
+        int ef = Integer.parseInt(parts[1].strip());
+        double seconds = rebuildIndex(m, ef);
+        List<Map<String, Object>> byK = new ArrayList<>();
+        for (int k : OVERFETCH_K) {
+            double[] r = bench.indexRecall(queries, exact, k);
+            byK.add(Map.of("k", k, "recall_at_10", r[0], "p50_ms", r[1], "rescored_recall_at_10", r[2]));
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("m", m);
+        result.put("ef_construction", ef);
+        result.put("build_seconds", seconds);
+        result.put("by_k", byK);
+        System.err.println("hnsw: " + result);
+        return result;
+    }
+
+    /** Drops and recreates the chunk vector index (null settings: the plugin's own) and waits until it is online. */
+    private double rebuildIndex(Integer m, Integer ef) {
+        client.rows(MnemoClient.Mode.AUTO_COMMIT, "DROP INDEX mnemo_chunk_embedding IF EXISTS", Map.of());
+        long started = System.nanoTime();
+        if (m == null) {
+            client.applySchema();
+        } else {
+            client.rows(MnemoClient.Mode.AUTO_COMMIT, "CREATE VECTOR INDEX mnemo_chunk_embedding FOR (n:Chunk) ON "
+                    + "(n.embedding) OPTIONS {indexConfig: {`vector.dimensions`: " + Corpus.DIMENSION
+                    + ", `vector.similarity_function`: 'cosine', `vector.hnsw.m`: " + m
+                    + ", `vector.hnsw.ef_construction`: " + ef + "}}", Map.of());
+        }
+        client.rows(MnemoClient.Mode.AUTO_COMMIT, "CALL db.awaitIndex('mnemo_chunk_embedding', 86400)", Map.of());
+        return (System.nanoTime() - started) / 1e9;
     }
 
     static Corpus corpus(BenchCommand.Params p, int stream) {
@@ -219,6 +269,15 @@ final class SearchSuite {
         for (Map<String, Object> o : (List<Map<String, Object>>) raw.get("index_overfetch")) {
             md.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.1f |%n", o.get("k"), o.get("recall_at_10"),
                     o.get("rescored_recall_at_10"), o.get("p50_ms")));
+        }
+        for (Map<String, Object> h : (List<Map<String, Object>>) raw.get("hnsw_sweep")) {
+            md.append(String.format(Locale.ROOT, "%nHNSW m = %d, ef_construction = %d: index built in %.0f s%n%n"
+                    + "| k | recall@10 | re-scored recall@10 | p50 ms (index call) |%n|---:|---:|---:|---:|%n",
+                    h.get("m"), h.get("ef_construction"), h.get("build_seconds")));
+            for (Map<String, Object> o : (List<Map<String, Object>>) h.get("by_k")) {
+                md.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.1f |%n", o.get("k"),
+                        o.get("recall_at_10"), o.get("rescored_recall_at_10"), o.get("p50_ms")));
+            }
         }
         md.append("""
 

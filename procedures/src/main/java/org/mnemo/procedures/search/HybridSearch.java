@@ -379,7 +379,7 @@ public final class HybridSearch {
         legs.forEach((leg, hits) -> {
             for (int i = 0; i < hits.size(); i++) {
                 Node chunk = hits.get(i).chunk();
-                fused.merge(chunk, 1.0 / (options.rrfK() + i + 1), Double::sum);
+                fused.merge(chunk, options.weights().get(leg) / (options.rrfK() + i + 1), Double::sum);
                 ranks.computeIfAbsent(chunk, c -> new LinkedHashMap<>()).put(leg, (long) (i + 1));
                 raw.computeIfAbsent(chunk, c -> new LinkedHashMap<>()).put(leg, hits.get(i).score());
             }

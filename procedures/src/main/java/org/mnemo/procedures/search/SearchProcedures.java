@@ -37,6 +37,7 @@ public class SearchProcedures {
             @Name(value = "options", description = "{libraries (required; [] finds nothing, ['*'] all), "
                     + "library_type, collection_uid, search_types: ['vector','fulltext','graph'], limit: 20 (max 200), "
                     + "vector_top_k: 50, fulltext_top_k: 30, graph_top_k: 30, depth: 2, rrf_k: 60, "
+                    + "weights: {vector: 1.0, fulltext: 1.0, graph: 0.25}, "
                     + "query_vector: the query's embedding when the caller already has it}")
                     Map<String, Object> options) {
         String procedure = "mnemo.search";
