@@ -55,6 +55,65 @@ class IngestLifecycleTest {
     }
 
     @Test
+    void aBatchWritesEachDocumentAsItsOwnSearchableItemInOneCall() {
+        String lib = TestDatabase.library(TestDatabase.unique("batch"), "journal");
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (int d = 0; d < 12; d++) {
+            docs.add(Map.of("text", "Note " + d + ": the lighthouse keeper logged storm number " + d
+                    + " and repaired the foghorn.", "item", Map.of("title", "note-" + d, "source_ref", "notes/" + d)));
+        }
+        // The same document twice in one batch is written once.
+        docs.add(Map.of("text", "Note 3: the lighthouse keeper logged storm number 3 and repaired the foghorn.",
+                "item", Map.of("title", "note-3 again", "source_ref", "notes/3")));
+        var rows = call("CALL mnemo.ingest.batch($lib, $docs)", Map.of("lib", lib, "docs", docs));
+        assertThat(rows).hasSize(13);
+        for (int d = 0; d < 12; d++) {
+            assertThat(rows.get(d).get("status")).isEqualTo("created");
+            assertThat((long) rows.get(d).get("chunk_count")).isEqualTo(1L);
+        }
+        assertThat(rows.get(12).get("status")).isEqualTo("existing");
+        assertThat(rows.get(12).get("item_uid")).isEqualTo(rows.get(3).get("item_uid"));
+        var stored = call("""
+                MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)-[:HAS_CHUNK]->(c:Chunk)
+                RETURN count(DISTINCT i) AS items, count(c) AS chunks, count(c.embedding) AS embedded,
+                       collect(DISTINCT i.embedding_status) AS statuses""", Map.of("lib", lib)).get(0);
+        assertThat(stored.get("items")).isEqualTo(12L);
+        assertThat(stored.get("chunks")).isEqualTo(12L);
+        assertThat(stored.get("embedded")).isEqualTo(12L);
+        assertThat(stored.get("statuses")).isEqualTo(List.of("completed"));
+        assertThat(count("MATCH (c:Concept {name_key: 'lighthouse keeper'})<-[:MENTIONS]-(ch) RETURN count(ch) AS n",
+                Map.of())).isGreaterThanOrEqualTo(12);
+        var hits = call("CALL mnemo.search('storm number 7', {libraries: [$lib], limit: 3})", Map.of("lib", lib));
+        assertThat(hits.get(0).get("item_title")).isEqualTo("note-7");
+
+        // Re-sending unchanged documents writes nothing.
+        var again = call("CALL mnemo.ingest.batch($lib, $docs)", Map.of("lib", lib, "docs", docs.subList(0, 2)));
+        assertThat(again).extracting(r -> r.get("status")).containsExactly("existing", "existing");
+        assertThat(again.get(1).get("item_uid")).isEqualTo(rows.get(1).get("item_uid"));
+    }
+
+    @Test
+    void aBatchWithOneBadDocumentNamesItAndWritesNothing() {
+        String lib = TestDatabase.library(TestDatabase.unique("batch-bad"), "journal");
+        List<Map<String, Object>> docs = List.of(
+                Map.of("text", "A fine first note about tides."),
+                Map.of("text", "   "));
+        assertThatThrownBy(() -> call("CALL mnemo.ingest.batch($lib, $docs)", Map.of("lib", lib, "docs", docs)))
+                .hasMessageContaining("'documents[1].text' must be a non-empty string");
+        assertThatThrownBy(() -> call("CALL mnemo.ingest.batch($lib, [{text: 'x', titel: 'typo'}])",
+                Map.of("lib", lib))).hasMessageContaining("'documents[0]': unknown option(s) [titel]");
+        assertThatThrownBy(() -> call("CALL mnemo.ingest.batch($lib, [{text: 'x', item: {title: ''}}])",
+                Map.of("lib", lib))).hasMessageContaining("'documents[0].item': 'title' must be 1..1000 characters");
+        assertThatThrownBy(() -> call("CALL mnemo.ingest.batch($lib, [])", Map.of("lib", lib)))
+                .hasMessageContaining("'documents' must be a list of 1..1000 documents");
+        String big = "word ".repeat(250_000);
+        assertThatThrownBy(() -> call("CALL mnemo.ingest.batch($lib, [{text: 'ok'}, {text: $big}])",
+                Map.of("lib", lib, "big", big))).hasMessageContaining("more than 2000 chunks");
+        assertThat(count("MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i) RETURN count(i) AS n",
+                Map.of("lib", lib))).isZero();
+    }
+
+    @Test
     void theSameTripleReturnsTheExistingItemUntouched() {
         String lib = TestDatabase.library(TestDatabase.unique("idem"), "journal");
         var item = Map.<String, Object>of("title", "Day 1", "source_ref", "journal/day1.md");

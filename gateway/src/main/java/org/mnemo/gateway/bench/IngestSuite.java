@@ -23,6 +23,8 @@ final class IngestSuite {
     private static final int[] DOC_BYTES = {2_000, 20_000, 200_000, 2_000_000};
     private static final int BULK_CHUNKS = 20_000;
     private static final int BULK_DOC_CHUNKS = 100;
+    /** Documents per mnemo.ingest.batch call, for the sizes that come as many documents. */
+    private static final int BATCH_DOCS = 25;
 
     private final BenchCommand.Params p;
     private final MnemoClient client;
@@ -66,6 +68,25 @@ final class IngestSuite {
                 }
                 return n;
             });
+            // Many small documents: the same texts again, BATCH_DOCS per mnemo.ingest.batch call.
+            Measured batched = null;
+            if (docs >= BATCH_DOCS) {
+                String batchLibrary = client.ensureLibrary("bench-ingest-batch-" + bytes, "nonfiction");
+                batched = measure(() -> {
+                    long n = 0;
+                    for (int start = 0; start < texts.size(); start += BATCH_DOCS) {
+                        List<Map<String, Object>> documents = new ArrayList<>();
+                        for (int i = start; i < Math.min(texts.size(), start + BATCH_DOCS); i++) {
+                            documents.add(Map.of("text", texts.get(i), "item", Map.of("title", "doc " + i,
+                                    "source_ref", "batch-" + bytes + "-" + i)));
+                        }
+                        n += ((Number) client.row(MnemoClient.Mode.AUTO_COMMIT, "CALL mnemo.ingest.batch($l, $d) "
+                                + "YIELD chunk_count RETURN sum(chunk_count) AS n", Map.of("l", batchLibrary, "d",
+                                documents)).get("n")).longValue();
+                    }
+                    return n;
+                });
+            }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("doc_bytes", bytes);
             row.put("docs", docs);
@@ -75,6 +96,12 @@ final class IngestSuite {
             row.put("ratio", ingest.rate() / embedOnly.rate());
             row.put("ingest_peak_heap_mb", ingest.peakHeapMb());
             row.put("embedder_peak_heap_mb", embedOnly.peakHeapMb());
+            if (batched != null) {
+                row.put("batch_docs_per_call", BATCH_DOCS);
+                row.put("batch_chunks_per_s", batched.rate());
+                row.put("batch_ratio", batched.rate() / embedOnly.rate());
+                row.put("batch_peak_heap_mb", batched.peakHeapMb());
+            }
             embedderRows.add(row);
             System.err.println("ingest: " + row);
         }
@@ -186,14 +213,21 @@ final class IngestSuite {
                 raw.get("embedder"), p.command()));
         md.append("## With the local embedder: mnemo.ingest against the embedder alone\n\n"
                 + "The embedder alone embeds the very chunks the ingest produced (`mnemo.embed.batch`, same batch "
-                + "size): the ceiling of an ingest that also chunks, extracts concepts and writes the graph.\n\n"
-                + "| document size | documents | chunks | ingest chunks/s | embedder chunks/s | ratio | peak heap MB "
-                + "(ingest / embedder) |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "size): the ceiling of an ingest that also chunks, extracts concepts and writes the graph. "
+                + "`mnemo.ingest` takes one document per call; where the size comes as many documents, the same "
+                + "texts also go through `mnemo.ingest.batch`, " + BATCH_DOCS + " documents per call.\n\n"
+                + "| document size | documents | chunks | ingest chunks/s | embedder chunks/s | ratio | batch chunks/s "
+                + "| batch ratio | peak heap MB (ingest / embedder / batch) |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : (List<Map<String, Object>>) raw.get("local_embedder")) {
-            md.append(String.format(Locale.ROOT, "| %,d B | %d | %d | %.0f | %.0f | %.2f | %.0f / %.0f |%n",
+            boolean batched = r.containsKey("batch_ratio");
+            md.append(String.format(Locale.ROOT, "| %,d B | %d | %d | %.0f | %.0f | %.2f | %s | %s | %.0f / %.0f / %s |%n",
                     r.get("doc_bytes"), r.get("docs"), r.get("chunks"), r.get("ingest_chunks_per_s"),
-                    r.get("embedder_chunks_per_s"), r.get("ratio"), r.get("ingest_peak_heap_mb"),
-                    r.get("embedder_peak_heap_mb")));
+                    r.get("embedder_chunks_per_s"), r.get("ratio"),
+                    batched ? String.format(Locale.ROOT, "%.0f", r.get("batch_chunks_per_s")) : "—",
+                    batched ? String.format(Locale.ROOT, "%.2f", r.get("batch_ratio")) : "—",
+                    r.get("ingest_peak_heap_mb"), r.get("embedder_peak_heap_mb"),
+                    batched ? String.format(Locale.ROOT, "%.0f", r.get("batch_peak_heap_mb")) : "—"));
         }
         md.append(String.format(Locale.ROOT, "%n## Pre-embedded chunks: the bulk path against a bare UNWIND%n%n"
                 + "%,d chunks with 384-d vectors, %d chunks per call (one document), one call at a time; the bare "

@@ -58,6 +58,8 @@ final class Report {
                 categories.add(String.format(Locale.ROOT, "%,d B", r.path("doc_bytes").asInt()));
                 series.computeIfAbsent("mnemo.ingest", k -> new ArrayList<>())
                         .add(r.path("ingest_chunks_per_s").asDouble());
+                series.computeIfAbsent("mnemo.ingest.batch", k -> new ArrayList<>())
+                        .add(r.path("batch_chunks_per_s").asDouble(0));
                 series.computeIfAbsent("embedder alone", k -> new ArrayList<>())
                         .add(r.path("embedder_chunks_per_s").asDouble());
             }
@@ -169,11 +171,18 @@ final class Report {
             target("Bulk path ≥ 0.7× bare UNWIND", "—", null);
         } else {
             double worst = Double.MAX_VALUE;
+            double worstBatched = Double.MAX_VALUE;
             for (JsonNode r : ingest.path("local_embedder")) {
                 worst = Math.min(worst, r.path("ratio").asDouble());
+                // Sizes that come as many documents count with mnemo.ingest.batch, the others one per call.
+                worstBatched = Math.min(worstBatched, r.path("batch_ratio").asDouble(r.path("ratio").asDouble()));
             }
-            target("Ingest with the local embedder ≥ 0.8× the embedder alone (every size)", String.format(Locale.ROOT,
-                    "lowest %.2f×", worst), worst >= 0.8);
+            target("Ingest with the local embedder ≥ 0.8× the embedder alone (every size, one document per call)",
+                    String.format(Locale.ROOT, "lowest %.2f×", worst), worst >= 0.8);
+            if (worstBatched != worst) {
+                target("… the same, small documents through mnemo.ingest.batch", String.format(Locale.ROOT,
+                        "lowest %.2f×", worstBatched), worstBatched >= 0.8);
+            }
             JsonNode bulk = ingest.path("bulk").get(1);
             target("Bulk path ≥ 0.7× bare UNWIND (" + bulk.path("path").asText() + ")", String.format(Locale.ROOT,
                     "%.2f×", bulk.path("ratio_to_bare").asDouble()), bulk.path("ratio_to_bare").asDouble() >= 0.7);

@@ -50,6 +50,8 @@ public final class Ingest {
     /** An item still being processed after this long is taken to be the remains of a crashed ingest. */
     private static final Duration STALE_AFTER = Duration.ofMinutes(15);
     private static final int TRANSIENT_ATTEMPTS = 5;
+    /** Chunks one mnemo.ingest.batch call may write: a bound on the size of its single transaction. */
+    public static final int MAX_BATCH_CHUNKS = 2_000;
 
     /** One row of mnemo.ingest. */
     public record IngestResult(
@@ -65,6 +67,10 @@ public final class Ingest {
 
     private record Prepared(IngestResult done, String itemUid, String libraryUid, String collectionUid,
             List<String> stale) {}
+
+    /** What the one transaction did with a document: found it done already, or wrote it. */
+    private record Committed(IngestResult done, String itemUid, String libraryUid, String collectionUid,
+            List<String> stale, long conceptCount) {}
 
     private final GraphDatabaseService db;
     private final Embedder embedder;
@@ -88,18 +94,52 @@ public final class Ingest {
 
     /** Ingests a text: normalise, chunk per the library type, embed, link concepts. */
     public IngestResult text(String library, String text, ItemSpec item, IngestOptions options) {
+        String normalized = normalized(text, "'text'");
+        ItemSpec spec = item.contentHash() != null ? item : item.withContentHash(sha256(normalized));
+        return run(library, spec, options, type -> chunk(normalized, type, options), normalized);
+    }
+
+    /** One document of mnemo.ingest.batch. */
+    public record Document(String text, ItemSpec item) {}
+
+    /**
+     * Ingests many small documents in one transaction, their chunks and new concept names embedded in one model
+     * call: for sets of notes or messages, where a commit per document would cost more than the document.
+     */
+    public List<IngestResult> texts(String library, List<Document> documents, IngestOptions options) {
+        long started = System.nanoTime();
+        LibraryType type = libraryType(library);
+        List<Pending> pending = new ArrayList<>(documents.size());
+        int chunks = 0;
+        for (int i = 0; i < documents.size(); i++) {
+            Document d = documents.get(i);
+            String normalized = normalized(d.text(), "'documents[" + i + "].text'");
+            List<ChunkDraft> drafts = chunk(normalized, type, options);
+            chunks += drafts.size();
+            if (chunks > MAX_BATCH_CHUNKS) {
+                throw new IllegalArgumentException(procedure + ": 'documents' are cut into more than "
+                        + MAX_BATCH_CHUNKS + " chunks; send fewer documents per call, and large ones to mnemo.ingest");
+            }
+            ItemSpec spec = d.item().contentHash() != null ? d.item() : d.item().withContentHash(sha256(normalized));
+            pending.add(new Pending(spec, drafts, conceptsOf(normalized, options)));
+        }
+        return inOneTransaction(library, pending, started);
+    }
+
+    private String normalized(String text, String argument) {
         String normalized = TextNormalizer.normalize(text);
         if (normalized.isEmpty()) {
-            throw new IllegalArgumentException(procedure + ": 'text' has no content after normalisation");
+            throw new IllegalArgumentException(procedure + ": " + argument + " has no content after normalisation");
         }
-        ItemSpec spec = item.contentHash() != null ? item : item.withContentHash(sha256(normalized));
-        return run(library, spec, options, type -> {
-            try {
-                return options.chunker(type).chunk(normalized);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(procedure + ": 'options' " + e.getMessage());
-            }
-        }, normalized);
+        return normalized;
+    }
+
+    private List<ChunkDraft> chunk(String normalized, LibraryType type, IngestOptions options) {
+        try {
+            return options.chunker(type).chunk(normalized);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(procedure + ": 'options' " + e.getMessage());
+        }
     }
 
     /** Ingests chunks that the caller already cut (and possibly embedded). */
@@ -126,6 +166,10 @@ public final class Ingest {
         long started = System.nanoTime();
         // Chunk before anything is written, so that bad chunking options leave no trace.
         List<ChunkDraft> drafts = source.chunks(libraryType(library));
+        if (drafts.size() <= batchSize) {
+            return inOneTransaction(library, List.of(new Pending(item, drafts, conceptsOf(conceptText, options))),
+                    started).get(0);
+        }
         Prepared prepared = prepare(library, item);
         if (prepared.done() != null) {
             return prepared.done();
@@ -134,16 +178,130 @@ public final class Ingest {
             Cascade.deleteItem(db, stale);
         }
         try {
-            List<String> names = options.extractConcepts() ? concepts.extract(conceptText, conceptsPerItem) : List.of();
-            long conceptCount = write(prepared.itemUid(), drafts, names);
-            String superseded = supersede(prepared.libraryUid(), item, prepared.itemUid());
-            return new IngestResult(prepared.itemUid(), prepared.libraryUid(), prepared.collectionUid(),
-                    superseded == null ? "created" : "superseded", drafts.size(), conceptCount, superseded,
-                    embedder.model(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+            long conceptCount = write(prepared.itemUid(), drafts, conceptsOf(conceptText, options));
+            return finish(prepared.itemUid(), prepared.libraryUid(), prepared.collectionUid(), item, drafts.size(),
+                    conceptCount, started);
         } catch (RuntimeException | Error e) {
             discard(prepared.itemUid(), e);
             throw e;
         }
+    }
+
+    /** A document ready to be written: its metadata, its chunks and the concepts extracted from it. */
+    private record Pending(ItemSpec item, List<ChunkDraft> drafts, ConceptPlan plan) {}
+
+    /**
+     * Writes documents whose chunks fit one batch in a single transaction. Every commit that touches a
+     * Lucene-backed index (full-text, vector) pays an index refresh that costs more than a small item's own
+     * writes, so one commit for the whole of a small item, or of many (mnemo.ingest.batch).
+     */
+    private List<IngestResult> inOneTransaction(String libraryRef, List<Pending> docs, long started) {
+        IngestResult[] results = new IngestResult[docs.size()];
+        List<Integer> todo = new ArrayList<>();
+        List<String> unembedded;
+        try (Transaction tx = db.beginTx()) {
+            // Checked before embedding so that re-sending unchanged content costs no model call.
+            String libraryUid = (String) requireLibrary(tx, libraryRef).getProperty("uid");
+            Set<String> keys = new TreeSet<>();
+            for (int i = 0; i < docs.size(); i++) {
+                results[i] = existing(tx, libraryUid, docs.get(i).item(), new ArrayList<>());
+                if (results[i] == null) {
+                    todo.add(i);
+                    keys.addAll(docs.get(i).plan().keys());
+                }
+            }
+            unembedded = withoutEmbedding(tx, List.copyOf(keys));
+        }
+        if (todo.isEmpty()) {
+            return List.of(results);
+        }
+        List<ChunkDraft> drafts = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        for (int i : todo) {
+            drafts.addAll(docs.get(i).drafts());
+            names.putAll(docs.get(i).plan().nameByKey());
+        }
+        List<float[]> vectors = vectors(drafts, unembedded.stream().map(names::get).toList());
+        Map<String, float[]> conceptVectors = new HashMap<>();
+        for (int i = 0; i < unembedded.size(); i++) {
+            conceptVectors.put(unembedded.get(i), vectors.get(drafts.size() + i));
+        }
+        guard.run();
+        List<Committed> committed = retryingTransient(() -> {
+            try (Transaction tx = db.beginTx()) {
+                Node library = requireLibrary(tx, libraryRef);
+                tx.acquireWriteLock(library);
+                String libraryUid = (String) library.getProperty("uid");
+                // All the concepts the documents mention, locked in name order before any is linked.
+                Set<String> mentioned = new TreeSet<>();
+                for (int i : todo) {
+                    for (ChunkDraft d : docs.get(i).drafts()) {
+                        mentioned.addAll(docs.get(i).plan().matcher().mentionedIn(d.text()));
+                    }
+                }
+                Map<String, Node> conceptNodes = new HashMap<>();
+                lockConcepts(tx, mentioned, names, conceptVectors, conceptNodes);
+                List<Committed> out = new ArrayList<>();
+                int offset = 0;
+                for (int i : todo) {
+                    Pending doc = docs.get(i);
+                    List<float[]> docVectors = vectors.subList(offset, offset + doc.drafts().size());
+                    offset += doc.drafts().size();
+                    List<String> stale = new ArrayList<>();
+                    // Again under the library's lock; also catches a document sent twice in one batch.
+                    IngestResult done = existing(tx, libraryUid, doc.item(), stale);
+                    if (done != null) {
+                        out.add(new Committed(done, null, null, null, List.of(), 0));
+                        continue;
+                    }
+                    Node collection = collection(tx, library, doc.item());
+                    Node node = createItem(tx, collection, doc.item(), "processing");
+                    Written chunks = writeChunks(tx, node, 0, null, doc.drafts(), docVectors, doc.plan(),
+                            conceptVectors, conceptNodes);
+                    linkPairs(tx, chunks.pairs());
+                    complete(node, chunks.linked().size());
+                    out.add(new Committed(null, (String) node.getProperty("uid"), libraryUid,
+                            (String) collection.getProperty("uid"), stale, chunks.linked().size()));
+                }
+                tx.commit();
+                return out;
+            }
+        });
+        for (int n = 0; n < todo.size(); n++) {
+            Committed c = committed.get(n);
+            int i = todo.get(n);
+            if (c.done() != null) {
+                results[i] = c.done();
+                continue;
+            }
+            for (String uid : c.stale()) {
+                Cascade.deleteItem(db, uid);
+            }
+            results[i] = finish(c.itemUid(), c.libraryUid(), c.collectionUid(), docs.get(i).item(),
+                    docs.get(i).drafts().size(), c.conceptCount(), started);
+        }
+        return List.of(results);
+    }
+
+    private IngestResult finish(String itemUid, String libraryUid, String collectionUid, ItemSpec item,
+            long chunkCount, long conceptCount, long started) {
+        String superseded = supersede(libraryUid, item, itemUid);
+        return new IngestResult(itemUid, libraryUid, collectionUid, superseded == null ? "created" : "superseded",
+                chunkCount, conceptCount, superseded, embedder.model(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** The concepts to link: extracted names keyed by their normalised key, and a matcher for chunk texts. */
+    private record ConceptPlan(Map<String, String> nameByKey, List<String> keys, ConceptMatcher matcher) {}
+
+    private ConceptPlan conceptsOf(String conceptText, IngestOptions options) {
+        List<String> names = options.extractConcepts() ? concepts.extract(conceptText, conceptsPerItem) : List.of();
+        Map<String, String> nameByKey = new HashMap<>();
+        for (String name : names) {
+            nameByKey.putIfAbsent(Concepts.key(name), name);
+        }
+        List<String> keys = new ArrayList<>(nameByKey.keySet());
+        return new ConceptPlan(nameByKey, keys, new ConceptMatcher(keys));
     }
 
     private LibraryType libraryType(String libraryRef) {
@@ -159,60 +317,82 @@ public final class Ingest {
 
     private Prepared prepare(String libraryRef, ItemSpec item) {
         try (Transaction tx = db.beginTx()) {
-            Node library = Libraries.find(tx, libraryRef);
-            if (library == null) {
-                throw new IllegalArgumentException(procedure + ": 'library' '" + libraryRef + "' was deleted");
-            }
+            Node library = requireLibrary(tx, libraryRef);
             // Serialises ingests into one library so that the idempotency check below cannot race.
             tx.acquireWriteLock(library);
             String libraryUid = (String) library.getProperty("uid");
             List<String> stale = new ArrayList<>();
-            var existing = tx.execute("""
-                    MATCH (l:Library {uid: $library})-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item)
-                    WHERE i.content_hash = $hash AND coalesce(i.source_ref, '') = coalesce($ref, '')
-                    RETURN i, c.uid AS collection""",
-                    params("library", libraryUid, "hash", item.contentHash(), "ref", item.sourceRef()));
-            while (existing.hasNext()) {
-                Map<String, Object> row = existing.next();
-                Node found = (Node) row.get("i");
-                String status = (String) found.getProperty("embedding_status", "");
-                ZonedDateTime updated = (ZonedDateTime) found.getProperty("updated_at", null);
-                boolean active = updated != null && updated.isAfter(ZonedDateTime.now(ZoneOffset.UTC).minus(STALE_AFTER));
-                if (COMPLETED.equals(status) || (!"failed".equals(status) && active)) {
-                    IngestResult done = new IngestResult((String) found.getProperty("uid"), libraryUid,
-                            (String) row.get("collection"), COMPLETED.equals(status) ? "existing" : "processing",
-                            ((Number) found.getProperty("chunk_count", 0L)).longValue(),
-                            ((Number) found.getProperty("concept_count", 0L)).longValue(), null,
-                            (String) found.getProperty("embedding_model", null), 0);
-                    return new Prepared(done, null, null, null, List.of());
-                }
-                stale.add((String) found.getProperty("uid"));
+            IngestResult done = existing(tx, libraryUid, item, stale);
+            if (done != null) {
+                return new Prepared(done, null, null, null, List.of());
             }
             Node collection = collection(tx, library, item);
-            ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-            Node node = tx.createNode(ITEM);
-            String uid = UUID.randomUUID().toString();
-            node.setProperty("uid", uid);
-            node.setProperty("title", item.title());
-            node.setProperty("item_type", item.itemType());
-            node.setProperty("file_type", item.fileType());
-            if (item.source() != null) {
-                node.setProperty("source", item.source());
-            }
-            if (item.sourceRef() != null) {
-                node.setProperty("source_ref", item.sourceRef());
-            }
-            node.setProperty("content_hash", item.contentHash());
-            node.setProperty("embedding_status", "pending");
-            node.setProperty("embedding_model", embedder.model());
-            node.setProperty("chunk_count", 0L);
-            node.setProperty("created_at", now);
-            node.setProperty("updated_at", now);
-            collection.createRelationshipTo(node, HAS_ITEM);
+            Node node = createItem(tx, collection, item, "pending");
+            String uid = (String) node.getProperty("uid");
             String collectionUid = (String) collection.getProperty("uid");
             tx.commit();
             return new Prepared(null, uid, libraryUid, collectionUid, stale);
         }
+    }
+
+    private Node requireLibrary(Transaction tx, String libraryRef) {
+        Node library = Libraries.find(tx, libraryRef);
+        if (library == null) {
+            throw new IllegalArgumentException(procedure + ": 'library' '" + libraryRef + "' was deleted");
+        }
+        return library;
+    }
+
+    /**
+     * The result for an item of the library with the same content and source_ref that is complete or still being
+     * written by a live ingest, or null when a new ingest must run; failed and abandoned ones are added to stale.
+     */
+    private IngestResult existing(Transaction tx, String libraryUid, ItemSpec item, List<String> stale) {
+        var existing = tx.execute("""
+                MATCH (l:Library {uid: $library})-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item)
+                WHERE i.content_hash = $hash AND coalesce(i.source_ref, '') = coalesce($ref, '')
+                RETURN i, c.uid AS collection""",
+                params("library", libraryUid, "hash", item.contentHash(), "ref", item.sourceRef()));
+        while (existing.hasNext()) {
+            Map<String, Object> row = existing.next();
+            Node found = (Node) row.get("i");
+            String status = (String) found.getProperty("embedding_status", "");
+            ZonedDateTime updated = (ZonedDateTime) found.getProperty("updated_at", null);
+            boolean active = updated != null && updated.isAfter(ZonedDateTime.now(ZoneOffset.UTC).minus(STALE_AFTER));
+            if (COMPLETED.equals(status) || (!"failed".equals(status) && active)) {
+                existing.close();
+                return new IngestResult((String) found.getProperty("uid"), libraryUid,
+                        (String) row.get("collection"), COMPLETED.equals(status) ? "existing" : "processing",
+                        ((Number) found.getProperty("chunk_count", 0L)).longValue(),
+                        ((Number) found.getProperty("concept_count", 0L)).longValue(), null,
+                        (String) found.getProperty("embedding_model", null), 0);
+            }
+            stale.add((String) found.getProperty("uid"));
+        }
+        return null;
+    }
+
+    private Node createItem(Transaction tx, Node collection, ItemSpec item, String status) {
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        Node node = tx.createNode(ITEM);
+        node.setProperty("uid", UUID.randomUUID().toString());
+        node.setProperty("title", item.title());
+        node.setProperty("item_type", item.itemType());
+        node.setProperty("file_type", item.fileType());
+        if (item.source() != null) {
+            node.setProperty("source", item.source());
+        }
+        if (item.sourceRef() != null) {
+            node.setProperty("source_ref", item.sourceRef());
+        }
+        node.setProperty("content_hash", item.contentHash());
+        node.setProperty("embedding_status", status);
+        node.setProperty("embedding_model", embedder.model());
+        node.setProperty("chunk_count", 0L);
+        node.setProperty("created_at", now);
+        node.setProperty("updated_at", now);
+        collection.createRelationshipTo(node, HAS_ITEM);
+        return node;
     }
 
     private Node collection(Transaction tx, Node library, ItemSpec item) {
@@ -236,58 +416,46 @@ public final class Ingest {
     }
 
     /** Writes chunks in batches and then the concept co-occurrences; returns the number of concepts linked. */
-    private long write(String itemUid, List<ChunkDraft> drafts, List<String> conceptNames) {
+    private long write(String itemUid, List<ChunkDraft> drafts, ConceptPlan plan) {
         setStatus(itemUid, "processing");
-        Map<String, String> nameByKey = new HashMap<>();
-        for (String name : conceptNames) {
-            nameByKey.putIfAbsent(Concepts.key(name), name);
-        }
-        List<String> keys = new ArrayList<>(nameByKey.keySet());
-        ConceptMatcher matcher = new ConceptMatcher(keys);
         // Only concepts new to the graph need an embedding; most of a large corpus's concepts exist already.
-        List<String> unembedded = withoutEmbedding(keys);
-        Map<String, float[]> conceptVectors = new HashMap<>();
-        if (!unembedded.isEmpty()) {
-            List<float[]> vectors = embedder.embed(unembedded.stream().map(nameByKey::get).toList());
-            for (int i = 0; i < unembedded.size(); i++) {
-                conceptVectors.put(unembedded.get(i), vectors.get(i));
-            }
+        List<String> unembedded;
+        try (Transaction tx = db.beginTx()) {
+            unembedded = withoutEmbedding(tx, plan.keys());
         }
+        Map<String, float[]> conceptVectors = new HashMap<>();
         Map<String, Long> pairs = new HashMap<>();
         Set<String> linked = new HashSet<>();
         String previous = null;
         for (int start = 0; start < drafts.size(); start += batchSize) {
             guard.run();
             List<ChunkDraft> batch = drafts.subList(start, Math.min(drafts.size(), start + batchSize));
-            List<float[]> vectors = vectors(batch);
+            // The new concept names ride along with the first batch's model call.
+            List<String> names = start == 0 ? unembedded.stream().map(plan.nameByKey()::get).toList() : List.of();
+            List<float[]> vectors = vectors(batch, names);
+            for (int i = 0; i < names.size(); i++) {
+                conceptVectors.put(unembedded.get(i), vectors.get(batch.size() + i));
+            }
             int first = start;
             String after = previous;
-            Written written = retryingTransient(() -> writeBatch(itemUid, first, after, batch, vectors, matcher,
-                    nameByKey, conceptVectors));
+            Written written = retryingTransient(() -> {
+                try (Transaction tx = db.beginTx()) {
+                    Node item = tx.findNode(ITEM, "uid", itemUid);
+                    Node prev = after == null ? null : tx.getNodeByElementId(after);
+                    Written w = writeChunks(tx, item, first, prev, batch, vectors, plan, conceptVectors,
+                            new HashMap<>());
+                    tx.commit();
+                    return w;
+                }
+            });
             previous = written.last();
             linked.addAll(written.linked());
             written.pairs().forEach((pair, n) -> pairs.merge(pair, n, Long::sum));
         }
-        List<Map<String, Object>> rows = new ArrayList<>();
-        // In key order, for the same reason as the concepts above.
-        new TreeMap<>(pairs).forEach((pair, weight) -> {
-            String[] ab = pair.split("\u0000");
-            rows.add(Map.of("a", ab[0], "b", ab[1], "w", weight));
-        });
-        long conceptCount = linked.size();
         retryingTransient(() -> {
             try (Transaction tx = db.beginTx()) {
-                tx.execute("""
-                        UNWIND $pairs AS p
-                        MATCH (a:Concept {name_key: p.a}), (b:Concept {name_key: p.b})
-                        MERGE (a)-[r:RELATED_TO]->(b)
-                        ON CREATE SET r.weight = p.w
-                        ON MATCH SET r.weight = r.weight + p.w""", Map.of("pairs", rows));
-                Node item = tx.findNode(ITEM, "uid", itemUid);
-                item.setProperty("related_counted", true);
-                item.setProperty("concept_count", conceptCount);
-                item.setProperty("embedding_status", COMPLETED);
-                item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
+                linkPairs(tx, pairs);
+                complete(tx.findNode(ITEM, "uid", itemUid), linked.size());
                 tx.commit();
                 return null;
             }
@@ -295,64 +463,92 @@ public final class Ingest {
         return linked.size();
     }
 
-    /** What one committed batch wrote: its last chunk, the concepts it linked and their co-occurrences. */
+    /** Adds co-occurrence counts to RELATED_TO, in key order for the same reason as the concepts' locks. */
+    private static void linkPairs(Transaction tx, Map<String, Long> pairs) {
+        if (pairs.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        new TreeMap<>(pairs).forEach((pair, weight) -> {
+            String[] ab = pair.split("\u0000");
+            rows.add(Map.of("a", ab[0], "b", ab[1], "w", weight));
+        });
+        tx.execute("""
+                UNWIND $pairs AS p
+                MATCH (a:Concept {name_key: p.a}), (b:Concept {name_key: p.b})
+                MERGE (a)-[r:RELATED_TO]->(b)
+                ON CREATE SET r.weight = p.w
+                ON MATCH SET r.weight = r.weight + p.w""", Map.of("pairs", rows));
+    }
+
+    private static void complete(Node item, long conceptCount) {
+        item.setProperty("related_counted", true);
+        item.setProperty("concept_count", conceptCount);
+        item.setProperty("embedding_status", COMPLETED);
+        item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
+    }
+
+    /** What one batch wrote: its last chunk, the concepts it linked and their co-occurrences. */
     private record Written(String last, Set<String> linked, Map<String, Long> pairs) {}
 
-    private Written writeBatch(String itemUid, int start, String previous, List<ChunkDraft> batch,
-            List<float[]> vectors, ConceptMatcher matcher, Map<String, String> nameByKey,
-            Map<String, float[]> conceptVectors) {
+    /** Writes chunks after prev; conceptNodes holds the concepts this transaction has locked already. */
+    private Written writeChunks(Transaction tx, Node item, int start, Node prev, List<ChunkDraft> batch,
+            List<float[]> vectors, ConceptPlan plan, Map<String, float[]> conceptVectors,
+            Map<String, Node> conceptNodes) {
         Set<String> linked = new HashSet<>();
         Map<String, Long> pairs = new HashMap<>();
-        try (Transaction tx = db.beginTx()) {
-            Node item = tx.findNode(ITEM, "uid", itemUid);
-            Node prev = previous == null ? null : tx.getNodeByElementId(previous);
-            List<List<String>> mentions = new ArrayList<>(batch.size());
-            TreeSet<String> batchKeys = new TreeSet<>();
-            for (ChunkDraft draft : batch) {
-                mentions.add(matcher.mentionedIn(draft.text()));
-                batchKeys.addAll(mentions.get(mentions.size() - 1));
+        List<List<String>> mentions = new ArrayList<>(batch.size());
+        TreeSet<String> batchKeys = new TreeSet<>();
+        for (ChunkDraft draft : batch) {
+            mentions.add(plan.matcher().mentionedIn(draft.text()));
+            batchKeys.addAll(mentions.get(mentions.size() - 1));
+        }
+        lockConcepts(tx, batchKeys, plan.nameByKey(), conceptVectors, conceptNodes);
+        for (int i = 0; i < batch.size(); i++) {
+            ChunkDraft draft = batch.get(i);
+            Node chunk = tx.createNode(CHUNK);
+            chunk.setProperty("uid", UUID.randomUUID().toString());
+            chunk.setProperty("chunk_index", (long) (start + i));
+            chunk.setProperty("text", draft.text());
+            chunk.setProperty("text_preview", preview(draft.text()));
+            chunk.setProperty("char_start", draft.charStart());
+            chunk.setProperty("char_end", draft.charEnd());
+            chunk.setProperty("embedding", vectors.get(i));
+            item.createRelationshipTo(chunk, HAS_CHUNK);
+            if (prev != null) {
+                prev.createRelationshipTo(chunk, NEXT);
             }
-            // Concepts are merged and locked in name order before any MENTIONS is created, so concurrent ingests
-            // sharing concepts mostly wait for each other; the deadlocks left (dense nodes) are retried.
-            Map<String, Node> conceptNodes = new HashMap<>();
-            for (String key : batchKeys) {
+            prev = chunk;
+            List<String> mentioned = mentions.get(i);
+            for (String key : mentioned) {
+                chunk.createRelationshipTo(conceptNodes.get(key), MENTIONS);
+                linked.add(key);
+            }
+            for (int a = 0; a < mentioned.size(); a++) {
+                for (int b = a + 1; b < mentioned.size(); b++) {
+                    String x = mentioned.get(a);
+                    String y = mentioned.get(b);
+                    pairs.merge(x.compareTo(y) < 0 ? x + "\u0000" + y : y + "\u0000" + x, 1L, Long::sum);
+                }
+            }
+        }
+        item.setProperty("chunk_count", (long) (start + batch.size()));
+        item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
+        return new Written(prev == null ? null : prev.getElementId(), linked, pairs);
+    }
+
+    /**
+     * Merges and locks concepts in name order before any MENTIONS is created, so concurrent ingests sharing
+     * concepts mostly wait for each other; the deadlocks left (dense nodes) are retried.
+     */
+    private static void lockConcepts(Transaction tx, Set<String> sortedKeys, Map<String, String> nameByKey,
+            Map<String, float[]> conceptVectors, Map<String, Node> locked) {
+        for (String key : sortedKeys) {
+            if (!locked.containsKey(key)) {
                 Node concept = concept(tx, key, nameByKey.get(key), conceptVectors.get(key));
                 tx.acquireWriteLock(concept);
-                conceptNodes.put(key, concept);
+                locked.put(key, concept);
             }
-            for (int i = 0; i < batch.size(); i++) {
-                ChunkDraft draft = batch.get(i);
-                Node chunk = tx.createNode(CHUNK);
-                chunk.setProperty("uid", UUID.randomUUID().toString());
-                chunk.setProperty("chunk_index", (long) (start + i));
-                chunk.setProperty("text", draft.text());
-                chunk.setProperty("text_preview", preview(draft.text()));
-                chunk.setProperty("char_start", draft.charStart());
-                chunk.setProperty("char_end", draft.charEnd());
-                chunk.setProperty("embedding", vectors.get(i));
-                item.createRelationshipTo(chunk, HAS_CHUNK);
-                if (prev != null) {
-                    prev.createRelationshipTo(chunk, NEXT);
-                }
-                prev = chunk;
-                List<String> mentioned = mentions.get(i);
-                for (String key : mentioned) {
-                    chunk.createRelationshipTo(conceptNodes.get(key), MENTIONS);
-                    linked.add(key);
-                }
-                for (int a = 0; a < mentioned.size(); a++) {
-                    for (int b = a + 1; b < mentioned.size(); b++) {
-                        String x = mentioned.get(a);
-                        String y = mentioned.get(b);
-                        pairs.merge(x.compareTo(y) < 0 ? x + "\u0000" + y : y + "\u0000" + x, 1L, Long::sum);
-                    }
-                }
-            }
-            item.setProperty("chunk_count", (long) (start + batch.size()));
-            item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
-            String last = prev.getElementId();
-            tx.commit();
-            return new Written(last, linked, pairs);
         }
     }
 
@@ -378,31 +574,35 @@ public final class Ingest {
         }
     }
 
-    private List<String> withoutEmbedding(List<String> keys) {
+    private static List<String> withoutEmbedding(Transaction tx, List<String> keys) {
         if (keys.isEmpty()) {
             return keys;
         }
-        try (Transaction tx = db.beginTx()) {
-            Set<String> embedded = new HashSet<>();
-            tx.execute("UNWIND $keys AS key MATCH (c:Concept {name_key: key}) WHERE c.embedding IS NOT NULL "
-                    + "RETURN key", Map.of("keys", keys)).forEachRemaining(r -> embedded.add((String) r.get("key")));
-            return keys.stream().filter(k -> !embedded.contains(k)).toList();
-        }
+        Set<String> embedded = new HashSet<>();
+        tx.execute("UNWIND $keys AS key MATCH (c:Concept {name_key: key}) WHERE c.embedding IS NOT NULL "
+                + "RETURN key", Map.of("keys", keys)).forEachRemaining(r -> embedded.add((String) r.get("key")));
+        return keys.stream().filter(k -> !embedded.contains(k)).toList();
     }
 
-    private List<float[]> vectors(List<ChunkDraft> batch) {
+    /**
+     * The batch's chunk vectors (embedding those that came without one) followed by the vectors of the extra
+     * texts, from one model call.
+     */
+    private List<float[]> vectors(List<ChunkDraft> batch, List<String> extra) {
         List<String> missing = new ArrayList<>();
         for (ChunkDraft d : batch) {
             if (d.embedding() == null) {
                 missing.add(d.text());
             }
         }
+        missing.addAll(extra);
         List<float[]> computed = missing.isEmpty() ? List.of() : embedder.embed(missing);
-        List<float[]> vectors = new ArrayList<>(batch.size());
+        List<float[]> vectors = new ArrayList<>(batch.size() + extra.size());
         int next = 0;
         for (ChunkDraft d : batch) {
             vectors.add(d.embedding() != null ? d.embedding() : computed.get(next++));
         }
+        vectors.addAll(computed.subList(next, computed.size()));
         return vectors;
     }
 

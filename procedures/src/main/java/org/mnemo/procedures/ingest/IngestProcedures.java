@@ -3,12 +3,14 @@ package org.mnemo.procedures.ingest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.mnemo.procedures.concept.Concepts;
 import org.mnemo.procedures.config.MnemoConfig;
 import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.embed.Embedders;
 import org.mnemo.procedures.embed.Vectors;
+import org.mnemo.procedures.options.Options;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.logging.Log;
 import org.neo4j.procedure.Context;
@@ -19,6 +21,9 @@ import org.neo4j.procedure.Procedure;
 import org.neo4j.procedure.TerminationGuard;
 
 public class IngestProcedures {
+    static final int MAX_DOCUMENTS = 1_000;
+    private static final Set<String> DOCUMENT_KEYS = Set.of("text", "item");
+
     @Context
     public GraphDatabaseService db;
 
@@ -47,6 +52,42 @@ public class IngestProcedures {
         ItemSpec spec = ItemSpec.from(procedure + ": 'item'", item);
         IngestOptions parsed = IngestOptions.from(procedure, options);
         return Stream.of(service(procedure).text(library, text, spec, parsed));
+    }
+
+    @Procedure(name = "mnemo.ingest.batch", mode = Mode.WRITE)
+    @Description("Ingest many small documents (notes, messages, short pages) into one library in one transaction, "
+            + "their chunks embedded in one model call; same chunking, concepts and idempotency per document as "
+            + "mnemo.ingest. One row per document, in order. At most " + MAX_DOCUMENTS + " documents and "
+            + Ingest.MAX_BATCH_CHUNKS + " chunks per call.")
+    public Stream<Ingest.IngestResult> ingestBatch(
+            @Name(value = "library", description = "Library uid or name.") String library,
+            @Name(value = "documents", description = "[{text, item: {title, item_type, file_type, source, "
+                    + "source_ref, content_hash, collection_uid, collection}}]") List<Map<String, Object>> documents,
+            @Name(value = "options", defaultValue = "{}", description = "{chunk_size, chunk_overlap, "
+                    + "chunk_strategy: paragraph|sentence|markdown, extract_concepts: true}") Map<String, Object> options) {
+        String procedure = "mnemo.ingest.batch";
+        requireLibrary(procedure, library);
+        if (documents == null || documents.isEmpty() || documents.size() > MAX_DOCUMENTS) {
+            throw new IllegalArgumentException(procedure + ": 'documents' must be a list of 1.." + MAX_DOCUMENTS
+                    + " documents");
+        }
+        List<Ingest.Document> parsed = new ArrayList<>(documents.size());
+        for (int i = 0; i < documents.size(); i++) {
+            String where = procedure + ": 'documents[" + i + "]";
+            Options doc = Options.of(where + "'", documents.get(i), DOCUMENT_KEYS);
+            if (!(doc.raw("text") instanceof String text) || text.isBlank()) {
+                throw new IllegalArgumentException(where + ".text' must be a non-empty string");
+            }
+            Object item = doc.raw("item");
+            if (item != null && !(item instanceof Map<?, ?>)) {
+                throw new IllegalArgumentException(where + ".item' must be a map");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> itemMap = item == null ? Map.of() : (Map<String, Object>) item;
+            parsed.add(new Ingest.Document(text, ItemSpec.from(where + ".item'", itemMap)));
+        }
+        IngestOptions parsedOptions = IngestOptions.from(procedure, options);
+        return service(procedure).texts(library, parsed, parsedOptions).stream();
     }
 
     @Procedure(name = "mnemo.ingest.chunks", mode = Mode.WRITE)
