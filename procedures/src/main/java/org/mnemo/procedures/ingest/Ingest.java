@@ -50,7 +50,10 @@ public final class Ingest {
     /** An item still being processed after this long is taken to be the remains of a crashed ingest. */
     private static final Duration STALE_AFTER = Duration.ofMinutes(15);
     private static final int TRANSIENT_ATTEMPTS = 5;
-    /** Chunks one mnemo.ingest.batch call may write: a bound on the size of its single transaction. */
+    /**
+     * Chunks one transaction may hold when a call is written whole: a mnemo.ingest.batch call, or pre-embedded
+     * chunks (already in memory, nothing to embed between batches).
+     */
     public static final int MAX_BATCH_CHUNKS = 2_000;
 
     /** One row of mnemo.ingest. */
@@ -121,9 +124,9 @@ public final class Ingest {
                         + MAX_BATCH_CHUNKS + " chunks; send fewer documents per call, and large ones to mnemo.ingest");
             }
             ItemSpec spec = d.item().contentHash() != null ? d.item() : d.item().withContentHash(sha256(normalized));
-            pending.add(new Pending(spec, drafts, conceptsOf(normalized, options)));
+            pending.add(new Pending(spec, drafts, normalized));
         }
-        return inOneTransaction(library, pending, started);
+        return inOneTransaction(library, pending, options, started);
     }
 
     private String normalized(String text, String argument) {
@@ -166,9 +169,9 @@ public final class Ingest {
         long started = System.nanoTime();
         // Chunk before anything is written, so that bad chunking options leave no trace.
         List<ChunkDraft> drafts = source.chunks(libraryType(library));
-        if (drafts.size() <= batchSize) {
-            return inOneTransaction(library, List.of(new Pending(item, drafts, conceptsOf(conceptText, options))),
-                    started).get(0);
+        boolean preEmbedded = drafts.stream().allMatch(d -> d.embedding() != null);
+        if (drafts.size() <= batchSize || (preEmbedded && drafts.size() <= MAX_BATCH_CHUNKS)) {
+            return inOneTransaction(library, List.of(new Pending(item, drafts, conceptText)), options, started).get(0);
         }
         Prepared prepared = prepare(library, item);
         if (prepared.done() != null) {
@@ -187,39 +190,43 @@ public final class Ingest {
         }
     }
 
-    /** A document ready to be written: its metadata, its chunks and the concepts extracted from it. */
-    private record Pending(ItemSpec item, List<ChunkDraft> drafts, ConceptPlan plan) {}
+    /** A document ready to be written: its metadata, its chunks and the text its concepts are taken from. */
+    private record Pending(ItemSpec item, List<ChunkDraft> drafts, String conceptText) {}
 
     /**
      * Writes documents whose chunks fit one batch in a single transaction. Every commit that touches a
      * Lucene-backed index (full-text, vector) pays an index refresh that costs more than a small item's own
      * writes, so one commit for the whole of a small item, or of many (mnemo.ingest.batch).
      */
-    private List<IngestResult> inOneTransaction(String libraryRef, List<Pending> docs, long started) {
+    private List<IngestResult> inOneTransaction(String libraryRef, List<Pending> docs, IngestOptions options,
+            long started) {
         IngestResult[] results = new IngestResult[docs.size()];
         List<Integer> todo = new ArrayList<>();
-        List<String> unembedded;
         try (Transaction tx = db.beginTx()) {
-            // Checked before embedding so that re-sending unchanged content costs no model call.
+            // Checked before extracting concepts and embedding: re-sending unchanged content costs no model call.
             String libraryUid = (String) requireLibrary(tx, libraryRef).getProperty("uid");
-            Set<String> keys = new TreeSet<>();
             for (int i = 0; i < docs.size(); i++) {
                 results[i] = existing(tx, libraryUid, docs.get(i).item(), new ArrayList<>());
                 if (results[i] == null) {
                     todo.add(i);
-                    keys.addAll(docs.get(i).plan().keys());
                 }
             }
-            unembedded = withoutEmbedding(tx, List.copyOf(keys));
         }
         if (todo.isEmpty()) {
             return List.of(results);
         }
+        Map<Integer, ConceptPlan> plans = new HashMap<>();
         List<ChunkDraft> drafts = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
         for (int i : todo) {
+            ConceptPlan plan = conceptsOf(docs.get(i).conceptText(), options);
+            plans.put(i, plan);
             drafts.addAll(docs.get(i).drafts());
-            names.putAll(docs.get(i).plan().nameByKey());
+            plan.nameByKey().forEach(names::putIfAbsent);
+        }
+        List<String> unembedded;
+        try (Transaction tx = db.beginTx()) {
+            unembedded = withoutEmbedding(tx, List.copyOf(new TreeSet<>(names.keySet())));
         }
         List<float[]> vectors = vectors(drafts, unembedded.stream().map(names::get).toList());
         Map<String, float[]> conceptVectors = new HashMap<>();
@@ -236,7 +243,7 @@ public final class Ingest {
                 Set<String> mentioned = new TreeSet<>();
                 for (int i : todo) {
                     for (ChunkDraft d : docs.get(i).drafts()) {
-                        mentioned.addAll(docs.get(i).plan().matcher().mentionedIn(d.text()));
+                        mentioned.addAll(plans.get(i).matcher().mentionedIn(d.text()));
                     }
                 }
                 Map<String, Node> conceptNodes = new HashMap<>();
@@ -256,7 +263,7 @@ public final class Ingest {
                     }
                     Node collection = collection(tx, library, doc.item());
                     Node node = createItem(tx, collection, doc.item(), "processing");
-                    Written chunks = writeChunks(tx, node, 0, null, doc.drafts(), docVectors, doc.plan(),
+                    Written chunks = writeChunks(tx, node, 0, null, doc.drafts(), docVectors, plans.get(i),
                             conceptVectors, conceptNodes);
                     linkPairs(tx, chunks.pairs());
                     complete(node, chunks.linked().size());
