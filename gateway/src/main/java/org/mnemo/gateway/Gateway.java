@@ -1,17 +1,22 @@
 package org.mnemo.gateway;
 
 import java.time.Clock;
+import java.time.Duration;
 import org.mnemo.gateway.auth.AuthStore;
 import org.mnemo.gateway.auth.Authenticator;
 import org.mnemo.gateway.auth.Jwts;
+import org.mnemo.gateway.auth.SecretBox;
 import org.mnemo.gateway.auth.SigningKeys;
+import org.mnemo.gateway.auth.TokenUse;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.mcp.McpEndpoint;
 import org.mnemo.gateway.rest.GatewayServer;
 import org.mnemo.gateway.rest.Metrics;
+import org.mnemo.gateway.rest.RateLimits;
 
 /**
  * The gateway assembled: a driver to Neo4j, the schema applied, the admin bootstrapped, the HTTP server up.
@@ -22,14 +27,16 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final McpEndpoint mcp;
     private final IngestJobs jobs;
+    private final TokenUse tokenUse;
     private final String generatedAdminToken;
 
-    private Gateway(MnemoClient client, GatewayServer server, McpEndpoint mcp, IngestJobs jobs,
+    private Gateway(MnemoClient client, GatewayServer server, McpEndpoint mcp, IngestJobs jobs, TokenUse tokenUse,
             String generatedAdminToken) {
         this.client = client;
         this.server = server;
         this.mcp = mcp;
         this.jobs = jobs;
+        this.tokenUse = tokenUse;
         this.generatedAdminToken = generatedAdminToken;
     }
 
@@ -37,23 +44,39 @@ public final class Gateway implements AutoCloseable {
         if (config.neo4jUri() == null || config.neo4jPassword() == null) {
             throw new IllegalArgumentException("MNEMO_NEO4J_URI and MNEMO_NEO4J_PASSWORD are required");
         }
-        MnemoClient client = new MnemoClient(config.neo4jUri(), config.neo4jUser(), config.neo4jPassword());
+        GatewayConfig.Security security = config.security();
+        if (security.secretKey() == null) {
+            throw new IllegalArgumentException("MNEMO_SECRET_KEY (or MNEMO_SECRET_KEY_FILE) is required: it seals the "
+                    + "team signing keys in the graph; give every gateway of one database the same key "
+                    + "(`openssl rand -base64 32`)");
+        }
+        MnemoClient client = new MnemoClient(config.neo4jUri(), config.neo4jUser(), config.neo4jPassword(),
+                Duration.ofSeconds(security.queryTimeoutSeconds()),
+                Duration.ofSeconds(Math.max(security.queryTimeoutSeconds(), config.ingest().deadlineSeconds())));
+        TokenUse tokenUse = null;
         try {
             client.verifyConnectivity();
             client.applySchema();
             AuthStore store = new AuthStore(client);
             String generated = bootstrapAdmin(store, config.adminToken());
             Clock clock = Clock.systemUTC();
-            SigningKeys keys = new SigningKeys(store, clock);
-            Jwts jwts = new Jwts(config.daedalusKeys(), keys, clock);
+            SigningKeys keys = new SigningKeys(store, new SecretBox(security.secretKey()), clock);
+            keys.sealPlaintextKeys();
+            Jwts jwts = new Jwts(config.daedalusKeys(), security.daedalusAudience(), keys, clock);
             Metrics metrics = new Metrics();
-            Authenticator authenticator = new Authenticator(client, jwts);
-            McpEndpoint mcp = new McpEndpoint(config, client, authenticator, metrics);
+            tokenUse = new TokenUse(store);
+            Authenticator authenticator = new Authenticator(client, jwts, security.daedalusPrincipal(), tokenUse);
+            RateLimits limits = new RateLimits(security.ratePerSecond(), security.rateBurst());
+            Health health = new Health(client, security.healthCacheSeconds());
+            McpEndpoint mcp = new McpEndpoint(config, client, authenticator, metrics, limits, health);
             IngestJobs jobs = new IngestJobs(client, config.ingest());
             GatewayServer server = GatewayServer.start(config, new GatewayServer.Services(client, store, keys, jwts,
-                    authenticator, metrics, jobs, mcp.routes(), mcp::mount));
-            return new Gateway(client, server, mcp, jobs, generated);
+                    authenticator, metrics, jobs, limits, health, mcp.routes(), mcp::mount));
+            return new Gateway(client, server, mcp, jobs, tokenUse, generated);
         } catch (RuntimeException e) {
+            if (tokenUse != null) {
+                tokenUse.close();
+            }
             client.close();
             throw e;
         }
@@ -95,6 +118,7 @@ public final class Gateway implements AutoCloseable {
         mcp.close();
         server.close();
         jobs.close();
+        tokenUse.close();
         client.close();
     }
 }

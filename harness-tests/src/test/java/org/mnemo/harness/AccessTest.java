@@ -46,8 +46,9 @@ class AccessTest {
         assertThat(all.get("principal")).isEqualTo(owner);
         assertThat((List<Object>) all.get("libraries")).containsExactly(mine);
         assertThat((List<Object>) all.get("allowed_tools")).containsExactly("search");
-        assertThat(call("MATCH (t:ApiToken {hash: $h}) RETURN t.last_used_at IS NOT NULL AS used",
-                Map.of("h", hashAll)).get(0).get("used")).isEqualTo(true);
+        // Resolution only reads (any cluster member can serve it): the gateway records last use in batches.
+        assertThat(call("MATCH (t:ApiToken {hash: $h}) RETURN t.last_used_at IS NULL AS unused",
+                Map.of("h", hashAll)).get(0).get("unused")).isEqualTo(true);
 
         assertThat((List<Object>) resolve(Map.of("kind", "token", "hash", hex(owner, 1))).get("libraries"))
                 .containsExactly(mine);
@@ -67,14 +68,19 @@ class AccessTest {
         call("CALL mnemo.library.create($n, 'journal', {owner: 'someone-else', workspace_id: $ws})",
                 Map.of("n", foreignWs, "ws", foreignWs));
         String team = TestDatabase.unique("team");
+        // The owner holds ws (a membership); the foreign workspace is someone else's.
         call("""
-                CREATE (:Principal {id: $owner, role: 'user', active: true})
+                CREATE (p:Principal {id: $owner, role: 'user', active: true})
+                CREATE (p)-[:MEMBER_OF {role: 'reader'}]->(:Workspace {id: $ws})
+                CREATE (:Workspace {id: $foreign})
                 CREATE (:Team {id: $team, owner: $owner, active: true, active_jti: 'j2', workspace_ids: [$ws, $foreign]})""",
                 Map.of("owner", owner, "team", team, "ws", ws, "foreign", foreignWs));
 
         Map<String, Object> ok = resolve(Map.of("kind", "team", "team_id", team, "jti", "j2"));
         assertThat(ok.get("status")).isEqualTo("ok");
         assertThat((List<Object>) ok.get("libraries")).containsExactly(lib);
+        assertThat((List<Object>) ok.get("workspaces")).containsExactly(ws);
+        assertThat(ok.get("max_role")).isEqualTo("writer");
         assertThat(resolve(Map.of("kind", "team", "team_id", team, "jti", "j1")).get("status"))
                 .isEqualTo("token_stale_jti");
         call("MATCH (t:Team {id: $team}) SET t.workspace_ids = []", Map.of("team", team));
@@ -87,14 +93,23 @@ class AccessTest {
     }
 
     @Test
-    void turnsReadTheLibrariesTheirLibsNameByUidOrWorkspace() {
+    void turnsReadTheLibrariesTheirLibsNameAmongTheirServiceAccountsOwn() {
+        String service = TestDatabase.unique("svc");
         String ws = TestDatabase.unique("turnws");
-        String byWorkspace = uid(call("CALL mnemo.library.create($n, 'art', {workspace_id: $ws})",
-                Map.of("n", ws, "ws", ws)));
-        String byUid = TestDatabase.library(TestDatabase.unique("turnlib"), "art");
-        Map<String, Object> turn = resolve(Map.of("kind", "turn", "subject", "agent",
-                "libs", List.of(ws, byUid, "unknown")));
+        call("""
+                CREATE (:Principal {id: $svc, role: 'service', active: true, capabilities: ['manage_workspaces']})
+                CREATE (:Workspace {id: $ws, manager: $svc})""", Map.of("svc", service, "ws", ws));
+        String byWorkspace = uid(call("CALL mnemo.library.create($n, 'art', {workspace_id: $ws, owner: $svc})",
+                Map.of("n", ws, "ws", ws, "svc", service)));
+        String byUid = uid(call("CALL mnemo.library.create($n, 'art', {owner: $svc})",
+                Map.of("n", TestDatabase.unique("turnlib"), "svc", service)));
+        String foreign = TestDatabase.library(TestDatabase.unique("foreign"), "art");
+        Map<String, Object> turn = resolve(Map.of("kind", "turn", "subject", "agent", "service", service,
+                "libs", List.of(ws, byUid, foreign, "unknown"), "workspaces", List.of(ws, "elsewhere")));
         assertThat((List<Object>) turn.get("libraries")).containsExactlyInAnyOrder(byWorkspace, byUid);
+        assertThat((List<Object>) turn.get("workspaces")).containsExactly(ws);
+        assertThat(resolve(Map.of("kind", "turn", "subject", "agent", "service", "no-such-service",
+                "libs", List.of(ws))).get("status")).isEqualTo("principal_inactive");
     }
 
     @Test
@@ -105,8 +120,10 @@ class AccessTest {
                 .hasMessageContaining("'kind'");
         assertThatThrownBy(() -> resolve(Map.of("kind", "team")))
                 .hasMessageContaining("'team_id'");
-        assertThatThrownBy(() -> resolve(Map.of("kind", "turn", "libs", "all")))
+        assertThatThrownBy(() -> resolve(Map.of("kind", "turn", "libs", "all", "service", "svc")))
                 .hasMessageContaining("'libs'");
+        assertThatThrownBy(() -> resolve(Map.of("kind", "turn", "libs", List.of())))
+                .hasMessageContaining("'service'");
     }
 
     private static String uid(List<Map<String, Object>> rows) {

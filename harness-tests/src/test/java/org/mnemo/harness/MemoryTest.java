@@ -58,9 +58,15 @@ class MemoryTest {
         workspace(root + "-d2", otherRoot);
         assertThat(resolve(root + "-d4").get("root_id")).isEqualTo(otherRoot);
 
-        workspace(otherRoot, root + "-d4");
+        // The tree refuses a cycle or a missing parent before anything is written...
+        assertThatThrownBy(() -> workspace(otherRoot, root + "-d4")).hasMessageContaining("workspace_tree_cycle");
+        assertThat(resolve(root + "-d4").get("root_id")).isEqualTo(otherRoot);
+        assertThatThrownBy(() -> workspace(otherRoot, "missing-" + otherRoot))
+                .hasMessageContaining("workspace_tree_broken");
+        // ... and resolution reports one made behind its back, never hanging.
+        call("MATCH (w:Workspace {id: $id}) SET w.parent_id = $p", Map.of("id", otherRoot, "p", root + "-d4"));
         assertThatThrownBy(() -> resolve(root + "-d4")).hasMessageContaining("workspace_tree_cycle");
-        workspace(otherRoot, "missing-" + otherRoot);
+        call("MATCH (w:Workspace {id: $id}) SET w.parent_id = $p", Map.of("id", otherRoot, "p", "missing"));
         assertThatThrownBy(() -> resolve(root + "-d4")).hasMessageContaining("workspace_tree_broken");
         assertThatThrownBy(() -> resolve("nobody")).hasMessageContaining("not_found");
 

@@ -6,17 +6,22 @@ import org.mnemo.gateway.client.MnemoClient;
 
 /**
  * Turns an {@code Authorization} header into a {@link Caller}: JWTs are verified here, then every credential kind
- * is resolved by one {@code mnemo.access.resolve} call, live, so revocations and team changes count at once.
+ * is resolved by one {@code mnemo.access.resolve} call (a read transaction), live, so revocations and changed
+ * grants count at once. A token's last use is recorded in the background ({@link TokenUse}), never per request.
  */
 public final class Authenticator {
     private static final String BEARER = "Bearer";
 
     private final MnemoClient client;
     private final Jwts jwts;
+    private final String daedalusPrincipal;
+    private final TokenUse tokenUse;
 
-    public Authenticator(MnemoClient client, Jwts jwts) {
+    public Authenticator(MnemoClient client, Jwts jwts, String daedalusPrincipal, TokenUse tokenUse) {
         this.client = client;
         this.jwts = jwts;
+        this.daedalusPrincipal = daedalusPrincipal;
+        this.tokenUse = tokenUse;
     }
 
     public Caller authenticate(String authorization) {
@@ -32,35 +37,44 @@ public final class Authenticator {
             throw AuthFailure.unauthenticated("missing_credentials", "the bearer value is empty");
         }
         if (!Jwts.looksLikeJwt(bearer)) {
-            return resolve(Caller.Kind.TOKEN, Map.of("kind", "token", "hash", Tokens.sha256Hex(bearer)));
+            String hash = Tokens.sha256Hex(bearer);
+            Caller caller = resolve(Caller.Kind.TOKEN, Map.of("kind", "token", "hash", hash), "token:" + hash);
+            tokenUse.used(caller.tokenId());
+            return caller;
         }
         Object verified = jwts.verify(bearer);
         if (verified instanceof Jwts.Team team) {
-            return resolve(Caller.Kind.TEAM, Map.of("kind", "team", "team_id", team.teamId(), "jti", team.jti()));
+            return resolve(Caller.Kind.TEAM, Map.of("kind", "team", "team_id", team.teamId(), "jti", team.jti()),
+                    "team:" + team.teamId() + ":" + team.jti());
         }
         Jwts.Turn turn = (Jwts.Turn) verified;
         return resolve(Caller.Kind.TURN, Map.of("kind", "turn", "subject", String.valueOf(turn.subject()),
-                "libs", turn.libs(), "workspaces", turn.workspaces()));
+                "libs", turn.libs(), "workspaces", turn.workspaces(), "service", daedalusPrincipal),
+                "turn:" + turn.subject());
     }
 
     @SuppressWarnings("unchecked")
-    private Caller resolve(Caller.Kind kind, Map<String, Object> credential) {
+    private Caller resolve(Caller.Kind kind, Map<String, Object> credential, String key) {
         Map<String, Object> r = client.resolve(credential);
         String status = (String) r.get("status");
         if (!"ok".equals(status)) {
             throw AuthFailure.unauthenticated(status, switch (status) {
                 case "token_unknown" -> "no such token";
-                case "token_revoked" -> "the token has been revoked";
-                case "token_expired" -> "the token has expired";
+                case "token_revoked" -> "the token, or a token it was derived from, has been revoked";
+                case "token_expired" -> "the token, or a token it was derived from, has expired";
                 case "team_unknown" -> "no such team";
                 case "team_inactive" -> "the team has been deactivated";
                 case "token_stale_jti" -> "this team JWT has been replaced by a newer one";
-                case "principal_inactive" -> "the token's owner is deactivated";
+                case "principal_inactive" -> kind == Caller.Kind.TURN
+                        ? "the service account of Daedalus' JWTs ('" + daedalusPrincipal + "') does not exist or is "
+                                + "deactivated"
+                        : "the credential's owner is deactivated";
                 default -> "the credential was refused";
             });
         }
         return new Caller(kind, (String) r.get("principal"), (String) r.get("role"), (String) r.get("owner"),
                 (List<String>) r.get("libraries"), (List<String>) r.get("allowed_tools"), (String) r.get("token_id"),
-                (List<String>) r.get("workspaces"));
+                (List<String>) r.get("workspaces"), Boolean.TRUE.equals(r.get("restricted")),
+                (String) r.get("max_role"), (List<String>) r.get("capabilities"), key);
     }
 }

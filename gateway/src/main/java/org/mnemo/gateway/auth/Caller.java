@@ -1,26 +1,37 @@
 package org.mnemo.gateway.auth;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * An authenticated caller and what it may read. {@code libraries} is explicit — uids, or only "*" for an
- * unrestricted admin token — and empty means nothing.
+ * An authenticated caller: what it may read and act as, as {@code mnemo.access.resolve} computed it from the grants
+ * in the graph for this request. {@code libraries} is explicit — uids, or only "*" for the unrestricted admin —
+ * and empty means nothing.
  *
- * @param principal the owning user ("admin" for the administrator), "team:&lt;id&gt;" or a turn JWT's subject
- * @param owner     the user a team or token belongs to; null for turn JWTs
+ * @param principal  the token's owner ("admin" for the administrator), "team:&lt;id&gt;" or a turn JWT's subject
+ * @param owner      the principal whose grants apply: a token's or team's owner, a turn JWT's service account
+ * @param workspaces the workspaces it may act as for memory, or only "*": any its owner holds
+ * @param restricted whether the credential is narrower than its owner (then even an admin's token is no admin)
+ * @param maxRole    the cap on its role in a workspace: owner for tokens, writer for teams and turn JWTs
+ * @param key        what identifies the credential for rate limits and MCP sessions (never the secret itself)
  */
 public record Caller(Kind kind, String principal, String role, String owner, List<String> libraries,
-        List<String> allowedTools, String tokenId, List<String> workspaces) {
+        List<String> allowedTools, String tokenId, List<String> workspaces, boolean restricted, String maxRole,
+        List<String> capabilities, String key) {
 
     public enum Kind { TOKEN, TEAM, TURN }
 
     public static final String ADMIN = "admin";
+    public static final String SERVICE = "service";
+    private static final String ANY = "*";
 
+    /** The administrator: an admin's token with no restriction. A restricted admin token is restricted. */
     public boolean admin() {
-        return kind == Kind.TOKEN && ADMIN.equals(role);
+        return kind == Kind.TOKEN && ADMIN.equals(role) && !restricted;
     }
 
-    /** Whether the caller may create, change and delete things: users and the admin, through opaque tokens. */
+    /** Whether the caller may create, change and delete things: users, services and the admin, through tokens. */
     public void requireManager() {
         if (kind != Kind.TOKEN) {
             throw AuthFailure.forbidden("read_only_credential",
@@ -30,21 +41,29 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
 
     public void requireAdmin() {
         if (!admin()) {
-            throw AuthFailure.forbidden("admin_required", "only the administrator may do this");
+            throw AuthFailure.forbidden("admin_required", "only the administrator's unrestricted token may do this");
         }
     }
 
-    /** Whether the caller may change a library (or what is in it) that belongs to {@code libraryOwner}. */
-    public boolean mayModify(String libraryOwner) {
-        return kind == Kind.TOKEN && (admin() || principal.equals(libraryOwner));
+    /** A capability of the caller's principal (the admin has all), through a token. */
+    public boolean hasCapability(String capability) {
+        return kind == Kind.TOKEN && (admin() || capabilities.contains(capability));
+    }
+
+    public void requireCapability(String capability) {
+        requireManager();
+        if (!hasCapability(capability)) {
+            throw AuthFailure.forbidden("capability_required", "this needs the admin or a service account with "
+                    + capability);
+        }
     }
 
     /**
-     * The workspace the caller acts as for memory: the requested one, which must be among its workspaces (the
-     * admin may act as any), or its only one.
+     * The workspace the caller acts as for memory: the requested one, which must be among its workspaces, or its
+     * only one. Whether its owner still holds it, and with what role, the procedures check live.
      */
     public String workspace(String requested) {
-        boolean any = workspaces.contains("*");
+        boolean any = workspaces.contains(ANY);
         if (requested != null && !requested.isBlank()) {
             if (any || workspaces.contains(requested)) {
                 return requested;
@@ -52,7 +71,7 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
             throw AuthFailure.forbidden("workspace_forbidden", "this credential is not bound to workspace '"
                     + requested + "'");
         }
-        List<String> bound = workspaces.stream().filter(w -> !w.equals("*")).toList();
+        List<String> bound = workspaces.stream().filter(w -> !w.equals(ANY)).toList();
         if (bound.size() == 1 && !any) {
             return bound.get(0);
         }
@@ -61,7 +80,21 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
                         : "name the workspace to act as (workspace_id or X-Workspace-ID): one of " + bound);
     }
 
-    public boolean mayCallTool(String tool) {
-        return allowedTools.isEmpty() || allowedTools.contains(tool);
+    /** The options with which memory procedures check this caller's live role: {principal, max_role}. */
+    public Map<String, Object> grant() {
+        Map<String, Object> grant = new LinkedHashMap<>();
+        grant.put("principal", owner);
+        grant.put("max_role", maxRole);
+        return grant;
+    }
+
+    /** Whether a tool or capability scope is allowed: empty {@code allowedTools} allows every one. */
+    public boolean mayCallTool(String scope) {
+        return allowedTools.isEmpty() || allowedTools.contains(scope);
+    }
+
+    /** Whether the caller may change a library that belongs to {@code libraryOwner} (workspace roles aside). */
+    public boolean owns(String libraryOwner) {
+        return kind == Kind.TOKEN && (admin() || owner.equals(libraryOwner));
     }
 }

@@ -15,6 +15,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,8 @@ import java.util.UUID;
  *   <li>per-turn JWTs from Daedalus ({@code iss=daedalus}), keys configured by kid, at most 10 minutes long;
  *   <li>team JWTs ({@code iss=mnemosyne}, {@code typ=team}, {@code sub=team:<id>}), signed with Mnemo's keys.
  * </ul>
- * Time claims get 30 seconds of leeway; {@code aud} is not required.
+ * Time claims get 30 seconds of leeway (an {@code iat} further in the future is refused); a turn JWT's {@code aud}
+ * must name the configured audience when one is configured; team JWTs carry {@code aud: mnemosyne}.
  */
 public final class Jwts {
     public static final String DAEDALUS = "daedalus";
@@ -44,11 +46,14 @@ public final class Jwts {
     public record Team(String teamId, String jti) {}
 
     private final Map<String, byte[]> daedalusKeys;
+    private final String daedalusAudience;
     private final SigningKeys signingKeys;
     private final Clock clock;
 
-    public Jwts(Map<String, byte[]> daedalusKeys, SigningKeys signingKeys, Clock clock) {
+    /** {@code daedalusAudience}: the {@code aud} a turn JWT must carry, or null to accept any. */
+    public Jwts(Map<String, byte[]> daedalusKeys, String daedalusAudience, SigningKeys signingKeys, Clock clock) {
         this.daedalusKeys = daedalusKeys;
+        this.daedalusAudience = daedalusAudience;
         this.signingKeys = signingKeys;
         this.clock = clock;
     }
@@ -83,6 +88,11 @@ public final class Jwts {
             throw fail("token_bad_signature", "the token's signature cannot be verified: " + e.getMessage());
         }
         checkTimes(claims);
+        String audience = DAEDALUS.equals(issuer) ? daedalusAudience : MNEMOSYNE;
+        List<String> aud = claims.getAudience();
+        if (audience != null && (DAEDALUS.equals(issuer) || !aud.isEmpty()) && !aud.contains(audience)) {
+            throw fail("token_wrong_audience", "the JWT's aud " + aud + " does not name '" + audience + "'");
+        }
         return DAEDALUS.equals(issuer) ? turn(claims) : team(claims);
     }
 
@@ -92,6 +102,7 @@ public final class Jwts {
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(MNEMOSYNE)
+                .audience(MNEMOSYNE)
                 .subject(TEAM_SUBJECT + teamId)
                 .jwtID(jti)
                 .claim("typ", "team")
@@ -149,6 +160,11 @@ public final class Jwts {
         if (now.isAfter(exp.toInstant().plus(LEEWAY))) {
             throw fail("token_expired", "the JWT expired at " + exp.toInstant());
         }
+        Date iat = claims.getIssueTime();
+        if (iat != null && iat.toInstant().isAfter(now.plus(LEEWAY))) {
+            throw fail("token_issued_in_future", "the JWT says it was issued at " + iat.toInstant()
+                    + ", in the future");
+        }
         Date nbf = claims.getNotBeforeTime();
         if (nbf != null && now.plus(LEEWAY).isBefore(nbf.toInstant())) {
             throw fail("token_not_yet_valid", "the JWT is valid only from " + nbf.toInstant());
@@ -165,7 +181,7 @@ public final class Jwts {
             throw fail("token_lifetime_too_long", "per-turn JWTs may live at most 10 minutes, this one "
                     + lifetime.toSeconds() + " s");
         }
-        List<String> workspaces = new java.util.ArrayList<>(strings(claims, "workspaces"));
+        List<String> workspaces = new ArrayList<>(strings(claims, "workspaces"));
         if (claims.getClaim("workspace_id") instanceof String workspace) {
             workspaces.add(workspace);
         }

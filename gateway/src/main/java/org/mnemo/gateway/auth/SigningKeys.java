@@ -22,12 +22,21 @@ public final class SigningKeys {
     public record Key(String kid, byte[] secret) {}
 
     private final AuthStore store;
+    private final SecretBox box;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public SigningKeys(AuthStore store, Clock clock) {
+    public SigningKeys(AuthStore store, SecretBox box, Clock clock) {
         this.store = store;
+        this.box = box;
         this.clock = clock;
+    }
+
+    /** Seals keys that earlier versions stored in plaintext; returns how many. */
+    public int sealPlaintextKeys() {
+        Map<String, String> plain = store.plaintextKeys();
+        plain.forEach((kid, secret) -> store.encryptKey(kid, box.seal(Base64.getDecoder().decode(secret))));
+        return plain.size();
     }
 
     /** The active key, created on first use (a 256-bit random secret). */
@@ -37,14 +46,14 @@ public final class SigningKeys {
             rotate();
             row = store.activeKey();
         }
-        return new Key((String) row.get("kid"), Base64.getDecoder().decode((String) row.get("secret")));
+        return new Key((String) row.get("kid"), box.open((String) row.get("secret")));
     }
 
     /** Adds a new active key and returns its kid; JWTs signed with earlier keys stay valid until those are deleted. */
     public String rotate() {
         String kid = "mnemo-" + Tokens.randomBase64Url(9);
         byte[] secret = Base64.getUrlDecoder().decode(Tokens.randomBase64Url(GatewayConfig.MIN_KEY_BYTES));
-        store.addKey(kid, Base64.getEncoder().encodeToString(secret));
+        store.addKey(kid, box.seal(secret));
         return kid;
     }
 
@@ -69,7 +78,7 @@ public final class SigningKeys {
             cache.remove(kid);
             return null;
         }
-        byte[] bytes = Base64.getDecoder().decode(secret);
+        byte[] bytes = box.open(secret);
         cache.put(kid, new Cached(bytes, now));
         return bytes;
     }

@@ -47,6 +47,9 @@ final class ServeCommand implements Callable<Integer> {
             embedded = EmbeddedServer.start(new EmbeddedServer.Settings(dataDir, pluginsDir, hostPort[0],
                     Integer.parseInt(hostPort[1]), password.value()));
             config = config.withNeo4j(embedded.boltUri(), Credentials.USER, password.value());
+            if (config.security().secretKey() == null) {
+                config = config.withSecretKey(Credentials.secretKey(dataDir));
+            }
         }
         Gateway gateway;
         try {

@@ -1,5 +1,7 @@
 package org.mnemo.gateway.client;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +11,7 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
+import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.ClientException;
 
 /**
@@ -25,8 +28,20 @@ public final class MnemoClient implements AutoCloseable {
     private static final int RETRY_SECONDS = 5;
 
     private final Driver driver;
+    private final TransactionConfig queryConfig;
+    private final TransactionConfig longConfig;
 
     public MnemoClient(String uri, String user, String password) {
+        this(uri, user, password, Duration.ofSeconds(30), Duration.ofHours(1));
+    }
+
+    /**
+     * {@code queryTimeout} bounds every read and write transaction (a request's work); {@code longTimeout} the
+     * auto-commit calls of procedures that commit batches of their own (ingest, cascade deletes).
+     */
+    public MnemoClient(String uri, String user, String password, Duration queryTimeout, Duration longTimeout) {
+        this.queryConfig = TransactionConfig.builder().withTimeout(queryTimeout).build();
+        this.longConfig = TransactionConfig.builder().withTimeout(longTimeout).build();
         // Managed transactions retry transient failures (a cluster electing a leader) for a few seconds, not
         // the driver's default 30: an HTTP caller is waiting.
         this.driver = GraphDatabase.driver(uri, AuthTokens.basic(user, password), Config.builder()
@@ -44,9 +59,9 @@ public final class MnemoClient implements AutoCloseable {
     public List<Map<String, Object>> rows(Mode mode, String cypher, Map<String, Object> params) {
         try (Session session = driver.session()) {
             return switch (mode) {
-                case READ -> session.executeRead(tx -> tx.run(cypher, params).list(Record::asMap));
-                case WRITE -> session.executeWrite(tx -> tx.run(cypher, params).list(Record::asMap));
-                case AUTO_COMMIT -> session.run(cypher, params).list(Record::asMap);
+                case READ -> session.executeRead(tx -> tx.run(cypher, params).list(Record::asMap), queryConfig);
+                case WRITE -> session.executeWrite(tx -> tx.run(cypher, params).list(Record::asMap), queryConfig);
+                case AUTO_COMMIT -> session.run(cypher, params, longConfig).list(Record::asMap);
             };
         } catch (ClientException e) {
             ProcedureFailure failure = ProcedureFailure.of(e);
@@ -60,8 +75,16 @@ public final class MnemoClient implements AutoCloseable {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
+    /** Resolves a credential (a read: any cluster member may answer). */
     public Map<String, Object> resolve(Map<String, Object> credential) {
-        return row(Mode.WRITE, "CALL mnemo.access.resolve($credential)", Map.of("credential", credential));
+        return row(Mode.READ, "CALL mnemo.access.resolve($credential)", Map.of("credential", credential));
+    }
+
+    /** The role (reader, writer, owner) a principal holds on a workspace, or null. */
+    public String role(String principal, String workspaceId) {
+        Map<String, Object> row = row(Mode.READ, "CALL mnemo.access.role($p, $ws)", Map.of("p", principal, "ws",
+                workspaceId));
+        return row == null ? null : (String) row.get("role");
     }
 
     public void applySchema() {
@@ -175,21 +198,53 @@ public final class MnemoClient implements AutoCloseable {
                 Map.of("start", start, "libraries", libraries, "options", options));
     }
 
-    public Map<String, Object> namespaces(String workspaceId) {
-        return row(Mode.READ, "CALL mnemo.namespace.resolve($ws)", Map.of("ws", workspaceId));
+    /** A workspace's namespaces as a caller with this grant ({principal, max_role}; empty = trusted) sees them. */
+    public Map<String, Object> namespaces(String workspaceId, Map<String, Object> grant) {
+        return row(Mode.READ, "CALL mnemo.namespace.resolve($ws, $grant)", Map.of("ws", workspaceId, "grant", grant));
     }
 
-    public Map<String, Object> workspaceUpsert(String id, Map<String, Object> fields) {
-        return row(Mode.WRITE, "CALL mnemo.workspace.upsert($id, $fields)", Map.of("id", id, "fields", fields));
+    /** Workspace tree calls act {@code as} a principal (null: the trusted caller), checked in the procedure. */
+    private static Map<String, Object> as(String as) {
+        Map<String, Object> options = new HashMap<>();
+        if (as != null) {
+            options.put("as", as);
+        }
+        return options;
     }
 
-    public Map<String, Object> workspaceDelete(String id) {
-        return row(Mode.WRITE, "CALL mnemo.workspace.delete($id)", Map.of("id", id));
+    public Map<String, Object> workspaceUpsert(String id, Map<String, Object> fields, String as) {
+        return row(Mode.WRITE, "CALL mnemo.workspace.upsert($id, $fields, $options)", Map.of("id", id, "fields",
+                fields, "options", as(as)));
     }
 
-    public Map<String, Object> memoryCommit(String workspaceId, Map<String, Object> memory, String actor) {
-        return row(Mode.WRITE, "CALL mnemo.memory.commit($ws, $memory, {actor: $actor})",
-                Map.of("ws", workspaceId, "memory", memory, "actor", actor));
+    public Map<String, Object> workspaceGet(String id, String as) {
+        return row(Mode.READ, "CALL mnemo.workspace.get($id, $options)", Map.of("id", id, "options", as(as)));
+    }
+
+    public Map<String, Object> workspaceDelete(String id, String as) {
+        return row(Mode.WRITE, "CALL mnemo.workspace.delete($id, $options)", Map.of("id", id, "options", as(as)));
+    }
+
+    public Map<String, Object> workspaceGrant(String id, String principal, String role, String as) {
+        return row(Mode.WRITE, "CALL mnemo.workspace.grant($id, $principal, $role, $options)", Map.of("id", id,
+                "principal", principal, "role", role, "options", as(as)));
+    }
+
+    public boolean workspaceRevoke(String id, String principal, String as) {
+        return Boolean.TRUE.equals(row(Mode.WRITE, "CALL mnemo.workspace.revoke($id, $principal, $options)",
+                Map.of("id", id, "principal", principal, "options", as(as))).get("revoked"));
+    }
+
+    public List<Map<String, Object>> workspaceMembers(String id, String as) {
+        return rows(Mode.READ, "CALL mnemo.workspace.members($id, $options)", Map.of("id", id, "options", as(as)));
+    }
+
+    public Map<String, Object> memoryCommit(String workspaceId, Map<String, Object> memory, String actor,
+            Map<String, Object> grant) {
+        Map<String, Object> options = new HashMap<>(grant);
+        options.put("actor", actor);
+        return row(Mode.WRITE, "CALL mnemo.memory.commit($ws, $memory, $options)",
+                Map.of("ws", workspaceId, "memory", memory, "options", options));
     }
 
     public List<Map<String, Object>> memorySearch(String workspaceId, String query, Map<String, Object> options) {
@@ -197,9 +252,11 @@ public final class MnemoClient implements AutoCloseable {
                 Map.of("ws", workspaceId, "query", query, "options", options));
     }
 
-    public boolean memoryForget(String workspaceId, String id) {
-        return Boolean.TRUE.equals(row(Mode.WRITE, "CALL mnemo.memory.forget($ws, $id)",
-                Map.of("ws", workspaceId, "id", id)).get("forgotten"));
+    public boolean memoryForget(String workspaceId, String id, String actor, Map<String, Object> grant) {
+        Map<String, Object> options = new HashMap<>(grant);
+        options.put("actor", actor);
+        return Boolean.TRUE.equals(row(Mode.WRITE, "CALL mnemo.memory.forget($ws, $id, $options)",
+                Map.of("ws", workspaceId, "id", id, "options", options)).get("forgotten"));
     }
 
     public List<Map<String, Object>> memoryExport(List<String> namespaces) {
@@ -220,7 +277,7 @@ public final class MnemoClient implements AutoCloseable {
     /** Sets a v1 namespace's description and/or metadata (JSON text); a field not set keeps its value. */
     public Map<String, Object> namespaceMetadata(String name, boolean setDescription, String description,
             boolean setMetadata, String metadata) {
-        Map<String, Object> params = new java.util.HashMap<>();
+        Map<String, Object> params = new HashMap<>();
         params.put("name", name);
         params.put("setDescription", setDescription);
         params.put("description", description);
@@ -239,8 +296,14 @@ public final class MnemoClient implements AutoCloseable {
         rows(Mode.WRITE, "MATCH (n:MemoryNamespace {name: $name}) DELETE n", Map.of("name", name));
     }
 
-    public Map<String, Object> memoryPurge(String namespace) {
-        return row(Mode.WRITE, "CALL mnemo.memory.purge($ns)", Map.of("ns", namespace));
+    /** Purges a namespace acting as a workspace with this grant (owner role needed), audited with the actor. */
+    public Map<String, Object> memoryPurge(String namespace, String workspaceId, String actor,
+            Map<String, Object> grant) {
+        Map<String, Object> options = new HashMap<>(grant);
+        options.put("workspace_id", workspaceId);
+        options.put("actor", actor);
+        return row(Mode.WRITE, "CALL mnemo.memory.purge($ns, $options)", Map.of("ns", namespace, "options",
+                options));
     }
 
     @Override

@@ -28,7 +28,23 @@ public record GatewayConfig(
         long maxBodyBytes,
         List<Network> metricsAllow,
         Mcp mcp,
-        Ingest ingest) {
+        Ingest ingest,
+        Security security) {
+
+    /**
+     * Authority and limits (docs/security.md).
+     *
+     * @param daedalusPrincipal the service account Daedalus' turn JWTs act for: they read only what it may read
+     * @param daedalusAudience  the aud a turn JWT must name, or null to accept any
+     * @param secretKey         32 bytes that seal the team signing keys stored in the graph; null = none configured
+     * @param ratePerSecond     requests a second each credential may make (its bucket refills at this rate)
+     * @param rateBurst         the bucket's size: how many requests a credential may make at once
+     * @param queryTimeoutSeconds the Neo4j transaction timeout of each call the gateway makes for a request
+     * @param mcpSessionIdleSeconds an MCP session unused this long is closed
+     * @param healthCacheSeconds how long a readiness result is reused for unauthenticated callers
+     */
+    public record Security(String daedalusPrincipal, String daedalusAudience, byte[] secretKey, int ratePerSecond,
+            int rateBurst, int queryTimeoutSeconds, int mcpSessionIdleSeconds, int healthCacheSeconds) {}
 
     /**
      * Durable ingest: worker pool, limits, retries, and the S3 buckets files come from (by source name) and go to.
@@ -48,9 +64,13 @@ public record GatewayConfig(
         }
     }
 
-    /** An S3-compatible bucket and how to reach it. */
+    /**
+     * An S3-compatible bucket and how to reach it. A source bucket is read only for the principals it names (and
+     * the admin), and only under its key prefix, in which {@code {workspace_id}} and {@code {principal}} stand
+     * for the job's workspace and the caller.
+     */
     public record Bucket(String name, String endpoint, String region, String bucket, String accessKey,
-            String secretKey, boolean pathStyle, boolean tlsVerify) {}
+            String secretKey, boolean pathStyle, boolean tlsVerify, List<String> principals, String keyPrefix) {}
 
     /**
      * The MCP endpoint's settings.
@@ -92,7 +112,44 @@ public record GatewayConfig(
                         (int) number(env, "MNEMO_INGEST_DEADLINE_SECONDS", 3600, 10, 7 * 86400),
                         (int) number(env, "MNEMO_UPLOAD_WAIT_SECONDS", 120, 0, 3600),
                         sources(env),
-                        bucket(env, "MNEMO_STORAGE_", "storage")));
+                        bucket(env, "MNEMO_STORAGE_", "storage")),
+                new Security(
+                        value(env, "MNEMO_DAEDALUS_PRINCIPAL", "daedalus"),
+                        value(env, "MNEMO_DAEDALUS_JWT_AUDIENCE", null),
+                        secretKey(env),
+                        (int) number(env, "MNEMO_RATE_LIMIT_PER_SECOND", 50, 1, 1_000_000),
+                        (int) number(env, "MNEMO_RATE_LIMIT_BURST", 200, 1, 10_000_000),
+                        (int) number(env, "MNEMO_QUERY_TIMEOUT_SECONDS", 30, 1, 86_400),
+                        (int) number(env, "MNEMO_MCP_SESSION_IDLE_SECONDS", 1800, 2, 7 * 86_400),
+                        (int) number(env, "MNEMO_HEALTH_CACHE_SECONDS", 10, 0, 3600)));
+    }
+
+    /** MNEMO_SECRET_KEY (base64 of 32 bytes), or the contents of the file MNEMO_SECRET_KEY_FILE names. */
+    private static byte[] secretKey(Map<String, String> env) {
+        String value = value(env, "MNEMO_SECRET_KEY", null);
+        String file = value(env, "MNEMO_SECRET_KEY_FILE", null);
+        if (value == null && file != null) {
+            try {
+                value = java.nio.file.Files.readString(java.nio.file.Path.of(file), StandardCharsets.UTF_8).strip();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("MNEMO_SECRET_KEY_FILE: cannot read " + file + ": "
+                        + e.getMessage());
+            }
+        }
+        if (value == null) {
+            return null;
+        }
+        byte[] key;
+        try {
+            key = java.util.Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            key = new byte[0];
+        }
+        if (key.length != 32) {
+            throw new IllegalArgumentException("MNEMO_SECRET_KEY must be the base64 of 32 random bytes (e.g. "
+                    + "`openssl rand -base64 32`)");
+        }
+        return key;
     }
 
     /** Every MNEMO_SOURCE_&lt;NAME&gt;_BUCKET defines a source bucket named &lt;name&gt;. */
@@ -119,19 +176,34 @@ public record GatewayConfig(
         if (endpoint != null && !endpoint.matches("https?://.+")) {
             throw new IllegalArgumentException(prefix + "ENDPOINT must be an http(s) URL, got '" + endpoint + "'");
         }
+        String keyPrefix = value(env, prefix + "KEY_PREFIX", "");
+        if (keyPrefix.startsWith("/") || keyPrefix.contains("..")) {
+            throw new IllegalArgumentException(prefix + "KEY_PREFIX must be a relative key prefix without '..', got '"
+                    + keyPrefix + "'");
+        }
         return new Bucket(name, endpoint, value(env, prefix + "REGION", "us-east-1"), bucket,
                 value(env, prefix + "ACCESS_KEY", null), value(env, prefix + "SECRET_KEY", null),
-                bool(env, prefix + "PATH_STYLE", endpoint != null), bool(env, prefix + "TLS_VERIFY", true));
+                bool(env, prefix + "PATH_STYLE", endpoint != null), bool(env, prefix + "TLS_VERIFY", true),
+                list(value(env, prefix + "PRINCIPALS", ""), false), keyPrefix);
     }
 
     public GatewayConfig withHttpPort(int port) {
         return new GatewayConfig(httpHost, port, neo4jUri, neo4jUser, neo4jPassword, adminToken, daedalusKeys,
-                maxBodyBytes, metricsAllow, mcp, ingest);
+                maxBodyBytes, metricsAllow, mcp, ingest, security);
     }
 
     public GatewayConfig withNeo4j(String uri, String user, String password) {
         return new GatewayConfig(httpHost, httpPort, uri, user, password, adminToken, daedalusKeys, maxBodyBytes,
-                metricsAllow, mcp, ingest);
+                metricsAllow, mcp, ingest, security);
+    }
+
+    /** The same settings with this secret key (the embedded server keeps a generated one in its data directory). */
+    public GatewayConfig withSecretKey(byte[] key) {
+        Security s = security;
+        return new GatewayConfig(httpHost, httpPort, neo4jUri, neo4jUser, neo4jPassword, adminToken, daedalusKeys,
+                maxBodyBytes, metricsAllow, mcp, ingest, new Security(s.daedalusPrincipal(), s.daedalusAudience(), key,
+                        s.ratePerSecond(), s.rateBurst(), s.queryTimeoutSeconds(), s.mcpSessionIdleSeconds(),
+                        s.healthCacheSeconds()));
     }
 
     public boolean metricsAllowed(InetAddress address) {

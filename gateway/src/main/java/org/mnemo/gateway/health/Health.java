@@ -38,12 +38,42 @@ public final class Health {
     }
 
     private final MnemoClient client;
+    private final long cacheNanos;
+    private volatile Report last;
+    private volatile long lastAt;
 
-    public Health(MnemoClient client) {
+    /** {@code cacheSeconds}: how long {@link #cached()} reuses a result (0 = never). */
+    public Health(MnemoClient client, int cacheSeconds) {
         this.client = client;
+        this.cacheNanos = cacheSeconds * 1_000_000_000L;
     }
 
+    /**
+     * The last result while it is fresh, else a new one: what unauthenticated callers get, so that a flood of
+     * readiness probes costs at most one embedding call per period.
+     */
+    public Report cached() {
+        Report report = last;
+        if (report != null && System.nanoTime() - lastAt < cacheNanos) {
+            return report;
+        }
+        synchronized (this) {
+            if (last != null && System.nanoTime() - lastAt < cacheNanos) {
+                return last;
+            }
+            return run();
+        }
+    }
+
+    /** Probes every dependency now. */
     public Report run() {
+        Report report = probeAll();
+        last = report;
+        lastAt = System.nanoTime();
+        return report;
+    }
+
+    private Report probeAll() {
         Check neo4j = probe(() -> {
             client.rows(MnemoClient.Mode.READ, "RETURN 1 AS ok", Map.of());
             return null;

@@ -45,6 +45,40 @@ public final class Buckets implements AutoCloseable {
         return sources.containsKey(name) ? name : DEFAULT_SOURCE;
     }
 
+    /**
+     * Why this caller may not have this key of a source bucket ingested, or null when it may: the bucket must name
+     * the caller's principal (or "*"; the admin always may) and the key must lie under the bucket's prefix for the
+     * job's workspace. Decided before any S3 call, from configuration alone, so the answer is the same whether or
+     * not the key exists.
+     */
+    public String refusal(String source, String key, String principal, boolean admin, String workspaceId) {
+        GatewayConfig.Bucket bucket = sources.get(sourceName(source));
+        if (bucket == null) {
+            return null; // the job fails with "no source bucket is configured", touching nothing
+        }
+        if (!admin && !bucket.principals().contains("*") && !bucket.principals().contains(principal)) {
+            return "source_forbidden: '" + principal + "' may not read the source bucket '" + bucket.name()
+                    + "' (MNEMO_SOURCE_" + bucket.name().toUpperCase(Locale.ROOT) + "_PRINCIPALS)";
+        }
+        if (key.startsWith("/") || key.contains("//") || key.contains("\\")
+                || java.util.Arrays.asList(key.split("/")).contains("..")) {
+            return "s3_key_forbidden: the key must be relative, without '..' or empty segments";
+        }
+        String prefix = bucket.keyPrefix();
+        if (prefix.contains("{workspace_id}")) {
+            if (workspaceId == null) {
+                return "s3_key_forbidden: the source bucket '" + bucket.name() + "' serves workspaces only; give "
+                        + "workspace_id";
+            }
+            prefix = prefix.replace("{workspace_id}", workspaceId);
+        }
+        prefix = prefix.replace("{principal}", principal);
+        if (!key.startsWith(prefix)) {
+            return "s3_key_forbidden: keys of this workspace must start with '" + prefix + "'";
+        }
+        return null;
+    }
+
     /** Reads an object; a missing bucket or key is permanent, anything else (network, 5xx) is retried. */
     public byte[] read(String source, String key) {
         GatewayConfig.Bucket bucket = sources.get(sourceName(source));

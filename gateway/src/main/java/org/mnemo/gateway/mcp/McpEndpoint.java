@@ -13,6 +13,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -27,10 +28,12 @@ import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.memory.MemoryService;
 import org.mnemo.gateway.rest.ApiError;
 import org.mnemo.gateway.rest.Json;
 import org.mnemo.gateway.rest.Metrics;
+import org.mnemo.gateway.rest.RateLimits;
 import org.mnemo.gateway.rest.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +50,12 @@ public final class McpEndpoint implements AutoCloseable {
     private static final String AUTHORIZATION = "authorization";
     private static final String REQUEST_ID = "request_id";
     private static final String WORKSPACE = "workspace";
-    /** Without required auth, a caller without a token reads everything: for local development only. */
-    private static final Caller ANONYMOUS = new Caller(Caller.Kind.TURN, "anonymous", "anonymous", null,
-            List.of("*"), List.of(), null, List.of("*"));
+    /**
+     * Without required auth, a caller without a token reads every library: for local development only. It holds no
+     * workspace (memory tools refuse it) and is rate limited as one credential.
+     */
+    private static final Caller ANONYMOUS = new Caller(Caller.Kind.TURN, "anonymous", "anonymous", "anonymous",
+            List.of("*"), List.of(), null, List.of(), true, "reader", List.of(), "anonymous");
     static final String INSTRUCTIONS = """
             Mnemo is a knowledge base of documents (chunked, embedded and linked to the concepts they mention) \
             organised in libraries. Recommended workflow: call list_libraries to see what you may read, then \
@@ -62,14 +68,22 @@ public final class McpEndpoint implements AutoCloseable {
     private final McpSyncServer server;
     private final Metrics metrics;
     private final Authenticator authenticator;
+    private final RateLimits limits;
+    private final SessionBinding sessions;
     private final boolean requireAuth;
 
-    public McpEndpoint(GatewayConfig config, MnemoClient client, Authenticator authenticator, Metrics metrics) {
+    public McpEndpoint(GatewayConfig config, MnemoClient client, Authenticator authenticator, Metrics metrics,
+            RateLimits limits, Health health) {
         this.metrics = metrics;
         this.authenticator = authenticator;
+        this.limits = limits;
         this.requireAuth = config.mcp().requireAuth();
+        Duration idle = Duration.ofSeconds(config.security().mcpSessionIdleSeconds());
+        this.sessions = new SessionBinding(idle);
         this.transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint(PATH)
+                // A session unused for a whole sweep interval is closed (the SDK's sweeper).
+                .sessionSweepInterval(idle)
                 .maxRequestSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()))
                 .securityValidator(DefaultServerTransportSecurityValidator.builder()
                         .allowedOrigins(config.mcp().allowedOrigins())
@@ -77,7 +91,7 @@ public final class McpEndpoint implements AutoCloseable {
                         .build())
                 .contextExtractor(McpEndpoint::context)
                 .build();
-        List<McpTools.Tool> all = new java.util.ArrayList<>(new McpTools(client).all());
+        List<McpTools.Tool> all = new java.util.ArrayList<>(new McpTools(client, health).all());
         all.addAll(new McpMemoryTools(new MemoryService(client)).all());
         List<McpServerFeatures.SyncToolSpecification> tools = all.stream().map(this::specification).toList();
         this.server = McpServer.sync(transport)
@@ -91,12 +105,19 @@ public final class McpEndpoint implements AutoCloseable {
         }
     }
 
-    /** Mounts the transport servlet at /mcp and /mcp/ (the SDK matches the path exactly, so /mcp/ is rewritten). */
+    /**
+     * Mounts the transport servlet at /mcp and /mcp/ (the SDK matches the path exactly, so /mcp/ is rewritten),
+     * behind the filter that binds each session to the credential that opened it.
+     */
     public void mount(ServletContextHandler handler) {
         ServletHolder holder = new ServletHolder("mcp", transport);
         holder.setAsyncSupported(true);
         handler.addServlet(holder, PATH);
         handler.addServlet(holder, PATH + "/");
+        FilterHolder binding = new FilterHolder(sessions);
+        binding.setAsyncSupported(true);
+        handler.addFilter(binding, PATH, EnumSet.of(DispatcherType.REQUEST));
+        handler.addFilter(binding, PATH + "/", EnumSet.of(DispatcherType.REQUEST));
         Filter slash = (request, response, chain) -> chain.doFilter(
                 new HttpServletRequestWrapper((HttpServletRequest) request) {
                     @Override
@@ -138,7 +159,9 @@ public final class McpEndpoint implements AutoCloseable {
                 .description(tool.description())
                 .inputSchema(tool.input())
                 .outputSchema(tool.output())
-                .annotations(new McpSchema.ToolAnnotations(tool.title(), true, false, true, false, null))
+                // Truthful hints: only reads are read-only; forgetting destroys; nothing reaches outside Mnemo.
+                .annotations(new McpSchema.ToolAnnotations(tool.title(), tool.effect() == McpTools.Effect.READ,
+                        tool.effect() == McpTools.Effect.DESTROY, tool.effect() != McpTools.Effect.WRITE, false, null))
                 .build();
         return McpServerFeatures.SyncToolSpecification.builder()
                 .tool(definition)
@@ -153,7 +176,11 @@ public final class McpEndpoint implements AutoCloseable {
         String requestId = String.valueOf(context.get(REQUEST_ID));
         String status = "ok";
         try {
-            Caller caller = tool.needsCaller() ? caller((String) context.get(AUTHORIZATION)) : null;
+            String authorization = (String) context.get(AUTHORIZATION);
+            Caller caller = tool.needsCaller() || authorization != null ? caller(authorization) : null;
+            if (caller != null) {
+                limits.check(caller.key());
+            }
             if (caller != null && !caller.mayCallTool(tool.name())) {
                 status = "denied";
                 return error("tool_not_allowed", "this token may not call " + tool.name());
@@ -171,6 +198,10 @@ public final class McpEndpoint implements AutoCloseable {
             status = "denied";
             metrics.mcpAuthFailure(e.code());
             return error(e.code(), e.getMessage());
+        } catch (RateLimits.Limited e) {
+            status = "denied";
+            metrics.rateLimited();
+            return error("rate_limited", e.getMessage());
         } catch (ApiError e) {
             status = "error";
             return error(e.code(), e.getMessage());

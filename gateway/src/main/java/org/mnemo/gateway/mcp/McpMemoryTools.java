@@ -38,7 +38,7 @@ final class McpMemoryTools {
                 object(props("workspace_id", WORKSPACE)),
                 object(props("workspace_id", string("The workspace"), "namespaces", array("Namespace names",
                         Map.of("type", "string"))), "workspace_id", "namespaces"),
-                true, (caller, args) -> {
+                true, McpTools.Effect.READ, (caller, args) -> {
                     Map<String, Object> resolved = memory.namespaces(caller, args.optionalString("workspace_id", 200));
                     Map<String, Object> result = new LinkedHashMap<>();
                     result.put("workspace_id", resolved.get("workspace_id"));
@@ -64,7 +64,7 @@ final class McpMemoryTools {
         return new McpTools.Tool(name, kind == null ? "Remember something" : "Remember a summary",
                 kind == null ? "Store a memory (fact, decision, preference, summary or note) in a namespace you may write."
                         : "Store a summary of work so far; it expires after 30 days unless expires_at says otherwise.",
-                object(properties, "content"), committed(), true,
+                object(properties, "content"), committed(), true, McpTools.Effect.WRITE,
                 (caller, args) -> memory.commit(caller, args.optionalString("workspace_id", 200), args, kind, null));
     }
 
@@ -85,7 +85,7 @@ final class McpMemoryTools {
                         "content", string("The memory"), "score", number("RRF score"),
                         "created_at", string("When it was stored")), "id", "namespace", "content")),
                         "total", Map.of("type", "integer")), "results"),
-                true, (caller, args) -> {
+                true, McpTools.Effect.READ, (caller, args) -> {
                     List<Map<String, Object>> results = memory.search(caller, args.optionalString("workspace_id", 200),
                             args.string("query", 4000), args.strings("namespaces", 50), args.strings("kinds", 5),
                             args.integer("limit", 10, 1, 100));
@@ -98,7 +98,7 @@ final class McpMemoryTools {
                 "Forget a memory you may write: its content is removed and it is never recalled again.",
                 object(props("id", string("The memory id"), "workspace_id", WORKSPACE), "id"),
                 object(props("id", string("Memory id"), "forgotten", Map.of("type", "boolean")), "id", "forgotten"),
-                true, (caller, args) -> {
+                true, McpTools.Effect.DESTROY, (caller, args) -> {
                     String id = args.string("id", 200);
                     return Map.of("id", id, "forgotten",
                             memory.forget(caller, args.optionalString("workspace_id", 200), id));
@@ -112,7 +112,7 @@ final class McpMemoryTools {
                         "scope", enumeration("LOCAL or TEAM", List.of("LOCAL", "TEAM", "GLOBAL")),
                         "workspace_id", WORKSPACE), "content"),
                 object(props("id", string("Memory id"), "scope", string("LOCAL or TEAM")), "id", "scope"),
-                true, (caller, args) -> {
+                true, McpTools.Effect.WRITE, (caller, args) -> {
                     String workspace = args.optionalString("workspace_id", 200);
                     String namespace = memory.scopeNamespace(caller, workspace, args.optionalString("scope", 10), true);
                     Map<String, Object> committed = memory.commit(caller, workspace, args, null, namespace);
@@ -129,7 +129,7 @@ final class McpMemoryTools {
                         "limit", integer("How many", 10, 1, 100), "workspace_id", WORKSPACE), "query"),
                 object(props("memories", array("[{id, content, scope, created_at}]", anyObject("A memory"))),
                         "memories"),
-                true, (caller, args) -> {
+                true, McpTools.Effect.READ, (caller, args) -> {
                     String workspace = args.optionalString("workspace_id", 200);
                     List<Map<String, Object>> results = memory.search(caller, workspace, args.string("query", 4000),
                             memory.recallNamespaces(caller, workspace, args.optionalString("scope", 10)), null,

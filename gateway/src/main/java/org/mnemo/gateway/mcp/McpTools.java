@@ -31,9 +31,12 @@ final class McpTools {
     static final List<String> LIBRARY_TYPES = List.of("fiction", "nonfiction", "technical", "music", "film", "art",
             "journal", "business", "finance");
 
-    /** A tool: its name, description, schemas, whether it needs a caller, and what it does. */
+    /** What a tool does to stored data, for its MCP annotations (clients decide from them whether to ask first). */
+    enum Effect { READ, WRITE, DESTROY }
+
+    /** A tool: its name, description, schemas, whether it needs a caller, its effect, and what it does. */
     record Tool(String name, String title, String description, Map<String, Object> input,
-            Map<String, Object> output, boolean needsCaller, Handler handler) {}
+            Map<String, Object> output, boolean needsCaller, Effect effect, Handler handler) {}
 
     @FunctionalInterface
     interface Handler {
@@ -43,9 +46,9 @@ final class McpTools {
     private final MnemoClient client;
     private final Health health;
 
-    McpTools(MnemoClient client) {
+    McpTools(MnemoClient client, Health health) {
         this.client = client;
-        this.health = new Health(client);
+        this.health = health;
     }
 
     List<Tool> all() {
@@ -92,7 +95,7 @@ final class McpTools {
                         "reranker_model", nullableString("The reranker's model, if one was used"),
                         "search_types_used", array("The searches that ran", Map.of("type", "string"))),
                         "query", "candidates", "total_candidates"),
-                true, (caller, args) -> {
+                true, Effect.READ, (caller, args) -> {
                     args.bool("include_images", true);
                     Map<String, Object> result = SearchApi.search(client, caller, args);
                     result.put("images", List.of());
@@ -115,7 +118,7 @@ final class McpTools {
                         "previous_uid", nullableString("The chunk before it in the document"),
                         "next_uid", nullableString("The chunk after it in the document")),
                         "chunk_uid", "chunk_index", "item_uid", "text"),
-                true, (caller, args) -> {
+                true, Effect.READ, (caller, args) -> {
                     String uid = args.string("chunk_uid", 100);
                     Map<String, Object> chunk = Requests.found(client.chunkGet(uid, caller.libraries()),
                             "chunk '" + uid + "'");
@@ -127,7 +130,7 @@ final class McpTools {
     private Tool listLibraries() {
         return new Tool("list_libraries", "List libraries",
                 "The libraries you may read, by name, with their type and item and chunk counts.",
-                object(pageProps()), page("libraries"), true, (caller, args) -> {
+                object(pageProps()), page("libraries"), true, Effect.READ, (caller, args) -> {
                     Requests.Page page = args.page();
                     return page.wrap(client.libraryList(caller.libraries(), page.options()));
                 });
@@ -137,7 +140,7 @@ final class McpTools {
         return new Tool("list_collections", "List collections",
                 "Collections (groups of documents) in the libraries you may read.",
                 object(withPage("library_uid", string("Only collections of this library"))), page("collections"),
-                true, (caller, args) -> {
+                true, Effect.READ, (caller, args) -> {
                     Requests.Page page = args.page();
                     Map<String, Object> options = page.options();
                     Requests.putIfPresent(options, "library_uid", args.optionalString("library_uid", 100));
@@ -151,7 +154,7 @@ final class McpTools {
                         + "embedding_status.",
                 object(withPage("collection_uid", string("Only documents of this collection"),
                         "library_uid", string("Only documents of this library"))), page("documents"),
-                true, (caller, args) -> {
+                true, Effect.READ, (caller, args) -> {
                     Requests.Page page = args.page();
                     Map<String, Object> options = page.options();
                     Requests.putIfPresent(options, "library_uid", args.optionalString("library_uid", 100));
@@ -185,7 +188,7 @@ final class McpTools {
                                 "weight", Map.of("type", List.of("number", "null")),
                                 "via", nullableString("The concept it was reached through")))),
                         "total", Map.of("type", "integer")), "start", "neighbors"),
-                true, (caller, args) -> {
+                true, Effect.READ, (caller, args) -> {
                     String concept = args.optionalString("concept", 200);
                     String chunk = args.optionalString("chunk_uid", 100);
                     if ((concept == null) == (chunk == null)) {
@@ -208,15 +211,16 @@ final class McpTools {
                 "status", string("ok, error or unknown"),
                 "duration_ms", Map.of("type", "integer")), "status");
         return new Tool("get_health", "Service health",
-                "Whether Mnemo can serve: Neo4j, the embedding model and the search indexes. Needs no token.",
+                "Whether Mnemo can serve: Neo4j, the embedding model and the search indexes. Needs no token (then "
+                        + "the last result of the past few seconds is reused).",
                 object(props()),
                 object(props(
                         "status", enumeration("ok, degraded (searches may fail) or error", List.of("ok", "degraded",
                                 "error")),
                         "checks", object(props("neo4j", check, "embedding", check, "schema", check),
                                 "neo4j", "embedding", "schema")), "status", "checks"),
-                false, (caller, args) -> {
-                    Health.Report report = health.run();
+                false, Effect.READ, (caller, args) -> {
+                    Health.Report report = caller == null ? health.cached() : health.run();
                     Map<String, Object> checks = new LinkedHashMap<>();
                     checks.put("neo4j", report.neo4j().toMap());
                     checks.put("embedding", report.embedder().toMap());

@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.rest.ApiError;
 import org.mnemo.gateway.rest.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Memory operations as a caller's workspace. Arguments are checked here (field names in errors); namespaces are
@@ -25,11 +28,14 @@ public final class MemoryService {
         this.client = client;
     }
 
-    @SuppressWarnings("unchecked")
+    private static final Logger AUDIT = LoggerFactory.getLogger("org.mnemo.gateway.audit");
+
+    /** The namespaces the caller may read and write as the workspace, with its live role there. */
     public Map<String, Object> namespaces(Caller caller, String workspace) {
-        Map<String, Object> resolved = client.namespaces(caller.workspace(workspace));
+        Map<String, Object> resolved = client.namespaces(caller.workspace(workspace), caller.grant());
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("workspace_id", resolved.get("workspace_id"));
+        result.put("role", resolved.get("role"));
         result.put("readable", resolved.get("readable"));
         result.put("writable", resolved.get("writable"));
         return result;
@@ -61,7 +67,7 @@ public final class MemoryService {
             }
             memory.put("confidence", body.node().get("confidence").asDouble());
         }
-        return client.memoryCommit(caller.workspace(workspace), memory, caller.principal());
+        return client.memoryCommit(caller.workspace(workspace), memory, caller.principal(), caller.grant());
     }
 
     public List<Map<String, Object>> search(Caller caller, String workspace, String query, List<String> namespaces,
@@ -69,20 +75,30 @@ public final class MemoryService {
         if (query == null || query.isBlank()) {
             throw ApiError.badRequest("invalid_field", "'query' is required");
         }
-        Map<String, Object> options = new HashMap<>();
+        Map<String, Object> options = new HashMap<>(caller.grant());
         options.put("limit", limit);
         put(options, "namespaces", namespaces);
         put(options, "kinds", kinds);
-        return client.memorySearch(caller.workspace(workspace), query, options);
+        String acting = caller.workspace(workspace);
+        List<Map<String, Object>> results = client.memorySearch(acting, query, options);
+        // Like document search: who searched as which workspace, and only a hash of the query.
+        AUDIT.info("memory_search principal={} workspace={} query_sha256={} results={}", caller.principal(), acting,
+                Tokens.sha256Hex(query), results.size());
+        return results;
     }
 
     public boolean forget(Caller caller, String workspace, String id) {
-        return client.memoryForget(caller.workspace(workspace), id);
+        return client.memoryForget(caller.workspace(workspace), id, caller.principal(), caller.grant());
+    }
+
+    /** Deletes every memory of a namespace the caller's workspace writes; needs the owner role there. */
+    public void purge(Caller caller, String workspace, String namespace) {
+        client.memoryPurge(namespace, caller.workspace(workspace), caller.principal(), caller.grant());
     }
 
     /** The namespace a legacy scope names for a workspace; GLOBAL only for reading. */
     public String scopeNamespace(Caller caller, String workspace, String scope, boolean writing) {
-        Map<String, Object> resolved = client.namespaces(caller.workspace(workspace));
+        Map<String, Object> resolved = client.namespaces(caller.workspace(workspace), caller.grant());
         String root = (String) resolved.get("root_id");
         return switch (scope == null || scope.isBlank() ? "LOCAL" : scope.toUpperCase(Locale.ROOT)) {
             case "LOCAL" -> "workspace:" + resolved.get("workspace_id");

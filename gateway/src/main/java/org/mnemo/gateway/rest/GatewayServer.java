@@ -14,11 +14,13 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.mnemo.gateway.auth.AuthFailure;
 import org.mnemo.gateway.auth.AuthStore;
 import org.mnemo.gateway.auth.Authenticator;
+import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Jwts;
 import org.mnemo.gateway.auth.SigningKeys;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
@@ -40,8 +42,8 @@ public final class GatewayServer implements AutoCloseable {
      * one port, one request-size limit.
      */
     public record Services(MnemoClient client, AuthStore store, SigningKeys keys, Jwts jwts,
-            Authenticator authenticator, Metrics metrics, IngestJobs jobs, List<Route> extraRoutes,
-            Consumer<ServletContextHandler> servlets) {}
+            Authenticator authenticator, Metrics metrics, IngestJobs jobs, RateLimits limits, Health health,
+            List<Route> extraRoutes, Consumer<ServletContextHandler> servlets) {}
 
     private final Javalin app;
     private final List<Route> routes;
@@ -58,13 +60,19 @@ public final class GatewayServer implements AutoCloseable {
         routes.addAll(new JobApi(services.client(), services.jobs()).routes());
         routes.addAll(new MemoryApi(services.client()).routes());
         routes.addAll(new SearchApi(services.client()).routes());
-        routes.addAll(new TeamApi(services.store(), services.jwts()).routes());
-        routes.addAll(new TokenApi(services.store(), services.keys()).routes());
+        routes.addAll(new TeamApi(services.store(), services.jwts(), services.client()).routes());
+        routes.addAll(new TokenApi(services.store(), services.keys(), services.client()).routes());
         routes.addAll(services.extraRoutes());
         List<Route> all = routes;
-        routes.addAll(new HealthApi(services.client(), config, services.metrics(),
+        routes.addAll(new HealthApi(services.health(), config, services.metrics(),
                 () -> OpenApi.document(all, VERSION)).routes());
+        for (Route route : routes) {
+            if (route.auth() && route.scope() == null) {
+                throw new IllegalStateException("route " + route.method() + " " + route.path() + " declares no scope");
+            }
+        }
         Metrics metrics = services.metrics();
+        RateLimits limits = services.limits();
         Javalin app = Javalin.create(c -> {
             c.jetty.host = config.httpHost();
             c.jetty.port = config.httpPort();
@@ -83,12 +91,31 @@ public final class GatewayServer implements AutoCloseable {
             for (Route route : routes) {
                 c.routes.addHttpHandler(route.method(), withoutTrailingSlash(route.path()), route.auth()
                         ? ctx -> {
-                            ctx.attribute(Requests.CALLER, authenticator.authenticate(ctx.header("Authorization")));
+                            Caller caller;
+                            try {
+                                caller = authenticator.authenticate(ctx.header("Authorization"));
+                            } catch (AuthFailure e) {
+                                // Guessing credentials costs the guesser's address its budget too.
+                                limits.check("address:" + ctx.req().getRemoteAddr());
+                                throw e;
+                            }
+                            limits.check(caller.key());
+                            if (!caller.mayCallTool(route.scope())) {
+                                throw AuthFailure.forbidden("tool_not_allowed", "this token's allowed_tools do not "
+                                        + "include '" + route.scope() + "', which " + route.method() + " "
+                                        + route.path() + " needs");
+                            }
+                            ctx.attribute(Requests.CALLER, caller);
                             route.handler().handle(ctx);
                         }
                         : route.handler());
             }
             c.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+            c.routes.exception(RateLimits.Limited.class, (e, ctx) -> {
+                metrics.rateLimited();
+                ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+                error(ctx, 429, "rate_limited", e.getMessage());
+            });
             c.routes.exception(AuthFailure.class, (e, ctx) -> {
                 metrics.authFailure(e.code());
                 if (e.status() == 401) {
@@ -170,7 +197,7 @@ public final class GatewayServer implements AutoCloseable {
         return switch (code) {
             case "name_conflict", "owner_conflict", "library_type_immutable" -> 409;
             case "not_found" -> 404;
-            case "namespace_forbidden" -> 403;
+            case "namespace_forbidden", "workspace_forbidden", "owner_required", "capability_required" -> 403;
             case "id_conflict", "workspace_has_children", "workspace_tree_cycle", "workspace_tree_broken",
                     "workspace_tree_too_deep" -> 409;
             case "schema_missing", "schema_not_ready", "schema_dimension_mismatch" -> 503;

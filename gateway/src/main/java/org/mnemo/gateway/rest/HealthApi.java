@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.health.Health;
 
@@ -20,8 +19,8 @@ final class HealthApi {
     private final Metrics metrics;
     private final Supplier<Map<String, Object>> openApi;
 
-    HealthApi(MnemoClient client, GatewayConfig config, Metrics metrics, Supplier<Map<String, Object>> openApi) {
-        this.health = new Health(client);
+    HealthApi(Health health, GatewayConfig config, Metrics metrics, Supplier<Map<String, Object>> openApi) {
+        this.health = health;
         this.config = config;
         this.metrics = metrics;
         this.openApi = openApi;
@@ -32,7 +31,7 @@ final class HealthApi {
                 Route.get("/live/", TAG, "The process is up", ctx -> Json.send(ctx, 200, Map.of("status", "ok")))
                         .open(),
                 Route.get("/ready/", TAG, "Ready to serve: 503 naming each broken dependency (neo4j, schema, "
-                        + "embedder)", this::ready).open(),
+                        + "embedder); a result is reused for MNEMO_HEALTH_CACHE_SECONDS", this::ready).open(),
                 Route.get("/metrics", TAG, "Prometheus metrics (only for MNEMO_METRICS_ALLOW addresses)",
                         this::metrics).open(),
                 Route.get("/openapi.json", TAG, "This API as an OpenAPI 3 document",
@@ -40,7 +39,7 @@ final class HealthApi {
     }
 
     private void ready(Context ctx) {
-        Health.Report report = health.run();
+        Health.Report report = health.cached();
         Map<String, Object> checks = new LinkedHashMap<>();
         checks.put("neo4j", report.neo4j().toMap());
         checks.put("schema", report.schema().toMap());

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.ingest.FileTypes;
 import org.mnemo.gateway.ingest.IngestJobs;
@@ -29,11 +30,12 @@ final class JobApi {
                 Route.post("/library/api/ingest/", TAG, "Ingest a file from an S3 source bucket: 202 with the job "
                         + "(200 with the existing job for the same library, source_ref and content_hash)",
                         "{s3_key, title, workspace_id | library_uid, file_type, file_size, content_hash, source?, "
-                                + "source_ref?}", this::submit),
-                Route.get("/library/api/jobs/{id}/", TAG, "One ingest job", this::get),
+                                + "source_ref?}", this::submit).scope(Scopes.MANAGE_LIBRARIES),
+                Route.get("/library/api/jobs/{id}/", TAG, "One ingest job", this::get).scope(Scopes.LIST_ITEMS),
                 Route.get("/library/api/jobs/", TAG, "Ingest jobs of the caller's libraries, newest first "
-                        + "(?status, library_uid, limit, offset)", this::list),
-                Route.post("/library/api/jobs/{id}/retry/", TAG, "Queue a failed job again", null, this::retry));
+                        + "(?status, library_uid, limit, offset)", this::list).scope(Scopes.LIST_ITEMS),
+                Route.post("/library/api/jobs/{id}/retry/", TAG, "Queue a failed job again", null, this::retry)
+                        .scope(Scopes.MANAGE_LIBRARIES));
     }
 
     private void submit(Context ctx) {
@@ -57,12 +59,18 @@ final class JobApi {
         }
         String source = body.has("source") ? body.optionalString("source", 50) : null;
         Map<String, Object> library = registeredLibrary(caller, body);
+        String refusal = jobs.buckets().refusal(source, s3Key, caller.owner(), caller.admin(),
+                (String) library.get("workspace_id"));
+        if (refusal != null) {
+            int colon = refusal.indexOf(':');
+            throw new ApiError(403, refusal.substring(0, colon), refusal.substring(colon + 1).strip());
+        }
         String title = body.has("title") ? body.optionalString("title", 500)
                 : s3Key.substring(s3Key.lastIndexOf('/') + 1);
         String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : s3Key;
         Map<String, Object> result = jobs.submit(new IngestJobs.Request((String) library.get("uid"),
                 (String) library.get("workspace_id"), s3Key, title, fileType, size, hash, source, sourceRef,
-                caller.principal(), null, null), null);
+                caller.owner(), null, null), null);
         Json.send(ctx, Boolean.TRUE.equals(result.get("created")) ? 202 : 200, result.get("job"));
     }
 
@@ -78,7 +86,7 @@ final class JobApi {
                         .findFirst().orElse(null)
                 : client.libraryGet(uid, caller.libraries());
         if (library == null || (uid != null && !uid.equals(library.get("uid")))
-                || !caller.mayModify((String) library.get("owner"))) {
+                || !LibraryAccess.mayModify(client, caller, library)) {
             throw new ApiError(404, "not_registered", workspace != null
                     ? "workspace '" + workspace + "' is not registered; create it with POST /library/api/workspaces/"
                     : "library '" + uid + "' is not registered");
@@ -108,7 +116,7 @@ final class JobApi {
         String id = ctx.pathParam("id");
         Map<String, Object> job = Requests.found(jobs.store().get(id, caller.libraries()), "job '" + id + "'");
         Map<String, Object> library = client.libraryGet((String) job.get("library_uid"), caller.libraries());
-        if (library == null || !caller.mayModify((String) library.get("owner"))) {
+        if (library == null || !LibraryAccess.mayModify(client, caller, library)) {
             throw ApiError.notFound("job '" + id + "'");
         }
         Map<String, Object> retried = jobs.store().retry(id);

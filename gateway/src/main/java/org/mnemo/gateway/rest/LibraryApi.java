@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
@@ -40,59 +41,82 @@ final class LibraryApi {
         return List.of(
                 Route.post("/library/api/workspaces/", LIBRARY_TAG, "Create the caller's workspace library "
                         + "(idempotent on workspace_id)", "{workspace_id, name, library_type, description?}",
-                        this::createWorkspace),
+                        this::createWorkspace).scope(Scopes.MANAGE_LIBRARIES),
                 Route.get("/library/api/workspaces/{id}/", LIBRARY_TAG, "A workspace library with its counts",
-                        this::getWorkspace),
+                        this::getWorkspace).scope(Scopes.LIST_LIBRARIES),
                 Route.put("/library/api/workspaces/{id}/", LIBRARY_TAG, "Rename or re-describe a workspace library",
-                        "{name?, description?}", this::updateWorkspace),
+                        "{name?, description?}", this::updateWorkspace).scope(Scopes.MANAGE_LIBRARIES),
                 Route.delete("/library/api/workspaces/{id}/", LIBRARY_TAG, "Delete a workspace library with "
-                        + "everything in it (204 also when there is nothing to delete)", this::deleteWorkspace),
+                        + "everything in it (204 also when there is nothing to delete)", this::deleteWorkspace).scope(Scopes.MANAGE_LIBRARIES),
                 Route.get("/library/api/libraries/", LIBRARY_TAG, "The caller's libraries (?include_workspace, "
-                        + "with_item_count, library_type, limit, offset)", this::listLibraries),
+                        + "with_item_count, library_type, limit, offset)", this::listLibraries).scope(Scopes.LIST_LIBRARIES),
                 Route.post("/library/api/libraries/", LIBRARY_TAG, "Create a library owned by the caller",
-                        "{name, library_type, description?}", this::createLibrary),
+                        "{name, library_type, description?}", this::createLibrary).scope(Scopes.MANAGE_LIBRARIES),
                 Route.get("/library/api/libraries/{uid}/", LIBRARY_TAG, "One library with its counts",
-                        this::getLibrary),
+                        this::getLibrary).scope(Scopes.LIST_LIBRARIES),
                 Route.put("/library/api/libraries/{uid}/", LIBRARY_TAG, "Rename or re-describe a library",
-                        "{name?, description?, library_type? (must stay the same)}", this::updateLibrary),
+                        "{name?, description?, library_type? (must stay the same)}", this::updateLibrary).scope(Scopes.MANAGE_LIBRARIES),
                 Route.delete("/library/api/libraries/{uid}/", LIBRARY_TAG, "Delete a library with everything in it",
-                        this::deleteLibrary),
+                        this::deleteLibrary).scope(Scopes.MANAGE_LIBRARIES),
                 Route.get("/library/api/collections/", LIBRARY_TAG, "Collections of the caller's libraries "
-                        + "(?library_uid, limit, offset)", this::listCollections),
+                        + "(?library_uid, limit, offset)", this::listCollections).scope(Scopes.LIST_COLLECTIONS),
                 Route.post("/library/api/collections/", LIBRARY_TAG, "Create a collection in a library",
-                        "{library_uid, name, description?}", this::createCollection),
-                Route.get("/library/api/collections/{uid}/", LIBRARY_TAG, "One collection", this::getCollection),
+                        "{library_uid, name, description?}", this::createCollection).scope(Scopes.MANAGE_LIBRARIES),
+                Route.get("/library/api/collections/{uid}/", LIBRARY_TAG, "One collection", this::getCollection).scope(Scopes.LIST_COLLECTIONS),
                 Route.put("/library/api/collections/{uid}/", LIBRARY_TAG, "Rename or re-describe a collection",
-                        "{name?, description?}", this::updateCollection),
+                        "{name?, description?}", this::updateCollection).scope(Scopes.MANAGE_LIBRARIES),
                 Route.delete("/library/api/collections/{uid}/", LIBRARY_TAG, "Delete a collection with its items",
-                        this::deleteCollection),
+                        this::deleteCollection).scope(Scopes.MANAGE_LIBRARIES),
                 Route.get("/library/api/items/", ITEM_TAG, "Items of the caller's libraries, newest first "
-                        + "(?library_uid, collection_uid, status, limit, offset)", this::listItems),
+                        + "(?library_uid, collection_uid, status, limit, offset)", this::listItems).scope(Scopes.LIST_ITEMS),
                 Route.post("/library/api/items/", ITEM_TAG, "Upload a document (PDF, DOCX, PPTX, HTML, Markdown, text, "
                         + "JSON, CSV, RTF, ODT) into a library and ingest it through a job: 201 when done within "
                         + "MNEMO_UPLOAD_WAIT_SECONDS, else 202 with the job", "{library_uid, text, title?, "
-                        + "source_ref?, file_type?} or multipart with a 'file' part", this::uploadItem),
-                Route.get("/library/api/items/{uid}/", ITEM_TAG, "One item", this::getItem),
+                        + "source_ref?, file_type?} or multipart with a 'file' part", this::uploadItem).scope(Scopes.MANAGE_LIBRARIES),
+                Route.get("/library/api/items/{uid}/", ITEM_TAG, "One item", this::getItem).scope(Scopes.LIST_ITEMS),
                 Route.put("/library/api/items/{uid}/", ITEM_TAG, "Change an item's title", "{title}",
-                        this::updateItem),
+                        this::updateItem).scope(Scopes.MANAGE_LIBRARIES),
                 Route.delete("/library/api/items/{uid}/", ITEM_TAG, "Delete an item with its chunks",
-                        this::deleteItem));
+                        this::deleteItem).scope(Scopes.MANAGE_LIBRARIES));
     }
 
     // ---- workspaces
 
+    /**
+     * Creates the library of a workspace. The caller must hold the workspace as owner (the admin, its manager, an
+     * owner member), or be a service account with manage_workspaces claiming an id nobody holds — which it then
+     * manages. Anyone else gets 404, as for a workspace that does not exist: ids cannot be squatted.
+     */
     private void createWorkspace(Context ctx) {
         Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
         String workspaceId = body.string("workspace_id", 200);
+        String name = body.string("name", 200);
+        String type = body.string("library_type", 50);
+        if (!"owner".equals(client.role(caller.owner(), workspaceId))) {
+            if (!caller.hasCapability(Scopes.MANAGE_WORKSPACES) || !caller.mayCallTool(Scopes.MANAGE_WORKSPACES)) {
+                throw ApiError.notFound("workspace '" + workspaceId + "'");
+            }
+            // Creates a root this service manages, or answers not_found for one it does not.
+            client.workspaceUpsert(workspaceId, Map.of(), caller.admin() ? null : caller.owner());
+        }
+        Map<String, Object> existing = client.libraryList(List.of("*"), Map.of("workspace_id", workspaceId,
+                "limit", 1)).stream().findFirst().orElse(null);
+        if (existing != null) {
+            if (!type.equals(existing.get("library_type"))) {
+                throw ApiError.conflict("library_type_immutable", "workspace '" + workspaceId + "' has a library of "
+                        + "type " + existing.get("library_type"));
+            }
+            Json.send(ctx, 200, workspace(existing));
+            return;
+        }
         Map<String, Object> options = new HashMap<>();
         options.put("workspace_id", workspaceId);
-        options.put("owner", caller.principal());
+        options.put("owner", caller.owner());
         if (body.has("description")) {
             options.put("description", body.optionalString("description", 2000));
         }
-        Map<String, Object> row = client.libraryCreate(body.string("name", 200), body.string("library_type", 50),
-                options);
+        Map<String, Object> row = client.libraryCreate(name, type, options);
         Json.send(ctx, Boolean.TRUE.equals(row.get("created")) ? 201 : 200, workspace(row));
     }
 
@@ -110,18 +134,19 @@ final class LibraryApi {
 
     private void deleteWorkspace(Context ctx) {
         Caller caller = Requests.manager(ctx);
+        String id = ctx.pathParam("id");
         // 204 whether or not there was something of the caller's to delete: nothing else is touched.
-        findWorkspace(caller, ctx.pathParam("id"))
-                .filter(library -> caller.mayModify((String) library.get("owner")))
-                .ifPresent(library -> {
-                    client.libraryDelete((String) library.get("uid"));
-                    // The workspace's private memory namespace goes with it (the tree keeps a workspace with children).
-                    try {
-                        client.workspaceDelete(ctx.pathParam("id"));
-                    } catch (ProcedureFailure e) {
-                        LOG.warn("workspace {} keeps its memory namespace: {}", ctx.pathParam("id"), e.getMessage());
-                    }
-                });
+        findWorkspace(caller, id).filter(library -> mayModify(caller, library)).ifPresent(library -> {
+            client.libraryDelete((String) library.get("uid"));
+            // Its manager also removes the workspace itself, with its private memories (not one with children).
+            if (caller.hasCapability(Scopes.MANAGE_WORKSPACES) && caller.mayCallTool(Scopes.MANAGE_WORKSPACES)) {
+                try {
+                    client.workspaceDelete(id, caller.admin() ? null : caller.owner());
+                } catch (ProcedureFailure e) {
+                    LOG.info("workspace {} keeps its memory namespace: {}", id, e.getMessage());
+                }
+            }
+        });
         ctx.status(204);
     }
 
@@ -165,7 +190,7 @@ final class LibraryApi {
         Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
         Map<String, Object> options = new HashMap<>();
-        options.put("owner", caller.principal());
+        options.put("owner", caller.owner());
         if (body.has("description")) {
             options.put("description", body.optionalString("description", 2000));
         }
@@ -204,10 +229,15 @@ final class LibraryApi {
         return library;
     }
 
-    private static void requireOwner(Caller caller, Map<String, Object> library, String what) {
-        if (!caller.mayModify((String) library.get("owner"))) {
+    private void requireOwner(Caller caller, Map<String, Object> library, String what) {
+        if (!mayModify(caller, library)) {
             throw ApiError.notFound(what + " '" + library.get("uid") + "'");
         }
+    }
+
+    /** Its owner may change a library; so may whoever holds its workspace as owner (the admin, a manager). */
+    private boolean mayModify(Caller caller, Map<String, Object> library) {
+        return LibraryAccess.mayModify(client, caller, library);
     }
 
     private static Map<String, Object> changes(Json.Body body, boolean typeAllowed) {
@@ -318,7 +348,7 @@ final class LibraryApi {
         String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : "upload:" + title;
         Map<String, Object> submitted = jobs.submit(new IngestJobs.Request((String) library.get("uid"),
                 (String) library.get("workspace_id"), null, title, fileType, upload.content().length,
-                Tokens.sha256Hex(upload.content()), "upload", sourceRef, caller.principal(),
+                Tokens.sha256Hex(upload.content()), "upload", sourceRef, caller.owner(),
                 body.optionalString("collection_uid", 100), body.optionalString("collection", 200)), upload.content());
         Map<String, Object> job = jobs.await((String) ((Map<?, ?>) submitted.get("job")).get("id"),
                 caller.libraries(), jobs.uploadWaitMillis());

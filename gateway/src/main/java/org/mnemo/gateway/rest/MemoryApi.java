@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.memory.MemoryService;
 
@@ -27,35 +28,50 @@ final class MemoryApi {
 
     List<Route> routes() {
         return List.of(
-                Route.get("/api/memory/namespaces/", TAG, "The namespaces the caller's workspace may read and write "
-                        + "(?workspace_id)", ctx -> Json.send(ctx, 200, memory.namespaces(Requests.caller(ctx),
-                        workspace(ctx, null)))),
+                Route.get("/api/memory/namespaces/", TAG, "The namespaces the caller's workspace may read and write, "
+                        + "with its role there (?workspace_id)", ctx -> Json.send(ctx, 200,
+                        memory.namespaces(Requests.caller(ctx), workspace(ctx, null))))
+                        .scope(Scopes.LIST_READABLE_NAMESPACES),
                 Route.post("/api/memory/memories/", TAG, "Commit a memory", "{content, namespace?, kind?, id?, tags?, "
-                        + "source?, expires_at?, confidence?, derived_from?, workspace_id?}", this::commit),
+                        + "source?, expires_at?, confidence?, derived_from?, workspace_id?}", this::commit)
+                        .scope(Scopes.COMMIT_MEMORY_V2),
                 Route.post("/api/memory/search/", TAG, "Search memories", "{query, namespaces?, kinds?, limit?, "
-                        + "workspace_id?}", this::search),
-                Route.delete("/api/memory/memories/{id}/", TAG, "Forget a memory (?workspace_id)", this::forget),
-                Route.put("/api/memory/workspaces/{id}/", TAG, "Create or move a workspace of the namespace tree "
-                        + "(admin)", "{parent_id?, name?, custom_namespaces?}", this::upsertWorkspace),
-                Route.delete("/api/memory/workspaces/{id}/", TAG, "Delete a workspace and its private memories "
-                        + "(admin)", this::deleteWorkspace),
+                        + "workspace_id?}", this::search).scope(Scopes.SEARCH_MEMORY),
+                Route.delete("/api/memory/memories/{id}/", TAG, "Forget a memory (?workspace_id); in a shared "
+                        + "namespace only as an owner", this::forget).scope(Scopes.FORGET_MEMORY),
+                Route.put("/api/memory/workspaces/{id}/", TAG, "Create or move a workspace of the tree (the admin, or "
+                        + "a service account with manage_workspaces within what it manages)", "{parent_id?, name?, "
+                        + "custom_namespaces? (admin), manager? (admin)}", this::upsertWorkspace)
+                        .scope(Scopes.MANAGE_WORKSPACES),
+                Route.get("/api/memory/workspaces/{id}/", TAG, "A workspace with its members (its managers only)",
+                        this::getWorkspace).scope(Scopes.MANAGE_WORKSPACES),
+                Route.delete("/api/memory/workspaces/{id}/", TAG, "Delete a workspace with its memberships and private "
+                        + "memories (its managers only)", this::deleteWorkspace).scope(Scopes.MANAGE_WORKSPACES),
+                Route.put("/api/memory/workspaces/{id}/members/{principal}/", TAG, "Grant a user or service account "
+                        + "a role on a workspace", "{role: reader | writer | owner}", this::grant)
+                        .scope(Scopes.MANAGE_WORKSPACES),
+                Route.delete("/api/memory/workspaces/{id}/members/{principal}/", TAG, "End a membership",
+                        this::revoke).scope(Scopes.MANAGE_WORKSPACES),
                 Route.get("/api/memory/export/", TAG, "Export memories as JSON Lines (admin): ?workspace_id= "
-                        + "(repeatable; all its readable namespaces) and/or ?namespace=", this::export),
+                        + "(repeatable; all its readable namespaces) and/or ?namespace=", this::export)
+                        .scope(Scopes.ADMIN),
                 Route.post("/api/memory/import/", TAG, "Import JSON Lines from an export (admin)", "JSON Lines, one "
-                        + "memory per line", this::importLines),
+                        + "memory per line", this::importLines).scope(Scopes.ADMIN),
                 Route.get("/v1/health", V1, "Memory plugin health and capabilities", ctx -> Json.send(ctx, 200,
                         Map.of("status", "ok", "capabilities", List.of("fts", "embedding", "ttl")))).open(),
                 Route.put("/v1/namespaces/{name}", V1, "Create or replace a namespace's description and metadata",
-                        "{description?, metadata?}", ctx -> namespace(ctx, false)),
+                        "{description?, metadata?}", ctx -> namespace(ctx, false)).scope(Scopes.COMMIT_MEMORY_V2),
                 Route.patch("/v1/namespaces/{name}", V1, "Update a namespace's description or metadata (not empty)",
-                        "{description?, metadata?}", ctx -> namespace(ctx, true)),
-                Route.delete("/v1/namespaces/{name}", V1, "Delete a namespace with all its memories",
-                        this::deleteNamespace),
+                        "{description?, metadata?}", ctx -> namespace(ctx, true)).scope(Scopes.COMMIT_MEMORY_V2),
+                Route.delete("/v1/namespaces/{name}", V1, "Delete a namespace with all its memories (as an owner of "
+                        + "the workspace)", this::deleteNamespace).scope(Scopes.FORGET_MEMORY),
                 Route.post("/v1/namespaces/{name}/memories", V1, "Commit a memory into a namespace",
-                        "{content, id?, kind?, tags?, source?, expires_at?, confidence?}", this::commitV1),
+                        "{content, id?, kind?, tags?, source?, expires_at?, confidence?}", this::commitV1)
+                        .scope(Scopes.COMMIT_MEMORY_V2),
                 Route.post("/v1/search", V1, "Search memories in namespaces", "{namespaces (non-empty), query, kinds?, "
-                        + "limit?}", this::searchV1),
-                Route.delete("/v1/namespaces/{name}/memories/{id}", V1, "Forget a memory", this::forgetV1));
+                        + "limit?}", this::searchV1).scope(Scopes.SEARCH_MEMORY),
+                Route.delete("/v1/namespaces/{name}/memories/{id}", V1, "Forget a memory", this::forgetV1)
+                        .scope(Scopes.FORGET_MEMORY));
     }
 
     private static String workspace(Context ctx, Json.Body body) {
@@ -88,8 +104,15 @@ final class MemoryApi {
         ctx.status(204);
     }
 
+    /** The principal tree calls act as: null (trusted) for the admin, else the caller's own. */
+    private static String as(Caller caller) {
+        caller.requireCapability(Scopes.MANAGE_WORKSPACES);
+        return caller.admin() ? null : caller.owner();
+    }
+
     private void upsertWorkspace(Context ctx) {
-        Requests.caller(ctx).requireAdmin();
+        Caller caller = Requests.caller(ctx);
+        String as = as(caller);
         Json.Body body = Json.body(ctx);
         Map<String, Object> fields = new LinkedHashMap<>();
         if (body.node().has("parent_id")) {
@@ -97,14 +120,35 @@ final class MemoryApi {
         }
         Requests.putIfPresent(fields, "name", body.optionalString("name", 200));
         Requests.putIfPresent(fields, "custom_namespaces", body.strings("custom_namespaces", 50));
-        Json.send(ctx, 200, client.workspaceUpsert(ctx.pathParam("id"), fields));
+        Requests.putIfPresent(fields, "manager", body.optionalString("manager", 128));
+        Json.send(ctx, 200, client.workspaceUpsert(ctx.pathParam("id"), fields, as));
+    }
+
+    private void getWorkspace(Context ctx) {
+        String as = as(Requests.caller(ctx));
+        Map<String, Object> workspace = new LinkedHashMap<>(client.workspaceGet(ctx.pathParam("id"), as));
+        workspace.put("members", client.workspaceMembers(ctx.pathParam("id"), as).stream()
+                .map(m -> Requests.pick(m, "principal", "role")).toList());
+        Json.send(ctx, 200, workspace);
     }
 
     private void deleteWorkspace(Context ctx) {
-        Requests.caller(ctx).requireAdmin();
-        Map<String, Object> purged = client.workspaceDelete(ctx.pathParam("id"));
+        Map<String, Object> purged = client.workspaceDelete(ctx.pathParam("id"), as(Requests.caller(ctx)));
         Json.send(ctx, 200, purged == null ? Map.of("namespace", "workspace:" + ctx.pathParam("id"), "memories", 0)
                 : purged);
+    }
+
+    private void grant(Context ctx) {
+        String as = as(Requests.caller(ctx));
+        String role = Json.body(ctx).string("role", 20);
+        Json.send(ctx, 200, client.workspaceGrant(ctx.pathParam("id"), ctx.pathParam("principal"), role, as));
+    }
+
+    private void revoke(Context ctx) {
+        if (!client.workspaceRevoke(ctx.pathParam("id"), ctx.pathParam("principal"), as(Requests.caller(ctx)))) {
+            throw ApiError.notFound("membership of '" + ctx.pathParam("principal") + "'");
+        }
+        ctx.status(204);
     }
 
     @SuppressWarnings("unchecked")
@@ -112,7 +156,7 @@ final class MemoryApi {
         Requests.caller(ctx).requireAdmin();
         java.util.Set<String> namespaces = new java.util.LinkedHashSet<>(ctx.queryParams("namespace"));
         for (String workspace : ctx.queryParams("workspace_id")) {
-            namespaces.addAll((List<String>) client.namespaces(workspace).get("readable"));
+            namespaces.addAll((List<String>) client.namespaces(workspace, Map.of()).get("readable"));
         }
         if (namespaces.isEmpty()) {
             throw ApiError.badRequest("invalid_parameter", "give workspace_id or namespace");
@@ -188,8 +232,9 @@ final class MemoryApi {
     }
 
     private void deleteNamespace(Context ctx) {
-        String name = writableNamespace(ctx, Requests.caller(ctx));
-        client.memoryPurge(name);
+        Caller caller = Requests.caller(ctx);
+        String name = writableNamespace(ctx, caller);
+        memory.purge(caller, workspace(ctx, null), name);
         client.deleteNamespaceMetadata(name);
         ctx.status(204);
     }

@@ -45,6 +45,15 @@ public final class Metrics {
             .labelNames("reason")
             .register(registry);
 
+    private final Counter rateLimited = Counter.builder()
+            .name("mnemo_rate_limited_total")
+            .help("Requests refused with 429 because a credential's (or address's) rate was exceeded")
+            .register(registry);
+
+    public void rateLimited() {
+        rateLimited.inc();
+    }
+
     public void toolCall(String tool, String status, double seconds) {
         toolCalls.labelValues(tool, status).inc();
         toolLatency.labelValues(tool).observe(seconds);

@@ -9,31 +9,39 @@ import io.javalin.http.HandlerType;
  *
  * @param body   a short description of the JSON request body, or null when there is none
  * @param auth   whether the route needs a bearer credential
+ * @param scope  the tool or management scope ({@link org.mnemo.gateway.auth.Scopes}) a token's allowed_tools must
+ *               allow; every authenticated route has one
  */
 public record Route(HandlerType method, String path, String tag, String summary, String body, boolean auth,
-        Handler handler) {
+        String scope, Handler handler) {
 
     public static Route get(String path, String tag, String summary, Handler handler) {
-        return new Route(HandlerType.GET, path, tag, summary, null, true, handler);
+        return new Route(HandlerType.GET, path, tag, summary, null, true, null, handler);
     }
 
     public static Route post(String path, String tag, String summary, String body, Handler handler) {
-        return new Route(HandlerType.POST, path, tag, summary, body, true, handler);
+        return new Route(HandlerType.POST, path, tag, summary, body, true, null, handler);
     }
 
     public static Route put(String path, String tag, String summary, String body, Handler handler) {
-        return new Route(HandlerType.PUT, path, tag, summary, body, true, handler);
+        return new Route(HandlerType.PUT, path, tag, summary, body, true, null, handler);
     }
 
     public static Route patch(String path, String tag, String summary, String body, Handler handler) {
-        return new Route(HandlerType.PATCH, path, tag, summary, body, true, handler);
+        return new Route(HandlerType.PATCH, path, tag, summary, body, true, null, handler);
     }
 
     public static Route delete(String path, String tag, String summary, Handler handler) {
-        return new Route(HandlerType.DELETE, path, tag, summary, null, true, handler);
+        return new Route(HandlerType.DELETE, path, tag, summary, null, true, null, handler);
     }
 
+    /** A route anyone may call. */
     public Route open() {
-        return new Route(method, path, tag, summary, body, false, handler);
+        return new Route(method, path, tag, summary, body, false, null, handler);
+    }
+
+    /** The scope a restricted token needs for this route. */
+    public Route scope(String name) {
+        return new Route(method, path, tag, summary, body, auth, name, handler);
     }
 }

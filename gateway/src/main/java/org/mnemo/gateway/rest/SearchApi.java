@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
 import org.slf4j.Logger;
@@ -28,9 +29,10 @@ public final class SearchApi {
         return List.of(
                 Route.post("/library/api/search/", "search", "Hybrid search (vector, full-text, graph; fused by "
                         + "RRF) over the caller's libraries", "{query, library_uid?, library_type?, collection_uid?, "
-                        + "limit? (1..200, 20), search_types? ([vector, fulltext, graph]), rerank?}", this::search),
+                        + "limit? (1..200, 20), search_types? ([vector, fulltext, graph]), rerank?}", this::search)
+                        .scope(Scopes.SEARCH),
                 Route.get("/library/api/chunks/{uid}/", "search", "A chunk's full text with its item and library",
-                        this::chunk));
+                        this::chunk).scope(Scopes.GET_CHUNK));
     }
 
     private void search(Context ctx) {

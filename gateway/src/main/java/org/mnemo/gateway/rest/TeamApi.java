@@ -4,38 +4,51 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mnemo.gateway.auth.AuthFailure;
 import org.mnemo.gateway.auth.AuthStore;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Jwts;
+import org.mnemo.gateway.auth.Scopes;
+import org.mnemo.gateway.client.MnemoClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Teams and their JWTs. A team reads the libraries of its assigned workspaces that its owner may read; its JWT is
- * valid while the team is active and the JWT's jti is the team's current one. Teams are owner-scoped: anyone
- * else gets 404.
+ * Teams and their JWTs. A team reads the libraries of its assigned workspaces that its owner holds, and acts in
+ * them as at most a writer; its JWT is valid while the team is active and the JWT's jti is the team's current one.
+ * Teams are owner-scoped (anyone else gets 404); a deleted team stays deleted (only the admin restores it).
  */
 final class TeamApi {
+    private static final Logger AUDIT = LoggerFactory.getLogger("org.mnemo.gateway.audit");
     private static final String TAG = "teams";
     private static final String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._:-]{0,127}";
 
     private final AuthStore store;
     private final Jwts jwts;
+    private final MnemoClient client;
 
-    TeamApi(AuthStore store, Jwts jwts) {
+    TeamApi(AuthStore store, Jwts jwts, MnemoClient client) {
         this.store = store;
         this.jwts = jwts;
+        this.client = client;
     }
 
     List<Route> routes() {
         return List.of(
                 Route.post("/mcp_server/api/teams/", TAG, "Create a team and return its JWT once (same id and "
-                        + "owner again: 200 without JWT)", "{id, name}", this::create),
-                Route.get("/mcp_server/api/teams/{id}/", TAG, "A team with its workspace ids", this::get),
-                Route.delete("/mcp_server/api/teams/{id}/", TAG, "Deactivate a team: its JWT stops working at once",
-                        this::deactivate),
-                Route.put("/mcp_server/api/teams/{id}/workspaces/", TAG, "Replace the team's workspace ids",
-                        "{workspace_ids}", this::setWorkspaces),
+                        + "owner again: 200 without JWT; a deleted team: 409 team_deleted)", "{id, name}",
+                        this::create).scope(Scopes.MANAGE_TEAMS),
+                Route.get("/mcp_server/api/teams/{id}/", TAG, "A team with its workspace ids and active jti",
+                        this::get).scope(Scopes.MANAGE_TEAMS),
+                Route.delete("/mcp_server/api/teams/{id}/", TAG, "Delete a team: its JWT stops working at once; the "
+                        + "id cannot be created again (the admin may restore it)", this::delete)
+                        .scope(Scopes.MANAGE_TEAMS),
+                Route.put("/mcp_server/api/teams/{id}/workspaces/", TAG, "Replace the team's workspace ids (each "
+                        + "one its owner holds)", "{workspace_ids}", this::setWorkspaces).scope(Scopes.MANAGE_TEAMS),
                 Route.post("/mcp_server/api/teams/{id}/rotate/", TAG, "Issue a new JWT (the old one stops working); "
-                        + "creates the team when missing", null, this::rotate));
+                        + "creates the team when missing", null, this::rotate).scope(Scopes.MANAGE_TEAMS),
+                Route.post("/mcp_server/api/teams/{id}/restore/", TAG, "Restore a deleted team with a new JWT "
+                        + "(admin only)", null, this::restore).scope(Scopes.ADMIN));
     }
 
     private void create(Context ctx) {
@@ -47,12 +60,7 @@ final class TeamApi {
         if (team == null) {
             return;
         }
-        if (!Boolean.TRUE.equals(team.get("active"))) {
-            // Re-creating a deactivated team of one's own brings it back with a new JWT.
-            store.activateTeam(id, jti);
-            Json.send(ctx, 201, withJwt(store.team(id), jwts.issueTeam(id, jti)));
-            return;
-        }
+        AUDIT.info("team_create idempotent_hit team={} owner={}", id, caller.owner());
         Json.send(ctx, 200, view(team));
     }
 
@@ -60,21 +68,33 @@ final class TeamApi {
         Json.send(ctx, 200, view(owned(Requests.manager(ctx), ctx.pathParam("id"))));
     }
 
-    private void deactivate(Context ctx) {
-        owned(Requests.manager(ctx), ctx.pathParam("id"));
-        store.deactivateTeam(ctx.pathParam("id"));
+    private void delete(Context ctx) {
+        Caller caller = Requests.manager(ctx);
+        owned(caller, ctx.pathParam("id"));
+        store.deleteTeam(ctx.pathParam("id"));
+        AUDIT.info("team_delete team={} by={}", ctx.pathParam("id"), caller.principal());
         ctx.status(204);
     }
 
+    @SuppressWarnings("unchecked")
     private void setWorkspaces(Context ctx) {
         Caller caller = Requests.manager(ctx);
         String id = ctx.pathParam("id");
-        owned(caller, id);
+        Map<String, Object> team = owned(caller, id);
         List<String> ids = Json.body(ctx).strings("workspace_ids", 1000);
         if (ids == null) {
             throw ApiError.badRequest("invalid_field", "'workspace_ids' is required (a list, possibly empty)");
         }
+        // A team can be given only what its owner holds (the same answer whether a workspace exists or not).
+        String owner = (String) team.get("owner");
+        for (String workspace : ids) {
+            if (client.role(owner, workspace) == null) {
+                throw AuthFailure.forbidden("workspace_forbidden", "the team's owner holds no role on workspace '"
+                        + workspace + "'");
+            }
+        }
         store.setTeamWorkspaces(id, ids.stream().distinct().toList());
+        AUDIT.info("team_workspaces team={} by={} workspaces={}", id, caller.principal(), ids.size());
         Json.send(ctx, 200, view(store.team(id)));
     }
 
@@ -86,32 +106,45 @@ final class TeamApi {
         if (team == null) {
             return;
         }
-        if (!Boolean.TRUE.equals(team.get("active"))) {
-            throw ApiError.conflict("team_inactive", "team '" + id + "' is deactivated; POST it again to reactivate");
-        }
         store.activateTeam(id, jti);
+        AUDIT.info("team_rotate team={} by={}", id, caller.principal());
+        Json.send(ctx, 200, withJwt(store.team(id), jwts.issueTeam(id, jti)));
+    }
+
+    private void restore(Context ctx) {
+        Requests.caller(ctx).requireAdmin();
+        String id = ctx.pathParam("id");
+        Requests.found(store.team(id), "team '" + id + "'");
+        String jti = Jwts.newJti();
+        store.restoreTeam(id, jti);
+        AUDIT.info("team_restore team={}", id);
         Json.send(ctx, 200, withJwt(store.team(id), jwts.issueTeam(id, jti)));
     }
 
     /**
      * Creates the team for the caller with this jti and answers 201 with its JWT (returning null), or returns the
-     * caller's existing team; another owner's team is 409.
+     * caller's existing, undeleted team; another owner's team is 409, a deleted one 409 team_deleted.
      */
     private Map<String, Object> claim(Context ctx, Caller caller, String id, String name, String jti) {
-        AuthStore.Upsert result = store.createTeam(id, name, caller.principal(), jti);
+        AuthStore.Upsert result = store.createTeam(id, name, caller.owner(), jti);
         if (result.created()) {
+            AUDIT.info("team_create created team={} owner={}", id, caller.owner());
             Json.send(ctx, 201, withJwt(result.value(), jwts.issueTeam(id, jti)));
             return null;
         }
-        if (!caller.principal().equals(result.value().get("owner"))) {
+        if (!caller.owner().equals(result.value().get("owner"))) {
+            AUDIT.info("team_create owner_conflict team={} by={}", id, caller.principal());
             throw ApiError.conflict("owner_conflict", "team '" + id + "' belongs to someone else");
+        }
+        if (Boolean.TRUE.equals(store.team(id).get("deleted"))) {
+            throw ApiError.conflict("team_deleted", "team '" + id + "' was deleted; only the admin can restore it");
         }
         return result.value();
     }
 
     private Map<String, Object> owned(Caller caller, String id) {
         Map<String, Object> team = store.team(id);
-        if (team == null || !(caller.admin() || caller.principal().equals(team.get("owner")))) {
+        if (team == null || !(caller.admin() || caller.owner().equals(team.get("owner")))) {
             throw ApiError.notFound("team '" + id + "'");
         }
         return team;
@@ -125,12 +158,14 @@ final class TeamApi {
     }
 
     private static Map<String, Object> view(Map<String, Object> team) {
-        return Requests.pick(team, "id", "name", "active", "workspace_ids");
+        Map<String, Object> view = Requests.pick(team, "id", "name", "active", "workspace_ids", "active_jti");
+        view.put("deleted", Boolean.TRUE.equals(team.get("deleted")));
+        return view;
     }
 
     private static Map<String, Object> withJwt(Map<String, Object> team, String jwt) {
         Map<String, Object> body = view(team);
         body.put("jwt", jwt);
-        return body;
+        return new LinkedHashMap<>(body);
     }
 }

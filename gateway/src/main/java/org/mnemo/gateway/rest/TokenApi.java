@@ -5,77 +5,173 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.mnemo.gateway.auth.AuthFailure;
 import org.mnemo.gateway.auth.AuthStore;
 import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.auth.SigningKeys;
 import org.mnemo.gateway.auth.Tokens;
+import org.mnemo.gateway.client.MnemoClient;
 
-/** Opaque tokens (each user manages its own), users (the admin creates them) and team-JWT signing keys. */
+/**
+ * Opaque tokens (each principal manages its own; a token made by a token is never wider than it), users and
+ * service accounts (the admin creates them) and team-JWT signing keys.
+ */
 final class TokenApi {
     private static final String TAG = "access";
     private static final String USER_ID = "[a-z0-9][a-z0-9._@-]{0,127}";
+    private static final String ANY = "*";
+    /** Capabilities a service account can hold (docs/security.md). */
+    static final List<String> CAPABILITIES = List.of(Scopes.MANAGE_WORKSPACES, "trusted_namespaces");
 
     private final AuthStore store;
     private final SigningKeys keys;
+    private final MnemoClient client;
 
-    TokenApi(AuthStore store, SigningKeys keys) {
+    TokenApi(AuthStore store, SigningKeys keys, MnemoClient client) {
         this.store = store;
         this.keys = keys;
+        this.client = client;
     }
 
     List<Route> routes() {
         return List.of(
-                Route.post("/api/tokens/", TAG, "Create a bearer token; its plaintext is returned once",
-                        "{name, expires_at? (RFC 3339), allowed_libraries? (uids or '*'; empty = none), "
-                                + "allowed_tools? (empty = all), workspace_ids? (memory), owner? (admin only)}", this::createToken),
+                Route.post("/api/tokens/", TAG, "Create a bearer token, never wider than the token that asks; its "
+                        + "plaintext is returned once", "{name, expires_at? (RFC 3339), allowed_libraries? (uids or '*'; "
+                        + "empty = none), allowed_tools? (tool and management scopes; empty = all), workspace_ids? "
+                        + "(memory), owner? (admin only)} — absent fields inherit the creating token's",
+                        this::createToken).scope(Scopes.MANAGE_TOKENS),
                 Route.get("/api/tokens/", TAG, "The caller's tokens, masked (the admin: everyone's, ?owner=)",
-                        this::listTokens),
-                Route.delete("/api/tokens/{id}/", TAG, "Revoke a token; it fails from the next request on",
-                        this::revokeToken),
-                Route.post("/api/users/", TAG, "Create a user with a first token (admin only)", "{id, name}",
-                        this::createUser),
-                Route.get("/api/users/", TAG, "All users (admin only)", this::listUsers),
-                Route.get("/api/keys/", TAG, "Team-JWT signing keys, without secrets (admin only)", this::listKeys),
+                        this::listTokens).scope(Scopes.MANAGE_TOKENS),
+                Route.delete("/api/tokens/{id}/", TAG, "Revoke a token (and every token derived from it); it fails "
+                        + "from the next request on", this::revokeToken).scope(Scopes.MANAGE_TOKENS),
+                Route.post("/api/users/", TAG, "Create a user or service account with a first token (admin only)",
+                        "{id, name, role? (user | service), capabilities? (service accounts: manage_workspaces, "
+                                + "trusted_namespaces)}", this::createUser).scope(Scopes.ADMIN),
+                Route.get("/api/users/", TAG, "All users and service accounts (admin only)", this::listUsers)
+                        .scope(Scopes.ADMIN),
+                Route.put("/api/users/{id}/", TAG, "Deactivate or reactivate a user or service account: its tokens "
+                        + "and teams stop working at once (admin only)", "{active}", this::updateUser)
+                        .scope(Scopes.ADMIN),
+                Route.get("/api/keys/", TAG, "Team-JWT signing keys, without secrets (admin only)", this::listKeys)
+                        .scope(Scopes.ADMIN),
                 Route.post("/api/keys/rotate/", TAG, "Add a new signing key for team JWTs; older keys keep "
-                        + "verifying (admin only)", null, this::rotateKey),
+                        + "verifying (admin only)", null, this::rotateKey).scope(Scopes.ADMIN),
                 Route.delete("/api/keys/{kid}/", TAG, "Delete a retired signing key: the team JWTs it signed stop "
-                        + "working (admin only)", this::deleteKey));
+                        + "working (admin only)", this::deleteKey).scope(Scopes.ADMIN));
     }
+
+    /** What a new token may do; absent (null) fields are inherited from the creating token. */
+    private record Request(List<String> libraries, List<String> tools, List<String> workspaces,
+            ZonedDateTime expires) {}
 
     private void createToken(Context ctx) {
         Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
-        String owner = caller.principal();
+        Request asked = new Request(body.strings("allowed_libraries", 1000), body.strings("allowed_tools", 100),
+                body.strings("workspace_ids", 100), expiresAt(body.optionalString("expires_at", 64)));
+        String name = body.string("name", 200);
         if (body.has("owner")) {
+            // The admin hands a user or service a token of its own: bounded by that principal's grants.
             caller.requireAdmin();
-            owner = body.optionalString("owner", 128);
-            if (!store.userExists(owner)) {
-                throw ApiError.badRequest("invalid_field", "'owner' names no user: '" + owner + "'");
-            }
+            String owner = body.optionalString("owner", 128);
+            Map<String, Object> principal = principal(owner);
+            Request granted = new Request(or(asked.libraries(), List.of()), or(asked.tools(), List.of()),
+                    or(asked.workspaces(), List.of()), asked.expires());
+            checkShapes(granted, owner);
+            Json.send(ctx, 201, issue(owner, name, granted, null));
+            return;
         }
-        ZonedDateTime expires = expiresAt(body.optionalString("expires_at", 64));
-        List<String> libraries = body.strings("allowed_libraries", 1000);
-        List<String> tools = body.strings("allowed_tools", 100);
-        List<String> workspaces = body.strings("workspace_ids", 100);
-        Json.send(ctx, 201, issue(owner, body.string("name", 200), expires, libraries == null ? List.of() : libraries,
-                tools == null ? List.of() : tools, workspaces == null ? List.of() : workspaces));
+        // '*' (every workspace the owner holds, now and later) is for the admin and service accounts to ask for;
+        // a user's token has it only from the admin (its first token), and passes it on.
+        if (asked.workspaces() != null && asked.workspaces().contains(ANY)
+                && !Caller.ADMIN.equals(caller.role()) && !Caller.SERVICE.equals(caller.role())) {
+            throw AuthFailure.forbidden("workspace_forbidden", "'*' in workspace_ids is reserved to the admin and "
+                    + "service accounts; name the workspaces you hold");
+        }
+        Map<String, Object> parent = store.token(caller.tokenId());
+        Request derived = derive(asked, parent);
+        checkShapes(derived, caller.owner());
+        Json.send(ctx, 201, issue(caller.owner(), name, derived, caller.tokenId()));
     }
 
-    private Map<String, Object> issue(String owner, String name, ZonedDateTime expires, List<String> libraries,
-            List<String> tools, List<String> workspaces) {
-        if (libraries.contains("*") && libraries.size() > 1) {
+    /** The new token's restrictions: what was asked, within the parent's; absent fields inherit the parent's. */
+    @SuppressWarnings("unchecked")
+    private static Request derive(Request asked, Map<String, Object> parent) {
+        List<String> parentLibraries = (List<String>) parent.get("allowed_libraries");
+        List<String> parentTools = (List<String>) parent.get("allowed_tools");
+        List<String> parentWorkspaces = (List<String>) parent.get("workspace_ids");
+        ZonedDateTime parentExpires = (ZonedDateTime) parent.get("expires_at");
+        List<String> libraries = or(asked.libraries(), parentLibraries);
+        if (!parentLibraries.contains(ANY) && !parentLibraries.containsAll(libraries)) {
+            throw wider("allowed_libraries", "may name only libraries the creating token allows: " + parentLibraries);
+        }
+        List<String> tools = or(asked.tools(), parentTools);
+        if (!parentTools.isEmpty() && (tools.isEmpty() || !parentTools.containsAll(tools))) {
+            throw wider("allowed_tools", "may name only tools the creating token allows: " + parentTools);
+        }
+        List<String> workspaces = or(asked.workspaces(), parentWorkspaces);
+        if (!parentWorkspaces.contains(ANY) && !parentWorkspaces.containsAll(workspaces)) {
+            throw wider("workspace_ids", "may name only workspaces the creating token is bound to: "
+                    + parentWorkspaces);
+        }
+        ZonedDateTime expires = asked.expires() != null ? asked.expires() : parentExpires;
+        if (parentExpires != null && expires.isAfter(parentExpires)) {
+            throw wider("expires_at", "must not be later than the creating token's " + parentExpires);
+        }
+        return new Request(libraries, tools, workspaces, expires);
+    }
+
+    /** Checks the lists themselves: '*' alone, known tool names, workspaces the owner holds. */
+    private void checkShapes(Request request, String owner) {
+        if (request.libraries().contains(ANY) && request.libraries().size() > 1) {
             throw ApiError.badRequest("invalid_field", "'allowed_libraries' may hold '*' only on its own");
         }
+        List<String> unknown = request.tools().stream().filter(t -> !Scopes.ALL.contains(t)).toList();
+        if (!unknown.isEmpty()) {
+            throw ApiError.badRequest("invalid_field", "'allowed_tools' names unknown scopes " + unknown
+                    + "; known: " + Scopes.ALL);
+        }
+        if (request.workspaces().contains(ANY)) {
+            if (request.workspaces().size() > 1) {
+                throw ApiError.badRequest("invalid_field", "'workspace_ids' may hold '*' only on its own");
+            }
+            return;
+        }
+        for (String workspace : request.workspaces()) {
+            if (client.role(owner, workspace) == null) {
+                throw AuthFailure.forbidden("workspace_forbidden", "'" + owner + "' holds no role on workspace '"
+                        + workspace + "'");
+            }
+        }
+    }
+
+    private Map<String, Object> issue(String owner, String name, Request request, String parentId) {
         String token = Tokens.generate();
         Map<String, Object> stored = store.createToken("tok_" + UUID.randomUUID(), Tokens.sha256Hex(token),
-                Tokens.mask(token), name, owner, expires, libraries, tools, workspaces);
+                Tokens.mask(token), name, owner, request.expires(), request.libraries(), request.tools(),
+                request.workspaces(), parentId);
         Map<String, Object> body = new LinkedHashMap<>(stored);
         body.put("token", token);
         return body;
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    private static AuthFailure wider(String field, String detail) {
+        return AuthFailure.forbidden("token_wider_than_parent", "'" + field + "' " + detail);
+    }
+
+    private Map<String, Object> principal(String id) {
+        return store.listUsers().stream().filter(p -> id.equals(p.get("id"))).findFirst()
+                .orElseThrow(() -> ApiError.badRequest("invalid_field", "'owner' names no user: '" + id + "'"));
     }
 
     private static ZonedDateTime expiresAt(String value) {
@@ -96,39 +192,64 @@ final class TokenApi {
 
     private void listTokens(Context ctx) {
         Caller caller = Requests.manager(ctx);
-        String owner = caller.admin() ? Requests.text(ctx, "owner") : caller.principal();
+        String owner = caller.admin() ? Requests.text(ctx, "owner") : caller.owner();
         Json.send(ctx, 200, Map.of("results", store.listTokens(owner)));
     }
 
     private void revokeToken(Context ctx) {
         Caller caller = Requests.manager(ctx);
-        if (!store.revokeToken(ctx.pathParam("id"), caller.admin() ? null : caller.principal())) {
+        if (!store.revokeToken(ctx.pathParam("id"), caller.admin() ? null : caller.owner())) {
             throw ApiError.notFound("token '" + ctx.pathParam("id") + "'");
         }
         ctx.status(204);
     }
 
     private void createUser(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        caller.requireAdmin();
+        Requests.caller(ctx).requireAdmin();
         Json.Body body = Json.body(ctx);
         String id = body.string("id", 128);
-        if (!id.matches(USER_ID)) {
+        if (!id.matches(USER_ID) || Caller.ADMIN.equals(id)) {
             throw ApiError.badRequest("invalid_field", "'id' must be lower-case letters, digits, '.', '_', '@' or "
-                    + "'-' (at most 128)");
+                    + "'-' (at most 128), and not 'admin'");
         }
-        AuthStore.Upsert result = store.createUser(id, body.string("name", 200));
+        String role = body.has("role") ? body.optionalString("role", 20) : "user";
+        if (!List.of("user", Caller.SERVICE).contains(role)) {
+            throw ApiError.badRequest("invalid_field", "'role' must be user or service");
+        }
+        List<String> capabilities = body.strings("capabilities", 10);
+        capabilities = capabilities == null ? List.of() : capabilities.stream().distinct().toList();
+        if (!capabilities.isEmpty() && !Caller.SERVICE.equals(role)) {
+            throw ApiError.badRequest("invalid_field", "only service accounts have 'capabilities'");
+        }
+        List<String> unknown = new ArrayList<>(capabilities);
+        unknown.removeAll(CAPABILITIES);
+        if (!unknown.isEmpty()) {
+            throw ApiError.badRequest("invalid_field", "'capabilities' may hold " + CAPABILITIES + ", not " + unknown);
+        }
+        AuthStore.Upsert result = store.createPrincipal(id, body.string("name", 200), role, capabilities);
         if (!result.created()) {
             throw ApiError.conflict("user_exists", "a user with id '" + id + "' exists already");
         }
         Map<String, Object> user = new LinkedHashMap<>(result.value());
-        user.put("token", issue(id, "first token", null, List.of("*"), List.of(), List.of()));
+        // The first token acts for every workspace the principal holds (a user: its memberships; a service: what
+        // it manages) — as they are granted, now and later.
+        user.put("token", issue(id, "first token", new Request(List.of(ANY), List.of(), List.of(ANY), null), null));
         Json.send(ctx, 201, user);
     }
 
     private void listUsers(Context ctx) {
         Requests.caller(ctx).requireAdmin();
         Json.send(ctx, 200, Map.of("results", store.listUsers()));
+    }
+
+    private void updateUser(Context ctx) {
+        Requests.caller(ctx).requireAdmin();
+        Json.Body body = Json.body(ctx);
+        if (!body.node().path("active").isBoolean()) {
+            throw ApiError.badRequest("invalid_field", "'active' (true or false) is required");
+        }
+        Json.send(ctx, 200, Requests.found(store.setActive(ctx.pathParam("id"), body.bool("active", true)),
+                "user '" + ctx.pathParam("id") + "'"));
     }
 
     private void listKeys(Context ctx) {

@@ -64,4 +64,32 @@ public final class Credentials {
                     + "'./mnemo serve' first (it writes " + file + ")");
         }
     }
+
+    static final String SECRET_KEY_FILE = "mnemo-secret-key";
+
+    /**
+     * The key that seals the team signing keys, for the embedded server without MNEMO_SECRET_KEY: generated on
+     * first start and kept beside the password in {@code <data>/mnemo-secret-key} (owner-readable only). Back it up
+     * with the data: without it, the team JWTs cannot be verified (rotate the signing key to recover).
+     */
+    public static byte[] secretKey(Path dataDir) {
+        Path file = dataDir.resolve(SECRET_KEY_FILE);
+        try {
+            if (Files.isRegularFile(file)) {
+                return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).strip());
+            }
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Files.createDirectories(dataDir);
+            Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // best effort on non-POSIX file systems
+            }
+            return key;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read or write " + file + ": " + e.getMessage(), e);
+        }
+    }
 }

@@ -42,7 +42,7 @@ class IngestPipelineTest {
 
     @BeforeAll
     void producer() {
-        token = gw.user("daedalus-producer");
+        token = gw.service("daedalus-producer");
         assertThat(gw.post("/library/api/workspaces/", token, Map.of("workspace_id", "ws-ingest", "name",
                 "Ingest workspace", "library_type", "technical")).status()).isEqualTo(201);
     }

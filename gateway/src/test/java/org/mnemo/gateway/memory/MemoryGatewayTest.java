@@ -37,15 +37,20 @@ class MemoryGatewayTest {
                 .status()).isEqualTo(200);
         gw.put("/api/memory/workspaces/" + acme + "-dev/", TestGateway.ADMIN_TOKEN, Map.of("parent_id", acme));
         gw.put("/api/memory/workspaces/" + globex + "/", TestGateway.ADMIN_TOKEN, Map.of("name", "Globex"));
-        String user = gw.user("memory-user-" + System.nanoTime());
-        dev = token(user, acme + "-dev");
-        root = token(user, acme);
-        other = token(user, globex);
+        String id = "memory-user-" + System.nanoTime();
+        String user = gw.user(id);
+        // The admin grants: writer on the dev workspace, owner of Acme's root (its team and org), writer at Globex.
+        grant(acme, id, "owner");
+        grant(acme + "-dev", id, "writer");
+        grant(globex, id, "writer");
+        dev = gw.boundToken(user, acme + "-dev");
+        root = gw.boundToken(user, acme);
+        other = gw.boundToken(user, globex);
     }
 
-    private String token(String user, String workspace) {
-        return gw.post("/api/tokens/", user, Map.of("name", workspace, "workspace_ids", List.of(workspace)))
-                .json().path("token").asText();
+    private void grant(String workspace, String principal, String role) {
+        assertThat(gw.put("/api/memory/workspaces/" + workspace + "/members/" + principal + "/",
+                TestGateway.ADMIN_TOKEN, Map.of("role", role)).status()).isEqualTo(200);
     }
 
     private TestGateway.Response v1(String method, String template, String path, String token, Object body) {
@@ -122,8 +127,9 @@ class MemoryGatewayTest {
                 .path("results").findValuesAsText("id")).contains(c.json().path("id").asText());
         assertThat(gw.post("/api/memory/search/", dev, Map.of("query", "invoices retention")).json()
                 .path("results").findValuesAsText("namespace")).doesNotContain("workspace:" + globex);
+        // Not readable from dev's workspace: the same answer as for a memory that does not exist.
         assertThat(gw.delete("/api/memory/memories/" + c.json().path("id").asText() + "/", dev).status())
-                .isEqualTo(403);
+                .isEqualTo(404);
         assertThat(gw.delete("/api/memory/memories/" + c.json().path("id").asText() + "/", other).status())
                 .isEqualTo(204);
     }
@@ -180,7 +186,10 @@ class MemoryGatewayTest {
     void adminExportImportAndWorkspaceDeletion() {
         String ws = "exp" + System.nanoTime();
         gw.put("/api/memory/workspaces/" + ws + "/", TestGateway.ADMIN_TOKEN, Map.of("name", "Export"));
-        String token = token(gw.user("exporter-" + System.nanoTime()), ws);
+        String exporter = "exporter-" + System.nanoTime();
+        String user = gw.user(exporter);
+        grant(ws, exporter, "writer");
+        String token = gw.boundToken(user, ws);
         gw.post("/api/memory/memories/", token, Map.of("content", "Private: the staging cluster is in Frankfurt."));
         gw.post("/api/memory/memories/", token, Map.of("content", "Team: releases need two approvals.",
                 "namespace", "team:" + ws));

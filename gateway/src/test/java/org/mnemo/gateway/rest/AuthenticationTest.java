@@ -112,6 +112,11 @@ class AuthenticationTest {
         assertRefused(Jwt.sign(TestGateway.DAEDALUS_KID, TestGateway.DAEDALUS_SECRET, new JWTClaimsSet.Builder()
                 .issuer("evil-corp").subject("s").issueTime(new Date())
                 .expirationTime(Date.from(Instant.now().plusSeconds(60))).build()), "token_unknown_issuer");
+        // Issued in the future beyond the leeway: a clock attack or a broken signer.
+        Instant later = Instant.now().plus(Duration.ofMinutes(3));
+        assertRefused(Jwt.sign(TestGateway.DAEDALUS_KID, TestGateway.DAEDALUS_SECRET, new JWTClaimsSet.Builder()
+                .issuer("daedalus").subject("s").issueTime(Date.from(later))
+                .expirationTime(Date.from(later.plusSeconds(60))).build()), "token_issued_in_future");
         // Within the 30 s leeway an expired token still counts.
         Instant justExpired = Instant.now().minusSeconds(10);
         assertThat(gw.get(PROTECTED, Jwt.sign(TestGateway.DAEDALUS_KID, TestGateway.DAEDALUS_SECRET,
@@ -134,9 +139,14 @@ class AuthenticationTest {
 
         // Signed with Mnemo's real key, but not a team token, or for a team that does not exist.
         String kid = SignedJWTHeader.kid(jwt);
-        String secret = new String(java.util.Base64.getDecoder().decode((String) gw.db().executeTransactionally(
-                "MATCH (k:SigningKey {kid: $kid}) RETURN k.secret AS s", Map.of("kid", kid),
-                r -> r.next().get("s"))), java.nio.charset.StandardCharsets.ISO_8859_1);
+        // The graph holds the key only sealed: a Cypher reader sees no secret; the gateway's key opens it.
+        assertThat((long) gw.db().executeTransactionally("MATCH (k:SigningKey) WHERE k.secret IS NOT NULL "
+                + "RETURN count(k) AS n", Map.of(), r -> r.next().get("n"))).isZero();
+        String sealed = (String) gw.db().executeTransactionally("MATCH (k:SigningKey {kid: $kid}) "
+                + "RETURN k.secret_enc AS s", Map.of("kid", kid), r -> r.next().get("s"));
+        assertThat(sealed).isNotBlank();
+        String secret = new String(new org.mnemo.gateway.auth.SecretBox(java.util.Base64.getDecoder()
+                .decode(TestGateway.SECRET_KEY)).open(sealed), java.nio.charset.StandardCharsets.ISO_8859_1);
         JWTClaimsSet.Builder valid = new JWTClaimsSet.Builder().issuer("mnemosyne").jwtID("j")
                 .expirationTime(Date.from(Instant.now().plusSeconds(600)));
         assertRefused(Jwt.sign(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(),
@@ -167,8 +177,20 @@ class AuthenticationTest {
 
         assertThat(gw.delete("/mcp_server/api/teams/" + teamId + "/", owner).status()).isEqualTo(204);
         assertRefused(second, "team_inactive");
+        // A deleted team stays deleted: neither POSTing its id again nor rotating revives it.
         assertThat(gw.post("/mcp_server/api/teams/" + teamId + "/rotate/", owner, null).code())
-                .isEqualTo("team_inactive");
+                .isEqualTo("team_deleted");
+        TestGateway.Response revived = gw.post("/mcp_server/api/teams/", owner, Map.of("id", teamId, "name", "Ops"));
+        assertThat(revived.status()).isEqualTo(409);
+        assertThat(revived.code()).isEqualTo("team_deleted");
+        assertThat(revived.json().has("jwt")).isFalse();
+        assertRefused(second, "team_inactive");
+        // Restoring is the admin's.
+        assertThat(gw.post("/mcp_server/api/teams/" + teamId + "/restore/", owner, null).status()).isEqualTo(403);
+        String restored = gw.post("/mcp_server/api/teams/" + teamId + "/restore/", TestGateway.ADMIN_TOKEN, null)
+                .json().path("jwt").asText();
+        assertThat(gw.get(PROTECTED, restored).status()).isEqualTo(200);
+        assertRefused(second, "token_stale_jti");
     }
 
     @Test

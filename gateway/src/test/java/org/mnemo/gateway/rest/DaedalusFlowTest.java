@@ -13,7 +13,7 @@ class DaedalusFlowTest {
 
     @Test
     void workspaceLifecycleLeavesNothingBehind() {
-        String token = gw.user("daedalus-service");
+        String token = gw.service("daedalus-flow");
         TestGateway.Response created = gw.post("/library/api/workspaces/", token, Map.of(
                 "workspace_id", "ws-flow-1", "name", "Flow workspace", "library_type", "nonfiction"));
         assertThat(created.status()).isEqualTo(201);

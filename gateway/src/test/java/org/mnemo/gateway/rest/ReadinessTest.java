@@ -16,13 +16,19 @@ class ReadinessTest {
     void readyIs503NamingTheBrokenSchemaAndThenTheDatabase(@TempDir Path data) throws Exception {
         EmbeddedServer neo4j = EmbeddedServer.start(new EmbeddedServer.Settings(data, Path.of("target/plugins"),
                 "127.0.0.1", TestGateway.freePort(), TestGateway.PASSWORD));
-        try (Gateway gateway = Gateway.start(TestGateway.config(neo4j.boltUri(), Map.of()))) {
+        try (Gateway gateway = Gateway.start(TestGateway.config(neo4j.boltUri(), Map.of("MNEMO_HEALTH_CACHE_SECONDS",
+                "0")));
+                Gateway caching = Gateway.start(TestGateway.config(neo4j.boltUri(), Map.of(
+                        "MNEMO_HEALTH_CACHE_SECONDS", "3600")))) {
             TestGateway.Response ready = get(gateway, "/ready/");
             assertThat(ready.status()).isEqualTo(200);
+            assertThat(get(caching, "/ready/").status()).isEqualTo(200);
 
             neo4j.database().executeTransactionally("DROP INDEX mnemo_chunk_text");
             ready = get(gateway, "/ready/");
             assertThat(ready.status()).isEqualTo(503);
+            // Unauthenticated probes reuse the last result: a flood of them costs no model call each.
+            assertThat(get(caching, "/ready/").status()).isEqualTo(200);
             assertThat(ready.json().path("status").asText()).isEqualTo("not_ready");
             assertThat(ready.json().path("checks").path("schema").path("status").asText()).isEqualTo("error");
             assertThat(ready.json().path("checks").path("schema").path("detail").asText())

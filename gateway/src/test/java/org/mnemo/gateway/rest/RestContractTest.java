@@ -68,12 +68,20 @@ class RestContractTest {
     void conflictsOnWorkspacesAndLibraries() {
         String carol = gw.user("carol");
         String dave = gw.user("dave");
+        gw.grant("ws-carol", "carol", "owner");
+        gw.grant("ws-dave", "dave", "owner");
         assertThat(gw.post("/library/api/workspaces/", carol, Map.of("workspace_id", "ws-carol", "name",
                 "Carol workspace", "library_type", "nonfiction")).status()).isEqualTo(201);
+        // Another user's workspace is not Dave's to claim, and does not even show that it exists.
         TestGateway.Response owner = gw.post("/library/api/workspaces/", dave, Map.of("workspace_id", "ws-carol",
                 "name", "Dave workspace", "library_type", "nonfiction"));
-        assertThat(owner.status()).isEqualTo(409);
-        assertThat(owner.code()).isEqualTo("owner_conflict");
+        assertThat(owner.status()).isEqualTo(404);
+        assertThat(owner.code()).isEqualTo("not_found");
+        TestGateway.Response unknown = gw.post("/library/api/workspaces/", dave, Map.of("workspace_id",
+                "ws-nobody-holds", "name", "Dave's squat", "library_type", "nonfiction"));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().path("detail").asText()).isEqualTo(owner.json().path("detail").asText()
+                .replace("ws-carol", "ws-nobody-holds"));
         TestGateway.Response name = gw.post("/library/api/workspaces/", dave, Map.of("workspace_id", "ws-dave",
                 "name", "Carol workspace", "library_type", "nonfiction"));
         assertThat(name.status()).isEqualTo(409);
@@ -105,6 +113,7 @@ class RestContractTest {
         assertThat(created.json().path("owner").asText()).isEqualTo("erin");
         assertThat(gw.post("/library/api/libraries", erin, Map.of("name", "Erin's shelf", "library_type",
                 "technical")).status()).isEqualTo(200);
+        gw.grant("ws-erin", "erin", "owner");
         gw.post("/library/api/workspaces/", erin, Map.of("workspace_id", "ws-erin", "name", "Erin ws",
                 "library_type", "nonfiction"));
 

@@ -31,6 +31,9 @@ class ScopeTest {
     void twoUsersWithAWorkspaceEach() {
         alice = gw.user("alice");
         bob = gw.user("bob");
+        // Workspaces are the admin's (or a service's) to give: each user owns the one granted to it.
+        gw.grant("ws-alice", "alice", "owner");
+        gw.grant("ws-bob", "bob", "owner");
         aliceLibrary = workspace(alice, "ws-alice", "Alice notes",
                 "The orchard keeps heirloom quince trees pruned in late winter.");
         bobLibrary = workspace(bob, "ws-bob", "Bob notes",
@@ -95,7 +98,8 @@ class ScopeTest {
 
     @Test
     void tokensRestrictedToLibrariesOrToNothing() {
-        String none = gw.post("/api/tokens/", alice, Map.of("name", "nothing")).json().path("token").asText();
+        String none = gw.post("/api/tokens/", alice, Map.of("name", "nothing", "allowed_libraries", List.of()))
+                .json().path("token").asText();
         TestGateway.Response empty = gw.post("/library/api/search/", none, Map.of("query", "heirloom quince"));
         assertThat(empty.status()).isEqualTo(200);
         assertThat(empty.json().path("candidates")).isEmpty();
@@ -114,12 +118,18 @@ class ScopeTest {
                 .path("jwt").asText();
         assertThat(searchLibraries(jwt)).isEmpty();
 
-        // Assigning Bob's workspace grants nothing: a team reaches only its owner's workspaces.
+        // A team can be given only workspaces its owner holds: Bob's, or one that does not exist, are refused alike.
+        for (String foreign : List.of("ws-bob", "ws-does-not-exist")) {
+            TestGateway.Response refused = gw.put("/mcp_server/api/teams/" + teamId + "/workspaces/", alice,
+                    Map.of("workspace_ids", List.of("ws-alice", foreign)));
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.code()).isEqualTo("workspace_forbidden");
+        }
+        assertThat(searchLibraries(jwt)).isEmpty();
         TestGateway.Response assigned = gw.put("/mcp_server/api/teams/" + teamId + "/workspaces/", alice,
-                Map.of("workspace_ids", List.of("ws-alice", "ws-bob", "ws-does-not-exist")));
+                Map.of("workspace_ids", List.of("ws-alice")));
         assertThat(assigned.status()).isEqualTo(200);
-        assertThat(assigned.json().path("workspace_ids").findValuesAsText("")).isEmpty();
-        assertThat(assigned.json().path("workspace_ids")).hasSize(3);
+        assertThat(assigned.json().path("workspace_ids")).hasSize(1);
         assertThat(searchLibraries(jwt)).isNotEmpty().containsOnly(aliceLibrary);
         assertThat(gw.get("/library/api/chunks/" + bobChunk + "/", jwt).status()).isEqualTo(404);
 
@@ -146,11 +156,18 @@ class ScopeTest {
     }
 
     @Test
-    void daedalusTurnJwtsReadExactlyTheirLibs() {
-        assertThat(searchLibraries(Jwt.daedalus(List.of(bobLibrary), Duration.ofMinutes(5))))
-                .isNotEmpty().containsOnly(bobLibrary);
-        assertThat(searchLibraries(Jwt.daedalus(List.of("ws-alice"), Duration.ofMinutes(5))))
-                .isNotEmpty().containsOnly(aliceLibrary);
+    void daedalusTurnJwtsReadExactlyTheirLibsAmongTheServiceAccountsOwn() {
+        String d1 = workspace(gw.daedalus, "ws-daedalus-1", "Daedalus one",
+                "The orchard's heirloom quince harvest is logged by Daedalus.");
+        workspace(gw.daedalus, "ws-daedalus-2", "Daedalus two",
+                "The orchard's heirloom quince prices are tracked by Daedalus.");
+        assertThat(searchLibraries(Jwt.daedalus(List.of(d1), Duration.ofMinutes(5))))
+                .isNotEmpty().containsOnly(d1);
+        assertThat(searchLibraries(Jwt.daedalus(List.of("ws-daedalus-1"), Duration.ofMinutes(5))))
+                .isNotEmpty().containsOnly(d1);
+        // Its claims are authoritative for what they name, and nothing more: users' libraries are not Daedalus'.
+        assertThat(searchLibraries(Jwt.daedalus(List.of(bobLibrary, "ws-alice"), Duration.ofMinutes(5))))
+                .isEmpty();
         String nothing = Jwt.daedalus(List.of(), Duration.ofMinutes(5));
         assertThat(searchLibraries(nothing)).isEmpty();
         // The same JWT serves several calls within its turn.

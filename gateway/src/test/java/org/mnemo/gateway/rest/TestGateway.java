@@ -34,6 +34,10 @@ public final class TestGateway {
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
     public static final String DAEDALUS_KID = "daedalus-1";
     public static final String DAEDALUS_SECRET = "daedalus-test-secret-0123456789-abcdefghij";
+    /** The service account Daedalus' turn JWTs act for (MNEMO_DAEDALUS_PRINCIPAL's default). */
+    public static final String DAEDALUS_PRINCIPAL = "daedalus";
+    /** Seals the team signing keys (base64 of 32 bytes). */
+    public static final String SECRET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     static final String PASSWORD = "gateway-test-password";
 
     public static final String S3_ACCESS = "test-access";
@@ -46,6 +50,8 @@ public final class TestGateway {
 
     public final EmbeddedServer neo4j;
     public final Gateway gateway;
+    /** A token of the Daedalus service account (manage_workspaces): it creates workspaces as Daedalus does. */
+    public String daedalus;
     private final HttpClient http = HttpClient.newHttpClient();
 
     /** A response: status, headers and the body as JSON (NullNode when empty or not JSON). */
@@ -78,6 +84,7 @@ public final class TestGateway {
                         Path.of("target/plugins"), "127.0.0.1", freePort(), PASSWORD));
                 Gateway gateway = Gateway.start(config(neo4j.boltUri(), Map.of()));
                 instance = new TestGateway(neo4j, gateway);
+                instance.daedalus = instance.service(DAEDALUS_PRINCIPAL);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     gateway.close();
                     neo4j.close();
@@ -99,7 +106,11 @@ public final class TestGateway {
                 "MNEMO_NEO4J_PASSWORD", PASSWORD,
                 "MNEMO_ADMIN_TOKEN", ADMIN_TOKEN,
                 "MNEMO_DAEDALUS_JWT_KEYS", DAEDALUS_KID + ":" + DAEDALUS_SECRET,
-                "MNEMO_MAX_BODY_BYTES", "1048576"));
+                "MNEMO_MAX_BODY_BYTES", "1048576",
+                "MNEMO_SECRET_KEY", SECRET_KEY,
+                // Tests fire thousands of requests per credential; RateLimitTest starts a gateway with tight limits.
+                "MNEMO_RATE_LIMIT_PER_SECOND", "1000000",
+                "MNEMO_RATE_LIMIT_BURST", "1000000"));
         if (s3 != null) {
             String endpoint = s3.getUri().toString();
             for (String prefix : List.of("MNEMO_SOURCE_DAEDALUS_", "MNEMO_STORAGE_")) {
@@ -108,10 +119,12 @@ public final class TestGateway {
                 env.put(prefix + "SECRET_KEY", S3_SECRET);
             }
             env.put("MNEMO_SOURCE_DAEDALUS_BUCKET", SOURCE_BUCKET);
+            env.put("MNEMO_SOURCE_DAEDALUS_PRINCIPALS", DAEDALUS_PRINCIPAL + ",daedalus-producer,other-producer");
             env.put("MNEMO_STORAGE_BUCKET", OWN_BUCKET);
             // A source whose server is down: nothing listens on port 9 (discard) here.
             env.put("MNEMO_SOURCE_OFFLINE_BUCKET", "offline");
             env.put("MNEMO_SOURCE_OFFLINE_ENDPOINT", "http://127.0.0.1:9");
+            env.put("MNEMO_SOURCE_OFFLINE_PRINCIPALS", "*");
             env.put("MNEMO_INGEST_RETRY_BASE_MS", "300");
             env.put("MNEMO_INGEST_LEASE_SECONDS", "6");
         }
@@ -206,12 +219,43 @@ public final class TestGateway {
         return new Response(raw.statusCode(), raw, json);
     }
 
-    /** Creates a user through the API and returns its first (unrestricted) token. */
+    /** Creates a user through the API and returns its first token (every library it may read; no workspace). */
     public String user(String id) {
-        Response created = post("/api/users/", ADMIN_TOKEN, Map.of("id", id, "name", id));
+        return principal(Map.of("id", id, "name", id));
+    }
+
+    /** Creates a service account with manage_workspaces and returns its first token (all it manages). */
+    public String service(String id) {
+        return principal(Map.of("id", id, "name", id, "role", "service", "capabilities",
+                List.of("manage_workspaces")));
+    }
+
+    private String principal(Map<String, Object> body) {
+        Response created = post("/api/users/", ADMIN_TOKEN, body);
         if (created.status() != 201) {
-            throw new IllegalStateException("cannot create user " + id + ": " + created.raw().body());
+            throw new IllegalStateException("cannot create " + body.get("id") + ": " + created.raw().body());
         }
         return created.json().path("token").path("token").asText();
+    }
+
+    /** The admin creates a root workspace (if missing) and grants a principal a role on it. */
+    public void grant(String workspace, String principal, String role) {
+        Response tree = put("/api/memory/workspaces/" + workspace + "/", ADMIN_TOKEN, Map.of("name", workspace));
+        Response granted = put("/api/memory/workspaces/" + workspace + "/members/" + principal + "/", ADMIN_TOKEN,
+                Map.of("role", role));
+        if (tree.status() != 200 || granted.status() != 200) {
+            throw new IllegalStateException("cannot grant " + principal + " " + role + " on " + workspace + ": "
+                    + tree.raw().body() + " / " + granted.raw().body());
+        }
+    }
+
+    /** A token of {@code userToken}'s owner bound to these workspaces (which it must hold). */
+    public String boundToken(String userToken, String... workspaces) {
+        Response created = post("/api/tokens/", userToken, Map.of("name", "bound", "workspace_ids",
+                List.of(workspaces)));
+        if (created.status() != 201) {
+            throw new IllegalStateException("cannot create a bound token: " + created.raw().body());
+        }
+        return created.json().path("token").asText();
     }
 }

@@ -1,37 +1,45 @@
 package org.mnemo.procedures.access;
 
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.mnemo.procedures.namespace.Grants;
+import org.mnemo.procedures.namespace.Role;
 import org.mnemo.procedures.scope.Scope;
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 
 /**
- * Resolves a credential to the libraries it may read. The gateway has already checked signatures; this class
- * checks what only the database knows — whether a token is active, a team active and its jti current — and
- * computes the readable libraries live, so a revocation or a changed team assignment counts on the next request.
+ * Resolves a credential to what it may read and act as. The gateway has already checked signatures; this class
+ * checks what only the database knows — whether a token (and every token it was derived from) is active, a team
+ * active and its jti current, a principal active — and computes the readable libraries and the workspaces the
+ * credential may act as from the grants in the graph, live, so a revocation counts on the next request.
+ * It only reads: {@code last_used_at} is recorded by the gateway, in the background, not per request.
  */
 public final class Access {
     static final Label API_TOKEN = Label.label("ApiToken");
-    static final Label PRINCIPAL = Label.label("Principal");
     static final Label TEAM = Label.label("Team");
-    static final String ADMIN = "admin";
-    /** last_used_at is written at most this often per token, so a busy token does not write on every call. */
-    private static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
+    /** How many parents a derived token may have; deeper chains are refused as malformed. */
+    private static final int MAX_TOKEN_DEPTH = 16;
 
     /**
      * The outcome of a resolution. {@code status} is {@code ok} or the machine code of the rejection; on
-     * {@code ok}, {@code libraries} holds uids (or only {@code "*"} for the admin's unrestricted tokens).
+     * {@code ok}: {@code libraries} holds uids (or only {@code "*"} for the unrestricted admin),
+     * {@code workspaces} the workspaces the credential may act as for memory (or only {@code "*"}: any the
+     * acting principal holds), {@code owner} the principal whose grants apply (the token's or team's owner, the
+     * Daedalus service account for a turn JWT), {@code max_role} the cap on its role, {@code restricted} whether
+     * the credential is narrower than its owner.
      */
     public record Resolution(String status, String principal, String role, String owner, List<String> libraries,
-            List<String> allowed_tools, String token_id, List<String> workspaces) {
+            List<String> allowed_tools, String token_id, List<String> workspaces, boolean restricted, String max_role,
+            List<String> capabilities) {
         static Resolution rejected(String status) {
-            return new Resolution(status, null, null, null, List.of(), List.of(), null, List.of());
+            return new Resolution(status, null, null, null, List.of(), List.of(), null, List.of(), true, null,
+                    List.of());
         }
     }
 
@@ -43,30 +51,40 @@ public final class Access {
         if (token == null) {
             return Resolution.rejected("token_unknown");
         }
-        if (!Boolean.TRUE.equals(token.getProperty("active", false))) {
-            return Resolution.rejected("token_revoked");
+        String refused = refusal(token, now);
+        // A derived token lives only while every token it came from does.
+        Node ancestor = token;
+        for (int depth = 0; refused == null && ancestor.getProperty("parent_id", null) instanceof String parent;
+                depth++) {
+            ancestor = tx.findNode(API_TOKEN, "id", parent);
+            refused = ancestor == null || depth >= MAX_TOKEN_DEPTH ? "token_revoked" : refusal(ancestor, now);
         }
-        ZonedDateTime expires = (ZonedDateTime) token.getProperty("expires_at", null);
-        if (expires != null && !now.isBefore(expires)) {
-            return Resolution.rejected("token_expired");
+        if (refused != null) {
+            return Resolution.rejected(refused);
         }
         String ownerId = (String) token.getProperty("owner");
-        Node owner = tx.findNode(PRINCIPAL, "id", ownerId);
-        if (owner == null || !Boolean.TRUE.equals(owner.getProperty("active", true))) {
+        Node owner = Grants.principal(tx, ownerId);
+        if (owner == null) {
             return Resolution.rejected("principal_inactive");
         }
-        ZonedDateTime lastUsed = (ZonedDateTime) token.getProperty("last_used_at", null);
-        if (lastUsed == null || lastUsed.plus(LAST_USED_GRANULARITY).isBefore(now)) {
-            token.setProperty("last_used_at", now);
-        }
-        String role = (String) owner.getProperty("role", "user");
+        String role = (String) owner.getProperty("role", Grants.USER);
         List<String> allowed = strings(token.getProperty("allowed_libraries", new String[0]));
-        // The workspaces a token acts as for memory: those it is bound to; the admin may act as any ("*").
-        List<String> workspaces = ADMIN.equals(role) ? List.of(Scope.ALL)
-                : strings(token.getProperty("workspace_ids", new String[0]));
-        return new Resolution("ok", ownerId, role, ownerId, readable(tx, allowed, ownerId, role),
-                strings(token.getProperty("allowed_tools", new String[0])), (String) token.getProperty("id"),
-                workspaces);
+        List<String> tools = strings(token.getProperty("allowed_tools", new String[0]));
+        List<String> binding = strings(token.getProperty("workspace_ids", new String[0]));
+        List<String> workspaces = workspaces(tx, ownerId, role, binding);
+        boolean restricted = !(allowed.equals(List.of(Scope.ALL)) && tools.isEmpty()
+                && binding.equals(List.of(Scope.ALL)));
+        return new Resolution("ok", ownerId, role, ownerId, Grants.readableLibraries(tx, allowed, ownerId, role), tools,
+                (String) token.getProperty("id"), workspaces, restricted, Role.OWNER.key(), capabilities(owner));
+    }
+
+    /** Why a token cannot be used now, or null when it can. */
+    private static String refusal(Node token, ZonedDateTime now) {
+        if (!Boolean.TRUE.equals(token.getProperty("active", false))) {
+            return "token_revoked";
+        }
+        ZonedDateTime expires = (ZonedDateTime) token.getProperty("expires_at", null);
+        return expires != null && !now.isBefore(expires) ? "token_expired" : null;
     }
 
     /** A team JWT whose signature the gateway has verified: the team must be active and the jti current. */
@@ -82,46 +100,63 @@ public final class Access {
             return Resolution.rejected("token_stale_jti");
         }
         String ownerId = (String) team.getProperty("owner");
-        Node owner = tx.findNode(PRINCIPAL, "id", ownerId);
-        if (owner == null || !Boolean.TRUE.equals(owner.getProperty("active", true))) {
+        Node owner = Grants.principal(tx, ownerId);
+        if (owner == null) {
             return Resolution.rejected("principal_inactive");
         }
-        // A team reaches only its owner's workspaces: assigning someone else's workspace id grants nothing.
-        boolean admin = ADMIN.equals(owner.getProperty("role", "user"));
-        List<String> libraries = uids(tx, """
-                MATCH (l:Library) WHERE l.workspace_id IN $workspaces AND ($admin OR l.owner = $owner)
-                RETURN l.uid AS uid ORDER BY uid""",
-                Map.of("workspaces", strings(team.getProperty("workspace_ids", new String[0])), "admin", admin,
-                        "owner", ownerId));
-        return new Resolution("ok", "team:" + teamId, "team", ownerId, libraries, List.of(), null,
-                strings(team.getProperty("workspace_ids", new String[0])));
+        // A team reaches only workspaces its owner holds: assigning someone else's workspace grants nothing.
+        List<String> workspaces = held(tx, ownerId, strings(team.getProperty("workspace_ids", new String[0])));
+        return new Resolution("ok", "team:" + teamId, "team", ownerId, workspaceLibraries(tx, workspaces), List.of(),
+                null, workspaces, true, Role.WRITER.key(), List.of());
     }
 
     /**
-     * A per-turn JWT from the trusted orchestrator (signature verified by the gateway): its {@code libs} claim
-     * names library uids or workspace ids; the result holds the uids of those that exist.
+     * A per-turn JWT from Daedalus (signature verified by the gateway). Its claims are authoritative for what
+     * they name and nothing more: the libraries ({@code libs}: uids or workspace ids) and workspaces it names,
+     * among those its service account may read.
      */
-    public static Resolution turn(Transaction tx, String subject, List<String> libs, List<String> workspaces) {
+    public static Resolution turn(Transaction tx, String subject, List<String> libs, List<String> workspaces,
+            String service) {
+        Node principal = Grants.principal(tx, service);
+        if (principal == null) {
+            return Resolution.rejected("principal_inactive");
+        }
+        String role = (String) principal.getProperty("role", Grants.USER);
+        List<String> readable = Grants.readableLibraries(tx, List.of(Scope.ALL), service, role);
         List<String> libraries = uids(tx, """
-                MATCH (l:Library) WHERE l.uid IN $libs OR l.workspace_id IN $libs
-                RETURN l.uid AS uid ORDER BY uid""", Map.of("libs", libs));
-        return new Resolution("ok", subject, "turn", null, libraries, List.of(), null, workspaces);
+                MATCH (l:Library) WHERE (l.uid IN $libs OR l.workspace_id IN $libs) AND ($all OR l.uid IN $readable)
+                RETURN l.uid AS uid ORDER BY uid""",
+                Map.of("libs", libs, "all", readable.equals(List.of(Scope.ALL)), "readable", readable));
+        return new Resolution("ok", subject, "turn", service, libraries, List.of(), null,
+                held(tx, service, workspaces), true, Role.WRITER.key(), List.of());
     }
 
-    /** The libraries a token may read: its allow-list ("*" = everything its owner may read) within its owner's. */
-    private static List<String> readable(Transaction tx, List<String> allowed, String owner, String role) {
-        boolean all = allowed.contains(Scope.ALL);
-        boolean admin = ADMIN.equals(role);
-        if (admin && all) {
-            return List.of(Scope.ALL);
+    /**
+     * The workspaces a token may act as: its binding among those its owner holds. "*" is every workspace the owner
+     * holds: spelled out for a user (a few memberships), kept as "*" for the admin and services (who may hold
+     * thousands; each use is checked live).
+     */
+    private static List<String> workspaces(Transaction tx, String owner, String role, List<String> binding) {
+        if (binding.contains(Scope.ALL)) {
+            return Grants.ADMIN.equals(role) || Grants.SERVICE.equals(role) ? List.of(Scope.ALL)
+                    : List.copyOf(Grants.held(tx, owner));
         }
-        if (!all && allowed.isEmpty()) {
-            return List.of();
-        }
-        return uids(tx, """
-                MATCH (l:Library) WHERE ($all OR l.uid IN $allowed) AND ($admin OR l.owner = $owner)
-                RETURN l.uid AS uid ORDER BY uid""",
-                Map.of("all", all, "allowed", allowed, "admin", admin, "owner", owner));
+        return held(tx, owner, binding);
+    }
+
+    /** The ids among {@code requested} on which the principal holds a role, in their order. */
+    private static List<String> held(Transaction tx, String principal, List<String> requested) {
+        return requested.stream().distinct().filter(w -> Grants.role(tx, principal, w) != null).toList();
+    }
+
+    private static List<String> workspaceLibraries(Transaction tx, List<String> workspaces) {
+        return uids(tx, "MATCH (l:Library) WHERE l.workspace_id IN $ws RETURN l.uid AS uid ORDER BY uid",
+                Map.of("ws", workspaces));
+    }
+
+    private static List<String> capabilities(Node principal) {
+        return Grants.isAdmin(principal) ? Grants.CAPABILITIES
+                : strings(principal.getProperty("capabilities", new String[0]));
     }
 
     private static List<String> uids(Transaction tx, String cypher, Map<String, Object> params) {

@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.mnemo.procedures.namespace.Grants;
+import org.mnemo.procedures.namespace.Role;
 import org.mnemo.procedures.options.Options;
+import org.mnemo.procedures.scope.Analyst;
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -16,17 +20,24 @@ public class AccessProcedures {
     @Context
     public Transaction tx;
 
-    @Procedure(name = "mnemo.access.resolve", mode = Mode.WRITE)
-    @Description("Resolve a credential to the libraries it may read, live: {kind: 'token', hash} (SHA-256 hex of an "
-            + "opaque token), {kind: 'team', team_id, jti} or {kind: 'turn', subject, libs, workspaces}. status is 'ok' or the "
-            + "rejection code (token_unknown, token_revoked, token_expired, team_unknown, team_inactive, "
-            + "token_stale_jti, principal_inactive).")
+    @Context
+    public GraphDatabaseService db;
+
+    /** A principal's role on a workspace; {@code role} null when it holds none. */
+    public record WorkspaceRole(String workspace_id, String principal, String role) {}
+
+    @Procedure(name = "mnemo.access.resolve", mode = Mode.READ)
+    @Description("Resolve a credential to what it may read and act as, live from the grants in the graph: {kind: "
+            + "'token', hash} (SHA-256 hex of an opaque token), {kind: 'team', team_id, jti} or {kind: 'turn', "
+            + "subject, libs, workspaces, service}. status is 'ok' or the rejection code (token_unknown, "
+            + "token_revoked, token_expired, team_unknown, team_inactive, token_stale_jti, principal_inactive).")
     public Stream<Access.Resolution> resolve(
-            @Name(value = "credential", description = "{kind, hash | team_id, jti | subject, libs, workspaces}")
-                    Map<String, Object> credential) {
+            @Name(value = "credential", description = "{kind, hash | team_id, jti | subject, libs, workspaces, "
+                    + "service}") Map<String, Object> credential) {
         String procedure = "mnemo.access.resolve";
+        Analyst.of(tx, db).requireTrusted(procedure);
         Options o = Options.of(procedure, credential, Set.of("kind", "hash", "team_id", "jti", "subject", "libs",
-                "workspaces"));
+                "workspaces", "service"));
         String kind = o.string("kind", null);
         if (kind == null) {
             throw new IllegalArgumentException(procedure + ": 'kind' is required: token, team or turn");
@@ -41,10 +52,22 @@ public class AccessProcedures {
             }
             case "team" -> Access.team(tx, required(o, "team_id", procedure), o.string("jti", null));
             case "turn" -> Access.turn(tx, o.string("subject", null), strings(credential.get("libs"), "libs",
-                    procedure), strings(credential.get("workspaces"), "workspaces", procedure));
+                    procedure), strings(credential.get("workspaces"), "workspaces", procedure),
+                    required(o, "service", procedure));
             default -> throw new IllegalArgumentException(procedure + ": 'kind' must be token, team or turn, got '"
                     + kind + "'");
         });
+    }
+
+    @Procedure(name = "mnemo.access.role", mode = Mode.READ)
+    @Description("The role (reader, writer, owner; null for none) a principal holds on a workspace, live: the admin "
+            + "and the workspace's managers are owners, others hold what a membership grants them.")
+    public Stream<WorkspaceRole> role(
+            @Name(value = "principal", description = "Principal id.") String principal,
+            @Name(value = "workspace_id", description = "Workspace id.") String workspaceId) {
+        Analyst.of(tx, db).requireTrusted("mnemo.access.role");
+        Role role = principal == null || workspaceId == null ? null : Grants.role(tx, principal, workspaceId);
+        return Stream.of(new WorkspaceRole(workspaceId, principal, role == null ? null : role.key()));
     }
 
     private static String required(Options o, String key, String procedure) {

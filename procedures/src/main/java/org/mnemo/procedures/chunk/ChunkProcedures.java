@@ -9,11 +9,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.mnemo.procedures.options.Options;
+import org.mnemo.procedures.scope.Analyst;
 import org.mnemo.procedures.scope.Scope;
 import org.mnemo.procedures.scope.ScopedChunks;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -24,6 +26,9 @@ import org.neo4j.procedure.Procedure;
 public class ChunkProcedures {
     @Context
     public Transaction tx;
+
+    @Context
+    public GraphDatabaseService db;
 
     public record ChunkRow(String chunk_uid, long chunk_index, String text, long char_start, long char_end,
             String item_uid, String item_title, String collection_uid, String library_uid, String library_name,
@@ -38,7 +43,7 @@ public class ChunkProcedures {
             @Name(value = "uid", description = "Chunk uid.") String uid,
             @Name(value = "libraries", description = "Library uids the caller may read; ['*'] for all.")
                     List<String> libraries) {
-        Scope scope = Scope.of(libraries, "mnemo.chunk.get");
+        Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, "mnemo.chunk.get"), "mnemo.chunk.get");
         Node chunk = uid == null ? null : tx.findNode(CHUNK, "uid", uid);
         ScopedChunks.Context where = chunk == null ? null : new ScopedChunks(scope, null, null).context(chunk);
         if (where == null) {
@@ -63,7 +68,7 @@ public class ChunkProcedures {
             @Name(value = "options", defaultValue = "{}", description = "{before: 1, after: 1} (each 0..20)")
                     Map<String, Object> options) {
         String procedure = "mnemo.chunk.context";
-        Scope scope = Scope.of(libraries, procedure);
+        Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, procedure), procedure);
         Options o = Options.of(procedure, options, Set.of("before", "after"));
         long before = o.integer("before", 1, 0, 20);
         long after = o.integer("after", 1, 0, 20);

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.mnemo.procedures.library.Cascade;
 import org.mnemo.procedures.library.Libraries;
 import org.mnemo.procedures.options.Options;
+import org.mnemo.procedures.scope.Analyst;
 import org.mnemo.procedures.scope.Scope;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
@@ -46,6 +47,7 @@ public class CollectionProcedures {
         if (lib == null) {
             throw new IllegalArgumentException(procedure + ": 'library' '" + library + "' does not exist");
         }
+        Analyst.of(tx, db).requireMayChange(lib, procedure, "library '" + library + "'");
         Map<String, Object> params = new HashMap<>();
         params.put("library", lib.getProperty("uid"));
         params.put("name", name.strip());
@@ -65,7 +67,7 @@ public class CollectionProcedures {
             @Name(value = "options", defaultValue = "{}", description = "{library_uid, limit: 50 (max 200), offset: 0}")
                     Map<String, Object> options) {
         String procedure = "mnemo.collection.list";
-        Scope scope = Scope.of(libraries, procedure);
+        Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, procedure), procedure);
         Options o = Options.of(procedure, options, Set.of("library_uid", "limit", "offset"));
         Map<String, Object> params = new HashMap<>(scope.parameters());
         params.put("library", o.string("library_uid", null));
@@ -85,7 +87,7 @@ public class CollectionProcedures {
             @Name(value = "uid", description = "Collection uid.") String uid,
             @Name(value = "libraries", description = "Library uids the caller may read; ['*'] for all.")
                     List<String> libraries) {
-        Scope scope = Scope.of(libraries, "mnemo.collection.get");
+        Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, "mnemo.collection.get"), "mnemo.collection.get");
         Map<String, Object> params = new HashMap<>(scope.parameters());
         params.put("uid", uid);
         return rows("MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection {uid: $uid}) WHERE " + Scope.predicate("l")
@@ -103,6 +105,7 @@ public class CollectionProcedures {
         if (name != null) {
             checkName(procedure, name);
         }
+        Analyst.of(tx, db).requireMayChangeLibraryOf("collection", uid, procedure);
         Map<String, Object> params = new HashMap<>();
         params.put("uid", uid);
         params.put("name", name == null ? null : name.strip());
@@ -131,6 +134,7 @@ public class CollectionProcedures {
         if (uid == null || uid.isBlank()) {
             throw new IllegalArgumentException("mnemo.collection.delete: 'uid' must not be empty");
         }
+        Analyst.of(tx, db).requireMayChangeLibraryOf("collection", uid, "mnemo.collection.delete");
         Cascade.Deleted d = Cascade.deleteCollection(db, uid);
         return Stream.of(new DeleteResult(d.collections(), d.items(), d.chunks(), d.concepts()));
     }

@@ -33,7 +33,14 @@ public record MnemoConfig(
         int vectorOverfetch,
         int hnswM,
         int hnswEfConstruction,
-        Duration summaryTtl) {
+        Duration summaryTtl,
+        UserScope userScope) {
+
+    /**
+     * Whether procedures resolve scope from the Neo4j user (docs/security.md, "A shared Neo4j"): off, or enforced
+     * for every user but {@code adminUsers}, each acting as the principal {@code principals} maps it to.
+     */
+    public record UserScope(boolean enforced, java.util.Set<String> adminUsers, Map<String, String> principals) {}
 
     public static final String FILE_NAME = "mnemo.conf";
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
@@ -126,7 +133,35 @@ public record MnemoConfig(
                 atLeast(values, MnemoSettings.search_vector_overfetch, 1),
                 atLeast(values, MnemoSettings.vector_hnsw_m, 0),
                 atLeast(values, MnemoSettings.vector_hnsw_ef_construction, 0),
-                get(values, MnemoSettings.memory_summary_ttl));
+                get(values, MnemoSettings.memory_summary_ttl),
+                userScope(values));
+    }
+
+    private static UserScope userScope(Map<String, String> values) {
+        String mode = get(values, MnemoSettings.security_user_scope).trim();
+        if (!mode.equals("off") && !mode.equals("enforce")) {
+            throw new IllegalArgumentException("mnemo: " + MnemoSettings.security_user_scope.key()
+                    + " must be off or enforce, got '" + mode + "'");
+        }
+        java.util.Set<String> admins = new java.util.HashSet<>();
+        for (String user : get(values, MnemoSettings.security_admin_users).split(",")) {
+            if (!user.isBlank()) {
+                admins.add(user.strip());
+            }
+        }
+        Map<String, String> principals = new HashMap<>();
+        for (String pair : get(values, MnemoSettings.security_user_principals).split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            String[] parts = pair.split("=", 2);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new IllegalArgumentException("mnemo: " + MnemoSettings.security_user_principals.key()
+                        + " must be user=principal[,user=principal…], got '" + pair.strip() + "'");
+            }
+            principals.put(parts[0].strip(), parts[1].strip());
+        }
+        return new UserScope(mode.equals("enforce"), java.util.Set.copyOf(admins), Map.copyOf(principals));
     }
 
     public static MnemoConfig defaults() {

@@ -77,6 +77,18 @@ public final class MnemoSettings {
     public static final Setting<Duration> memory_summary_ttl = new Setting<>("mnemo.memory.summary_ttl", Duration.class, Duration.ofDays(30),
             "How long a memory of kind 'summary' lives when it is committed without expires_at.");
 
+    public static final Setting<String> security_user_scope = new Setting<>("mnemo.security.user_scope", String.class,
+            "off", "'off': procedures trust their libraries/workspace arguments (a DBA's database); 'enforce': a Neo4j "
+                    + "user not in mnemo.security.admin_users acts as the Mnemo principal it is mapped to, and only so.");
+
+    public static final Setting<String> security_admin_users = new Setting<>("mnemo.security.admin_users",
+            String.class, "neo4j", "Neo4j users (comma-separated) the procedures trust when user_scope is 'enforce': "
+                    + "the gateway's user and the DBAs.");
+
+    public static final Setting<String> security_user_principals = new Setting<>("mnemo.security.user_principals",
+            String.class, "", "Neo4j user to Mnemo principal, as user=principal[,user=principal…]; an unmapped user "
+                    + "reads and writes nothing.");
+
     public static final List<Setting<?>> ALL = List.of(
             embedding_provider,
             embedding_model,
@@ -96,7 +108,10 @@ public final class MnemoSettings {
             search_vector_overfetch,
             vector_hnsw_m,
             vector_hnsw_ef_construction,
-            memory_summary_ttl);
+            memory_summary_ttl,
+            security_user_scope,
+            security_admin_users,
+            security_user_principals);
 
     private MnemoSettings() {}
 }

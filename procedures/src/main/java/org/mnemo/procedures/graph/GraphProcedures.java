@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.mnemo.procedures.options.Options;
+import org.mnemo.procedures.scope.Analyst;
 import org.mnemo.procedures.scope.Scope;
 import org.mnemo.procedures.scope.ScopedChunks;
 import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -19,6 +21,9 @@ public class GraphProcedures {
     @Context
     public Transaction tx;
 
+    @Context
+    public GraphDatabaseService db;
+
     @Procedure(name = "mnemo.graph.neighbors", mode = Mode.READ)
     @Description("Return the concepts and chunks around a chunk or concept (uid or concept name), breadth first up "
             + "to 'depth', strongest first, limited to the caller's libraries.")
@@ -29,7 +34,7 @@ public class GraphProcedures {
             @Name(value = "options", defaultValue = "{}", description = "{depth: 1 (max 3), limit: 25 (max 200)}")
                     Map<String, Object> options) {
         String procedure = "mnemo.graph.neighbors";
-        Scope scope = Scope.of(libraries, procedure);
+        Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, procedure), procedure);
         Options o = Options.of(procedure, options, Set.of("depth", "limit"));
         int depth = (int) o.integer("depth", 1, 1, 3);
         int limit = (int) o.integer("limit", 25, 1, 200);

@@ -24,6 +24,12 @@ import org.neo4j.graphdb.Transaction;
  */
 public final class Neighbourhood {
     private static final int MENTIONS_PER_CONCEPT = 200;
+    /**
+     * Relationships one call may look at, in all: a hub concept of a large graph must not cost a scan of everything
+     * that mentions it. Past the budget the walk stops with what it found (it can miss neighbours, never leak one).
+     */
+    static final int MAX_SCANNED = 20_000;
+    private int scanned;
 
     /** One node around the start. */
     public record Neighbour(String kind, String uid, String name, long depth, double weight, String via) {}
@@ -59,6 +65,9 @@ public final class Neighbourhood {
             List<Neighbour> level = new ArrayList<>();
             Map<Node, Neighbour> levelNodes = new LinkedHashMap<>();
             for (Node from : frontier) {
+                if (scanned >= MAX_SCANNED) {
+                    break;
+                }
                 for (Map.Entry<Node, Double> e : adjacent(from).entrySet()) {
                     Node node = e.getKey();
                     if (seen.containsKey(node)) {
@@ -95,6 +104,9 @@ public final class Neighbourhood {
         Map<Node, Double> next = new LinkedHashMap<>();
         if (node.hasLabel(CHUNK)) {
             for (Relationship r : node.getRelationships(Direction.OUTGOING, MENTIONS)) {
+                if (++scanned > MAX_SCANNED) {
+                    break;
+                }
                 if (inScope(r.getEndNode())) {
                     next.put(r.getEndNode(), 1.0);
                 }
@@ -102,6 +114,9 @@ public final class Neighbourhood {
             return next;
         }
         for (Relationship r : node.getRelationships(RELATED_TO)) {
+            if (++scanned > MAX_SCANNED) {
+                return next;
+            }
             Node other = r.getOtherNode(node);
             if (inScope(other)) {
                 next.put(other, ((Number) r.getProperty("weight", 1L)).doubleValue());
@@ -109,7 +124,7 @@ public final class Neighbourhood {
         }
         int seen = 0;
         for (Relationship r : node.getRelationships(Direction.INCOMING, MENTIONS)) {
-            if (seen++ >= MENTIONS_PER_CONCEPT) {
+            if (seen++ >= MENTIONS_PER_CONCEPT || ++scanned > MAX_SCANNED) {
                 break;
             }
             if (visible.allows(r.getStartNode())) {
@@ -122,6 +137,9 @@ public final class Neighbourhood {
     private boolean inScope(Node concept) {
         return conceptVisible.computeIfAbsent(concept, c -> {
             for (Relationship r : c.getRelationships(Direction.INCOMING, MENTIONS)) {
+                if (++scanned > MAX_SCANNED) {
+                    return false;
+                }
                 if (visible.allows(r.getStartNode())) {
                     return true;
                 }

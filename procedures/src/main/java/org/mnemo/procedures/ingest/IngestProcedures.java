@@ -10,8 +10,11 @@ import org.mnemo.procedures.config.MnemoConfig;
 import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.embed.Embedders;
 import org.mnemo.procedures.embed.Vectors;
+import org.mnemo.procedures.library.Libraries;
 import org.mnemo.procedures.options.Options;
+import org.mnemo.procedures.scope.Analyst;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
 import org.neo4j.logging.Log;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -26,6 +29,10 @@ public class IngestProcedures {
 
     @Context
     public GraphDatabaseService db;
+
+    /** The caller's transaction: only for who is calling (the ingest commits transactions of its own). */
+    @Context
+    public Transaction tx;
 
     @Context
     public Log log;
@@ -140,9 +147,13 @@ public class IngestProcedures {
         return drafts;
     }
 
-    private static void requireLibrary(String procedure, String library) {
+    private void requireLibrary(String procedure, String library) {
         if (library == null || library.isBlank()) {
             throw new IllegalArgumentException(procedure + ": 'library' must name a library (uid or name)");
+        }
+        Analyst analyst = Analyst.of(tx, db);
+        if (!analyst.trusted()) {
+            analyst.requireMayChange(Libraries.find(tx, library), procedure, "library '" + library + "'");
         }
     }
 

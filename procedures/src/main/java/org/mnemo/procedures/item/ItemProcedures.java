@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.mnemo.procedures.library.Cascade;
 import org.mnemo.procedures.library.GraphModel;
 import org.mnemo.procedures.options.Options;
+import org.mnemo.procedures.scope.Analyst;
 import org.mnemo.procedures.scope.Scope;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
@@ -49,7 +50,7 @@ public class ItemProcedures {
             @Name(value = "options", defaultValue = "{}", description = "{library_uid, collection_uid, status, "
                     + "limit: 50 (max 200), offset: 0}") Map<String, Object> options) {
         String procedure = "mnemo.item.list";
-        Scope scope = Scope.of(libraries, procedure);
+        Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, procedure), procedure);
         Options o = Options.of(procedure, options, Set.of("library_uid", "collection_uid", "status", "limit", "offset"));
         Map<String, Object> params = new HashMap<>(scope.parameters());
         params.put("library", o.string("library_uid", null));
@@ -67,7 +68,10 @@ public class ItemProcedures {
             @Name(value = "uid", description = "Item uid.") String uid,
             @Name(value = "libraries", description = "Library uids the caller may read; ['*'] for all.")
                     List<String> libraries) {
-        Scope scope = Scope.of(libraries, "mnemo.item.get");
+        return one(uid, Analyst.of(tx, db).scope(Scope.of(libraries, "mnemo.item.get"), "mnemo.item.get"));
+    }
+
+    private Stream<ItemRow> one(String uid, Scope scope) {
         Map<String, Object> params = new HashMap<>(scope.parameters());
         params.put("library", null);
         params.put("collection", null);
@@ -92,11 +96,12 @@ public class ItemProcedures {
         if (item == null) {
             throw new IllegalArgumentException("not_found: no item with uid '" + uid + "'");
         }
+        Analyst.of(tx, db).requireMayChangeLibraryOf("item", uid, procedure);
         if (title != null) {
             item.setProperty("title", title.strip());
             item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
         }
-        return get(uid, List.of(Scope.ALL));
+        return one(uid, Scope.of(List.of(Scope.ALL), procedure));
     }
 
     @Procedure(name = "mnemo.item.delete", mode = Mode.WRITE)
@@ -106,6 +111,7 @@ public class ItemProcedures {
         if (uid == null || uid.isBlank()) {
             throw new IllegalArgumentException("mnemo.item.delete: 'uid' must not be empty");
         }
+        Analyst.of(tx, db).requireMayChangeLibraryOf("item", uid, "mnemo.item.delete");
         Cascade.Deleted d = Cascade.deleteItem(db, uid);
         return Stream.of(new DeleteResult(d.items(), d.chunks(), d.concepts()));
     }

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.mnemo.procedures.namespace.Grants;
+import org.mnemo.procedures.namespace.Role;
 import org.mnemo.procedures.options.Options;
+import org.mnemo.procedures.scope.Analyst;
 import org.mnemo.procedures.scope.Scope;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
@@ -44,8 +47,17 @@ public class LibraryProcedures {
         if (workspaceId != null && workspaceId.isBlank()) {
             throw o.error("workspace_id", "must not be blank");
         }
-        var spec = new Libraries.NewLibrary(cleanName, type, o.string("description", null), workspaceId,
-                o.string("owner", null));
+        Analyst analyst = Analyst.of(tx, db);
+        String owner = o.string("owner", null);
+        if (!analyst.trusted()) {
+            // A restricted Neo4j user creates libraries of its own, in workspaces it owns.
+            owner = analyst.actingAs(owner);
+            if (workspaceId != null && Grants.role(tx, owner, workspaceId) != Role.OWNER) {
+                throw new IllegalArgumentException("not_found: " + procedure + ": no workspace '" + workspaceId
+                        + "' that '" + owner + "' owns");
+            }
+        }
+        var spec = new Libraries.NewLibrary(cleanName, type, o.string("description", null), workspaceId, owner);
         return Stream.of(Libraries.create(tx, spec));
     }
 
@@ -55,7 +67,7 @@ public class LibraryProcedures {
             @Name(value = "library", description = "Library uid or name.") String library,
             @Name(value = "libraries", description = "Library uids the caller may read; ['*'] for all.")
                     List<String> libraries) {
-        Scope scope = Scope.of(libraries, "mnemo.library.get");
+        Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, "mnemo.library.get"), "mnemo.library.get");
         Node node = library == null ? null : Libraries.find(tx, library);
         if (node == null || !(scope.all() || scope.libraries().contains((String) node.getProperty("uid")))) {
             return Stream.empty();
@@ -71,7 +83,7 @@ public class LibraryProcedures {
             @Name(value = "options", defaultValue = "{}", description = "{library_type, workspace_id, "
                     + "include_workspace: true, limit: 50 (max 200), offset: 0}") Map<String, Object> options) {
         String procedure = "mnemo.library.list";
-        Scope scope = Scope.of(libraries, procedure);
+        Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, procedure), procedure);
         Options o = Options.of(procedure, options,
                 Set.of("library_type", "workspace_id", "include_workspace", "limit", "offset"));
         LibraryType type = o.has("library_type")
@@ -95,6 +107,8 @@ public class LibraryProcedures {
         String name = o.has("name") ? requireName(procedure, o.string("name", null)) : null;
         LibraryType type = o.has("library_type")
                 ? LibraryType.parse(o.string("library_type", null), procedure + ": 'library_type'") : null;
+        Analyst.of(tx, db).requireMayChange(uid == null ? null : tx.findNode(GraphModel.LIBRARY, "uid", uid),
+                procedure, "library '" + uid + "'");
         return Stream.of(Libraries.update(tx, uid, name, o.string("description", null), type));
     }
 
@@ -104,6 +118,11 @@ public class LibraryProcedures {
     public Stream<DeleteResult> delete(@Name(value = "uid", description = "Library uid.") String uid) {
         if (uid == null || uid.isBlank()) {
             throw new IllegalArgumentException("mnemo.library.delete: 'uid' must not be empty");
+        }
+        Analyst analyst = Analyst.of(tx, db);
+        if (!analyst.trusted()) {
+            analyst.requireMayChange(tx.findNode(GraphModel.LIBRARY, "uid", uid), "mnemo.library.delete",
+                    "library '" + uid + "'");
         }
         Cascade.Deleted d = Cascade.deleteLibrary(db, uid);
         return Stream.of(new DeleteResult(d.libraries(), d.collections(), d.items(), d.chunks(), d.concepts()));

@@ -1,5 +1,7 @@
 package org.mnemo.procedures.memory;
 
+import static org.mnemo.procedures.library.GraphModel.MENTIONS;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,11 +21,14 @@ import java.util.Map;
 import java.util.UUID;
 import org.mnemo.procedures.concept.Keyphrases;
 import org.mnemo.procedures.embed.Embedder;
+import org.mnemo.procedures.namespace.Acting;
 import org.mnemo.procedures.namespace.Namespaces;
 import org.mnemo.procedures.schema.Schema;
 import org.mnemo.procedures.search.FulltextQuery;
+import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
 
 /**
@@ -112,9 +117,11 @@ public final class Memories {
         memory.setProperty("content", content);
         memory.setProperty("status", "active");
         memory.setProperty("created_at", createdAt);
-        memory.setProperty("tags", draft.tags() == null ? new String[0] : draft.tags().toArray(String[]::new));
+        // Secrets hide in labels and provenance too.
+        memory.setProperty("tags", draft.tags() == null ? new String[0]
+                : draft.tags().stream().map(Redactor::redact).toArray(String[]::new));
         if (draft.source() != null) {
-            memory.setProperty("source", draft.source());
+            memory.setProperty("source", Redactor.redact(draft.source()));
         }
         if (expires != null) {
             memory.setProperty("expires_at", expires);
@@ -125,7 +132,7 @@ public final class Memories {
         memory.setProperty("embedding", embedder.embed(content));
         link(memory, content, draft.derivedFrom());
         if (namespace.startsWith(Namespaces.ORG_PREFIX)) {
-            audit(actor, namespace, id, content, createdAt);
+            audit(tx, "commit", actor, namespace, id, content);
         }
         return committed(memory, true, !content.equals(draft.content().strip()));
     }
@@ -162,6 +169,8 @@ public final class Memories {
                     time(row.get("expires_at"), null), actor);
             imported++;
         }
+        audit(tx, "import", actor, "*", null, "imported=" + imported + " existing=" + existing + " skipped="
+                + skipped);
         return new Imported(imported, existing, skipped);
     }
 
@@ -255,10 +264,14 @@ public final class Memories {
         return found.subList(0, Math.min(limit, found.size()));
     }
 
-    /** Marks a memory forgotten and drops its content and vector; false when absent. Only in writable namespaces. */
-    public static boolean forget(Transaction tx, Namespaces.Resolution caller, String id) {
+    /**
+     * Marks a memory forgotten and drops its content and vector; false when absent (or not readable). Only where
+     * {@link Acting#mayDestroy} allows it; audited by hash, with the actor.
+     */
+    public static boolean forget(Transaction tx, Acting acting, Namespaces.Resolution caller, String id,
+            String actor) {
         Node memory = tx.findNode(MEMORY, "id", id);
-        if (memory == null) {
+        if (memory == null || !caller.readable().contains((String) memory.getProperty("namespace"))) {
             return false;
         }
         String namespace = (String) memory.getProperty("namespace");
@@ -266,18 +279,43 @@ public final class Memories {
             throw new IllegalArgumentException("namespace_forbidden: workspace '" + caller.workspace_id()
                     + "' may not forget memories in '" + namespace + "'");
         }
+        if (!acting.mayDestroy(tx, caller, namespace, false)) {
+            throw new IllegalArgumentException("owner_required: forgetting in '" + namespace + "' needs the owner "
+                    + "role on " + (namespace.startsWith(Namespaces.CUSTOM_PREFIX) ? "workspace '"
+                    + caller.workspace_id() + "'" : "its root workspace '" + caller.root_id() + "'"));
+        }
+        audit(tx, "forget", actor, namespace, id, (String) memory.getProperty("content", ""));
         memory.setProperty("status", "forgotten");
         memory.setProperty("content", "");
         memory.removeProperty("embedding");
         memory.setProperty("forgotten_at", ZonedDateTime.now(ZoneOffset.UTC));
-        memory.getRelationships().forEach(org.neo4j.graphdb.Relationship::delete);
+        List<Node> concepts = new ArrayList<>();
+        memory.getRelationships(Direction.OUTGOING, MENTIONS).forEach(r -> concepts.add(r.getEndNode()));
+        memory.getRelationships().forEach(Relationship::delete);
+        dropUnmentioned(concepts);
         return true;
     }
 
-    /** Deletes every memory of a namespace (a deleted workspace's private namespace); returns how many. */
-    public static long purge(Transaction tx, String namespace) {
-        return ((Number) tx.execute("MATCH (m:Memory {namespace: $ns}) DETACH DELETE m RETURN count(*) AS n",
+    /** Concepts nothing mentions any more go with the last memory that did (no orphans in the graph). */
+    private static void dropUnmentioned(List<Node> concepts) {
+        for (Node concept : concepts) {
+            if (!concept.hasRelationship(Direction.INCOMING, MENTIONS)) {
+                concept.getRelationships().forEach(Relationship::delete);
+                concept.delete();
+            }
+        }
+    }
+
+    /** Deletes every memory of a namespace; returns how many. Audited (the actor and how many, never content). */
+    public static long purge(Transaction tx, String namespace, String actor) {
+        List<Node> concepts = new ArrayList<>();
+        tx.execute("MATCH (:Memory {namespace: $ns})-[:MENTIONS]->(c:Concept) RETURN DISTINCT c",
+                Map.of("ns", namespace)).forEachRemaining(r -> concepts.add((Node) r.get("c")));
+        long purged = ((Number) tx.execute("MATCH (m:Memory {namespace: $ns}) DETACH DELETE m RETURN count(*) AS n",
                 Map.of("ns", namespace)).next().get("n")).longValue();
+        dropUnmentioned(concepts);
+        audit(tx, "purge", actor, namespace, null, "memories=" + purged);
+        return purged;
     }
 
     private static final String VISIBLE = """
@@ -336,16 +374,22 @@ public final class Memories {
         }
     }
 
-    private void audit(String actor, String namespace, String id, String content, ZonedDateTime at) {
+    /**
+     * Records a write to a shared namespace or a destructive act: who, what, when and a hash of the content —
+     * never the content. A failure is logged and does not block the act.
+     */
+    static void audit(Transaction tx, String action, String actor, String namespace, String id, String content) {
         try {
             Node audit = tx.createNode(AUDIT);
-            audit.setProperty("at", at);
+            audit.setProperty("at", ZonedDateTime.now(ZoneOffset.UTC));
+            audit.setProperty("action", action);
             audit.setProperty("actor", actor == null ? "unknown" : actor);
             audit.setProperty("namespace", namespace);
-            audit.setProperty("memory_id", id);
+            if (id != null) {
+                audit.setProperty("memory_id", id);
+            }
             audit.setProperty("content_sha256", sha256(content));
         } catch (RuntimeException e) {
-            // An audit failure must not block the write; the procedure's log says what happened.
             AuditLog.failed(namespace, id, e);
         }
     }

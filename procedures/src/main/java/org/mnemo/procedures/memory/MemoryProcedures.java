@@ -7,8 +7,10 @@ import java.util.stream.Stream;
 import org.mnemo.procedures.config.MnemoConfig;
 import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.embed.Embedders;
+import org.mnemo.procedures.namespace.Acting;
 import org.mnemo.procedures.namespace.Namespaces;
 import org.mnemo.procedures.options.Options;
+import org.mnemo.procedures.scope.Analyst;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
@@ -36,12 +38,14 @@ public class MemoryProcedures {
             @Name(value = "workspace_id", description = "The workspace acting.") String workspaceId,
             @Name(value = "memory", description = "{id, namespace, kind, content, tags, source, expires_at, "
                     + "confidence, derived_from}") Map<String, Object> memory,
-            @Name(value = "options", defaultValue = "{}", description = "{actor: who, for the audit}")
-                    Map<String, Object> options) {
+            @Name(value = "options", defaultValue = "{}", description = "{actor: who, for the audit; principal, "
+                    + "max_role: act as that principal, checked live}") Map<String, Object> options) {
         String procedure = "mnemo.memory.commit";
         Options m = Options.of(procedure, memory, Set.of("id", "namespace", "kind", "content", "tags", "source",
                 "expires_at", "confidence", "derived_from"));
-        Options o = Options.of(procedure, options, Set.of("actor"));
+        Acting acting = Acting.of(procedure, options, Set.of("actor"));
+        acting = acting.as(Analyst.of(tx, db).actingAs(acting.principal()));
+        Options o = acting.options();
         Double confidence = null;
         if (m.has("confidence")) {
             if (!(memory.get("confidence") instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1) {
@@ -51,7 +55,7 @@ public class MemoryProcedures {
         }
         MnemoConfig config = MnemoConfig.of(db);
         Memories memories = new Memories(tx, Embedders.get(config.embedder()));
-        return Stream.of(memories.commit(Namespaces.resolve(tx, workspaceId), o.string("actor", null),
+        return Stream.of(memories.commit(acting.namespaces(tx, workspaceId), o.string("actor", null),
                 new Memories.Draft(m.string("id", null), m.string("namespace", null), m.string("kind", null),
                         m.string("content", null), strings(memory.get("tags"), "tags", procedure),
                         m.string("source", null), m.string("expires_at", null), confidence,
@@ -67,9 +71,11 @@ public class MemoryProcedures {
             @Name(value = "workspace_id", description = "The workspace asking.") String workspaceId,
             @Name(value = "query", description = "What to recall.") String query,
             @Name(value = "options", defaultValue = "{}", description = "{namespaces, kinds, limit: 10 (max 100), "
-                    + "search_types: ['vector','fulltext','graph']}") Map<String, Object> options) {
+                    + "search_types: ['vector','fulltext','graph'], principal, max_role}") Map<String, Object> options) {
         String procedure = "mnemo.memory.search";
-        Options o = Options.of(procedure, options, Set.of("namespaces", "kinds", "limit", "search_types"));
+        Acting acting = Acting.of(procedure, options, Set.of("namespaces", "kinds", "limit", "search_types"));
+        acting = acting.as(Analyst.of(tx, db).actingAs(acting.principal()));
+        Options o = acting.options();
         List<String> legs = strings(options.get("search_types"), "search_types", procedure);
         if (legs == null || legs.isEmpty()) {
             legs = List.of("vector", "fulltext", "graph");
@@ -80,28 +86,58 @@ public class MemoryProcedures {
             throw new IllegalArgumentException(procedure + ": 'query' must not be empty");
         }
         Embedder embedder = Embedders.get(MnemoConfig.of(db).embedder());
-        return new Memories(tx, embedder).search(Namespaces.resolve(tx, workspaceId), query,
+        return new Memories(tx, embedder).search(acting.namespaces(tx, workspaceId), query,
                 strings(options.get("namespaces"), "namespaces", procedure),
                 strings(options.get("kinds"), "kinds", procedure), (int) o.integer("limit", 10, 1, 100), legs).stream();
     }
 
     @Procedure(name = "mnemo.memory.forget", mode = Mode.WRITE)
-    @Description("Forget a memory (only in a namespace the workspace may write): its content and vector are removed.")
+    @Description("Forget a memory (only in a namespace the workspace may write; in a shared one only as its owner): "
+            + "its content and vector are removed; audited by hash.")
     public Stream<Forgotten> forget(
             @Name(value = "workspace_id", description = "The workspace acting.") String workspaceId,
-            @Name(value = "id", description = "Memory id.") String id) {
-        return Stream.of(new Forgotten(id, Memories.forget(tx, Namespaces.resolve(tx, workspaceId), id)));
+            @Name(value = "id", description = "Memory id.") String id,
+            @Name(value = "options", defaultValue = "{}", description = "{actor, principal, max_role}")
+                    Map<String, Object> options) {
+        Acting acting = Acting.of("mnemo.memory.forget", options, Set.of("actor"));
+        acting = acting.as(Analyst.of(tx, db).actingAs(acting.principal()));
+        return Stream.of(new Forgotten(id, Memories.forget(tx, acting, acting.namespaces(tx, workspaceId), id,
+                acting.options().string("actor", acting.principal()))));
     }
 
     @Procedure(name = "mnemo.memory.purge", mode = Mode.WRITE)
-    @Description("Delete every memory of a namespace (for administrators; mnemo.workspace.delete does it for a "
-            + "workspace's private namespace).")
-    public Stream<Purged> purge(@Name(value = "namespace", description = "Namespace name.") String namespace) {
+    @Description("Delete every memory of a namespace (audited). With {workspace_id, principal}: only as an owner of "
+            + "that workspace, and only a namespace it may write; mnemo.workspace.delete purges a private namespace.")
+    public Stream<Purged> purge(
+            @Name(value = "namespace", description = "Namespace name.") String namespace,
+            @Name(value = "options", defaultValue = "{}", description = "{workspace_id, principal, max_role, actor}")
+                    Map<String, Object> options) {
+        String procedure = "mnemo.memory.purge";
         if (!Namespaces.wellFormed(namespace)) {
-            throw new IllegalArgumentException("mnemo.memory.purge: 'namespace' must be workspace:, team:, org: or "
+            throw new IllegalArgumentException(procedure + ": 'namespace' must be workspace:, team:, org: or "
                     + "custom:<id>, got '" + namespace + "'");
         }
-        return Stream.of(new Purged(namespace, Memories.purge(tx, namespace)));
+        Acting acting = Acting.of(procedure, options, Set.of("workspace_id", "actor"));
+        acting = acting.as(Analyst.of(tx, db).actingAs(acting.principal()));
+        if (acting.principal() != null) {
+            String workspace = acting.options().string("workspace_id", null);
+            if (workspace == null) {
+                throw new IllegalArgumentException(procedure + ": 'workspace_id' is required with 'principal'");
+            }
+            Namespaces.Resolution caller = acting.namespaces(tx, workspace);
+            if (!caller.writable().contains(namespace)) {
+                throw new IllegalArgumentException("namespace_forbidden: workspace '" + workspace
+                        + "' may not write to '" + namespace + "'");
+            }
+            if (!acting.mayDestroy(tx, caller, namespace, true)) {
+                throw new IllegalArgumentException("owner_required: purging '" + namespace + "' needs the owner role "
+                        + "on " + (namespace.startsWith(Namespaces.TEAM_PREFIX)
+                        || namespace.startsWith(Namespaces.ORG_PREFIX) ? "its root workspace '" + caller.root_id()
+                        : "workspace '" + workspace) + "'");
+            }
+        }
+        return Stream.of(new Purged(namespace, Memories.purge(tx, namespace,
+                acting.options().string("actor", acting.principal() == null ? "dba" : acting.principal()))));
     }
 
     public record Exported(Map<String, Object> memory) {}
@@ -111,6 +147,7 @@ public class MemoryProcedures {
             + "(id, namespace, kind, content, tags, source, confidence, created_at, expires_at).")
     public Stream<Exported> export(
             @Name(value = "namespaces", description = "Namespace names.") List<String> namespaces) {
+        Analyst.of(tx, db).requireTrusted("mnemo.memory.export");
         if (namespaces == null) {
             throw new IllegalArgumentException("mnemo.memory.export: 'namespaces' is required");
         }
@@ -125,6 +162,7 @@ public class MemoryProcedures {
                     List<Map<String, Object>> memories,
             @Name(value = "options", defaultValue = "{}", description = "{actor}") Map<String, Object> options) {
         String procedure = "mnemo.memory.import";
+        Analyst.of(tx, db).requireTrusted(procedure);
         Options o = Options.of(procedure, options, Set.of("actor"));
         if (memories == null) {
             throw new IllegalArgumentException(procedure + ": 'memories' is required");

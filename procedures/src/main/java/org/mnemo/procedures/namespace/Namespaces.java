@@ -23,13 +23,22 @@ public final class Namespaces {
     public static final String ORG_PREFIX = "org:";
     public static final String CUSTOM_PREFIX = "custom:";
 
-    /** A workspace's namespaces; {@code depth} is 0 for a root. */
+    /**
+     * A workspace's namespaces as seen with a role; {@code depth} is 0 for a root. A reader writes nothing; only
+     * an owner may destroy in shared namespaces.
+     */
     public record Resolution(String workspace_id, String root_id, long depth, List<String> readable,
-            List<String> writable) {}
+            List<String> writable, String role) {}
 
     private Namespaces() {}
 
+    /** The namespaces of a workspace for its owner (the trusted caller: a DBA's own Cypher). */
     public static Resolution resolve(Transaction tx, String workspaceId) {
+        return resolve(tx, workspaceId, Role.OWNER);
+    }
+
+    /** The namespaces of a workspace for a caller acting with {@code role}. */
+    public static Resolution resolve(Transaction tx, String workspaceId, Role role) {
         Node workspace = tx.findNode(WORKSPACE, "id", workspaceId);
         if (workspace == null) {
             throw new IllegalArgumentException("not_found: no workspace '" + workspaceId + "'");
@@ -67,7 +76,8 @@ public final class Namespaces {
                 writable.add(name);
             }
         }
-        return new Resolution(workspaceId, root, depth, new ArrayList<>(readable), new ArrayList<>(writable));
+        return new Resolution(workspaceId, root, depth, new ArrayList<>(readable),
+                role.atLeast(Role.WRITER) ? new ArrayList<>(writable) : List.of(), role.key());
     }
 
     /** A namespace name Mnemo accepts: one of the four kinds, with a non-empty id. */

@@ -60,6 +60,9 @@ public final class Schema {
             new Index("mnemo_item_source_ref", "RANGE", "Item", "source_ref"),
             new Index("mnemo_item_content_hash", "RANGE", "Item", "content_hash"),
             new Index("mnemo_ingest_job_status", "RANGE", "IngestJob", "status"),
+            // The grant model walks the workspace tree down from what a service manages.
+            new Index("mnemo_workspace_parent", "RANGE", "Workspace", "parent_id"),
+            new Index("mnemo_workspace_manager", "RANGE", "Workspace", "manager"),
             new Index(CHUNK_FULLTEXT, "FULLTEXT", "Chunk", "text"),
             new Index(CONCEPT_FULLTEXT, "FULLTEXT", "Concept", "name"),
             new Index(ITEM_FULLTEXT, "FULLTEXT", "Item", "title"),

@@ -6,7 +6,9 @@ import java.util.stream.Stream;
 import org.mnemo.procedures.config.MnemoConfig;
 import org.mnemo.procedures.embed.Embedders;
 import org.mnemo.procedures.options.Options;
+import org.mnemo.procedures.scope.Analyst;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
 import org.neo4j.procedure.Mode;
@@ -17,12 +19,16 @@ public class SchemaProcedures {
     @Context
     public GraphDatabaseService db;
 
+    @Context
+    public Transaction tx;
+
     @Procedure(name = "mnemo.schema.apply", mode = Mode.SCHEMA)
     @Description("Create Mnemo's constraints, full-text and vector indexes (idempotent) and wait until they are online; "
             + "{rebuild: true} recreates vector indexes whose dimension differs from the embedder's.")
     public Stream<Schema.IndexStatus> apply(
             @Name(value = "options", defaultValue = "{}", description = "{rebuild: false, await_seconds: 300}")
                     Map<String, Object> options) {
+        Analyst.of(tx, db).requireTrusted("mnemo.schema.apply");
         Options o = Options.of("mnemo.schema.apply", options, Set.of("rebuild", "await_seconds"));
         boolean rebuild = o.bool("rebuild", false);
         long awaitSeconds = o.integer("await_seconds", 300, 1, 86_400);

@@ -33,6 +33,12 @@ public record SearchOptions(
      */
     static final Map<String, Double> DEFAULT_WEIGHTS = Map.of(VECTOR, 1.0, FULLTEXT, 1.0, GRAPH, 0.25);
 
+    /** The same options over another scope (the caller's, once narrowed). */
+    public SearchOptions withScope(Scope narrowed) {
+        return new SearchOptions(narrowed, libraryType, collectionUid, searchTypes, limit, vectorTopK, fulltextTopK,
+                graphTopK, depth, rrfK, weights, queryVector);
+    }
+
     public static SearchOptions from(String procedure, Map<String, Object> options) {
         Options o = Options.of(procedure, options, Set.of("libraries", "library_type", "collection_uid",
                 "search_types", "limit", "vector_top_k", "fulltext_top_k", "graph_top_k", "depth", "rrf_k", "weights", "query_vector"));

@@ -8,6 +8,7 @@ import org.mnemo.procedures.embed.Embedders;
 import org.mnemo.procedures.embed.Vectors;
 import org.mnemo.procedures.ingest.TextNormalizer;
 import org.mnemo.procedures.schema.Schema;
+import org.mnemo.procedures.scope.Analyst;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
@@ -53,6 +54,7 @@ public class SearchProcedures {
             throw new IllegalArgumentException(procedure + ": 'query' has no text once control characters are removed");
         }
         SearchOptions parsed = SearchOptions.from(procedure, options);
+        parsed = parsed.withScope(Analyst.of(tx, db).scope(parsed.scope(), procedure));
         MnemoConfig config = MnemoConfig.of(db);
         Embedder embedder = Embedders.get(config.embedder());
         Schema.requireSearchable(tx, embedder.dimension());

@@ -27,11 +27,21 @@ class RedactorTest {
         redacts("password = hunter22!", "hunter22!", "assignment");
         redacts("API_KEY: \"q9w8e7r6t5\"", "q9w8e7r6t5", "assignment");
         redacts("client_secret=zzz-yyy-xxx", "zzz-yyy-xxx", "assignment");
+        redacts("export DB_PASSWORD=correct-horse-battery", "correct-horse-battery", "assignment");
+        redacts("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG", "wJalrXUtnFEMI/K7MDENG", "assignment");
+        redacts("MY_SECRET_VALUE: plaintext-value", "plaintext-value", "assignment");
+        redacts("{\"user\": \"ann\", \"password\": \"p@ss word 1\"}", "p@ss word 1", "assignment");
+        redacts("{\"db_password\":\"hunter2hunter2\"}", "hunter2hunter2", "assignment");
+        redacts("stripe sk_live_51Habcdefghijklmnop", "sk_live_51Habcdefghijklmnop", "api_key");
+        redacts("restricted rk_test_abcdefghij1234", "rk_test_abcdefghij1234", "api_key");
+        redacts("Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA==", "basic_auth");
     }
 
     @Test
     void ordinaryTextIsLeftAlone() {
         String text = "The team decided to use PostgreSQL 16 and rotate passwords every 90 days.";
+        assertThat(Redactor.redact("We need a basic understanding of the password policy."))
+                .isEqualTo("We need a basic understanding of the password policy.");
         assertThat(Redactor.redact(text)).isEqualTo(text);
         assertThat(Redactor.redact("See https://example.com/docs for the token format."))
                 .isEqualTo("See https://example.com/docs for the token format.");
