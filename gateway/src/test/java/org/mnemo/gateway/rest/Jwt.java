@@ -18,10 +18,16 @@ public final class Jwt {
     private Jwt() {}
 
     public static String daedalus(List<String> libs, Duration lifetime) {
+        return daedalus(libs, List.of(), lifetime);
+    }
+
+    /** A turn JWT naming libraries (uids or workspace ids) and the workspaces it may act as for memory. */
+    public static String daedalus(List<String> libs, List<String> workspaces, Duration lifetime) {
         Instant now = Instant.now();
         return sign(TestGateway.DAEDALUS_KID, TestGateway.DAEDALUS_SECRET, new JWTClaimsSet.Builder()
                 .issuer("daedalus").subject("agent-turn").jwtID(UUID.randomUUID().toString())
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime))).claim("libs", libs).build());
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime))).claim("libs", libs)
+                .claim("workspaces", workspaces).build());
     }
 
     static String sign(String kid, String secret, JWTClaimsSet claims) {

@@ -175,10 +175,16 @@ public final class TestGateway {
 
     /** Sends a request; a String body goes as is (to send broken JSON), anything else as JSON. */
     public Response send(String method, String path, String token, Object body) {
+        return send(method, path, token, body, Map.of());
+    }
+
+    /** The same with extra headers (X-Workspace-ID, say). */
+    public Response send(String method, String path, String token, Object body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(request::header);
         try {
             String payload = body == null ? null
                     : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
