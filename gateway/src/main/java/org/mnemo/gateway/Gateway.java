@@ -70,6 +70,8 @@ public final class Gateway implements AutoCloseable {
             Health health = new Health(client, security.healthCacheSeconds());
             McpEndpoint mcp = new McpEndpoint(config, client, authenticator, metrics, limits, health);
             IngestJobs jobs = new IngestJobs(client, config.ingest());
+            // What a crash of any gateway left half done is put right before serving (and every few minutes).
+            jobs.recover();
             GatewayServer server = GatewayServer.start(config, new GatewayServer.Services(client, store, keys, jwts,
                     authenticator, metrics, jobs, limits, health, mcp.routes(), mcp::mount));
             return new Gateway(client, server, mcp, jobs, tokenUse, generated);

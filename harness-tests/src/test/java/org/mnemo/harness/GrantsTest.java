@@ -94,11 +94,24 @@ class GrantsTest {
                 "o", as(service)));
         call("CALL mnemo.workspace.grant($id, $p, 'reader', $o)", Map.of("id", root + "-leaf", "p", bob,
                 "o", as(service)));
+        // A service's grant to principals it does not manage waits for their consent.
+        assertThat(role(ann, root + "-leaf")).isNull();
+        assertThat(call("CALL mnemo.membership.list($p)", Map.of("p", ann))).extracting(r -> r.get("status"))
+                .containsExactly("pending");
+        for (String member : List.of(ann, bob)) {
+            call("CALL mnemo.membership.accept($p, $w)", Map.of("p", member, "w", root + "-leaf"));
+        }
         assertThat(role(ann, root + "-leaf")).isEqualTo("writer");
         assertThat(role(ann, root)).as("memberships do not extend up or down the tree").isNull();
         assertThat(call("CALL mnemo.workspace.members($id, $o)", Map.of("id", root + "-leaf", "o", as(service))))
-                .extracting(r -> r.get("principal") + "=" + r.get("role"))
-                .containsExactlyInAnyOrder(ann + "=writer", bob + "=reader");
+                .extracting(r -> r.get("principal") + "=" + r.get("role") + "/" + r.get("status"))
+                .containsExactlyInAnyOrder(ann + "=writer/active", bob + "=reader/active");
+        // A principal the service manages joins at once.
+        String own = TestDatabase.unique("own");
+        call("CREATE (:Principal {id: $id, role: 'user', active: true, managed_by: $svc})", Map.of("id", own,
+                "svc", service));
+        assertThat(call("CALL mnemo.workspace.grant($id, $p, 'reader', $o)", Map.of("id", root, "p", own,
+                "o", as(service))).get(0).get("status")).isEqualTo("active");
         assertThatThrownBy(() -> call("CALL mnemo.workspace.grant($id, 'admin', 'owner', {})", Map.of("id", root)))
                 .hasMessageContaining("not_found");
         assertThatThrownBy(() -> call("CALL mnemo.workspace.grant($id, $p, 'boss', {})", Map.of("id", root,

@@ -61,20 +61,24 @@ public final class AuthStore {
                 Map.of("id", BOOTSTRAP_TOKEN_ID)) != null;
     }
 
-    private static final String PRINCIPAL_FIELDS = "p{.id, .name, .role, .active, .created_at, "
+    private static final String PRINCIPAL_FIELDS = "p{.id, .name, .role, .active, .created_at, .managed_by, "
             + "capabilities: coalesce(p.capabilities, [])}";
 
     /**
      * Creates a user ({@code role} user) or service account ({@code role} service, with capabilities); returns the
      * principal and whether it was created (false: the id was taken).
      */
-    public Upsert createPrincipal(String id, String name, String role, List<String> capabilities) {
+    public Upsert createPrincipal(String id, String name, String role, List<String> capabilities,
+            String managedBy) {
+        Map<String, Object> params = new HashMap<>(Map.of("id", id, "name", name, "role", role, "capabilities",
+                capabilities));
+        params.put("managedBy", managedBy);
         return Upsert.of(client.row(Mode.WRITE, """
                 MERGE (p:Principal {id: $id})
                 ON CREATE SET p.name = $name, p.role = $role, p.capabilities = $capabilities, p.active = true,
-                              p.created_at = datetime(), p.fresh = true
-                """ + CREATED.formatted("p") + "RETURN " + PRINCIPAL_FIELDS + " AS principal, created",
-                Map.of("id", id, "name", name, "role", role, "capabilities", capabilities)), "principal");
+                              p.managed_by = $managedBy, p.created_at = datetime(), p.fresh = true
+                """ + CREATED.formatted("p") + "RETURN " + PRINCIPAL_FIELDS + " AS principal, created", params),
+                "principal");
     }
 
     public List<Map<String, Object>> listUsers() {

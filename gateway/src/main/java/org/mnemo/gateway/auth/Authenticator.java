@@ -38,7 +38,8 @@ public final class Authenticator {
         }
         if (!Jwts.looksLikeJwt(bearer)) {
             String hash = Tokens.sha256Hex(bearer);
-            Caller caller = resolve(Caller.Kind.TOKEN, Map.of("kind", "token", "hash", hash), "token:" + hash);
+            // One budget per owner: minting more tokens does not multiply it.
+            Caller caller = resolve(Caller.Kind.TOKEN, Map.of("kind", "token", "hash", hash), null);
             tokenUse.used(caller.tokenId());
             return caller;
         }
@@ -75,6 +76,7 @@ public final class Authenticator {
         return new Caller(kind, (String) r.get("principal"), (String) r.get("role"), (String) r.get("owner"),
                 (List<String>) r.get("libraries"), (List<String>) r.get("allowed_tools"), (String) r.get("token_id"),
                 (List<String>) r.get("workspaces"), Boolean.TRUE.equals(r.get("restricted")),
-                (String) r.get("max_role"), (List<String>) r.get("capabilities"), key);
+                (String) r.get("max_role"), (List<String>) r.get("capabilities"),
+                key != null ? key : "principal:" + r.get("owner"));
     }
 }

@@ -31,6 +31,14 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
         return kind == Kind.TOKEN && ADMIN.equals(role) && !restricted;
     }
 
+    /**
+     * Whether the caller holds workspaces through its principal's grants. Not a restricted admin token: the admin
+     * holds every workspace, and a token restricted by the admin manages nothing of the admin's.
+     */
+    public boolean holdsWorkspaces() {
+        return !(ADMIN.equals(role) && restricted);
+    }
+
     /** Whether the caller may create, change and delete things: users, services and the admin, through tokens. */
     public void requireManager() {
         if (kind != Kind.TOKEN) {
@@ -45,9 +53,9 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
         }
     }
 
-    /** A capability of the caller's principal (the admin has all), through a token. */
+    /** A capability of the caller's principal (the unrestricted admin has all), through a token. */
     public boolean hasCapability(String capability) {
-        return kind == Kind.TOKEN && (admin() || capabilities.contains(capability));
+        return kind == Kind.TOKEN && (admin() || (holdsWorkspaces() && capabilities.contains(capability)));
     }
 
     public void requireCapability(String capability) {

@@ -31,13 +31,15 @@ public final class Scopes {
     public static final String MANAGE_TEAMS = "manage_teams";
     /** The workspace tree and its memberships (the principal also needs the capability of that name). */
     public static final String MANAGE_WORKSPACES = "manage_workspaces";
+    /** One's own memberships: listing them, accepting a pending grant, leaving. */
+    public static final String MANAGE_MEMBERSHIPS = "manage_memberships";
     /** Users, service accounts, signing keys, memory export and import: the administrator's own work. */
     public static final String ADMIN = "admin";
 
     public static final List<String> ALL = List.of(SEARCH, GET_CHUNK, LIST_LIBRARIES, LIST_COLLECTIONS, LIST_ITEMS,
             NEIGHBORS, HEALTH, LIST_WRITABLE_NAMESPACES, LIST_READABLE_NAMESPACES, COMMIT_MEMORY_V2, COMMIT_SUMMARY,
             SEARCH_MEMORY, FORGET_MEMORY, COMMIT_MEMORY, RECALL_MEMORY, MANAGE_LIBRARIES, MANAGE_TOKENS, MANAGE_TEAMS,
-            MANAGE_WORKSPACES, ADMIN);
+            MANAGE_WORKSPACES, MANAGE_MEMBERSHIPS, ADMIN);
 
     private Scopes() {}
 }

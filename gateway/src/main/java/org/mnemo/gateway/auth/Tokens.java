@@ -11,7 +11,8 @@ import java.util.HexFormat;
 public final class Tokens {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String PREFIX = "mnemo_";
-    private static final int SHOWN = PREFIX.length() + 6;
+    /** Random characters a listing shows after the prefix: enough to tell tokens apart, nothing to guess from. */
+    private static final int SHOWN = 4;
 
     private Tokens() {}
 
@@ -37,8 +38,12 @@ public final class Tokens {
         }
     }
 
-    /** What listings show of a token: enough to recognise it, far too little to use it. */
+    /**
+     * What listings show of a token: enough to recognise a generated one, far too little to use it; of a token
+     * someone chose (the bootstrap token from MNEMO_ADMIN_TOKEN) only two characters, which give nothing away.
+     */
     public static String mask(String token) {
-        return token.substring(0, Math.min(SHOWN, token.length() / 3)) + "…";
+        int shown = token.startsWith(PREFIX) ? PREFIX.length() + SHOWN : 2;
+        return token.substring(0, Math.min(shown, token.length() / 4)) + "…";
     }
 }

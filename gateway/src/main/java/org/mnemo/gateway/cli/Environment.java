@@ -20,6 +20,10 @@ final class Environment {
         return Path.of(get("MNEMO_DATA", home().resolve("data").toString())).toAbsolutePath();
     }
 
+    static Path pluginsDir() {
+        return Path.of(get("MNEMO_PLUGINS", home().resolve("gateway/target/plugins").toString())).toAbsolutePath();
+    }
+
     static String neo4jUri() {
         return get("MNEMO_NEO4J_URI", "bolt://127.0.0.1:7687");
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -19,6 +20,8 @@ import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.ingest.FileTypes;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.server.Credentials;
+import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.SessionExpiredException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -57,18 +60,20 @@ final class IngestCommand implements Callable<Integer> {
         List<String> failures = new ArrayList<>();
         try (MnemoClient client = new MnemoClient(Environment.neo4jUri(), Environment.neo4jUser(), password);
                 IngestJobs jobs = new IngestJobs(client, GatewayConfig.fromEnvironment().ingest().submitOnly())) {
-            String uid = client.libraryUid(library);
-            if (uid == null) {
-                uid = client.ensureLibrary(library, type);
-            }
+            String uid = reconnecting(() -> {
+                String existing = client.libraryUid(library);
+                return existing != null ? existing : client.ensureLibrary(library, type);
+            });
             // Every file becomes a job; the workers of ./mnemo serve (or any gateway) process them in parallel.
             Map<Path, String> submitted = new LinkedHashMap<>();
             for (Path file : files) {
                 byte[] content = Files.readAllBytes(file);
                 String ref = file.toAbsolutePath().normalize().toString();
-                Map<?, ?> job = (Map<?, ?>) jobs.submit(new IngestJobs.Request(uid, null, null,
-                        file.getFileName().toString(), FileTypes.ofName(file.toString()), content.length,
-                        Tokens.sha256Hex(content), "cli", ref, null, null, null), content).get("job");
+                String library = uid;
+                // Submitting is idempotent (same library, ref and content: the same job), so a retry is safe.
+                Map<?, ?> job = (Map<?, ?>) reconnecting(() -> jobs.submit(new IngestJobs.Request(library, null,
+                        null, file.getFileName().toString(), FileTypes.ofName(file.toString()), content.length,
+                        Tokens.sha256Hex(content), "cli", ref, null, null, null), content)).get("job");
                 submitted.put(file, (String) job.get("id"));
             }
             long chunks = 0;
@@ -80,6 +85,8 @@ final class IngestCommand implements Callable<Integer> {
                     if ("completed".equals(job.get("status"))) {
                         outcomes.merge(String.valueOf(job.get("ingest_status")), 1, Integer::sum);
                         chunks += ((Number) job.get("chunks_created")).longValue();
+                    } else if ("stale".equals(job.get("status"))) {
+                        outcomes.merge("stale", 1, Integer::sum);
                     } else {
                         failures.add(entry.getKey() + ": " + job.get("error"));
                     }
@@ -92,11 +99,48 @@ final class IngestCommand implements Callable<Integer> {
         return failures.isEmpty() ? 0 : 1;
     }
 
+    /**
+     * Runs a call to the server, waiting out a restart: the jobs live in the database and complete server-side,
+     * so the command reconnects and goes on reporting them (up to MNEMO_CLI_RECONNECT_SECONDS, 600 by default).
+     */
+    static <T> T reconnecting(Supplier<T> call) {
+        long deadline = System.currentTimeMillis()
+                + Long.parseLong(Environment.get("MNEMO_CLI_RECONNECT_SECONDS", "600")) * 1000;
+        boolean told = false;
+        while (true) {
+            try {
+                return call.get();
+            } catch (ServiceUnavailableException | SessionExpiredException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                if (!told) {
+                    System.err.println("the server is unavailable (" + e.getMessage().lines().findFirst().orElse("")
+                            + "); waiting for it to come back …");
+                    told = true;
+                }
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** Waits for a job to finish; says once what to do when nothing picks it up. */
     private Map<String, Object> awaitWithHint(IngestJobs jobs, String id) throws InterruptedException {
         boolean hinted = false;
         while (true) {
-            Map<String, Object> job = jobs.await(id, List.of("*"), 30_000);
+            Map<String, Object> job = reconnecting(() -> {
+                try {
+                    return jobs.await(id, List.of("*"), 30_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
             if (IngestJobs.finished(job)) {
                 return job;
             }

@@ -4,13 +4,14 @@ import org.mnemo.gateway.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./mnemo serve | ingest | search}. */
+/** {@code ./mnemo serve | ingest | search | backup | restore | reembed | bench}. */
 @Command(
         name = "mnemo",
         mixinStandardHelpOptions = true,
         version = "mnemo 0.1.0",
         description = "Graph-native memory and retrieval inside Neo4j.",
-        subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class, BenchCommand.class})
+        subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class, BackupCommand.class,
+                RestoreCommand.class, ReembedCommand.class, Neo4jCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

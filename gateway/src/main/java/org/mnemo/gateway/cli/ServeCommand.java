@@ -32,9 +32,7 @@ final class ServeCommand implements Callable<Integer> {
         Credentials.Password password = null;
         if (config.neo4jUri() == null) {
             Path dataDir = data != null ? data.toAbsolutePath() : Environment.dataDir();
-            Path pluginsDir = plugins != null ? plugins.toAbsolutePath()
-                    : Path.of(Environment.get("MNEMO_PLUGINS",
-                            Environment.home().resolve("gateway/target/plugins").toString()));
+            Path pluginsDir = plugins != null ? plugins.toAbsolutePath() : Environment.pluginsDir();
             String[] hostPort = bolt.split(":");
             if (hostPort.length != 2 || !hostPort[1].matches("\\d{1,5}")) {
                 throw new IllegalArgumentException("--bolt / MNEMO_BOLT_ADDRESS must be host:port, got '" + bolt + "'");

@@ -2,15 +2,22 @@ package org.mnemo.gateway.client;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Bookmark;
+import org.neo4j.driver.BookmarkManager;
+import org.neo4j.driver.BookmarkManagerConfig;
+import org.neo4j.driver.BookmarkManagers;
 import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
+import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.ClientException;
 
@@ -30,6 +37,13 @@ public final class MnemoClient implements AutoCloseable {
     private final Driver driver;
     private final TransactionConfig queryConfig;
     private final TransactionConfig longConfig;
+    /**
+     * Read-your-writes, also on a cluster: every session of this gateway passes the bookmarks of the writes before
+     * it, so a read served by a follower waits until that follower has them. Callers that move between gateways
+     * carry them over in {@code X-Mnemo-Bookmark} ({@link #afterBookmarks}).
+     */
+    private final BookmarkManager bookmarks = BookmarkManagers.defaultManager(BookmarkManagerConfig.builder().build());
+    private static final ThreadLocal<Set<Bookmark>> AFTER = new ThreadLocal<>();
 
     public MnemoClient(String uri, String user, String password) {
         this(uri, user, password, Duration.ofSeconds(30), Duration.ofHours(1));
@@ -57,7 +71,12 @@ public final class MnemoClient implements AutoCloseable {
 
     /** Runs a statement; a procedure's argument error becomes a {@link ProcedureFailure}. */
     public List<Map<String, Object>> rows(Mode mode, String cypher, Map<String, Object> params) {
-        try (Session session = driver.session()) {
+        SessionConfig.Builder config = SessionConfig.builder().withBookmarkManager(bookmarks);
+        Set<Bookmark> after = AFTER.get();
+        if (after != null) {
+            config.withBookmarks(after);
+        }
+        try (Session session = driver.session(config.build())) {
             return switch (mode) {
                 case READ -> session.executeRead(tx -> tx.run(cypher, params).list(Record::asMap), queryConfig);
                 case WRITE -> session.executeWrite(tx -> tx.run(cypher, params).list(Record::asMap), queryConfig);
@@ -67,6 +86,35 @@ public final class MnemoClient implements AutoCloseable {
             ProcedureFailure failure = ProcedureFailure.of(e);
             throw failure != null ? failure : e;
         }
+    }
+
+    /**
+     * Makes this thread's next calls read after the writes these bookmarks stand for (a request's
+     * {@code X-Mnemo-Bookmark}, written by another gateway); null clears it. Malformed values are ignored.
+     */
+    public static void afterBookmarks(String header) {
+        if (header == null || header.isBlank() || header.length() > 4096) {
+            AFTER.remove();
+            return;
+        }
+        Set<Bookmark> set = new HashSet<>();
+        for (String value : header.split(",")) {
+            if (!value.isBlank()) {
+                set.add(Bookmark.from(value.strip()));
+            }
+        }
+        AFTER.set(set);
+    }
+
+    /** The bookmarks of this gateway's latest writes, for {@code X-Mnemo-Bookmark}. */
+    public String bookmarks() {
+        StringBuilder out = new StringBuilder();
+        for (Bookmark bookmark : bookmarks.getBookmarks()) {
+            for (String value : bookmark.values()) {
+                out.append(out.isEmpty() ? "" : ",").append(value);
+            }
+        }
+        return out.toString();
     }
 
     /** The first row, or null. */
@@ -85,6 +133,11 @@ public final class MnemoClient implements AutoCloseable {
         Map<String, Object> row = row(Mode.READ, "CALL mnemo.access.role($p, $ws)", Map.of("p", principal, "ws",
                 workspaceId));
         return row == null ? null : (String) row.get("role");
+    }
+
+    /** Finishes interrupted deletes and cleans abandoned half-written items (mnemo.maintenance.recover). */
+    public Map<String, Object> recover() {
+        return row(Mode.AUTO_COMMIT, "CALL mnemo.maintenance.recover()", Map.of());
     }
 
     public void applySchema() {
@@ -239,6 +292,19 @@ public final class MnemoClient implements AutoCloseable {
         return rows(Mode.READ, "CALL mnemo.workspace.members($id, $options)", Map.of("id", id, "options", as(as)));
     }
 
+    /** A principal's memberships, active and pending. */
+    public List<Map<String, Object>> memberships(String principal) {
+        return rows(Mode.READ, "CALL mnemo.membership.list($p)", Map.of("p", principal));
+    }
+
+    public Map<String, Object> membershipAccept(String principal, String workspaceId) {
+        return row(Mode.WRITE, "CALL mnemo.membership.accept($p, $ws)", Map.of("p", principal, "ws", workspaceId));
+    }
+
+    public Map<String, Object> membershipLeave(String principal, String workspaceId) {
+        return row(Mode.WRITE, "CALL mnemo.membership.leave($p, $ws)", Map.of("p", principal, "ws", workspaceId));
+    }
+
     public Map<String, Object> memoryCommit(String workspaceId, Map<String, Object> memory, String actor,
             Map<String, Object> grant) {
         Map<String, Object> options = new HashMap<>(grant);
@@ -252,9 +318,14 @@ public final class MnemoClient implements AutoCloseable {
                 Map.of("ws", workspaceId, "query", query, "options", options));
     }
 
-    public boolean memoryForget(String workspaceId, String id, String actor, Map<String, Object> grant) {
+    /** Forgets a memory by id (in {@code namespace} when given: ids are per namespace). */
+    public boolean memoryForget(String workspaceId, String id, String namespace, String actor,
+            Map<String, Object> grant) {
         Map<String, Object> options = new HashMap<>(grant);
         options.put("actor", actor);
+        if (namespace != null) {
+            options.put("namespace", namespace);
+        }
         return Boolean.TRUE.equals(row(Mode.WRITE, "CALL mnemo.memory.forget($ws, $id, $options)",
                 Map.of("ws", workspaceId, "id", id, "options", options)).get("forgotten"));
     }

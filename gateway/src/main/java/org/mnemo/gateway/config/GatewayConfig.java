@@ -54,13 +54,14 @@ public record GatewayConfig(
      * @param storage        Mnemo's own bucket for originals, or null (then the source object is the original)
      */
     public record Ingest(int workers, long maxFileBytes, long maxTextChars, int maxAttempts, long retryBaseMillis,
-            int leaseSeconds, int deadlineSeconds, int uploadWaitSeconds, Map<String, Bucket> sources,
-            Bucket storage) {
+            int leaseSeconds, int deadlineSeconds, int uploadWaitSeconds, int extractTimeoutSeconds,
+            int failedUploadRetentionHours, Map<String, Bucket> sources, Bucket storage) {
 
         /** The same settings without workers: for processes that only submit jobs (the CLI). */
         public Ingest submitOnly() {
             return new Ingest(0, maxFileBytes, maxTextChars, maxAttempts, retryBaseMillis, leaseSeconds,
-                    deadlineSeconds, uploadWaitSeconds, sources, storage);
+                    deadlineSeconds, uploadWaitSeconds, extractTimeoutSeconds, failedUploadRetentionHours, sources,
+                    storage);
         }
     }
 
@@ -111,6 +112,8 @@ public record GatewayConfig(
                         (int) number(env, "MNEMO_INGEST_LEASE_SECONDS", 60, 2, 3600),
                         (int) number(env, "MNEMO_INGEST_DEADLINE_SECONDS", 3600, 10, 7 * 86400),
                         (int) number(env, "MNEMO_UPLOAD_WAIT_SECONDS", 120, 0, 3600),
+                        (int) number(env, "MNEMO_INGEST_EXTRACT_TIMEOUT_SECONDS", 120, 1, 86_400),
+                        (int) number(env, "MNEMO_INGEST_FAILED_UPLOAD_RETENTION_HOURS", 72, 0, 24 * 3650),
                         sources(env),
                         bucket(env, "MNEMO_STORAGE_", "storage")),
                 new Security(

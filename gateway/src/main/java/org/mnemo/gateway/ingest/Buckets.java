@@ -60,6 +60,9 @@ public final class Buckets implements AutoCloseable {
             return "source_forbidden: '" + principal + "' may not read the source bucket '" + bucket.name()
                     + "' (MNEMO_SOURCE_" + bucket.name().toUpperCase(Locale.ROOT) + "_PRINCIPALS)";
         }
+        if (key.chars().anyMatch(Character::isISOControl)) {
+            return "s3_key_forbidden: the key must not contain control characters";
+        }
         if (key.startsWith("/") || key.contains("//") || key.contains("\\")
                 || java.util.Arrays.asList(key.split("/")).contains("..")) {
             return "s3_key_forbidden: the key must be relative, without '..' or empty segments";

@@ -1,7 +1,6 @@
 package org.mnemo.gateway.ingest;
 
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +26,20 @@ public final class IngestJobs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestJobs.class);
     private static final long POLL_MILLIS = 500;
     private static final long SWEEP_MILLIS = 30_000;
+    /** How often interrupted deletes and abandoned half-written items are put right (and uploads released). */
+    private static final long RECOVER_MILLIS = 5 * 60_000;
     /** An identical ingest running elsewhere: look again soon, without waiting for the backoff. */
     private static final long BUSY_RETRY_MILLIS = 2_000;
+    /** A worker thread found dead is restarted after this long, doubling up to a minute while it keeps dying. */
+    private static final long RESTART_BASE_MILLIS = 500;
 
     /** A job as a producer asks for it; the gateway has checked the fields and resolved the library. */
     public record Request(String libraryUid, String workspaceId, String s3Key, String title, String fileType,
             long fileSize, String contentHash, String source, String sourceRef, String owner, String collectionUid,
             String collection) {}
+
+    /** What /ready/ shows of the ingest side: workers alive of configured, and the queue. */
+    public record Status(int alive, int configured, long queued, long processing, long oldestQueuedSeconds) {}
 
     private final MnemoClient client;
     private final JobStore store;
@@ -41,28 +47,60 @@ public final class IngestJobs implements AutoCloseable {
     private final Buckets buckets;
     private final TextExtractor extractor;
     private final String node = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID();
-    private final List<Thread> workers = new ArrayList<>();
-    private final ScheduledExecutorService heartbeats;
+    private final Thread[] workers;
+    private final long[] restartAt;
+    private final int[] deaths;
+    private final ScheduledExecutorService timers;
     private volatile boolean running = true;
     private volatile long lastSweep;
+    private volatile long lastRecovery;
 
     public IngestJobs(MnemoClient client, GatewayConfig.Ingest config) {
         this.client = client;
         this.store = new JobStore(client);
         this.config = config;
         this.buckets = new Buckets(config);
-        this.extractor = new TextExtractor(config.maxFileBytes(), config.maxTextChars());
-        this.heartbeats = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "mnemo-ingest-heartbeat");
+        this.extractor = new TextExtractor(config.maxFileBytes(), config.maxTextChars(),
+                config.extractTimeoutSeconds());
+        this.timers = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "mnemo-ingest-timers");
             t.setDaemon(true);
             return t;
         });
-        for (int i = 0; i < config.workers(); i++) {
-            Thread worker = new Thread(this::work, "mnemo-ingest-worker-" + i);
-            worker.setDaemon(true);
-            workers.add(worker);
+        this.workers = new Thread[config.workers()];
+        this.restartAt = new long[config.workers()];
+        this.deaths = new int[config.workers()];
+        for (int i = 0; i < workers.length; i++) {
+            startWorker(i);
         }
-        workers.forEach(Thread::start);
+        if (workers.length > 0) {
+            timers.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void startWorker(int slot) {
+        Thread worker = new Thread(this::work, "mnemo-ingest-worker-" + slot);
+        worker.setDaemon(true);
+        workers[slot] = worker;
+        worker.start();
+    }
+
+    /** Restarts a worker thread that died (it should not: every attempt catches everything), with backoff. */
+    private synchronized void supervise() {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < workers.length && running; i++) {
+            if (workers[i].isAlive()) {
+                continue;
+            }
+            if (restartAt[i] == 0) {
+                deaths[i]++;
+                restartAt[i] = now + Math.min(60_000, RESTART_BASE_MILLIS << Math.min(16, deaths[i] - 1));
+                LOG.error("ingest worker {} died ({} time(s)); restarting it", i, deaths[i]);
+            } else if (now >= restartAt[i]) {
+                restartAt[i] = 0;
+                startWorker(i);
+            }
+        }
     }
 
     public JobStore store() {
@@ -71,6 +109,16 @@ public final class IngestJobs implements AutoCloseable {
 
     public Buckets buckets() {
         return buckets;
+    }
+
+    /** Workers alive and the queue, for /ready/ (from the database: what every gateway's workers face). */
+    public Status status() {
+        int alive = 0;
+        for (Thread worker : workers) {
+            alive += worker.isAlive() ? 1 : 0;
+        }
+        JobStore.Queue queue = store.queue();
+        return new Status(alive, workers.length, queue.queued(), queue.processing(), queue.oldestQueuedSeconds());
     }
 
     /** How long the upload route waits for its job before answering 202. */
@@ -82,7 +130,10 @@ public final class IngestJobs implements AutoCloseable {
         return config.maxFileBytes();
     }
 
-    /** Creates the job (or finds the one with the same library, source_ref and hash): {job, created}. */
+    /**
+     * Creates the job (or finds the one with the same library, source_ref and hash): {job, created}. The job's
+     * creation time is the version it writes: of two versions of one source_ref, the later submission wins.
+     */
     public Map<String, Object> submit(Request request, byte[] upload) {
         Map<String, Object> job = new HashMap<>();
         job.put("id", "job_" + UUID.randomUUID());
@@ -103,7 +154,7 @@ public final class IngestJobs implements AutoCloseable {
         return store.create(job, upload);
     }
 
-    /** Waits until a job has finished (completed or failed) or the time is up; returns its latest state. */
+    /** Waits until a job has finished or the time is up; returns its latest state. */
     public Map<String, Object> await(String id, List<String> libraries, long timeoutMillis)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
@@ -116,26 +167,27 @@ public final class IngestJobs implements AutoCloseable {
     }
 
     public static boolean finished(Map<String, Object> job) {
-        return "completed".equals(job.get("status")) || "failed".equals(job.get("status"));
+        return JobStore.FINISHED.contains(job.get("status"));
     }
 
     private void work() {
         String worker = node + "/" + Thread.currentThread().getName();
         while (running) {
-            Map<String, Object> job;
             try {
-                sweepIfDue();
-                job = store.claim(worker, config.leaseSeconds());
-            } catch (RuntimeException e) {
-                LOG.warn("claiming an ingest job failed: {}", e.getMessage());
+                maintainIfDue();
+                Map<String, Object> job = store.claim(worker, config.leaseSeconds());
+                if (job == null) {
+                    pause(POLL_MILLIS + ThreadLocalRandom.current().nextLong(POLL_MILLIS));
+                    continue;
+                }
+                run(job, worker);
+            } catch (Throwable e) { // a worker outlives whatever one attempt throws: Neo4j down, OOM in a parser
+                if (!running) {
+                    return;
+                }
+                LOG.warn("ingest worker {}: {}", worker, String.valueOf(e));
                 pause(POLL_MILLIS * 4);
-                continue;
             }
-            if (job == null) {
-                pause(POLL_MILLIS + ThreadLocalRandom.current().nextLong(POLL_MILLIS));
-                continue;
-            }
-            run(job, worker);
         }
     }
 
@@ -150,7 +202,7 @@ public final class IngestJobs implements AutoCloseable {
             return;
         }
         long period = Math.max(1, config.leaseSeconds() / 3);
-        ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> {
+        ScheduledFuture<?> heartbeat = timers.scheduleAtFixedRate(() -> {
             try {
                 store.heartbeat(id, worker, config.leaseSeconds());
             } catch (RuntimeException e) {
@@ -158,24 +210,40 @@ public final class IngestJobs implements AutoCloseable {
             }
         }, period, period, TimeUnit.SECONDS);
         try {
-            Map<String, Object> result = process(job);
-            if (!store.complete(id, worker, result)) {
+            Map<String, Object> result = process(job, worker);
+            boolean recorded = "stale".equals(result.get("status"))
+                    ? store.stale(id, worker, "a newer version of '" + job.get("source_ref") + "' (item "
+                            + result.get("item_uid") + ") was submitted after this one; nothing was written")
+                    : store.complete(id, worker, result);
+            if (!recorded) {
                 LOG.warn("job {} finished after its lease was taken over; the other worker records it", id);
             }
         } catch (IngestFailure e) {
-            store.fail(id, worker, e.getMessage(), e.permanent(), backoff(attempts, e));
+            recordFailure(id, worker, e.getMessage(), e.permanent(), backoff(attempts, e));
         } catch (ProcedureFailure e) {
             // mnemo.ingest refused the input (the library was deleted, say): retrying cannot help.
-            store.fail(id, worker, e.code() + ": " + e.getMessage(), true, 0);
-        } catch (RuntimeException e) {
+            recordFailure(id, worker, e.code() + ": " + e.getMessage(), true, 0);
+        } catch (Throwable e) {
             LOG.warn("job {} attempt {} failed", id, attempts, e);
-            store.fail(id, worker, String.valueOf(e.getMessage()), false, backoff(attempts, e));
+            recordFailure(id, worker, e instanceof VirtualMachineError ? "the attempt ran out of resources ("
+                    + e.getClass().getSimpleName() + ")" : String.valueOf(e.getMessage()), false,
+                    backoff(attempts, e));
         } finally {
             heartbeat.cancel(false);
         }
     }
 
-    private Map<String, Object> process(Map<String, Object> job) {
+    /** Records a failed attempt; if even that fails (Neo4j is down), the lease runs out and the job is retried. */
+    private void recordFailure(String id, String worker, String error, boolean permanent, long retryAfter) {
+        try {
+            store.fail(id, worker, error, permanent, retryAfter);
+        } catch (Throwable e) {
+            LOG.warn("could not record the failure of job {} ({}); its lease will expire and it will be retried",
+                    id, e.getMessage());
+        }
+    }
+
+    private Map<String, Object> process(Map<String, Object> job, String worker) {
         String fileType = (String) job.get("file_type");
         byte[] content = job.get("upload") instanceof byte[] upload ? upload
                 : buckets.read((String) job.get("source"), (String) job.get("s3_key"));
@@ -187,27 +255,34 @@ public final class IngestJobs implements AutoCloseable {
         item.put("source", job.get("source"));
         item.put("source_ref", job.get("source_ref"));
         item.put("content_hash", job.get("content_hash"));
+        // The version is the job's submission; the lease makes every write check that this worker still owns it.
+        item.put("version_at", job.get("created_at"));
+        item.put("lease", Map.of("job_id", job.get("id"), "worker", worker));
         for (String key : List.of("collection_uid", "collection")) {
             if (job.get(key) != null) {
                 item.put(key, job.get(key));
             }
         }
+        item.values().removeIf(java.util.Objects::isNull);
         Map<String, Object> result = new HashMap<>(client.ingest((String) job.get("library_uid"), text, item));
         if ("processing".equals(result.get("status"))) {
             throw IngestFailure.busy("an identical ingest is running elsewhere; trying again", BUSY_RETRY_MILLIS);
         }
-        buckets.storeOriginal((String) result.get("item_uid"), fileType, content);
+        if (!"stale".equals(result.get("status"))) {
+            buckets.storeOriginal((String) result.get("item_uid"), fileType, content);
+        }
         return result;
     }
 
-    private long backoff(long attempts, RuntimeException e) {
+    private long backoff(long attempts, Throwable e) {
         if (e instanceof IngestFailure f && f.retryAfterMillis() >= 0) {
             return f.retryAfterMillis();
         }
         return config.retryBaseMillis() * (1L << Math.min(20, Math.max(0, attempts - 1)));
     }
 
-    private void sweepIfDue() {
+    /** Fails jobs past their deadline; now and then, recovers crashed writes and releases old failed uploads. */
+    private void maintainIfDue() {
         long now = System.currentTimeMillis();
         if (now - lastSweep > SWEEP_MILLIS) {
             lastSweep = now;
@@ -215,6 +290,23 @@ public final class IngestJobs implements AutoCloseable {
             if (swept > 0) {
                 LOG.warn("failed {} ingest job(s) past their deadline", swept);
             }
+        }
+        if (now - lastRecovery > RECOVER_MILLIS) {
+            lastRecovery = now;
+            recover();
+            long released = store.releaseUploads(config.failedUploadRetentionHours());
+            if (released > 0) {
+                LOG.info("released the uploads of {} failed job(s) older than {} h", released,
+                        config.failedUploadRetentionHours());
+            }
+        }
+    }
+
+    /** Finishes interrupted deletes and removes half-written items whose writer is gone (mnemo.maintenance.recover). */
+    public void recover() {
+        Map<String, Object> recovered = client.recover();
+        if (recovered != null && recovered.values().stream().anyMatch(v -> v instanceof Number n && n.longValue() > 0)) {
+            LOG.warn("recovered after a crash: {}", recovered);
         }
     }
 
@@ -230,7 +322,10 @@ public final class IngestJobs implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        workers.forEach(Thread::interrupt);
+        timers.shutdownNow();
+        for (Thread worker : workers) {
+            worker.interrupt();
+        }
         for (Thread worker : workers) {
             try {
                 worker.join(10_000);
@@ -238,7 +333,7 @@ public final class IngestJobs implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        heartbeats.shutdownNow();
+        extractor.close();
         buckets.close();
     }
 }

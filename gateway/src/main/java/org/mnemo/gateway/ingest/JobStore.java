@@ -12,11 +12,18 @@ import org.mnemo.gateway.client.MnemoClient.Mode;
  * its lease, so a worker whose lease was taken over cannot overwrite the new owner's work.
  */
 public final class JobStore {
+    /** The statuses in which a job is done: completed, failed, or stale (a newer version won). */
+    public static final java.util.Set<String> FINISHED = java.util.Set.of("completed", "failed", "stale");
+
+    /** The queue as every gateway's workers see it. */
+    public record Queue(long queued, long processing, long oldestQueuedSeconds) {}
+
     /** What a job looks like to callers (the upload's bytes and the lease are internal). */
     static final String VIEW = """
             j{.id, .status, .attempts, .max_attempts, .error, failures: coalesce(j.failures, []), .library_uid, .workspace_id, .s3_key, .title,
               .file_type, .file_size, .collection_uid, .collection, .content_hash, .source, .source_ref, .item_uid, .chunks_created,
               .concepts_extracted, .embedding_model, .ingest_status, .created_at, .updated_at, .started_at, .finished_at,
+              completed_at: j.finished_at, .supersedes_hash, .supersedes_version_at, .upload_released,
               progress: {done: coalesce(j.progress_done, 0), total: j.progress_total}}""";
     private static final String CLAIMABLE = """
             ((j.status = 'queued' AND j.next_attempt_at <= datetime())
@@ -35,12 +42,24 @@ public final class JobStore {
         params.put("job", job);
         params.put("key", job.get("library_uid") + "|" + job.get("source_ref") + "|" + job.get("content_hash"));
         params.put("upload", upload);
+        // A new job records the version it supersedes: the current item of its source_ref, as it saw it.
         return client.row(Mode.WRITE, """
                 MERGE (j:IngestJob {job_key: $key})
                 ON CREATE SET j += $job, j.status = 'queued', j.attempts = 0, j.created_at = datetime(),
                               j.updated_at = datetime(), j.next_attempt_at = datetime(), j.fresh = true
                 WITH j, coalesce(j.fresh, false) AS created
                 REMOVE j.fresh
+                WITH j, created
+                CALL (j, created) {
+                    OPTIONAL MATCH (:Library {uid: j.library_uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)
+                    WHERE created AND j.source_ref IS NOT NULL AND i.source_ref = j.source_ref
+                      AND i.embedding_status = 'completed'
+                    WITH i ORDER BY i.version_at DESC LIMIT 1
+                    RETURN i.content_hash AS hash, i.version_at AS version
+                }
+                FOREACH (_ IN CASE WHEN hash IS NOT NULL THEN [1] ELSE [] END |
+                    SET j.supersedes_hash = hash, j.supersedes_version_at = version)
+                WITH j, created
                 FOREACH (_ IN CASE WHEN created AND $upload IS NOT NULL THEN [1] ELSE [] END |
                     CREATE (j)-[:HAS_UPLOAD]->(:IngestUpload {data: $upload}))
                 RETURN""" + " " + VIEW + " AS job, created", params);
@@ -70,10 +89,13 @@ public final class JobStore {
                 .stream().map(r -> cast(r.get("job"))).toList();
     }
 
-    /** Puts a failed job back in the queue with fresh attempts; null when it is not failed. */
+    /**
+     * Puts a failed job back in the queue with fresh attempts; null when it is not failed, or when its upload's
+     * bytes were already released (see {@link #releaseUploads}).
+     */
     public Map<String, Object> retry(String id) {
         Map<String, Object> row = client.row(Mode.WRITE, """
-                MATCH (j:IngestJob {id: $id}) WHERE j.status = 'failed'
+                MATCH (j:IngestJob {id: $id}) WHERE j.status = 'failed' AND j.upload_released IS NULL
                 SET j.status = 'queued', j.attempts = 0, j.next_attempt_at = datetime(), j.updated_at = datetime(),
                     j.finished_at = null, j.failures = coalesce(j.failures, []) + ['retried']
                 RETURN""" + " " + VIEW + " AS job", Map.of("id", id));
@@ -149,6 +171,43 @@ public final class JobStore {
                     j.next_attempt_at = datetime() + duration({milliseconds: $delay})""",
                 Map.of("id", id, "worker", worker, "error", error, "permanent", permanent, "delay",
                         retryAfterMillis));
+    }
+
+    /** Ends a job that found a newer version of its source_ref: nothing was written, and that is final. */
+    public boolean stale(String id, String worker, String reason) {
+        return client.row(Mode.WRITE, """
+                MATCH (j:IngestJob {id: $id}) WHERE j.lease_owner = $worker AND j.status = 'processing'
+                SET j.status = 'stale', j.ingest_status = 'stale', j.error = $reason, j.finished_at = datetime(),
+                    j.updated_at = datetime(), j.lease_owner = null, j.lease_expires_at = null,
+                    j.processed_by = $worker
+                WITH j
+                OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u:IngestUpload)
+                DETACH DELETE u
+                RETURN j.id AS id""", Map.of("id", id, "worker", worker, "reason", reason)) != null;
+    }
+
+    /** Frees the stored bytes of uploads whose jobs failed more than {@code hours} ago; returns how many. */
+    public long releaseUploads(int hours) {
+        Map<String, Object> row = client.row(Mode.WRITE, """
+                MATCH (j:IngestJob {status: 'failed'})-[:HAS_UPLOAD]->(u:IngestUpload)
+                WHERE j.finished_at < datetime() - duration({hours: $hours})
+                SET j.upload_released = true
+                DETACH DELETE u
+                RETURN count(j) AS n""", Map.of("hours", hours));
+        return row == null ? 0 : ((Number) row.get("n")).longValue();
+    }
+
+    /** Jobs waiting and running, and how long the oldest has waited. */
+    public Queue queue() {
+        Map<String, Object> row = client.row(Mode.READ, """
+                OPTIONAL MATCH (q:IngestJob {status: 'queued'})
+                WITH count(q) AS queued, min(q.created_at) AS oldest
+                OPTIONAL MATCH (p:IngestJob {status: 'processing'})
+                RETURN queued, count(p) AS processing,
+                       CASE WHEN oldest IS NULL THEN 0 ELSE duration.inSeconds(oldest, datetime()).seconds END AS age""",
+                Map.of());
+        return new Queue(((Number) row.get("queued")).longValue(), ((Number) row.get("processing")).longValue(),
+                ((Number) row.get("age")).longValue());
     }
 
     /** Fails jobs that have been processing longer than the deadline, whoever holds them; returns how many. */

@@ -4,6 +4,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.tika.exception.EncryptedDocumentException;
 import org.apache.tika.exception.TikaException;
 import org.apache.tika.exception.WriteLimitReachedException;
@@ -16,18 +22,28 @@ import org.xml.sax.SAXException;
 
 /**
  * Text from a document with Apache Tika. Markdown, plain text, JSON and CSV are read as UTF-8 text as they are
- * (Markdown keeps its headings, which the chunker uses); everything else goes through Tika's parsers.
+ * (Markdown keeps its headings, which the chunker uses); everything else goes through Tika's parsers — against
+ * hostile files: a time limit per document (a parser that loops is abandoned), a limit on the extracted text, Tika's
+ * zip-bomb guard (the ratio of extracted text to input, and nesting depth), its secure XML parsing (no external
+ * entities), and a parse that runs out of stack or memory fails its document, not the worker.
  */
-public final class TextExtractor {
+public final class TextExtractor implements AutoCloseable {
     private static final Set<String> RAW_TEXT = Set.of("md", "txt", "json", "csv");
 
     private final AutoDetectParser parser = new AutoDetectParser();
     private final long maxFileBytes;
     private final int maxTextChars;
+    private final int timeoutSeconds;
+    private final ExecutorService parsing = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "mnemo-extract");
+        t.setDaemon(true);
+        return t;
+    });
 
-    public TextExtractor(long maxFileBytes, long maxTextChars) {
+    public TextExtractor(long maxFileBytes, long maxTextChars, int timeoutSeconds) {
         this.maxFileBytes = maxFileBytes;
         this.maxTextChars = (int) Math.min(Integer.MAX_VALUE, maxTextChars);
+        this.timeoutSeconds = timeoutSeconds;
     }
 
     public void checkSize(long bytes) {
@@ -39,7 +55,7 @@ public final class TextExtractor {
 
     public String extract(byte[] content, String fileType, String name) {
         checkSize(content.length);
-        String text = RAW_TEXT.contains(fileType) ? raw(content) : parse(content, name);
+        String text = RAW_TEXT.contains(fileType) ? raw(content) : parseInTime(content, name);
         if (text.length() > maxTextChars) {
             throw tooLong();
         }
@@ -52,6 +68,31 @@ public final class TextExtractor {
 
     private String raw(byte[] content) {
         return new String(content, StandardCharsets.UTF_8).replace("\uFEFF", "");
+    }
+
+    /** Parses in a thread of its own, given up after the time limit (the thread is interrupted and left behind). */
+    private String parseInTime(byte[] content, String name) {
+        Future<String> parsed = parsing.submit(() -> parse(content, name));
+        try {
+            return parsed.get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            parsed.cancel(true);
+            throw IngestFailure.permanent("the document took longer than " + timeoutSeconds + " s to parse "
+                    + "(MNEMO_INGEST_EXTRACT_TIMEOUT_SECONDS); it may be malformed or hostile");
+        } catch (InterruptedException e) {
+            parsed.cancel(true);
+            Thread.currentThread().interrupt();
+            throw IngestFailure.transientFailure("interrupted while parsing", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IngestFailure failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof VirtualMachineError error) {
+                throw IngestFailure.permanent("the document could not be parsed: it exhausted the parser ("
+                        + error.getClass().getSimpleName() + ")", error);
+            }
+            throw IngestFailure.permanent("the document could not be parsed: " + e.getCause(), e.getCause());
+        }
     }
 
     private String parse(byte[] content, String name) {
@@ -73,6 +114,11 @@ public final class TextExtractor {
         } catch (TikaException | IOException e) {
             throw IngestFailure.permanent("the document could not be parsed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void close() {
+        parsing.shutdownNow();
     }
 
     private IngestFailure tooLong() {

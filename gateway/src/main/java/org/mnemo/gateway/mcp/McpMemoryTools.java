@@ -96,12 +96,13 @@ final class McpMemoryTools {
     private McpTools.Tool forget() {
         return new McpTools.Tool("forget_memory", "Forget a memory",
                 "Forget a memory you may write: its content is removed and it is never recalled again.",
-                object(props("id", string("The memory id"), "workspace_id", WORKSPACE), "id"),
+                object(props("id", string("The memory id"), "namespace", string("Its namespace, when the id is in "
+                        + "several you read"), "workspace_id", WORKSPACE), "id"),
                 object(props("id", string("Memory id"), "forgotten", Map.of("type", "boolean")), "id", "forgotten"),
                 true, McpTools.Effect.DESTROY, (caller, args) -> {
                     String id = args.string("id", 200);
-                    return Map.of("id", id, "forgotten",
-                            memory.forget(caller, args.optionalString("workspace_id", 200), id));
+                    return Map.of("id", id, "forgotten", memory.forget(caller, args.optionalString("workspace_id", 200),
+                            id, args.optionalString("namespace", 250)));
                 });
     }
 

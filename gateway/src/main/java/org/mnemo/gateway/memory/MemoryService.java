@@ -87,8 +87,9 @@ public final class MemoryService {
         return results;
     }
 
-    public boolean forget(Caller caller, String workspace, String id) {
-        return client.memoryForget(caller.workspace(workspace), id, caller.principal(), caller.grant());
+    /** Forgets a memory; {@code namespace} (optional) says which, when the id exists in several readable ones. */
+    public boolean forget(Caller caller, String workspace, String id, String namespace) {
+        return client.memoryForget(caller.workspace(workspace), id, namespace, caller.principal(), caller.grant());
     }
 
     /** Deletes every memory of a namespace the caller's workspace writes; needs the owner role there. */

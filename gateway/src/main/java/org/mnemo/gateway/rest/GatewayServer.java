@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final String REQUEST_ID = "X-Request-Id";
+    private static final String BOOKMARK = "X-Mnemo-Bookmark";
     private static final String STARTED = "mnemo.started";
     private static final String VERSION = "0.1.0";
 
@@ -65,7 +66,7 @@ public final class GatewayServer implements AutoCloseable {
         routes.addAll(services.extraRoutes());
         List<Route> all = routes;
         routes.addAll(new HealthApi(services.health(), config, services.metrics(),
-                () -> OpenApi.document(all, VERSION)).routes());
+                () -> OpenApi.document(all, VERSION), services.jobs()).routes());
         for (Route route : routes) {
             if (route.auth() && route.scope() == null) {
                 throw new IllegalStateException("route " + route.method() + " " + route.path() + " declares no scope");
@@ -84,6 +85,8 @@ public final class GatewayServer implements AutoCloseable {
             c.jetty.modifyServletContextHandler(services.servlets());
             c.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
+                // Reads after the caller's writes, even if another gateway took them (X-Mnemo-Bookmark).
+                MnemoClient.afterBookmarks(ctx.header(BOOKMARK));
                 String incoming = ctx.header(REQUEST_ID);
                 ctx.header(REQUEST_ID, incoming != null && incoming.matches("[A-Za-z0-9._-]{1,64}")
                         ? incoming : UUID.randomUUID().toString());
@@ -150,6 +153,10 @@ public final class GatewayServer implements AutoCloseable {
                 }
             });
             c.routes.after(ctx -> {
+                MnemoClient.afterBookmarks(null);
+                if (!ctx.method().name().equals("GET")) {
+                    ctx.header(BOOKMARK, services.client().bookmarks());
+                }
                 Long started = ctx.attribute(STARTED);
                 double seconds = started == null ? 0 : (System.nanoTime() - started) / 1e9;
                 metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), seconds);
@@ -195,7 +202,7 @@ public final class GatewayServer implements AutoCloseable {
 
     static int status(String code) {
         return switch (code) {
-            case "name_conflict", "owner_conflict", "library_type_immutable" -> 409;
+            case "name_conflict", "owner_conflict", "library_type_immutable", "lease_lost", "ambiguous_id" -> 409;
             case "not_found" -> 404;
             case "namespace_forbidden", "workspace_forbidden", "owner_required", "capability_required" -> 403;
             case "id_conflict", "workspace_has_children", "workspace_tree_cycle", "workspace_tree_broken",

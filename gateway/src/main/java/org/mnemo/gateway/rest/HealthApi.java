@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.health.Health;
+import org.mnemo.gateway.ingest.IngestJobs;
 
 /** Liveness, readiness (each dependency named), Prometheus metrics and the OpenAPI document; no auth. */
 final class HealthApi {
@@ -19,8 +20,12 @@ final class HealthApi {
     private final Metrics metrics;
     private final Supplier<Map<String, Object>> openApi;
 
-    HealthApi(Health health, GatewayConfig config, Metrics metrics, Supplier<Map<String, Object>> openApi) {
+    private final IngestJobs jobs;
+
+    HealthApi(Health health, GatewayConfig config, Metrics metrics, Supplier<Map<String, Object>> openApi,
+            IngestJobs jobs) {
         this.health = health;
+        this.jobs = jobs;
         this.config = config;
         this.metrics = metrics;
         this.openApi = openApi;
@@ -31,7 +36,8 @@ final class HealthApi {
                 Route.get("/live/", TAG, "The process is up", ctx -> Json.send(ctx, 200, Map.of("status", "ok")))
                         .open(),
                 Route.get("/ready/", TAG, "Ready to serve: 503 naming each broken dependency (neo4j, schema, "
-                        + "embedder); a result is reused for MNEMO_HEALTH_CACHE_SECONDS", this::ready).open(),
+                        + "embedder, ingest workers), with the ingest queue; a result is reused for "
+                        + "MNEMO_HEALTH_CACHE_SECONDS", this::ready).open(),
                 Route.get("/metrics", TAG, "Prometheus metrics (only for MNEMO_METRICS_ALLOW addresses)",
                         this::metrics).open(),
                 Route.get("/openapi.json", TAG, "This API as an OpenAPI 3 document",
@@ -44,10 +50,20 @@ final class HealthApi {
         checks.put("neo4j", report.neo4j().toMap());
         checks.put("schema", report.schema().toMap());
         checks.put("embedder", report.embedder().toMap());
+        boolean ready = report.allOk();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", report.allOk() ? "ready" : "not_ready");
+        if (report.neo4j().ok()) {
+            IngestJobs.Status ingest = jobs.status();
+            // Workers restart on their own; none alive of several configured is a gateway that cannot ingest.
+            ready &= ingest.configured() == 0 || ingest.alive() > 0;
+            checks.put("ingest_workers", Map.of("status", ingest.alive() == ingest.configured() ? "ok" : "error",
+                    "alive", ingest.alive(), "configured", ingest.configured()));
+            body.put("queue", Map.of("queued", ingest.queued(), "processing", ingest.processing(),
+                    "oldest_queued_seconds", ingest.oldestQueuedSeconds()));
+        }
+        body.put("status", ready ? "ready" : "not_ready");
         body.put("checks", checks);
-        Json.send(ctx, report.allOk() ? 200 : 503, body);
+        Json.send(ctx, ready ? 200 : 503, body);
     }
 
     private void metrics(Context ctx) {

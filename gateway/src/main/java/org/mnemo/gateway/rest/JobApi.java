@@ -104,8 +104,9 @@ final class JobApi {
         Caller caller = Requests.caller(ctx);
         Requests.Page page = Requests.page(ctx);
         String status = Requests.text(ctx, "status");
-        if (status != null && !List.of("queued", "processing", "completed", "failed").contains(status)) {
-            throw ApiError.badRequest("invalid_parameter", "'status' must be queued, processing, completed or failed");
+        if (status != null && !List.of("queued", "processing", "completed", "failed", "stale").contains(status)) {
+            throw ApiError.badRequest("invalid_parameter", "'status' must be queued, processing, completed, failed "
+                    + "or stale");
         }
         Json.send(ctx, 200, page.wrap(jobs.store().list(caller.libraries(), status,
                 Requests.text(ctx, "library_uid"), page.limit(), page.offset())));
@@ -118,6 +119,10 @@ final class JobApi {
         Map<String, Object> library = client.libraryGet((String) job.get("library_uid"), caller.libraries());
         if (library == null || !LibraryAccess.mayModify(client, caller, library)) {
             throw ApiError.notFound("job '" + id + "'");
+        }
+        if (Boolean.TRUE.equals(job.get("upload_released"))) {
+            throw ApiError.conflict("upload_released", "the upload of this failed job was released after "
+                    + "MNEMO_INGEST_FAILED_UPLOAD_RETENTION_HOURS; upload the document again");
         }
         Map<String, Object> retried = jobs.store().retry(id);
         if (retried == null) {

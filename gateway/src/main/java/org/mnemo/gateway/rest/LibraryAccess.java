@@ -16,6 +16,6 @@ final class LibraryAccess {
             return true;
         }
         String workspace = (String) library.get("workspace_id");
-        return workspace != null && "owner".equals(client.role(caller.owner(), workspace));
+        return workspace != null && caller.holdsWorkspaces() && "owner".equals(client.role(caller.owner(), workspace));
     }
 }

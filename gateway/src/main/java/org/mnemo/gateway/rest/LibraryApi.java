@@ -93,7 +93,7 @@ final class LibraryApi {
         String workspaceId = body.string("workspace_id", 200);
         String name = body.string("name", 200);
         String type = body.string("library_type", 50);
-        if (!"owner".equals(client.role(caller.owner(), workspaceId))) {
+        if (!caller.holdsWorkspaces() || !"owner".equals(client.role(caller.owner(), workspaceId))) {
             if (!caller.hasCapability(Scopes.MANAGE_WORKSPACES) || !caller.mayCallTool(Scopes.MANAGE_WORKSPACES)) {
                 throw ApiError.notFound("workspace '" + workspaceId + "'");
             }
@@ -345,7 +345,9 @@ final class LibraryApi {
             throw ApiError.badRequest("invalid_field", "the document is empty");
         }
         String title = body.has("title") ? body.optionalString("title", 500) : "Untitled";
-        String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : "upload:" + title;
+        // Without a source_ref an upload is a document of its own (deduplicated by content only): a title or file
+        // name never makes it replace another.
+        String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : null;
         Map<String, Object> submitted = jobs.submit(new IngestJobs.Request((String) library.get("uid"),
                 (String) library.get("workspace_id"), null, title, fileType, upload.content().length,
                 Tokens.sha256Hex(upload.content()), "upload", sourceRef, caller.owner(),
@@ -354,6 +356,9 @@ final class LibraryApi {
                 caller.libraries(), jobs.uploadWaitMillis());
         if ("failed".equals(job.get("status"))) {
             throw new ApiError(422, "ingest_failed", String.valueOf(job.get("error")));
+        }
+        if ("stale".equals(job.get("status"))) {
+            throw ApiError.conflict("stale", String.valueOf(job.get("error")));
         }
         if (!"completed".equals(job.get("status"))) {
             Json.send(ctx, 202, Map.of("job", job));
@@ -372,12 +377,17 @@ final class LibraryApi {
     /** A multipart upload: the 'file' part's bytes, its name as title and type unless given, the form fields. */
     private static Upload multipart(Context ctx) {
         ObjectNode node = Json.MAPPER.createObjectNode();
-        ctx.formParamMap().forEach((name, values) -> {
-            if (!values.isEmpty()) {
-                node.put(name, values.get(0));
-            }
-        });
-        UploadedFile file = ctx.uploadedFile("file");
+        UploadedFile file;
+        try {
+            ctx.formParamMap().forEach((name, values) -> {
+                if (!values.isEmpty()) {
+                    node.put(name, values.get(0));
+                }
+            });
+            file = ctx.uploadedFile("file");
+        } catch (Exception e) { // Jetty's ServletException for a broken body arrives undeclared (from Kotlin)
+            throw ApiError.badRequest("invalid_body", "the multipart body cannot be read: " + e.getMessage());
+        }
         if (file == null) {
             throw ApiError.badRequest("invalid_field", "'file' is required in a multipart upload");
         }

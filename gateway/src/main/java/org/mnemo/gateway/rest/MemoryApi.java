@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mnemo.gateway.auth.AuthFailure;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.client.MnemoClient;
@@ -17,6 +18,7 @@ import org.mnemo.gateway.memory.MemoryService;
 final class MemoryApi {
     private static final String TAG = "memory";
     private static final String V1 = "memory-plugin-v1";
+    private static final int MAX_METADATA_CHARS = 16_384;
 
     private final MnemoClient client;
     private final MemoryService memory;
@@ -37,8 +39,9 @@ final class MemoryApi {
                         .scope(Scopes.COMMIT_MEMORY_V2),
                 Route.post("/api/memory/search/", TAG, "Search memories", "{query, namespaces?, kinds?, limit?, "
                         + "workspace_id?}", this::search).scope(Scopes.SEARCH_MEMORY),
-                Route.delete("/api/memory/memories/{id}/", TAG, "Forget a memory (?workspace_id); in a shared "
-                        + "namespace only as an owner", this::forget).scope(Scopes.FORGET_MEMORY),
+                Route.delete("/api/memory/memories/{id}/", TAG, "Forget a memory (?workspace_id, ?namespace when the "
+                        + "id is in several); in a shared namespace only as the owner of its root",
+                        this::forget).scope(Scopes.FORGET_MEMORY),
                 Route.put("/api/memory/workspaces/{id}/", TAG, "Create or move a workspace of the tree (the admin, or "
                         + "a service account with manage_workspaces within what it manages)", "{parent_id?, name?, "
                         + "custom_namespaces? (admin), manager? (admin)}", this::upsertWorkspace)
@@ -52,6 +55,17 @@ final class MemoryApi {
                         .scope(Scopes.MANAGE_WORKSPACES),
                 Route.delete("/api/memory/workspaces/{id}/members/{principal}/", TAG, "End a membership",
                         this::revoke).scope(Scopes.MANAGE_WORKSPACES),
+                Route.get("/api/memberships/", TAG, "The caller's memberships, active and pending (a service's "
+                        + "grant to someone it does not manage waits for acceptance)", ctx -> Json.send(ctx, 200,
+                        Map.of("results", client.memberships(member(ctx).owner())))).scope(Scopes.MANAGE_MEMBERSHIPS),
+                Route.post("/api/memberships/{workspace_id}/accept/", TAG, "Accept a pending membership", null,
+                        ctx -> Json.send(ctx, 200, client.membershipAccept(member(ctx).owner(),
+                                ctx.pathParam("workspace_id")))).scope(Scopes.MANAGE_MEMBERSHIPS),
+                Route.delete("/api/memberships/{workspace_id}/", TAG, "Leave a workspace (or decline a pending "
+                        + "membership)", ctx -> {
+                            client.membershipLeave(member(ctx).owner(), ctx.pathParam("workspace_id"));
+                            ctx.status(204);
+                        }).scope(Scopes.MANAGE_MEMBERSHIPS),
                 Route.get("/api/memory/export/", TAG, "Export memories as JSON Lines (admin): ?workspace_id= "
                         + "(repeatable; all its readable namespaces) and/or ?namespace=", this::export)
                         .scope(Scopes.ADMIN),
@@ -98,10 +112,20 @@ final class MemoryApi {
     }
 
     private void forget(Context ctx) {
-        if (!memory.forget(Requests.caller(ctx), workspace(ctx, null), ctx.pathParam("id"))) {
+        if (!memory.forget(Requests.caller(ctx), workspace(ctx, null), ctx.pathParam("id"),
+                Requests.text(ctx, "namespace"))) {
             throw ApiError.notFound("memory '" + ctx.pathParam("id") + "'");
         }
         ctx.status(204);
+    }
+
+    /** A caller acting on its own memberships: a principal's token (not a JWT, not a restricted admin token). */
+    private static Caller member(Context ctx) {
+        Caller caller = Requests.manager(ctx);
+        if (!caller.holdsWorkspaces()) {
+            throw AuthFailure.forbidden("admin_required", "a restricted admin token holds no memberships");
+        }
+        return caller;
     }
 
     /** The principal tree calls act as: null (trusted) for the admin, else the caller's own. */
@@ -217,6 +241,10 @@ final class MemoryApi {
         if (hasMetadata && !body.node().get("metadata").isObject()) {
             throw ApiError.badRequest("invalid_field", "'metadata' must be a JSON object");
         }
+        if (hasMetadata && body.node().get("metadata").toString().length() > MAX_METADATA_CHARS) {
+            throw ApiError.badRequest("invalid_field", "'metadata' must be at most " + MAX_METADATA_CHARS
+                    + " characters of JSON");
+        }
         Map<String, Object> row = client.namespaceMetadata(name,
                 hasDescription || !patch, hasDescription ? body.optionalString("description", 2000) : null,
                 hasMetadata || !patch, hasMetadata ? body.node().get("metadata").toString() : "{}");
@@ -260,7 +288,7 @@ final class MemoryApi {
     private void forgetV1(Context ctx) {
         Caller caller = Requests.caller(ctx);
         writableNamespace(ctx, caller);
-        if (!memory.forget(caller, workspace(ctx, null), ctx.pathParam("id"))) {
+        if (!memory.forget(caller, workspace(ctx, null), ctx.pathParam("id"), ctx.pathParam("name"))) {
             throw ApiError.notFound("memory '" + ctx.pathParam("id") + "'");
         }
         ctx.status(204);

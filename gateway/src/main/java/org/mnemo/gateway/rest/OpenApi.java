@@ -68,6 +68,10 @@ final class OpenApi {
                 Map.of("schema", Map.of("$ref", "#/components/schemas/Error")))));
         op.put("responses", responses);
         op.put("security", route.auth() ? List.of(Map.of("bearer", List.of())) : List.of());
+        if (route.scope() != null) {
+            // The allowed_tools entry a restricted token needs for this route (docs/security.md).
+            op.put("x-mnemo-scope", route.scope());
+        }
         return op;
     }
 }

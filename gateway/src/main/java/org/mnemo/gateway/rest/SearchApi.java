@@ -79,6 +79,7 @@ public final class SearchApi {
         for (Map<String, Object> row : rows) {
             candidates.add(candidate(row));
         }
+        relativeScores(candidates);
         // The audit trail keeps who searched what scope, and only a hash of the query.
         AUDIT.info("search principal={} libraries={} query_sha256={} results={} took_ms={}", caller.principal(),
                 scope.size(), Tokens.sha256Hex(query), candidates.size(), tookMs);
@@ -91,6 +92,29 @@ public final class SearchApi {
         response.put("reranker_model", null);
         response.put("search_types_used", types);
         return response;
+    }
+
+    /**
+     * Full-text and concept scores come from database-wide term statistics (BM25's IDF, concept frequencies): as
+     * absolute numbers they would tell a caller whether a word occurs in other tenants' documents. Callers get them
+     * relative to the best of their own results (1.0 = the best); vector similarities and ranks are scope-local and
+     * stay as they are.
+     */
+    @SuppressWarnings("unchecked")
+    static void relativeScores(List<Map<String, Object>> candidates) {
+        for (String leg : List.of("fulltext", "graph")) {
+            double best = candidates.stream().map(c -> (Map<String, Object>) c.get("raw_scores"))
+                    .filter(s -> s != null && s.get(leg) instanceof Number)
+                    .mapToDouble(s -> ((Number) s.get(leg)).doubleValue()).max().orElse(0);
+            for (Map<String, Object> c : candidates) {
+                Map<String, Object> scores = (Map<String, Object>) c.get("raw_scores");
+                if (scores != null && scores.get(leg) instanceof Number n && best > 0) {
+                    Map<String, Object> copy = new LinkedHashMap<>(scores);
+                    copy.put(leg, Math.round(n.doubleValue() / best * 10_000) / 10_000.0);
+                    c.put("raw_scores", copy);
+                }
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

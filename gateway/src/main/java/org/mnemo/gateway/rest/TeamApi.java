@@ -51,8 +51,17 @@ final class TeamApi {
                         + "(admin only)", null, this::restore).scope(Scopes.ADMIN));
     }
 
-    private void create(Context ctx) {
+    /** A principal that holds workspaces (not a restricted admin token: teams are the admin's own). */
+    private static Caller teamManager(Context ctx) {
         Caller caller = Requests.manager(ctx);
+        if (!caller.holdsWorkspaces()) {
+            throw AuthFailure.forbidden("admin_required", "a restricted admin token manages no teams");
+        }
+        return caller;
+    }
+
+    private void create(Context ctx) {
+        Caller caller = teamManager(ctx);
         Json.Body body = Json.body(ctx);
         String id = teamId(body.string("id", 128));
         String jti = Jwts.newJti();
@@ -69,7 +78,7 @@ final class TeamApi {
     }
 
     private void delete(Context ctx) {
-        Caller caller = Requests.manager(ctx);
+        Caller caller = teamManager(ctx);
         owned(caller, ctx.pathParam("id"));
         store.deleteTeam(ctx.pathParam("id"));
         AUDIT.info("team_delete team={} by={}", ctx.pathParam("id"), caller.principal());
@@ -78,7 +87,7 @@ final class TeamApi {
 
     @SuppressWarnings("unchecked")
     private void setWorkspaces(Context ctx) {
-        Caller caller = Requests.manager(ctx);
+        Caller caller = teamManager(ctx);
         String id = ctx.pathParam("id");
         Map<String, Object> team = owned(caller, id);
         List<String> ids = Json.body(ctx).strings("workspace_ids", 1000);
@@ -99,7 +108,7 @@ final class TeamApi {
     }
 
     private void rotate(Context ctx) {
-        Caller caller = Requests.manager(ctx);
+        Caller caller = teamManager(ctx);
         String id = teamId(ctx.pathParam("id"));
         String jti = Jwts.newJti();
         Map<String, Object> team = claim(ctx, caller, id, id, jti);

@@ -52,7 +52,8 @@ final class TokenApi {
                         + "from the next request on", this::revokeToken).scope(Scopes.MANAGE_TOKENS),
                 Route.post("/api/users/", TAG, "Create a user or service account with a first token (admin only)",
                         "{id, name, role? (user | service), capabilities? (service accounts: manage_workspaces, "
-                                + "trusted_namespaces)}", this::createUser).scope(Scopes.ADMIN),
+                                + "trusted_namespaces), managed_by? (the service account whose grants this user "
+                                + "accepts without asking)}", this::createUser).scope(Scopes.ADMIN),
                 Route.get("/api/users/", TAG, "All users and service accounts (admin only)", this::listUsers)
                         .scope(Scopes.ADMIN),
                 Route.put("/api/users/{id}/", TAG, "Deactivate or reactivate a user or service account: its tokens "
@@ -193,15 +194,42 @@ final class TokenApi {
     private void listTokens(Context ctx) {
         Caller caller = Requests.manager(ctx);
         String owner = caller.admin() ? Requests.text(ctx, "owner") : caller.owner();
-        Json.send(ctx, 200, Map.of("results", store.listTokens(owner)));
+        Json.send(ctx, 200, Map.of("results", manageable(caller, store.listTokens(owner))));
     }
 
     private void revokeToken(Context ctx) {
         Caller caller = Requests.manager(ctx);
-        if (!store.revokeToken(ctx.pathParam("id"), caller.admin() ? null : caller.owner())) {
-            throw ApiError.notFound("token '" + ctx.pathParam("id") + "'");
+        String id = ctx.pathParam("id");
+        boolean mine = manageable(caller, store.listTokens(caller.admin() ? null : caller.owner())).stream()
+                .anyMatch(t -> id.equals(t.get("id")));
+        if (!mine || !store.revokeToken(id, caller.admin() ? null : caller.owner())) {
+            throw ApiError.notFound("token '" + id + "'");
         }
         ctx.status(204);
+    }
+
+    /**
+     * The tokens a caller manages: a token made by another token sees and revokes only itself and what was made
+     * from it — never its parent or a sibling (it must not lock its owner out); the owner's own first-level tokens
+     * manage all the owner's.
+     */
+    private List<Map<String, Object>> manageable(Caller caller, List<Map<String, Object>> tokens) {
+        Map<String, Object> self = store.token(caller.tokenId());
+        if (caller.admin() || self == null || self.get("parent_id") == null) {
+            return tokens;
+        }
+        Map<String, String> parents = new java.util.HashMap<>();
+        tokens.forEach(t -> parents.put((String) t.get("id"), (String) t.get("parent_id")));
+        return tokens.stream().filter(t -> {
+            String at = (String) t.get("id");
+            for (int depth = 0; at != null && depth < 32; depth++) {
+                if (at.equals(caller.tokenId())) {
+                    return true;
+                }
+                at = parents.get(at);
+            }
+            return false;
+        }).toList();
     }
 
     private void createUser(Context ctx) {
@@ -226,7 +254,13 @@ final class TokenApi {
         if (!unknown.isEmpty()) {
             throw ApiError.badRequest("invalid_field", "'capabilities' may hold " + CAPABILITIES + ", not " + unknown);
         }
-        AuthStore.Upsert result = store.createPrincipal(id, body.string("name", 200), role, capabilities);
+        String managedBy = body.optionalString("managed_by", 128);
+        if (managedBy != null && store.listUsers().stream().noneMatch(p -> managedBy.equals(p.get("id"))
+                && Caller.SERVICE.equals(p.get("role")))) {
+            throw ApiError.badRequest("invalid_field", "'managed_by' must name a service account");
+        }
+        AuthStore.Upsert result = store.createPrincipal(id, body.string("name", 200), role, capabilities,
+                managedBy);
         if (!result.created()) {
             throw ApiError.conflict("user_exists", "a user with id '" + id + "' exists already");
         }

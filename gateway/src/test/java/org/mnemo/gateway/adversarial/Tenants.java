@@ -100,7 +100,7 @@ final class Tenants {
         ok(gw.put("/api/memory/workspaces/" + t.dev + "/", svc, Map.of("parent_id", t.root)));
         Map<Kind, String> users = new LinkedHashMap<>();
         for (Kind kind : List.of(Kind.OWNER, Kind.WRITER, Kind.READER)) {
-            users.put(kind, gw.user(t.user(kind)));
+            users.put(kind, gw.userManagedBy(t.user(kind), t.service));
         }
         ok(gw.put("/api/memory/workspaces/" + t.root + "/members/" + t.user(Kind.OWNER) + "/", svc,
                 Map.of("role", "owner")));

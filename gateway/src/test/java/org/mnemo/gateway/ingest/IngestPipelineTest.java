@@ -170,6 +170,39 @@ class IngestPipelineTest {
     }
 
     @Test
+    void sourceBucketsServeOnlyTheirPrincipalsAndEachWorkspaceItsOwnPrefix() {
+        byte[] mine = "# Mine\n\nThe ingest workspace's own note about kelp forests.".getBytes(StandardCharsets.UTF_8);
+        byte[] theirs = "# Theirs\n\nAnother tenant's secret note.".getBytes(StandardCharsets.UTF_8);
+        put("tenants/ws-ingest/kelp.md", mine);
+        put("tenants/ws-other/secret.md", theirs);
+        String ok = submit("tenants/ws-ingest/kelp.md", mine, "md", Map.of("source", "tenants")).json().path("id")
+                .asText();
+        assertThat(await(ok).path("status").asText()).isEqualTo("completed");
+        // Outside the workspace's prefix: refused before any S3 call, the same whether the key exists or not.
+        TestGateway.Response existing = submit("tenants/ws-other/secret.md", theirs, "md", Map.of("source",
+                "tenants"));
+        TestGateway.Response missing = submit("tenants/ws-other/nothing.md", theirs, "md", Map.of("source",
+                "tenants"));
+        TestGateway.Response climbing = submit("tenants/ws-ingest/../ws-other/secret.md", theirs, "md",
+                Map.of("source", "tenants"));
+        for (TestGateway.Response refused : List.of(existing, missing, climbing)) {
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.code()).isEqualTo("s3_key_forbidden");
+        }
+        assertThat(missing.json().path("detail").asText()).isEqualTo(existing.json().path("detail").asText());
+        // A principal the bucket does not name reads nothing from it, whatever the key.
+        String stranger = gw.user("s3-stranger");
+        gw.grant("ws-stranger", "s3-stranger", "owner");
+        assertThat(gw.post("/library/api/workspaces/", stranger, Map.of("workspace_id", "ws-stranger", "name",
+                "Stranger ws", "library_type", "technical")).status()).isEqualTo(201);
+        Map<String, Object> body = new HashMap<>(Map.of("s3_key", "notes/lichen.md", "title", "x", "workspace_id",
+                "ws-stranger", "file_type", "md", "file_size", 3, "content_hash", "a".repeat(64)));
+        TestGateway.Response foreign = gw.post("/library/api/ingest/", stranger, body);
+        assertThat(foreign.status()).isEqualTo(403);
+        assertThat(foreign.code()).isEqualTo("source_forbidden");
+    }
+
+    @Test
     void unreachableBucketRetriesThenFailsAndLaterJobsStillComplete() {
         byte[] content = "# Offline\n\nNever read.".getBytes(StandardCharsets.UTF_8);
         String failing = submit("offline.md", content, "md", Map.of("source", "offline")).json().path("id").asText();
@@ -209,6 +242,8 @@ class IngestPipelineTest {
             });
             provider.start();
             Files.createDirectories(conf.getParent());
+            // An in-process serve test earlier in the JVM may have pointed mnemo.config elsewhere; name this file.
+            String previous = System.setProperty("mnemo.config", conf.toString());
             Files.writeString(conf, "mnemo.embedding.provider=openai\n"
                     + "mnemo.embedding.base_url=" + provider.url("/v1") + "\n"
                     + "mnemo.embedding.model=test-embedder\n"
@@ -216,13 +251,18 @@ class IngestPipelineTest {
                     + "mnemo.embedding.max_retries=0\n");
             try {
                 JsonNode failed = await(submit("notes/quartz.md", content, "md", Map.of()).json().path("id").asText());
-                assertThat(failed.path("status").asText()).isEqualTo("failed");
+                assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("failed");
                 assertThat(failed.path("attempts").asInt()).isEqualTo(3);
                 assertThat(failed.path("failures")).hasSize(3);
                 assertThat(failed.path("error").asText()).isNotBlank();
                 assertThat(provider.getRequestCount()).isPositive();
             } finally {
                 Files.delete(conf);
+                if (previous == null) {
+                    System.clearProperty("mnemo.config");
+                } else {
+                    System.setProperty("mnemo.config", previous);
+                }
             }
         }
         byte[] later = "# Basalt\n\nBasalt cools quickly from lava.".getBytes(StandardCharsets.UTF_8);

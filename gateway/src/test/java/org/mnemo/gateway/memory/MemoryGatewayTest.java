@@ -97,11 +97,15 @@ class MemoryGatewayTest {
         assertThat(v1("POST", "/v1/search", "/v1/search", other, Map.of("namespaces", List.of(team),
                 "query", "billing")).json().path("results")).isEmpty();
 
+        // What the whole tree shares is destroyed only by its root's owner, acting as the root.
         assertThat(v1("DELETE", mem + "/{id}", "/v1/namespaces/" + team + "/memories/" + acme + "-m1", dev, null)
+                .status()).isEqualTo(403);
+        assertThat(v1("DELETE", mem + "/{id}", "/v1/namespaces/" + team + "/memories/" + acme + "-m1", root, null)
                 .status()).isEqualTo(204);
-        assertThat(v1("DELETE", mem + "/{id}", "/v1/namespaces/" + team + "/memories/nope", dev, null).status())
+        assertThat(v1("DELETE", mem + "/{id}", "/v1/namespaces/" + team + "/memories/nope", root, null).status())
                 .isEqualTo(404);
-        assertThat(v1("DELETE", ns, "/v1/namespaces/" + team, dev, null).status()).isEqualTo(204);
+        assertThat(v1("DELETE", ns, "/v1/namespaces/" + team, dev, null).status()).isEqualTo(403);
+        assertThat(v1("DELETE", ns, "/v1/namespaces/" + team, root, null).status()).isEqualTo(204);
     }
 
     @Test

@@ -76,6 +76,22 @@ class GatewayLimitsTest {
     }
 
     @Test
+    void mintingMoreTokensDoesNotMultiplyTheBudget() {
+        String owner = gw.user("limits-minter");
+        List<String> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            tokens.add(gw.post("/api/tokens/", owner, Map.of("name", "t" + i)).json().path("token").asText());
+        }
+        int ok = 0;
+        for (int i = 0; i < 16; i++) {
+            if (get("/library/api/libraries/", tokens.get(i % tokens.size())).statusCode() == 200) {
+                ok++;
+            }
+        }
+        assertThat(ok).as("one bucket for the owner, however many tokens").isBetween(5, 8);
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE) // it empties this address's bucket for failed credentials
     void guessingCredentialsRunsOutTheAddressesBudget() {
         int last = 0;

@@ -125,6 +125,13 @@ public final class TestGateway {
             env.put("MNEMO_SOURCE_OFFLINE_BUCKET", "offline");
             env.put("MNEMO_SOURCE_OFFLINE_ENDPOINT", "http://127.0.0.1:9");
             env.put("MNEMO_SOURCE_OFFLINE_PRINCIPALS", "*");
+            // The same bucket, each workspace confined to its own prefix.
+            for (String key : List.of("ENDPOINT", "ACCESS_KEY", "SECRET_KEY")) {
+                env.put("MNEMO_SOURCE_TENANTS_" + key, env.get("MNEMO_SOURCE_DAEDALUS_" + key));
+            }
+            env.put("MNEMO_SOURCE_TENANTS_BUCKET", SOURCE_BUCKET);
+            env.put("MNEMO_SOURCE_TENANTS_PRINCIPALS", "daedalus-producer");
+            env.put("MNEMO_SOURCE_TENANTS_KEY_PREFIX", "tenants/{workspace_id}/");
             env.put("MNEMO_INGEST_RETRY_BASE_MS", "300");
             env.put("MNEMO_INGEST_LEASE_SECONDS", "6");
         }
@@ -228,6 +235,11 @@ public final class TestGateway {
     /** Creates a user through the API and returns its first token (every library it may read; no workspace). */
     public String user(String id) {
         return principal(Map.of("id", id, "name", id));
+    }
+
+    /** Creates a user that a service account manages (its grants need no consent); returns its first token. */
+    public String userManagedBy(String id, String service) {
+        return principal(Map.of("id", id, "name", id, "managed_by", service));
     }
 
     /** Creates a service account with manage_workspaces and returns its first token (all it manages). */

@@ -71,11 +71,15 @@ public final class Access {
         List<String> allowed = strings(token.getProperty("allowed_libraries", new String[0]));
         List<String> tools = strings(token.getProperty("allowed_tools", new String[0]));
         List<String> binding = strings(token.getProperty("workspace_ids", new String[0]));
-        List<String> workspaces = workspaces(tx, ownerId, role, binding);
         boolean restricted = !(allowed.equals(List.of(Scope.ALL)) && tools.isEmpty()
                 && binding.equals(List.of(Scope.ALL)));
+        // A restricted admin token reads what it lists and holds nothing of the admin's: no workspace (the admin
+        // holds every one, so any would be all), no capability to maintain trees or grant memberships.
+        boolean restrictedAdmin = restricted && Grants.ADMIN.equals(role);
+        List<String> workspaces = restrictedAdmin ? List.of() : workspaces(tx, ownerId, role, binding);
         return new Resolution("ok", ownerId, role, ownerId, Grants.readableLibraries(tx, allowed, ownerId, role), tools,
-                (String) token.getProperty("id"), workspaces, restricted, Role.OWNER.key(), capabilities(owner));
+                (String) token.getProperty("id"), workspaces, restricted, Role.OWNER.key(),
+                restrictedAdmin ? List.of() : capabilities(owner));
     }
 
     /** Why a token cannot be used now, or null when it can. */

@@ -3,7 +3,6 @@ package org.mnemo.procedures.graph;
 import static org.mnemo.procedures.library.GraphModel.CHUNK;
 import static org.mnemo.procedures.library.GraphModel.CONCEPT;
 import static org.mnemo.procedures.library.GraphModel.MENTIONS;
-import static org.mnemo.procedures.library.GraphModel.RELATED_TO;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,8 +18,11 @@ import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
 
 /**
- * The graph around a chunk or a concept, breadth first over MENTIONS and RELATED_TO. Only chunks in scope are
- * visited, and only concepts that some chunk in scope mentions, so that nothing of another library shows.
+ * The graph around a chunk or a concept, breadth first over MENTIONS. Only chunks in scope are visited, and only
+ * concepts that some chunk in scope mentions; a concept's neighbours and their weights are counted from the chunks
+ * in scope that mention both (not the database-wide co-occurrence), and concepts are named by their normalised key
+ * (not the first spelling seen, which may be another tenant's) — so nothing of another library shows, not even as
+ * a count.
  */
 public final class Neighbourhood {
     private static final int MENTIONS_PER_CONCEPT = 200;
@@ -113,24 +115,30 @@ public final class Neighbourhood {
             }
             return next;
         }
-        for (Relationship r : node.getRelationships(RELATED_TO)) {
-            if (++scanned > MAX_SCANNED) {
-                return next;
-            }
-            Node other = r.getOtherNode(node);
-            if (inScope(other)) {
-                next.put(other, ((Number) r.getProperty("weight", 1L)).doubleValue());
-            }
-        }
         int seen = 0;
+        Map<Node, Double> related = new LinkedHashMap<>();
         for (Relationship r : node.getRelationships(Direction.INCOMING, MENTIONS)) {
             if (seen++ >= MENTIONS_PER_CONCEPT || ++scanned > MAX_SCANNED) {
                 break;
             }
-            if (visible.allows(r.getStartNode())) {
-                next.put(r.getStartNode(), 1.0);
+            Node chunk = r.getStartNode();
+            if (!visible.allows(chunk)) {
+                continue;
+            }
+            next.put(chunk, 1.0);
+            // The concepts this visible chunk also mentions: co-occurrence counted in scope only.
+            for (Relationship m : chunk.getRelationships(Direction.OUTGOING, MENTIONS)) {
+                if (++scanned > MAX_SCANNED) {
+                    break;
+                }
+                Node other = m.getEndNode();
+                if (!other.equals(node)) {
+                    related.merge(other, 1.0, Double::sum);
+                    conceptVisible.put(other, true);
+                }
             }
         }
+        next.putAll(related);
         return next;
     }
 
@@ -150,7 +158,7 @@ public final class Neighbourhood {
 
     private static Neighbour describe(Node node, int depth, double weight, Node via) {
         boolean chunk = node.hasLabel(CHUNK);
-        String name = chunk ? (String) node.getProperty("text_preview", "") : (String) node.getProperty("name", "");
+        String name = chunk ? (String) node.getProperty("text_preview", "") : (String) node.getProperty("name_key", "");
         return new Neighbour(chunk ? "chunk" : "concept", (String) node.getProperty("uid"), name, depth, weight,
                 (String) via.getProperty("uid"));
     }

@@ -47,8 +47,6 @@ import org.neo4j.graphdb.Transaction;
  */
 public final class Ingest {
     public static final int PREVIEW_CHARS = 500;
-    /** An item still being processed after this long is taken to be the remains of a crashed ingest. */
-    private static final Duration STALE_AFTER = Duration.ofMinutes(15);
     private static final int TRANSIENT_ATTEMPTS = 5;
     /**
      * Chunks one transaction may hold when a call is written whole: a mnemo.ingest.batch call, or pre-embedded
@@ -83,6 +81,7 @@ public final class Ingest {
     /** Throws when the calling transaction was terminated; checked between batches. */
     private final Runnable guard;
     private final String procedure;
+    private final ItemLedger ledger;
 
     public Ingest(GraphDatabaseService db, Embedder embedder, Concepts concepts, int conceptsPerItem, int batchSize,
             Runnable guard, String procedure) {
@@ -93,6 +92,7 @@ public final class Ingest {
         this.batchSize = batchSize;
         this.guard = guard;
         this.procedure = procedure;
+        this.ledger = new ItemLedger(db, embedder.model(), procedure);
     }
 
     /** Ingests a text: normalise, chunk per the library type, embed, link concepts. */
@@ -181,11 +181,11 @@ public final class Ingest {
             Cascade.deleteItem(db, stale);
         }
         try {
-            long conceptCount = write(prepared.itemUid(), drafts, conceptsOf(conceptText, options));
+            long conceptCount = write(prepared.itemUid(), item, drafts, conceptsOf(conceptText, options));
             return finish(prepared.itemUid(), prepared.libraryUid(), prepared.collectionUid(), item, drafts.size(),
                     conceptCount, started);
         } catch (RuntimeException | Error e) {
-            discard(prepared.itemUid(), e);
+            ledger.discard(prepared.itemUid(), e);
             throw e;
         }
     }
@@ -206,7 +206,7 @@ public final class Ingest {
             // Checked before extracting concepts and embedding: re-sending unchanged content costs no model call.
             String libraryUid = (String) requireLibrary(tx, libraryRef).getProperty("uid");
             for (int i = 0; i < docs.size(); i++) {
-                results[i] = existing(tx, libraryUid, docs.get(i).item(), new ArrayList<>());
+                results[i] = ledger.existing(tx, libraryUid, docs.get(i).item(), new ArrayList<>());
                 if (results[i] == null) {
                     todo.add(i);
                 }
@@ -256,13 +256,14 @@ public final class Ingest {
                     offset += doc.drafts().size();
                     List<String> stale = new ArrayList<>();
                     // Again under the library's lock; also catches a document sent twice in one batch.
-                    IngestResult done = existing(tx, libraryUid, doc.item(), stale);
+                    IngestResult done = ledger.existing(tx, libraryUid, doc.item(), stale);
                     if (done != null) {
                         out.add(new Committed(done, null, null, null, List.of(), 0));
                         continue;
                     }
+                    ledger.checkLease(tx, doc.item());
                     Node collection = collection(tx, library, doc.item());
-                    Node node = createItem(tx, collection, doc.item(), "processing");
+                    Node node = ledger.create(tx, collection, doc.item(), "processing");
                     Written chunks = writeChunks(tx, node, 0, null, doc.drafts(), docVectors, plans.get(i),
                             conceptVectors, conceptNodes);
                     linkPairs(tx, chunks.pairs());
@@ -292,7 +293,7 @@ public final class Ingest {
 
     private IngestResult finish(String itemUid, String libraryUid, String collectionUid, ItemSpec item,
             long chunkCount, long conceptCount, long started) {
-        String superseded = supersede(libraryUid, item, itemUid);
+        String superseded = ledger.supersede(libraryUid, item, itemUid);
         return new IngestResult(itemUid, libraryUid, collectionUid, superseded == null ? "created" : "superseded",
                 chunkCount, conceptCount, superseded, embedder.model(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -329,12 +330,13 @@ public final class Ingest {
             tx.acquireWriteLock(library);
             String libraryUid = (String) library.getProperty("uid");
             List<String> stale = new ArrayList<>();
-            IngestResult done = existing(tx, libraryUid, item, stale);
+            IngestResult done = ledger.existing(tx, libraryUid, item, stale);
             if (done != null) {
                 return new Prepared(done, null, null, null, List.of());
             }
+            ledger.checkLease(tx, item);
             Node collection = collection(tx, library, item);
-            Node node = createItem(tx, collection, item, "pending");
+            Node node = ledger.create(tx, collection, item, "pending");
             String uid = (String) node.getProperty("uid");
             String collectionUid = (String) collection.getProperty("uid");
             tx.commit();
@@ -348,58 +350,6 @@ public final class Ingest {
             throw new IllegalArgumentException(procedure + ": 'library' '" + libraryRef + "' was deleted");
         }
         return library;
-    }
-
-    /**
-     * The result for an item of the library with the same content and source_ref that is complete or still being
-     * written by a live ingest, or null when a new ingest must run; failed and abandoned ones are added to stale.
-     */
-    private IngestResult existing(Transaction tx, String libraryUid, ItemSpec item, List<String> stale) {
-        var existing = tx.execute("""
-                MATCH (l:Library {uid: $library})-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item)
-                WHERE i.content_hash = $hash AND coalesce(i.source_ref, '') = coalesce($ref, '')
-                RETURN i, c.uid AS collection""",
-                params("library", libraryUid, "hash", item.contentHash(), "ref", item.sourceRef()));
-        while (existing.hasNext()) {
-            Map<String, Object> row = existing.next();
-            Node found = (Node) row.get("i");
-            String status = (String) found.getProperty("embedding_status", "");
-            ZonedDateTime updated = (ZonedDateTime) found.getProperty("updated_at", null);
-            boolean active = updated != null && updated.isAfter(ZonedDateTime.now(ZoneOffset.UTC).minus(STALE_AFTER));
-            if (COMPLETED.equals(status) || (!"failed".equals(status) && active)) {
-                existing.close();
-                return new IngestResult((String) found.getProperty("uid"), libraryUid,
-                        (String) row.get("collection"), COMPLETED.equals(status) ? "existing" : "processing",
-                        ((Number) found.getProperty("chunk_count", 0L)).longValue(),
-                        ((Number) found.getProperty("concept_count", 0L)).longValue(), null,
-                        (String) found.getProperty("embedding_model", null), 0);
-            }
-            stale.add((String) found.getProperty("uid"));
-        }
-        return null;
-    }
-
-    private Node createItem(Transaction tx, Node collection, ItemSpec item, String status) {
-        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        Node node = tx.createNode(ITEM);
-        node.setProperty("uid", UUID.randomUUID().toString());
-        node.setProperty("title", item.title());
-        node.setProperty("item_type", item.itemType());
-        node.setProperty("file_type", item.fileType());
-        if (item.source() != null) {
-            node.setProperty("source", item.source());
-        }
-        if (item.sourceRef() != null) {
-            node.setProperty("source_ref", item.sourceRef());
-        }
-        node.setProperty("content_hash", item.contentHash());
-        node.setProperty("embedding_status", status);
-        node.setProperty("embedding_model", embedder.model());
-        node.setProperty("chunk_count", 0L);
-        node.setProperty("created_at", now);
-        node.setProperty("updated_at", now);
-        collection.createRelationshipTo(node, HAS_ITEM);
-        return node;
     }
 
     private Node collection(Transaction tx, Node library, ItemSpec item) {
@@ -423,8 +373,8 @@ public final class Ingest {
     }
 
     /** Writes chunks in batches and then the concept co-occurrences; returns the number of concepts linked. */
-    private long write(String itemUid, List<ChunkDraft> drafts, ConceptPlan plan) {
-        setStatus(itemUid, "processing");
+    private long write(String itemUid, ItemSpec spec, List<ChunkDraft> drafts, ConceptPlan plan) {
+        ledger.setStatus(itemUid, "processing");
         // Only concepts new to the graph need an embedding; most of a large corpus's concepts exist already.
         List<String> unembedded;
         try (Transaction tx = db.beginTx()) {
@@ -451,6 +401,7 @@ public final class Ingest {
                     Node prev = after == null ? null : tx.getNodeByElementId(after);
                     Written w = writeChunks(tx, item, first, prev, batch, vectors, plan, conceptVectors,
                             new HashMap<>());
+                    ledger.checkLease(tx, spec);
                     tx.commit();
                     return w;
                 }
@@ -463,6 +414,7 @@ public final class Ingest {
             try (Transaction tx = db.beginTx()) {
                 linkPairs(tx, pairs);
                 complete(tx.findNode(ITEM, "uid", itemUid), linked.size());
+                ledger.checkLease(tx, spec);
                 tx.commit();
                 return null;
             }
@@ -548,7 +500,7 @@ public final class Ingest {
      * Merges and locks concepts in name order before any MENTIONS is created, so concurrent ingests sharing
      * concepts mostly wait for each other; the deadlocks left (dense nodes) are retried.
      */
-    private static void lockConcepts(Transaction tx, Set<String> sortedKeys, Map<String, String> nameByKey,
+    private void lockConcepts(Transaction tx, Set<String> sortedKeys, Map<String, String> nameByKey,
             Map<String, float[]> conceptVectors, Map<String, Node> locked) {
         for (String key : sortedKeys) {
             if (!locked.containsKey(key)) {
@@ -613,7 +565,7 @@ public final class Ingest {
         return vectors;
     }
 
-    private static Node concept(Transaction tx, String key, String name, float[] vector) {
+    private Node concept(Transaction tx, String key, String name, float[] vector) {
         // MERGE on the unique name_key takes the lock that makes concurrent ingests share one node.
         Node concept = (Node) tx.execute("""
                         MERGE (c:Concept {name_key: $key})
@@ -623,51 +575,9 @@ public final class Ingest {
                 .get("c");
         if (vector != null && !concept.hasProperty("embedding")) {
             concept.setProperty("embedding", vector);
+            concept.setProperty("embedding_model", embedder.model());
         }
         return concept;
-    }
-
-    /** After the new item is complete, removes earlier versions of the same source_ref. */
-    private String supersede(String libraryUid, ItemSpec item, String itemUid) {
-        if (item.sourceRef() == null) {
-            return null;
-        }
-        List<String> older = new ArrayList<>();
-        try (Transaction tx = db.beginTx()) {
-            tx.execute("""
-                    MATCH (:Library {uid: $library})-[:HAS_COLLECTION]->(:Collection)-[:HAS_ITEM]->(i:Item)
-                    WHERE i.source_ref = $ref AND i.uid <> $item AND i.content_hash <> $hash
-                      AND i.embedding_status IN ['completed', 'failed']
-                    RETURN i.uid AS uid""",
-                    params("library", libraryUid, "ref", item.sourceRef(), "item", itemUid, "hash", item.contentHash()))
-                    .forEachRemaining(r -> older.add((String) r.get("uid")));
-        }
-        for (String uid : older) {
-            Cascade.deleteItem(db, uid);
-        }
-        return older.isEmpty() ? null : older.get(0);
-    }
-
-    private void discard(String itemUid, Throwable cause) {
-        try {
-            Cascade.deleteItem(db, itemUid);
-        } catch (RuntimeException cleanup) {
-            cause.addSuppressed(cleanup);
-            try {
-                setStatus(itemUid, "failed");
-            } catch (RuntimeException ignored) {
-                cause.addSuppressed(ignored);
-            }
-        }
-    }
-
-    private void setStatus(String itemUid, String status) {
-        try (Transaction tx = db.beginTx()) {
-            Node item = tx.findNode(ITEM, "uid", itemUid);
-            item.setProperty("embedding_status", status);
-            item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
-            tx.commit();
-        }
     }
 
     static String preview(String text) {

@@ -11,6 +11,10 @@ import org.neo4j.graphdb.Transaction;
  * Deletes a library or an item with everything below it, in bounded transactions: chunks in batches, then items,
  * collections and the library, and last — in a transaction of its own — the concepts no chunk mentions any more.
  * Co-occurrence weights are decremented by what the deleted chunks contributed.
+ *
+ * <p>Crash-safe: the first transaction marks everything that is going ({@code deleting} on the library or
+ * collection, item status {@code deleting}), which hides it from search and listings at once; each later step is
+ * idempotent, so {@link #resume} (run by {@code mnemo.maintenance.recover}) finishes what a crash interrupted.
  */
 public final class Cascade {
     private static final int BATCH = 5_000;
@@ -28,6 +32,11 @@ public final class Cascade {
     private Cascade() {}
 
     public static Deleted deleteLibrary(GraphDatabaseService db, String uid) {
+        mark(db, """
+                MATCH (l:Library {uid: $uid}) SET l.deleting = true
+                WITH l OPTIONAL MATCH (l)-[:HAS_COLLECTION]->(c:Collection)
+                SET c.deleting = true
+                WITH c OPTIONAL MATCH (c)-[:HAS_ITEM]->(i:Item) SET i.embedding_status = 'deleting'""", uid);
         return cascade(db, """
                 MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->(:Collection)-[:HAS_ITEM]->(i:Item)
                 RETURN i.uid AS uid""", uid, tx -> {
@@ -45,6 +54,9 @@ public final class Cascade {
     }
 
     public static Deleted deleteCollection(GraphDatabaseService db, String uid) {
+        mark(db, """
+                MATCH (c:Collection {uid: $uid}) SET c.deleting = true
+                WITH c OPTIONAL MATCH (c)-[:HAS_ITEM]->(i:Item) SET i.embedding_status = 'deleting'""", uid);
         return cascade(db, "MATCH (:Collection {uid: $uid})-[:HAS_ITEM]->(i:Item) RETURN i.uid AS uid", uid, tx -> {
             var r = tx.execute("MATCH (c:Collection {uid: $uid}) DETACH DELETE c RETURN count(*) AS n",
                     Map.of("uid", uid));
@@ -75,9 +87,55 @@ public final class Cascade {
     }
 
     public static Deleted deleteItem(GraphDatabaseService db, String uid) {
+        mark(db, "MATCH (i:Item {uid: $uid}) SET i.embedding_status = 'deleting'", uid);
         List<String> concepts = new ArrayList<>();
         Deleted deleted = deleteItemOnly(db, uid, concepts);
         return deleted.plus(new Deleted(0, 0, 0, 0, deleteOrphanConcepts(db, concepts)));
+    }
+
+    /** Hides what is about to be deleted, in one transaction: from here on a crash leaves nothing visible. */
+    private static void mark(GraphDatabaseService db, String cypher, String uid) {
+        try (Transaction tx = db.beginTx()) {
+            tx.execute(cypher, Map.of("uid", uid));
+            tx.commit();
+        }
+    }
+
+    /** What {@link #resume} finished. */
+    public record Resumed(long libraries, long collections, long items, long concepts) {}
+
+    /**
+     * Finishes deletes that a crash interrupted — libraries, collections and items marked deleting — and removes
+     * concepts nothing mentions any more (a crash between an item's chunks and its concepts leaves those).
+     */
+    public static Resumed resume(GraphDatabaseService db) {
+        List<String> libraries = uids(db, "MATCH (l:Library {deleting: true}) RETURN l.uid AS uid");
+        libraries.forEach(uid -> deleteLibrary(db, uid));
+        List<String> collections = uids(db, "MATCH (c:Collection {deleting: true}) RETURN c.uid AS uid");
+        collections.forEach(uid -> deleteCollection(db, uid));
+        List<String> items = uids(db, "MATCH (i:Item {embedding_status: 'deleting'}) RETURN i.uid AS uid");
+        items.forEach(uid -> deleteItem(db, uid));
+        long concepts = 0;
+        long n;
+        do {
+            try (Transaction tx = db.beginTx()) {
+                n = ((Number) tx.execute("""
+                        MATCH (c:Concept) WHERE NOT ()-[:MENTIONS]->(c)
+                        WITH c LIMIT $batch DETACH DELETE c
+                        RETURN count(*) AS n""", Map.of("batch", BATCH)).next().get("n")).longValue();
+                tx.commit();
+            }
+            concepts += n;
+        } while (n == BATCH);
+        return new Resumed(libraries.size(), collections.size(), items.size(), concepts);
+    }
+
+    private static List<String> uids(GraphDatabaseService db, String cypher) {
+        List<String> uids = new ArrayList<>();
+        try (Transaction tx = db.beginTx()) {
+            tx.execute(cypher).forEachRemaining(r -> uids.add((String) r.get("uid")));
+        }
+        return uids;
     }
 
     /** Deletes one item and its chunks, collecting the concepts they mentioned into {@code concepts}. */

@@ -130,7 +130,7 @@ public final class Libraries {
                 MATCH (l:Library)
                 WHERE %s AND ($type IS NULL OR l.library_type = $type)
                   AND ($workspace IS NULL OR l.workspace_id = $workspace)
-                  AND ($includeWorkspace OR l.workspace_id IS NULL)
+                  AND ($includeWorkspace OR l.workspace_id IS NULL) AND l.deleting IS NULL
                 RETURN l ORDER BY l.name SKIP $offset LIMIT $limit
                 """.formatted(Scope.predicate("l")), params)
                 .forEachRemaining(r -> rows.add(row((Node) r.get("l"), false)));

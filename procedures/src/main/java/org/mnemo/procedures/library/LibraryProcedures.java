@@ -69,7 +69,8 @@ public class LibraryProcedures {
                     List<String> libraries) {
         Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, "mnemo.library.get"), "mnemo.library.get");
         Node node = library == null ? null : Libraries.find(tx, library);
-        if (node == null || !(scope.all() || scope.libraries().contains((String) node.getProperty("uid")))) {
+        if (node == null || node.hasProperty("deleting")
+                || !(scope.all() || scope.libraries().contains((String) node.getProperty("uid")))) {
             return Stream.empty();
         }
         return Stream.of(Libraries.row(node, false));

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.mnemo.procedures.concept.Keyphrases;
 import org.mnemo.procedures.embed.Embedder;
-import org.mnemo.procedures.namespace.Acting;
 import org.mnemo.procedures.namespace.Namespaces;
 import org.mnemo.procedures.schema.Schema;
 import org.mnemo.procedures.search.FulltextQuery;
@@ -98,20 +97,23 @@ public final class Memories {
         return store(draft, namespace, kind, now, expires, actor);
     }
 
-    /** Writes a checked memory, or returns the one with its id (which must be in the same namespace). */
+    /** The key a memory is unique by: its id within its namespace. */
+    static String key(String namespace, String id) {
+        return namespace + "|" + id;
+    }
+
+    /** Writes a checked memory, or returns the one with its id in the same namespace (ids are per namespace). */
     private Committed store(Draft draft, String namespace, String kind, ZonedDateTime createdAt,
             ZonedDateTime expires, String actor) {
-        String id = draft.id() != null ? draft.id() : UUID.randomUUID().toString();
-        Node existing = tx.findNode(MEMORY, "id", id);
+        String id = draft.id() != null ? checkId(draft.id()) : UUID.randomUUID().toString();
+        Node existing = tx.findNode(MEMORY, "key", key(namespace, id));
         if (existing != null) {
-            if (!namespace.equals(existing.getProperty("namespace"))) {
-                throw new IllegalArgumentException("id_conflict: memory '" + id + "' exists in another namespace");
-            }
             return committed(existing, false, false);
         }
-        String content = Redactor.redact(draft.content().strip());
+        String content = Redactor.neutralize(Redactor.redact(draft.content().strip()));
         Node memory = tx.createNode(MEMORY);
         memory.setProperty("id", id);
+        memory.setProperty("key", key(namespace, id));
         memory.setProperty("namespace", namespace);
         memory.setProperty("kind", kind);
         memory.setProperty("content", content);
@@ -130,6 +132,7 @@ public final class Memories {
             memory.setProperty("confidence", draft.confidence());
         }
         memory.setProperty("embedding", embedder.embed(content));
+        memory.setProperty("embedding_model", embedder.model());
         link(memory, content, draft.derivedFrom());
         if (namespace.startsWith(Namespaces.ORG_PREFIX)) {
             audit(tx, "commit", actor, namespace, id, content);
@@ -157,7 +160,7 @@ public final class Memories {
                 skipped++;
                 continue;
             }
-            if (tx.findNode(MEMORY, "id", id) != null) {
+            if (tx.findNode(MEMORY, "key", key(namespace, id)) != null) {
                 existing++;
                 continue;
             }
@@ -266,23 +269,31 @@ public final class Memories {
 
     /**
      * Marks a memory forgotten and drops its content and vector; false when absent (or not readable). Only where
-     * {@link Acting#mayDestroy} allows it; audited by hash, with the actor.
+     * {@link Namespaces#mayDestroy} allows it; audited by hash, with the actor.
      */
-    public static boolean forget(Transaction tx, Acting acting, Namespaces.Resolution caller, String id,
+    public static boolean forget(Transaction tx, Namespaces.Resolution caller, String id, String inNamespace,
             String actor) {
-        Node memory = tx.findNode(MEMORY, "id", id);
-        if (memory == null || !caller.readable().contains((String) memory.getProperty("namespace"))) {
+        List<Node> found = new ArrayList<>();
+        tx.execute("MATCH (m:Memory {id: $id}) WHERE m.namespace IN $readable AND ($ns IS NULL OR m.namespace = $ns) "
+                + "AND m.status = 'active' RETURN m", withNullable("id", id, "readable", caller.readable(), "ns",
+                inNamespace)).forEachRemaining(r -> found.add((Node) r.get("m")));
+        if (found.isEmpty()) {
             return false;
         }
+        if (found.size() > 1) {
+            throw new IllegalArgumentException("ambiguous_id: memory '" + id + "' exists in several namespaces you "
+                    + "read (" + found.stream().map(m -> m.getProperty("namespace")).toList() + "); name the namespace");
+        }
+        Node memory = found.get(0);
         String namespace = (String) memory.getProperty("namespace");
         if (!caller.writable().contains(namespace)) {
             throw new IllegalArgumentException("namespace_forbidden: workspace '" + caller.workspace_id()
                     + "' may not forget memories in '" + namespace + "'");
         }
-        if (!acting.mayDestroy(tx, caller, namespace, false)) {
+        if (!Namespaces.mayDestroy(caller, namespace, false)) {
             throw new IllegalArgumentException("owner_required: forgetting in '" + namespace + "' needs the owner "
-                    + "role on " + (namespace.startsWith(Namespaces.CUSTOM_PREFIX) ? "workspace '"
-                    + caller.workspace_id() + "'" : "its root workspace '" + caller.root_id() + "'"));
+                    + "role " + (namespace.startsWith(Namespaces.CUSTOM_PREFIX) ? "on workspace '"
+                    + caller.workspace_id() + "'" : "acting as the root workspace '" + caller.root_id() + "'"));
         }
         audit(tx, "forget", actor, namespace, id, (String) memory.getProperty("content", ""));
         memory.setProperty("status", "forgotten");
@@ -367,7 +378,7 @@ public final class Memories {
                     MATCH (m:Memory) WHERE elementId(m) = $memory
                     UNWIND $sources AS source
                     OPTIONAL MATCH (c:Chunk {uid: source})
-                    OPTIONAL MATCH (o:Memory {id: source})
+                    OPTIONAL MATCH (o:Memory {key: m.namespace + '|' + source})
                     WITH m, coalesce(c, o) AS origin WHERE origin IS NOT NULL AND origin <> m
                     MERGE (m)-[:DERIVED_FROM]->(origin)""", Map.of("memory", memory.getElementId(), "sources",
                     derivedFrom));
@@ -430,6 +441,26 @@ public final class Memories {
                 tags instanceof String[] t ? List.of(t) : List.of(), (String) m.getProperty("source", null),
                 (Double) m.getProperty("confidence", null), (ZonedDateTime) m.getProperty("created_at"),
                 (ZonedDateTime) m.getProperty("expires_at", null), score, sources, ranks);
+    }
+
+    /** An id a client can address again: 1..200 characters, none of them control or format characters or '/'. */
+    static String checkId(String id) {
+        if (id.isEmpty() || id.length() > 200 || id.indexOf('/') >= 0 || id.codePoints().anyMatch(c -> {
+            int type = Character.getType(c);
+            return type == Character.CONTROL || type == Character.FORMAT;
+        })) {
+            throw new IllegalArgumentException("invalid_argument: 'id' must be 1..200 characters without '/', "
+                    + "control or format characters");
+        }
+        return id;
+    }
+
+    private static Map<String, Object> withNullable(Object... keysAndValues) {
+        Map<String, Object> map = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     static String sha256(String text) {

@@ -97,12 +97,12 @@ public class MemoryProcedures {
     public Stream<Forgotten> forget(
             @Name(value = "workspace_id", description = "The workspace acting.") String workspaceId,
             @Name(value = "id", description = "Memory id.") String id,
-            @Name(value = "options", defaultValue = "{}", description = "{actor, principal, max_role}")
-                    Map<String, Object> options) {
-        Acting acting = Acting.of("mnemo.memory.forget", options, Set.of("actor"));
+            @Name(value = "options", defaultValue = "{}", description = "{namespace (when the id is in several), actor, "
+                    + "principal, max_role}") Map<String, Object> options) {
+        Acting acting = Acting.of("mnemo.memory.forget", options, Set.of("actor", "namespace"));
         acting = acting.as(Analyst.of(tx, db).actingAs(acting.principal()));
-        return Stream.of(new Forgotten(id, Memories.forget(tx, acting, acting.namespaces(tx, workspaceId), id,
-                acting.options().string("actor", acting.principal()))));
+        return Stream.of(new Forgotten(id, Memories.forget(tx, acting.namespaces(tx, workspaceId), id,
+                acting.options().string("namespace", null), acting.options().string("actor", acting.principal()))));
     }
 
     @Procedure(name = "mnemo.memory.purge", mode = Mode.WRITE)
@@ -129,11 +129,10 @@ public class MemoryProcedures {
                 throw new IllegalArgumentException("namespace_forbidden: workspace '" + workspace
                         + "' may not write to '" + namespace + "'");
             }
-            if (!acting.mayDestroy(tx, caller, namespace, true)) {
+            if (!Namespaces.mayDestroy(caller, namespace, true)) {
                 throw new IllegalArgumentException("owner_required: purging '" + namespace + "' needs the owner role "
-                        + "on " + (namespace.startsWith(Namespaces.TEAM_PREFIX)
-                        || namespace.startsWith(Namespaces.ORG_PREFIX) ? "its root workspace '" + caller.root_id()
-                        : "workspace '" + workspace) + "'");
+                        + (namespace.startsWith(Namespaces.TEAM_PREFIX) || namespace.startsWith(Namespaces.ORG_PREFIX)
+                        ? "acting as the root workspace '" + caller.root_id() : "on workspace '" + workspace) + "'");
             }
         }
         return Stream.of(new Purged(namespace, Memories.purge(tx, namespace,

@@ -39,7 +39,35 @@ public final class Redactor {
 
     private Redactor() {}
 
+    /** Invisible format characters (zero-width spaces, joiners, …) that could split a secret past the patterns. */
+    private static final Pattern FORMAT = Pattern.compile("\\p{Cf}");
+    /** The delimiter org memories are returned with; stored text may not imitate it. */
+    private static final Pattern DELIMITER = Pattern.compile("(?i)\\[(\\s*)memory\\b");
+
+    /**
+     * Removes secrets. The patterns also run over the text without invisible format characters; when that finds a
+     * secret, the cleaned text is what is kept (a zero-width space must not smuggle a token past redaction).
+     */
     public static String redact(String text) {
+        String visible = FORMAT.matcher(text).replaceAll("");
+        if (!visible.equals(text)) {
+            String cleaned = apply(visible);
+            if (!cleaned.equals(visible)) {
+                return cleaned;
+            }
+        }
+        return apply(text);
+    }
+
+    /**
+     * Makes stored text unable to pass for an org memory's delimiter ({@code [MEMORY id=… scope=ORG …]:}), which
+     * agents are told to treat as shared information: {@code [MEMORY} becomes {@code [quoted MEMORY}.
+     */
+    public static String neutralize(String text) {
+        return DELIMITER.matcher(text).replaceAll("[quoted $1MEMORY");
+    }
+
+    private static String apply(String text) {
         String result = text;
         for (Rule rule : RULES) {
             Matcher m = rule.pattern().matcher(result);

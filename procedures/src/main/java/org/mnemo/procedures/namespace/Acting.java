@@ -33,27 +33,6 @@ public record Acting(String principal, Role maxRole, Options options) {
         return Grants.acting(tx, principal, maxRole, workspaceId);
     }
 
-    /**
-     * Whether this caller may destroy memories of {@code namespace} (forget one, or purge all when {@code whole})
-     * acting as the resolved workspace, which must write it: its private namespace needs a writer to forget, an
-     * owner to purge; a custom one an owner of the workspace; the tree-wide {@code team:} and {@code org:} ones an
-     * owner of the tree's root — a leaf's owner does not govern what the whole tree shares.
-     */
-    public boolean mayDestroy(Transaction tx, Namespaces.Resolution as, String namespace, boolean whole) {
-        if (!as.writable().contains(namespace)) {
-            return false;
-        }
-        Role role = Role.parse(as.role(), "role");
-        if (namespace.equals(Namespaces.WORKSPACE_PREFIX + as.workspace_id())) {
-            return role.atLeast(whole ? Role.OWNER : Role.WRITER);
-        }
-        if (namespace.startsWith(Namespaces.CUSTOM_PREFIX)) {
-            return role == Role.OWNER;
-        }
-        return Role.min(principal == null ? Role.OWNER : Grants.role(tx, principal, as.root_id()),
-                maxRole == null ? Role.OWNER : maxRole) == Role.OWNER;
-    }
-
     /** The workspace's namespaces as this caller may use them. */
     public Namespaces.Resolution namespaces(Transaction tx, String workspaceId) {
         return Namespaces.resolve(tx, workspaceId, role(tx, workspaceId));

@@ -72,7 +72,7 @@ public final class Grants {
         }
         Role best = null;
         for (Relationship r : principal.getRelationships(Direction.OUTGOING, MEMBER_OF)) {
-            if (r.getEndNode().equals(workspace)) {
+            if (r.getEndNode().equals(workspace) && active(r)) {
                 Role role = Role.parse(r.getProperty("role", "reader"), "membership role");
                 best = best == null || role.atLeast(best) ? role : best;
             }
@@ -107,7 +107,9 @@ public final class Grants {
             return held;
         }
         for (Relationship r : principal.getRelationships(Direction.OUTGOING, MEMBER_OF)) {
-            held.add((String) r.getEndNode().getProperty("id"));
+            if (active(r)) {
+                held.add((String) r.getEndNode().getProperty("id"));
+            }
         }
         Deque<String> queue = new ArrayDeque<>();
         try (ResourceIterator<Node> managed = tx.findNodes(Namespaces.WORKSPACE, "manager", principalId)) {
@@ -144,11 +146,23 @@ public final class Grants {
         return role;
     }
 
-    /** Members of a workspace: principal id and role, by id. */
+    /**
+     * Whether a membership counts: one a service granted to a principal it does not manage is {@code pending}
+     * until the member accepts it — a tenant's manager cannot put its workspaces into someone else's searches.
+     */
+    public static boolean active(Relationship membership) {
+        return !PENDING.equals(membership.getProperty("status", ACTIVE));
+    }
+
+    public static final String ACTIVE = "active";
+    public static final String PENDING = "pending";
+
+    /** Members of a workspace: principal id, role and status (active or pending), by id. */
     public static List<Member> members(Node workspace) {
         List<Member> members = new ArrayList<>();
         for (Relationship r : workspace.getRelationships(Direction.INCOMING, MEMBER_OF)) {
-            members.add(new Member((String) r.getStartNode().getProperty("id"), (String) r.getProperty("role")));
+            members.add(new Member((String) r.getStartNode().getProperty("id"), (String) r.getProperty("role"),
+                    (String) r.getProperty("status", ACTIVE)));
         }
         members.sort(java.util.Comparator.comparing(Member::principal));
         return members;
@@ -180,5 +194,5 @@ public final class Grants {
         return uids;
     }
 
-    public record Member(String principal, String role) {}
+    public record Member(String principal, String role, String status) {}
 }

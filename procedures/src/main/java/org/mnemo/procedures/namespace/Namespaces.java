@@ -80,6 +80,27 @@ public final class Namespaces {
                 role.atLeast(Role.WRITER) ? new ArrayList<>(writable) : List.of(), role.key());
     }
 
+    /**
+     * Whether a caller may destroy memories of {@code namespace} (forget one, or purge all when {@code whole})
+     * acting as the resolved workspace {@code as}, which must write it: its private namespace needs a writer to forget, an
+     * owner to purge; a custom one an owner of the workspace; the tree-wide {@code team:} and {@code org:} ones an
+     * owner acting as the tree's root itself — neither a leaf's owner nor a credential bound to a leaf governs what
+     * the whole tree shares, whatever its principal holds elsewhere.
+     */
+    public static boolean mayDestroy(Namespaces.Resolution as, String namespace, boolean whole) {
+        if (!as.writable().contains(namespace)) {
+            return false;
+        }
+        Role role = Role.parse(as.role(), "role");
+        if (namespace.equals(Namespaces.WORKSPACE_PREFIX + as.workspace_id())) {
+            return role.atLeast(whole ? Role.OWNER : Role.WRITER);
+        }
+        if (namespace.startsWith(Namespaces.CUSTOM_PREFIX)) {
+            return role == Role.OWNER;
+        }
+        return as.workspace_id().equals(as.root_id()) && role == Role.OWNER;
+    }
+
     /** A namespace name Mnemo accepts: one of the four kinds, with a non-empty id. */
     public static boolean wellFormed(String namespace) {
         return namespace != null && namespace.matches("(workspace|team|org|custom):[A-Za-z0-9._@:-]{1,200}");

@@ -54,7 +54,8 @@ public final class Schema {
             new Constraint("mnemo_ingest_job_key", "IngestJob", "job_key"),
             // Agent memory: workspaces form the namespace tree.
             new Constraint("mnemo_workspace_id", "Workspace", "id"),
-            new Constraint("mnemo_memory_id", "Memory", "id"));
+            // A memory's id is an idempotency key within its namespace (key = namespace|id), not across tenants.
+            new Constraint("mnemo_memory_key", "Memory", "key"));
 
     private static final List<Index> INDEXES = List.of(
             new Index("mnemo_item_source_ref", "RANGE", "Item", "source_ref"),
@@ -70,8 +71,28 @@ public final class Schema {
             new Index(CHUNK_VECTOR, "VECTOR", "Chunk", "embedding"),
             new Index(CONCEPT_VECTOR, "VECTOR", "Concept", "embedding"),
             new Index("mnemo_memory_namespace", "RANGE", "Memory", "namespace"),
+            new Index("mnemo_memory_id_lookup", "RANGE", "Memory", "id"),
             new Index(MEMORY_FULLTEXT, "FULLTEXT", "Memory", "content"),
             new Index(MEMORY_VECTOR, "VECTOR", "Memory", "embedding"));
+
+    /**
+     * Before 0.2, memory ids were unique across all namespaces (an existence oracle between tenants, and ids that one
+     * tenant could take from another): give every memory its per-namespace key and drop the global constraint.
+     * Idempotent.
+     */
+    private static void migrateMemoryKeys(GraphDatabaseService db, Map<String, String> actions) {
+        try (Transaction tx = db.beginTx()) {
+            tx.execute("MATCH (m:Memory) WHERE m.key IS NULL SET m.key = m.namespace + '|' + m.id");
+            tx.commit();
+        }
+        try (Transaction tx = db.beginTx()) {
+            if (constraintExists(tx, "mnemo_memory_id")) {
+                tx.schema().getConstraintByName("mnemo_memory_id").drop();
+                actions.put("mnemo_memory_id", "dropped");
+            }
+            tx.commit();
+        }
+    }
 
     /** One line of mnemo.schema.apply() and mnemo.schema.status(). */
     public record IndexStatus(String name, String type, String entity, String state, Long dimension, String action) {}
@@ -99,6 +120,7 @@ public final class Schema {
                 tx.commit();
             }
         }
+        migrateMemoryKeys(db, actions);
         try (Transaction tx = db.beginTx()) {
             for (Constraint c : CONSTRAINTS) {
                 if (!constraintExists(tx, c.name())) {

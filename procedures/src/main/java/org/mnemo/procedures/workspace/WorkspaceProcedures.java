@@ -31,7 +31,7 @@ public class WorkspaceProcedures {
 
     public record Purged(String namespace, long memories) {}
 
-    public record MemberRow(String workspace_id, String principal, String role) {}
+    public record MemberRow(String workspace_id, String principal, String role, String status) {}
 
     public record Revoked(String workspace_id, String principal, boolean revoked) {}
 
@@ -75,7 +75,8 @@ public class WorkspaceProcedures {
     }
 
     @Procedure(name = "mnemo.workspace.grant", mode = Mode.WRITE)
-    @Description("Grant a user or service account a role (reader, writer, owner) on a workspace, or change it.")
+    @Description("Grant a user or service account a role (reader, writer, owner) on a workspace, or change it; a "
+            + "service's grant to a principal it does not manage is pending until accepted (mnemo.membership.accept).")
     public Stream<MemberRow> grant(
             @Name(value = "id", description = "Workspace id.") String id,
             @Name(value = "principal", description = "User or service account id.") String principal,
@@ -84,7 +85,7 @@ public class WorkspaceProcedures {
         String procedure = "mnemo.workspace.grant";
         Role parsed = Role.parse(role, procedure + ": 'role'");
         Grants.Member member = new Workspaces(tx, as(procedure, options)).grant(id, principal, parsed);
-        return Stream.of(new MemberRow(id, member.principal(), member.role()));
+        return Stream.of(new MemberRow(id, member.principal(), member.role(), member.status()));
     }
 
     @Procedure(name = "mnemo.workspace.revoke", mode = Mode.WRITE)
@@ -103,7 +104,7 @@ public class WorkspaceProcedures {
             @Name(value = "id", description = "Workspace id.") String id,
             @Name(value = "options", defaultValue = "{}", description = AS) Map<String, Object> options) {
         Node workspace = new Workspaces(tx, as("mnemo.workspace.members", options)).get(id);
-        return Grants.members(workspace).stream().map(m -> new MemberRow(id, m.principal(), m.role()));
+        return Grants.members(workspace).stream().map(m -> new MemberRow(id, m.principal(), m.role(), m.status()));
     }
 
     @Procedure(name = "mnemo.namespace.resolve", mode = Mode.READ)

@@ -143,7 +143,10 @@ public final class Workspaces {
         return purged;
     }
 
-    /** Grants (or changes) a principal's membership. The admin needs none, so it cannot be a member. */
+    /**
+     * Grants (or changes) a principal's membership. The admin needs none, so it cannot be a member. A service's
+     * grant to a principal it does not manage ({@code managed_by}) is pending until that principal accepts it.
+     */
     public Grants.Member grant(String id, String principalId, Role role) {
         Node workspace = get(id);
         Node principal = Grants.principal(tx, principalId);
@@ -154,10 +157,12 @@ public final class Workspaces {
         if (membership == null) {
             membership = principal.createRelationshipTo(workspace, Grants.MEMBER_OF);
             membership.setProperty("granted_at", ZonedDateTime.now(ZoneOffset.UTC));
+            boolean consented = trusted() || as.equals(principal.getProperty("managed_by", null));
+            membership.setProperty("status", consented ? Grants.ACTIVE : Grants.PENDING);
         }
         membership.setProperty("role", role.key());
         membership.setProperty("granted_by", as == null ? "dba" : as);
-        return new Grants.Member(principalId, role.key());
+        return new Grants.Member(principalId, role.key(), (String) membership.getProperty("status"));
     }
 
     /** Ends a membership; false when there was none. */

@@ -1,0 +1,2 @@
+/** A principal's own memberships ({@code mnemo.membership.*}): list, accept a pending grant, leave. */
+package org.mnemo.procedures.membership;
