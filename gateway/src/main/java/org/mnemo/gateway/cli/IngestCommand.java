@@ -66,15 +66,20 @@ final class IngestCommand implements Callable<Integer> {
             });
             // Every file becomes a job; the workers of ./mnemo serve (or any gateway) process them in parallel.
             Map<Path, String> submitted = new LinkedHashMap<>();
+            java.util.Set<String> unchanged = new java.util.HashSet<>(); // ingested before with this content
             for (Path file : files) {
                 byte[] content = Files.readAllBytes(file);
                 String ref = file.toAbsolutePath().normalize().toString();
                 String library = uid;
                 // Submitting is idempotent (same library, ref and content: the same job), so a retry is safe.
-                Map<?, ?> job = (Map<?, ?>) reconnecting(() -> jobs.submit(new IngestJobs.Request(library, null,
-                        null, file.getFileName().toString(), FileTypes.ofName(file.toString()), content.length,
-                        Tokens.sha256Hex(content), "cli", ref, null, null, null), content)).get("job");
-                submitted.put(file, (String) job.get("id"));
+                Map<String, Object> submission = reconnecting(() -> jobs.submit(new IngestJobs.Request(library,
+                        null, null, file.getFileName().toString(), FileTypes.ofName(file.toString()), content.length,
+                        Tokens.sha256Hex(content), "cli", ref, null, null, null), content));
+                String id = (String) ((Map<?, ?>) submission.get("job")).get("id");
+                submitted.put(file, id);
+                if (!Boolean.TRUE.equals(submission.get("created"))) {
+                    unchanged.add(id);
+                }
             }
             long chunks = 0;
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("Ingesting").setInitialMax(files.size())
@@ -83,8 +88,9 @@ final class IngestCommand implements Callable<Integer> {
                     bar.setExtraMessage(entry.getKey().getFileName().toString());
                     Map<String, Object> job = awaitWithHint(jobs, entry.getValue());
                     if ("completed".equals(job.get("status"))) {
-                        outcomes.merge(String.valueOf(job.get("ingest_status")), 1, Integer::sum);
-                        chunks += ((Number) job.get("chunks_created")).longValue();
+                        boolean before = unchanged.contains(entry.getValue());
+                        outcomes.merge(before ? "existing" : String.valueOf(job.get("ingest_status")), 1, Integer::sum);
+                        chunks += before ? 0 : ((Number) job.get("chunks_created")).longValue();
                     } else if ("stale".equals(job.get("status"))) {
                         outcomes.merge("stale", 1, Integer::sum);
                     } else {

@@ -35,7 +35,12 @@ public final class JobStore {
         this.client = client;
     }
 
-    /** Creates a job, or returns the one with the same key; {@code created} tells which. */
+    /**
+     * Creates a job, or returns the one with the same key; {@code created} tells which. A job with the same key
+     * that can no longer stand for this submission — failed, stale, or completed but its item since deleted — is
+     * queued again as a new submission (same id, fresh attempts, the submission time of now): submitting a document
+     * again must never answer with an outcome that is no longer true.
+     */
     @SuppressWarnings("unchecked")
     public Map<String, Object> create(Map<String, Object> job, byte[] upload) {
         Map<String, Object> params = new HashMap<>();
@@ -49,7 +54,16 @@ public final class JobStore {
                               j.updated_at = datetime(), j.next_attempt_at = datetime(), j.fresh = true
                 WITH j, coalesce(j.fresh, false) AS created
                 REMOVE j.fresh
-                WITH j, created
+                WITH j, created, NOT created AND (j.status IN ['failed', 'stale'] OR (j.status = 'completed'
+                    AND NOT EXISTS { MATCH (i:Item {uid: j.item_uid}) WHERE i.embedding_status <> 'deleting' }))
+                    AS again
+                FOREACH (_ IN CASE WHEN again THEN [1] ELSE [] END |
+                    SET j.status = 'queued', j.attempts = 0, j.created_at = datetime(), j.updated_at = datetime(),
+                        j.next_attempt_at = datetime(), j.finished_at = null, j.error = null, j.item_uid = null,
+                        j.ingest_status = null, j.chunks_created = null, j.upload_released = null,
+                        j.supersedes_hash = null, j.supersedes_version_at = null, j.title = $job.title,
+                        j.failures = coalesce(j.failures, []) + ['submitted again'])
+                WITH j, created OR again AS created
                 CALL (j, created) {
                     OPTIONAL MATCH (:Library {uid: j.library_uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)
                     WHERE created AND j.source_ref IS NOT NULL AND i.source_ref = j.source_ref
@@ -60,7 +74,8 @@ public final class JobStore {
                 FOREACH (_ IN CASE WHEN hash IS NOT NULL THEN [1] ELSE [] END |
                     SET j.supersedes_hash = hash, j.supersedes_version_at = version)
                 WITH j, created
-                FOREACH (_ IN CASE WHEN created AND $upload IS NOT NULL THEN [1] ELSE [] END |
+                FOREACH (_ IN CASE WHEN created AND $upload IS NOT NULL AND NOT EXISTS { (j)-[:HAS_UPLOAD]->() }
+                        THEN [1] ELSE [] END |
                     CREATE (j)-[:HAS_UPLOAD]->(:IngestUpload {data: $upload}))
                 RETURN""" + " " + VIEW + " AS job, created", params);
     }

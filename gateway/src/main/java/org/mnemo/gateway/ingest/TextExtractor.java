@@ -91,8 +91,27 @@ public final class TextExtractor implements AutoCloseable {
                 throw IngestFailure.permanent("the document could not be parsed: it exhausted the parser ("
                         + error.getClass().getSimpleName() + ")", error);
             }
-            throw IngestFailure.permanent("the document could not be parsed: " + e.getCause(), e.getCause());
+            throw IngestFailure.permanent("the document could not be parsed: " + reason(e.getCause()), e.getCause());
         }
+    }
+
+    /** Why a parse failed, in words: the hostile cases by name, else the innermost message. */
+    static String reason(Throwable failure) {
+        StringBuilder chain = new StringBuilder();
+        Throwable innermost = failure;
+        for (Throwable t = failure; t != null && chain.length() < 10_000; t = t.getCause()) {
+            chain.append(' ').append(t.getMessage());
+            innermost = t;
+        }
+        String all = chain.toString().toLowerCase(java.util.Locale.ROOT);
+        if (all.contains("zip bomb")) {
+            return "it expands far beyond its size (a zip bomb); refused";
+        }
+        if (all.contains("doctype")) {
+            return "it declares a DOCTYPE (entities that could read files or URLs); refused";
+        }
+        String message = innermost.getMessage();
+        return message == null || message.isBlank() ? innermost.getClass().getSimpleName() : message;
     }
 
     private String parse(byte[] content, String name) {
@@ -110,9 +129,9 @@ public final class TextExtractor implements AutoCloseable {
             if (WriteLimitReachedException.isWriteLimitReached(e)) {
                 throw tooLong();
             }
-            throw IngestFailure.permanent("the document could not be parsed: " + e.getMessage(), e);
+            throw IngestFailure.permanent("the document could not be parsed: " + reason(e), e);
         } catch (TikaException | IOException e) {
-            throw IngestFailure.permanent("the document could not be parsed: " + e.getMessage(), e);
+            throw IngestFailure.permanent("the document could not be parsed: " + reason(e), e);
         }
     }
 

@@ -364,7 +364,11 @@ final class LibraryApi {
             Json.send(ctx, 202, Map.of("job", job));
             return;
         }
-        Json.send(ctx, "existing".equals(job.get("ingest_status")) ? 200 : 201, JobApi.uploadResult(job));
+        Map<String, Object> result = JobApi.uploadResult(job);
+        if (!Boolean.TRUE.equals(submitted.get("created"))) {
+            result.put("status", "existing"); // the same document was uploaded before: nothing new was stored
+        }
+        Json.send(ctx, "existing".equals(result.get("status")) ? 200 : 201, result);
     }
 
     /** An uploaded document: its bytes and the other fields. */

@@ -262,6 +262,15 @@ class CrossTenantAttackTest {
             expect("purge " + ws, c, send("DELETE /api/memory/workspaces/{id}/", "DELETE", "/api/memory/workspaces/"
                     + ws + "/", c, null, none), refused(c, "manage_workspaces", true, tree));
         }
+        // ---- one's own memberships only: accepting or leaving the victim's workspace finds nothing to act on
+        for (String ws : List.of(v.root, v.dev)) {
+            expect("accept " + ws, c, send("POST /api/memberships/{workspace_id}/accept/", "POST",
+                    "/api/memberships/" + ws + "/accept/", c, null, none), refused(c, "manage_memberships", true,
+                    404));
+            expect("leave " + ws, c, send("DELETE /api/memberships/{workspace_id}/", "DELETE", "/api/memberships/"
+                    + ws + "/", c, null, none), refused(c, "manage_memberships", true, 404));
+        }
+        noneOf("list memberships", c, send("GET /api/memberships/", "GET", "/api/memberships/", c, null, none), v);
         expect("export", c, send("GET /api/memory/export/", "GET", "/api/memory/export/?workspace_id=" + v.root, c,
                 null, none), codes(403));
         expect("import", c, send("POST /api/memory/import/", "POST", "/api/memory/import/", c,

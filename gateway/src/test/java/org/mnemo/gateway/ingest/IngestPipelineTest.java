@@ -272,6 +272,53 @@ class IngestPipelineTest {
     }
 
     @Test
+    void hostileFilesFailTheirOwnJobsQuicklyAndTheNextJobCompletes() throws Exception {
+        Path secret = Files.createTempFile("mnemo-xxe", ".txt");
+        Files.writeString(secret, "XXE-SECRET-7f3a9c");
+        byte[] line = "A line of an enormous log file that goes on and on.\n".getBytes(StandardCharsets.UTF_8);
+        byte[] huge = new byte[50 * 1024 * 1024];
+        for (int i = 0; i < huge.length; i++) {
+            huge[i] = line[i % line.length];
+        }
+        Map<String, byte[]> hostile = new java.util.LinkedHashMap<>();
+        hostile.put("hostile/bomb.docx", Fixtures.zipBombDocx(200));
+        hostile.put("hostile/xxe.docx", Fixtures.xxeDocx(secret));
+        hostile.put("hostile/huge.txt", huge);
+        hostile.put("hostile/loop.pdf", Fixtures.selfDrawingPdf());
+        Map<String, String> jobs = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> file : hostile.entrySet()) {
+            put(file.getKey(), file.getValue());
+            String type = file.getKey().substring(file.getKey().lastIndexOf('.') + 1);
+            jobs.put(file.getKey(), submit(file.getKey(), file.getValue(), type, Map.of()).json().path("id")
+                    .asText());
+        }
+        byte[] after = "# Granite\n\nGranite cools slowly deep underground.".getBytes(StandardCharsets.UTF_8);
+        put("hostile/after.md", after);
+        String next = submit("hostile/after.md", after, "md", Map.of()).json().path("id").asText();
+        for (Map.Entry<String, String> job : jobs.entrySet()) {
+            JsonNode done = await(job.getValue());
+            System.out.println(job.getKey() + ": " + done.path("status").asText() + " after " + done.path("attempts")
+                    + " attempt(s): " + done.path("error").asText());
+            if (job.getKey().endsWith("xxe.docx") && "completed".equals(done.path("status").asText())) {
+                continue; // parsed without the entity; that nothing leaked is checked below
+            }
+            assertThat(done.path("status").asText()).as(job.getKey() + ": " + done).isEqualTo("failed");
+            assertThat(done.path("attempts").asInt()).as(job.getKey() + " is refused at once, not retried")
+                    .isEqualTo(1);
+            assertThat(done.path("error").asText()).as(job.getKey()).isNotBlank();
+        }
+        assertThat(await(jobs.get("hostile/huge.txt")).path("error").asText()).contains("MNEMO_INGEST_MAX_TEXT_CHARS");
+        assertThat(await(jobs.get("hostile/bomb.docx")).path("error").asText()).contains("zip bomb");
+        assertThat(await(next).path("status").asText()).isEqualTo("completed");
+        assertThat(gw.post("/library/api/search/", token, Map.of("query", "XXE-SECRET-7f3a9c Leaked", "limit", 20))
+                .json().path("candidates").toString()).doesNotContain("XXE-SECRET-7f3a9c");
+        JsonNode workers = gw.get("/ready/", null).json().path("checks").path("ingest_workers");
+        assertThat(workers.path("alive").asInt()).as(workers.toString()).isEqualTo(workers.path("configured")
+                .asInt()).isPositive();
+        Files.delete(secret);
+    }
+
+    @Test
     void documentsWithoutTextFailAtOnceWithAClearMessage() {
         byte[] blank = Fixtures.pdf();
         put("scans/blank.pdf", blank);

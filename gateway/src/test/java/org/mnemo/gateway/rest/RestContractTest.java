@@ -3,9 +3,6 @@ package org.mnemo.gateway.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -134,7 +131,7 @@ class RestContractTest {
         assertThat(gw.get("/library/api/collections/?library_uid=" + library, erin).json().path("results")
                 .findValuesAsText("uid")).containsExactly(collectionUid);
 
-        TestGateway.Response item = gw.send(multipart("/library/api/items/", erin, Map.of("library_uid", library,
+        TestGateway.Response item = gw.send(gw.multipart("/library/api/items/", erin, Map.of("library_uid", library,
                 "collection_uid", collectionUid), "centrifugal.md",
                 "# Centrifugal pumps\n\nPriming removes air from the impeller casing before start-up."));
         assertThat(item.status()).as(item.raw().body()).isEqualTo(201);
@@ -150,11 +147,11 @@ class RestContractTest {
         assertThat(gw.get("/library/api/libraries/" + library + "/", erin).json().path("item_count").asInt())
                 .isEqualTo(1);
 
-        TestGateway.Response binary = gw.send(multipart("/library/api/items/", erin, Map.of("library_uid", library),
+        TestGateway.Response binary = gw.send(gw.multipart("/library/api/items/", erin, Map.of("library_uid", library),
                 "setup.exe", "MZ"));
         assertThat(binary.status()).isEqualTo(415);
         assertThat(binary.code()).isEqualTo("unsupported_file_type");
-        TestGateway.Response broken = gw.send(multipart("/library/api/items/", erin, Map.of("library_uid", library),
+        TestGateway.Response broken = gw.send(gw.multipart("/library/api/items/", erin, Map.of("library_uid", library),
                 "scan.pdf", "%PDF-1.4 truncated"));
         assertThat(broken.status()).isEqualTo(422);
         assertThat(broken.code()).isEqualTo("ingest_failed");
@@ -251,22 +248,5 @@ class RestContractTest {
                 .map(r -> r.replaceAll("/$", "")).toList();
         assertThat(served).hasSizeGreaterThan(30);
         assertThat(documented).containsAll(served);
-    }
-
-    private HttpRequest multipart(String path, String token, Map<String, String> fields, String filename,
-            String content) {
-        String boundary = "----mnemo" + System.nanoTime();
-        StringBuilder body = new StringBuilder();
-        fields.forEach((k, v) -> body.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"").append(k).append("\"\r\n\r\n")
-                .append(v).append("\r\n"));
-        body.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"file\"; filename=\"").append(filename).append("\"\r\n")
-                .append("Content-Type: application/octet-stream\r\n\r\n").append(content).append("\r\n")
-                .append("--").append(boundary).append("--\r\n");
-        return HttpRequest.newBuilder(URI.create(gw.url(path)))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
     }
 }

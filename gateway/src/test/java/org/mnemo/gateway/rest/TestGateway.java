@@ -1,15 +1,8 @@
 package org.mnemo.gateway.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -30,7 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * One real gateway for the REST tests, started once per JVM: Neo4j in this process with the plugin jars from
  * target/plugins (as ./mnemo serve runs it), the gateway on a free port, and plain HTTP against it.
  */
-public final class TestGateway {
+public final class TestGateway extends ApiClient {
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
     public static final String DAEDALUS_KID = "daedalus-1";
     public static final String DAEDALUS_SECRET = "daedalus-test-secret-0123456789-abcdefghij";
@@ -52,20 +45,9 @@ public final class TestGateway {
     public final Gateway gateway;
     /** A token of the Daedalus service account (manage_workspaces): it creates workspaces as Daedalus does. */
     public String daedalus;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    /** A response: status, headers and the body as JSON (NullNode when empty or not JSON). */
-    public record Response(int status, HttpResponse<String> raw, JsonNode json) {
-        public String header(String name) {
-            return raw.headers().firstValue(name).orElse(null);
-        }
-
-        public String code() {
-            return json.path("code").asText(null);
-        }
-    }
 
     private TestGateway(EmbeddedServer neo4j, Gateway gateway) {
+        super("http://127.0.0.1:" + gateway.port(), ADMIN_TOKEN);
         this.neo4j = neo4j;
         this.gateway = gateway;
     }
@@ -119,7 +101,8 @@ public final class TestGateway {
                 env.put(prefix + "SECRET_KEY", S3_SECRET);
             }
             env.put("MNEMO_SOURCE_DAEDALUS_BUCKET", SOURCE_BUCKET);
-            env.put("MNEMO_SOURCE_DAEDALUS_PRINCIPALS", DAEDALUS_PRINCIPAL + ",daedalus-producer,other-producer");
+            env.put("MNEMO_SOURCE_DAEDALUS_PRINCIPALS", DAEDALUS_PRINCIPAL
+                    + ",daedalus-producer,other-producer,collision-producer");
             env.put("MNEMO_STORAGE_BUCKET", OWN_BUCKET);
             // A source whose server is down: nothing listens on port 9 (discard) here.
             env.put("MNEMO_SOURCE_OFFLINE_BUCKET", "offline");
@@ -134,6 +117,8 @@ public final class TestGateway {
             env.put("MNEMO_SOURCE_TENANTS_KEY_PREFIX", "tenants/{workspace_id}/");
             env.put("MNEMO_INGEST_RETRY_BASE_MS", "300");
             env.put("MNEMO_INGEST_LEASE_SECONDS", "6");
+            // A parser that loops is given up after this; the hostile-file test relies on it.
+            env.put("MNEMO_INGEST_EXTRACT_TIMEOUT_SECONDS", "10");
         }
         env.putAll(extra);
         return GatewayConfig.from(env);
@@ -160,120 +145,4 @@ public final class TestGateway {
         return neo4j.database();
     }
 
-    public String url(String path) {
-        return "http://127.0.0.1:" + gateway.port() + path;
-    }
-
-    public Response get(String path, String token) {
-        return send("GET", path, token, null);
-    }
-
-    public Response delete(String path, String token) {
-        return send("DELETE", path, token, null);
-    }
-
-    public Response post(String path, String token, Object body) {
-        return send("POST", path, token, body);
-    }
-
-    public Response put(String path, String token, Object body) {
-        return send("PUT", path, token, body);
-    }
-
-    /** Sends a request; a String body goes as is (to send broken JSON), anything else as JSON. */
-    public Response send(String method, String path, String token, Object body) {
-        return send(method, path, token, body, Map.of());
-    }
-
-    /** The same with extra headers (X-Workspace-ID, say). */
-    public Response send(String method, String path, String token, Object body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        headers.forEach(request::header);
-        try {
-            String payload = body == null ? null
-                    : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
-            request.method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
-            if (payload != null) {
-                request.header("Content-Type", "application/json");
-            }
-            return response(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public Response send(HttpRequest request) {
-        try {
-            return response(http.send(request, HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Response response(HttpResponse<String> raw) {
-        JsonNode json = NullNode.getInstance();
-        if (!raw.body().isEmpty()) {
-            try {
-                json = Json.MAPPER.readTree(raw.body());
-            } catch (IOException e) {
-                json = NullNode.getInstance();
-            }
-        }
-        return new Response(raw.statusCode(), raw, json);
-    }
-
-    /** Creates a user through the API and returns its first token (every library it may read; no workspace). */
-    public String user(String id) {
-        return principal(Map.of("id", id, "name", id));
-    }
-
-    /** Creates a user that a service account manages (its grants need no consent); returns its first token. */
-    public String userManagedBy(String id, String service) {
-        return principal(Map.of("id", id, "name", id, "managed_by", service));
-    }
-
-    /** Creates a service account with manage_workspaces and returns its first token (all it manages). */
-    public String service(String id) {
-        return principal(Map.of("id", id, "name", id, "role", "service", "capabilities",
-                List.of("manage_workspaces")));
-    }
-
-    private String principal(Map<String, Object> body) {
-        Response created = post("/api/users/", ADMIN_TOKEN, body);
-        if (created.status() != 201) {
-            throw new IllegalStateException("cannot create " + body.get("id") + ": " + created.raw().body());
-        }
-        return created.json().path("token").path("token").asText();
-    }
-
-    /** The admin creates a root workspace (if missing) and grants a principal a role on it. */
-    public void grant(String workspace, String principal, String role) {
-        Response tree = put("/api/memory/workspaces/" + workspace + "/", ADMIN_TOKEN, Map.of("name", workspace));
-        Response granted = put("/api/memory/workspaces/" + workspace + "/members/" + principal + "/", ADMIN_TOKEN,
-                Map.of("role", role));
-        if (tree.status() != 200 || granted.status() != 200) {
-            throw new IllegalStateException("cannot grant " + principal + " " + role + " on " + workspace + ": "
-                    + tree.raw().body() + " / " + granted.raw().body());
-        }
-    }
-
-    /** A token of {@code userToken}'s owner bound to these workspaces (which it must hold). */
-    public String boundToken(String userToken, String... workspaces) {
-        Response created = post("/api/tokens/", userToken, Map.of("name", "bound", "workspace_ids",
-                List.of(workspaces)));
-        if (created.status() != 201) {
-            throw new IllegalStateException("cannot create a bound token: " + created.raw().body());
-        }
-        return created.json().path("token").asText();
-    }
 }
