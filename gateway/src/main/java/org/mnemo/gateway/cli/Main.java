@@ -21,7 +21,9 @@ public final class Main implements Runnable {
     static int run(String... args) {
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("mnemo: " + e.getMessage());
+                    // File-system errors carry only the path as their message: name what happened too.
+                    cmd.getErr().println("mnemo: " + (e instanceof java.io.IOException
+                            ? e.getClass().getSimpleName() + ": " : "") + e.getMessage());
                     return 1;
                 })
                 .execute(args);

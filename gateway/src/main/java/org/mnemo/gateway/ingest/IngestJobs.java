@@ -52,8 +52,10 @@ public final class IngestJobs implements AutoCloseable {
     private final int[] deaths;
     private final ScheduledExecutorService timers;
     private volatile boolean running = true;
-    private volatile long lastSweep;
-    private volatile long lastRecovery;
+    // One worker at a time does the maintenance (claimed by compare-and-set); Gateway.start recovers first of all.
+    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lastRecovery = new java.util.concurrent.atomic.AtomicLong(
+            System.currentTimeMillis());
 
     public IngestJobs(MnemoClient client, GatewayConfig.Ingest config) {
         this.client = client;
@@ -284,15 +286,15 @@ public final class IngestJobs implements AutoCloseable {
     /** Fails jobs past their deadline; now and then, recovers crashed writes and releases old failed uploads. */
     private void maintainIfDue() {
         long now = System.currentTimeMillis();
-        if (now - lastSweep > SWEEP_MILLIS) {
-            lastSweep = now;
-            long swept = store.sweep(config.deadlineSeconds());
-            if (swept > 0) {
-                LOG.warn("failed {} ingest job(s) past their deadline", swept);
+        long swept = lastSweep.get();
+        if (now - swept > SWEEP_MILLIS && lastSweep.compareAndSet(swept, now)) {
+            long failed = store.sweep(config.deadlineSeconds());
+            if (failed > 0) {
+                LOG.warn("failed {} ingest job(s) past their deadline", failed);
             }
         }
-        if (now - lastRecovery > RECOVER_MILLIS) {
-            lastRecovery = now;
+        long recovered = lastRecovery.get();
+        if (now - recovered > RECOVER_MILLIS && lastRecovery.compareAndSet(recovered, now)) {
             recover();
             long released = store.releaseUploads(config.failedUploadRetentionHours());
             if (released > 0) {

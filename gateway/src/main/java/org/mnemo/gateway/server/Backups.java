@@ -173,6 +173,9 @@ public final class Backups {
         DatabaseLayout layout = layout(dataDir);
         deleteTree(layout.databaseDirectory());
         deleteTree(layout.getTransactionLogsDirectory());
+        // Into a wiped (or new) data directory as well: the loader wants the parents in place.
+        Files.createDirectories(layout.databaseDirectory().getParent());
+        Files.createDirectories(layout.getTransactionLogsDirectory().getParent());
         try {
             new Loader(new DefaultFileSystemAbstraction(), out).load(backup.resolve(DUMP), layout, true, true,
                     DumpFormatSelector::decompress);

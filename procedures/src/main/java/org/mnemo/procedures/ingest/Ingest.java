@@ -26,8 +26,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import org.mnemo.procedures.concept.ConceptMatcher;
 import org.mnemo.procedures.concept.Concepts;
 import org.mnemo.procedures.embed.Embedder;
@@ -35,9 +33,9 @@ import org.mnemo.procedures.library.Cascade;
 import org.mnemo.procedures.library.GraphModel;
 import org.mnemo.procedures.library.LibraryType;
 import org.mnemo.procedures.library.Libraries;
+import org.mnemo.procedures.library.Retry;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
-import org.neo4j.graphdb.TransientFailureException;
 import org.neo4j.graphdb.Transaction;
 
 /**
@@ -47,7 +45,6 @@ import org.neo4j.graphdb.Transaction;
  */
 public final class Ingest {
     public static final int PREVIEW_CHARS = 500;
-    private static final int TRANSIENT_ATTEMPTS = 5;
     /**
      * Chunks one transaction may hold when a call is written whole: a mnemo.ingest.batch call, or pre-embedded
      * chunks (already in memory, nothing to embed between batches).
@@ -175,7 +172,7 @@ public final class Ingest {
         }
         Prepared prepared = prepare(library, item);
         if (prepared.done() != null) {
-            return prepared.done();
+            return settle(item, prepared.done());
         }
         for (String stale : prepared.stale()) {
             Cascade.deleteItem(db, stale);
@@ -213,6 +210,9 @@ public final class Ingest {
             }
         }
         if (todo.isEmpty()) {
+            for (int i = 0; i < results.length; i++) {
+                settle(docs.get(i).item(), results[i]);
+            }
             return List.of(results);
         }
         Map<Integer, ConceptPlan> plans = new HashMap<>();
@@ -234,7 +234,7 @@ public final class Ingest {
             conceptVectors.put(unembedded.get(i), vectors.get(drafts.size() + i));
         }
         guard.run();
-        List<Committed> committed = retryingTransient(() -> {
+        List<Committed> committed = Retry.transientFailures(() -> {
             try (Transaction tx = db.beginTx()) {
                 Node library = requireLibrary(tx, libraryRef);
                 tx.acquireWriteLock(library);
@@ -279,7 +279,7 @@ public final class Ingest {
             Committed c = committed.get(n);
             int i = todo.get(n);
             if (c.done() != null) {
-                results[i] = c.done();
+                results[i] = settle(docs.get(i).item(), c.done());
                 continue;
             }
             for (String uid : c.stale()) {
@@ -289,6 +289,17 @@ public final class Ingest {
                     docs.get(i).drafts().size(), c.conceptCount(), started);
         }
         return List.of(results);
+    }
+
+    /**
+     * A document found stored already: an earlier attempt that crashed or failed after writing it may not have
+     * removed the older versions of its source_ref yet, so that is done (again) now.
+     */
+    private IngestResult settle(ItemSpec item, IngestResult done) {
+        if ("existing".equals(done.status())) {
+            ledger.supersede(done.library_uid(), item, done.item_uid());
+        }
+        return done;
     }
 
     private IngestResult finish(String itemUid, String libraryUid, String collectionUid, ItemSpec item,
@@ -395,7 +406,7 @@ public final class Ingest {
             }
             int first = start;
             String after = previous;
-            Written written = retryingTransient(() -> {
+            Written written = Retry.transientFailures(() -> {
                 try (Transaction tx = db.beginTx()) {
                     Node item = tx.findNode(ITEM, "uid", itemUid);
                     Node prev = after == null ? null : tx.getNodeByElementId(after);
@@ -410,7 +421,7 @@ public final class Ingest {
             linked.addAll(written.linked());
             written.pairs().forEach((pair, n) -> pairs.merge(pair, n, Long::sum));
         }
-        retryingTransient(() -> {
+        Retry.transientFailures(() -> {
             try (Transaction tx = db.beginTx()) {
                 linkPairs(tx, pairs);
                 complete(tx.findNode(ITEM, "uid", itemUid), linked.size());
@@ -511,27 +522,6 @@ public final class Ingest {
         }
     }
 
-    /**
-     * Runs a self-contained transaction again when Neo4j aborted it as a deadlock victim or for another transient
-     * reason: concurrent ingests share concept nodes, and the dense ones are locked in an order we do not control.
-     */
-    private static <T> T retryingTransient(Supplier<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return work.get();
-            } catch (TransientFailureException e) {
-                if (attempt == TRANSIENT_ATTEMPTS) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(ThreadLocalRandom.current().nextLong(10, 50L * attempt));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
 
     private static List<String> withoutEmbedding(Transaction tx, List<String> keys) {
         if (keys.isEmpty()) {

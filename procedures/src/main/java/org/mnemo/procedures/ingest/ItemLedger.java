@@ -180,7 +180,7 @@ public final class ItemLedger {
             tx.commit();
         }
         for (String uid : older) {
-            Cascade.deleteItem(db, uid);
+            Cascade.deleteItem(db, uid); // should this fail, the item stays hidden; the retry's settle finishes it
         }
         return older.isEmpty() ? null : older.get(0);
     }

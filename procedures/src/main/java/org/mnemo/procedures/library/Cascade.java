@@ -79,10 +79,7 @@ public final class Cascade {
         for (String item : items) {
             total = total.plus(deleteItemOnly(db, item, concepts));
         }
-        try (Transaction tx = db.beginTx()) {
-            total = total.plus(container.apply(tx));
-            tx.commit();
-        }
+        total = total.plus(inTransaction(db, container));
         return total.plus(new Deleted(0, 0, 0, 0, deleteOrphanConcepts(db, concepts)));
     }
 
@@ -95,10 +92,24 @@ public final class Cascade {
 
     /** Hides what is about to be deleted, in one transaction: from here on a crash leaves nothing visible. */
     private static void mark(GraphDatabaseService db, String cypher, String uid) {
-        try (Transaction tx = db.beginTx()) {
+        inTransaction(db, tx -> {
             tx.execute(cypher, Map.of("uid", uid));
-            tx.commit();
-        }
+            return null;
+        });
+    }
+
+    /**
+     * One step of a cascade in a transaction of its own, run again when Neo4j picks it as a deadlock victim:
+     * concurrent deletes and ingests lock shared concepts and their co-occurrence relationships in any order.
+     */
+    private static <T> T inTransaction(GraphDatabaseService db, Function<Transaction, T> step) {
+        return Retry.transientFailures(() -> {
+            try (Transaction tx = db.beginTx()) {
+                T result = step.apply(tx);
+                tx.commit();
+                return result;
+            }
+        });
     }
 
     /** What {@link #resume} finished. */
@@ -118,13 +129,10 @@ public final class Cascade {
         long concepts = 0;
         long n;
         do {
-            try (Transaction tx = db.beginTx()) {
-                n = ((Number) tx.execute("""
-                        MATCH (c:Concept) WHERE NOT ()-[:MENTIONS]->(c)
-                        WITH c LIMIT $batch DETACH DELETE c
-                        RETURN count(*) AS n""", Map.of("batch", BATCH)).next().get("n")).longValue();
-                tx.commit();
-            }
+            n = inTransaction(db, tx -> ((Number) tx.execute("""
+                    MATCH (c:Concept) WHERE NOT ()-[:MENTIONS]->(c)
+                    WITH c LIMIT $batch DETACH DELETE c
+                    RETURN count(*) AS n""", Map.of("batch", BATCH)).next().get("n")).longValue());
             concepts += n;
         } while (n == BATCH);
         return new Resumed(libraries.size(), collections.size(), items.size(), concepts);
@@ -140,18 +148,15 @@ public final class Cascade {
 
     /** Deletes one item and its chunks, collecting the concepts they mentioned into {@code concepts}. */
     private static Deleted deleteItemOnly(GraphDatabaseService db, String uid, List<String> concepts) {
-        try (Transaction tx = db.beginTx()) {
+        List<String> mentioned = inTransaction(db, tx -> {
             var found = tx.execute("""
                     MATCH (i:Item {uid: $uid})
                     OPTIONAL MATCH (i)-[:HAS_CHUNK]->(:Chunk)-[:MENTIONS]->(c:Concept)
                     RETURN i.related_counted AS counted, collect(DISTINCT c.uid) AS concepts""", Map.of("uid", uid));
             if (!found.hasNext()) {
-                return NOTHING;
+                return null;
             }
             Map<String, Object> row = found.next();
-            @SuppressWarnings("unchecked")
-            List<String> mentioned = (List<String>) row.get("concepts");
-            concepts.addAll(mentioned);
             if (Boolean.TRUE.equals(row.get("counted"))) {
                 // Take back the co-occurrences this item added (one per chunk mentioning both concepts).
                 tx.execute("""
@@ -165,27 +170,26 @@ public final class Cascade {
                         DELETE r""", Map.of("uid", uid));
                 tx.execute("MATCH (i:Item {uid: $uid}) REMOVE i.related_counted", Map.of("uid", uid));
             }
-            tx.commit();
+            @SuppressWarnings("unchecked")
+            List<String> uids = (List<String>) row.get("concepts");
+            return uids;
+        });
+        if (mentioned == null) {
+            return NOTHING;
         }
+        concepts.addAll(mentioned);
         long chunks = 0;
-        while (true) {
-            try (Transaction tx = db.beginTx()) {
-                long n = ((Number) tx.execute("""
-                        MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(ch:Chunk)
-                        WITH ch LIMIT $batch
-                        DETACH DELETE ch
-                        RETURN count(*) AS n""", Map.of("uid", uid, "batch", BATCH)).next().get("n")).longValue();
-                tx.commit();
-                chunks += n;
-                if (n < BATCH) {
-                    break;
-                }
-            }
-        }
-        try (Transaction tx = db.beginTx()) {
-            tx.execute("MATCH (i:Item {uid: $uid}) DETACH DELETE i", Map.of("uid", uid));
-            tx.commit();
-        }
+        long n;
+        do {
+            n = inTransaction(db, tx -> ((Number) tx.execute("""
+                    MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(ch:Chunk)
+                    WITH ch LIMIT $batch
+                    DETACH DELETE ch
+                    RETURN count(*) AS n""", Map.of("uid", uid, "batch", BATCH)).next().get("n")).longValue());
+            chunks += n;
+        } while (n == BATCH);
+        inTransaction(db, tx -> tx.execute("MATCH (i:Item {uid: $uid}) DETACH DELETE i", Map.of("uid", uid))
+                .resultAsString());
         return new Deleted(0, 0, 1, chunks, 0);
     }
 
@@ -194,16 +198,12 @@ public final class Cascade {
         if (conceptUids.isEmpty()) {
             return 0;
         }
-        try (Transaction tx = db.beginTx()) {
-            long n = ((Number) tx.execute("""
-                    UNWIND $uids AS uid
-                    MATCH (c:Concept {uid: uid})
-                    WHERE NOT (c)<-[:MENTIONS]-()
-                    DETACH DELETE c
-                    RETURN count(*) AS n""", Map.of("uids", List.copyOf(new java.util.LinkedHashSet<>(conceptUids))))
-                    .next().get("n")).longValue();
-            tx.commit();
-            return n;
-        }
+        return inTransaction(db, tx -> ((Number) tx.execute("""
+                UNWIND $uids AS uid
+                MATCH (c:Concept {uid: uid})
+                WHERE NOT (c)<-[:MENTIONS]-()
+                DETACH DELETE c
+                RETURN count(*) AS n""", Map.of("uids", List.copyOf(new java.util.LinkedHashSet<>(conceptUids))))
+                .next().get("n")).longValue());
     }
 }
