@@ -20,6 +20,7 @@ import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.ClientException;
+import org.neo4j.driver.exceptions.TransientException;
 
 /**
  * The gateway's only way into the database: fixed Cypher with parameters — {@code CALL mnemo.…} here, the
@@ -78,13 +79,49 @@ public final class MnemoClient implements AutoCloseable {
         }
         try (Session session = driver.session(config.build())) {
             return switch (mode) {
-                case READ -> session.executeRead(tx -> tx.run(cypher, params).list(Record::asMap), queryConfig);
-                case WRITE -> session.executeWrite(tx -> tx.run(cypher, params).list(Record::asMap), queryConfig);
-                case AUTO_COMMIT -> session.run(cypher, params, longConfig).list(Record::asMap);
+                case READ -> session.executeRead(tx -> retryable(() -> tx.run(cypher, params).list(Record::asMap)),
+                        queryConfig);
+                case WRITE -> session.executeWrite(tx -> retryable(() -> tx.run(cypher, params).list(Record::asMap)),
+                        queryConfig);
+                case AUTO_COMMIT -> autoCommit(session, cypher, params);
             };
         } catch (ClientException e) {
             ProcedureFailure failure = ProcedureFailure.of(e);
             throw failure != null ? failure : e;
+        }
+    }
+
+    /**
+     * A statement that failed because a concurrent delete removed a node it had found (reads are read-committed, so
+     * an index can hand out a node that is gone by the time its properties are read) is worth running again: as a
+     * transient error, the driver's retry runs the transaction anew.
+     */
+    private static List<Map<String, Object>> retryable(java.util.function.Supplier<List<Map<String, Object>>> run) {
+        try {
+            return run.get();
+        } catch (ClientException e) {
+            if (deletedMeanwhile(e)) {
+                throw new TransientException("Mnemo.TransientError.DeletedMeanwhile", e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    static boolean deletedMeanwhile(ClientException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("EntityNotFoundException") || message.contains("NotFoundException");
+    }
+
+    /** An auto-commit statement (a procedure that commits transactions of its own), run again like the others. */
+    private List<Map<String, Object>> autoCommit(Session session, String cypher, Map<String, Object> params) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return session.run(cypher, params, longConfig).list(Record::asMap);
+            } catch (ClientException e) {
+                if (attempt == 3 || !deletedMeanwhile(e)) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.mnemo.procedures.library;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.graphdb.TransientFailureException;
 
 /**
@@ -18,8 +19,10 @@ public final class Retry {
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.get();
-            } catch (TransientFailureException e) {
-                if (attempt == ATTEMPTS) {
+            } catch (TransientFailureException | QueryExecutionException e) {
+                // Cypher run through tx.execute reports a deadlock as a QueryExecutionException with a transient code.
+                if (attempt == ATTEMPTS || (e instanceof QueryExecutionException q
+                        && (q.getStatusCode() == null || !q.getStatusCode().startsWith("Neo.TransientError")))) {
                     throw e;
                 }
                 try {

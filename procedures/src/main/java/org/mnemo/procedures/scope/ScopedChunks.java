@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Relationship;
 
 /**
@@ -39,13 +40,18 @@ public final class ScopedChunks {
 
     /** The chunk's item, collection and library, or null when the caller may not see it. */
     public Context context(Node chunk) {
-        Relationship hasChunk = chunk.getSingleRelationship(HAS_CHUNK, Direction.INCOMING);
-        if (hasChunk == null) {
+        try {
+            Relationship hasChunk = chunk.getSingleRelationship(HAS_CHUNK, Direction.INCOMING);
+            if (hasChunk == null) {
+                return null;
+            }
+            Node item = hasChunk.getStartNode();
+            Context context = byItem.computeIfAbsent(item.getElementId(), id -> resolve(item));
+            return context == HIDDEN ? null : context;
+        } catch (NotFoundException deletedMeanwhile) {
+            // Reads are read-committed: an index can hand out a chunk that a concurrent delete has since removed.
             return null;
         }
-        Node item = hasChunk.getStartNode();
-        Context context = byItem.computeIfAbsent(item.getElementId(), id -> resolve(item));
-        return context == HIDDEN ? null : context;
     }
 
     private Context resolve(Node item) {

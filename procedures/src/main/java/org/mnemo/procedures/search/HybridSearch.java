@@ -15,6 +15,7 @@ import org.mnemo.procedures.scope.Scope;
 import org.mnemo.procedures.scope.ScopedChunks;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
 
@@ -200,7 +201,12 @@ public final class HybridSearch {
 
     /** Cosine with the chunk's stored embedding, normalised like the index's score: (1 + cos) / 2; NaN without one. */
     private static double exactScore(float[] query, double queryNorm, Node chunk) {
-        Object stored = chunk.getProperty("embedding", null);
+        Object stored;
+        try {
+            stored = chunk.getProperty("embedding", null);
+        } catch (NotFoundException deletedMeanwhile) {
+            return Double.NaN;
+        }
         return stored == null ? Double.NaN : (1 + cosine(query, queryNorm, stored)) / 2;
     }
 
@@ -389,25 +395,44 @@ public final class HybridSearch {
                 raw.computeIfAbsent(chunk, c -> new LinkedHashMap<>()).put(leg, hits.get(i).score());
             }
         });
-        List<Node> order = new ArrayList<>(fused.keySet());
-        order.sort(Comparator.<Node>comparingDouble(fused::get).reversed()
-                .thenComparing(c -> (String) c.getProperty("uid")));
+        Map<Node, String> uids = new HashMap<>();
+        for (Node chunk : fused.keySet()) {
+            try {
+                uids.put(chunk, (String) chunk.getProperty("uid"));
+            } catch (NotFoundException deletedMeanwhile) {
+                // removed by a concurrent delete since its leg found it (reads are read-committed)
+            }
+        }
+        List<Node> order = new ArrayList<>(uids.keySet());
+        order.sort(Comparator.<Node>comparingDouble(fused::get).reversed().thenComparing(uids::get));
         List<Hit> hits = new ArrayList<>();
-        for (Node chunk : order.subList(0, Math.min(options.limit(), order.size()))) {
+        for (Node chunk : order) {
+            if (hits.size() == options.limit()) {
+                break;
+            }
             ScopedChunks.Context where = visible.context(chunk);
-            hits.add(new Hit(
-                    (String) chunk.getProperty("uid"),
-                    (String) where.item().getProperty("uid"),
-                    (String) where.item().getProperty("title", null),
-                    (String) where.library().getProperty("uid"),
-                    (String) where.library().getProperty("library_type", null),
-                    (String) where.collection().getProperty("uid"),
-                    ((Number) chunk.getProperty("chunk_index", 0L)).longValue(),
-                    (String) chunk.getProperty("text_preview", ""),
-                    fused.get(chunk),
-                    List.copyOf(ranks.get(chunk).keySet()),
-                    ranks.get(chunk),
-                    raw.get(chunk)));
+            if (where == null) {
+                continue;
+            }
+            Hit hit;
+            try {
+                hit = new Hit(
+                        uids.get(chunk),
+                        (String) where.item().getProperty("uid"),
+                        (String) where.item().getProperty("title", null),
+                        (String) where.library().getProperty("uid"),
+                        (String) where.library().getProperty("library_type", null),
+                        (String) where.collection().getProperty("uid"),
+                        ((Number) chunk.getProperty("chunk_index", 0L)).longValue(),
+                        (String) chunk.getProperty("text_preview", ""),
+                        fused.get(chunk),
+                        List.copyOf(ranks.get(chunk).keySet()),
+                        ranks.get(chunk),
+                        raw.get(chunk));
+            } catch (NotFoundException deletedMeanwhile) {
+                continue;
+            }
+            hits.add(hit);
         }
         return hits;
     }
