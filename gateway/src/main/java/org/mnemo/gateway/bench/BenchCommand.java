@@ -11,6 +11,7 @@ import org.mnemo.gateway.Gateway;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.server.Credentials;
 import org.mnemo.gateway.server.EmbeddedServer;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
@@ -135,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
                         "127.0.0.1", port, PASSWORD));
                 MnemoClient client = new MnemoClient(server.boltUri(), "neo4j", PASSWORD);
                 Driver driver = GraphDatabase.driver(server.boltUri(), AuthTokens.basic("neo4j", PASSWORD));
-                Gateway gw = Gateway.start(gatewayConfig(server.boltUri(), token));
+                Gateway gw = Gateway.start(gatewayConfig(server.boltUri(), token, dir));
                 GatewayClient gateway = new GatewayClient("http://127.0.0.1:" + gw.port(), token)) {
             switch (suite) {
                 case "search" -> new SearchSuite(p, client, driver, gateway).run();
@@ -148,13 +149,16 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static GatewayConfig gatewayConfig(String boltUri, String adminToken) {
+    private static GatewayConfig gatewayConfig(String boltUri, String adminToken, Path dir) {
         Map<String, String> env = new HashMap<>();
         env.put("MNEMO_HTTP_PORT", "0");
         env.put("MNEMO_NEO4J_URI", boltUri);
         env.put("MNEMO_NEO4J_PASSWORD", PASSWORD);
         env.put("MNEMO_ADMIN_TOKEN", adminToken);
-        return GatewayConfig.from(env);
+        // The suites measure the engine at up to 16 concurrent callers of one token, not the rate limiter.
+        env.put("MNEMO_RATE_LIMIT_PER_SECOND", "1000000");
+        env.put("MNEMO_RATE_LIMIT_BURST", "1000000");
+        return GatewayConfig.from(env).withSecretKey(Credentials.secretKey(dir));
     }
 
     private String commandLine() {

@@ -68,6 +68,7 @@ final class BackupCommand implements Callable<Integer> {
             }
             return 0;
         }
+        Environment.useMnemoConfig();
         Backups.backup(data != null ? data.toAbsolutePath() : Environment.dataDir(), Environment.pluginsDir(), dir,
                 System.out);
         return 0;

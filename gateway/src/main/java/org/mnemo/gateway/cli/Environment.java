@@ -24,6 +24,11 @@ final class Environment {
         return Path.of(get("MNEMO_PLUGINS", home().resolve("gateway/target/plugins").toString())).toAbsolutePath();
     }
 
+    /** Points the plugin of an embedded database at conf/mnemo.conf (or MNEMO_CONFIG); absent = defaults. */
+    static void useMnemoConfig() {
+        System.setProperty("mnemo.config", get("MNEMO_CONFIG", home().resolve("conf/mnemo.conf").toString()));
+    }
+
     static String neo4jUri() {
         return get("MNEMO_NEO4J_URI", "bolt://127.0.0.1:7687");
     }

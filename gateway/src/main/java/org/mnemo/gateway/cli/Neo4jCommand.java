@@ -27,8 +27,7 @@ final class Neo4jCommand implements Callable<Integer> {
         if (hostPort.length != 2 || !hostPort[1].matches("\\d{1,5}")) {
             throw new IllegalArgumentException("--bolt / MNEMO_BOLT_ADDRESS must be host:port, got '" + bolt + "'");
         }
-        System.setProperty("mnemo.config", Environment.get("MNEMO_CONFIG",
-                Environment.home().resolve("conf/mnemo.conf").toString()));
+        Environment.useMnemoConfig();
         Credentials.Password password = Credentials.resolve(dataDir, System.getenv("MNEMO_NEO4J_PASSWORD"));
         EmbeddedServer server = EmbeddedServer.start(new EmbeddedServer.Settings(dataDir, Environment.pluginsDir(),
                 hostPort[0], Integer.parseInt(hostPort[1]), password.value()));

@@ -25,6 +25,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Environment.useMnemoConfig();
         Backups.restore(backup, data != null ? data.toAbsolutePath() : Environment.dataDir(),
                 Environment.pluginsDir(), force, System.out);
         return 0;

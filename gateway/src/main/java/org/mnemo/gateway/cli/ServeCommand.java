@@ -38,8 +38,7 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--bolt / MNEMO_BOLT_ADDRESS must be host:port, got '" + bolt + "'");
             }
             // The plugin reads mnemo.conf from this path (absent = defaults; MNEMO_* variables override it).
-            System.setProperty("mnemo.config", Environment.get("MNEMO_CONFIG",
-                    Environment.home().resolve("conf/mnemo.conf").toString()));
+            Environment.useMnemoConfig();
             password = Credentials.resolve(dataDir, config.neo4jPassword());
             System.out.println("Starting Mnemo (data in " + dataDir + ") …");
             embedded = EmbeddedServer.start(new EmbeddedServer.Settings(dataDir, pluginsDir, hostPort[0],
