@@ -127,7 +127,8 @@ public final class MnemoClient implements AutoCloseable {
 
     /**
      * Makes this thread's next calls read after the writes these bookmarks stand for (a request's
-     * {@code X-Mnemo-Bookmark}, written by another gateway); null clears it. Malformed values are ignored.
+     * {@code X-Mnemo-Bookmark}, written by another gateway); null clears it. Values Neo4j cannot parse fail the
+     * call (400 {@code invalid_bookmark}).
      */
     public static void afterBookmarks(String header) {
         if (header == null || header.isBlank() || header.length() > 4096) {

@@ -22,6 +22,7 @@ import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.ingest.IngestJobs;
+import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.slf4j.Logger;
@@ -141,6 +142,12 @@ public final class GatewayServer implements AutoCloseable {
             c.routes.exception(Exception.class, (e, ctx) -> {
                 if (e instanceof ServiceUnavailableException || e instanceof SessionExpiredException) {
                     error(ctx, 503, "database_unavailable", "the database cannot be reached; try again");
+                    return;
+                }
+                if (e instanceof ClientException refused
+                        && String.valueOf(refused.code()).endsWith(".InvalidBookmark")) {
+                    error(ctx, 400, "invalid_bookmark", BOOKMARK + " must be a value from a " + BOOKMARK
+                            + " response header: " + refused.getMessage());
                     return;
                 }
                 LOG.error("request {} {} failed (request id {})", ctx.method(), route(ctx), ctx.res().getHeader(

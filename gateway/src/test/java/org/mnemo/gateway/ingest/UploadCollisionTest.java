@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.mnemo.gateway.auth.Tokens;
+import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.rest.TestGateway;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -113,6 +114,41 @@ class UploadCollisionTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    void aFailedUploadCanBeRetriedByItsOwnerUntilItsBytesAreReleased() {
+        String retention = "retained";
+        TestGateway.Response broken = gw.send(gw.multipart("/library/api/items/", user, Map.of("library_uid", library,
+                "title", retention), "scan.pdf", "%PDF-1.4 truncated " + System.nanoTime()));
+        assertThat(broken.status()).isEqualTo(422);
+        JsonNode job = null;
+        for (JsonNode j : gw.get("/library/api/jobs/?status=failed&library_uid=" + library, user).json()
+                .path("results")) {
+            if (retention.equals(j.path("title").asText())) {
+                job = j;
+            }
+        }
+        assertThat(job).as("the failed job is listed").isNotNull();
+        String id = job.path("id").asText();
+        assertThat(gw.post("/library/api/jobs/" + id + "/retry/", user, null).status()).isEqualTo(202);
+        JsonNode again = awaitAs(user, id);
+        assertThat(again.path("status").asText()).isEqualTo("failed");
+        assertThat(again.path("attempts").asInt()).isEqualTo(1);
+
+        // Past MNEMO_INGEST_FAILED_UPLOAD_RETENTION_HOURS the bytes go, and a retry says why it cannot run.
+        gw.db().executeTransactionally("MATCH (j:IngestJob {id: $id}) SET j.finished_at = datetime() - "
+                + "duration({hours: 100})", Map.of("id", id));
+        try (MnemoClient client = new MnemoClient(gw.neo4j.boltUri(), "neo4j", TestGateway.PASSWORD)) {
+            assertThat(new JobStore(client).releaseUploads(72)).isPositive();
+        }
+        TestGateway.Response refused = gw.post("/library/api/jobs/" + id + "/retry/", user, null);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.code()).isEqualTo("upload_released");
+        assertThat(gw.get("/library/api/jobs/" + id + "/", user).json().path("upload_released").asBoolean()).isTrue();
+        long uploads = gw.db().executeTransactionally("MATCH (:IngestJob {id: $id})-[:HAS_UPLOAD]->(u) RETURN "
+                + "count(u) AS n", Map.of("id", id), r -> ((Number) r.next().get("n")).longValue());
+        assertThat(uploads).isZero();
+    }
+
     private void put(String key, String content) {
         try (S3Client s3 = TestGateway.s3Client()) {
             s3.putObject(b -> b.bucket(TestGateway.SOURCE_BUCKET).key(key), RequestBody.fromString(content));
@@ -133,10 +169,14 @@ class UploadCollisionTest {
     }
 
     private JsonNode await(String job) {
+        return awaitAs(producer, job);
+    }
+
+    private JsonNode awaitAs(String token, String job) {
         long deadline = System.currentTimeMillis() + 60_000;
         JsonNode j;
         do {
-            j = gw.get("/library/api/jobs/" + job + "/", producer).json();
+            j = gw.get("/library/api/jobs/" + job + "/", token).json();
             if (List.of("completed", "failed", "stale").contains(j.path("status").asText())) {
                 return j;
             }

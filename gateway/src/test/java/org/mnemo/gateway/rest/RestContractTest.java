@@ -15,6 +15,29 @@ class RestContractTest {
     private final TestGateway gw = TestGateway.get();
 
     @Test
+    void aWriteAnswersItsBookmarkAndAnotherGatewayGivenItReadsTheWrite() {
+        String token = gw.user("contract-bookmarks");
+        gw.grant("ws-bookmarks", "contract-bookmarks", "owner");
+        TestGateway.Response written = gw.send("POST", "/api/memory/memories/", token, Map.of("content",
+                "The standby generator is tested on the first Monday."), Map.of("X-Workspace-ID", "ws-bookmarks"));
+        assertThat(written.status()).isEqualTo(201);
+        String bookmark = written.header("X-Mnemo-Bookmark");
+        assertThat(bookmark).as("a write names the transaction a later read must see").isNotBlank();
+        try (org.mnemo.gateway.Gateway other = org.mnemo.gateway.Gateway.start(TestGateway.config(
+                gw.neo4j.boltUri(), Map.of("MNEMO_INGEST_WORKERS", "0")))) {
+            ApiClient second = new ApiClient("http://127.0.0.1:" + other.port(), TestGateway.ADMIN_TOKEN);
+            TestGateway.Response read = second.send("POST", "/api/memory/search/", token, Map.of("query",
+                    "standby generator test"), Map.of("X-Workspace-ID", "ws-bookmarks", "X-Mnemo-Bookmark", bookmark));
+            assertThat(read.status()).isEqualTo(200);
+            assertThat(read.json().path("results").toString()).contains("first Monday");
+            TestGateway.Response malformed = second.send("POST", "/api/memory/search/", token, Map.of("query",
+                    "generator"), Map.of("X-Workspace-ID", "ws-bookmarks", "X-Mnemo-Bookmark", "not-a-bookmark"));
+            assertThat(malformed.status()).isEqualTo(400);
+            assertThat(malformed.code()).isEqualTo("invalid_bookmark");
+        }
+    }
+
+    @Test
     void errorsAreJsonWithStableCodes() {
         String token = gw.user("contract-errors");
         TestGateway.Response malformed = gw.post("/library/api/libraries/", token, "{\"name\": ");

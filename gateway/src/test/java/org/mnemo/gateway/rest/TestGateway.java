@@ -31,7 +31,7 @@ public final class TestGateway extends ApiClient {
     public static final String DAEDALUS_PRINCIPAL = "daedalus";
     /** Seals the team signing keys (base64 of 32 bytes). */
     public static final String SECRET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
-    static final String PASSWORD = "gateway-test-password";
+    public static final String PASSWORD = "gateway-test-password";
 
     public static final String S3_ACCESS = "test-access";
     public static final String S3_SECRET = "test-secret-key";
