@@ -77,6 +77,8 @@ public final class Authenticator {
                 (List<String>) r.get("libraries"), (List<String>) r.get("allowed_tools"), (String) r.get("token_id"),
                 (List<String>) r.get("workspaces"), Boolean.TRUE.equals(r.get("restricted")),
                 (String) r.get("max_role"), (List<String>) r.get("capabilities"),
+                !Boolean.FALSE.equals(r.get("derived")),
+                r.get("expires_at") instanceof java.time.ZonedDateTime expires ? expires.toInstant() : null,
                 key != null ? key : "principal:" + r.get("owner"));
     }
 }

@@ -14,11 +14,13 @@ import java.util.Map;
  * @param workspaces the workspaces it may act as for memory, or only "*": any its owner holds
  * @param restricted whether the credential is narrower than its owner (then even an admin's token is no admin)
  * @param maxRole    the cap on its role in a workspace: owner for tokens, writer for teams and turn JWTs
+ * @param derived    whether the token was made from another token (JWTs count as derived)
+ * @param expiresAt  when the token, or a token it came from, expires (null: never)
  * @param key        what identifies the credential for rate limits and MCP sessions (never the secret itself)
  */
 public record Caller(Kind kind, String principal, String role, String owner, List<String> libraries,
         List<String> allowedTools, String tokenId, List<String> workspaces, boolean restricted, String maxRole,
-        List<String> capabilities, String key) {
+        List<String> capabilities, boolean derived, java.time.Instant expiresAt, String key) {
 
     public enum Kind { TOKEN, TEAM, TURN }
 
@@ -44,6 +46,24 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
         if (kind != Kind.TOKEN) {
             throw AuthFailure.forbidden("read_only_credential",
                     "this credential can read and search only; manage libraries, teams and tokens with a bearer token");
+        }
+    }
+
+    /**
+     * Whether this is its principal's own full credential: a token made by the admin (not derived from another
+     * token), narrowed in nothing. Only such a token acts for the principal as a whole — its memberships, its
+     * workspace trees, its teams — since what it does there reaches beyond any narrower credential's bounds.
+     */
+    public boolean full() {
+        return kind == Kind.TOKEN && !restricted && !derived;
+    }
+
+    public void requireFull(String what) {
+        requireManager();
+        if (!full()) {
+            throw AuthFailure.forbidden("full_credential_required", what + " needs the principal's own "
+                    + "unrestricted token: not a token derived from another one, nor one narrowed to some libraries, "
+                    + "tools or workspaces");
         }
     }
 

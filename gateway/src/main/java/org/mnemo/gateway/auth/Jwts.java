@@ -96,10 +96,12 @@ public final class Jwts {
         return DAEDALUS.equals(issuer) ? turn(claims) : team(claims);
     }
 
-    /** Signs a team JWT with the active key. */
-    public String issueTeam(String teamId, String jti) {
+    /** Signs a team JWT with the active key, expiring no later than {@code notAfter} (the issuing token's end). */
+    public String issueTeam(String teamId, String jti, Instant notAfter) {
         SigningKeys.Key key = signingKeys.active();
         Instant now = clock.instant();
+        Instant expires = notAfter != null && notAfter.isBefore(now.plus(TEAM_LIFETIME)) ? notAfter
+                : now.plus(TEAM_LIFETIME);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(MNEMOSYNE)
                 .audience(MNEMOSYNE)
@@ -107,7 +109,7 @@ public final class Jwts {
                 .jwtID(jti)
                 .claim("typ", "team")
                 .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(TEAM_LIFETIME)))
+                .expirationTime(Date.from(expires))
                 .build();
         SignedJWT jwt = new SignedJWT(
                 new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.kid()).type(JOSEObjectType.JWT).build(), claims);

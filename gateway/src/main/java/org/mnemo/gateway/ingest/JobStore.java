@@ -45,7 +45,10 @@ public final class JobStore {
     public Map<String, Object> create(Map<String, Object> job, byte[] upload) {
         Map<String, Object> params = new HashMap<>();
         params.put("job", job);
-        params.put("key", job.get("library_uid") + "|" + job.get("source_ref") + "|" + job.get("content_hash"));
+        // "ref:" marks a named source_ref, so that no ref can collide with the absence of one (say, "null").
+        Object ref = job.get("source_ref");
+        params.put("key", job.get("library_uid") + "|" + (ref == null ? "-" : "ref:" + ref) + "|"
+                + job.get("content_hash"));
         params.put("upload", upload);
         // A new job records the version it supersedes: the current item of its source_ref, as it saw it.
         return client.row(Mode.WRITE, """

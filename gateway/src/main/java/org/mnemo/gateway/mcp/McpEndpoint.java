@@ -55,7 +55,7 @@ public final class McpEndpoint implements AutoCloseable {
      * workspace (memory tools refuse it) and is rate limited as one credential.
      */
     private static final Caller ANONYMOUS = new Caller(Caller.Kind.TURN, "anonymous", "anonymous", "anonymous",
-            List.of("*"), List.of(), null, List.of(), true, "reader", List.of(), "anonymous");
+            List.of("*"), List.of(), null, List.of(), true, "reader", List.of(), true, null, "anonymous");
     static final String INSTRUCTIONS = """
             Mnemo is a knowledge base of documents (chunked, embedded and linked to the concepts they mention) \
             organised in libraries. Recommended workflow: call list_libraries to see what you may read, then \

@@ -22,8 +22,8 @@ import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.ingest.IngestJobs;
-import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.TransientException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +75,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         Metrics metrics = services.metrics();
         RateLimits limits = services.limits();
+        BookmarkHeader bookmarks = new BookmarkHeader(config.security().secretKey());
         Javalin app = Javalin.create(c -> {
             c.jetty.host = config.httpHost();
             c.jetty.port = config.httpPort();
@@ -84,13 +85,14 @@ public final class GatewayServer implements AutoCloseable {
             c.router.ignoreTrailingSlashes = true;
             c.startup.showJavalinBanner = false;
             c.jetty.modifyServletContextHandler(services.servlets());
+            c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             c.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
-                // Reads after the caller's writes, even if another gateway took them (X-Mnemo-Bookmark).
-                MnemoClient.afterBookmarks(ctx.header(BOOKMARK));
                 String incoming = ctx.header(REQUEST_ID);
                 ctx.header(REQUEST_ID, incoming != null && incoming.matches("[A-Za-z0-9._-]{1,64}")
                         ? incoming : UUID.randomUUID().toString());
+                // Reads after the caller's writes, even if another gateway took them (X-Mnemo-Bookmark).
+                MnemoClient.afterBookmarks(bookmarks.open(ctx.header(BOOKMARK)));
             });
             for (Route route : routes) {
                 c.routes.addHttpHandler(route.method(), withoutTrailingSlash(route.path()), route.auth()
@@ -144,10 +146,9 @@ public final class GatewayServer implements AutoCloseable {
                     error(ctx, 503, "database_unavailable", "the database cannot be reached; try again");
                     return;
                 }
-                if (e instanceof ClientException refused
-                        && String.valueOf(refused.code()).endsWith(".InvalidBookmark")) {
-                    error(ctx, 400, "invalid_bookmark", BOOKMARK + " must be a value from a " + BOOKMARK
-                            + " response header: " + refused.getMessage());
+                if (e instanceof TransientException) {
+                    // Neo4j gave up for now (a follower not yet at the caller's bookmark, a lock wait timed out).
+                    error(ctx, 503, "database_busy", "the database could not answer in time; try again");
                     return;
                 }
                 LOG.error("request {} {} failed (request id {})", ctx.method(), route(ctx), ctx.res().getHeader(
@@ -162,7 +163,7 @@ public final class GatewayServer implements AutoCloseable {
             c.routes.after(ctx -> {
                 MnemoClient.afterBookmarks(null);
                 if (!ctx.method().name().equals("GET")) {
-                    ctx.header(BOOKMARK, services.client().bookmarks());
+                    ctx.header(BOOKMARK, bookmarks.sign(services.client().bookmarks()));
                 }
                 Long started = ctx.attribute(STARTED);
                 double seconds = started == null ? 0 : (System.nanoTime() - started) / 1e9;

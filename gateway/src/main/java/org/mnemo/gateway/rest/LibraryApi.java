@@ -97,6 +97,7 @@ final class LibraryApi {
             if (!caller.hasCapability(Scopes.MANAGE_WORKSPACES) || !caller.mayCallTool(Scopes.MANAGE_WORKSPACES)) {
                 throw ApiError.notFound("workspace '" + workspaceId + "'");
             }
+            caller.requireFull("creating a workspace");
             // Creates a root this service manages, or answers not_found for one it does not.
             client.workspaceUpsert(workspaceId, Map.of(), caller.admin() ? null : caller.owner());
         }

@@ -119,18 +119,20 @@ final class MemoryApi {
         ctx.status(204);
     }
 
-    /** A caller acting on its own memberships: a principal's token (not a JWT, not a restricted admin token). */
+    /** A caller acting on its own memberships: its principal's full token (consent is the principal's to give). */
     private static Caller member(Context ctx) {
-        Caller caller = Requests.manager(ctx);
-        if (!caller.holdsWorkspaces()) {
-            throw AuthFailure.forbidden("admin_required", "a restricted admin token holds no memberships");
-        }
+        Caller caller = Requests.caller(ctx);
+        caller.requireFull("accepting, leaving or listing memberships");
         return caller;
     }
 
-    /** The principal tree calls act as: null (trusted) for the admin, else the caller's own. */
+    /**
+     * The principal tree calls act as: null (trusted) for the admin, else the caller's own — through its full token
+     * only: a token bound to a leaf must not govern the tree above or beside it.
+     */
     private static String as(Caller caller) {
         caller.requireCapability(Scopes.MANAGE_WORKSPACES);
+        caller.requireFull("managing workspace trees and their memberships");
         return caller.admin() ? null : caller.owner();
     }
 

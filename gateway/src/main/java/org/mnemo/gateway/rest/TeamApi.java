@@ -51,12 +51,13 @@ final class TeamApi {
                         + "(admin only)", null, this::restore).scope(Scopes.ADMIN));
     }
 
-    /** A principal that holds workspaces (not a restricted admin token: teams are the admin's own). */
+    /**
+     * The principal's own full token: a team JWT is a credential of the principal, so a narrower or derived token
+     * (which could outlive it or reach less) may not make, aim or rotate one.
+     */
     private static Caller teamManager(Context ctx) {
-        Caller caller = Requests.manager(ctx);
-        if (!caller.holdsWorkspaces()) {
-            throw AuthFailure.forbidden("admin_required", "a restricted admin token manages no teams");
-        }
+        Caller caller = Requests.caller(ctx);
+        caller.requireFull("managing teams");
         return caller;
     }
 
@@ -117,17 +118,18 @@ final class TeamApi {
         }
         store.activateTeam(id, jti);
         AUDIT.info("team_rotate team={} by={}", id, caller.principal());
-        Json.send(ctx, 200, withJwt(store.team(id), jwts.issueTeam(id, jti)));
+        Json.send(ctx, 200, withJwt(store.team(id), jwts.issueTeam(id, jti, caller.expiresAt())));
     }
 
     private void restore(Context ctx) {
-        Requests.caller(ctx).requireAdmin();
+        Caller caller = Requests.caller(ctx);
+        caller.requireAdmin();
         String id = ctx.pathParam("id");
         Requests.found(store.team(id), "team '" + id + "'");
         String jti = Jwts.newJti();
         store.restoreTeam(id, jti);
         AUDIT.info("team_restore team={}", id);
-        Json.send(ctx, 200, withJwt(store.team(id), jwts.issueTeam(id, jti)));
+        Json.send(ctx, 200, withJwt(store.team(id), jwts.issueTeam(id, jti, caller.expiresAt())));
     }
 
     /**
@@ -138,7 +140,7 @@ final class TeamApi {
         AuthStore.Upsert result = store.createTeam(id, name, caller.owner(), jti);
         if (result.created()) {
             AUDIT.info("team_create created team={} owner={}", id, caller.owner());
-            Json.send(ctx, 201, withJwt(result.value(), jwts.issueTeam(id, jti)));
+            Json.send(ctx, 201, withJwt(result.value(), jwts.issueTeam(id, jti, caller.expiresAt())));
             return null;
         }
         if (!caller.owner().equals(result.value().get("owner"))) {

@@ -32,14 +32,15 @@ public final class Access {
      * {@code workspaces} the workspaces the credential may act as for memory (or only {@code "*"}: any the
      * acting principal holds), {@code owner} the principal whose grants apply (the token's or team's owner, the
      * Daedalus service account for a turn JWT), {@code max_role} the cap on its role, {@code restricted} whether
-     * the credential is narrower than its owner.
+     * the credential is narrower than its owner, {@code derived} whether it was made from another token (or is no
+     * token), {@code expires_at} when it (or a token it came from) expires.
      */
     public record Resolution(String status, String principal, String role, String owner, List<String> libraries,
             List<String> allowed_tools, String token_id, List<String> workspaces, boolean restricted, String max_role,
-            List<String> capabilities) {
+            List<String> capabilities, boolean derived, ZonedDateTime expires_at) {
         static Resolution rejected(String status) {
             return new Resolution(status, null, null, null, List.of(), List.of(), null, List.of(), true, null,
-                    List.of());
+                    List.of(), true, null);
         }
     }
 
@@ -52,12 +53,17 @@ public final class Access {
             return Resolution.rejected("token_unknown");
         }
         String refused = refusal(token, now);
+        ZonedDateTime expires = (ZonedDateTime) token.getProperty("expires_at", null);
         // A derived token lives only while every token it came from does.
         Node ancestor = token;
         for (int depth = 0; refused == null && ancestor.getProperty("parent_id", null) instanceof String parent;
                 depth++) {
             ancestor = tx.findNode(API_TOKEN, "id", parent);
             refused = ancestor == null || depth >= MAX_TOKEN_DEPTH ? "token_revoked" : refusal(ancestor, now);
+            if (refused == null && ancestor.getProperty("expires_at", null) instanceof ZonedDateTime earlier
+                    && (expires == null || earlier.isBefore(expires))) {
+                expires = earlier;
+            }
         }
         if (refused != null) {
             return Resolution.rejected(refused);
@@ -79,7 +85,7 @@ public final class Access {
         List<String> workspaces = restrictedAdmin ? List.of() : workspaces(tx, ownerId, role, binding);
         return new Resolution("ok", ownerId, role, ownerId, Grants.readableLibraries(tx, allowed, ownerId, role), tools,
                 (String) token.getProperty("id"), workspaces, restricted, Role.OWNER.key(),
-                restrictedAdmin ? List.of() : capabilities(owner));
+                restrictedAdmin ? List.of() : capabilities(owner), token.hasProperty("parent_id"), expires);
     }
 
     /** Why a token cannot be used now, or null when it can. */
@@ -111,7 +117,7 @@ public final class Access {
         // A team reaches only workspaces its owner holds: assigning someone else's workspace grants nothing.
         List<String> workspaces = held(tx, ownerId, strings(team.getProperty("workspace_ids", new String[0])));
         return new Resolution("ok", "team:" + teamId, "team", ownerId, workspaceLibraries(tx, workspaces), List.of(),
-                null, workspaces, true, Role.WRITER.key(), List.of());
+                null, workspaces, true, Role.WRITER.key(), List.of(), true, null);
     }
 
     /**
@@ -132,7 +138,7 @@ public final class Access {
                 RETURN l.uid AS uid ORDER BY uid""",
                 Map.of("libs", libs, "all", readable.equals(List.of(Scope.ALL)), "readable", readable));
         return new Resolution("ok", subject, "turn", service, libraries, List.of(), null,
-                held(tx, service, workspaces), true, Role.WRITER.key(), List.of());
+                held(tx, service, workspaces), true, Role.WRITER.key(), List.of(), true, null);
     }
 
     /**

@@ -71,7 +71,8 @@ public final class ItemLedger {
         }
         var same = tx.execute("""
                 MATCH (l:Library {uid: $library})-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item)
-                WHERE i.content_hash = $hash AND ($ref IS NULL OR i.source_ref = $ref)
+                WHERE i.content_hash = $hash
+                  AND (($ref IS NULL AND i.source_ref IS NULL) OR i.source_ref = $ref)
                   AND i.embedding_status <> 'deleting'
                 RETURN i, c.uid AS collection""",
                 params("library", libraryUid, "hash", item.contentHash(), "ref", item.sourceRef()));
