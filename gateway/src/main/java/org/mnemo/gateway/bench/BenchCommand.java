@@ -73,6 +73,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "new chunk vector index (0: Neo4j's default).")
     int hnswEfConstruction;
 
+    @Option(names = "--fulltext-analyzer", description = "mnemo.search.fulltext_analyzer for this run (default: the "
+            + "plugin's); a kept database's full-text indexes are rebuilt when it differs.")
+    String fulltextAnalyzer;
+
     @Option(names = "--hnsw-sweep", split = ",", description = "After the search comparison, rebuild the chunk "
             + "vector index with each m:ef_construction pair (e.g. 16:100,32:200) and measure build time and recall.")
     List<String> hnswSweep = List.of();
@@ -123,7 +127,8 @@ public final class BenchCommand implements Callable<Integer> {
         // HNSW settings reach the plugin through its own configuration file.
         Path conf = dir.resolve("mnemo.conf");
         Files.writeString(conf, (hnswM > 0 ? "mnemo.vector.hnsw.m=" + hnswM + "\n" : "")
-                + (hnswEfConstruction > 0 ? "mnemo.vector.hnsw.ef_construction=" + hnswEfConstruction + "\n" : ""));
+                + (hnswEfConstruction > 0 ? "mnemo.vector.hnsw.ef_construction=" + hnswEfConstruction + "\n" : "")
+                + (fulltextAnalyzer != null ? "mnemo.search.fulltext_analyzer=" + fulltextAnalyzer + "\n" : ""));
         System.setProperty("mnemo.config", conf.toString());
         Params p = new Params(suite, chunks, queries, recallQueries, seed, vectors, loaders, out, eval, datasets,
                 hnswSweep, commandLine());
@@ -180,6 +185,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (!hnswSweep.isEmpty()) {
                 command.append(" --hnsw-sweep ").append(String.join(",", hnswSweep));
             }
+        }
+        if (fulltextAnalyzer != null) {
+            command.append(" --fulltext-analyzer ").append(fulltextAnalyzer);
         }
         if ("quality".equals(suite)) {
             command.append(" --datasets ").append(String.join(",", datasets));

@@ -52,6 +52,8 @@ final class QualitySuite {
     }
 
     Map<String, Object> run() throws Exception {
+        // A kept database gets the full-text analyzer of this run's configuration.
+        client.rows(MnemoClient.Mode.AUTO_COMMIT, "CALL mnemo.schema.apply({rebuild: true})", Map.of());
         List<Map<String, Object>> sets = new ArrayList<>();
         for (String name : p.datasets()) {
             sets.add(evaluate(name, p.eval().resolve(name)));
@@ -60,6 +62,9 @@ final class QualitySuite {
         raw.put("machine", Machine.describe(client).json());
         raw.put("command", p.command());
         raw.put("embedder", client.embed("x").get("model"));
+        raw.put("fulltext_analyzer", client.row(MnemoClient.Mode.READ, "SHOW FULLTEXT INDEXES YIELD name, options "
+                + "WHERE name = 'mnemo_chunk_text' RETURN options.indexConfig['fulltext.analyzer'] AS a", Map.of())
+                .get("a"));
         raw.put("reranker", null);
         raw.put("sets", sets);
         write(raw);
@@ -106,17 +111,38 @@ final class QualitySuite {
         runs.put("rrf(bm25, dense)", new HashMap<>());
         Bm25 bm25 = new Bm25(docs);
         Dense dense = new Dense(library);
+        // Each leg's documents with their raw scores, and the baselines', for the offline fusion study.
+        Map<String, List<List<FusionStudy.Scored>>> legLists = new HashMap<>();
+        Map<String, List<List<FusionStudy.Scored>>> baseLists = new HashMap<>();
         for (Map.Entry<String, String> q : queries.entrySet()) {
+            List<List<FusionStudy.Scored>> lists = new ArrayList<>();
             for (String leg : LEGS) {
-                runs.get(leg).put(q.getKey(), mnemo(q.getValue(), library, List.of(leg), docByItem));
+                List<FusionStudy.Scored> list = leg(q.getValue(), library, leg, docByItem);
+                lists.add(list);
+                runs.get(leg).put(q.getKey(), FusionStudy.ids(list));
             }
+            legLists.put(q.getKey(), lists);
             runs.get("fusion").put(q.getKey(), mnemo(q.getValue(), library, LEGS, docByItem));
-            List<String> lexical = bm25.search(q.getValue());
-            List<String> vector = dense.search(q.getValue());
-            runs.get("bm25 (Lucene)").put(q.getKey(), lexical);
-            runs.get("dense exact").put(q.getKey(), vector);
-            runs.get("rrf(bm25, dense)").put(q.getKey(), rrf(List.of(lexical, vector)));
+            List<FusionStudy.Scored> lexical = bm25.search(q.getValue());
+            List<FusionStudy.Scored> vector = dense.search(q.getValue());
+            baseLists.put(q.getKey(), List.of(lexical, vector));
+            runs.get("bm25 (Lucene)").put(q.getKey(), FusionStudy.ids(lexical));
+            runs.get("dense exact").put(q.getKey(), FusionStudy.ids(vector));
+            runs.get("rrf(bm25, dense)").put(q.getKey(), rrf(List.of(FusionStudy.ids(lexical),
+                    FusionStudy.ids(vector))));
         }
+        List<String> ids = new ArrayList<>(queries.keySet());
+        study(runs, "study: rrf(vector, fulltext) k=60", ids, legLists, l -> FusionStudy.rrf(l, new double[] {1, 1,
+                0}, 60));
+        study(runs, "study: rrf(vector, fulltext, graph 0.25) k=60", ids, legLists, l -> FusionStudy.rrf(l,
+                new double[] {1, 1, 0.25}, 60));
+        Map<String, Object> tuned = new LinkedHashMap<>();
+        tuned.put("rrf (3 legs)", crossValidated(runs, "study: rrf tuned (2-fold)", ids, legLists,
+                FusionStudy.rrfGrid(3), qrels));
+        tuned.put("convex (3 legs)", crossValidated(runs, "study: convex tuned (2-fold)", ids, legLists,
+                FusionStudy.convexGrid(3), qrels));
+        tuned.put("convex (bm25, dense)", crossValidated(runs, "study: convex(bm25, dense) tuned (2-fold)", ids,
+                baseLists, FusionStudy.convexGrid(2), qrels));
         List<Map<String, Object>> rows = new ArrayList<>();
         runs.forEach((system, run) -> {
             double ndcg = 0;
@@ -134,6 +160,8 @@ final class QualitySuite {
         });
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("set", name);
+        set.put("tuned", tuned);
+        set.put("differences", differences(runs, qrels, ids));
         set.put("documents", docs.size());
         set.put("judged_queries", queries.size());
         set.put("chunks", client.row(MnemoClient.Mode.READ, "MATCH (:Library {uid: $l})-[:HAS_COLLECTION]->()"
@@ -142,6 +170,86 @@ final class QualitySuite {
         set.put("rows", rows);
         System.err.println("quality: " + set);
         return set;
+    }
+
+    private static void study(Map<String, Map<String, List<String>>> runs, String name, List<String> queries,
+            Map<String, List<List<FusionStudy.Scored>>> lists,
+            java.util.function.Function<List<List<FusionStudy.Scored>>, List<String>> fuse) {
+        Map<String, List<String>> run = new HashMap<>();
+        for (String q : queries) {
+            run.put(q, fuse.apply(lists.get(q)));
+        }
+        runs.put(name, run);
+    }
+
+    /**
+     * Tunes on one half of the queries and ranks the other with what won, both ways: every query is ranked by
+     * weights chosen without it. Returns what won on each half and on all queries (the candidate default).
+     */
+    private static Map<String, Object> crossValidated(Map<String, Map<String, List<String>>> runs, String name,
+            List<String> queries, Map<String, List<List<FusionStudy.Scored>>> lists, List<FusionStudy.Variant> grid,
+            Map<String, Map<String, Integer>> qrels) {
+        Map<String, List<String>> halves = FusionStudy.halves(queries);
+        Map<String, List<String>> run = new HashMap<>();
+        Map<String, Object> chosen = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> half : halves.entrySet()) {
+            List<String> other = half.getKey().equals("a") ? halves.get("b") : halves.get("a");
+            FusionStudy.Variant best = FusionStudy.tune(grid, other, lists, qrels);
+            chosen.put("tuned without half " + half.getKey(), best.name());
+            for (String q : half.getValue()) {
+                run.put(q, best.fuse().apply(lists.get(q)));
+            }
+        }
+        chosen.put("tuned on all", FusionStudy.tune(grid, queries, lists, qrels).name());
+        runs.put(name, run);
+        return chosen;
+    }
+
+    /** Paired bootstrap intervals of nDCG@10 differences that the targets are about. */
+    private static List<Map<String, Object>> differences(Map<String, Map<String, List<String>>> runs,
+            Map<String, Map<String, Integer>> qrels, List<String> queries) {
+        String bestLeg = LEGS.stream().max(java.util.Comparator.comparingDouble(l -> mean(runs.get(l), qrels,
+                queries))).orElseThrow();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String system : runs.keySet()) {
+            if (!system.startsWith("fusion") && !system.startsWith("study")) {
+                continue;
+            }
+            for (String baseline : List.of(bestLeg, "rrf(bm25, dense)")) {
+                double[] d = new double[queries.size()];
+                for (int i = 0; i < d.length; i++) {
+                    String q = queries.get(i);
+                    d[i] = ndcg10(runs.get(system).get(q), qrels.get(q)) - ndcg10(runs.get(baseline).get(q),
+                            qrels.get(q));
+                }
+                double[] ci = FusionStudy.bootstrap(d);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("system", system);
+                row.put("minus", baseline);
+                row.put("mean", ci[0]);
+                row.put("ci95_low", ci[1]);
+                row.put("ci95_high", ci[2]);
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    private static double mean(Map<String, List<String>> run, Map<String, Map<String, Integer>> qrels,
+            List<String> queries) {
+        return queries.stream().mapToDouble(q -> ndcg10(run.get(q), qrels.get(q))).average().orElse(0);
+    }
+
+    /** One leg's documents with their raw leg scores (a document scores as its best chunk), 100 deep. */
+    @SuppressWarnings("unchecked")
+    private List<FusionStudy.Scored> leg(String query, String library, String leg, Map<String, String> docByItem) {
+        Map<String, Double> best = new LinkedHashMap<>();
+        client.search(query, Map.of("libraries", List.of(library), "search_types", List.of(leg), "limit", DEPTH,
+                leg + "_top_k", DEPTH)).forEach(r -> best.putIfAbsent(docByItem.get((String) r.get("item_uid")),
+                        ((Number) ((Map<String, Object>) r.get("raw_scores")).get(leg)).doubleValue()));
+        List<FusionStudy.Scored> list = new ArrayList<>();
+        best.forEach((doc, score) -> list.add(new FusionStudy.Scored(doc, score)));
+        return list;
     }
 
     /** Documents in the order of their best chunk in mnemo.search. */
@@ -205,11 +313,11 @@ final class QualitySuite {
             parser = new QueryParser("text", analyzer);
         }
 
-        List<String> search(String query) throws IOException {
+        List<FusionStudy.Scored> search(String query) throws IOException {
             try {
-                List<String> ids = new ArrayList<>();
+                List<FusionStudy.Scored> ids = new ArrayList<>();
                 for (ScoreDoc hit : searcher.search(parser.parse(QueryParser.escape(query)), DEPTH).scoreDocs) {
-                    ids.add(searcher.storedFields().document(hit.doc).get("id"));
+                    ids.add(new FusionStudy.Scored(searcher.storedFields().document(hit.doc).get("id"), hit.score));
                 }
                 return ids;
             } catch (org.apache.lucene.queryparser.classic.ParseException e) {
@@ -234,7 +342,7 @@ final class QualitySuite {
                     });
         }
 
-        List<String> search(String query) {
+        List<FusionStudy.Scored> search(String query) {
             float[] q = floats((List<?>) client.row(MnemoClient.Mode.READ, "CALL mnemo.embed($t) YIELD embedding "
                     + "RETURN embedding", Map.of("t", query)).get("embedding"));
             Map<String, Double> best = new HashMap<>();
@@ -242,7 +350,7 @@ final class QualitySuite {
                 best.merge(ids.get(i), cosine(q, vectors.get(i)), Math::max);
             }
             return best.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .limit(DEPTH).map(Map.Entry::getKey).toList();
+                    .limit(DEPTH).map(e -> new FusionStudy.Scored(e.getKey(), e.getValue())).toList();
         }
 
         private static float[] floats(List<?> list) {
@@ -269,11 +377,12 @@ final class QualitySuite {
     @SuppressWarnings("unchecked")
     private void write(Map<String, Object> raw) throws Exception {
         StringBuilder md = new StringBuilder("# Retrieval quality (BEIR development sets)\n\n");
-        md.append(String.format(Locale.ROOT, "%s Embedder: %s; no reranker is configured, so there is no reranked "
-                + "row. Documents ingested through `mnemo.ingest` (one item per document, title + text); a document "
+        md.append(String.format(Locale.ROOT, "%s Embedder: %s; full-text analyzer: %s; no reranker is configured, "
+                + "so there is no reranked row. Documents ingested through `mnemo.ingest` (one item per document, title + text); a document "
                 + "ranks where its best chunk ranks. Baselines computed in the same run on the same data: Lucene BM25 "
                 + "(EnglishAnalyzer, k1 1.2, b 0.75, title + text) and exact cosine over the embeddings Mnemo stored. "
-                + "Command: `%s`.%n", Machine.describe(client).markdown(), raw.get("embedder"), p.command()));
+                + "Command: `%s`.%n", Machine.describe(client).markdown(), raw.get("embedder"),
+                raw.get("fulltext_analyzer"), p.command()));
         for (Map<String, Object> set : (List<Map<String, Object>>) raw.get("sets")) {
             md.append(String.format(Locale.ROOT, "%n## %s%n%n%,d documents → %,d chunks (ingested in %.0f s), %d "
                     + "judged queries.%n%n| system | nDCG@10 | recall@10 |%n|---|---:|---:|%n", set.get("set"),
@@ -281,6 +390,15 @@ final class QualitySuite {
             for (Map<String, Object> r : (List<Map<String, Object>>) set.get("rows")) {
                 md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f |%n", r.get("system"), r.get("ndcg_at_10"),
                         r.get("recall_at_10")));
+            }
+            md.append(String.format(Locale.ROOT, "%nWeights tuned (legs: vector, fulltext, graph; baselines: bm25, "
+                    + "dense): %s%n%n| system | minus | nDCG@10 difference | 95%% interval (paired bootstrap) |%n"
+                    + "|---|---|---:|---|%n", set.get("tuned")));
+            for (Map<String, Object> d : (List<Map<String, Object>>) set.get("differences")) {
+                double low = ((Number) d.get("ci95_low")).doubleValue();
+                double high = ((Number) d.get("ci95_high")).doubleValue();
+                md.append(String.format(Locale.ROOT, "| %s | %s | %+.4f | %+.4f … %+.4f%s |%n", d.get("system"),
+                        d.get("minus"), d.get("mean"), low, high, low <= 0 && high >= 0 ? " (within noise)" : ""));
             }
         }
         Files.createDirectories(p.out());

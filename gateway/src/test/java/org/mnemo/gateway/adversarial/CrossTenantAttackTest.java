@@ -66,6 +66,17 @@ class CrossTenantAttackTest {
         return codes(notYours);
     }
 
+    /**
+     * What a refused attempt answers on a route that acts for the principal as a whole — memberships, teams — which
+     * only its full token may use: the users' credentials here are tokens bound to a workspace.
+     */
+    private static Set<Integer> refusedWhole(Credential c, String scope, int notYours) {
+        if (c.kind() == Kind.OWNER || c.kind() == Kind.WRITER || c.kind() == Kind.READER) {
+            return codes(403); // full_credential_required
+        }
+        return refused(c, scope, true, notYours);
+    }
+
     private TestGateway.Response send(String route, String method, String path, Credential c, Object body,
             Map<String, String> headers) {
         exercised.add(route);
@@ -265,10 +276,9 @@ class CrossTenantAttackTest {
         // ---- one's own memberships only: accepting or leaving the victim's workspace finds nothing to act on
         for (String ws : List.of(v.root, v.dev)) {
             expect("accept " + ws, c, send("POST /api/memberships/{workspace_id}/accept/", "POST",
-                    "/api/memberships/" + ws + "/accept/", c, null, none), refused(c, "manage_memberships", true,
-                    404));
+                    "/api/memberships/" + ws + "/accept/", c, null, none), refusedWhole(c, "manage_memberships", 404));
             expect("leave " + ws, c, send("DELETE /api/memberships/{workspace_id}/", "DELETE", "/api/memberships/"
-                    + ws + "/", c, null, none), refused(c, "manage_memberships", true, 404));
+                    + ws + "/", c, null, none), refusedWhole(c, "manage_memberships", 404));
         }
         noneOf("list memberships", c, send("GET /api/memberships/", "GET", "/api/memberships/", c, null, none), v);
         expect("export", c, send("GET /api/memory/export/", "GET", "/api/memory/export/?workspace_id=" + v.root, c,
@@ -281,13 +291,13 @@ class CrossTenantAttackTest {
                 + "/", c, null, none), refused(c, "manage_teams", true, 404));
         expect("retarget team", c, send("PUT /mcp_server/api/teams/{id}/workspaces/", "PUT",
                 "/mcp_server/api/teams/" + v.teamId + "/workspaces/", c, Map.of("workspace_ids", List.of()), none),
-                refused(c, "manage_teams", true, 404));
+                refusedWhole(c, "manage_teams", 404));
         expect("rotate team", c, send("POST /mcp_server/api/teams/{id}/rotate/", "POST", "/mcp_server/api/teams/"
-                + v.teamId + "/rotate/", c, null, none), refused(c, "manage_teams", true, 409));
+                + v.teamId + "/rotate/", c, null, none), refusedWhole(c, "manage_teams", 409));
         expect("claim team", c, send("POST /mcp_server/api/teams/", "POST", "/mcp_server/api/teams/", c,
-                Map.of("id", v.teamId, "name", "mine"), none), refused(c, "manage_teams", true, 409));
+                Map.of("id", v.teamId, "name", "mine"), none), refusedWhole(c, "manage_teams", 409));
         expect("delete team", c, send("DELETE /mcp_server/api/teams/{id}/", "DELETE", "/mcp_server/api/teams/"
-                + v.teamId + "/", c, null, none), refused(c, "manage_teams", true, 404));
+                + v.teamId + "/", c, null, none), refusedWhole(c, "manage_teams", 404));
         expect("restore team", c, send("POST /mcp_server/api/teams/{id}/restore/", "POST", "/mcp_server/api/teams/"
                 + v.teamId + "/restore/", c, null, none), codes(403));
         expect("revoke token", c, send("DELETE /api/tokens/{id}/", "DELETE", "/api/tokens/" + v.tokenId + "/", c,

@@ -64,6 +64,11 @@ public final class MnemoSettings {
             "Scopes up to this many chunks are scored exactly by the vector leg (larger ones too when the HNSW "
                     + "index would have to be asked for more candidates than the scope holds).");
 
+    public static final Setting<String> search_fulltext_analyzer = new Setting<>("mnemo.search.fulltext_analyzer",
+            String.class, "english", "Lucene analyzer of the full-text indexes of chunks, item titles and memories "
+                    + "(any of db.index.fulltext.listAvailableAnalyzers(); english stems, chosen by measurement); a "
+                    + "change applies with mnemo.schema.apply({rebuild: true}).");
+
     public static final Setting<Integer> search_vector_overfetch = new Setting<>("mnemo.search.vector_overfetch", Integer.class, 2,
             "The vector leg asks the HNSW index for top_k times this many in-scope candidates (approximate search "
                     + "misses some) and re-scores them exactly.");
@@ -105,6 +110,7 @@ public final class MnemoSettings {
             concepts_per_item,
             ingest_batch_size,
             search_exact_threshold,
+            search_fulltext_analyzer,
             search_vector_overfetch,
             vector_hnsw_m,
             vector_hnsw_ef_construction,

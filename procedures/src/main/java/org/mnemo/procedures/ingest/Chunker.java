@@ -46,11 +46,38 @@ public final class Chunker {
 
     public List<ChunkDraft> chunk(String text) {
         List<ChunkDraft> chunks = new ArrayList<>();
-        for (Section section : sections(text)) {
+        for (Section section : merged(sections(text))) {
             List<Unit> units = units(text, section.start(), section.end());
             pack(text, units, section.heading(), chunks);
         }
         return chunks;
+    }
+
+    /**
+     * Consecutive sections that fit in one chunk together become one section, and a tiny one (a title, a heading
+     * with a line under it) goes in front of the next: none stands alone as a chunk too small to mean much, and a
+     * document shorter than a chunk is one chunk. A longer section is chunked on its own, its heading carried into
+     * each of its chunks.
+     */
+    private List<Section> merged(List<Section> sections) {
+        List<Section> out = new ArrayList<>();
+        Section open = null;
+        for (Section next : sections) {
+            if (open != null && next.end() - open.start() <= size) {
+                open = new Section(open.start(), next.end(), open.heading());
+            } else if (open != null && open.end() - open.start() < size / 4) {
+                open = new Section(open.start(), next.end(), next.heading());
+            } else {
+                if (open != null) {
+                    out.add(open);
+                }
+                open = next;
+            }
+        }
+        if (open != null) {
+            out.add(open);
+        }
+        return out;
     }
 
     private List<Section> sections(String text) {
@@ -174,8 +201,8 @@ public final class Chunker {
 
     private static ChunkDraft draft(String text, int start, int end, String heading) {
         String body = text.substring(start, end);
-        boolean startsWithHeading = heading != null && body.startsWith(heading);
-        String chunkText = heading == null || startsWithHeading ? body : heading + "\n\n" + body;
+        boolean hasHeading = heading != null && body.contains(heading);
+        String chunkText = heading == null || hasHeading ? body : heading + "\n\n" + body;
         return new ChunkDraft(chunkText, start, end);
     }
 }

@@ -33,6 +33,10 @@ public final class Schema {
 
     private record Index(String name, String type, String label, String property) {}
 
+    /** Full-text indexes of prose, analysed with mnemo.search.fulltext_analyzer; names keep Neo4j's default. */
+    private static final java.util.Set<String> TEXT_INDEXES = java.util.Set.of("mnemo_chunk_text", "mnemo_item_title",
+            "mnemo_memory_content");
+
     private static final List<Constraint> CONSTRAINTS = List.of(
             new Constraint("mnemo_library_uid", "Library", "uid"),
             new Constraint("mnemo_library_name", "Library", "name"),
@@ -118,6 +122,21 @@ public final class Schema {
                 // Vectors of the old dimension stay on the chunks but are not in the new index: flag their items.
                 tx.execute("MATCH (i:Item) WHERE i.embedding_status = 'completed' SET i.reembed_required = true");
                 tx.commit();
+            }
+        }
+        List<String> reanalysed = mismatchedAnalyzers(db, config.fulltextAnalyzer());
+        if (!reanalysed.isEmpty()) {
+            if (rebuild) {
+                try (Transaction tx = db.beginTx()) {
+                    for (String name : reanalysed) {
+                        tx.schema().getIndexByName(name).drop();
+                        actions.put(name, "rebuilt (analyzer " + config.fulltextAnalyzer() + ")");
+                    }
+                    tx.commit();
+                }
+            } else {
+                reanalysed.forEach(name -> actions.put(name, "analyzer differs from mnemo.search.fulltext_analyzer "
+                        + "'" + config.fulltextAnalyzer() + "'; mnemo.schema.apply({rebuild: true}) rebuilds it"));
             }
         }
         migrateMemoryKeys(db, actions);
@@ -223,6 +242,35 @@ public final class Schema {
                 + "true}) to drop and recreate the vector indexes and mark items for re-embedding";
     }
 
+    /** The configured analyzer, which must be one Neo4j has (checked: it goes into an index's options). */
+    private static String analyzer(MnemoConfig config) {
+        String analyzer = config.fulltextAnalyzer();
+        if (!analyzer.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("mnemo.search.fulltext_analyzer must name one of "
+                    + "db.index.fulltext.listAvailableAnalyzers(), got '" + analyzer + "'");
+        }
+        return analyzer;
+    }
+
+    /** Text full-text indexes whose analyzer is not the configured one. */
+    private static List<String> mismatchedAnalyzers(GraphDatabaseService db, String analyzer) {
+        List<String> mismatched = new ArrayList<>();
+        try (Transaction tx = db.beginTx()) {
+            for (String name : TEXT_INDEXES) {
+                if (indexExists(tx, name) && !analyzer.equals(analyzerOf(tx.schema().getIndexByName(name)))) {
+                    mismatched.add(name);
+                }
+            }
+        }
+        mismatched.sort(null);
+        return mismatched;
+    }
+
+    private static String analyzerOf(IndexDefinition definition) {
+        Object value = definition.getIndexConfiguration().get(IndexSetting.fulltext_Analyzer());
+        return value == null ? null : value.toString();
+    }
+
     private static Long dimensionOf(IndexDefinition definition) {
         if (definition.getIndexType() != IndexType.VECTOR) {
             return null;
@@ -255,7 +303,8 @@ public final class Schema {
             case "RANGE" -> "CREATE INDEX " + index.name() + " IF NOT EXISTS FOR " + target + " ON (n."
                     + index.property() + ")";
             case "FULLTEXT" -> "CREATE FULLTEXT INDEX " + index.name() + " IF NOT EXISTS FOR " + target
-                    + " ON EACH [n." + index.property() + "]";
+                    + " ON EACH [n." + index.property() + "]" + (TEXT_INDEXES.contains(index.name())
+                            ? " OPTIONS {indexConfig: {`fulltext.analyzer`: '" + analyzer(config) + "'}}" : "");
             case "VECTOR" -> {
                 StringBuilder options = new StringBuilder("`vector.dimensions`: " + dimension
                         + ", `vector.similarity_function`: 'cosine'");

@@ -52,6 +52,20 @@ class ChunkerTest {
     }
 
     @Test
+    void smallSectionsMergeAndATitleNeverStandsAlone() {
+        Chunker chunker = new Chunker(200, 0, ChunkStrategy.MARKDOWN);
+        String short_ = "# Pumps\n\n## Priming\n\nFill the casing.\n\n## Seals\n\nCheck them weekly.";
+        assertThat(chunker.chunk(short_)).singleElement().satisfies(c -> assertThat(c.text()).isEqualTo(short_));
+        String titled = "# Pumps\n\n## Priming\n\n" + "Fill the casing before start-up. ".repeat(12).strip();
+        List<ChunkDraft> chunks = chunker.chunk(titled);
+        assertThat(chunks.get(0).text()).startsWith("# Pumps\n\n## Priming\n\nFill");
+        assertThat(chunks).allSatisfy(c -> assertThat(c.text()).contains("Fill the casing"));
+        assertThat(chunks.subList(1, chunks.size())).allSatisfy(c -> assertThat(c.text()).startsWith("## Priming"));
+        String paragraphs = "Title line\n\nA short paragraph.\n\nAnother one.";
+        assertThat(new Chunker(200, 0, ChunkStrategy.PARAGRAPH).chunk(paragraphs)).hasSize(1);
+    }
+
+    @Test
     void anOverlongSentenceIsCutAtWordBoundaries() {
         String text = "word ".repeat(100).strip();
         List<ChunkDraft> chunks = new Chunker(60, 0, ChunkStrategy.PARAGRAPH).chunk(text);
