@@ -87,7 +87,9 @@ class IngestAndSearchTest {
 
     @Test
     void fusionReportsEveryLegWithItsRankAndRawScore() {
-        var hits = search("write-ahead log crash recovery", Map.of("libraries", List.of(library)));
+        // Each document here is one chunk, so a chunk's rank in a leg is its item's: RRF can be checked by hand.
+        var hits = search("write-ahead log crash recovery", Map.of("libraries", List.of(library), "fusion", "rrf",
+                "weights", Map.of("vector", 1.0, "fulltext", 1.0, "graph", 0.25)));
         Map<String, Object> top = hits.get(0);
         assertThat((String) top.get("text_preview")).contains("write-ahead log");
         @SuppressWarnings("unchecked")
@@ -104,13 +106,19 @@ class IngestAndSearchTest {
         }
         // Weights are the caller's to set: with the full-text leg at 0 only the other legs count.
         var vectorOnly = search("write-ahead log crash recovery", Map.of("libraries", List.of(library),
-                "weights", Map.of("fulltext", 0, "graph", 0))).get(0);
+                "fusion", "rrf", "weights", Map.of("fulltext", 0, "graph", 0))).get(0);
         @SuppressWarnings("unchecked")
         Map<String, Object> vectorRanks = (Map<String, Object>) vectorOnly.get("ranks");
         assertThat((double) vectorOnly.get("score")).isCloseTo(1.0 / (60 + ((Number) vectorRanks.get("vector"))
                 .longValue()), org.assertj.core.data.Offset.offset(1e-9));
         assertThatThrownBy(() -> search("x", Map.of("libraries", List.of(library), "weights", Map.of("colour", 1))))
                 .hasMessageContaining("'weights' takes vector, fulltext and graph");
+        // The default, convex fusion: each leg's normalised score times its weight, at most the sum of the weights.
+        var convex = search("write-ahead log crash recovery", Map.of("libraries", List.of(library))).get(0);
+        assertThat((double) convex.get("score")).isBetween(0.0, 1.0 + 0.2 + 0.1);
+        assertThat(convex.get("item_uid")).isEqualTo(top.get("item_uid"));
+        assertThatThrownBy(() -> search("x", Map.of("libraries", List.of(library), "fusion", "max")))
+                .hasMessageContaining("'fusion' must be 'rrf' or 'convex'");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.mnemo.procedures;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -26,4 +27,11 @@ class ArchitectureTest {
     static final ArchRule proceduresDoNotDependOnOtherProcedures = noClasses()
             .that().haveSimpleNameEndingWith("Procedures")
             .should().dependOnClassesThat().haveSimpleNameEndingWith("Procedures");
+
+    /** One fusion for document and memory search: both go through search.Fusion, neither fuses on its own. */
+    @ArchTest
+    static final ArchRule documentAndMemorySearchShareTheFusion = classes()
+            .that().haveFullyQualifiedName("org.mnemo.procedures.search.HybridSearch")
+            .or().haveFullyQualifiedName("org.mnemo.procedures.memory.Memories")
+            .should().dependOnClassesThat().haveFullyQualifiedName("org.mnemo.procedures.search.Fusion");
 }

@@ -73,6 +73,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "new chunk vector index (0: Neo4j's default).")
     int hnswEfConstruction;
 
+    @Option(names = "--embedder", description = "mnemo.embedding.provider for this run: local (MiniLM) or bge-small "
+            + "(default: the plugin's); use a database of its own (--data) per embedder.")
+    String embedder;
+
     @Option(names = "--fulltext-analyzer", description = "mnemo.search.fulltext_analyzer for this run (default: the "
             + "plugin's); a kept database's full-text indexes are rebuilt when it differs.")
     String fulltextAnalyzer;
@@ -128,7 +132,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path conf = dir.resolve("mnemo.conf");
         Files.writeString(conf, (hnswM > 0 ? "mnemo.vector.hnsw.m=" + hnswM + "\n" : "")
                 + (hnswEfConstruction > 0 ? "mnemo.vector.hnsw.ef_construction=" + hnswEfConstruction + "\n" : "")
-                + (fulltextAnalyzer != null ? "mnemo.search.fulltext_analyzer=" + fulltextAnalyzer + "\n" : ""));
+                + (fulltextAnalyzer != null ? "mnemo.search.fulltext_analyzer=" + fulltextAnalyzer + "\n" : "")
+                + (embedder != null ? "mnemo.embedding.provider=" + embedder + "\n" : ""));
         System.setProperty("mnemo.config", conf.toString());
         Params p = new Params(suite, chunks, queries, recallQueries, seed, vectors, loaders, out, eval, datasets,
                 hnswSweep, commandLine());
@@ -188,6 +193,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (fulltextAnalyzer != null) {
             command.append(" --fulltext-analyzer ").append(fulltextAnalyzer);
+        }
+        if (embedder != null) {
+            command.append(" --embedder ").append(embedder);
         }
         if ("quality".equals(suite)) {
             command.append(" --datasets ").append(String.join(",", datasets));

@@ -106,6 +106,7 @@ final class QualitySuite {
             runs.put(leg, new HashMap<>());
         }
         runs.put("fusion", new HashMap<>());
+        runs.put("fusion, group_by item", new HashMap<>());
         runs.put("bm25 (Lucene)", new HashMap<>());
         runs.put("dense exact", new HashMap<>());
         runs.put("rrf(bm25, dense)", new HashMap<>());
@@ -123,6 +124,7 @@ final class QualitySuite {
             }
             legLists.put(q.getKey(), lists);
             runs.get("fusion").put(q.getKey(), mnemo(q.getValue(), library, LEGS, docByItem));
+            runs.get("fusion, group_by item").put(q.getKey(), grouped(q.getValue(), library, docByItem));
             List<FusionStudy.Scored> lexical = bm25.search(q.getValue());
             List<FusionStudy.Scored> vector = dense.search(q.getValue());
             baseLists.put(q.getKey(), List.of(lexical, vector));
@@ -252,6 +254,12 @@ final class QualitySuite {
         return list;
     }
 
+    /** Documents as mnemo.search ranks them with group_by item. */
+    private List<String> grouped(String query, String library, Map<String, String> docByItem) {
+        return client.search(query, Map.of("libraries", List.of(library), "group_by", "item", "limit", DEPTH))
+                .stream().map(r -> docByItem.get((String) r.get("item_uid"))).toList();
+    }
+
     /** Documents in the order of their best chunk in mnemo.search. */
     private List<String> mnemo(String query, String library, List<String> legs, Map<String, String> docByItem) {
         LinkedHashSet<String> ranked = new LinkedHashSet<>();
@@ -343,8 +351,8 @@ final class QualitySuite {
         }
 
         List<FusionStudy.Scored> search(String query) {
-            float[] q = floats((List<?>) client.row(MnemoClient.Mode.READ, "CALL mnemo.embed($t) YIELD embedding "
-                    + "RETURN embedding", Map.of("t", query)).get("embedding"));
+            float[] q = floats((List<?>) client.row(MnemoClient.Mode.READ, "CALL mnemo.embed($t, {query: true}) "
+                + "YIELD embedding RETURN embedding", Map.of("t", query)).get("embedding"));
             Map<String, Double> best = new HashMap<>();
             for (int i = 0; i < vectors.size(); i++) {
                 best.merge(ids.get(i), cosine(q, vectors.get(i)), Math::max);

@@ -64,10 +64,11 @@ final class McpTools {
                 "library_uid", string("Library id"),
                 "library_type", string("Library type"),
                 "text_preview", string("The chunk's first characters"),
-                "score", number("Reciprocal Rank Fusion score (higher is better)"),
+                "score", number("Fused score of the chunk's document (higher is better)"),
                 "source", string("The search type that ranked this chunk best"),
                 "sources", array("Every search type that found it", Map.of("type", "string")),
-                "ranks", anyObject("Rank per search type")),
+                "ranks", anyObject("Rank per search type"),
+                "evidence", array("With group_by item: the document's best chunks", anyObject("A chunk"))),
                 "chunk_uid", "item_uid", "text_preview", "score", "source");
         return new Tool("search", "Search the knowledge base",
                 "Hybrid search over the libraries you may read: vector similarity, full-text and concept-graph "
@@ -78,7 +79,10 @@ final class McpTools {
                         "library_uid", string("Search only this library (from list_libraries)"),
                         "library_type", enumeration("Search only libraries of this type", LIBRARY_TYPES),
                         "collection_uid", string("Search only this collection (from list_collections)"),
-                        "limit", integer("How many chunks to return", 20, 1, Requests.MAX_LIMIT),
+                        "limit", integer("How many chunks (or documents, with group_by item) to return", 20, 1,
+                                Requests.MAX_LIMIT),
+                        "group_by", enumeration("chunk: a row per chunk; item: a row per document, its best chunks "
+                                + "as evidence", List.of("chunk", "item")),
                         "rerank", bool("Rerank the fused results when a reranker is configured", true),
                         "include_images", bool("Include images that belong to the results", true),
                         "search_types", Map.of("type", "array", "description", "Which searches to fuse",

@@ -72,6 +72,14 @@ public final class SearchApi {
         options.put("search_types", types);
         Requests.putIfPresent(options, "library_type", body.optionalString("library_type", 50));
         Requests.putIfPresent(options, "collection_uid", body.optionalString("collection_uid", 100));
+        String groupBy = body.optionalString("group_by", 10);
+        if (groupBy != null && !List.of("chunk", "item").contains(groupBy)) {
+            throw ApiError.badRequest("invalid_field", "'group_by' must be 'chunk' or 'item', not '" + groupBy + "'");
+        }
+        Requests.putIfPresent(options, "group_by", groupBy);
+        if (body.has("evidence")) {
+            options.put("evidence", body.integer("evidence", 3, 1, 20));
+        }
         long started = System.nanoTime();
         List<Map<String, Object>> rows = client.search(query, options);
         long tookMs = (System.nanoTime() - started) / 1_000_000;
@@ -133,6 +141,9 @@ public final class SearchApi {
         candidate.put("sources", sources);
         candidate.put("ranks", ranks);
         candidate.put("raw_scores", row.get("raw_scores"));
+        if (row.get("evidence") != null) {
+            candidate.put("evidence", row.get("evidence"));
+        }
         return candidate;
     }
 

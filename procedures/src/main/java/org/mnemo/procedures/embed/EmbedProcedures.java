@@ -2,8 +2,10 @@ package org.mnemo.procedures.embed;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.mnemo.procedures.config.MnemoConfig;
+import org.mnemo.procedures.options.Options;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -20,13 +22,17 @@ public class EmbedProcedures {
     public record Embedding(List<Double> embedding, String model, long dimension) {}
 
     @Procedure(name = "mnemo.embed", mode = Mode.READ)
-    @Description("Embed a text with the configured embedder and return its vector, model name and dimension.")
-    public Stream<Embedding> embed(@Name(value = "text", description = "The text to embed.") String text) {
+    @Description("Embed a text with the configured embedder and return its vector, model name and dimension; "
+            + "{query: true} embeds it as a search query (with the model's query instruction, if it has one).")
+    public Stream<Embedding> embed(@Name(value = "text", description = "The text to embed.") String text,
+            @Name(value = "options", defaultValue = "{}", description = "{query: false}") Map<String, Object> options) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("mnemo.embed: 'text' must not be empty");
         }
+        boolean query = Options.of("mnemo.embed", options, java.util.Set.of("query")).bool("query", false);
         Embedder embedder = Embedders.get(MnemoConfig.of(db).embedder());
-        return Stream.of(new Embedding(Vectors.toList(embedder.embed(text)), embedder.model(), embedder.dimension()));
+        float[] vector = query ? embedder.embedQuery(text) : embedder.embed(text);
+        return Stream.of(new Embedding(Vectors.toList(vector), embedder.model(), embedder.dimension()));
     }
 
     public record IndexedEmbedding(long index, List<Double> embedding, String model, long dimension) {}

@@ -16,4 +16,12 @@ public interface Embedder {
     default float[] embed(String text) {
         return embed(List.of(text)).get(0);
     }
+
+    /**
+     * A search query's vector. Models trained with a query instruction (bge) prefix it here; documents are always
+     * embedded as they are.
+     */
+    default float[] embedQuery(String query) {
+        return embed(query);
+    }
 }

@@ -24,6 +24,7 @@ import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.namespace.Namespaces;
 import org.mnemo.procedures.schema.Schema;
 import org.mnemo.procedures.search.FulltextQuery;
+import org.mnemo.procedures.search.Fusion;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
@@ -234,35 +235,38 @@ public final class Memories {
         Map<String, Object> params = new HashMap<>();
         params.put("namespaces", namespaces);
         params.put("kinds", kinds == null || kinds.isEmpty() ? null : kinds);
-        Map<String, Map<String, Long>> ranks = new LinkedHashMap<>();
-        Map<String, Node> nodes = new HashMap<>();
+        Map<String, List<Fusion.Ranked<Node>>> legLists = new LinkedHashMap<>();
         if (legs.contains("vector")) {
-            rank(ranks, nodes, "vector", vectorLeg(query, params));
+            legLists.put("vector", ranked(vectorLeg(query, params)));
         }
         List<String> terms = FulltextQuery.terms(query);
         if (!terms.isEmpty() && legs.contains("fulltext")) {
             params.put("query", FulltextQuery.of(terms));
             params.put("index", Schema.MEMORY_FULLTEXT);
-            rank(ranks, nodes, "fulltext", rows("""
+            legLists.put("fulltext", ranked(rows("""
                     CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
                     WITH node AS m, score WHERE %s
-                    RETURN m ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), params));
+                    RETURN m ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), params)));
         }
         if (!terms.isEmpty() && legs.contains("graph")) {
             params.put("keys", Keyphrases.extract(query, CONCEPTS_PER_MEMORY).stream()
                     .map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
-            rank(ranks, nodes, "graph", rows("""
+            legLists.put("graph", ranked(rows("""
                     MATCH (c:Concept) WHERE c.name_key IN $keys OR c.name_key IN $terms
                     MATCH (m:Memory)-[:MENTIONS]->(c) WHERE %s
                     WITH m, count(DISTINCT c) AS matched ORDER BY matched DESC, m.created_at DESC
-                    RETURN m LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withTerms(params, terms)));
+                    RETURN m LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withTerms(params, terms))));
         }
-        List<Found> found = new ArrayList<>();
-        ranks.forEach((id, byLeg) -> {
-            double score = byLeg.entrySet().stream()
-                    .mapToDouble(e -> WEIGHTS.get(e.getKey()) / (RRF_K + e.getValue())).sum();
-            found.add(found(nodes.get(id), score, new ArrayList<>(byLeg.keySet()), byLeg));
+        // The same fusion as document search; memories are keyed by node (ids repeat across namespaces).
+        Map<Node, Map<String, Long>> ranks = new HashMap<>();
+        legLists.forEach((leg, list) -> {
+            for (int i = 0; i < list.size(); i++) {
+                ranks.computeIfAbsent(list.get(i).key(), k -> new LinkedHashMap<>()).put(leg, (long) i + 1);
+            }
         });
+        List<Found> found = new ArrayList<>();
+        Fusion.fuse(Fusion.Method.RRF, legLists, WEIGHTS, RRF_K).forEach((node, score) -> found.add(found(node, score,
+                new ArrayList<>(ranks.get(node).keySet()), ranks.get(node))));
         found.sort(Comparator.comparingDouble(Found::score).reversed());
         return found.subList(0, Math.min(limit, found.size()));
     }
@@ -336,7 +340,7 @@ public final class Memories {
     /** Exact cosine over the visible memories: namespaces are small, and exact never misses one. */
     private List<Node> vectorLeg(String query, Map<String, Object> params) {
         Map<String, Object> withVector = new HashMap<>(params);
-        withVector.put("vector", embedder.embed(query));
+        withVector.put("vector", embedder.embedQuery(query));
         return rows("""
                 MATCH (m:Memory) WHERE %s AND m.embedding IS NOT NULL
                 WITH m, vector.similarity.cosine(m.embedding, $vector) AS score
@@ -355,13 +359,13 @@ public final class Memories {
         return copy;
     }
 
-    private static void rank(Map<String, Map<String, Long>> ranks, Map<String, Node> nodes, String leg,
-            List<Node> hits) {
+    /** A leg's memories in its order (RRF needs only the order). */
+    private static List<Fusion.Ranked<Node>> ranked(List<Node> hits) {
+        List<Fusion.Ranked<Node>> ranked = new ArrayList<>(hits.size());
         for (int i = 0; i < hits.size(); i++) {
-            String id = (String) hits.get(i).getProperty("id");
-            nodes.putIfAbsent(id, hits.get(i));
-            ranks.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(leg, (long) i + 1);
+            ranked.add(new Fusion.Ranked<>(hits.get(i), hits.size() - i));
         }
+        return ranked;
     }
 
     private void link(Node memory, String content, List<String> derivedFrom) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.mnemo.procedures.config.MnemoConfig;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.graphdb.schema.ConstraintDefinition;
 import org.neo4j.graphdb.schema.IndexDefinition;
@@ -32,6 +33,10 @@ public final class Schema {
     private record Constraint(String name, String label, String property) {}
 
     private record Index(String name, String type, String label, String property) {}
+
+    /** Where the model that wrote the vectors is recorded. */
+    private static final org.neo4j.graphdb.Label SCHEMA_INFO = org.neo4j.graphdb.Label.label("MnemoSchema");
+    private static final String VECTORS = "vectors";
 
     /** Full-text indexes of prose, analysed with mnemo.search.fulltext_analyzer; names keep Neo4j's default. */
     private static final java.util.Set<String> TEXT_INDEXES = java.util.Set.of("mnemo_chunk_text", "mnemo_item_title",
@@ -103,9 +108,10 @@ public final class Schema {
 
     private Schema() {}
 
-    public static List<IndexStatus> apply(GraphDatabaseService db, MnemoConfig config, int dimension, boolean rebuild,
-            long awaitSeconds) {
+    public static List<IndexStatus> apply(GraphDatabaseService db, MnemoConfig config, int dimension, String model,
+            boolean rebuild, long awaitSeconds) {
         Map<String, String> actions = new LinkedHashMap<>();
+        recordModel(db, model, rebuild, actions);
         List<String> mismatched = mismatchedVectorIndexes(db, dimension);
         if (!mismatched.isEmpty() && !rebuild) {
             throw new IllegalStateException(mismatchMessage(db, mismatched, dimension));
@@ -192,10 +198,54 @@ public final class Schema {
     }
 
     /**
-     * Fails with a message that says how to fix it unless the indexes search needs exist and are online with the
-     * given dimension.
+     * Which model wrote the vectors: recorded when the schema is first applied (from the items, or the configured
+     * model for an empty database) and changed only by {@code rebuild}, which also marks every item for
+     * re-embedding. Vectors of two models in one index would rank nonsense, so a changed model is refused until then.
      */
-    public static void requireSearchable(Transaction tx, int dimension) {
+    private static void recordModel(GraphDatabaseService db, String model, boolean rebuild,
+            Map<String, String> actions) {
+        try (Transaction tx = db.beginTx()) {
+            Node marker = tx.findNode(SCHEMA_INFO, "id", VECTORS);
+            String recorded = marker == null ? null : (String) marker.getProperty("embedding_model", null);
+            if (recorded == null) {
+                var found = tx.execute("MATCH (i:Item) WHERE i.embedding_model IS NOT NULL RETURN i.embedding_model "
+                        + "AS m, count(*) AS n ORDER BY n DESC LIMIT 1");
+                recorded = found.hasNext() ? (String) found.next().get("m") : model;
+            }
+            if (!recorded.equals(model)) {
+                if (!rebuild) {
+                    throw new IllegalStateException(modelMismatchText(recorded, model));
+                }
+                tx.execute("MATCH (i:Item) WHERE i.embedding_status = 'completed' SET i.reembed_required = true");
+                actions.put("embedding_model", "now '" + model + "' (was '" + recorded + "'): run mnemo.reembed.run "
+                        + "(./mnemo reembed)");
+                recorded = model;
+            }
+            if (marker == null) {
+                marker = tx.createNode(SCHEMA_INFO);
+                marker.setProperty("id", VECTORS);
+            }
+            marker.setProperty("embedding_model", recorded);
+            tx.commit();
+        }
+    }
+
+    private static String modelMismatchText(String recorded, String configured) {
+        return "schema_model_mismatch: the vectors in the indexes were made by '" + recorded + "' but the configured "
+                + "embedder is '" + configured + "'; either configure '" + recorded + "' again, or run CALL "
+                + "mnemo.schema.apply({rebuild: true}) and then re-embed (./mnemo reembed, mnemo.reembed.run)";
+    }
+
+    /**
+     * Fails with a message that says how to fix it unless the indexes search needs exist and are online with the
+     * given dimension, and were filled by the given model.
+     */
+    public static void requireSearchable(Transaction tx, int dimension, String model) {
+        Node marker = tx.findNode(SCHEMA_INFO, "id", VECTORS);
+        Object recorded = marker == null ? null : marker.getProperty("embedding_model", null);
+        if (recorded != null && !recorded.equals(model)) {
+            throw new IllegalStateException(modelMismatchText((String) recorded, model));
+        }
         for (String name : List.of(CHUNK_VECTOR, CHUNK_FULLTEXT, CONCEPT_FULLTEXT, CONCEPT_VECTOR)) {
             if (!indexExists(tx, name)) {
                 throw new IllegalStateException("schema_missing: index '" + name + "' does not exist; run "

@@ -24,7 +24,9 @@ public class SchemaProcedures {
 
     @Procedure(name = "mnemo.schema.apply", mode = Mode.SCHEMA)
     @Description("Create Mnemo's constraints, full-text and vector indexes (idempotent) and wait until they are online; "
-            + "{rebuild: true} recreates vector indexes whose dimension differs from the embedder's.")
+            + "{rebuild: true} recreates vector indexes whose dimension differs from the embedder's, full-text indexes "
+            + "whose analyzer differs from mnemo.search.fulltext_analyzer, and accepts a new embedding model (marking "
+            + "items for mnemo.reembed.run).")
     public Stream<Schema.IndexStatus> apply(
             @Name(value = "options", defaultValue = "{}", description = "{rebuild: false, await_seconds: 300}")
                     Map<String, Object> options) {
@@ -33,8 +35,8 @@ public class SchemaProcedures {
         boolean rebuild = o.bool("rebuild", false);
         long awaitSeconds = o.integer("await_seconds", 300, 1, 86_400);
         MnemoConfig config = MnemoConfig.of(db);
-        int dimension = Embedders.get(config.embedder()).dimension();
-        return Schema.apply(db, config, dimension, rebuild, awaitSeconds).stream();
+        var embedder = Embedders.get(config.embedder());
+        return Schema.apply(db, config, embedder.dimension(), embedder.model(), rebuild, awaitSeconds).stream();
     }
 
     @Procedure(name = "mnemo.schema.status", mode = Mode.READ)

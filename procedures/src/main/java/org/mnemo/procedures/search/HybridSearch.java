@@ -61,7 +61,8 @@ public final class HybridSearch {
             double score,
             List<String> sources,
             Map<String, Object> ranks,
-            Map<String, Object> raw_scores) {}
+            Map<String, Object> raw_scores,
+            List<Map<String, Object>> evidence) {}
 
     private final Transaction tx;
     private final int exactThreshold;
@@ -383,58 +384,117 @@ public final class HybridSearch {
 
     // ---- fusion ----
 
+    /**
+     * Fuses at the level of items, as a reader judges results: each leg's chunks become its ranked items (an item
+     * ranks where its best chunk ranks, with that chunk's raw score), the items' lists are fused (RRF or convex,
+     * {@link Fusion}), and chunks come out item by item in that order — within an item by their own chunk-level
+     * RRF. So one document's many chunks cannot crowd a leg's list, and the first appearance of each item is the
+     * fused document ranking. With {@code group_by: 'item'} one row stands for each item, its best chunks as
+     * evidence.
+     */
     private List<Hit> fuse(Map<String, List<LegHit>> legs, SearchOptions options, ScopedChunks visible) {
-        Map<Node, Double> fused = new HashMap<>();
+        Map<Node, String> uids = new HashMap<>();
+        Map<Node, ScopedChunks.Context> places = new HashMap<>();
+        Map<String, List<Fusion.Ranked<Node>>> chunkLegs = new LinkedHashMap<>();
+        Map<String, List<Fusion.Ranked<String>>> itemLegs = new LinkedHashMap<>();
         Map<Node, Map<String, Object>> ranks = new HashMap<>();
         Map<Node, Map<String, Object>> raw = new HashMap<>();
         legs.forEach((leg, hits) -> {
-            for (int i = 0; i < hits.size(); i++) {
-                Node chunk = hits.get(i).chunk();
-                fused.merge(chunk, options.weights().get(leg) / (options.rrfK() + i + 1), Double::sum);
-                ranks.computeIfAbsent(chunk, c -> new LinkedHashMap<>()).put(leg, (long) (i + 1));
-                raw.computeIfAbsent(chunk, c -> new LinkedHashMap<>()).put(leg, hits.get(i).score());
+            List<Fusion.Ranked<Node>> chunks = new ArrayList<>();
+            List<Fusion.Ranked<String>> items = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (LegHit hit : hits) {
+                Node chunk = hit.chunk();
+                if (!uids.containsKey(chunk) && !place(chunk, visible, uids, places)) {
+                    continue; // deleted by a concurrent write since its leg found it (reads are read-committed)
+                }
+                chunks.add(new Fusion.Ranked<>(chunk, hit.score()));
+                ranks.computeIfAbsent(chunk, c -> new LinkedHashMap<>()).put(leg, (long) chunks.size());
+                raw.computeIfAbsent(chunk, c -> new LinkedHashMap<>()).put(leg, hit.score());
+                String item = itemUid(places.get(chunk));
+                if (seen.add(item)) {
+                    items.add(new Fusion.Ranked<>(item, hit.score()));
+                }
             }
+            chunkLegs.put(leg, chunks);
+            itemLegs.put(leg, items);
         });
-        Map<Node, String> uids = new HashMap<>();
-        for (Node chunk : fused.keySet()) {
-            try {
-                uids.put(chunk, (String) chunk.getProperty("uid"));
-            } catch (NotFoundException deletedMeanwhile) {
-                // removed by a concurrent delete since its leg found it (reads are read-committed)
-            }
-        }
-        List<Node> order = new ArrayList<>(uids.keySet());
-        order.sort(Comparator.<Node>comparingDouble(fused::get).reversed().thenComparing(uids::get));
+        Map<Node, Double> chunkScores = Fusion.fuse(Fusion.Method.RRF, chunkLegs, options.weights(), options.rrfK());
+        Map<String, Double> itemScores = Fusion.fuse(options.fusion(), itemLegs, options.weights(), options.rrfK());
+        List<Node> order = new ArrayList<>(chunkScores.keySet());
+        order.sort(Comparator.<Node>comparingDouble(c -> itemScores.get(itemUid(places.get(c)))).reversed()
+                .thenComparing(Comparator.<Node>comparingDouble(chunkScores::get).reversed())
+                .thenComparing(uids::get));
         List<Hit> hits = new ArrayList<>();
+        Map<String, List<Map<String, Object>>> evidence = new HashMap<>();
+        Map<String, Integer> perItem = new HashMap<>();
         for (Node chunk : order) {
-            if (hits.size() == options.limit()) {
-                break;
-            }
-            ScopedChunks.Context where = visible.context(chunk);
-            if (where == null) {
-                continue;
-            }
+            String item = itemUid(places.get(chunk));
+            int nth = perItem.merge(item, 1, Integer::sum);
             Hit hit;
             try {
-                hit = new Hit(
-                        uids.get(chunk),
-                        (String) where.item().getProperty("uid"),
-                        (String) where.item().getProperty("title", null),
-                        (String) where.library().getProperty("uid"),
-                        (String) where.library().getProperty("library_type", null),
-                        (String) where.collection().getProperty("uid"),
-                        ((Number) chunk.getProperty("chunk_index", 0L)).longValue(),
-                        (String) chunk.getProperty("text_preview", ""),
-                        fused.get(chunk),
-                        List.copyOf(ranks.get(chunk).keySet()),
-                        ranks.get(chunk),
-                        raw.get(chunk));
+                hit = hit(chunk, uids.get(chunk), places.get(chunk), itemScores.get(item), ranks.get(chunk),
+                        raw.get(chunk), options.groupByItem() ? evidence.computeIfAbsent(item,
+                                i -> new ArrayList<>()) : null);
             } catch (NotFoundException deletedMeanwhile) {
                 continue;
             }
-            hits.add(hit);
+            if (options.groupByItem()) {
+                if (nth <= options.evidence()) {
+                    evidence.get(item).add(Map.of("chunk_uid", hit.chunk_uid(), "chunk_index", hit.chunk_index(),
+                            "text_preview", hit.text_preview(), "score", chunkScores.get(chunk)));
+                }
+                if (nth > 1) {
+                    continue;
+                }
+            } else if (options.perItem() > 0 && nth > options.perItem()) {
+                continue;
+            }
+            if (hits.size() < options.limit()) {
+                hits.add(hit);
+            } else if (!options.groupByItem()) {
+                break;
+            }
         }
         return hits;
+    }
+
+    /** Finds a chunk's item and library (false when it is gone or not visible). */
+    private static boolean place(Node chunk, ScopedChunks visible, Map<Node, String> uids,
+            Map<Node, ScopedChunks.Context> places) {
+        try {
+            ScopedChunks.Context where = visible.context(chunk);
+            if (where == null) {
+                return false;
+            }
+            uids.put(chunk, (String) chunk.getProperty("uid"));
+            places.put(chunk, where);
+            return true;
+        } catch (NotFoundException deletedMeanwhile) {
+            return false;
+        }
+    }
+
+    private static String itemUid(ScopedChunks.Context where) {
+        return where.item().getElementId();
+    }
+
+    private static Hit hit(Node chunk, String uid, ScopedChunks.Context where, double score,
+            Map<String, Object> ranks, Map<String, Object> raw, List<Map<String, Object>> evidence) {
+        return new Hit(
+                uid,
+                (String) where.item().getProperty("uid"),
+                (String) where.item().getProperty("title", null),
+                (String) where.library().getProperty("uid"),
+                (String) where.library().getProperty("library_type", null),
+                (String) where.collection().getProperty("uid"),
+                ((Number) chunk.getProperty("chunk_index", 0L)).longValue(),
+                (String) chunk.getProperty("text_preview", ""),
+                score,
+                List.copyOf(ranks.keySet()),
+                ranks,
+                raw,
+                evidence);
     }
 
     private Map<String, Object> scopeParameters(SearchOptions options) {

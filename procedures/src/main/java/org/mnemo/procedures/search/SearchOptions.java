@@ -21,27 +21,35 @@ public record SearchOptions(
         int depth,
         int rrfK,
         Map<String, Double> weights,
-        Object queryVector) {
+        Object queryVector,
+        Fusion.Method fusion,
+        boolean groupByItem,
+        int evidence,
+        int perItem) {
 
     public static final String VECTOR = "vector";
     public static final String FULLTEXT = "fulltext";
     public static final String GRAPH = "graph";
     private static final List<String> ALL_TYPES = List.of(VECTOR, FULLTEXT, GRAPH);
     /**
-     * RRF weight per leg. The concept graph is the weakest single signal on the BEIR sets and on LoCoMo
-     * (docs/benchmarks): at full weight it pulls the fusion below the vector leg alone.
+     * Default fusion: a convex combination of each leg's min–max normalised scores over items, the dense leg
+     * carrying most of the weight. Chosen on the BEIR development sets with all-MiniLM-L6-v2 and the English
+     * analyzer (docs/benchmarks/quality.md: weights tuned by 2-fold cross-validation; equal-weight RRF ranked below
+     * the dense leg alone on both sets, as did every RRF variant on one of them).
      */
-    static final Map<String, Double> DEFAULT_WEIGHTS = Map.of(VECTOR, 1.0, FULLTEXT, 1.0, GRAPH, 0.25);
+    static final Map<String, Double> DEFAULT_WEIGHTS = Map.of(VECTOR, 1.0, FULLTEXT, 0.2, GRAPH, 0.1);
+    static final Fusion.Method DEFAULT_FUSION = Fusion.Method.CONVEX;
 
     /** The same options over another scope (the caller's, once narrowed). */
     public SearchOptions withScope(Scope narrowed) {
         return new SearchOptions(narrowed, libraryType, collectionUid, searchTypes, limit, vectorTopK, fulltextTopK,
-                graphTopK, depth, rrfK, weights, queryVector);
+                graphTopK, depth, rrfK, weights, queryVector, fusion, groupByItem, evidence, perItem);
     }
 
     public static SearchOptions from(String procedure, Map<String, Object> options) {
         Options o = Options.of(procedure, options, Set.of("libraries", "library_type", "collection_uid",
-                "search_types", "limit", "vector_top_k", "fulltext_top_k", "graph_top_k", "depth", "rrf_k", "weights", "query_vector"));
+                "search_types", "limit", "vector_top_k", "fulltext_top_k", "graph_top_k", "depth", "rrf_k", "weights",
+                "query_vector", "fusion", "group_by", "evidence", "per_item"));
         if (!o.has("libraries")) {
             throw o.error("libraries", "is required: the list of library uids the caller may read (['*'] for all)");
         }
@@ -60,7 +68,20 @@ public record SearchOptions(
                 (int) o.integer("depth", 2, 0, 3),
                 (int) o.integer("rrf_k", 60, 1, 10_000),
                 weights(o),
-                o.raw("query_vector"));
+                o.raw("query_vector"),
+                Fusion.Method.parse(o.string("fusion", DEFAULT_FUSION.name()), procedure + ": 'fusion'"),
+                groupBy(o),
+                (int) o.integer("evidence", 3, 1, 20),
+                (int) o.integer("per_item", 0, 0, 200));
+    }
+
+    private static boolean groupBy(Options o) {
+        String value = o.string("group_by", "chunk");
+        if (!List.of("chunk", "item").contains(value)) {
+            throw o.error("group_by", "must be 'chunk' (a row per chunk) or 'item' (a row per item with its best "
+                    + "chunks as evidence), got '" + value + "'");
+        }
+        return value.equals("item");
     }
 
     private static Map<String, Double> weights(Options o) {
@@ -68,7 +89,7 @@ public record SearchOptions(
             return DEFAULT_WEIGHTS;
         }
         if (!(o.raw("weights") instanceof Map<?, ?> given)) {
-            throw o.error("weights", "must be a map like {vector: 1.0, fulltext: 1.0, graph: 0.25}");
+            throw o.error("weights", "must be a map like {vector: 1.0, fulltext: 0.2, graph: 0.1}");
         }
         Map<String, Double> weights = new java.util.HashMap<>(DEFAULT_WEIGHTS);
         for (Map.Entry<?, ?> e : given.entrySet()) {

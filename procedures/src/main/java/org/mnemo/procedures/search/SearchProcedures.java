@@ -31,14 +31,16 @@ public class SearchProcedures {
     public TerminationGuard guard;
 
     @Procedure(name = "mnemo.search", mode = Mode.READ)
-    @Description("Hybrid search over chunks of the given libraries: vector, full-text and graph legs fused by "
-            + "Reciprocal Rank Fusion; each row shows the legs that found it with their ranks and raw scores.")
+    @Description("Hybrid search over chunks of the given libraries: vector, full-text and graph legs fused at the "
+            + "level of items (a convex combination of normalised scores by default, or RRF); a row per chunk, or "
+            + "per item with group_by 'item'; each row shows the legs that found it with their ranks and raw scores.")
     public Stream<HybridSearch.Hit> search(
             @Name(value = "query", description = "The question or keywords; any text is safe.") String query,
             @Name(value = "options", description = "{libraries (required; [] finds nothing, ['*'] all), "
                     + "library_type, collection_uid, search_types: ['vector','fulltext','graph'], limit: 20 (max 200), "
-                    + "vector_top_k: 50, fulltext_top_k: 30, graph_top_k: 30, depth: 2, rrf_k: 60, "
-                    + "weights: {vector: 1.0, fulltext: 1.0, graph: 0.25}, "
+                    + "vector_top_k: 50, fulltext_top_k: 30, graph_top_k: 30, depth: 2, fusion: 'convex' | 'rrf', "
+                    + "rrf_k: 60, weights: {vector: 1.0, fulltext: 0.2, graph: 0.1}, group_by: 'chunk' | 'item', "
+                    + "evidence: 3 (chunks per item with group_by item), per_item: 0 (most chunks per item; 0 = any), "
                     + "query_vector: the query's embedding when the caller already has it}")
                     Map<String, Object> options) {
         String procedure = "mnemo.search";
@@ -57,14 +59,14 @@ public class SearchProcedures {
         parsed = parsed.withScope(Analyst.of(tx, db).scope(parsed.scope(), procedure));
         MnemoConfig config = MnemoConfig.of(db);
         Embedder embedder = Embedders.get(config.embedder());
-        Schema.requireSearchable(tx, embedder.dimension());
+        Schema.requireSearchable(tx, embedder.dimension(), embedder.model());
         if (parsed.scope().isEmpty()) {
             return Stream.empty();
         }
         // A caller that already embedded the query (same model) saves the embedding here.
         float[] vector = parsed.queryVector() != null
                 ? Vectors.fromList(parsed.queryVector(), embedder.dimension(), procedure + ": 'query_vector'")
-                : embedder.embed(query);
+                : embedder.embedQuery(query);
         var search = new HybridSearch(tx, config.exactThreshold(), config.vectorOverfetch(), guard::check);
         return search.search(query, vector, parsed).stream();
     }

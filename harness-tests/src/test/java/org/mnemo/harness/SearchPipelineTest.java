@@ -1,0 +1,91 @@
+package org.mnemo.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mnemo.harness.TestDatabase.call;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The search pipeline's parts: the analyzer, item-level fusion and grouping, and the model the vectors came from. */
+class SearchPipelineTest {
+
+    @Test
+    void theFullTextLegMatchesStemmedForms() {
+        String library = TestDatabase.library(TestDatabase.unique("stems"), "technical");
+        call("CALL mnemo.ingest($lib, 'The pumps were running hot after the bearings failed.', {title: 'Log'})",
+                Map.of("lib", library));
+        var hits = call("CALL mnemo.search('pump run bearing', {libraries: [$lib], search_types: ['fulltext']})",
+                Map.of("lib", library));
+        assertThat(hits).hasSize(1);
+        var analyzer = call("SHOW FULLTEXT INDEXES YIELD name, options WHERE name = 'mnemo_chunk_text' "
+                + "RETURN options.indexConfig['fulltext.analyzer'] AS a", Map.of());
+        assertThat(analyzer.get(0).get("a")).isEqualTo("english");
+    }
+
+    @Test
+    void aShortMarkdownDocumentIsOneChunkTitleIncluded() {
+        String library = TestDatabase.library(TestDatabase.unique("short"), "technical");
+        var result = call("CALL mnemo.ingest($lib, $text, {title: 'Pumps'})", Map.of("lib", library, "text",
+                "# Pumps\n\n## Priming\n\nFill the casing first.\n\n## Seals\n\nCheck them weekly."));
+        assertThat(result.get(0).get("chunk_count")).isEqualTo(1L);
+    }
+
+    @Test
+    void groupingByItemGivesEachItemOnceWithItsBestChunkFirst() {
+        String library = TestDatabase.library(TestDatabase.unique("group"), "nonfiction");
+        String longDoc = ("Kelp forests grow along cold rocky coasts. ".repeat(12) + "\n\n"
+                + "Sea otters eat urchins that graze on kelp. ".repeat(12) + "\n\n"
+                + "Storms tear kelp from the rocks every winter. ".repeat(12)).strip();
+        call("CALL mnemo.ingest($lib, $text, {title: 'Kelp'})", Map.of("lib", library, "text", longDoc));
+        call("CALL mnemo.ingest($lib, 'Kelp is a large brown alga.', {title: 'Alga'})", Map.of("lib", library));
+        var chunks = call("CALL mnemo.search('kelp forests and sea otters', {libraries: [$lib]})", Map.of("lib",
+                library));
+        var grouped = call("CALL mnemo.search('kelp forests and sea otters', {libraries: [$lib], group_by: 'item', "
+                + "evidence: 2})", Map.of("lib", library));
+        assertThat(chunks.size()).isGreaterThan(grouped.size());
+        assertThat(grouped.stream().map(r -> r.get("item_uid")).toList()).doesNotHaveDuplicates()
+                .containsExactlyElementsOf(chunks.stream().map(r -> r.get("item_uid")).distinct().toList());
+        Map<String, Object> kelp = grouped.stream().filter(r -> "Kelp".equals(r.get("item_title"))).findFirst()
+                .orElseThrow();
+        List<?> evidence = (List<?>) kelp.get("evidence");
+        assertThat(evidence).hasSize(2);
+        assertThat(((Map<?, ?>) evidence.get(0)).get("chunk_uid")).isEqualTo(kelp.get("chunk_uid"));
+        // In chunk rows, an item's chunks come together, in the order of their own fusion.
+        List<Object> order = chunks.stream().map(r -> r.get("item_uid")).toList();
+        for (int i = 2; i < order.size(); i++) {
+            if (order.get(i).equals(order.get(i - 2))) {
+                assertThat(order.get(i - 1)).isEqualTo(order.get(i));
+            }
+        }
+        assertThatThrownBy(() -> call("CALL mnemo.search('kelp', {libraries: [$lib], group_by: 'document'})",
+                Map.of("lib", library))).hasMessageContaining("group_by");
+    }
+
+    @Test
+    void searchingWithAnotherModelThanTheVectorsWereMadeWithIsRefused() {
+        String library = TestDatabase.library(TestDatabase.unique("model"), "nonfiction");
+        call("CALL mnemo.ingest($lib, 'Basalt cools quickly from lava.', {title: 'Basalt'})", Map.of("lib", library));
+        String model = (String) call("MATCH (s:MnemoSchema {id: 'vectors'}) RETURN s.embedding_model AS m", Map.of())
+                .get(0).get("m");
+        assertThat(model).contains("MiniLM");
+        try {
+            call("MATCH (s:MnemoSchema {id: 'vectors'}) SET s.embedding_model = 'some-other-model'", Map.of());
+            assertThatThrownBy(() -> call("CALL mnemo.search('basalt', {libraries: [$lib]})", Map.of("lib", library)))
+                    .hasMessageContaining("schema_model_mismatch").hasMessageContaining("some-other-model");
+            assertThatThrownBy(() -> call("CALL mnemo.schema.apply()", Map.of()))
+                    .hasMessageContaining("schema_model_mismatch");
+            // Accepting the configured model marks what the other one wrote for re-embedding.
+            call("CALL mnemo.schema.apply({rebuild: true})", Map.of());
+            assertThat(call("MATCH (s:MnemoSchema {id: 'vectors'}) RETURN s.embedding_model AS m", Map.of()).get(0)
+                    .get("m")).isEqualTo(model);
+            assertThat(call("MATCH (i:Item {title: 'Basalt'}) RETURN i.reembed_required AS r", Map.of()).get(0)
+                    .get("r")).isEqualTo(true);
+            assertThat(call("CALL mnemo.search('basalt', {libraries: [$lib]})", Map.of("lib", library))).isNotEmpty();
+        } finally {
+            call("MATCH (s:MnemoSchema {id: 'vectors'}) SET s.embedding_model = $m", Map.of("m", model));
+            call("MATCH (i:Item) REMOVE i.reembed_required", Map.of());
+        }
+    }
+}
