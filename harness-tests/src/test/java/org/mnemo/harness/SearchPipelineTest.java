@@ -63,6 +63,99 @@ class SearchPipelineTest {
                 Map.of("lib", library))).hasMessageContaining("group_by");
     }
 
+    /**
+     * A local HTTP server stands in for the remote rerank API (Cohere/Jina style answers, or TEI's bare array):
+     * it scores a passage 1 when it mentions the word it is told to favour, else 0.
+     */
+    private static com.sun.net.httpserver.HttpServer rerankStandIn(String favoured, boolean teiShape,
+            java.util.concurrent.atomic.AtomicInteger status) throws java.io.IOException {
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        server.createContext("/rerank", exchange -> {
+            var request = json.readTree(exchange.getRequestBody());
+            var results = json.createArrayNode();
+            for (int i = 0; i < request.path("documents").size(); i++) {
+                boolean match = request.path("documents").get(i).asText().toLowerCase().contains(favoured);
+                results.add(json.createObjectNode().put("index", i).put(teiShape ? "score" : "relevance_score",
+                        match ? 1.0 : 0.0));
+            }
+            byte[] body = json.writeValueAsBytes(teiShape ? results : json.createObjectNode().set("results",
+                    results));
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status.get(), body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    @Test
+    void aConfiguredRerankerReordersTheTopRowsAndEveryRowSaysWhatHappened() throws Exception {
+        String library = TestDatabase.library(TestDatabase.unique("rerank"), "nonfiction");
+        call("CALL mnemo.ingest($lib, 'Granite rock forms when magma cools slowly deep underground.', "
+                + "{title: 'Granite'})", Map.of("lib", library));
+        call("CALL mnemo.ingest($lib, 'Lava from a volcano makes basalt, a rock that cools fast.', "
+                + "{title: 'Basalt'})", Map.of("lib", library));
+        String query = "how does granite rock form underground";
+        Map<String, Object> params = Map.of("q", query, "lib", library);
+        var fused = call("CALL mnemo.search($q, {libraries: [$lib]})", params);
+        assertThat(fused.get(0).get("item_title")).isEqualTo("Granite");
+        assertThat(fused.get(0).get("reranker")).isNull();
+        var unconfigured = call("CALL mnemo.search($q, {libraries: [$lib], rerank: true})", params);
+        assertThat((String) unconfigured.get(0).get("reranker")).startsWith("unavailable: no reranker is configured");
+
+        var status = new java.util.concurrent.atomic.AtomicInteger(200);
+        for (boolean tei : List.of(false, true)) {
+            var server = rerankStandIn("volcano", tei, status);
+            java.nio.file.Path conf = java.nio.file.Files.createTempFile("mnemo", ".conf");
+            java.nio.file.Files.writeString(conf, "mnemo.rerank.provider=http\nmnemo.rerank.base_url=http://127.0.0.1:"
+                    + server.getAddress().getPort() + "\nmnemo.rerank.max_retries=0\n");
+            String previous = System.getProperty("mnemo.config");
+            System.setProperty("mnemo.config", conf.toString());
+            try {
+                var reranked = call("CALL mnemo.search($q, {libraries: [$lib], rerank: true})", params);
+                assertThat(reranked.get(0).get("item_title")).isEqualTo("Basalt");
+                assertThat((String) reranked.get(0).get("reranker")).endsWith("/rerank");
+                assertThat(((Map<?, ?>) reranked.get(0).get("raw_scores")).get("rerank")).isEqualTo(1.0);
+                status.set(500);
+                var failed = call("CALL mnemo.search($q, {libraries: [$lib], rerank: true})", params);
+                assertThat(failed.get(0).get("item_title")).isEqualTo("Granite");
+                assertThat((String) failed.get(0).get("reranker")).startsWith("unavailable: the reranker failed");
+                status.set(200);
+            } finally {
+                if (previous == null) {
+                    System.clearProperty("mnemo.config");
+                } else {
+                    System.setProperty("mnemo.config", previous);
+                }
+                server.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void mmrMovesANearDuplicateBelowOtherEvidence() {
+        String library = TestDatabase.library(TestDatabase.unique("mmr"), "nonfiction");
+        for (Map.Entry<String, String> doc : Map.of(
+                "Solar A", "Solar panels turn sunlight into electricity with photovoltaic cells on the roof.",
+                "Solar B", "Solar panels turn sunlight into electricity with photovoltaic cells on a roof.",
+                "Wind", "Wind turbines turn the energy of moving air into electricity.").entrySet()) {
+            call("CALL mnemo.ingest($lib, $text, {title: $title})", Map.of("lib", library, "text", doc.getValue(),
+                    "title", doc.getKey()));
+        }
+        String query = "how do solar panels produce electricity";
+        var plain = call("CALL mnemo.search($q, {libraries: [$lib], limit: 2})", Map.of("q", query, "lib", library));
+        assertThat(plain.stream().map(r -> r.get("item_title")).toList()).containsExactlyInAnyOrder("Solar A",
+                "Solar B");
+        var diverse = call("CALL mnemo.search($q, {libraries: [$lib], limit: 2, mmr: 0.3})", Map.of("q", query,
+                "lib", library));
+        assertThat(diverse.stream().map(r -> r.get("item_title")).toList()).contains("Wind")
+                .containsAnyOf("Solar A", "Solar B");
+        assertThatThrownBy(() -> call("CALL mnemo.search('x', {libraries: [$lib], mmr: 2})", Map.of("lib", library)))
+                .hasMessageContaining("'mmr'");
+    }
+
     @Test
     void searchingWithAnotherModelThanTheVectorsWereMadeWithIsRefused() {
         String library = TestDatabase.library(TestDatabase.unique("model"), "nonfiction");

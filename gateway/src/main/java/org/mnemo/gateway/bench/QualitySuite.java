@@ -39,6 +39,8 @@ final class QualitySuite {
 
     private final BenchCommand.Params p;
     private final MnemoClient client;
+    /** What the reranked rows named: the reranker's model, or why there was none (mnemo.rerank.* unset). */
+    private String reranker;
 
     QualitySuite(BenchCommand.Params p, MnemoClient client) {
         this.p = p;
@@ -65,7 +67,7 @@ final class QualitySuite {
         raw.put("fulltext_analyzer", client.row(MnemoClient.Mode.READ, "SHOW FULLTEXT INDEXES YIELD name, options "
                 + "WHERE name = 'mnemo_chunk_text' RETURN options.indexConfig['fulltext.analyzer'] AS a", Map.of())
                 .get("a"));
-        raw.put("reranker", null);
+        raw.put("reranker", reranker);
         raw.put("sets", sets);
         write(raw);
         return raw;
@@ -107,6 +109,8 @@ final class QualitySuite {
         }
         runs.put("fusion", new HashMap<>());
         runs.put("fusion, group_by item", new HashMap<>());
+        runs.put("fusion, mmr 0.7", new HashMap<>());
+        runs.put("fusion, reranked", new HashMap<>());
         runs.put("bm25 (Lucene)", new HashMap<>());
         runs.put("dense exact", new HashMap<>());
         runs.put("rrf(bm25, dense)", new HashMap<>());
@@ -124,7 +128,10 @@ final class QualitySuite {
             }
             legLists.put(q.getKey(), lists);
             runs.get("fusion").put(q.getKey(), mnemo(q.getValue(), library, LEGS, docByItem));
-            runs.get("fusion, group_by item").put(q.getKey(), grouped(q.getValue(), library, docByItem));
+            runs.get("fusion, group_by item").put(q.getKey(), grouped(q.getValue(), library, docByItem, Map.of()));
+            runs.get("fusion, mmr 0.7").put(q.getKey(), grouped(q.getValue(), library, docByItem, Map.of("mmr", 0.7)));
+            runs.get("fusion, reranked").put(q.getKey(), grouped(q.getValue(), library, docByItem,
+                    Map.of("rerank", true)));
             List<FusionStudy.Scored> lexical = bm25.search(q.getValue());
             List<FusionStudy.Scored> vector = dense.search(q.getValue());
             baseLists.put(q.getKey(), List.of(lexical, vector));
@@ -133,11 +140,19 @@ final class QualitySuite {
             runs.get("rrf(bm25, dense)").put(q.getKey(), rrf(List.of(FusionStudy.ids(lexical),
                     FusionStudy.ids(vector))));
         }
+        if (reranker == null || reranker.startsWith("unavailable")) {
+            runs.remove("fusion, reranked");
+        }
         List<String> ids = new ArrayList<>(queries.keySet());
         study(runs, "study: rrf(vector, fulltext) k=60", ids, legLists, l -> FusionStudy.rrf(l, new double[] {1, 1,
                 0}, 60));
         study(runs, "study: rrf(vector, fulltext, graph 0.25) k=60", ids, legLists, l -> FusionStudy.rrf(l,
                 new double[] {1, 1, 0.25}, 60));
+        // How the weight of the full-text leg trades off, vector at 1 and graph at 0.1: the default's neighbourhood.
+        for (double w : new double[] {0.1, 0.3, 0.5, 0.7, 1.0}) {
+            study(runs, String.format(Locale.ROOT, "study: convex, fulltext weight %.1f", w), ids, legLists,
+                    l -> FusionStudy.convex(l, new double[] {1, w, 0.1}));
+        }
         Map<String, Object> tuned = new LinkedHashMap<>();
         tuned.put("rrf (3 legs)", crossValidated(runs, "study: rrf tuned (2-fold)", ids, legLists,
                 FusionStudy.rrfGrid(3), qrels));
@@ -255,9 +270,16 @@ final class QualitySuite {
     }
 
     /** Documents as mnemo.search ranks them with group_by item. */
-    private List<String> grouped(String query, String library, Map<String, String> docByItem) {
-        return client.search(query, Map.of("libraries", List.of(library), "group_by", "item", "limit", DEPTH))
-                .stream().map(r -> docByItem.get((String) r.get("item_uid"))).toList();
+    /** Documents of mnemo.search grouped by item, with more options; notes the reranker the rows name. */
+    private List<String> grouped(String query, String library, Map<String, String> docByItem,
+            Map<String, Object> more) {
+        Map<String, Object> options = new HashMap<>(more);
+        options.putAll(Map.of("libraries", List.of(library), "group_by", "item", "limit", DEPTH));
+        List<Map<String, Object>> rows = client.search(query, options);
+        if (more.containsKey("rerank") && !rows.isEmpty()) {
+            reranker = (String) rows.get(0).get("reranker");
+        }
+        return rows.stream().map(r -> docByItem.get((String) r.get("item_uid"))).toList();
     }
 
     /** Documents in the order of their best chunk in mnemo.search. */
@@ -385,12 +407,16 @@ final class QualitySuite {
     @SuppressWarnings("unchecked")
     private void write(Map<String, Object> raw) throws Exception {
         StringBuilder md = new StringBuilder("# Retrieval quality (BEIR development sets)\n\n");
-        md.append(String.format(Locale.ROOT, "%s Embedder: %s; full-text analyzer: %s; no reranker is configured, "
-                + "so there is no reranked row. Documents ingested through `mnemo.ingest` (one item per document, title + text); a document "
+        Object model = raw.get("reranker");
+        String rerank = model == null || String.valueOf(model).startsWith("unavailable")
+                ? "no reranker is configured (mnemo.rerank.*), so there is no reranked row"
+                : "reranker: " + model + " (the reranked row)";
+        md.append(String.format(Locale.ROOT, "%s Embedder: %s; full-text analyzer: %s; %s. Documents ingested through `mnemo.ingest` (one item per document, title + text); a document "
                 + "ranks where its best chunk ranks. Baselines computed in the same run on the same data: Lucene BM25 "
                 + "(EnglishAnalyzer, k1 1.2, b 0.75, title + text) and exact cosine over the embeddings Mnemo stored. "
-                + "Command: `%s`.%n", Machine.describe(client).markdown(), raw.get("embedder"),
-                raw.get("fulltext_analyzer"), p.command()));
+                + "`mmr 0.7` and `reranked` rows are grouped by item. Command: `%s`.%n",
+                Machine.describe(client).markdown(), raw.get("embedder"), raw.get("fulltext_analyzer"), rerank,
+                p.command()));
         for (Map<String, Object> set : (List<Map<String, Object>>) raw.get("sets")) {
             md.append(String.format(Locale.ROOT, "%n## %s%n%n%,d documents → %,d chunks (ingested in %.0f s), %d "
                     + "judged queries.%n%n| system | nDCG@10 | recall@10 |%n|---|---:|---:|%n", set.get("set"),

@@ -391,6 +391,8 @@ final class LibraryApi {
             });
             file = ctx.uploadedFile("file");
         } catch (Exception e) { // Jetty's ServletException for a broken body arrives undeclared (from Kotlin)
+            // Jetty drops the connection after a body it could not parse: tell the client not to reuse it.
+            ctx.header("Connection", "close");
             throw ApiError.badRequest("invalid_body", "the multipart body cannot be read: " + e.getMessage());
         }
         if (file == null) {

@@ -56,7 +56,7 @@ public final class SearchApi {
                         + type + "'");
             }
         }
-        body.bool("rerank", true); // accepted for compatibility; no reranker is configured yet
+        boolean rerank = body.bool("rerank", true);
         List<String> scope = caller.libraries();
         String libraryUid = body.optionalString("library_uid", 100);
         if (libraryUid != null) {
@@ -77,6 +77,7 @@ public final class SearchApi {
             throw ApiError.badRequest("invalid_field", "'group_by' must be 'chunk' or 'item', not '" + groupBy + "'");
         }
         Requests.putIfPresent(options, "group_by", groupBy);
+        options.put("rerank", rerank);
         if (body.has("evidence")) {
             options.put("evidence", body.integer("evidence", 3, 1, 20));
         }
@@ -96,8 +97,14 @@ public final class SearchApi {
         response.put("candidates", candidates);
         response.put("total_candidates", candidates.size());
         response.put("search_time_ms", tookMs);
-        response.put("reranker_used", false);
-        response.put("reranker_model", null);
+        // Each row names the reranker that ordered it, or why none did (none configured, or it failed).
+        Object reranker = rows.isEmpty() ? null : rows.get(0).get("reranker");
+        boolean used = reranker instanceof String r && !r.startsWith("unavailable");
+        response.put("reranker_used", used);
+        response.put("reranker_model", used ? reranker : null);
+        if (rerank && !used && reranker != null) {
+            response.put("reranker_note", reranker);
+        }
         response.put("search_types_used", types);
         return response;
     }

@@ -27,6 +27,7 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
 public record MnemoConfig(
         EmbedderSettings embedder,
         LlmSettings llm,
+        RerankSettings rerank,
         int conceptsPerItem,
         int ingestBatchSize,
         int exactThreshold,
@@ -48,6 +49,19 @@ public record MnemoConfig(
     private static volatile Cached cached;
 
     private record Cached(Path file, FileTime modified, MnemoConfig config) {}
+
+    /** The reranker: provider none, http or chat. */
+    public record RerankSettings(String provider, String baseUrl, String apiKey, String model, Duration timeout,
+            int maxRetries, int candidates) {
+        public boolean enabled() {
+            return !"none".equals(provider);
+        }
+
+        @Override
+        public String toString() {
+            return "RerankSettings[provider=" + provider + ", baseUrl=" + baseUrl + ", model=" + model + "]";
+        }
+    }
 
     public record LlmSettings(String baseUrl, String apiKey, String model, Duration timeout) {
         public boolean enabled() {
@@ -125,9 +139,19 @@ public record MnemoConfig(
                 get(values, MnemoSettings.llm_api_key),
                 get(values, MnemoSettings.llm_model),
                 get(values, MnemoSettings.llm_timeout));
+        String rerankProvider = get(values, MnemoSettings.rerank_provider).trim().toLowerCase();
+        if (!java.util.List.of("none", "http", "chat").contains(rerankProvider)) {
+            throw new IllegalArgumentException("mnemo.rerank.provider must be none, http or chat, got '"
+                    + rerankProvider + "' in " + source);
+        }
+        var rerank = new RerankSettings(rerankProvider, get(values, MnemoSettings.rerank_base_url),
+                get(values, MnemoSettings.rerank_api_key), get(values, MnemoSettings.rerank_model),
+                get(values, MnemoSettings.rerank_timeout), atLeast(values, MnemoSettings.rerank_max_retries, 0),
+                atLeast(values, MnemoSettings.rerank_candidates, 1));
         return new MnemoConfig(
                 embedder,
                 llm,
+                rerank,
                 atLeast(values, MnemoSettings.concepts_per_item, 0),
                 atLeast(values, MnemoSettings.ingest_batch_size, 1),
                 atLeast(values, MnemoSettings.search_exact_threshold, 0),

@@ -54,6 +54,29 @@ public final class MnemoSettings {
     public static final Setting<Duration> llm_timeout = new Setting<>("mnemo.llm.timeout", Duration.class, Duration.ofSeconds(60),
             "Timeout of one LLM request.");
 
+    public static final Setting<String> rerank_provider = new Setting<>("mnemo.rerank.provider", String.class, "none",
+            "none, http (a /rerank API: Cohere, Jina, Voyage, Hugging Face TEI) or chat (listwise by an "
+                    + "OpenAI-compatible chat model).");
+
+    public static final Setting<String> rerank_base_url = new Setting<>("mnemo.rerank.base_url", String.class, "",
+            "http: the URL before /rerank (https://api.cohere.com/v2, https://api.jina.ai/v1, http://tei:8080); "
+                    + "chat: an OpenAI-compatible base URL ending in /v1.");
+
+    public static final Setting<String> rerank_api_key = new Setting<>("mnemo.rerank.api_key", String.class, "",
+            "Bearer key of the reranking service.");
+
+    public static final Setting<String> rerank_model = new Setting<>("mnemo.rerank.model", String.class, "",
+            "Reranking model (required for chat; sent as 'model' to a /rerank API when set).");
+
+    public static final Setting<Duration> rerank_timeout = new Setting<>("mnemo.rerank.timeout", Duration.class,
+            Duration.ofSeconds(10), "Timeout of one reranking request; on failure the fused order stands.");
+
+    public static final Setting<Integer> rerank_max_retries = new Setting<>("mnemo.rerank.max_retries", Integer.class, 1,
+            "Retries of a failed reranking request; after 3 failures in a row calls fail fast for 60 s.");
+
+    public static final Setting<Integer> rerank_candidates = new Setting<>("mnemo.rerank.candidates", Integer.class, 30,
+            "How many of the fused rows are reranked (the rest follow in fused order).");
+
     public static final Setting<Integer> concepts_per_item = new Setting<>("mnemo.concepts.per_item", Integer.class, 20,
             "Most concepts extracted from one item.");
 
@@ -107,6 +130,13 @@ public final class MnemoSettings {
             llm_api_key,
             llm_model,
             llm_timeout,
+            rerank_provider,
+            rerank_base_url,
+            rerank_api_key,
+            rerank_model,
+            rerank_timeout,
+            rerank_max_retries,
+            rerank_candidates,
             concepts_per_item,
             ingest_batch_size,
             search_exact_threshold,

@@ -89,6 +89,11 @@ public enum LibraryType {
         return name().toLowerCase();
     }
 
+    /** What a reranker is told about relevance in libraries of this type. */
+    public String rerankerInstruction() {
+        return rerankerInstruction;
+    }
+
     public int chunkSize() {
         return chunkSize;
     }

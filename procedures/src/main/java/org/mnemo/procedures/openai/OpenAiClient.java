@@ -33,11 +33,20 @@ public final class OpenAiClient {
     private final CircuitBreaker breaker;
 
     public OpenAiClient(String baseUrl, String apiKey, Duration timeout, int maxRetries) {
-        this(baseUrl, apiKey, timeout, maxRetries, Duration.ofMillis(500), Clock.systemUTC());
+        this(validateBaseUrl(baseUrl), apiKey, timeout, maxRetries, Duration.ofMillis(500), Clock.systemUTC());
+    }
+
+    /**
+     * A client of a JSON API that does not follow OpenAI's /v1 convention (a /rerank endpoint, say), with the same
+     * retries, timeouts and circuit breaker.
+     */
+    public static OpenAiClient anyBase(String baseUrl, String apiKey, Duration timeout, int maxRetries) {
+        return new OpenAiClient(validateHttpUrl(baseUrl), apiKey, timeout, maxRetries, Duration.ofMillis(500),
+                Clock.systemUTC());
     }
 
     OpenAiClient(String baseUrl, String apiKey, Duration timeout, int maxRetries, Duration firstBackoff, Clock clock) {
-        this.baseUrl = validateBaseUrl(baseUrl);
+        this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.maxRetries = maxRetries;
         this.firstBackoff = firstBackoff;
@@ -59,6 +68,18 @@ public final class OpenAiClient {
      * and would otherwise show up only as 404s at ingest time.
      */
     public static String validateBaseUrl(String baseUrl) {
+        String trimmed = validateHttpUrl(baseUrl);
+        URI uri = URI.create(trimmed);
+        if (uri.getPath() == null || !uri.getPath().endsWith("/v1")) {
+            throw new IllegalArgumentException("base URL '" + baseUrl + "' must end in /v1 (OpenAI-compatible APIs "
+                    + "serve {base_url}/embeddings and {base_url}/chat/completions under it), e.g. "
+                    + uri.getScheme() + "://" + uri.getAuthority() + "/v1");
+        }
+        return trimmed;
+    }
+
+    /** An http(s) URL without trailing slashes. */
+    static String validateHttpUrl(String baseUrl) {
         if (baseUrl == null || baseUrl.isBlank()) {
             throw new IllegalArgumentException("base URL is not set");
         }
@@ -71,11 +92,6 @@ public final class OpenAiClient {
         }
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException("base URL '" + baseUrl + "' must be an http(s) URL");
-        }
-        if (uri.getPath() == null || !uri.getPath().endsWith("/v1")) {
-            throw new IllegalArgumentException("base URL '" + baseUrl + "' must end in /v1 (OpenAI-compatible APIs "
-                    + "serve {base_url}/embeddings and {base_url}/chat/completions under it), e.g. "
-                    + uri.getScheme() + "://" + uri.getAuthority() + "/v1");
         }
         return trimmed;
     }

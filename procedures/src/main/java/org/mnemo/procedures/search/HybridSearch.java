@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import org.mnemo.procedures.library.LibraryType;
+import org.mnemo.procedures.rerank.Reranker;
 import org.mnemo.procedures.schema.Schema;
 import org.mnemo.procedures.scope.Scope;
 import org.mnemo.procedures.scope.ScopedChunks;
@@ -62,7 +64,8 @@ public final class HybridSearch {
             List<String> sources,
             Map<String, Object> ranks,
             Map<String, Object> raw_scores,
-            List<Map<String, Object>> evidence) {}
+            List<Map<String, Object>> evidence,
+            String reranker) {}
 
     private final Transaction tx;
     private final int exactThreshold;
@@ -72,10 +75,17 @@ public final class HybridSearch {
     private long chunkCount = -1;
     private long inScope = -1;
 
-    public HybridSearch(Transaction tx, int exactThreshold, int overfetch, Runnable guard) {
+    /** The configured reranker (null: none) and how many fused rows it reorders. */
+    private final Reranker reranker;
+    private final int rerankCandidates;
+
+    public HybridSearch(Transaction tx, int exactThreshold, int overfetch, Runnable guard, Reranker reranker,
+            int rerankCandidates) {
         this.tx = tx;
         this.exactThreshold = exactThreshold;
         this.overfetch = overfetch;
+        this.reranker = reranker;
+        this.rerankCandidates = rerankCandidates;
         this.guard = guard;
     }
 
@@ -94,7 +104,7 @@ public final class HybridSearch {
         if (options.searchTypes().contains(SearchOptions.GRAPH)) {
             legs.put(SearchOptions.GRAPH, graphLeg(query, queryVector, options, visible));
         }
-        return fuse(legs, options, visible);
+        return fuse(query, legs, options, visible);
     }
 
     // ---- vector leg ----
@@ -392,7 +402,8 @@ public final class HybridSearch {
      * fused document ranking. With {@code group_by: 'item'} one row stands for each item, its best chunks as
      * evidence.
      */
-    private List<Hit> fuse(Map<String, List<LegHit>> legs, SearchOptions options, ScopedChunks visible) {
+    private List<Hit> fuse(String query, Map<String, List<LegHit>> legs, SearchOptions options,
+            ScopedChunks visible) {
         Map<Node, String> uids = new HashMap<>();
         Map<Node, ScopedChunks.Context> places = new HashMap<>();
         Map<String, List<Fusion.Ranked<Node>>> chunkLegs = new LinkedHashMap<>();
@@ -426,6 +437,10 @@ public final class HybridSearch {
                 .thenComparing(Comparator.<Node>comparingDouble(chunkScores::get).reversed())
                 .thenComparing(uids::get));
         List<Hit> hits = new ArrayList<>();
+        List<Node> hitChunks = new ArrayList<>();
+        // Reranking and diversity pick from a wider pool than is returned.
+        int pool = Math.max(options.limit(), (options.mmr() > 0 ? options.limit() * 3 : 0)
+                + (options.rerank() && reranker != null ? rerankCandidates : 0));
         Map<String, List<Map<String, Object>>> evidence = new HashMap<>();
         Map<String, Integer> perItem = new HashMap<>();
         for (Node chunk : order) {
@@ -450,13 +465,150 @@ public final class HybridSearch {
             } else if (options.perItem() > 0 && nth > options.perItem()) {
                 continue;
             }
-            if (hits.size() < options.limit()) {
+            if (hits.size() < pool) {
                 hits.add(hit);
+                hitChunks.add(chunk);
             } else if (!options.groupByItem()) {
                 break;
             }
         }
-        return hits;
+        if (options.rerank()) {
+            reranked(query, hits, hitChunks, options);
+        }
+        List<Hit> out = options.mmr() > 0 ? diversified(hits, hitChunks, options.mmr(), options.limit()) : hits;
+        return out.size() > options.limit() ? out.subList(0, options.limit()) : out;
+    }
+
+    /**
+     * Reorders the first {@code rerankCandidates} rows by the reranker's scores (in {@code raw_scores.rerank}); the
+     * rest follow in fused order. Every row says whether it happened: {@code reranker} is the model, or
+     * "unavailable: …" when none is configured or the reranker failed (the fused order then stands).
+     */
+    private void reranked(String query, List<Hit> hits, List<Node> chunks, SearchOptions options) {
+        String outcome;
+        if (reranker == null) {
+            outcome = "unavailable: no reranker is configured (mnemo.rerank.provider)";
+        } else if (hits.isEmpty()) {
+            return;
+        } else {
+            int n = Math.min(rerankCandidates, hits.size());
+            try {
+                List<String> texts = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    texts.add(String.valueOf(chunks.get(i).getProperty("text", hits.get(i).text_preview())));
+                }
+                List<Double> scores = reranker.scores(query, texts, instruction(hits.subList(0, n), options));
+                List<Integer> order = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    order.add(i);
+                }
+                order.sort(Comparator.<Integer>comparingDouble(scores::get).reversed());
+                List<Hit> top = new ArrayList<>();
+                List<Node> topChunks = new ArrayList<>();
+                for (int i : order) {
+                    Hit h = hits.get(i);
+                    Map<String, Object> raw = new LinkedHashMap<>(h.raw_scores());
+                    raw.put("rerank", scores.get(i));
+                    top.add(withReranker(h, raw, reranker.model()));
+                    topChunks.add(chunks.get(i));
+                }
+                for (int i = 0; i < n; i++) {
+                    hits.set(i, top.get(i));
+                    chunks.set(i, topChunks.get(i));
+                }
+                for (int i = n; i < hits.size(); i++) {
+                    hits.set(i, withReranker(hits.get(i), hits.get(i).raw_scores(), reranker.model()));
+                }
+                return;
+            } catch (RuntimeException e) {
+                outcome = "unavailable: the reranker failed (" + e.getMessage() + "); fused order kept";
+            }
+        }
+        for (int i = 0; i < hits.size(); i++) {
+            hits.set(i, withReranker(hits.get(i), hits.get(i).raw_scores(), outcome));
+        }
+    }
+
+    /** The library type's reranker instruction: the requested type's, or the one type all candidates share. */
+    private static String instruction(List<Hit> candidates, SearchOptions options) {
+        String type = options.libraryType();
+        if (type == null) {
+            List<String> types = candidates.stream().map(Hit::library_type).distinct().toList();
+            type = types.size() == 1 ? types.get(0) : null;
+        }
+        if (type == null) {
+            return null;
+        }
+        try {
+            return LibraryType.parse(type, "library_type").rerankerInstruction();
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
+    }
+
+    private static Hit withReranker(Hit h, Map<String, Object> raw, String reranker) {
+        return new Hit(h.chunk_uid(), h.item_uid(), h.item_title(), h.library_uid(), h.library_type(),
+                h.collection_uid(), h.chunk_index(), h.text_preview(), h.score(), h.sources(), h.ranks(), raw,
+                h.evidence(), reranker);
+    }
+
+    /**
+     * Maximal Marginal Relevance over the fused rows: repeatedly takes the row with the best
+     * {@code lambda × relevance − (1 − lambda) × (highest cosine to a row already taken)}, relevance falling
+     * linearly from 1 with the row's place in the fused (or reranked) order — so near-duplicate chunks (the same passage in two documents, a document's repeated
+     * boilerplate) do not crowd out other evidence.
+     */
+    private static List<Hit> diversified(List<Hit> hits, List<Node> chunks, double lambda, int limit) {
+        List<float[]> vectors = new ArrayList<>();
+        for (Node chunk : chunks) {
+            Object v;
+            try {
+                v = chunk.getProperty("embedding", null);
+            } catch (NotFoundException deletedMeanwhile) {
+                v = null;
+            }
+            vectors.add(v instanceof float[] f ? f : null);
+        }
+        List<Integer> left = new ArrayList<>();
+        for (int i = 0; i < hits.size(); i++) {
+            left.add(i);
+        }
+        List<Integer> taken = new ArrayList<>();
+        while (taken.size() < limit && !left.isEmpty()) {
+            int best = -1;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            for (int i : left) {
+                // Relevance by position: the order is the fused (or reranked) one.
+                double relevance = 1.0 - (double) i / hits.size();
+                double redundancy = 0;
+                for (int j : taken) {
+                    redundancy = Math.max(redundancy, similarity(vectors.get(i), vectors.get(j)));
+                }
+                double value = lambda * relevance - (1 - lambda) * redundancy;
+                if (value > bestValue) {
+                    bestValue = value;
+                    best = i;
+                }
+            }
+            taken.add(best);
+            left.remove(Integer.valueOf(best));
+        }
+        return taken.stream().map(hits::get).toList();
+    }
+
+    private static double similarity(float[] a, float[] b) {
+        if (a == null || b == null || a.length != b.length) {
+            return 0;
+        }
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
     /** Finds a chunk's item and library (false when it is gone or not visible). */
@@ -494,7 +646,8 @@ public final class HybridSearch {
                 List.copyOf(ranks.keySet()),
                 ranks,
                 raw,
-                evidence);
+                evidence,
+                null);
     }
 
     private Map<String, Object> scopeParameters(SearchOptions options) {

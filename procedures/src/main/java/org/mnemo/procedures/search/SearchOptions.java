@@ -25,7 +25,9 @@ public record SearchOptions(
         Fusion.Method fusion,
         boolean groupByItem,
         int evidence,
-        int perItem) {
+        int perItem,
+        double mmr,
+        boolean rerank) {
 
     public static final String VECTOR = "vector";
     public static final String FULLTEXT = "fulltext";
@@ -43,13 +45,13 @@ public record SearchOptions(
     /** The same options over another scope (the caller's, once narrowed). */
     public SearchOptions withScope(Scope narrowed) {
         return new SearchOptions(narrowed, libraryType, collectionUid, searchTypes, limit, vectorTopK, fulltextTopK,
-                graphTopK, depth, rrfK, weights, queryVector, fusion, groupByItem, evidence, perItem);
+                graphTopK, depth, rrfK, weights, queryVector, fusion, groupByItem, evidence, perItem, mmr, rerank);
     }
 
     public static SearchOptions from(String procedure, Map<String, Object> options) {
         Options o = Options.of(procedure, options, Set.of("libraries", "library_type", "collection_uid",
                 "search_types", "limit", "vector_top_k", "fulltext_top_k", "graph_top_k", "depth", "rrf_k", "weights",
-                "query_vector", "fusion", "group_by", "evidence", "per_item"));
+                "query_vector", "fusion", "group_by", "evidence", "per_item", "mmr", "rerank"));
         if (!o.has("libraries")) {
             throw o.error("libraries", "is required: the list of library uids the caller may read (['*'] for all)");
         }
@@ -72,7 +74,20 @@ public record SearchOptions(
                 Fusion.Method.parse(o.string("fusion", DEFAULT_FUSION.name()), procedure + ": 'fusion'"),
                 groupBy(o),
                 (int) o.integer("evidence", 3, 1, 20),
-                (int) o.integer("per_item", 0, 0, 200));
+                (int) o.integer("per_item", 0, 0, 200),
+                mmr(o),
+                o.bool("rerank", false));
+    }
+
+    /** MMR's lambda: 1 = relevance only; absent or 0 = off (the default: no measurement showed it helping). */
+    private static double mmr(Options o) {
+        if (!o.has("mmr")) {
+            return 0;
+        }
+        if (!(o.raw("mmr") instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1) {
+            throw o.error("mmr", "must be a number from 0 (off) to 1 (relevance only), like 0.7");
+        }
+        return n.doubleValue();
     }
 
     private static boolean groupBy(Options o) {

@@ -7,6 +7,7 @@ import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.embed.Embedders;
 import org.mnemo.procedures.embed.Vectors;
 import org.mnemo.procedures.ingest.TextNormalizer;
+import org.mnemo.procedures.rerank.Rerankers;
 import org.mnemo.procedures.schema.Schema;
 import org.mnemo.procedures.scope.Analyst;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -41,6 +42,8 @@ public class SearchProcedures {
                     + "vector_top_k: 50, fulltext_top_k: 30, graph_top_k: 30, depth: 2, fusion: 'convex' | 'rrf', "
                     + "rrf_k: 60, weights: {vector: 1.0, fulltext: 0.2, graph: 0.1}, group_by: 'chunk' | 'item', "
                     + "evidence: 3 (chunks per item with group_by item), per_item: 0 (most chunks per item; 0 = any), "
+                    + "mmr: 0 (off; 0..1 = MMR's lambda), rerank: false (the configured reranker reorders the top "
+                    + "mnemo.rerank.candidates), "
                     + "query_vector: the query's embedding when the caller already has it}")
                     Map<String, Object> options) {
         String procedure = "mnemo.search";
@@ -67,7 +70,8 @@ public class SearchProcedures {
         float[] vector = parsed.queryVector() != null
                 ? Vectors.fromList(parsed.queryVector(), embedder.dimension(), procedure + ": 'query_vector'")
                 : embedder.embedQuery(query);
-        var search = new HybridSearch(tx, config.exactThreshold(), config.vectorOverfetch(), guard::check);
+        var search = new HybridSearch(tx, config.exactThreshold(), config.vectorOverfetch(), guard::check,
+                parsed.rerank() ? Rerankers.get(config.rerank()) : null, config.rerank().candidates());
         return search.search(query, vector, parsed).stream();
     }
 }
