@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,9 +28,29 @@ import org.junit.jupiter.api.Test;
  */
 class LocomoMemoryBench {
     private static final Path DATA = Path.of("../../shared/eval/locomo");
-    private static final List<String> CONFIGURATIONS = List.of("vector", "fulltext", "graph", "fusion");
+    /** Each leg alone, the default fusion, and the variants tried (weights vector/fulltext/graph). */
+    private static final Map<String, Map<String, Object>> CONFIGURATIONS = configurations();
     private static final Map<Integer, String> CATEGORIES = Map.of(1, "multi-hop", 2, "temporal", 3, "open-domain",
             4, "single-hop");
+
+    private static Map<String, Map<String, Object>> configurations() {
+        Map<String, Map<String, Object>> c = new LinkedHashMap<>();
+        for (String leg : List.of("vector", "fulltext", "graph")) {
+            c.put(leg, Map.of("search_types", List.of(leg)));
+        }
+        c.put("fusion (default: convex 1/1/0)", Map.of());
+        c.put("rrf 1/1/0.25 (the default before)", variant("rrf", 1, 1, 0.25));
+        c.put("rrf 1/1.5/0.25", variant("rrf", 1, 1.5, 0.25));
+        c.put("rrf 1/1/0", variant("rrf", 1, 1, 0));
+        c.put("convex 1/1/0.25", variant("convex", 1, 1, 0.25));
+        c.put("convex 1/0.5/0.1", variant("convex", 1, 0.5, 0.1));
+        c.put("convex 0.5/1/0.1", variant("convex", 0.5, 1, 0.1));
+        return c;
+    }
+
+    private static Map<String, Object> variant(String fusion, double vector, double fulltext, double graph) {
+        return Map.of("fusion", fusion, "weights", Map.of("vector", vector, "fulltext", fulltext, "graph", graph));
+    }
 
     @Test
     void recallOfEvidenceTurns() throws IOException {
@@ -46,6 +67,8 @@ class LocomoMemoryBench {
         long loadMillis = 0;
         long searchMillis = 0;
         for (Path file : files) {
+            // Conversations of the first half choose a default, the second half checks it.
+            String half = files.indexOf(file) < files.size() / 2 ? "half A" : "half B";
             JsonNode conversation = json.readTree(file.toFile());
             String ws = "locomo-" + file.getFileName().toString().replace(".json", "") + "-" + System.nanoTime();
             TestDatabase.call("CALL mnemo.workspace.upsert($ws, {name: $ws})", Map.of("ws", ws));
@@ -60,7 +83,7 @@ class LocomoMemoryBench {
                     String text = "[" + date + "] " + turn.path("speaker").asText() + ": " + turn.path("text").asText()
                             + (turn.has("blip_caption") ? " (shares a photo: " + turn.path("blip_caption").asText() + ")"
                                     : "");
-                    memories.add(Map.of("id", ws + "/" + turn.path("dia_id").asText(), "content", text,
+                    memories.add(Map.of("id", ws + ":" + turn.path("dia_id").asText(), "content", text,
                             "kind", "note"));
                 }
             }
@@ -79,18 +102,20 @@ class LocomoMemoryBench {
                 questions++;
                 Set<String> evidence = new java.util.HashSet<>();
                 qa.path("evidence").forEach(e -> evidence.add(e.asText().strip()));
-                for (String config : CONFIGURATIONS) {
-                    List<String> legs = config.equals("fusion") ? List.of("vector", "fulltext", "graph") : List.of(config);
+                for (Map.Entry<String, Map<String, Object>> entry : CONFIGURATIONS.entrySet()) {
+                    String config = entry.getKey();
+                    Map<String, Object> options = new HashMap<>(entry.getValue());
+                    options.put("limit", 10);
                     long t = System.nanoTime();
-                    List<String> ids = TestDatabase.call("CALL mnemo.memory.search($ws, $q, {limit: 10, "
-                            + "search_types: $legs}) YIELD id RETURN id", Map.of("ws", ws, "q",
-                            qa.path("question").asText(), "legs", legs)).stream()
+                    List<String> ids = TestDatabase.call("CALL mnemo.memory.search($ws, $q, $options) YIELD id "
+                            + "RETURN id", Map.of("ws", ws, "q", qa.path("question").asText(), "options", options))
+                            .stream()
                             .map(r -> ((String) r.get("id")).substring(ws.length() + 1)).toList();
                     searchMillis += (System.nanoTime() - t) / 1_000_000;
                     double r5 = recall(evidence, ids.subList(0, Math.min(5, ids.size())));
                     double r10 = recall(evidence, ids);
                     double hit = ids.stream().anyMatch(evidence::contains) ? 1 : 0;
-                    for (String bucket : List.of(CATEGORIES.get(category), "all")) {
+                    for (String bucket : List.of(CATEGORIES.get(category), "all", half)) {
                         double[] sum = sums.computeIfAbsent(config, c -> new TreeMap<>())
                                 .computeIfAbsent(bucket, b -> new double[4]);
                         sum[0] += r5;
@@ -120,7 +145,7 @@ class LocomoMemoryBench {
                 .append("top k, averaged; hit@10 = share of questions with any evidence turn in the top 10.\n\n");
         md.append("| search | category | questions | recall@5 | recall@10 | hit@10 |\n|---|---|---:|---:|---:|---:|\n");
         Map<String, Object> raw = new LinkedHashMap<>();
-        for (String config : CONFIGURATIONS) {
+        for (String config : CONFIGURATIONS.keySet()) {
             Map<String, double[]> byCategory = sums.getOrDefault(config, Map.of());
             List<String> order = new ArrayList<>(List.of("all"));
             order.addAll(new TreeMap<>(CATEGORIES).values());
@@ -136,6 +161,17 @@ class LocomoMemoryBench {
                         "recall@10", s[1] / s[3], "hit@10", s[2] / s[3]));
             }
             raw.put(config, rawConfig);
+        }
+        md.append("\nDefault and variants (weights vector/fulltext/graph): recall@10 over all categories, on each half "
+                + "of the conversations (A chooses, B checks) and on all.\n\n| search | options | half A | half B | all "
+                + "|\n|---|---|---:|---:|---:|\n");
+        for (Map.Entry<String, Map<String, Object>> entry : CONFIGURATIONS.entrySet()) {
+            Map<String, double[]> byBucket = sums.getOrDefault(entry.getKey(), Map.of());
+            double[] a = byBucket.getOrDefault("half A", new double[] {0, 0, 0, 1});
+            double[] b = byBucket.getOrDefault("half B", new double[] {0, 0, 0, 1});
+            double[] all = byBucket.getOrDefault("all", new double[] {0, 0, 0, 1});
+            md.append(String.format(Locale.ROOT, "| %s | `%s` | %.3f | %.3f | %.3f |%n", entry.getKey(),
+                    entry.getValue(), a[1] / a[3], b[1] / b[3], all[1] / all[3]));
         }
         var os = ManagementFactory.getOperatingSystemMXBean();
         md.append(String.format(Locale.ROOT, "%nMachine: %d cores, %s %s, Java %s, max heap %d MB. Loading %d turns "

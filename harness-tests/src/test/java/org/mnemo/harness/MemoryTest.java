@@ -143,6 +143,31 @@ class MemoryTest {
     }
 
     @Test
+    void searchFusesItsLegsAsAskedAndRefusesBadFusionOptions() {
+        String ws = TestDatabase.unique("fuse");
+        workspace(ws, null);
+        commit(ws, Map.of("id", "both", "content", "The kiln at the pottery fires stoneware at 1280 degrees."));
+        commit(ws, Map.of("id", "words", "content", "Kiln 1280 log: cone 10 reached after nine hours."));
+        commit(ws, Map.of("id", "meaning", "content", "Our ceramic oven heats clay pots until they vitrify."));
+        // Convex by default: a memory both legs find outranks one only a leg finds, and each row keeps its ranks.
+        List<Map<String, Object>> rows = search(ws, "kiln firing temperature for stoneware", Map.of());
+        assertThat(rows.get(0)).containsEntry("id", "both");
+        assertThat((List<String>) rows.get(0).get("sources")).contains("vector", "fulltext");
+        // Only full-text counting: the ranking is the full-text leg's.
+        List<Object> lexical = search(ws, "kiln 1280", Map.of("weights", Map.of("vector", 0, "fulltext", 1)))
+                .stream().map(r -> r.get("id")).toList();
+        List<Object> fulltextLeg = search(ws, "kiln 1280", Map.of("search_types", List.of("fulltext"))).stream()
+                .map(r -> r.get("id")).toList();
+        assertThat(lexical.subList(0, fulltextLeg.size())).isEqualTo(fulltextLeg);
+        assertThat(search(ws, "kiln", Map.of("fusion", "rrf"))).isNotEmpty();
+        assertThatThrownBy(() -> search(ws, "kiln", Map.of("fusion", "borda"))).hasMessageContaining("'fusion'");
+        assertThatThrownBy(() -> search(ws, "kiln", Map.of("weights", Map.of("vector", -1))))
+                .hasMessageContaining("weights");
+        assertThatThrownBy(() -> search(ws, "kiln", Map.of("weights", Map.of("bm25", 1))))
+                .hasMessageContaining("weights");
+    }
+
+    @Test
     void orgMemoriesAreWrappedAndAuditedByHashOnly() {
         String root = TestDatabase.unique("org");
         workspace(root, null);

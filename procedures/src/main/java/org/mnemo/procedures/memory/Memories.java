@@ -45,10 +45,18 @@ public final class Memories {
     private static final int LEG_TOP_K = 50;
     private static final int RRF_K = 60;
     /**
-     * RRF weight per leg. Concepts of short memories (YAKE keyphrases of a chat turn) are a weak signal: at full
-     * weight the concept leg pushed noise into the top 5 on LoCoMo (docs/benchmarks/locomo-memory.md).
+     * Default fusion, chosen on LoCoMo (docs/benchmarks/locomo-memory.md: chosen on half of the conversations,
+     * checked on the other): a convex combination of vector and full-text scores, equal weights. Chat turns are
+     * short, so exact words matter as much as meaning; RRF fell below the full-text leg alone. The concept leg
+     * (YAKE keyphrases of a chat turn) did not help at any weight tried, so it does not count by default.
      */
-    private static final Map<String, Double> WEIGHTS = Map.of("vector", 1.0, "fulltext", 1.0, "graph", 0.25);
+    public static final Map<String, Double> DEFAULT_WEIGHTS = Map.of("vector", 1.0, "fulltext", 1.0, "graph", 0.0);
+    public static final Fusion.Method DEFAULT_FUSION = Fusion.Method.CONVEX;
+
+    /** How a memory search fuses its legs: the method and a weight per leg. */
+    public record Fusing(Fusion.Method method, Map<String, Double> weights) {
+        public static final Fusing DEFAULT = new Fusing(DEFAULT_FUSION, DEFAULT_WEIGHTS);
+    }
 
     /** What to store; the procedure has checked the shapes. */
     public record Draft(String id, String namespace, String kind, String content, List<String> tags, String source,
@@ -223,10 +231,10 @@ public final class Memories {
 
     /**
      * Hybrid search over the active, unexpired memories of the requested namespaces that the caller may read
-     * (all readable ones when none are requested); vector, full-text and concept legs fused by RRF.
+     * (all readable ones when none are requested); vector, full-text and concept legs fused as {@code fusing} says.
      */
     public List<Found> search(Namespaces.Resolution caller, String query, List<String> requested, List<String> kinds,
-            int limit, List<String> legs) {
+            int limit, List<String> legs, Fusing fusing) {
         List<String> namespaces = requested == null || requested.isEmpty() ? caller.readable()
                 : requested.stream().filter(caller.readable()::contains).distinct().toList();
         if (namespaces.isEmpty()) {
@@ -237,25 +245,25 @@ public final class Memories {
         params.put("kinds", kinds == null || kinds.isEmpty() ? null : kinds);
         Map<String, List<Fusion.Ranked<Node>>> legLists = new LinkedHashMap<>();
         if (legs.contains("vector")) {
-            legLists.put("vector", ranked(vectorLeg(query, params)));
+            legLists.put("vector", vectorLeg(query, params));
         }
         List<String> terms = FulltextQuery.terms(query);
         if (!terms.isEmpty() && legs.contains("fulltext")) {
             params.put("query", FulltextQuery.of(terms));
             params.put("index", Schema.MEMORY_FULLTEXT);
-            legLists.put("fulltext", ranked(rows("""
+            legLists.put("fulltext", rows("""
                     CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
                     WITH node AS m, score WHERE %s
-                    RETURN m ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), params)));
+                    RETURN m, score ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), params));
         }
         if (!terms.isEmpty() && legs.contains("graph")) {
             params.put("keys", Keyphrases.extract(query, CONCEPTS_PER_MEMORY).stream()
                     .map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
-            legLists.put("graph", ranked(rows("""
+            legLists.put("graph", rows("""
                     MATCH (c:Concept) WHERE c.name_key IN $keys OR c.name_key IN $terms
                     MATCH (m:Memory)-[:MENTIONS]->(c) WHERE %s
                     WITH m, count(DISTINCT c) AS matched ORDER BY matched DESC, m.created_at DESC
-                    RETURN m LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withTerms(params, terms))));
+                    RETURN m, matched AS score LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withTerms(params, terms)));
         }
         // The same fusion as document search; memories are keyed by node (ids repeat across namespaces).
         Map<Node, Map<String, Long>> ranks = new HashMap<>();
@@ -265,7 +273,7 @@ public final class Memories {
             }
         });
         List<Found> found = new ArrayList<>();
-        Fusion.fuse(Fusion.Method.RRF, legLists, WEIGHTS, RRF_K).forEach((node, score) -> found.add(found(node, score,
+        Fusion.fuse(fusing.method(), legLists, fusing.weights(), RRF_K).forEach((node, score) -> found.add(found(node, score,
                 new ArrayList<>(ranks.get(node).keySet()), ranks.get(node))));
         found.sort(Comparator.comparingDouble(Found::score).reversed());
         return found.subList(0, Math.min(limit, found.size()));
@@ -338,34 +346,27 @@ public final class Memories {
               AND (m.expires_at IS NULL OR m.expires_at > datetime()) AND ($kinds IS NULL OR m.kind IN $kinds)""";
 
     /** Exact cosine over the visible memories: namespaces are small, and exact never misses one. */
-    private List<Node> vectorLeg(String query, Map<String, Object> params) {
+    private List<Fusion.Ranked<Node>> vectorLeg(String query, Map<String, Object> params) {
         Map<String, Object> withVector = new HashMap<>(params);
         withVector.put("vector", embedder.embedQuery(query));
         return rows("""
                 MATCH (m:Memory) WHERE %s AND m.embedding IS NOT NULL
                 WITH m, vector.similarity.cosine(m.embedding, $vector) AS score
-                RETURN m ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withVector);
+                RETURN m, score ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withVector);
     }
 
-    private List<Node> rows(String cypher, Map<String, Object> params) {
-        List<Node> nodes = new ArrayList<>();
-        tx.execute(cypher, params).forEachRemaining(r -> nodes.add((Node) r.get("m")));
-        return nodes;
+    /** A leg's memories, best first, with the leg's raw score. */
+    private List<Fusion.Ranked<Node>> rows(String cypher, Map<String, Object> params) {
+        List<Fusion.Ranked<Node>> ranked = new ArrayList<>();
+        tx.execute(cypher, params).forEachRemaining(r -> ranked.add(new Fusion.Ranked<>((Node) r.get("m"),
+                ((Number) r.get("score")).doubleValue())));
+        return ranked;
     }
 
     private static Map<String, Object> withTerms(Map<String, Object> params, List<String> terms) {
         Map<String, Object> copy = new HashMap<>(params);
         copy.put("terms", terms);
         return copy;
-    }
-
-    /** A leg's memories in its order (RRF needs only the order). */
-    private static List<Fusion.Ranked<Node>> ranked(List<Node> hits) {
-        List<Fusion.Ranked<Node>> ranked = new ArrayList<>(hits.size());
-        for (int i = 0; i < hits.size(); i++) {
-            ranked.add(new Fusion.Ranked<>(hits.get(i), hits.size() - i));
-        }
-        return ranked;
     }
 
     private void link(Node memory, String content, List<String> derivedFrom) {

@@ -10,6 +10,7 @@ import org.mnemo.procedures.embed.Embedders;
 import org.mnemo.procedures.namespace.Acting;
 import org.mnemo.procedures.namespace.Namespaces;
 import org.mnemo.procedures.options.Options;
+import org.mnemo.procedures.search.Fusion;
 import org.mnemo.procedures.scope.Analyst;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
@@ -64,16 +65,18 @@ public class MemoryProcedures {
     }
 
     @Procedure(name = "mnemo.memory.search", mode = Mode.READ)
-    @Description("Hybrid search (vector, full-text, concepts; RRF) over the active, unexpired memories a workspace "
+    @Description("Hybrid search (vector, full-text, concepts; convex fusion by default) over the active, unexpired memories a workspace "
             + "may read: the requested namespaces intersected with its readable ones (all readable when none are "
             + "given). org: memories come back with a [MEMORY id=… scope=ORG ns=…]: prefix.")
     public Stream<Memories.Found> search(
             @Name(value = "workspace_id", description = "The workspace asking.") String workspaceId,
             @Name(value = "query", description = "What to recall.") String query,
             @Name(value = "options", defaultValue = "{}", description = "{namespaces, kinds, limit: 10 (max 100), "
-                    + "search_types: ['vector','fulltext','graph'], principal, max_role}") Map<String, Object> options) {
+                    + "search_types: ['vector','fulltext','graph'], fusion: 'convex' | 'rrf', weights: {vector: 1.0, "
+                    + "fulltext: 1.0, graph: 0.0}, principal, max_role}") Map<String, Object> options) {
         String procedure = "mnemo.memory.search";
-        Acting acting = Acting.of(procedure, options, Set.of("namespaces", "kinds", "limit", "search_types"));
+        Acting acting = Acting.of(procedure, options, Set.of("namespaces", "kinds", "limit", "search_types",
+                "fusion", "weights"));
         acting = acting.as(Analyst.of(tx, db).actingAs(acting.principal()));
         Options o = acting.options();
         List<String> legs = strings(options.get("search_types"), "search_types", procedure);
@@ -88,7 +91,9 @@ public class MemoryProcedures {
         Embedder embedder = Embedders.get(MnemoConfig.of(db).embedder());
         return new Memories(tx, embedder).search(acting.namespaces(tx, workspaceId), query,
                 strings(options.get("namespaces"), "namespaces", procedure),
-                strings(options.get("kinds"), "kinds", procedure), (int) o.integer("limit", 10, 1, 100), legs).stream();
+                strings(options.get("kinds"), "kinds", procedure), (int) o.integer("limit", 10, 1, 100), legs,
+                new Memories.Fusing(Fusion.Method.parse(o.string("fusion", Memories.DEFAULT_FUSION.name()),
+                        procedure + ": 'fusion'"), Fusion.weights(o, Memories.DEFAULT_WEIGHTS))).stream();
     }
 
     @Procedure(name = "mnemo.memory.forget", mode = Mode.WRITE)

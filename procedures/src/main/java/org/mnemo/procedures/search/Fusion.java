@@ -3,6 +3,7 @@ package org.mnemo.procedures.search;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mnemo.procedures.options.Options;
 
 /**
  * How the legs' ranked lists become one ranking — shared by document search and memory search. Weighted Reciprocal
@@ -27,7 +28,29 @@ public final class Fusion {
     /** One entry of a leg's list, best first, with the leg's raw score. */
     public record Ranked<T>(T key, double score) {}
 
+    private static final List<String> LEGS = List.of("vector", "fulltext", "graph");
+
     private Fusion() {}
+
+    /** The {@code weights} option (per leg, 0..10) over the defaults; absent: the defaults. */
+    public static Map<String, Double> weights(Options o, Map<String, Double> defaults) {
+        if (!o.has("weights")) {
+            return defaults;
+        }
+        if (!(o.raw("weights") instanceof Map<?, ?> given)) {
+            throw o.error("weights", "must be a map like " + defaults);
+        }
+        Map<String, Double> weights = new java.util.HashMap<>(defaults);
+        for (Map.Entry<?, ?> e : given.entrySet()) {
+            if (!LEGS.contains(String.valueOf(e.getKey())) || !(e.getValue() instanceof Number n)
+                    || n.doubleValue() < 0 || n.doubleValue() > 10) {
+                throw o.error("weights", "takes vector, fulltext and graph with a number 0..10 each, got "
+                        + e.getKey() + ": " + e.getValue());
+            }
+            weights.put(String.valueOf(e.getKey()), n.doubleValue());
+        }
+        return weights;
+    }
 
     /** The fused score of every key in any list (insertion order: first seen first). */
     public static <T> Map<T, Double> fuse(Method method, Map<String, List<Ranked<T>>> legs,

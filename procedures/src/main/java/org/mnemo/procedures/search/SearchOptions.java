@@ -69,7 +69,7 @@ public record SearchOptions(
                 (int) o.integer("graph_top_k", 30, 1, 1000),
                 (int) o.integer("depth", 2, 0, 3),
                 (int) o.integer("rrf_k", 60, 1, 10_000),
-                weights(o),
+                Fusion.weights(o, DEFAULT_WEIGHTS),
                 o.raw("query_vector"),
                 Fusion.Method.parse(o.string("fusion", DEFAULT_FUSION.name()), procedure + ": 'fusion'"),
                 groupBy(o),
@@ -99,22 +99,4 @@ public record SearchOptions(
         return value.equals("item");
     }
 
-    private static Map<String, Double> weights(Options o) {
-        if (!o.has("weights")) {
-            return DEFAULT_WEIGHTS;
-        }
-        if (!(o.raw("weights") instanceof Map<?, ?> given)) {
-            throw o.error("weights", "must be a map like {vector: 1.0, fulltext: 0.2, graph: 0.1}");
-        }
-        Map<String, Double> weights = new java.util.HashMap<>(DEFAULT_WEIGHTS);
-        for (Map.Entry<?, ?> e : given.entrySet()) {
-            if (!ALL_TYPES.contains(String.valueOf(e.getKey())) || !(e.getValue() instanceof Number n)
-                    || n.doubleValue() < 0 || n.doubleValue() > 10) {
-                throw o.error("weights", "takes vector, fulltext and graph with a number 0..10 each, got "
-                        + e.getKey() + ": " + e.getValue());
-            }
-            weights.put(String.valueOf(e.getKey()), n.doubleValue());
-        }
-        return weights;
-    }
 }
