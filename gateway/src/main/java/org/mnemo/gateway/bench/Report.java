@@ -104,27 +104,27 @@ final class Report {
         JsonNode s1m = read("search-1m.json");
         JsonNode ingest = read("ingest.json");
         JsonNode quality = read("quality.json");
-
         if (quality == null) {
             target("Fusion nDCG@10 ≥ best single leg + 0.02 (each set)", "—", null);
         }
-        for (JsonNode set : quality == null ? List.<JsonNode>of() : list(quality.path("sets"))) {
-            double fusion = 0;
-            double best = 0;
-            String bestLeg = "";
-            for (JsonNode r : set.path("rows")) {
-                String system = r.path("system").asText();
-                double ndcg = r.path("ndcg_at_10").asDouble();
-                if (system.equals("fusion")) {
-                    fusion = ndcg;
-                } else if (List.of("vector", "fulltext", "graph").contains(system) && ndcg > best) {
-                    best = ndcg;
-                    bestLeg = system;
-                }
+        // The default embedder's run, and the other local embedder's when it was measured (quality-bge.json).
+        for (JsonNode run : Stream.of(quality, read("quality-bge.json"))
+                .filter(java.util.Objects::nonNull).toList()) {
+            String embedder = run.path("embedder").asText().replace(" (quantized, ONNX)", "");
+            for (JsonNode set : list(run.path("sets"))) {
+                Map<String, Double> ndcg = new LinkedHashMap<>();
+                set.path("rows").forEach(r -> ndcg.put(r.path("system").asText(), r.path("ndcg_at_10").asDouble()));
+                double fusion = ndcg.getOrDefault("fusion", 0.0);
+                String bestLeg = List.of("vector", "fulltext", "graph").stream()
+                        .max(java.util.Comparator.comparingDouble(l -> ndcg.getOrDefault(l, 0.0))).orElseThrow();
+                double best = ndcg.getOrDefault(bestLeg, 0.0);
+                String where = set.path("set").asText() + ", " + embedder;
+                target("Fusion nDCG@10 ≥ best single leg + 0.02 (" + where + ")", String.format(Locale.ROOT,
+                        "fusion %.4f vs %s %.4f (%+.4f)", fusion, bestLeg, best, fusion - best), fusion >= best + 0.02);
+                double rrf = ndcg.getOrDefault("rrf(bm25, dense)", 0.0);
+                target("Fusion nDCG@10 ≥ RRF(BM25, dense) + 0.02 (" + where + ")", String.format(Locale.ROOT,
+                        "fusion %.4f vs %.4f (%+.4f)", fusion, rrf, fusion - rrf), fusion >= rrf + 0.02);
             }
-            target("Fusion nDCG@10 ≥ best single leg + 0.02 (" + set.path("set").asText() + ")",
-                    String.format(Locale.ROOT, "fusion %.4f vs %s %.4f (%+.4f)", fusion, bestLeg, best, fusion - best),
-                    fusion >= best + 0.02);
         }
         for (String scope : List.of("all", "1%")) {
             for (String p : List.of("p50_ms", "p95_ms")) {
