@@ -50,7 +50,7 @@ public record MnemoConfig(
 
     private record Cached(Path file, FileTime modified, MnemoConfig config) {}
 
-    /** The reranker: provider none, http or chat. */
+    /** The reranker: provider none, http, chat or onnx (model = the directory of a local cross-encoder). */
     public record RerankSettings(String provider, String baseUrl, String apiKey, String model, Duration timeout,
             int maxRetries, int candidates) {
         public boolean enabled() {
@@ -140,8 +140,8 @@ public record MnemoConfig(
                 get(values, MnemoSettings.llm_model),
                 get(values, MnemoSettings.llm_timeout));
         String rerankProvider = get(values, MnemoSettings.rerank_provider).trim().toLowerCase();
-        if (!java.util.List.of("none", "http", "chat").contains(rerankProvider)) {
-            throw new IllegalArgumentException("mnemo.rerank.provider must be none, http or chat, got '"
+        if (!java.util.List.of("none", "http", "chat", "onnx").contains(rerankProvider)) {
+            throw new IllegalArgumentException("mnemo.rerank.provider must be none, http, chat or onnx, got '"
                     + rerankProvider + "' in " + source);
         }
         var rerank = new RerankSettings(rerankProvider, get(values, MnemoSettings.rerank_base_url),

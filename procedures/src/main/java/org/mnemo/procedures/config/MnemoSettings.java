@@ -55,8 +55,9 @@ public final class MnemoSettings {
             "Timeout of one LLM request.");
 
     public static final Setting<String> rerank_provider = new Setting<>("mnemo.rerank.provider", String.class, "none",
-            "none, http (a /rerank API: Cohere, Jina, Voyage, Hugging Face TEI) or chat (listwise by an "
-                    + "OpenAI-compatible chat model).");
+            "none, http (a /rerank API: Cohere, Jina, Voyage, Hugging Face TEI), chat (listwise by an "
+                    + "OpenAI-compatible chat model) or onnx (a local cross-encoder: model.onnx and tokenizer.json in "
+                    + "the directory mnemo.rerank.model names).");
 
     public static final Setting<String> rerank_base_url = new Setting<>("mnemo.rerank.base_url", String.class, "",
             "http: the URL before /rerank (https://api.cohere.com/v2, https://api.jina.ai/v1, http://tei:8080); "
@@ -66,7 +67,8 @@ public final class MnemoSettings {
             "Bearer key of the reranking service.");
 
     public static final Setting<String> rerank_model = new Setting<>("mnemo.rerank.model", String.class, "",
-            "Reranking model (required for chat; sent as 'model' to a /rerank API when set).");
+            "Reranking model (required for chat; sent as 'model' to a /rerank API when set; onnx: the directory "
+                    + "holding model.onnx and tokenizer.json).");
 
     public static final Setting<Duration> rerank_timeout = new Setting<>("mnemo.rerank.timeout", Duration.class,
             Duration.ofSeconds(10), "Timeout of one reranking request; on failure the fused order stands.");

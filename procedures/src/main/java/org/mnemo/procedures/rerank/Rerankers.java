@@ -1,6 +1,7 @@
 package org.mnemo.procedures.rerank;
 
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mnemo.procedures.config.MnemoConfig.RerankSettings;
 
@@ -15,7 +16,55 @@ public final class Rerankers {
         if (!settings.enabled()) {
             return null;
         }
-        return RERANKERS.computeIfAbsent(settings, s -> "chat".equals(s.provider()) ? new ChatReranker(s)
-                : new HttpReranker(s));
+        try {
+            return RERANKERS.computeIfAbsent(settings, Rerankers::create);
+        } catch (RuntimeException e) {
+            // A reranker that cannot be made fails each search's rerank stage with the reason, so the rows say it
+            // (the fused order stands); it is tried again on the next search, once the configuration is fixed.
+            String reason = e.getMessage();
+            return new Reranker() {
+                @Override
+                public String model() {
+                    return settings.provider();
+                }
+
+                @Override
+                public java.util.List<Double> scores(String query, java.util.List<String> documents,
+                        String instruction) {
+                    throw new IllegalStateException(reason);
+                }
+            };
+        }
+    }
+
+    private static Reranker create(RerankSettings settings) {
+        switch (settings.provider()) {
+            case "chat":
+                return new ChatReranker(settings);
+            case "http":
+                return new HttpReranker(settings);
+            default:
+                for (RerankerProvider provider : ServiceLoader.load(RerankerProvider.class,
+                        Rerankers.class.getClassLoader())) {
+                    if (provider.name().equals(settings.provider())) {
+                        return withContextLoader(provider, settings);
+                    }
+                }
+                throw new IllegalStateException("reranker_unavailable: mnemo.rerank.provider is '"
+                        + settings.provider() + "' but no plugin jar provides it (the local ONNX cross-encoder, "
+                        + "'onnx', is in mnemo-embedder-minilm.jar)");
+        }
+    }
+
+    // Native code and resources inside the provider's jar are looked up through the context class loader.
+    private static Reranker withContextLoader(RerankerProvider provider, RerankSettings settings) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(provider.getClass().getClassLoader());
+        try {
+            return provider.create(settings);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 }
