@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mnemo.procedures.openai.OpenAiEmbedder;
+import org.mnemo.procedures.plugins.PluginLoader;
 
 /**
  * One embedder per distinct configuration for the life of the JVM: the local model is large and its tokenizer's
@@ -28,7 +29,7 @@ public final class Embedders {
         ClassLoader pluginLoader = Embedders.class.getClassLoader();
         for (EmbedderProvider provider : ServiceLoader.load(EmbedderProvider.class, pluginLoader)) {
             if (provider.name().equals(settings.provider())) {
-                return createWithContextLoader(provider, settings);
+                return PluginLoader.withLoaderOf(provider, () -> provider.create(settings));
             }
         }
         if (LOCAL.equals(settings.provider())) {
@@ -37,19 +38,6 @@ public final class Embedders {
                     + "or set mnemo.embedding.provider=openai");
         }
         throw new IllegalStateException("embedder_unavailable: unknown mnemo.embedding.provider '"
-                + settings.provider() + "'; use 'local' or 'openai'");
-    }
-
-    // Libraries inside the provider's jar look up resources and native code through the context class loader,
-    // which inside Neo4j is not the plugin's.
-    private static Embedder createWithContextLoader(EmbedderProvider provider, EmbedderSettings settings) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(provider.getClass().getClassLoader());
-        try {
-            return provider.create(settings);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+                + settings.provider() + "'; use 'local', 'bge-small' (mnemo-embedder-bge.jar) or 'openai'");
     }
 }

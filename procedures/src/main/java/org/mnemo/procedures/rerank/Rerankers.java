@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mnemo.procedures.config.MnemoConfig.RerankSettings;
+import org.mnemo.procedures.plugins.PluginLoader;
 
 /** One reranker per configuration for the life of the JVM (its circuit breaker must outlive a call). */
 public final class Rerankers {
@@ -47,24 +48,12 @@ public final class Rerankers {
                 for (RerankerProvider provider : ServiceLoader.load(RerankerProvider.class,
                         Rerankers.class.getClassLoader())) {
                     if (provider.name().equals(settings.provider())) {
-                        return withContextLoader(provider, settings);
+                        return PluginLoader.withLoaderOf(provider, () -> provider.create(settings));
                     }
                 }
                 throw new IllegalStateException("reranker_unavailable: mnemo.rerank.provider is '"
                         + settings.provider() + "' but no plugin jar provides it (the local ONNX cross-encoder, "
                         + "'onnx', is in mnemo-embedder-minilm.jar)");
-        }
-    }
-
-    // Native code and resources inside the provider's jar are looked up through the context class loader.
-    private static Reranker withContextLoader(RerankerProvider provider, RerankSettings settings) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(provider.getClass().getClassLoader());
-        try {
-            return provider.create(settings);
-        } finally {
-            thread.setContextClassLoader(previous);
         }
     }
 }

@@ -395,12 +395,11 @@ public final class HybridSearch {
     // ---- fusion ----
 
     /**
-     * Fuses at the level of items, as a reader judges results: each leg's chunks become its ranked items (an item
-     * ranks where its best chunk ranks, with that chunk's raw score), the items' lists are fused (RRF or convex,
-     * {@link Fusion}), and chunks come out item by item in that order — within an item by their own chunk-level
-     * RRF. So one document's many chunks cannot crowd a leg's list, and the first appearance of each item is the
-     * fused document ranking. With {@code group_by: 'item'} one row stands for each item, its best chunks as
-     * evidence.
+     * Fuses each leg's lists (RRF or convex, {@link Fusion}) twice: over chunks, and over items — each leg's chunks
+     * become its ranked items (an item ranks where its best chunk ranks, with that chunk's raw score), as a reader
+     * judges documents. Chunk rows come in the chunks' fused order (a passage ranks by its own relevance, so a leg
+     * alone returns exactly its ranking); with {@code group_by: 'item'} one row stands for each item, in the items'
+     * fused order, its best chunks as evidence — so one document's many chunks cannot crowd the list.
      */
     private List<Hit> fuse(String query, Map<String, List<LegHit>> legs, SearchOptions options,
             ScopedChunks visible) {
@@ -430,12 +429,14 @@ public final class HybridSearch {
             chunkLegs.put(leg, chunks);
             itemLegs.put(leg, items);
         });
-        Map<Node, Double> chunkScores = Fusion.fuse(Fusion.Method.RRF, chunkLegs, options.weights(), options.rrfK());
+        Map<Node, Double> chunkScores = Fusion.fuse(options.fusion(), chunkLegs, options.weights(), options.rrfK());
         Map<String, Double> itemScores = Fusion.fuse(options.fusion(), itemLegs, options.weights(), options.rrfK());
         List<Node> order = new ArrayList<>(chunkScores.keySet());
-        order.sort(Comparator.<Node>comparingDouble(c -> itemScores.get(itemUid(places.get(c)))).reversed()
-                .thenComparing(Comparator.<Node>comparingDouble(chunkScores::get).reversed())
-                .thenComparing(uids::get));
+        Comparator<Node> byChunk = Comparator.<Node>comparingDouble(chunkScores::get).reversed();
+        order.sort(options.groupByItem()
+                ? Comparator.<Node>comparingDouble(c -> itemScores.get(itemUid(places.get(c)))).reversed()
+                        .thenComparing(byChunk).thenComparing(uids::get)
+                : byChunk.thenComparing(uids::get));
         List<Hit> hits = new ArrayList<>();
         List<Node> hitChunks = new ArrayList<>();
         // Reranking and diversity pick from a wider pool than is returned.
@@ -448,7 +449,8 @@ public final class HybridSearch {
             int nth = perItem.merge(item, 1, Integer::sum);
             Hit hit;
             try {
-                hit = hit(chunk, uids.get(chunk), places.get(chunk), itemScores.get(item), ranks.get(chunk),
+                hit = hit(chunk, uids.get(chunk), places.get(chunk), options.groupByItem() ? itemScores.get(item)
+                        : chunkScores.get(chunk), ranks.get(chunk),
                         raw.get(chunk), options.groupByItem() ? evidence.computeIfAbsent(item,
                                 i -> new ArrayList<>()) : null);
             } catch (NotFoundException deletedMeanwhile) {
