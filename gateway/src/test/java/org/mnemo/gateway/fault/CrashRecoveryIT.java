@@ -188,9 +188,16 @@ class CrashRecoveryIT {
         MnemoProcess ingest = cli("crash");
         long atKill = killWhen(() -> completedJobs("crash"), 30);
         assertThat(atKill).as("the kill came mid-ingest").isLessThan(FILES);
+        // The server stays down until the CLI has noticed (a restart faster than the driver's own retries would
+        // otherwise go unseen).
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!ingest.output().contains("waiting for it to come back")) {
+            assertThat(System.currentTimeMillis()).as("the CLI noticed the server was gone: " + ingest.output())
+                    .isLessThan(deadline);
+            MnemoProcess.sleep(100);
+        }
         restart();
         assertThat(ingest.exitCode(Duration.ofMinutes(6))).as(ingest.output()).isZero();
-        assertThat(ingest.output()).contains("waiting for it to come back");
 
         Map<String, Long> crashed = census("crash");
         assertThat(crashed.get("jobs")).isEqualTo(FILES);
