@@ -123,8 +123,8 @@ final class Tenants {
                     t.libraries.get(key), "title", "Turbine log " + marker, "source_ref", "adv/" + key + "/" + i,
                     "text", "# Turbine maintenance\n\nThe turbine bearings of " + marker + " are greased weekly; "
                             + "the harbour crane of " + marker + " is inspected every spring.")));
-            t.items.put(key, uploaded.path("item_uid").asText());
             t.jobs.put(key, uploaded.path("job").path("id").asText());
+            t.items.put(key, itemOf(uploaded, uploaders.get(key)));
             JsonNode item = ok(gw.get("/library/api/items/" + t.items.get(key) + "/", uploaders.get(key)));
             t.collections.put(key, item.path("collection_uid").asText());
             JsonNode hits = ok(gw.post("/library/api/search/", uploaders.get(key), Map.of("query", marker,
@@ -179,6 +179,25 @@ final class Tenants {
     private String workspaceLibrary(String token, String workspace, String name) {
         return ok(gw.post("/library/api/workspaces/", token, Map.of("workspace_id", workspace, "name", name,
                 "library_type", "technical"))).path("library_uid").asText();
+    }
+
+    /** The uploaded item: at once, or from its job when the upload answered 202 (still running). */
+    private String itemOf(JsonNode uploaded, String token) {
+        JsonNode job = uploaded.path("job");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!uploaded.hasNonNull("item_uid") && !"completed".equals(job.path("status").asText())) {
+            assertThat(System.currentTimeMillis()).as("upload finished: " + uploaded).isLessThan(deadline);
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            job = ok(gw.get("/library/api/jobs/" + job.path("id").asText() + "/", token));
+        }
+        String item = uploaded.hasNonNull("item_uid") ? uploaded.path("item_uid").asText()
+                : job.path("item_uid").asText(null);
+        assertThat(item).as("the upload's item: " + uploaded + " / " + job).isNotNull();
+        return item;
     }
 
     private static JsonNode ok(TestGateway.Response r) {
