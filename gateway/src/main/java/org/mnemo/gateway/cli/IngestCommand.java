@@ -90,7 +90,8 @@ final class IngestCommand implements Callable<Integer> {
                     if ("completed".equals(job.get("status"))) {
                         boolean before = unchanged.contains(entry.getValue());
                         outcomes.merge(before ? "existing" : String.valueOf(job.get("ingest_status")), 1, Integer::sum);
-                        chunks += before ? 0 : ((Number) job.get("chunks_created")).longValue();
+                        // A count missing from a completed job must not end the report of all the others.
+                        chunks += before || !(job.get("chunks_created") instanceof Number n) ? 0 : n.longValue();
                     } else if ("stale".equals(job.get("status"))) {
                         outcomes.merge("stale", 1, Integer::sum);
                     } else {

@@ -112,16 +112,36 @@ public final class MnemoClient implements AutoCloseable {
         return message.contains("EntityNotFoundException") || message.contains("NotFoundException");
     }
 
-    /** An auto-commit statement (a procedure that commits transactions of its own), run again like the others. */
+    private static final int AUTO_COMMIT_ATTEMPTS = 4;
+
+    /**
+     * An auto-commit statement (a procedure that commits transactions of its own), run again like the others: after
+     * a concurrent delete, or a transient error (a lock wait that timed out, a deadlock) — the statements sent this
+     * way (ingest by content hash, cascade deletes) are idempotent.
+     */
     private List<Map<String, Object>> autoCommit(Session session, String cypher, Map<String, Object> params) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return session.run(cypher, params, longConfig).list(Record::asMap);
             } catch (ClientException e) {
-                if (attempt == 3 || !deletedMeanwhile(e)) {
+                if (attempt == AUTO_COMMIT_ATTEMPTS || !deletedMeanwhile(e)) {
                     throw e;
                 }
+            } catch (TransientException e) {
+                if (attempt == AUTO_COMMIT_ATTEMPTS) {
+                    throw e;
+                }
+                backOff(attempt);
             }
+        }
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(200L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(100));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry", e);
         }
     }
 
