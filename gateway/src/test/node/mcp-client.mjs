@@ -51,7 +51,7 @@ console.log(JSON.stringify({
   top_item: candidates[0].item_title,
   top_library: candidates[0].library_uid,
   chunk_text: chunk.structuredContent.text,
-  libraries: libraries.structuredContent.results.map((l) => l.uid),
+  libraries: libraries.structuredContent.libraries.map((l) => l.uid),
   protocol_session: transport.sessionId ? "yes" : "no",
 }));
 await transport.terminateSession();

@@ -67,9 +67,9 @@ public final class Gateway implements AutoCloseable {
             tokenUse = new TokenUse(store);
             Authenticator authenticator = new Authenticator(client, jwts, security.daedalusPrincipal(), tokenUse);
             RateLimits limits = new RateLimits(security.ratePerSecond(), security.rateBurst());
-            Health health = new Health(client, security.healthCacheSeconds());
-            McpEndpoint mcp = new McpEndpoint(config, client, authenticator, metrics, limits, health);
             IngestJobs jobs = new IngestJobs(client, config.ingest());
+            Health health = new Health(client, jobs.buckets()::probe, security.healthCacheSeconds());
+            McpEndpoint mcp = new McpEndpoint(config, client, authenticator, metrics, limits, health);
             // What a crash of any gateway left half done is put right before serving (and every few minutes).
             jobs.recover();
             GatewayServer server = GatewayServer.start(config, new GatewayServer.Services(client, store, keys, jwts,

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param principal  the token's owner ("admin" for the administrator), "team:&lt;id&gt;" or a turn JWT's subject
  * @param owner      the principal whose grants apply: a token's or team's owner, a turn JWT's service account
  * @param workspaces the workspaces it may act as for memory, or only "*": any its owner holds
- * @param restricted whether the credential is narrower than its owner (then even an admin's token is no admin)
+ * @param restricted whether the credential manages less than its owner: narrowed in tools or workspaces (its
+ *                   libraries bound only what it reads), or an admin's token narrowed in anything (then no admin)
  * @param maxRole    the cap on its role in a workspace: owner for tokens, writer for teams and turn JWTs
  * @param derived    whether the token was made from another token (JWTs count as derived)
  * @param expiresAt  when the token, or a token it came from, expires (null: never)
@@ -51,8 +52,9 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
 
     /**
      * Whether this is its principal's own full credential: a token made by the admin (not derived from another
-     * token), narrowed in nothing. Only such a token acts for the principal as a whole — its memberships, its
-     * workspace trees, its teams — since what it does there reaches beyond any narrower credential's bounds.
+     * token), narrowed in nothing but the libraries it reads. Only such a token acts for the principal as a whole
+     * — its memberships, its workspace trees, its teams, its workspaces' libraries — since what it does there
+     * reaches beyond any narrower credential's bounds.
      */
     public boolean full() {
         return kind == Kind.TOKEN && !restricted && !derived;
@@ -62,8 +64,7 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
         requireManager();
         if (!full()) {
             throw AuthFailure.forbidden("full_credential_required", what + " needs the principal's own "
-                    + "unrestricted token: not a token derived from another one, nor one narrowed to some libraries, "
-                    + "tools or workspaces");
+                    + "token: not a token derived from another one, nor one narrowed to some tools or workspaces");
         }
     }
 

@@ -3,6 +3,8 @@ package org.mnemo.gateway.ingest;
 import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -127,6 +129,29 @@ public final class Buckets implements AutoCloseable {
             throw IngestFailure.transientFailure("storing the original in s3://" + storage.bucket() + " failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether every configured bucket (the sources and Mnemo's own) answers: null when none is configured, else
+     * throws naming the first that does not (for health checks; a HEAD of the bucket, nothing is read).
+     */
+    public String probe() {
+        List<GatewayConfig.Bucket> all = new ArrayList<>(sources.values());
+        if (storage != null) {
+            all.add(storage);
+        }
+        if (all.isEmpty()) {
+            return null;
+        }
+        for (GatewayConfig.Bucket bucket : all) {
+            try {
+                client(bucket).headBucket(b -> b.bucket(bucket.bucket()));
+            } catch (SdkException e) {
+                throw new IllegalStateException("s3://" + bucket.bucket() + " (" + bucket.name() + ") does not "
+                        + "answer: " + e.getMessage(), e);
+            }
+        }
+        return all.size() + " bucket(s)";
     }
 
     public static String originalKey(String itemUid, String extension) {

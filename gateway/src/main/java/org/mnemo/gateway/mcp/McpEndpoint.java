@@ -7,7 +7,9 @@ import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.server.transport.ServerTransportSecurityValidator;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -39,14 +41,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MCP over Streamable HTTP at {@code /mcp} (and {@code /mcp/}), served by the official SDK's servlet inside the
- * gateway's Jetty: one port, the same request-size limit, Origin and Host checks against DNS rebinding. Tool calls
- * authenticate with the gateway's credentials; {@code initialize}, {@code tools/list} and {@code get_health} need
- * none.
+ * MCP over Streamable HTTP at {@code /mcp} (and {@code /mcp/}), and over the legacy HTTP+SSE transport at
+ * {@code /mcp/sse} (messages to {@code /mcp/message}) for clients configured for it, both served by the official
+ * SDK's servlets inside the gateway's Jetty: one port, the same tools, request-size limit, Origin and Host checks
+ * against DNS rebinding. Tool calls authenticate with the gateway's credentials; {@code initialize},
+ * {@code tools/list} and {@code get_health} need none.
  */
 public final class McpEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(McpEndpoint.class);
     static final String PATH = "/mcp";
+    static final String SSE_PATH = PATH + "/sse";
+    static final String MESSAGE_PATH = PATH + "/message";
     private static final String AUTHORIZATION = "authorization";
     private static final String REQUEST_ID = "request_id";
     private static final String WORKSPACE = "workspace";
@@ -65,7 +70,9 @@ public final class McpEndpoint implements AutoCloseable {
             journal, business, finance. Cite results by item_title and chunk_uid.""";
 
     private final HttpServletStreamableServerTransportProvider transport;
+    private final HttpServletSseServerTransportProvider sse;
     private final McpSyncServer server;
+    private final McpSyncServer sseServer;
     private final Metrics metrics;
     private final Authenticator authenticator;
     private final RateLimits limits;
@@ -79,63 +86,88 @@ public final class McpEndpoint implements AutoCloseable {
         this.limits = limits;
         this.requireAuth = config.mcp().requireAuth();
         Duration idle = Duration.ofSeconds(config.security().mcpSessionIdleSeconds());
-        this.sessions = new SessionBinding(idle);
+        this.sessions = new SessionBinding(idle, MESSAGE_PATH);
+        int maxRequest = (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes());
+        ServerTransportSecurityValidator origins = DefaultServerTransportSecurityValidator.builder()
+                .allowedOrigins(config.mcp().allowedOrigins())
+                .allowedHosts(config.mcp().allowedHosts())
+                .build();
         this.transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint(PATH)
                 // A session unused for a whole sweep interval is closed (the SDK's sweeper).
                 .sessionSweepInterval(idle)
-                .maxRequestSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()))
-                .securityValidator(DefaultServerTransportSecurityValidator.builder()
-                        .allowedOrigins(config.mcp().allowedOrigins())
-                        .allowedHosts(config.mcp().allowedHosts())
-                        .build())
+                .maxRequestSize(maxRequest)
+                .securityValidator(origins)
+                .contextExtractor(McpEndpoint::context)
+                .build();
+        this.sse = HttpServletSseServerTransportProvider.builder()
+                .sseEndpoint(SSE_PATH)
+                .messageEndpoint(MESSAGE_PATH)
+                // Comments on the open stream keep proxies from closing an idle one.
+                .keepAliveInterval(Duration.ofSeconds(25))
+                .maxRequestSize(maxRequest)
+                .securityValidator(origins)
                 .contextExtractor(McpEndpoint::context)
                 .build();
         List<McpTools.Tool> all = new java.util.ArrayList<>(new McpTools(client, health).all());
         all.addAll(new McpMemoryTools(new MemoryService(client)).all());
         List<McpServerFeatures.SyncToolSpecification> tools = all.stream().map(this::specification).toList();
-        this.server = McpServer.sync(transport)
-                .serverInfo("mnemo", "0.1.0")
-                .instructions(INSTRUCTIONS)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-                .tools(tools)
-                .build();
+        this.server = server(McpServer.sync(transport), tools);
+        this.sseServer = server(McpServer.sync(sse), tools);
         if (!requireAuth) {
             LOG.warn("MNEMO_MCP_REQUIRE_AUTH=false: MCP tool calls without a token read every library");
         }
     }
 
+    private static McpSyncServer server(McpServer.SyncSpecification<?> spec,
+            List<McpServerFeatures.SyncToolSpecification> tools) {
+        return spec.serverInfo("mnemo", "0.1.0")
+                .instructions(INSTRUCTIONS)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .tools(tools)
+                .build();
+    }
+
     /**
-     * Mounts the transport servlet at /mcp and /mcp/ (the SDK matches the path exactly, so /mcp/ is rewritten),
-     * behind the filter that binds each session to the credential that opened it.
+     * Mounts the transport servlets at /mcp, /mcp/sse and /mcp/message, each also with a trailing slash (the SDK
+     * matches paths exactly, so the slash is taken off), behind the filter that binds each session to the
+     * credential that opened it.
      */
     public void mount(ServletContextHandler handler) {
-        ServletHolder holder = new ServletHolder("mcp", transport);
+        mount(handler, new ServletHolder("mcp", transport), PATH);
+        ServletHolder legacy = new ServletHolder("mcp-sse", sse);
+        mount(handler, legacy, SSE_PATH);
+        mount(handler, legacy, MESSAGE_PATH);
+    }
+
+    private void mount(ServletContextHandler handler, ServletHolder holder, String path) {
         holder.setAsyncSupported(true);
-        handler.addServlet(holder, PATH);
-        handler.addServlet(holder, PATH + "/");
+        handler.addServlet(holder, path);
+        handler.addServlet(holder, path + "/");
         FilterHolder binding = new FilterHolder(sessions);
         binding.setAsyncSupported(true);
-        handler.addFilter(binding, PATH, EnumSet.of(DispatcherType.REQUEST));
-        handler.addFilter(binding, PATH + "/", EnumSet.of(DispatcherType.REQUEST));
+        handler.addFilter(binding, path, EnumSet.of(DispatcherType.REQUEST));
+        handler.addFilter(binding, path + "/", EnumSet.of(DispatcherType.REQUEST));
         Filter slash = (request, response, chain) -> chain.doFilter(
                 new HttpServletRequestWrapper((HttpServletRequest) request) {
                     @Override
                     public String getRequestURI() {
                         String uri = super.getRequestURI();
-                        return uri.endsWith(PATH + "/") ? uri.substring(0, uri.length() - 1) : uri;
+                        return uri.endsWith(path + "/") ? uri.substring(0, uri.length() - 1) : uri;
                     }
                 }, response);
         FilterHolder filter = new FilterHolder(slash);
         filter.setAsyncSupported(true);
-        handler.addFilter(filter, PATH + "/", EnumSet.of(DispatcherType.REQUEST));
+        handler.addFilter(filter, path + "/", EnumSet.of(DispatcherType.REQUEST));
     }
 
     /** GET /mcp/health for load balancers (no auth). */
     public List<Route> routes() {
         return List.of(Route.get(PATH + "/health", "mcp", "MCP endpoint status for load balancers",
                 ctx -> Json.send(ctx, 200, Map.of("status", "ok", "transport", "streamable-http",
-                        "protocol_versions", transport.protocolVersions()))).open());
+                        "protocol_versions", transport.protocolVersions(),
+                        "legacy_sse", Map.of("stream", SSE_PATH, "messages", MESSAGE_PATH,
+                                "protocol_versions", sse.protocolVersions())))).open());
     }
 
     private static McpTransportContext context(HttpServletRequest request) {
@@ -197,7 +229,7 @@ public final class McpEndpoint implements AutoCloseable {
         } catch (AuthFailure e) {
             status = "denied";
             metrics.mcpAuthFailure(e.code());
-            return error(e.code(), e.getMessage());
+            return authError(e);
         } catch (RateLimits.Limited e) {
             status = "denied";
             metrics.rateLimited();
@@ -242,8 +274,33 @@ public final class McpEndpoint implements AutoCloseable {
         return McpSchema.CallToolResult.builder().isError(true).addTextContent(code + ": " + detail).build();
     }
 
+    /**
+     * A refused credential reads as the clients written for Mnemosyne expect ("Invalid MCP token.", "Token has
+     * expired.", …: the first text), followed by Mnemo's machine code and detail.
+     */
+    static McpSchema.CallToolResult authError(AuthFailure e) {
+        return McpSchema.CallToolResult.builder().isError(true)
+                .addTextContent(legacyMessage(e))
+                .addTextContent(e.code() + ": " + e.getMessage())
+                .build();
+    }
+
+    static String legacyMessage(AuthFailure e) {
+        if (e.status() == 403) {
+            return "Permission denied.";
+        }
+        return switch (e.code()) {
+            case "missing_credentials", "unsupported_scheme" -> "Authentication credentials were not provided.";
+            case "token_expired" -> "Token has expired.";
+            case "token_revoked" -> "Token has been revoked.";
+            case "principal_inactive" -> "User inactive or deleted.";
+            default -> "Invalid MCP token.";
+        };
+    }
+
     @Override
     public void close() {
         server.close();
+        sseServer.close();
     }
 }

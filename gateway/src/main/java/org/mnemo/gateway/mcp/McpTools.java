@@ -79,8 +79,9 @@ final class McpTools {
                         "library_uid", string("Search only this library (from list_libraries)"),
                         "library_type", enumeration("Search only libraries of this type", LIBRARY_TYPES),
                         "collection_uid", string("Search only this collection (from list_collections)"),
-                        "limit", integer("How many chunks (or documents, with group_by item) to return", 20, 1,
-                                Requests.MAX_LIMIT),
+                        "limit", Map.of("type", "integer", "description", "How many chunks (or documents, with "
+                                + "group_by item) to return; more than " + Requests.MAX_LIMIT + " is cut to "
+                                + Requests.MAX_LIMIT, "default", 20, "minimum", 1),
                         "group_by", enumeration("chunk: a row per chunk; item: a row per document, its best chunks "
                                 + "as evidence", List.of("chunk", "item")),
                         "rerank", bool("Rerank the fused results when a reranker is configured", true),
@@ -97,12 +98,18 @@ final class McpTools {
                         "search_time_ms", Map.of("type", "integer"),
                         "reranker_used", Map.of("type", "boolean"),
                         "reranker_model", nullableString("The reranker's model, if one was used"),
+                        "reranker_note", string("Why no reranker ordered the results, when rerank was asked for"),
+                        "images_note", string("Why images is empty, when include_images was asked for"),
                         "search_types_used", array("The searches that ran", Map.of("type", "string"))),
                         "query", "candidates", "total_candidates"),
                 true, Effect.READ, (caller, args) -> {
-                    args.bool("include_images", true);
-                    Map<String, Object> result = SearchApi.search(client, caller, args);
+                    boolean images = args.bool("include_images", true);
+                    Map<String, Object> result = SearchApi.search(client, caller, capLimit(args));
                     result.put("images", List.of());
+                    if (images) {
+                        result.put("images_note", "no images are included: Mnemo ingests the text of documents and "
+                                + "stores no images yet");
+                    }
                     return result;
                 });
     }
@@ -135,8 +142,8 @@ final class McpTools {
         return new Tool("list_libraries", "List libraries",
                 "The libraries you may read, by name, with their type and item and chunk counts.",
                 object(pageProps()), page("libraries"), true, Effect.READ, (caller, args) -> {
-                    Requests.Page page = args.page();
-                    return page.wrap(client.libraryList(caller.libraries(), page.options()));
+                    Requests.Page page = args.cappedPage();
+                    return page.wrap("libraries", client.libraryList(caller.libraries(), page.options()));
                 });
     }
 
@@ -145,10 +152,10 @@ final class McpTools {
                 "Collections (groups of documents) in the libraries you may read.",
                 object(withPage("library_uid", string("Only collections of this library"))), page("collections"),
                 true, Effect.READ, (caller, args) -> {
-                    Requests.Page page = args.page();
+                    Requests.Page page = args.cappedPage();
                     Map<String, Object> options = page.options();
                     Requests.putIfPresent(options, "library_uid", args.optionalString("library_uid", 100));
-                    return page.wrap(client.collectionList(caller.libraries(), options));
+                    return page.wrap("collections", client.collectionList(caller.libraries(), options));
                 });
     }
 
@@ -157,9 +164,9 @@ final class McpTools {
                 "Documents in the libraries you may read, newest first, with chunk_count, image_count and "
                         + "embedding_status.",
                 object(withPage("collection_uid", string("Only documents of this collection"),
-                        "library_uid", string("Only documents of this library"))), page("documents"),
+                        "library_uid", string("Only documents of this library"))), page("items"),
                 true, Effect.READ, (caller, args) -> {
-                    Requests.Page page = args.page();
+                    Requests.Page page = args.cappedPage();
                     Map<String, Object> options = page.options();
                     Requests.putIfPresent(options, "library_uid", args.optionalString("library_uid", 100));
                     Requests.putIfPresent(options, "collection_uid", args.optionalString("collection_uid", 100));
@@ -169,7 +176,7 @@ final class McpTools {
                                 withImages.put("image_count", 0);
                                 return withImages;
                             }).toList();
-                    return page.wrap(items);
+                    return page.wrap("items", items);
                 });
     }
 
@@ -212,33 +219,47 @@ final class McpTools {
 
     private Tool getHealth() {
         Map<String, Object> check = object(props(
-                "status", string("ok, error or unknown"),
+                "status", string("ok, error, unknown or (s3) not_configured"),
                 "duration_ms", Map.of("type", "integer")), "status");
         return new Tool("get_health", "Service health",
-                "Whether Mnemo can serve: Neo4j, the embedding model and the search indexes. Needs no token (then "
-                        + "the last result of the past few seconds is reused).",
+                "Whether Mnemo can serve: Neo4j, the S3 buckets, the embedding model and the search indexes. "
+                        + "Needs no token (then the last result of the past few seconds is reused).",
                 object(props()),
                 object(props(
                         "status", enumeration("ok, degraded (searches may fail) or error", List.of("ok", "degraded",
                                 "error")),
-                        "checks", object(props("neo4j", check, "embedding", check, "schema", check),
-                                "neo4j", "embedding", "schema")), "status", "checks"),
+                        "checks", object(props("neo4j", check, "s3", check, "embedding", check, "schema", check),
+                                "neo4j", "s3", "embedding", "schema")), "status", "checks"),
                 false, Effect.READ, (caller, args) -> {
                     Health.Report report = caller == null ? health.cached() : health.run();
                     Map<String, Object> checks = new LinkedHashMap<>();
                     checks.put("neo4j", report.neo4j().toMap());
+                    checks.put("s3", report.s3().toMap());
                     checks.put("embedding", report.embedder().toMap());
                     checks.put("schema", report.schema().toMap());
                     Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("status", !report.neo4j().ok() ? "error" : report.allOk() ? "ok" : "degraded");
+                    // An unreachable bucket is an error, as for the clients this tool's shape comes from.
+                    boolean broken = !report.neo4j().ok() || "error".equals(report.s3().status());
+                    result.put("status", broken ? "error" : report.allOk() ? "ok" : "degraded");
                     result.put("checks", checks);
                     return result;
                 });
     }
 
+    /** The arguments with a limit above the maximum cut to it, as Mnemosyne's tools do (not an error). */
+    private static Json.Body capLimit(Json.Body args) {
+        if (args.node().path("limit").isIntegralNumber() && args.node().path("limit").asLong() > Requests.MAX_LIMIT) {
+            com.fasterxml.jackson.databind.node.ObjectNode capped = args.node().deepCopy();
+            capped.put("limit", Requests.MAX_LIMIT);
+            return new Json.Body(capped);
+        }
+        return args;
+    }
+
     private static Map<String, Object> pageProps() {
         return props(
-                "limit", integer("Page size", 50, 1, Requests.MAX_LIMIT),
+                "limit", Map.of("type", "integer", "description", "Page size (more than " + Requests.MAX_LIMIT
+                        + " is cut to " + Requests.MAX_LIMIT + ")", "default", 50, "minimum", 1),
                 "offset", integer("How many to skip", 0, 0, Integer.MAX_VALUE));
     }
 

@@ -52,14 +52,14 @@ final class Schemas {
     }
 
     /** A listing, as REST answers it: results of one page and where the next page starts. */
-    static Map<String, Object> page(String what) {
+    static Map<String, Object> page(String key) {
         return object(props(
-                "results", array("The " + what + " of this page", anyObject("One of the " + what)),
+                key, array("The " + key + " of this page", anyObject("One of the " + key)),
                 "limit", Map.of("type", "integer"),
                 "offset", Map.of("type", "integer"),
                 "next_offset", Map.of("type", List.of("integer", "null"), "description",
                         "Offset of the next page, null after the last")),
-                "results", "limit", "offset");
+                key, "limit", "offset");
     }
 
     /** An ordered properties map from alternating names and schemas. */

@@ -50,6 +50,7 @@ final class HealthApi {
         checks.put("neo4j", report.neo4j().toMap());
         checks.put("schema", report.schema().toMap());
         checks.put("embedder", report.embedder().toMap());
+        checks.put("s3", report.s3().toMap());
         boolean ready = report.allOk();
         Map<String, Object> body = new LinkedHashMap<>();
         if (report.neo4j().ok()) {

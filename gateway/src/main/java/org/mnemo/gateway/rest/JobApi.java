@@ -30,7 +30,7 @@ final class JobApi {
                 Route.post("/library/api/ingest/", TAG, "Ingest a file from an S3 source bucket: 202 with the job "
                         + "(200 with the existing job for the same library, source_ref and content_hash)",
                         "{s3_key, title, workspace_id | library_uid, file_type, file_size, content_hash, source?, "
-                                + "source_ref?}", this::submit).scope(Scopes.MANAGE_LIBRARIES),
+                                + "source_ref?, collection_uid? | collection?}", this::submit).scope(Scopes.MANAGE_LIBRARIES),
                 Route.get("/library/api/jobs/{id}/", TAG, "One ingest job", this::get).scope(Scopes.LIST_ITEMS),
                 Route.get("/library/api/jobs/", TAG, "Ingest jobs of the caller's libraries, newest first "
                         + "(?status, library_uid, limit, offset)", this::list).scope(Scopes.LIST_ITEMS),
@@ -42,10 +42,10 @@ final class JobApi {
         Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
         String s3Key = body.string("s3_key", 1024);
-        String fileType = FileTypes.normalise(body.string("file_type", 200));
+        String given = body.string("file_type", 200);
+        String fileType = FileTypes.normalise(given);
         if (fileType == null) {
-            throw ApiError.badRequest("invalid_field", "'file_type' must be one of " + FileTypes.SUPPORTED
-                    + " (as an extension or MIME type)");
+            throw new ApiError(415, "unsupported_file_type", FileTypes.refusal(given));
         }
         String hash = body.string("content_hash", 64).toLowerCase(java.util.Locale.ROOT);
         if (!hash.matches("[0-9a-f]{64}")) {
@@ -70,7 +70,8 @@ final class JobApi {
         String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : s3Key;
         Map<String, Object> result = jobs.submit(new IngestJobs.Request((String) library.get("uid"),
                 (String) library.get("workspace_id"), s3Key, title, fileType, size, hash, source, sourceRef,
-                caller.owner(), null, null), null);
+                caller.owner(), body.optionalString("collection_uid", 100), body.optionalString("collection", 200)),
+                null);
         Json.send(ctx, Boolean.TRUE.equals(result.get("created")) ? 202 : 200, result.get("job"));
     }
 
@@ -81,10 +82,8 @@ final class JobApi {
         if ((workspace == null) == (uid == null)) {
             throw ApiError.badRequest("invalid_field", "give exactly one of 'workspace_id' and 'library_uid'");
         }
-        Map<String, Object> library = workspace != null
-                ? client.libraryList(caller.libraries(), Map.of("workspace_id", workspace, "limit", 1)).stream()
-                        .findFirst().orElse(null)
-                : client.libraryGet(uid, caller.libraries());
+        Map<String, Object> library = (workspace != null ? LibraryAccess.workspaceLibrary(client, caller, workspace)
+                : LibraryAccess.library(client, caller, uid)).orElse(null);
         if (library == null || (uid != null && !uid.equals(library.get("uid")))
                 || !LibraryAccess.mayModify(client, caller, library)) {
             throw new ApiError(404, "not_registered", workspace != null
@@ -95,9 +94,19 @@ final class JobApi {
     }
 
     private void get(Context ctx) {
-        Caller caller = Requests.caller(ctx);
-        Json.send(ctx, 200, Requests.found(jobs.store().get(ctx.pathParam("id"), caller.libraries()),
-                "job '" + ctx.pathParam("id") + "'"));
+        Json.send(ctx, 200, visibleJob(Requests.caller(ctx), ctx.pathParam("id")));
+    }
+
+    /** A job of a library the caller reads, or manages without reading it (see LibraryAccess); else 404. */
+    private Map<String, Object> visibleJob(Caller caller, String id) {
+        Map<String, Object> job = jobs.store().get(id, caller.libraries());
+        if (job == null && caller.full()) {
+            job = jobs.store().get(id, List.of("*"));
+            if (job != null && LibraryAccess.library(client, caller, (String) job.get("library_uid")).isEmpty()) {
+                job = null;
+            }
+        }
+        return Requests.found(job, "job '" + id + "'");
     }
 
     private void list(Context ctx) {
@@ -115,8 +124,9 @@ final class JobApi {
     private void retry(Context ctx) {
         Caller caller = Requests.manager(ctx);
         String id = ctx.pathParam("id");
-        Map<String, Object> job = Requests.found(jobs.store().get(id, caller.libraries()), "job '" + id + "'");
-        Map<String, Object> library = client.libraryGet((String) job.get("library_uid"), caller.libraries());
+        Map<String, Object> job = visibleJob(caller, id);
+        Map<String, Object> library = LibraryAccess.library(client, caller, (String) job.get("library_uid"))
+                .orElse(null);
         if (library == null || !LibraryAccess.mayModify(client, caller, library)) {
             throw ApiError.notFound("job '" + id + "'");
         }

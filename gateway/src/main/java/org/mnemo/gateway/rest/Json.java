@@ -94,6 +94,12 @@ public final class Json {
                     integer("offset", 0, 0, Integer.MAX_VALUE));
         }
 
+        /** A page whose limit above the maximum is cut to it (MCP's documented behaviour), not refused. */
+        public Requests.Page cappedPage() {
+            return new Requests.Page(Math.min(Requests.MAX_LIMIT, integer("limit", 50, 1, Integer.MAX_VALUE)),
+                    integer("offset", 0, 0, Integer.MAX_VALUE));
+        }
+
         public boolean bool(String field, boolean fallback) {
             JsonNode value = node.get(field);
             if (value == null || value.isNull()) {

@@ -1,12 +1,39 @@
 package org.mnemo.gateway.rest;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.client.MnemoClient;
 
 /** Who may change a library (and what is in it): its owner, or whoever holds its workspace as owner. */
 final class LibraryAccess {
+    private static final List<String> ANY = List.of("*");
+
     private LibraryAccess() {}
+
+    /**
+     * A workspace's library as the caller finds it: among the libraries it reads or, for its principal's full
+     * token (whose allowed_libraries bound only what it reads), one it may change.
+     */
+    static Optional<Map<String, Object>> workspaceLibrary(MnemoClient client, Caller caller, String workspaceId) {
+        Optional<Map<String, Object>> visible = client.libraryList(caller.libraries(), Map.of("workspace_id",
+                workspaceId, "limit", 1)).stream().findFirst();
+        if (visible.isPresent() || !caller.full()) {
+            return visible;
+        }
+        return client.libraryList(ANY, Map.of("workspace_id", workspaceId, "limit", 1)).stream().findFirst()
+                .filter(library -> mayModify(client, caller, library));
+    }
+
+    /** A library by uid, found the same way. */
+    static Optional<Map<String, Object>> library(MnemoClient client, Caller caller, String uid) {
+        Map<String, Object> visible = client.libraryGet(uid, caller.libraries());
+        if (visible != null || !caller.full()) {
+            return Optional.ofNullable(visible);
+        }
+        return Optional.ofNullable(client.libraryGet(uid, ANY)).filter(library -> mayModify(client, caller, library));
+    }
 
     static boolean mayModify(MnemoClient client, Caller caller, Map<String, Object> library) {
         if (caller.kind() != Caller.Kind.TOKEN) {

@@ -152,9 +152,7 @@ final class LibraryApi {
     }
 
     private java.util.Optional<Map<String, Object>> findWorkspace(Caller caller, String workspaceId) {
-        List<Map<String, Object>> rows = client.libraryList(caller.libraries(), Map.of("workspace_id", workspaceId,
-                "limit", 1));
-        return rows.stream().findFirst();
+        return LibraryAccess.workspaceLibrary(client, caller, workspaceId);
     }
 
     private Map<String, Object> visibleWorkspace(Caller caller, String workspaceId) {
@@ -338,9 +336,10 @@ final class LibraryApi {
         Json.Body body = upload.fields();
         Map<String, Object> library = visibleLibrary(caller, body.string("library_uid", 100));
         requireOwner(caller, library, "library");
-        String fileType = FileTypes.normalise(body.has("file_type") ? body.optionalString("file_type", 200) : "md");
+        String given = body.has("file_type") ? body.optionalString("file_type", 200) : "md";
+        String fileType = FileTypes.normalise(given);
         if (fileType == null) {
-            throw new ApiError(415, "unsupported_file_type", "supported formats: " + FileTypes.SUPPORTED);
+            throw new ApiError(415, "unsupported_file_type", FileTypes.refusal(given));
         }
         if (upload.content().length == 0) {
             throw ApiError.badRequest("invalid_field", "the document is empty");

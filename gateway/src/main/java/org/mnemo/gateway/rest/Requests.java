@@ -22,8 +22,13 @@ public final class Requests {
 
         /** The listing envelope: the page's results and where the next page starts (null after the last). */
         public Map<String, Object> wrap(List<?> results) {
+            return wrap("results", results);
+        }
+
+        /** The same envelope with the results under {@code key} (MCP's list tools: libraries, items, …). */
+        public Map<String, Object> wrap(String key, List<?> results) {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("results", results);
+            body.put(key, results);
             body.put("limit", limit);
             body.put("offset", offset);
             body.put("next_offset", results.size() == limit ? offset + limit : null);

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class SearchApi {
     private static final Logger AUDIT = LoggerFactory.getLogger("org.mnemo.gateway.audit");
     static final List<String> SEARCH_TYPES = List.of("vector", "fulltext", "graph");
-    private static final int PREVIEW = 300;
+    private static final int PREVIEW = 500;
 
     private final MnemoClient client;
 

@@ -82,8 +82,11 @@ final class TokenApi {
             caller.requireAdmin();
             String owner = body.optionalString("owner", 128);
             Map<String, Object> principal = principal(owner);
+            // A service account's token acts, unless told otherwise, for every workspace the service holds (the
+            // ones it created): Daedalus' tokens name no workspaces, and manage the ones they make.
+            List<String> workspaces = Caller.SERVICE.equals(principal.get("role")) ? List.of(ANY) : List.of();
             Request granted = new Request(or(asked.libraries(), List.of()), or(asked.tools(), List.of()),
-                    or(asked.workspaces(), List.of()), asked.expires());
+                    or(asked.workspaces(), workspaces), asked.expires());
             checkShapes(granted, owner);
             Json.send(ctx, 201, issue(owner, name, granted, null));
             return;

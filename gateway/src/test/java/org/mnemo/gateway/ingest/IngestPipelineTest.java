@@ -159,6 +159,7 @@ class IngestPipelineTest {
         assertThat(source.status()).isEqualTo(400);
         assertThat(source.json().path("detail").asText()).contains("source");
         TestGateway.Response type = submit("a.exe", content, "application/x-msdownload", Map.of());
+        assertThat(type.status()).isEqualTo(415);
         assertThat(type.json().path("detail").asText()).contains("file_type");
         TestGateway.Response size = submit("a.md", content, "md", Map.of("file_size", Integer.MAX_VALUE));
         assertThat(size.json().path("detail").asText()).contains("file_size");

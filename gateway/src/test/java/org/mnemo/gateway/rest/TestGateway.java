@@ -82,6 +82,11 @@ public final class TestGateway extends ApiClient {
     }
 
     public static GatewayConfig config(String boltUri, Map<String, String> extra) {
+        return config(boltUri, extra, true);
+    }
+
+    /** The test configuration; {@code buckets}: with the S3 buckets of the test S3 server (and an offline one). */
+    public static GatewayConfig config(String boltUri, Map<String, String> extra, boolean buckets) {
         Map<String, String> env = new HashMap<>(Map.of(
                 "MNEMO_HTTP_PORT", "0",
                 "MNEMO_NEO4J_URI", boltUri,
@@ -93,7 +98,7 @@ public final class TestGateway extends ApiClient {
                 // Tests fire thousands of requests per credential; RateLimitTest starts a gateway with tight limits.
                 "MNEMO_RATE_LIMIT_PER_SECOND", "1000000",
                 "MNEMO_RATE_LIMIT_BURST", "1000000"));
-        if (s3 != null) {
+        if (s3 != null && buckets) {
             String endpoint = s3.getUri().toString();
             for (String prefix : List.of("MNEMO_SOURCE_DAEDALUS_", "MNEMO_STORAGE_")) {
                 env.put(prefix + "ENDPOINT", endpoint);

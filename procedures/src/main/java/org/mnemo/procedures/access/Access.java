@@ -32,7 +32,8 @@ public final class Access {
      * {@code workspaces} the workspaces the credential may act as for memory (or only {@code "*"}: any the
      * acting principal holds), {@code owner} the principal whose grants apply (the token's or team's owner, the
      * Daedalus service account for a turn JWT), {@code max_role} the cap on its role, {@code restricted} whether
-     * the credential is narrower than its owner, {@code derived} whether it was made from another token (or is no
+     * the credential manages less than its owner (narrowed in tools or workspaces; the admin's in anything),
+     * {@code derived} whether it was made from another token (or is no
      * token), {@code expires_at} when it (or a token it came from) expires.
      */
     public record Resolution(String status, String principal, String role, String owner, List<String> libraries,
@@ -77,8 +78,11 @@ public final class Access {
         List<String> allowed = strings(token.getProperty("allowed_libraries", new String[0]));
         List<String> tools = strings(token.getProperty("allowed_tools", new String[0]));
         List<String> binding = strings(token.getProperty("workspace_ids", new String[0]));
-        boolean restricted = !(allowed.equals(List.of(Scope.ALL)) && tools.isEmpty()
-                && binding.equals(List.of(Scope.ALL)));
+        // allowed_libraries bounds what a token reads; what it manages for its principal is bounded by its tools
+        // and workspaces (a Daedalus service token reads nothing yet manages its workspaces, as the seed has it).
+        // The admin's token narrowed in anything is no admin at all.
+        boolean restricted = !(tools.isEmpty() && binding.equals(List.of(Scope.ALL)))
+                || (Grants.ADMIN.equals(role) && !allowed.equals(List.of(Scope.ALL)));
         // A restricted admin token reads what it lists and holds nothing of the admin's: no workspace (the admin
         // holds every one, so any would be all), no capability to maintain trees or grant memberships.
         boolean restrictedAdmin = restricted && Grants.ADMIN.equals(role);

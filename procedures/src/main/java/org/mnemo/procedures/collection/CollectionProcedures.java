@@ -26,13 +26,14 @@ public class CollectionProcedures {
     @Context
     public Transaction tx;
 
-    public record CollectionRow(String uid, String name, String description, String library_uid, long item_count) {}
+    public record CollectionRow(String uid, String name, String description, String library_uid,
+            String library_name, long item_count) {}
 
     public record DeleteResult(long collections, long items, long chunks, long concepts) {}
 
     private static final String ROW = """
              RETURN c.uid AS uid, c.name AS name, c.description AS description, l.uid AS library_uid,
-                    COUNT { (c)-[:HAS_ITEM]->(:Item {embedding_status: 'completed'}) } AS item_count""";
+                    l.name AS library_name, COUNT { (c)-[:HAS_ITEM]->(:Item {embedding_status: 'completed'}) } AS item_count""";
 
     @Procedure(name = "mnemo.collection.create", mode = Mode.WRITE)
     @Description("Create a collection in a library, or return the existing one of that name.")
@@ -148,6 +149,6 @@ public class CollectionProcedures {
     private Stream<CollectionRow> rows(String cypher, Map<String, Object> params) {
         return tx.execute(cypher, params).stream().map(r -> new CollectionRow((String) r.get("uid"),
                 (String) r.get("name"), (String) r.get("description"), (String) r.get("library_uid"),
-                ((Number) r.get("item_count")).longValue()));
+                (String) r.get("library_name"), ((Number) r.get("item_count")).longValue()));
     }
 }
