@@ -97,6 +97,26 @@ final class MemoryApi {
         return fromQuery != null ? fromQuery : ctx.header("X-Workspace-ID");
     }
 
+    /**
+     * The workspace a request of the plugin contract acts as. With a bearer, as everywhere (X-Workspace-ID when the
+     * credential is bound to several). In the plugin's trusted mode the request names no workspace: the namespace
+     * in the path says which one it acts as — {@code workspace:W} as W, {@code team:R} and {@code org:R} as the
+     * root R; a {@code custom:} namespace needs X-Workspace-ID. Whether the service account holds that workspace,
+     * and may write the namespace, the procedures check live, as for any caller.
+     */
+    private static String v1Workspace(Context ctx, Caller caller, String namespace) {
+        String named = workspace(ctx, null);
+        if (named != null || caller.kind() != Caller.Kind.PLUGIN) {
+            return named;
+        }
+        String owner = MemoryService.owningWorkspace(namespace);
+        if (owner == null) {
+            throw AuthFailure.forbidden("workspace_required", "name the workspace that holds '" + namespace
+                    + "' with X-Workspace-ID");
+        }
+        return owner;
+    }
+
     private void commit(Context ctx) {
         Json.Body body = Json.body(ctx);
         Map<String, Object> committed = memory.commit(Requests.caller(ctx), workspace(ctx, body), body, null, null);
@@ -224,7 +244,8 @@ final class MemoryApi {
     private String writableNamespace(Context ctx, Caller caller) {
         String name = ctx.pathParam("name");
         @SuppressWarnings("unchecked")
-        List<String> writable = (List<String>) memory.namespaces(caller, workspace(ctx, null)).get("writable");
+        List<String> writable = (List<String>) memory.namespaces(caller, v1Workspace(ctx, caller, name))
+                .get("writable");
         if (!writable.contains(name)) {
             throw new ApiError(403, "namespace_forbidden", "your workspace may not write to '" + name + "'");
         }
@@ -264,7 +285,7 @@ final class MemoryApi {
     private void deleteNamespace(Context ctx) {
         Caller caller = Requests.caller(ctx);
         String name = writableNamespace(ctx, caller);
-        memory.purge(caller, workspace(ctx, null), name);
+        memory.purge(caller, v1Workspace(ctx, caller, name), name);
         client.deleteNamespaceMetadata(name);
         ctx.status(204);
     }
@@ -272,7 +293,8 @@ final class MemoryApi {
     private void commitV1(Context ctx) {
         Caller caller = Requests.caller(ctx);
         Json.Body body = Json.body(ctx);
-        Map<String, Object> committed = memory.commit(caller, workspace(ctx, null), body, null, ctx.pathParam("name"));
+        Map<String, Object> committed = memory.commit(caller, v1Workspace(ctx, caller, ctx.pathParam("name")), body,
+                null, ctx.pathParam("name"));
         Json.send(ctx, Boolean.TRUE.equals(committed.get("created")) ? 201 : 200, committed);
     }
 
@@ -282,15 +304,22 @@ final class MemoryApi {
         if (namespaces == null || namespaces.isEmpty()) {
             throw ApiError.badRequest("invalid_field", "'namespaces' must be a non-empty list");
         }
-        List<Map<String, Object>> results = memory.search(Requests.caller(ctx), workspace(ctx, null),
-                body.string("query", 4000), namespaces, body.strings("kinds", 5), body.integer("limit", 10, 1, 100));
+        Caller caller = Requests.caller(ctx);
+        String query = body.string("query", 4000);
+        List<String> kinds = body.strings("kinds", 5);
+        int limit = body.integer("limit", 10, 1, 100);
+        String named = workspace(ctx, null);
+        List<Map<String, Object>> results = caller.kind() == Caller.Kind.PLUGIN && named == null
+                ? memory.searchTrusted(caller, query, namespaces, kinds, limit)
+                : memory.search(caller, named, query, namespaces, kinds, limit);
         Json.send(ctx, 200, Map.of("results", results));
     }
 
     private void forgetV1(Context ctx) {
         Caller caller = Requests.caller(ctx);
         writableNamespace(ctx, caller);
-        if (!memory.forget(caller, workspace(ctx, null), ctx.pathParam("id"), ctx.pathParam("name"))) {
+        if (!memory.forget(caller, v1Workspace(ctx, caller, ctx.pathParam("name")), ctx.pathParam("id"),
+                ctx.pathParam("name"))) {
             throw ApiError.notFound("memory '" + ctx.pathParam("id") + "'");
         }
         ctx.status(204);
