@@ -19,6 +19,8 @@ final class MemoryApi {
     private static final String TAG = "memory";
     private static final String V1 = "memory-plugin-v1";
     private static final int MAX_METADATA_CHARS = 16_384;
+    /** How many workspaces one tree sync carries (mnemo.workspace.sync's own limit). */
+    private static final int MAX_SYNC = 1000;
 
     private final MnemoClient client;
     private final MemoryService memory;
@@ -45,6 +47,11 @@ final class MemoryApi {
                 Route.put("/api/memory/workspaces/{id}/", TAG, "Create or move a workspace of the tree (the admin, or "
                         + "a service account with manage_workspaces within what it manages)", "{parent_id?, name?, "
                         + "custom_namespaces? (admin), manager? (admin)}", this::upsertWorkspace)
+                        .scope(Scopes.MANAGE_WORKSPACES),
+                Route.post("/api/memory/workspaces/sync/", TAG, "Create or move many workspaces of the tree at "
+                        + "once, all or nothing (the admin, or a service account with manage_workspaces within what "
+                        + "it manages): a platform mirroring its hierarchy", "{workspaces: [{id, parent_id?, name?, "
+                        + "status?}] (at most " + MAX_SYNC + ")}", this::syncWorkspaces)
                         .scope(Scopes.MANAGE_WORKSPACES),
                 Route.get("/api/memory/workspaces/{id}/", TAG, "A workspace with its members (its managers only)",
                         this::getWorkspace).scope(Scopes.MANAGE_WORKSPACES),
@@ -168,6 +175,50 @@ final class MemoryApi {
         Requests.putIfPresent(fields, "custom_namespaces", body.strings("custom_namespaces", 50));
         Requests.putIfPresent(fields, "manager", body.optionalString("manager", 128));
         Json.send(ctx, 200, client.workspaceUpsert(ctx.pathParam("id"), fields, as));
+    }
+
+    /**
+     * Mirrors a platform's tree: each entry as PUT /api/memory/workspaces/{id}/ would take it (no custom namespaces
+     * or manager: those stay the admin's, one workspace at a time), in one transaction.
+     */
+    private void syncWorkspaces(Context ctx) {
+        String as = as(Requests.caller(ctx));
+        Json.Body body = Json.body(ctx);
+        com.fasterxml.jackson.databind.JsonNode list = body.node().path("workspaces");
+        if (!list.isArray() || list.isEmpty() || list.size() > MAX_SYNC) {
+            throw ApiError.badRequest("invalid_field", "'workspaces' must be a list of 1.." + MAX_SYNC
+                    + " workspaces");
+        }
+        List<Map<String, Object>> workspaces = new java.util.ArrayList<>();
+        int index = 0;
+        for (com.fasterxml.jackson.databind.JsonNode entry : list) {
+            String at = "workspaces[" + index++ + "]";
+            if (!entry.isObject()) {
+                throw ApiError.badRequest("invalid_field", at + " must be an object");
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            java.util.Iterator<String> names = entry.fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                if (!List.of("id", "parent_id", "name", "status").contains(name)) {
+                    throw ApiError.badRequest("invalid_field", at + " has '" + name + "'; allowed: id, parent_id, "
+                            + "name, status");
+                }
+                com.fasterxml.jackson.databind.JsonNode value = entry.get(name);
+                boolean nullable = name.equals("parent_id");
+                if (!(value.isTextual() && value.asText().length() <= 200) && !(nullable && value.isNull())) {
+                    throw ApiError.badRequest("invalid_field", at + "." + name + " must be a string of at most 200 "
+                            + "characters" + (nullable ? " or null" : ""));
+                }
+                fields.put(name, value.isNull() ? null : value.asText());
+            }
+            if (!(fields.get("id") instanceof String)) {
+                throw ApiError.badRequest("invalid_field", at + ".id is required");
+            }
+            workspaces.add(fields);
+        }
+        List<Map<String, Object>> rows = client.workspaceSync(workspaces, as);
+        Json.send(ctx, 200, Map.of("workspaces", rows, "count", rows.size()));
     }
 
     private void getWorkspace(Context ctx) {
