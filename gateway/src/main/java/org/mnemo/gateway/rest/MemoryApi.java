@@ -76,8 +76,10 @@ final class MemoryApi {
                 Route.get("/api/memory/export/", TAG, "Export memories as JSON Lines (admin): ?workspace_id= "
                         + "(repeatable; all its readable namespaces) and/or ?namespace=", this::export)
                         .scope(Scopes.ADMIN),
-                Route.post("/api/memory/import/", TAG, "Import JSON Lines from an export (admin)", "JSON Lines, one "
-                        + "memory per line", this::importLines).scope(Scopes.ADMIN),
+                Route.post("/api/memory/import/", TAG, "Import JSON Lines from an export (admin); legacy "
+                        + "memoryExportEntry rows ({scope, workspace_id | workspace_name, content, …}, as lines or one "
+                        + "JSON array) map to namespaces", "JSON Lines, one memory per line, or a JSON array",
+                        this::importLines).scope(Scopes.ADMIN),
                 Route.get("/v1/health", V1, "Memory plugin health and capabilities", ctx -> Json.send(ctx, 200,
                         Map.of("status", "ok", "capabilities", List.of("fts", "embedding", "ttl")))).open(),
                 Route.put("/v1/namespaces/{name}", V1, "Create or replace a namespace's description and metadata",
@@ -274,8 +276,24 @@ final class MemoryApi {
         Caller caller = Requests.caller(ctx);
         caller.requireAdmin();
         List<Map<String, Object>> memories = new java.util.ArrayList<>();
+        String text = ctx.body();
+        if (text.stripLeading().startsWith("[")) {
+            // A legacy export file: one JSON array of memoryExportEntry objects instead of JSON Lines.
+            try {
+                for (Object entry : Json.MAPPER.readValue(text, List.class)) {
+                    if (!(entry instanceof Map<?, ?> map)) {
+                        throw ApiError.badRequest("malformed_json", "every element of the array must be an object");
+                    }
+                    memories.add((Map<String, Object>) map);
+                }
+            } catch (java.io.IOException e) {
+                throw ApiError.badRequest("malformed_json", "the body is neither JSON Lines nor a JSON array");
+            }
+            Json.send(ctx, 200, client.memoryImport(memories, caller.principal()));
+            return;
+        }
         int number = 0;
-        for (String line : ctx.body().split("\n")) {
+        for (String line : text.split("\n")) {
             number++;
             if (line.isBlank()) {
                 continue;

@@ -236,11 +236,13 @@ public final class Memories {
         long existing = 0;
         long skipped = 0;
         for (Map<String, Object> row : rows) {
-            String namespace = row.get("namespace") instanceof String ns ? ns : null;
+            String namespace = row.get("namespace") instanceof String ns ? ns : legacyNamespace(row);
             String content = row.get("content") instanceof String c ? c : null;
             String kind = row.get("kind") instanceof String k ? k.toLowerCase(Locale.ROOT) : "note";
-            if (!(row.get("id") instanceof String id) || content == null || content.isBlank()
-                    || !KINDS.contains(kind) || !known(namespace)) {
+            // A legacy entry without an id gets one from what it is, so importing the file again stays idempotent.
+            String id = row.get("id") instanceof String given ? given : content == null || namespace == null ? null
+                    : "legacy-" + sha256(namespace + "|" + row.get("created_at") + "|" + content).substring(0, 32);
+            if (id == null || content == null || content.isBlank() || !KINDS.contains(kind) || !known(namespace)) {
                 skipped++;
                 continue;
             }
@@ -261,14 +263,61 @@ public final class Memories {
         return new Imported(imported, existing, skipped);
     }
 
-    /** The active memories of these namespaces, each once (team memories shared by several workspaces too). */
+    /**
+     * The namespace of a legacy export entry ({@code memoryExportEntry}: a {@code scope} of LOCAL, TEAM or GLOBAL
+     * and the workspace by {@code workspace_id} or, failing that, by {@code workspace_name} when exactly one
+     * workspace has that name): LOCAL → {@code workspace:<id>}, TEAM → {@code team:<root>}, GLOBAL →
+     * {@code org:<root>}, the root as the tree says now. Null when it cannot be told (the entry is skipped).
+     */
+    private String legacyNamespace(Map<String, Object> row) {
+        if (!(row.get("scope") instanceof String scope)) {
+            return null;
+        }
+        String workspace = null;
+        if (row.get("workspace_id") instanceof String id && tx.findNode(Namespaces.WORKSPACE, "id", id) != null) {
+            workspace = id;
+        } else if (row.get("workspace_name") instanceof String name && !name.isBlank()) {
+            List<String> named = new ArrayList<>();
+            tx.execute("MATCH (w:Workspace {name: $name}) RETURN w.id AS id LIMIT 2", Map.of("name", name))
+                    .forEachRemaining(r -> named.add((String) r.get("id")));
+            workspace = named.size() == 1 ? named.get(0) : null;
+        }
+        if (workspace == null) {
+            return null;
+        }
+        Namespaces.Resolution resolved;
+        try {
+            resolved = Namespaces.resolve(tx, workspace);
+        } catch (IllegalArgumentException brokenTree) {
+            return null;
+        }
+        return switch (scope.toUpperCase(Locale.ROOT)) {
+            case "LOCAL" -> Namespaces.WORKSPACE_PREFIX + workspace;
+            case "TEAM" -> Namespaces.TEAM_PREFIX + resolved.root_id();
+            case "GLOBAL" -> Namespaces.ORG_PREFIX + resolved.root_id();
+            default -> null;
+        };
+    }
+
+    /**
+     * The active memories of these namespaces, each once (team memories shared by several workspaces too). Each row
+     * also carries the legacy {@code memoryExportEntry} fields — {@code scope} (LOCAL, TEAM, GLOBAL; null for a
+     * custom namespace), {@code workspace_id} and {@code workspace_name} — so older tools read the file too.
+     */
     public static List<Map<String, Object>> export(Transaction tx, List<String> namespaces) {
         List<Map<String, Object>> rows = new ArrayList<>();
         tx.execute("""
                 MATCH (m:Memory) WHERE m.namespace IN $namespaces AND m.status = 'active'
-                WITH DISTINCT m ORDER BY m.namespace, m.created_at, m.id
+                WITH DISTINCT m
+                WITH m, split(m.namespace, ':')[0] AS prefix
+                WITH m, prefix, CASE WHEN prefix <> 'custom' THEN substring(m.namespace, size(prefix) + 1) END AS wid
+                OPTIONAL MATCH (w:Workspace {id: wid})
+                WITH m, prefix, wid, w ORDER BY m.namespace, m.created_at, m.id
                 RETURN m{.id, .namespace, .kind, .content, .tags, .source, .confidence,
-                         created_at: toString(m.created_at), expires_at: toString(m.expires_at)} AS memory""",
+                         created_at: toString(m.created_at), expires_at: toString(m.expires_at),
+                         scope: CASE prefix WHEN 'workspace' THEN 'LOCAL' WHEN 'team' THEN 'TEAM'
+                                            WHEN 'org' THEN 'GLOBAL' END,
+                         workspace_id: wid, workspace_name: w.name} AS memory""",
                 Map.of("namespaces", namespaces)).forEachRemaining(r -> rows.add(castMap(r.get("memory"))));
         return rows;
     }
