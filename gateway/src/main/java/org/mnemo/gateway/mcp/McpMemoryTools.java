@@ -121,7 +121,8 @@ final class McpMemoryTools {
         return new McpTools.Tool("commit_memory", "Remember (legacy)",
                 "Store a memory by scope: LOCAL (your workspace, the default) or TEAM. GLOBAL is refused here.",
                 object(props("content", string("What to remember"),
-                        "scope", enumeration("LOCAL or TEAM", List.of("LOCAL", "TEAM")),
+                        "scope", enumeration("LOCAL or TEAM (GLOBAL is refused at the bridge)",
+                                List.of("LOCAL", "TEAM", "GLOBAL")),
                         "workspace_id", WORKSPACE), "content"),
                 object(props("id", string("Memory id"), "scope", string("LOCAL or TEAM")), "id", "scope"),
                 true, McpTools.Effect.WRITE, (caller, args) -> {
@@ -142,7 +143,8 @@ final class McpMemoryTools {
                         + "read when no scope is given. Answers a JSON list of {id, content, scope, created_at}, or "
                         + "\"No memories found.\". GLOBAL is refused here.",
                 object(props("query", string("What to recall"),
-                        "scope", enumeration("LOCAL or TEAM", List.of("LOCAL", "TEAM")),
+                        "scope", enumeration("LOCAL or TEAM (GLOBAL is refused at the bridge)",
+                                List.of("LOCAL", "TEAM", "GLOBAL")),
                         "limit", integer("How many", 10, 1, 100), "workspace_id", WORKSPACE), "query"),
                 null, true, McpTools.Effect.READ, (caller, args) -> {
                     String workspace = args.optionalString("workspace_id", 200);

@@ -140,6 +140,7 @@ class McpMemoryToolsContractTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void forgetTakesTheNamespaceWhenAnIdIsInSeveral() {
         String id = "dup-" + System.nanoTime();
         for (String ns : List.of("workspace:" + root, "team:" + root)) {
@@ -154,7 +155,7 @@ class McpMemoryToolsContractTest {
         McpSchema.CallToolResult forgotten = call(rootAgent, "forget_memory", Map.of("id", id, "namespace",
                 "team:" + root));
         assertThat(forgotten.isError()).isNotEqualTo(Boolean.TRUE);
-        assertThat(forgotten.structuredContent()).containsEntry("forgotten", true).containsEntry("id", id);
+        assertThat((Map<String, Object>) forgotten.structuredContent()).containsEntry("forgotten", true).containsEntry("id", id);
         long left = gw.db().executeTransactionally("MATCH (m:Memory {id: $id}) WHERE m.status = 'active' "
                 + "RETURN collect(m.namespace) AS ns", Map.of("id", id), r -> ((List<?>) r.next().get("ns")).size());
         assertThat(left).isEqualTo(1);
@@ -178,13 +179,14 @@ class McpMemoryToolsContractTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aCommitWithAnExistingIdUpdatesIt() throws Exception {
         String id = "mcp-upsert-" + System.nanoTime();
-        assertThat(call(agent, "commit_memory_v2", Map.of("id", id, "content", "The release train leaves at 10:00.")
-                ).structuredContent()).containsEntry("created", true);
+        assertThat((Map<String, Object>) call(agent, "commit_memory_v2", Map.of("id", id, "content",
+                "The release train leaves at 10:00.")).structuredContent()).containsEntry("created", true);
         McpSchema.CallToolResult again = call(agent, "commit_memory_v2", Map.of("id", id, "content",
                 "The release train leaves at 11:00."));
-        assertThat(again.structuredContent()).containsEntry("created", false).containsEntry("updated", true);
+        assertThat((Map<String, Object>) again.structuredContent()).containsEntry("created", false).containsEntry("updated", true);
         JsonNode list = Json.MAPPER.readTree(text(call(agent, "recall_memory", Map.of("query",
                 "when does the release train leave", "scope", "LOCAL"))));
         assertThat(list.findValuesAsText("content")).contains("The release train leaves at 11:00.")

@@ -173,9 +173,9 @@ class MemoryGatewayTest {
         // The legacy bridge reads no GLOBAL scope; search_memory reads org: with the delimiter.
         assertThat(errorText(agent.callTool(new McpSchema.CallToolRequest("recall_memory", Map.of("query",
                 "when do we ship", "scope", "GLOBAL"))))).contains("GLOBAL");
-        List<Map<String, Object>> org = (List<Map<String, Object>>) call(agent, "search_memory", Map.of("query",
+        List<Map<String, Object>> orgHits = (List<Map<String, Object>>) call(agent, "search_memory", Map.of("query",
                 "when do we ship", "namespaces", List.of("org:" + acme))).get("results");
-        assertThat(org).isNotEmpty().allSatisfy(m -> assertThat((String) m.get("content")).startsWith("[MEMORY id="));
+        assertThat(orgHits).isNotEmpty().allSatisfy(m -> assertThat((String) m.get("content")).startsWith("[MEMORY id="));
         McpSchema.CallToolResult recalled = agent.callTool(new McpSchema.CallToolRequest("recall_memory",
                 Map.of("query", "standup time", "scope", "TEAM")));
         List<Map<String, Object>> team;
@@ -183,7 +183,7 @@ class MemoryGatewayTest {
             team = org.mnemo.gateway.rest.Json.MAPPER.readValue(((McpSchema.TextContent) recalled.content().get(0))
                     .text(), List.class);
         } catch (java.io.IOException e) {
-            throw new AssertionError(recalled.content(), e);
+            throw new AssertionError(String.valueOf(recalled.content()), e);
         }
         assertThat(team).extracting(m -> m.get("id")).contains(legacy.get("id"));
 

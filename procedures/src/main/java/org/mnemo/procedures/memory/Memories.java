@@ -308,18 +308,31 @@ public final class Memories {
         List<Map<String, Object>> rows = new ArrayList<>();
         tx.execute("""
                 MATCH (m:Memory) WHERE m.namespace IN $namespaces AND m.status = 'active'
-                WITH DISTINCT m
-                WITH m, split(m.namespace, ':')[0] AS prefix
-                WITH m, prefix, CASE WHEN prefix <> 'custom' THEN substring(m.namespace, size(prefix) + 1) END AS wid
-                OPTIONAL MATCH (w:Workspace {id: wid})
-                WITH m, prefix, wid, w ORDER BY m.namespace, m.created_at, m.id
+                WITH DISTINCT m ORDER BY m.namespace, m.created_at, m.id
                 RETURN m{.id, .namespace, .kind, .content, .tags, .source, .confidence,
-                         created_at: toString(m.created_at), expires_at: toString(m.expires_at),
-                         scope: CASE prefix WHEN 'workspace' THEN 'LOCAL' WHEN 'team' THEN 'TEAM'
-                                            WHEN 'org' THEN 'GLOBAL' END,
-                         workspace_id: wid, workspace_name: w.name} AS memory""",
+                         created_at: toString(m.created_at), expires_at: toString(m.expires_at)} AS memory""",
                 Map.of("namespaces", namespaces)).forEachRemaining(r -> rows.add(castMap(r.get("memory"))));
-        return rows;
+        Map<String, String> names = new HashMap<>();
+        List<Map<String, Object>> legacy = new ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            Map<String, Object> withLegacy = new LinkedHashMap<>(row);
+            String namespace = (String) row.get("namespace");
+            String prefix = namespace.substring(0, namespace.indexOf(':'));
+            String workspace = prefix.equals("custom") ? null : namespace.substring(prefix.length() + 1);
+            withLegacy.put("scope", switch (prefix) {
+                case "workspace" -> "LOCAL";
+                case "team" -> "TEAM";
+                case "org" -> "GLOBAL";
+                default -> null;
+            });
+            withLegacy.put("workspace_id", workspace);
+            withLegacy.put("workspace_name", workspace == null ? null : names.computeIfAbsent(workspace, id -> {
+                Node node = tx.findNode(Namespaces.WORKSPACE, "id", id);
+                return node == null ? null : (String) node.getProperty("name", null);
+            }));
+            legacy.add(withLegacy);
+        }
+        return legacy;
     }
 
     /** Whether some workspace here resolves to this namespace. */
