@@ -92,6 +92,10 @@ public final class MemoryService {
      * {@code team:R} and {@code org:R} → the root R; null for {@code custom:} names (several workspaces may hold
      * one) and for anything malformed.
      */
+    /** A namespace name of one of the four kinds (the procedures' rule). */
+    public static final java.util.regex.Pattern WELL_FORMED =
+            java.util.regex.Pattern.compile("(workspace|team|org|custom):[A-Za-z0-9._@:-]{1,200}");
+
     public static String owningWorkspace(String namespace) {
         if (namespace == null || !namespace.matches("(workspace|team|org):[A-Za-z0-9._@:-]{1,200}")) {
             return null;
@@ -112,6 +116,10 @@ public final class MemoryService {
         java.util.LinkedHashSet<String> workspaces = new java.util.LinkedHashSet<>();
         for (String namespace : namespaces) {
             String owner = owningWorkspace(namespace);
+            if (!WELL_FORMED.matcher(namespace).matches()) {
+                throw ApiError.badRequest("invalid_field", "'namespaces' holds '" + namespace + "', which is not "
+                        + "workspace:, team:, org: or custom:<id>");
+            }
             if (owner == null) {
                 throw org.mnemo.gateway.auth.AuthFailure.forbidden("workspace_required", "name the workspace that "
                         + "holds '" + namespace + "' with X-Workspace-ID");

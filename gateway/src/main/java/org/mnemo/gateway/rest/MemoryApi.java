@@ -118,6 +118,10 @@ final class MemoryApi {
         if (named != null || caller.kind() != Caller.Kind.PLUGIN) {
             return named;
         }
+        if (!MemoryService.WELL_FORMED.matcher(namespace).matches()) {
+            throw ApiError.badRequest("invalid_field", "'" + namespace + "' is not a namespace: workspace:, team:, "
+                    + "org: or custom:<id>");
+        }
         String owner = MemoryService.owningWorkspace(namespace);
         if (owner == null) {
             throw AuthFailure.forbidden("workspace_required", "name the workspace that holds '" + namespace

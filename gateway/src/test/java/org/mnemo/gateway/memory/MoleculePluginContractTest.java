@@ -234,6 +234,11 @@ class MoleculePluginContractTest {
                 List.of(own), "query", "orchestrator deploy concise"));
         assertThat(onlyOwn.json().path("results").findValuesAsText("namespace")).containsOnly(own);
 
+        TestGateway.Response malformed = call("POST", "/v1/search", "/v1/search", SECRET, Map.of("namespaces",
+                List.of(own, "not-a-namespace"), "query", "anything"));
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.code()).isEqualTo("invalid_field");
+
         TestGateway.Response expires = call("POST", MEMORIES, "/v1/namespaces/" + own + "/memories", SECRET,
                 Map.of("content", "x", "expires_at", "next week"));
         assertThat(expires.status()).isEqualTo(400);
