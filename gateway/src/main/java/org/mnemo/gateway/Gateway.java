@@ -65,7 +65,8 @@ public final class Gateway implements AutoCloseable {
             Jwts jwts = new Jwts(config.daedalusKeys(), security.daedalusAudience(), keys, clock);
             Metrics metrics = new Metrics();
             tokenUse = new TokenUse(store);
-            Authenticator authenticator = new Authenticator(client, jwts, security.daedalusPrincipal(), tokenUse);
+            Authenticator authenticator = new Authenticator(client, jwts, security.daedalusPrincipal(), tokenUse,
+                    security.plugin());
             RateLimits limits = new RateLimits(security.ratePerSecond(), security.rateBurst());
             IngestJobs jobs = new IngestJobs(client, config.ingest());
             Health health = new Health(client, jobs.buckets()::probe, security.healthCacheSeconds());

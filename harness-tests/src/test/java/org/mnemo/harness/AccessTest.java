@@ -18,6 +18,35 @@ class AccessTest {
     }
 
     @Test
+    void thePluginsTrustedModeNeedsAnActiveServiceWithTrustedNamespaces() {
+        String trusted = TestDatabase.unique("plugin-svc");
+        String plain = TestDatabase.unique("plain-svc");
+        String user = TestDatabase.unique("plugin-user");
+        call("""
+                CREATE (:Principal {id: $trusted, role: 'service', active: true,
+                                    capabilities: ['manage_workspaces', 'trusted_namespaces']})
+                CREATE (:Principal {id: $plain, role: 'service', active: true, capabilities: ['manage_workspaces']})
+                CREATE (:Principal {id: $user, role: 'user', active: true, capabilities: ['trusted_namespaces']})""",
+                Map.of("trusted", trusted, "plain", plain, "user", user));
+        Map<String, Object> ok = resolve(Map.of("kind", "plugin", "service", trusted));
+        assertThat(ok.get("status")).isEqualTo("ok");
+        assertThat(ok.get("owner")).isEqualTo(trusted);
+        assertThat((List<Object>) ok.get("libraries")).isEmpty();
+        assertThat((List<Object>) ok.get("workspaces")).containsExactly("*");
+        assertThat((List<Object>) ok.get("allowed_tools")).containsExactlyInAnyOrder("list_readable_namespaces",
+                "list_writable_namespaces", "commit_memory_v2", "search_memory", "forget_memory");
+        assertThat(ok.get("restricted")).isEqualTo(true);
+        assertThat(resolve(Map.of("kind", "plugin", "service", plain)).get("status")).isEqualTo("plugin_not_trusted");
+        assertThat(resolve(Map.of("kind", "plugin", "service", user)).get("status")).isEqualTo("plugin_not_trusted");
+        assertThat(resolve(Map.of("kind", "plugin", "service", "admin")).get("status")).isIn("plugin_not_trusted",
+                "principal_inactive");
+        assertThat(resolve(Map.of("kind", "plugin", "service", TestDatabase.unique("nobody"))).get("status"))
+                .isEqualTo("principal_inactive");
+        call("MATCH (p:Principal {id: $id}) SET p.active = false", Map.of("id", trusted));
+        assertThat(resolve(Map.of("kind", "plugin", "service", trusted)).get("status")).isEqualTo("principal_inactive");
+    }
+
+    @Test
     void tokensReadTheirAllowListWithinTheirOwnersLibraries() {
         String owner = TestDatabase.unique("owner");
         String other = TestDatabase.unique("other");

@@ -109,17 +109,26 @@ class MemoryTest {
         assertThat(first.get("created")).isEqualTo(true);
         assertThat(first.get("redacted")).isEqualTo(true);
         assertThat(first.get("namespace")).isEqualTo("workspace:" + ws);
-        assertThat(commit(ws, Map.of("id", ws + "-m1", "content", "something else")).get("created")).isEqualTo(false);
         String stored = (String) call("MATCH (m:Memory {id: $id}) RETURN m.content AS c", Map.of("id", ws + "-m1"))
                 .get(0).get("c");
         assertThat(stored).doesNotContain("Sup3rSecret!").doesNotContain("AKIAIOSFODNN7EXAMPLE")
                 .contains("[REDACTED:assignment]");
+        // The same id again: a retry changes nothing; other content is an upsert of the same memory.
+        Map<String, Object> retry = commit(ws, Map.of("id", ws + "-m1", "content",
+                "The staging database password=Sup3rSecret! lives in vault; key AKIAIOSFODNN7EXAMPLE."));
+        assertThat(retry.get("created")).isEqualTo(false);
+        assertThat(retry.get("updated")).isEqualTo(false);
+        Map<String, Object> upsert = commit(ws, Map.of("id", ws + "-m1", "content", "something else"));
+        assertThat(upsert.get("created")).isEqualTo(false);
+        assertThat(upsert.get("updated")).isEqualTo(true);
+        assertThat(call("MATCH (m:Memory {id: $id}) RETURN m.content AS c", Map.of("id", ws + "-m1")).get(0).get("c"))
+                .isEqualTo("something else");
         assertThat(call("MATCH (m:Memory {id: $id}) RETURN count(m) AS n", Map.of("id", ws + "-m1")).get(0).get("n"))
                 .isEqualTo(1L);
 
         assertThatThrownBy(() -> commit(ws, Map.of("content", "   "))).hasMessageContaining("content");
         assertThatThrownBy(() -> commit(ws, Map.of("content", "x", "expires_at", "tomorrow")))
-                .hasMessageContaining("RFC 3339");
+                .hasMessageContaining("invalid expires_at: must be RFC3339");
         assertThatThrownBy(() -> commit(ws, Map.of("content", "x", "expires_at", "2001-01-01T00:00:00Z")))
                 .hasMessageContaining("future");
         Map<String, Object> summary = commit(ws, Map.of("content", "Weekly summary of the vault migration.",

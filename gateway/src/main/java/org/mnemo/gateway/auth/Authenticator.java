@@ -3,6 +3,7 @@ package org.mnemo.gateway.auth;
 import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.config.GatewayConfig;
 
 /**
  * Turns an {@code Authorization} header into a {@link Caller}: JWTs are verified here, then every credential kind
@@ -16,12 +17,47 @@ public final class Authenticator {
     private final Jwts jwts;
     private final String daedalusPrincipal;
     private final TokenUse tokenUse;
+    private final GatewayConfig.Plugin plugin;
 
     public Authenticator(MnemoClient client, Jwts jwts, String daedalusPrincipal, TokenUse tokenUse) {
+        this(client, jwts, daedalusPrincipal, tokenUse, null);
+    }
+
+    /** With {@code plugin} non-null, the memory plugin's trusted mode is on ({@link #authenticate(String, String)}). */
+    public Authenticator(MnemoClient client, Jwts jwts, String daedalusPrincipal, TokenUse tokenUse,
+            GatewayConfig.Plugin plugin) {
         this.client = client;
         this.jwts = jwts;
         this.daedalusPrincipal = daedalusPrincipal;
         this.tokenUse = tokenUse;
+        this.plugin = plugin;
+    }
+
+    /** The header that carries the memory plugin's shared secret in its trusted mode. */
+    public static final String PLUGIN_SECRET_HEADER = "X-Mnemo-Plugin-Secret";
+
+    /**
+     * A request to a route of the memory-plugin contract: a bearer when one is sent (as everywhere); without one,
+     * and only when the trusted mode is configured, the shared secret. With the mode off the secret header is
+     * ignored, so the request needs a bearer like any other.
+     */
+    public Caller authenticate(String authorization, String pluginSecret) {
+        if (plugin == null || pluginSecret == null || (authorization != null && !authorization.isBlank())) {
+            return authenticate(authorization);
+        }
+        byte[] given;
+        try {
+            given = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(pluginSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        // Hashes of equal length compared in constant time: the answer's timing says nothing about the secret.
+        if (!java.security.MessageDigest.isEqual(given, plugin.secretSha256())) {
+            throw AuthFailure.unauthenticated("invalid_plugin_secret", "the plugin secret was refused");
+        }
+        return resolve(Caller.Kind.PLUGIN, Map.of("kind", "plugin", "service", plugin.principal()),
+                "plugin:" + plugin.principal());
     }
 
     public Caller authenticate(String authorization) {
@@ -66,7 +102,11 @@ public final class Authenticator {
                 case "team_unknown" -> "no such team";
                 case "team_inactive" -> "the team has been deactivated";
                 case "token_stale_jti" -> "this team JWT has been replaced by a newer one";
-                case "principal_inactive" -> kind == Caller.Kind.TURN
+                case "plugin_not_trusted" -> "the plugin's service account ('" + plugin.principal() + "') is not a "
+                        + "service account with the trusted_namespaces capability";
+                case "principal_inactive" -> kind == Caller.Kind.PLUGIN
+                        ? "the plugin's service account ('" + plugin.principal() + "') does not exist or is deactivated"
+                        : kind == Caller.Kind.TURN
                         ? "the service account of Daedalus' JWTs ('" + daedalusPrincipal + "') does not exist or is "
                                 + "deactivated"
                         : "the credential's owner is deactivated";

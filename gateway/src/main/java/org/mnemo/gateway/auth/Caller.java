@@ -23,7 +23,11 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
         List<String> allowedTools, String tokenId, List<String> workspaces, boolean restricted, String maxRole,
         List<String> capabilities, boolean derived, java.time.Instant expiresAt, String key) {
 
-    public enum Kind { TOKEN, TEAM, TURN }
+    /**
+     * TOKEN: an opaque bearer token; TEAM and TURN: JWTs; PLUGIN: the memory plugin's trusted mode (no bearer, the
+     * shared secret), acting as its configured service account on the memory routes only.
+     */
+    public enum Kind { TOKEN, TEAM, TURN, PLUGIN }
 
     public static final String ADMIN = "admin";
     public static final String SERVICE = "service";

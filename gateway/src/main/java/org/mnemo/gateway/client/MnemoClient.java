@@ -328,6 +328,12 @@ public final class MnemoClient implements AutoCloseable {
                 fields, "options", as(as)));
     }
 
+    /** Upserts many workspaces of the tree in one transaction (mnemo.workspace.sync); one row per workspace. */
+    public List<Map<String, Object>> workspaceSync(List<Map<String, Object>> workspaces, String as) {
+        return rows(Mode.WRITE, "CALL mnemo.workspace.sync($workspaces, $options)", Map.of("workspaces", workspaces,
+                "options", as(as)));
+    }
+
     public Map<String, Object> workspaceGet(String id, String as) {
         return row(Mode.READ, "CALL mnemo.workspace.get($id, $options)", Map.of("id", id, "options", as(as)));
     }

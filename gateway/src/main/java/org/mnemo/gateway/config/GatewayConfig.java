@@ -42,9 +42,22 @@ public record GatewayConfig(
      * @param queryTimeoutSeconds the Neo4j transaction timeout of each call the gateway makes for a request
      * @param mcpSessionIdleSeconds an MCP session unused this long is closed
      * @param healthCacheSeconds how long a readiness result is reused for unauthenticated callers
+     * @param plugin             the memory plugin's trusted mode, or null when it is off (the default)
      */
     public record Security(String daedalusPrincipal, String daedalusAudience, byte[] secretKey, int ratePerSecond,
-            int rateBurst, int queryTimeoutSeconds, int mcpSessionIdleSeconds, int healthCacheSeconds) {}
+            int rateBurst, int queryTimeoutSeconds, int mcpSessionIdleSeconds, int healthCacheSeconds,
+            Plugin plugin) {}
+
+    /**
+     * The memory plugin's trusted mode (docs/memory.md, docs/security.md): a request to the plugin contract's
+     * routes (/v1/) without a bearer but with {@code X-Mnemo-Plugin-Secret} equal to the configured secret acts as
+     * {@code principal}, a service account that must also hold {@code trusted_namespaces} in the graph. Only the
+     * SHA-256 of the secret is kept, and compared in constant time.
+     */
+    public record Plugin(byte[] secretSha256, String principal) {}
+
+    /** The least length of the plugin secret: as much as an HS256 key. */
+    public static final int MIN_PLUGIN_SECRET_CHARS = 32;
 
     /**
      * Durable ingest: worker pool, limits, retries, and the S3 buckets files come from (by source name) and go to.
@@ -124,7 +137,31 @@ public record GatewayConfig(
                         (int) number(env, "MNEMO_RATE_LIMIT_BURST", 200, 1, 10_000_000),
                         (int) number(env, "MNEMO_QUERY_TIMEOUT_SECONDS", 30, 1, 86_400),
                         (int) number(env, "MNEMO_MCP_SESSION_IDLE_SECONDS", 1800, 2, 7 * 86_400),
-                        (int) number(env, "MNEMO_HEALTH_CACHE_SECONDS", 10, 0, 3600)));
+                        (int) number(env, "MNEMO_HEALTH_CACHE_SECONDS", 10, 0, 3600),
+                        plugin(env)));
+    }
+
+    /** MNEMO_PLUGIN_SECRET with MNEMO_PLUGIN_PRINCIPAL: both or neither; unset = the trusted mode is off. */
+    private static Plugin plugin(Map<String, String> env) {
+        String secret = value(env, "MNEMO_PLUGIN_SECRET", null);
+        String principal = value(env, "MNEMO_PLUGIN_PRINCIPAL", null);
+        if (secret == null && principal == null) {
+            return null;
+        }
+        if (secret == null || principal == null) {
+            throw new IllegalArgumentException("MNEMO_PLUGIN_SECRET and MNEMO_PLUGIN_PRINCIPAL turn the memory "
+                    + "plugin's trusted mode on together; set both or neither");
+        }
+        if (secret.length() < MIN_PLUGIN_SECRET_CHARS) {
+            throw new IllegalArgumentException("MNEMO_PLUGIN_SECRET must be at least " + MIN_PLUGIN_SECRET_CHARS
+                    + " characters (e.g. `openssl rand -hex 32`)");
+        }
+        try {
+            return new Plugin(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)), principal);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** MNEMO_SECRET_KEY (base64 of 32 bytes), or the contents of the file MNEMO_SECRET_KEY_FILE names. */
@@ -206,7 +243,7 @@ public record GatewayConfig(
         return new GatewayConfig(httpHost, httpPort, neo4jUri, neo4jUser, neo4jPassword, adminToken, daedalusKeys,
                 maxBodyBytes, metricsAllow, mcp, ingest, new Security(s.daedalusPrincipal(), s.daedalusAudience(), key,
                         s.ratePerSecond(), s.rateBurst(), s.queryTimeoutSeconds(), s.mcpSessionIdleSeconds(),
-                        s.healthCacheSeconds()));
+                        s.healthCacheSeconds(), s.plugin()));
     }
 
     public boolean metricsAllowed(InetAddress address) {

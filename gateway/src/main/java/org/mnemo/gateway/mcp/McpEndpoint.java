@@ -258,6 +258,9 @@ public final class McpEndpoint implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private static McpSchema.CallToolResult success(Map<String, Object> result) {
+        if (result instanceof TextResult text) {
+            return McpSchema.CallToolResult.builder().addTextContent(text.text()).build();
+        }
         // Through the gateway's Jackson 2 mapper first: dates become ISO strings, as in REST.
         Map<String, Object> plain = Json.MAPPER.convertValue(result, Map.class);
         try {

@@ -1,6 +1,5 @@
 package org.mnemo.gateway.mcp;
 
-import static org.mnemo.gateway.mcp.Schemas.anyObject;
 import static org.mnemo.gateway.mcp.Schemas.array;
 import static org.mnemo.gateway.mcp.Schemas.enumeration;
 import static org.mnemo.gateway.mcp.Schemas.integer;
@@ -13,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.memory.MemoryService;
+import org.mnemo.gateway.rest.ApiError;
+import org.mnemo.gateway.rest.Json;
 
 /** The memory tools, named as agent platforms call them, including the legacy commit_memory/recall_memory pair. */
 final class McpMemoryTools {
@@ -106,45 +107,71 @@ final class McpMemoryTools {
                 });
     }
 
+    /** The legacy scopes the MCP bridge takes: GLOBAL (the organisation) is refused, as the bridge always did. */
+    private static String legacyScope(Json.Body args) {
+        String scope = args.optionalString("scope", 10);
+        if (scope != null && scope.equalsIgnoreCase("GLOBAL")) {
+            throw ApiError.badRequest("invalid_field", "invalid scope: GLOBAL is not available through the MCP "
+                    + "bridge; use LOCAL or TEAM (search_memory reads org: namespaces)");
+        }
+        return scope;
+    }
+
     private McpTools.Tool legacyCommit() {
         return new McpTools.Tool("commit_memory", "Remember (legacy)",
-                "Store a memory by scope: LOCAL (your workspace, the default) or TEAM. GLOBAL is read-only here.",
+                "Store a memory by scope: LOCAL (your workspace, the default) or TEAM. GLOBAL is refused here.",
                 object(props("content", string("What to remember"),
-                        "scope", enumeration("LOCAL or TEAM", List.of("LOCAL", "TEAM", "GLOBAL")),
+                        "scope", enumeration("LOCAL or TEAM (GLOBAL is refused at the bridge)",
+                                List.of("LOCAL", "TEAM", "GLOBAL")),
                         "workspace_id", WORKSPACE), "content"),
                 object(props("id", string("Memory id"), "scope", string("LOCAL or TEAM")), "id", "scope"),
                 true, McpTools.Effect.WRITE, (caller, args) -> {
                     String workspace = args.optionalString("workspace_id", 200);
-                    String namespace = memory.scopeNamespace(caller, workspace, args.optionalString("scope", 10), true);
+                    String namespace = memory.scopeNamespace(caller, workspace, legacyScope(args), true);
                     Map<String, Object> committed = memory.commit(caller, workspace, args, null, namespace);
                     return Map.of("id", committed.get("id"), "scope", MemoryService.scopeOf(namespace));
                 });
     }
 
+    /**
+     * The legacy recall answers as it always did: the text of a bare JSON list of {id, content, scope, created_at},
+     * or "No memories found." — no structured content, so it declares no output schema.
+     */
     private McpTools.Tool legacyRecall() {
         return new McpTools.Tool("recall_memory", "Recall (legacy)",
-                "Recall memories by scope: LOCAL (yours), TEAM (yours and your team's), GLOBAL (organisation), "
-                        + "or everything you may read when no scope is given.",
+                "Recall memories by scope: LOCAL (yours) or TEAM (yours and your team's), or everything you may "
+                        + "read when no scope is given. Answers a JSON list of {id, content, scope, created_at}, or "
+                        + "\"No memories found.\". GLOBAL is refused here.",
                 object(props("query", string("What to recall"),
-                        "scope", enumeration("LOCAL, TEAM or GLOBAL", List.of("LOCAL", "TEAM", "GLOBAL")),
+                        "scope", enumeration("LOCAL or TEAM (GLOBAL is refused at the bridge)",
+                                List.of("LOCAL", "TEAM", "GLOBAL")),
                         "limit", integer("How many", 10, 1, 100), "workspace_id", WORKSPACE), "query"),
-                object(props("memories", array("[{id, content, scope, created_at}]", anyObject("A memory"))),
-                        "memories"),
-                true, McpTools.Effect.READ, (caller, args) -> {
+                null, true, McpTools.Effect.READ, (caller, args) -> {
                     String workspace = args.optionalString("workspace_id", 200);
+                    String scope = legacyScope(args);
                     List<Map<String, Object>> results = memory.search(caller, workspace, args.string("query", 4000),
-                            memory.recallNamespaces(caller, workspace, args.optionalString("scope", 10)), null,
+                            memory.recallNamespaces(caller, workspace, scope), null,
                             args.integer("limit", 10, 1, 100));
-                    return Map.of("memories", results.stream().map(r -> {
+                    if (results.isEmpty()) {
+                        return new TextResult(NO_MEMORIES);
+                    }
+                    List<Map<String, Object>> memories = results.stream().map(r -> {
                         Map<String, Object> m = new LinkedHashMap<>();
                         m.put("id", r.get("id"));
                         m.put("content", r.get("content"));
                         m.put("scope", MemoryService.scopeOf((String) r.get("namespace")));
                         m.put("created_at", r.get("created_at"));
                         return m;
-                    }).toList());
+                    }).toList();
+                    try {
+                        return new TextResult(Json.MAPPER.writeValueAsString(memories));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalStateException("cannot write recalled memories as JSON", e);
+                    }
                 });
     }
+
+    static final String NO_MEMORIES = "No memories found.";
 
     private static Map<String, Object> committed() {
         return object(props("id", string("Memory id"), "namespace", string("Namespace"), "kind", string("Kind"),

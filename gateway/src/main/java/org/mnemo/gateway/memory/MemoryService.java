@@ -87,6 +87,59 @@ public final class MemoryService {
         return results;
     }
 
+    /**
+     * The workspace a namespace belongs to, as the plugin's trusted mode acts: {@code workspace:W} → W,
+     * {@code team:R} and {@code org:R} → the root R; null for {@code custom:} names (several workspaces may hold
+     * one) and for anything malformed.
+     */
+    /** A namespace name of one of the four kinds (the procedures' rule). */
+    public static final java.util.regex.Pattern WELL_FORMED =
+            java.util.regex.Pattern.compile("(workspace|team|org|custom):[A-Za-z0-9._@:-]{1,200}");
+
+    public static String owningWorkspace(String namespace) {
+        if (namespace == null || !namespace.matches("(workspace|team|org):[A-Za-z0-9._@:-]{1,200}")) {
+            return null;
+        }
+        return namespace.substring(namespace.indexOf(':') + 1);
+    }
+
+    /**
+     * The plugin's trusted mode: a search over the namespaces the platform resolved, acting as each workspace they
+     * belong to at once (the procedure checks, live, that the service account holds every one of them, and reads
+     * only what they may read). A namespace whose workspace cannot be told (a custom one) needs X-Workspace-ID.
+     */
+    public List<Map<String, Object>> searchTrusted(Caller caller, String query, List<String> namespaces,
+            List<String> kinds, int limit) {
+        if (query == null || query.isBlank()) {
+            throw ApiError.badRequest("invalid_field", "'query' is required");
+        }
+        java.util.LinkedHashSet<String> workspaces = new java.util.LinkedHashSet<>();
+        for (String namespace : namespaces) {
+            String owner = owningWorkspace(namespace);
+            if (!WELL_FORMED.matcher(namespace).matches()) {
+                throw ApiError.badRequest("invalid_field", "'namespaces' holds '" + namespace + "', which is not "
+                        + "workspace:, team:, org: or custom:<id>");
+            }
+            if (owner == null) {
+                throw org.mnemo.gateway.auth.AuthFailure.forbidden("workspace_required", "name the workspace that "
+                        + "holds '" + namespace + "' with X-Workspace-ID");
+            }
+            workspaces.add(owner);
+        }
+        List<String> acting = List.copyOf(workspaces);
+        Map<String, Object> options = new HashMap<>(caller.grant());
+        options.put("limit", limit);
+        options.put("namespaces", namespaces);
+        put(options, "kinds", kinds);
+        if (acting.size() > 1) {
+            options.put("also_as", acting.subList(1, acting.size()));
+        }
+        List<Map<String, Object>> results = client.memorySearch(caller.workspace(acting.get(0)), query, options);
+        AUDIT.info("memory_search principal={} workspace={} query_sha256={} results={}", caller.principal(), acting,
+                Tokens.sha256Hex(query), results.size());
+        return results;
+    }
+
     /** Forgets a memory; {@code namespace} (optional) says which, when the id exists in several readable ones. */
     public boolean forget(Caller caller, String workspace, String id, String namespace) {
         return client.memoryForget(caller.workspace(workspace), id, namespace, caller.principal(), caller.grant());

@@ -99,7 +99,10 @@ public final class GatewayServer implements AutoCloseable {
                         ? ctx -> {
                             Caller caller;
                             try {
-                                caller = authenticator.authenticate(ctx.header("Authorization"));
+                                caller = route.plugin()
+                                        ? authenticator.authenticate(ctx.header("Authorization"),
+                                                ctx.header(Authenticator.PLUGIN_SECRET_HEADER))
+                                        : authenticator.authenticate(ctx.header("Authorization"));
                             } catch (AuthFailure e) {
                                 // Guessing credentials costs the guesser's address its budget too.
                                 limits.check("address:" + ctx.req().getRemoteAddr());

@@ -19,6 +19,8 @@ final class MemoryApi {
     private static final String TAG = "memory";
     private static final String V1 = "memory-plugin-v1";
     private static final int MAX_METADATA_CHARS = 16_384;
+    /** How many workspaces one tree sync carries (mnemo.workspace.sync's own limit). */
+    private static final int MAX_SYNC = 1000;
 
     private final MnemoClient client;
     private final MemoryService memory;
@@ -46,6 +48,11 @@ final class MemoryApi {
                         + "a service account with manage_workspaces within what it manages)", "{parent_id?, name?, "
                         + "custom_namespaces? (admin), manager? (admin)}", this::upsertWorkspace)
                         .scope(Scopes.MANAGE_WORKSPACES),
+                Route.post("/api/memory/workspaces/sync/", TAG, "Create or move many workspaces of the tree at "
+                        + "once, all or nothing (the admin, or a service account with manage_workspaces within what "
+                        + "it manages): a platform mirroring its hierarchy", "{workspaces: [{id, parent_id?, name?, "
+                        + "status?}] (at most " + MAX_SYNC + ")}", this::syncWorkspaces)
+                        .scope(Scopes.MANAGE_WORKSPACES),
                 Route.get("/api/memory/workspaces/{id}/", TAG, "A workspace with its members (its managers only)",
                         this::getWorkspace).scope(Scopes.MANAGE_WORKSPACES),
                 Route.delete("/api/memory/workspaces/{id}/", TAG, "Delete a workspace with its memberships and private "
@@ -69,8 +76,10 @@ final class MemoryApi {
                 Route.get("/api/memory/export/", TAG, "Export memories as JSON Lines (admin): ?workspace_id= "
                         + "(repeatable; all its readable namespaces) and/or ?namespace=", this::export)
                         .scope(Scopes.ADMIN),
-                Route.post("/api/memory/import/", TAG, "Import JSON Lines from an export (admin)", "JSON Lines, one "
-                        + "memory per line", this::importLines).scope(Scopes.ADMIN),
+                Route.post("/api/memory/import/", TAG, "Import JSON Lines from an export (admin); legacy "
+                        + "memoryExportEntry rows ({scope, workspace_id | workspace_name, content, …}, as lines or one "
+                        + "JSON array) map to namespaces", "JSON Lines, one memory per line, or a JSON array",
+                        this::importLines).scope(Scopes.ADMIN),
                 Route.get("/v1/health", V1, "Memory plugin health and capabilities", ctx -> Json.send(ctx, 200,
                         Map.of("status", "ok", "capabilities", List.of("fts", "embedding", "ttl")))).open(),
                 Route.put("/v1/namespaces/{name}", V1, "Create or replace a namespace's description and metadata",
@@ -95,6 +104,30 @@ final class MemoryApi {
         }
         String fromQuery = Requests.text(ctx, "workspace_id");
         return fromQuery != null ? fromQuery : ctx.header("X-Workspace-ID");
+    }
+
+    /**
+     * The workspace a request of the plugin contract acts as. With a bearer, as everywhere (X-Workspace-ID when the
+     * credential is bound to several). In the plugin's trusted mode the request names no workspace: the namespace
+     * in the path says which one it acts as — {@code workspace:W} as W, {@code team:R} and {@code org:R} as the
+     * root R; a {@code custom:} namespace needs X-Workspace-ID. Whether the service account holds that workspace,
+     * and may write the namespace, the procedures check live, as for any caller.
+     */
+    private static String v1Workspace(Context ctx, Caller caller, String namespace) {
+        String named = workspace(ctx, null);
+        if (named != null || caller.kind() != Caller.Kind.PLUGIN) {
+            return named;
+        }
+        if (!MemoryService.WELL_FORMED.matcher(namespace).matches()) {
+            throw ApiError.badRequest("invalid_field", "'" + namespace + "' is not a namespace: workspace:, team:, "
+                    + "org: or custom:<id>");
+        }
+        String owner = MemoryService.owningWorkspace(namespace);
+        if (owner == null) {
+            throw AuthFailure.forbidden("workspace_required", "name the workspace that holds '" + namespace
+                    + "' with X-Workspace-ID");
+        }
+        return owner;
     }
 
     private void commit(Context ctx) {
@@ -150,6 +183,50 @@ final class MemoryApi {
         Json.send(ctx, 200, client.workspaceUpsert(ctx.pathParam("id"), fields, as));
     }
 
+    /**
+     * Mirrors a platform's tree: each entry as PUT /api/memory/workspaces/{id}/ would take it (no custom namespaces
+     * or manager: those stay the admin's, one workspace at a time), in one transaction.
+     */
+    private void syncWorkspaces(Context ctx) {
+        String as = as(Requests.caller(ctx));
+        Json.Body body = Json.body(ctx);
+        com.fasterxml.jackson.databind.JsonNode list = body.node().path("workspaces");
+        if (!list.isArray() || list.isEmpty() || list.size() > MAX_SYNC) {
+            throw ApiError.badRequest("invalid_field", "'workspaces' must be a list of 1.." + MAX_SYNC
+                    + " workspaces");
+        }
+        List<Map<String, Object>> workspaces = new java.util.ArrayList<>();
+        int index = 0;
+        for (com.fasterxml.jackson.databind.JsonNode entry : list) {
+            String at = "workspaces[" + index++ + "]";
+            if (!entry.isObject()) {
+                throw ApiError.badRequest("invalid_field", at + " must be an object");
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            java.util.Iterator<String> names = entry.fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                if (!List.of("id", "parent_id", "name", "status").contains(name)) {
+                    throw ApiError.badRequest("invalid_field", at + " has '" + name + "'; allowed: id, parent_id, "
+                            + "name, status");
+                }
+                com.fasterxml.jackson.databind.JsonNode value = entry.get(name);
+                boolean nullable = name.equals("parent_id");
+                if (!(value.isTextual() && value.asText().length() <= 200) && !(nullable && value.isNull())) {
+                    throw ApiError.badRequest("invalid_field", at + "." + name + " must be a string of at most 200 "
+                            + "characters" + (nullable ? " or null" : ""));
+                }
+                fields.put(name, value.isNull() ? null : value.asText());
+            }
+            if (!(fields.get("id") instanceof String)) {
+                throw ApiError.badRequest("invalid_field", at + ".id is required");
+            }
+            workspaces.add(fields);
+        }
+        List<Map<String, Object>> rows = client.workspaceSync(workspaces, as);
+        Json.send(ctx, 200, Map.of("workspaces", rows, "count", rows.size()));
+    }
+
     private void getWorkspace(Context ctx) {
         String as = as(Requests.caller(ctx));
         Map<String, Object> workspace = new LinkedHashMap<>(client.workspaceGet(ctx.pathParam("id"), as));
@@ -203,8 +280,24 @@ final class MemoryApi {
         Caller caller = Requests.caller(ctx);
         caller.requireAdmin();
         List<Map<String, Object>> memories = new java.util.ArrayList<>();
+        String text = ctx.body();
+        if (text.stripLeading().startsWith("[")) {
+            // A legacy export file: one JSON array of memoryExportEntry objects instead of JSON Lines.
+            try {
+                for (Object entry : Json.MAPPER.readValue(text, List.class)) {
+                    if (!(entry instanceof Map<?, ?> map)) {
+                        throw ApiError.badRequest("malformed_json", "every element of the array must be an object");
+                    }
+                    memories.add((Map<String, Object>) map);
+                }
+            } catch (java.io.IOException e) {
+                throw ApiError.badRequest("malformed_json", "the body is neither JSON Lines nor a JSON array");
+            }
+            Json.send(ctx, 200, client.memoryImport(memories, caller.principal()));
+            return;
+        }
         int number = 0;
-        for (String line : ctx.body().split("\n")) {
+        for (String line : text.split("\n")) {
             number++;
             if (line.isBlank()) {
                 continue;
@@ -224,7 +317,8 @@ final class MemoryApi {
     private String writableNamespace(Context ctx, Caller caller) {
         String name = ctx.pathParam("name");
         @SuppressWarnings("unchecked")
-        List<String> writable = (List<String>) memory.namespaces(caller, workspace(ctx, null)).get("writable");
+        List<String> writable = (List<String>) memory.namespaces(caller, v1Workspace(ctx, caller, name))
+                .get("writable");
         if (!writable.contains(name)) {
             throw new ApiError(403, "namespace_forbidden", "your workspace may not write to '" + name + "'");
         }
@@ -264,7 +358,7 @@ final class MemoryApi {
     private void deleteNamespace(Context ctx) {
         Caller caller = Requests.caller(ctx);
         String name = writableNamespace(ctx, caller);
-        memory.purge(caller, workspace(ctx, null), name);
+        memory.purge(caller, v1Workspace(ctx, caller, name), name);
         client.deleteNamespaceMetadata(name);
         ctx.status(204);
     }
@@ -272,7 +366,8 @@ final class MemoryApi {
     private void commitV1(Context ctx) {
         Caller caller = Requests.caller(ctx);
         Json.Body body = Json.body(ctx);
-        Map<String, Object> committed = memory.commit(caller, workspace(ctx, null), body, null, ctx.pathParam("name"));
+        Map<String, Object> committed = memory.commit(caller, v1Workspace(ctx, caller, ctx.pathParam("name")), body,
+                null, ctx.pathParam("name"));
         Json.send(ctx, Boolean.TRUE.equals(committed.get("created")) ? 201 : 200, committed);
     }
 
@@ -282,15 +377,22 @@ final class MemoryApi {
         if (namespaces == null || namespaces.isEmpty()) {
             throw ApiError.badRequest("invalid_field", "'namespaces' must be a non-empty list");
         }
-        List<Map<String, Object>> results = memory.search(Requests.caller(ctx), workspace(ctx, null),
-                body.string("query", 4000), namespaces, body.strings("kinds", 5), body.integer("limit", 10, 1, 100));
+        Caller caller = Requests.caller(ctx);
+        String query = body.string("query", 4000);
+        List<String> kinds = body.strings("kinds", 5);
+        int limit = body.integer("limit", 10, 1, 100);
+        String named = workspace(ctx, null);
+        List<Map<String, Object>> results = caller.kind() == Caller.Kind.PLUGIN && named == null
+                ? memory.searchTrusted(caller, query, namespaces, kinds, limit)
+                : memory.search(caller, named, query, namespaces, kinds, limit);
         Json.send(ctx, 200, Map.of("results", results));
     }
 
     private void forgetV1(Context ctx) {
         Caller caller = Requests.caller(ctx);
         writableNamespace(ctx, caller);
-        if (!memory.forget(caller, workspace(ctx, null), ctx.pathParam("id"), ctx.pathParam("name"))) {
+        if (!memory.forget(caller, v1Workspace(ctx, caller, ctx.pathParam("name")), ctx.pathParam("id"),
+                ctx.pathParam("name"))) {
             throw ApiError.notFound("memory '" + ctx.pathParam("id") + "'");
         }
         ctx.status(204);

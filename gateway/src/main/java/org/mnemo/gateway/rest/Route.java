@@ -35,6 +35,14 @@ public record Route(HandlerType method, String path, String tag, String summary,
         return new Route(HandlerType.DELETE, path, tag, summary, null, true, null, handler);
     }
 
+    /**
+     * Whether the route belongs to the memory-plugin contract (/v1/), whose trusted mode, when configured, also
+     * authenticates requests by the plugin's shared secret instead of a bearer.
+     */
+    public boolean plugin() {
+        return path.startsWith("/v1/");
+    }
+
     /** A route anyone may call. */
     public Route open() {
         return new Route(method, path, tag, summary, body, false, null, handler);

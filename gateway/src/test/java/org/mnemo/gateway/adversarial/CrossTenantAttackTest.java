@@ -262,6 +262,9 @@ class CrossTenantAttackTest {
         for (String ws : List.of(v.root, v.dev)) {
             expect("move " + ws, c, send("PUT /api/memory/workspaces/{id}/", "PUT", "/api/memory/workspaces/" + ws
                     + "/", c, Map.of("parent_id", own.root), none), refused(c, "manage_workspaces", true, tree));
+            expect("sync-move " + ws, c, send("POST /api/memory/workspaces/sync/", "POST",
+                    "/api/memory/workspaces/sync/", c, Map.of("workspaces", List.of(Map.of("id", ws, "parent_id",
+                    own.root))), none), refused(c, "manage_workspaces", true, tree));
             expect("read tree " + ws, c, send("GET /api/memory/workspaces/{id}/", "GET", "/api/memory/workspaces/"
                     + ws + "/", c, null, none), refused(c, "manage_workspaces", true, tree));
             expect("join " + ws, c, send("PUT /api/memory/workspaces/{id}/members/{principal}/", "PUT",

@@ -20,6 +20,24 @@ class GatewayConfigTest {
     }
 
     @Test
+    void thePluginsTrustedModeIsOffUnlessBothSettingsAreGiven() throws Exception {
+        assertThat(GatewayConfig.from(Map.of()).security().plugin()).isNull();
+        String secret = "0123456789abcdef0123456789abcdef";
+        GatewayConfig.Plugin plugin = GatewayConfig.from(Map.of("MNEMO_PLUGIN_SECRET", secret,
+                "MNEMO_PLUGIN_PRINCIPAL", "molecule")).security().plugin();
+        assertThat(plugin.principal()).isEqualTo("molecule");
+        // Only the hash is kept.
+        assertThat(plugin.secretSha256()).isEqualTo(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_PLUGIN_SECRET", secret)))
+                .hasMessageContaining("MNEMO_PLUGIN_PRINCIPAL");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_PLUGIN_PRINCIPAL", "molecule")))
+                .hasMessageContaining("MNEMO_PLUGIN_SECRET");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_PLUGIN_SECRET", "short", "MNEMO_PLUGIN_PRINCIPAL",
+                "molecule"))).hasMessageContaining("MNEMO_PLUGIN_SECRET").hasMessageContaining("32");
+    }
+
+    @Test
     void invalidValuesNameTheirVariable() {
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_HTTP_PORT", "80a")))
                 .hasMessageContaining("MNEMO_HTTP_PORT");

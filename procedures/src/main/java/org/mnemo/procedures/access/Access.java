@@ -145,6 +145,30 @@ public final class Access {
                 held(tx, service, workspaces), true, Role.WRITER.key(), List.of(), true, null);
     }
 
+    /** The memory tool scopes a plugin-mode request may use: memory, and nothing else. */
+    public static final List<String> PLUGIN_TOOLS = List.of("list_readable_namespaces", "list_writable_namespaces",
+            "commit_memory_v2", "search_memory", "forget_memory");
+
+    /**
+     * A request of the memory plugin's trusted mode (the gateway has checked the shared secret): it acts as the
+     * configured service account, which must be active, a service and hold the {@code trusted_namespaces}
+     * capability — granted by the admin in the graph, so the setting alone opens nothing. It may act as any
+     * workspace the service holds (each use checked live), with the service's own role there; it reads no
+     * libraries and may use only the memory scopes.
+     */
+    public static Resolution plugin(Transaction tx, String service) {
+        Node principal = Grants.principal(tx, service);
+        if (principal == null) {
+            return Resolution.rejected("principal_inactive");
+        }
+        if (!Grants.SERVICE.equals(principal.getProperty("role", Grants.USER))
+                || !Grants.hasCapability(principal, Grants.TRUSTED_NAMESPACES)) {
+            return Resolution.rejected("plugin_not_trusted");
+        }
+        return new Resolution("ok", service, "plugin", service, List.of(), PLUGIN_TOOLS, null,
+                List.of(Scope.ALL), true, Role.OWNER.key(), capabilities(principal), true, null);
+    }
+
     /**
      * The workspaces a token may act as: its binding among those its owner holds. "*" is every workspace the owner
      * holds: spelled out for a user (a few memberships), kept as "*" for the admin and services (who may hold

@@ -29,8 +29,9 @@ public class AccessProcedures {
     @Procedure(name = "mnemo.access.resolve", mode = Mode.READ)
     @Description("Resolve a credential to what it may read and act as, live from the grants in the graph: {kind: "
             + "'token', hash} (SHA-256 hex of an opaque token), {kind: 'team', team_id, jti} or {kind: 'turn', "
-            + "subject, libs, workspaces, service}. status is 'ok' or the rejection code (token_unknown, "
-            + "token_revoked, token_expired, team_unknown, team_inactive, token_stale_jti, principal_inactive).")
+            + "subject, libs, workspaces, service} or {kind: 'plugin', service} (the memory plugin's trusted mode). status is "
+            + "'ok' or the rejection code (token_unknown, token_revoked, token_expired, team_unknown, team_inactive, "
+            + "token_stale_jti, principal_inactive, plugin_not_trusted).")
     public Stream<Access.Resolution> resolve(
             @Name(value = "credential", description = "{kind, hash | team_id, jti | subject, libs, workspaces, "
                     + "service}") Map<String, Object> credential) {
@@ -51,6 +52,7 @@ public class AccessProcedures {
                 yield Access.token(tx, hash, Access.now());
             }
             case "team" -> Access.team(tx, required(o, "team_id", procedure), o.string("jti", null));
+            case "plugin" -> Access.plugin(tx, required(o, "service", procedure));
             case "turn" -> Access.turn(tx, o.string("subject", null), strings(credential.get("libs"), "libs",
                     procedure), strings(credential.get("workspaces"), "workspaces", procedure),
                     required(o, "service", procedure));

@@ -62,9 +62,12 @@ public final class Memories {
     public record Draft(String id, String namespace, String kind, String content, List<String> tags, String source,
             String expiresAt, Double confidence, List<String> derivedFrom) {}
 
-    /** A commit's outcome: {@code created} false when the id existed (idempotent). */
+    /**
+     * A commit's outcome: {@code created} false when the id existed; then {@code updated} says whether the commit
+     * changed it (an upsert) or found it as it was (an idempotent retry, or a forgotten memory, which stays so).
+     */
     public record Committed(String id, String namespace, String kind, String status, boolean created,
-            boolean redacted, ZonedDateTime created_at, ZonedDateTime expires_at) {}
+            boolean updated, boolean redacted, ZonedDateTime created_at, ZonedDateTime expires_at) {}
 
     /** A search hit; {@code content} of org: memories carries the delimiter prefix. */
     public record Found(String id, String namespace, String kind, String content, List<String> tags, String source,
@@ -100,10 +103,82 @@ public final class Memories {
         }
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
         ZonedDateTime expires = expiry(draft.expiresAt(), now);
+        String id = draft.id() != null ? checkId(draft.id()) : UUID.randomUUID().toString();
+        Node existing = tx.findNode(MEMORY, "key", key(namespace, id));
+        if (existing != null) {
+            return update(caller, existing, draft, actor, expires);
+        }
         if (expires == null && "summary".equals(kind)) {
             expires = now.plus(summaryTtl);
         }
         return store(draft, namespace, kind, now, expires, actor);
+    }
+
+    /**
+     * A commit of an id that exists in the namespace is an upsert: what the draft gives (content, kind, tags,
+     * source, expiry, confidence) replaces what is stored; what it leaves out stays. A commit that changes nothing
+     * (a retry) answers the memory as it is. A change overwrites what someone wrote, which is forgetting it and
+     * writing anew, so it needs the right to forget there ({@link Namespaces#mayDestroy}) and is audited with the
+     * hashes of the content before and after. A forgotten memory stays forgotten: a late retry of its commit must
+     * not bring it back.
+     */
+    private Committed update(Namespaces.Resolution caller, Node memory, Draft draft, String actor,
+            ZonedDateTime expires) {
+        if (!"active".equals(memory.getProperty("status", null))) {
+            return committed(memory, false, false, false);
+        }
+        String namespace = (String) memory.getProperty("namespace");
+        String id = (String) memory.getProperty("id");
+        String previous = (String) memory.getProperty("content", "");
+        String content = Redactor.neutralize(Redactor.redact(draft.content().strip()));
+        Map<String, Object> changes = new LinkedHashMap<>();
+        if (!content.equals(previous)) {
+            changes.put("content", content);
+        }
+        if (draft.kind() != null && !draft.kind().toLowerCase(Locale.ROOT).equals(memory.getProperty("kind", null))) {
+            changes.put("kind", draft.kind().toLowerCase(Locale.ROOT));
+        }
+        if (draft.tags() != null) {
+            String[] tags = draft.tags().stream().map(Redactor::redact).toArray(String[]::new);
+            if (!java.util.Arrays.equals(tags, (String[]) memory.getProperty("tags", new String[0]))) {
+                changes.put("tags", tags);
+            }
+        }
+        if (draft.source() != null && !Redactor.redact(draft.source()).equals(memory.getProperty("source", null))) {
+            changes.put("source", Redactor.redact(draft.source()));
+        }
+        if (expires != null && !expires.equals(memory.getProperty("expires_at", null))) {
+            changes.put("expires_at", expires);
+        }
+        if (draft.confidence() != null && !draft.confidence().equals(memory.getProperty("confidence", null))) {
+            changes.put("confidence", draft.confidence());
+        }
+        boolean redacted = !content.equals(draft.content().strip());
+        if (changes.isEmpty()) {
+            return committed(memory, false, false, redacted);
+        }
+        if (!Namespaces.mayDestroy(caller, namespace, false)) {
+            throw new IllegalArgumentException("owner_required: changing memory '" + id + "' in '" + namespace
+                    + "' overwrites it, which needs the right to forget it: " + (namespace.startsWith(
+                    Namespaces.CUSTOM_PREFIX) ? "the owner role on workspace '" + caller.workspace_id() + "'"
+                    : namespace.startsWith(Namespaces.WORKSPACE_PREFIX) ? "a writer of the workspace"
+                    : "the owner role acting as the root workspace '" + caller.root_id() + "'"));
+        }
+        audit(tx, "update", actor, namespace, id, content, previous);
+        changes.forEach(memory::setProperty);
+        memory.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
+        if (changes.containsKey("content")) {
+            memory.setProperty("embedding", embedder.embed(content));
+            memory.setProperty("embedding_model", embedder.model());
+            List<Node> concepts = new ArrayList<>();
+            memory.getRelationships(Direction.OUTGOING, MENTIONS).forEach(r -> {
+                concepts.add(r.getEndNode());
+                r.delete();
+            });
+            link(memory, content, null);
+            dropUnmentioned(concepts);
+        }
+        return committed(memory, false, true, redacted);
     }
 
     /** The key a memory is unique by: its id within its namespace. */
@@ -117,7 +192,7 @@ public final class Memories {
         String id = draft.id() != null ? checkId(draft.id()) : UUID.randomUUID().toString();
         Node existing = tx.findNode(MEMORY, "key", key(namespace, id));
         if (existing != null) {
-            return committed(existing, false, false);
+            return committed(existing, false, false, false);
         }
         String content = Redactor.neutralize(Redactor.redact(draft.content().strip()));
         Node memory = tx.createNode(MEMORY);
@@ -146,7 +221,7 @@ public final class Memories {
         if (namespace.startsWith(Namespaces.ORG_PREFIX)) {
             audit(tx, "commit", actor, namespace, id, content);
         }
-        return committed(memory, true, !content.equals(draft.content().strip()));
+        return committed(memory, true, false, !content.equals(draft.content().strip()));
     }
 
     /** How an import went: stored, already there (by id), skipped (unknown namespace or unusable line). */
@@ -161,11 +236,13 @@ public final class Memories {
         long existing = 0;
         long skipped = 0;
         for (Map<String, Object> row : rows) {
-            String namespace = row.get("namespace") instanceof String ns ? ns : null;
+            String namespace = row.get("namespace") instanceof String ns ? ns : legacyNamespace(row);
             String content = row.get("content") instanceof String c ? c : null;
             String kind = row.get("kind") instanceof String k ? k.toLowerCase(Locale.ROOT) : "note";
-            if (!(row.get("id") instanceof String id) || content == null || content.isBlank()
-                    || !KINDS.contains(kind) || !known(namespace)) {
+            // A legacy entry without an id gets one from what it is, so importing the file again stays idempotent.
+            String id = row.get("id") instanceof String given ? given : content == null || namespace == null ? null
+                    : "legacy-" + sha256(namespace + "|" + row.get("created_at") + "|" + content).substring(0, 32);
+            if (id == null || content == null || content.isBlank() || !KINDS.contains(kind) || !known(namespace)) {
                 skipped++;
                 continue;
             }
@@ -186,7 +263,47 @@ public final class Memories {
         return new Imported(imported, existing, skipped);
     }
 
-    /** The active memories of these namespaces, each once (team memories shared by several workspaces too). */
+    /**
+     * The namespace of a legacy export entry ({@code memoryExportEntry}: a {@code scope} of LOCAL, TEAM or GLOBAL
+     * and the workspace by {@code workspace_id} or, failing that, by {@code workspace_name} when exactly one
+     * workspace has that name): LOCAL → {@code workspace:<id>}, TEAM → {@code team:<root>}, GLOBAL →
+     * {@code org:<root>}, the root as the tree says now. Null when it cannot be told (the entry is skipped).
+     */
+    private String legacyNamespace(Map<String, Object> row) {
+        if (!(row.get("scope") instanceof String scope)) {
+            return null;
+        }
+        String workspace = null;
+        if (row.get("workspace_id") instanceof String id && tx.findNode(Namespaces.WORKSPACE, "id", id) != null) {
+            workspace = id;
+        } else if (row.get("workspace_name") instanceof String name && !name.isBlank()) {
+            List<String> named = new ArrayList<>();
+            tx.execute("MATCH (w:Workspace {name: $name}) RETURN w.id AS id LIMIT 2", Map.of("name", name))
+                    .forEachRemaining(r -> named.add((String) r.get("id")));
+            workspace = named.size() == 1 ? named.get(0) : null;
+        }
+        if (workspace == null) {
+            return null;
+        }
+        Namespaces.Resolution resolved;
+        try {
+            resolved = Namespaces.resolve(tx, workspace);
+        } catch (IllegalArgumentException brokenTree) {
+            return null;
+        }
+        return switch (scope.toUpperCase(Locale.ROOT)) {
+            case "LOCAL" -> Namespaces.WORKSPACE_PREFIX + workspace;
+            case "TEAM" -> Namespaces.TEAM_PREFIX + resolved.root_id();
+            case "GLOBAL" -> Namespaces.ORG_PREFIX + resolved.root_id();
+            default -> null;
+        };
+    }
+
+    /**
+     * The active memories of these namespaces, each once (team memories shared by several workspaces too). Each row
+     * also carries the legacy {@code memoryExportEntry} fields — {@code scope} (LOCAL, TEAM, GLOBAL; null for a
+     * custom namespace), {@code workspace_id} and {@code workspace_name} — so older tools read the file too.
+     */
     public static List<Map<String, Object>> export(Transaction tx, List<String> namespaces) {
         List<Map<String, Object>> rows = new ArrayList<>();
         tx.execute("""
@@ -195,7 +312,27 @@ public final class Memories {
                 RETURN m{.id, .namespace, .kind, .content, .tags, .source, .confidence,
                          created_at: toString(m.created_at), expires_at: toString(m.expires_at)} AS memory""",
                 Map.of("namespaces", namespaces)).forEachRemaining(r -> rows.add(castMap(r.get("memory"))));
-        return rows;
+        Map<String, String> names = new HashMap<>();
+        List<Map<String, Object>> legacy = new ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            Map<String, Object> withLegacy = new LinkedHashMap<>(row);
+            String namespace = (String) row.get("namespace");
+            String prefix = namespace.substring(0, namespace.indexOf(':'));
+            String workspace = prefix.equals("custom") ? null : namespace.substring(prefix.length() + 1);
+            withLegacy.put("scope", switch (prefix) {
+                case "workspace" -> "LOCAL";
+                case "team" -> "TEAM";
+                case "org" -> "GLOBAL";
+                default -> null;
+            });
+            withLegacy.put("workspace_id", workspace);
+            withLegacy.put("workspace_name", workspace == null ? null : names.computeIfAbsent(workspace, id -> {
+                Node node = tx.findNode(Namespaces.WORKSPACE, "id", id);
+                return node == null ? null : (String) node.getProperty("name", null);
+            }));
+            legacy.add(withLegacy);
+        }
+        return legacy;
     }
 
     /** Whether some workspace here resolves to this namespace. */
@@ -395,6 +532,12 @@ public final class Memories {
      * never the content. A failure is logged and does not block the act.
      */
     static void audit(Transaction tx, String action, String actor, String namespace, String id, String content) {
+        audit(tx, action, actor, namespace, id, content, null);
+    }
+
+    /** The same, with the hash of the content an update replaced ({@code previous_sha256}). */
+    static void audit(Transaction tx, String action, String actor, String namespace, String id, String content,
+            String previous) {
         try {
             Node audit = tx.createNode(AUDIT);
             audit.setProperty("at", ZonedDateTime.now(ZoneOffset.UTC));
@@ -405,6 +548,9 @@ public final class Memories {
                 audit.setProperty("memory_id", id);
             }
             audit.setProperty("content_sha256", sha256(content));
+            if (previous != null) {
+                audit.setProperty("previous_sha256", sha256(previous));
+            }
         } catch (RuntimeException e) {
             AuditLog.failed(namespace, id, e);
         }
@@ -418,19 +564,19 @@ public final class Memories {
         try {
             expires = OffsetDateTime.parse(value).atZoneSameInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("invalid_argument: 'expires_at' must be an RFC 3339 date-time such as "
-                    + "2027-01-31T00:00:00Z, got '" + value + "'");
+            throw new IllegalArgumentException("invalid_argument: invalid expires_at: must be RFC3339, such as "
+                    + "2027-01-31T00:00:00Z; got '" + value + "'");
         }
         if (!expires.isAfter(now)) {
-            throw new IllegalArgumentException("invalid_argument: 'expires_at' must be in the future, got '" + value
-                    + "'");
+            throw new IllegalArgumentException("invalid_argument: invalid expires_at: must be in the future; got '"
+                    + value + "'");
         }
         return expires;
     }
 
-    private static Committed committed(Node m, boolean created, boolean redacted) {
+    private static Committed committed(Node m, boolean created, boolean updated, boolean redacted) {
         return new Committed((String) m.getProperty("id"), (String) m.getProperty("namespace"),
-                (String) m.getProperty("kind"), (String) m.getProperty("status"), created, redacted,
+                (String) m.getProperty("kind"), (String) m.getProperty("status"), created, updated, redacted,
                 (ZonedDateTime) m.getProperty("created_at"), (ZonedDateTime) m.getProperty("expires_at", null));
     }
 

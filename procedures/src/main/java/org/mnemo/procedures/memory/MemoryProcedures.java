@@ -73,10 +73,11 @@ public class MemoryProcedures {
             @Name(value = "query", description = "What to recall.") String query,
             @Name(value = "options", defaultValue = "{}", description = "{namespaces, kinds, limit: 10 (max 100), "
                     + "search_types: ['vector','fulltext','graph'], fusion: 'convex' | 'rrf', weights: {vector: 1.0, "
-                    + "fulltext: 1.0, graph: 0.0}, principal, max_role}") Map<String, Object> options) {
+                    + "fulltext: 1.0, graph: 0.0}, also_as: [more workspaces acting together], principal, max_role}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.memory.search";
         Acting acting = Acting.of(procedure, options, Set.of("namespaces", "kinds", "limit", "search_types",
-                "fusion", "weights"));
+                "fusion", "weights", "also_as"));
         acting = acting.as(Analyst.of(tx, db).actingAs(acting.principal()));
         Options o = acting.options();
         List<String> legs = strings(options.get("search_types"), "search_types", procedure);
@@ -89,7 +90,22 @@ public class MemoryProcedures {
             throw new IllegalArgumentException(procedure + ": 'query' must not be empty");
         }
         Embedder embedder = Embedders.get(MnemoConfig.of(db).embedder());
-        return new Memories(tx, embedder).search(acting.namespaces(tx, workspaceId), query,
+        Namespaces.Resolution caller = acting.namespaces(tx, workspaceId);
+        List<String> alsoAs = strings(options.get("also_as"), "also_as", procedure);
+        if (alsoAs != null && !alsoAs.isEmpty()) {
+            // The memory plugin's trusted mode: the platform's namespaces may span several workspaces; each is
+            // checked live like the first (workspace_forbidden when not held), and their readable sets are joined.
+            if (alsoAs.size() > 50) {
+                throw new IllegalArgumentException(procedure + ": 'also_as' may name at most 50 workspaces");
+            }
+            java.util.LinkedHashSet<String> readable = new java.util.LinkedHashSet<>(caller.readable());
+            for (String other : alsoAs) {
+                readable.addAll(acting.namespaces(tx, other).readable());
+            }
+            caller = new Namespaces.Resolution(caller.workspace_id(), caller.root_id(), caller.depth(),
+                    List.copyOf(readable), caller.writable(), caller.role());
+        }
+        return new Memories(tx, embedder).search(caller, query,
                 strings(options.get("namespaces"), "namespaces", procedure),
                 strings(options.get("kinds"), "kinds", procedure), (int) o.integer("limit", 10, 1, 100), legs,
                 new Memories.Fusing(Fusion.Method.parse(o.string("fusion", Memories.DEFAULT_FUSION.name()),

@@ -38,7 +38,9 @@ public final class Grants {
     /** A service account's capability to create workspaces (which it then manages) and grant memberships. */
     public static final String MANAGE_WORKSPACES = "manage_workspaces";
     /** Capabilities a service account can be given; each is documented in docs/security.md. */
-    public static final List<String> CAPABILITIES = List.of(MANAGE_WORKSPACES, "trusted_namespaces");
+    /** A service account's capability to be the memory plugin's trusted caller (docs/security.md). */
+    public static final String TRUSTED_NAMESPACES = "trusted_namespaces";
+    public static final List<String> CAPABILITIES = List.of(MANAGE_WORKSPACES, TRUSTED_NAMESPACES);
     /** How many workspaces a principal's listing walks at most (the managed subtree); a guard, not a quota. */
     private static final int MAX_HELD = 100_000;
 

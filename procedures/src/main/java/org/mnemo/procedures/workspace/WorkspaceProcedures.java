@@ -56,6 +56,30 @@ public class WorkspaceProcedures {
                 o.string("status", null), o.strings("custom_namespaces", null), o.string("manager", null)))));
     }
 
+    @Procedure(name = "mnemo.workspace.sync", mode = Mode.WRITE)
+    @Description("Create or update many workspaces of the tree in one transaction (a platform mirroring its "
+            + "hierarchy): [{id, parent_id, name, status}], parents in the batch before their children; all or "
+            + "nothing. With {as}, as mnemo.workspace.upsert: only within what that principal manages.")
+    public Stream<WorkspaceRow> sync(
+            @Name(value = "workspaces", description = "[{id, parent_id (absent: unchanged; null: a root), name, "
+                    + "status}], at most " + Workspaces.MAX_SYNC) List<Map<String, Object>> workspaces,
+            @Name(value = "options", defaultValue = "{}", description = AS) Map<String, Object> options) {
+        String procedure = "mnemo.workspace.sync";
+        if (workspaces == null || workspaces.size() > Workspaces.MAX_SYNC) {
+            throw new IllegalArgumentException(procedure + ": 'workspaces' must be a list of at most "
+                    + Workspaces.MAX_SYNC + " workspaces");
+        }
+        Workspaces tree = new Workspaces(tx, as(procedure, options));
+        List<Map<String, Object>> ordered = Workspaces.parentsFirst(workspaces);
+        List<WorkspaceRow> rows = new java.util.ArrayList<>();
+        for (Map<String, Object> w : ordered) {
+            Options o = Options.of(procedure, w, Set.of("id", "parent_id", "name", "status"));
+            rows.add(row(tree.upsert(o.string("id", null), new Workspaces.Change(w.containsKey("parent_id"),
+                    o.string("parent_id", null), o.string("name", null), o.string("status", null), null, null))));
+        }
+        return rows.stream();
+    }
+
     @Procedure(name = "mnemo.workspace.get", mode = Mode.READ)
     @Description("One workspace of the tree with its manager (with {as}: only one it manages).")
     public Stream<WorkspaceRow> get(

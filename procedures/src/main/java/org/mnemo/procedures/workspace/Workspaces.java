@@ -3,6 +3,7 @@ package org.mnemo.procedures.workspace;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Map;
 import org.mnemo.procedures.memory.Memories;
 import org.mnemo.procedures.namespace.Grants;
 import org.mnemo.procedures.namespace.Namespaces;
@@ -29,6 +30,38 @@ public final class Workspaces {
     /** A workspace's fields as a change asks for them; null = leave as is ({@code parentSet} tells null apart). */
     public record Change(boolean parentSet, String parentId, String name, String status, List<String> customNamespaces,
             String manager) {}
+
+    /** How many workspaces one mnemo.workspace.sync may carry. */
+    public static final int MAX_SYNC = 1000;
+
+    /**
+     * The batch with every workspace after its parent when the parent is in the batch too (so a platform may send
+     * its tree in any order); entries caught in a cycle keep their order, and the tree check refuses them.
+     */
+    public static List<Map<String, Object>> parentsFirst(List<Map<String, Object>> batch) {
+        java.util.Set<Object> inBatch = new java.util.HashSet<>();
+        batch.forEach(w -> inBatch.add(w.get("id")));
+        List<Map<String, Object>> ordered = new java.util.ArrayList<>();
+        java.util.Set<Object> placed = new java.util.HashSet<>();
+        List<Map<String, Object>> waiting = new java.util.ArrayList<>(batch);
+        boolean progress = true;
+        while (!waiting.isEmpty() && progress) {
+            progress = false;
+            for (java.util.Iterator<Map<String, Object>> it = waiting.iterator(); it.hasNext(); ) {
+                Map<String, Object> w = it.next();
+                Object parent = w.get("parent_id");
+                if (parent == null || !inBatch.contains(parent) || placed.contains(parent)
+                        || parent.equals(w.get("id"))) {
+                    ordered.add(w);
+                    placed.add(w.get("id"));
+                    it.remove();
+                    progress = true;
+                }
+            }
+        }
+        ordered.addAll(waiting);
+        return ordered;
+    }
 
     private final Transaction tx;
     private final String as;
