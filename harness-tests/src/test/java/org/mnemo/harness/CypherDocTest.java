@@ -27,16 +27,16 @@ class CypherDocTest {
         while (m.find()) {
             queries.add(m.group(1).strip());
         }
-        assertThat(queries).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(queries).hasSizeGreaterThanOrEqualTo(8);
         TestDatabase.call("MATCH (l:Library {name: 'analyst-runbooks'}) CALL mnemo.library.delete(l.uid) YIELD "
                 + "libraries RETURN libraries", Map.of());
         for (String query : queries) {
             List<Map<String, Object>> rows = TestDatabase.call(query, Map.of());
             assertThat(rows).as(query).isNotEmpty();
         }
-        List<Map<String, Object>> vector = TestDatabase.call(queries.get(1), Map.of());
+        List<Map<String, Object>> vector = TestDatabase.call(queries.get(2), Map.of());
         assertThat(vector).extracting(r -> r.get("title")).contains("Backups");
-        List<Map<String, Object>> keyword = TestDatabase.call(queries.get(2), Map.of());
+        List<Map<String, Object>> keyword = TestDatabase.call(queries.get(3), Map.of());
         assertThat(keyword).extracting(r -> r.get("title")).contains("Backups");
     }
 }
