@@ -107,6 +107,11 @@ public final class Gateway implements AutoCloseable {
         return server.port();
     }
 
+    /** The gateway's connection to Neo4j (tests count its write statements). */
+    public MnemoClient client() {
+        return client;
+    }
+
     public GatewayServer server() {
         return server;
     }

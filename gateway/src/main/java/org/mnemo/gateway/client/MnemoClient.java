@@ -36,6 +36,7 @@ public final class MnemoClient implements AutoCloseable {
     private static final int RETRY_SECONDS = 5;
 
     private final Driver driver;
+    private final java.util.concurrent.atomic.LongAdder writeStatements = new java.util.concurrent.atomic.LongAdder();
     private final TransactionConfig queryConfig;
     private final TransactionConfig longConfig;
     /**
@@ -70,8 +71,19 @@ public final class MnemoClient implements AutoCloseable {
         driver.verifyConnectivity();
     }
 
+    /**
+     * How many statements this client has sent in write or auto-commit mode: only those can write (a read
+     * transaction that tries is refused by Neo4j), so searches are proven read-only by this count staying still.
+     */
+    public long writeStatements() {
+        return writeStatements.sum();
+    }
+
     /** Runs a statement; a procedure's argument error becomes a {@link ProcedureFailure}. */
     public List<Map<String, Object>> rows(Mode mode, String cypher, Map<String, Object> params) {
+        if (mode != Mode.READ) {
+            writeStatements.increment();
+        }
         SessionConfig.Builder config = SessionConfig.builder().withBookmarkManager(bookmarks);
         Set<Bookmark> after = AFTER.get();
         if (after != null) {
