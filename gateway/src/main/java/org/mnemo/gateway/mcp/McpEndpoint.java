@@ -77,6 +77,7 @@ public final class McpEndpoint implements AutoCloseable {
     private final Authenticator authenticator;
     private final RateLimits limits;
     private final SessionBinding sessions;
+    private final LegacySseGuard legacy;
     private final boolean requireAuth;
 
     public McpEndpoint(GatewayConfig config, MnemoClient client, Authenticator authenticator, Metrics metrics,
@@ -86,8 +87,9 @@ public final class McpEndpoint implements AutoCloseable {
         this.limits = limits;
         this.requireAuth = config.mcp().requireAuth();
         Duration idle = Duration.ofSeconds(config.security().mcpSessionIdleSeconds());
-        this.sessions = new SessionBinding(idle, MESSAGE_PATH);
+        this.sessions = new SessionBinding(idle);
         int maxRequest = (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes());
+        this.legacy = new LegacySseGuard(SSE_PATH, idle, maxRequest);
         ServerTransportSecurityValidator origins = DefaultServerTransportSecurityValidator.builder()
                 .allowedOrigins(config.mcp().allowedOrigins())
                 .allowedHosts(config.mcp().allowedHosts())
@@ -134,17 +136,17 @@ public final class McpEndpoint implements AutoCloseable {
      * credential that opened it.
      */
     public void mount(ServletContextHandler handler) {
-        mount(handler, new ServletHolder("mcp", transport), PATH);
-        ServletHolder legacy = new ServletHolder("mcp-sse", sse);
-        mount(handler, legacy, SSE_PATH);
-        mount(handler, legacy, MESSAGE_PATH);
+        mount(handler, new ServletHolder("mcp", transport), PATH, sessions);
+        ServletHolder servlet = new ServletHolder("mcp-sse", sse);
+        mount(handler, servlet, SSE_PATH, legacy);
+        mount(handler, servlet, MESSAGE_PATH, legacy);
     }
 
-    private void mount(ServletContextHandler handler, ServletHolder holder, String path) {
+    private static void mount(ServletContextHandler handler, ServletHolder holder, String path, Filter guard) {
         holder.setAsyncSupported(true);
         handler.addServlet(holder, path);
         handler.addServlet(holder, path + "/");
-        FilterHolder binding = new FilterHolder(sessions);
+        FilterHolder binding = new FilterHolder(guard);
         binding.setAsyncSupported(true);
         handler.addFilter(binding, path, EnumSet.of(DispatcherType.REQUEST));
         handler.addFilter(binding, path + "/", EnumSet.of(DispatcherType.REQUEST));

@@ -18,10 +18,8 @@ import org.mnemo.gateway.auth.Tokens;
 /**
  * Binds each MCP session to the credential that opened it: a request that names a session with another
  * {@code Authorization} header (or none, where the session was opened with one) is refused with 403, so a stolen
- * or guessed session id is worth nothing without the credential. Streamable HTTP sessions are bound when the
- * server names them ({@code Mcp-Session-Id}); legacy SSE sessions ({@code ?sessionId=} on the message endpoint,
- * announced only on the stream that opened them) by their first message. Only a fingerprint (SHA-256) of the
- * header is kept, and forgotten after two idle periods (by then the SDK's sweeper has closed the session).
+ * or guessed session id is worth nothing without the credential. Only a fingerprint (SHA-256) of the header is
+ * kept, and forgotten after two idle periods (by then the SDK's sweeper has closed the session).
  */
 final class SessionBinding implements Filter {
     private static final String SESSION_HEADER = "Mcp-Session-Id";
@@ -30,12 +28,9 @@ final class SessionBinding implements Filter {
 
     private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
     private final long forgetNanos;
-    private final String messagePath;
 
-    /** {@code messagePath}: the legacy SSE transport's message endpoint, whose sessions come as a parameter. */
-    SessionBinding(Duration idle, String messagePath) {
+    SessionBinding(Duration idle) {
         this.forgetNanos = idle.multipliedBy(2).toNanos();
-        this.messagePath = messagePath;
     }
 
     @Override
@@ -46,14 +41,6 @@ final class SessionBinding implements Filter {
         String fingerprint = fingerprint(request.getHeader("Authorization"));
         String session = request.getHeader(SESSION_HEADER);
         long now = System.nanoTime();
-        String uri = request.getRequestURI();
-        if (session == null && (uri.equals(messagePath) || uri.equals(messagePath + "/"))) {
-            String legacy = request.getParameter("sessionId");
-            if (legacy != null) {
-                session = "sse:" + legacy;
-                bindings.putIfAbsent(session, new Binding(fingerprint, now));
-            }
-        }
         if (session != null) {
             Binding bound = bindings.get(session);
             if (bound != null && !bound.fingerprint().equals(fingerprint)) {

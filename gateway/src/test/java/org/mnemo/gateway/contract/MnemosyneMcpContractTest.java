@@ -232,18 +232,35 @@ class MnemosyneMcpContractTest {
     }
 
     @Test
-    void anSseSessionBelongsToTheCredentialThatUsedItFirst() throws Exception {
+    void anSseSessionBelongsToTheCredentialThatOpenedItsStream() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String intruder = gw.user("mnemosyne-intruder-" + UUID.randomUUID().toString().substring(0, 8));
         try (SseSession session = SseSession.open(http, gw.url("/mcp/sse"), token)) {
             String initialize = """
                     {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05",
                      "capabilities":{},"clientInfo":{"name":"contract","version":"1"}}}""";
-            assertThat(session.post(http, token, initialize)).isBetween(200, 202);
             String call = """
-                    {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_libraries","arguments":{}}}""";
-            assertThat(session.post(http, intruder, call)).isEqualTo(403);
-            assertThat(session.post(http, null, call)).isEqualTo(403);
+                    {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_health","arguments":{}}}""";
+            // Another credential, or none, cannot even start it.
+            assertThat(session.post(http, intruder, initialize).statusCode()).isEqualTo(403);
+            assertThat(session.post(http, null, initialize).statusCode()).isEqualTo(403);
+            assertThat(session.post(http, token, initialize).statusCode()).isBetween(200, 202);
+            // A request before notifications/initialized is refused at once (the SDK would hold it open forever).
+            HttpResponse<String> early = session.post(http, token, call);
+            assertThat(early.statusCode()).isEqualTo(409);
+            assertThat(early.body()).contains("session_not_initialized");
+            assertThat(session.post(http, token, """
+                    {"jsonrpc":"2.0","method":"notifications/initialized"}""").statusCode()).isBetween(200, 202);
+            assertThat(session.post(http, token, call).statusCode()).isBetween(200, 202);
+            assertThat(session.post(http, intruder, call).statusCode()).isEqualTo(403);
+        }
+        // Unknown sessions and broken requests answer Mnemo's JSON: no stack, no state kept for the id.
+        for (String path : List.of("/mcp/message?sessionId=" + UUID.randomUUID(), "/mcp/message")) {
+            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(gw.url(path)))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(unknown.statusCode()).isIn(400, 404);
+            assertThat(unknown.body()).startsWith("{").doesNotContain("Exception").doesNotContain("at org.");
         }
     }
 
@@ -269,13 +286,15 @@ class MnemosyneMcpContractTest {
             throw new IllegalStateException("the stream ended before announcing its endpoint");
         }
 
-        int post(HttpClient http, String bearer, String json) throws IOException, InterruptedException {
+        HttpResponse<String> post(HttpClient http, String bearer, String json)
+                throws IOException, InterruptedException {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + endpoint))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+                    .timeout(Duration.ofSeconds(20));
             if (bearer != null) {
                 request.header("Authorization", "Bearer " + bearer);
             }
-            return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
 
         @Override

@@ -391,12 +391,16 @@ class MoleculePluginContractTest {
                   "workspace_name": "Legacy Leaf %1$s", "created_at": "2025-03-02T10:00:00Z"},
                  {"id": "l-3", "content": "Legacy global policy.", "scope": "GLOBAL",
                   "workspace_name": "Legacy Leaf %1$s"},
-                 {"id": "l-4", "content": "Nobody's.", "scope": "LOCAL", "workspace_name": "No such workspace"}]"""
+                 {"id": "l-4", "content": "Nobody's.", "scope": "LOCAL", "workspace_name": "No such workspace"},
+                 {"id": "l-5", "content": "Another tenant's row.", "scope": "LOCAL",
+                  "workspace_id": "not-synced-yet-%1$s", "workspace_name": "Legacy Leaf %1$s"}]"""
                 .formatted(ws);
         TestGateway.Response imported = shared.post("/api/memory/import/", TestGateway.ADMIN_TOKEN, file);
         assertThat(imported.status()).as(imported.raw().body()).isEqualTo(200);
         assertThat(imported.json().path("imported").asInt()).isEqualTo(3);
-        assertThat(imported.json().path("skipped").asInt()).isEqualTo(1);
+        // An unknown workspace_id is skipped, not re-homed into whichever workspace bears its name.
+        assertThat(imported.json().path("skipped").asInt()).isEqualTo(2);
+        assertThat(count("workspace:" + ws + "-leaf", "Another tenant")).isZero();
         assertThat(shared.post("/api/memory/import/", TestGateway.ADMIN_TOKEN, file).json().path("existing").asInt())
                 .isEqualTo(3);
         assertThat(count("workspace:" + ws + "-leaf", "VPN")).isEqualTo(1);

@@ -130,7 +130,7 @@ public final class Memories {
         String namespace = (String) memory.getProperty("namespace");
         String id = (String) memory.getProperty("id");
         String previous = (String) memory.getProperty("content", "");
-        String content = Redactor.neutralize(Redactor.redact(draft.content().strip()));
+        String content = Redactor.clean(draft.content().strip());
         Map<String, Object> changes = new LinkedHashMap<>();
         if (!content.equals(previous)) {
             changes.put("content", content);
@@ -139,13 +139,13 @@ public final class Memories {
             changes.put("kind", draft.kind().toLowerCase(Locale.ROOT));
         }
         if (draft.tags() != null) {
-            String[] tags = draft.tags().stream().map(Redactor::redact).toArray(String[]::new);
+            String[] tags = draft.tags().stream().map(Redactor::clean).toArray(String[]::new);
             if (!java.util.Arrays.equals(tags, (String[]) memory.getProperty("tags", new String[0]))) {
                 changes.put("tags", tags);
             }
         }
-        if (draft.source() != null && !Redactor.redact(draft.source()).equals(memory.getProperty("source", null))) {
-            changes.put("source", Redactor.redact(draft.source()));
+        if (draft.source() != null && !Redactor.clean(draft.source()).equals(memory.getProperty("source", null))) {
+            changes.put("source", Redactor.clean(draft.source()));
         }
         if (expires != null && !expires.equals(memory.getProperty("expires_at", null))) {
             changes.put("expires_at", expires);
@@ -153,7 +153,7 @@ public final class Memories {
         if (draft.confidence() != null && !draft.confidence().equals(memory.getProperty("confidence", null))) {
             changes.put("confidence", draft.confidence());
         }
-        boolean redacted = !content.equals(draft.content().strip());
+        boolean redacted = redacted(draft.content());
         if (changes.isEmpty()) {
             return committed(memory, false, false, redacted);
         }
@@ -181,6 +181,11 @@ public final class Memories {
         return committed(memory, false, true, redacted);
     }
 
+    /** Whether secrets were taken out of the content (neutralizing the org delimiter is no redaction). */
+    private static boolean redacted(String content) {
+        return !Redactor.redact(content.strip()).equals(content.strip());
+    }
+
     /** The key a memory is unique by: its id within its namespace. */
     static String key(String namespace, String id) {
         return namespace + "|" + id;
@@ -194,7 +199,7 @@ public final class Memories {
         if (existing != null) {
             return committed(existing, false, false, false);
         }
-        String content = Redactor.neutralize(Redactor.redact(draft.content().strip()));
+        String content = Redactor.clean(draft.content().strip());
         Node memory = tx.createNode(MEMORY);
         memory.setProperty("id", id);
         memory.setProperty("key", key(namespace, id));
@@ -203,11 +208,11 @@ public final class Memories {
         memory.setProperty("content", content);
         memory.setProperty("status", "active");
         memory.setProperty("created_at", createdAt);
-        // Secrets hide in labels and provenance too.
+        // Secrets and the org delimiter hide in labels and provenance too.
         memory.setProperty("tags", draft.tags() == null ? new String[0]
-                : draft.tags().stream().map(Redactor::redact).toArray(String[]::new));
+                : draft.tags().stream().map(Redactor::clean).toArray(String[]::new));
         if (draft.source() != null) {
-            memory.setProperty("source", Redactor.redact(draft.source()));
+            memory.setProperty("source", Redactor.clean(draft.source()));
         }
         if (expires != null) {
             memory.setProperty("expires_at", expires);
@@ -221,7 +226,7 @@ public final class Memories {
         if (namespace.startsWith(Namespaces.ORG_PREFIX)) {
             audit(tx, "commit", actor, namespace, id, content);
         }
-        return committed(memory, true, false, !content.equals(draft.content().strip()));
+        return committed(memory, true, false, redacted(draft.content()));
     }
 
     /** How an import went: stored, already there (by id), skipped (unknown namespace or unusable line). */
@@ -265,8 +270,8 @@ public final class Memories {
 
     /**
      * The namespace of a legacy export entry ({@code memoryExportEntry}: a {@code scope} of LOCAL, TEAM or GLOBAL
-     * and the workspace by {@code workspace_id} or, failing that, by {@code workspace_name} when exactly one
-     * workspace has that name): LOCAL → {@code workspace:<id>}, TEAM → {@code team:<root>}, GLOBAL →
+     * and the workspace by {@code workspace_id} (an unknown id is skipped) or, without one, by
+     * {@code workspace_name} when exactly one workspace has that name): LOCAL → {@code workspace:<id>}, TEAM → {@code team:<root>}, GLOBAL →
      * {@code org:<root>}, the root as the tree says now. Null when it cannot be told (the entry is skipped).
      */
     private String legacyNamespace(Map<String, Object> row) {
@@ -274,8 +279,9 @@ public final class Memories {
             return null;
         }
         String workspace = null;
-        if (row.get("workspace_id") instanceof String id && tx.findNode(Namespaces.WORKSPACE, "id", id) != null) {
-            workspace = id;
+        if (row.get("workspace_id") instanceof String id && !id.isBlank()) {
+            // An id decides alone: an unknown one is skipped, never re-homed by a name another tenant may share.
+            workspace = tx.findNode(Namespaces.WORKSPACE, "id", id) != null ? id : null;
         } else if (row.get("workspace_name") instanceof String name && !name.isBlank()) {
             List<String> named = new ArrayList<>();
             tx.execute("MATCH (w:Workspace {name: $name}) RETURN w.id AS id LIMIT 2", Map.of("name", name))

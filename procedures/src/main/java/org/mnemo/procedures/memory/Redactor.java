@@ -67,6 +67,11 @@ public final class Redactor {
         return DELIMITER.matcher(text).replaceAll("[quoted $1MEMORY");
     }
 
+    /** What is stored of any text of a memory (content, tags, source): redacted, then neutralized. */
+    public static String clean(String text) {
+        return neutralize(redact(text));
+    }
+
     private static String apply(String text) {
         String result = text;
         for (Rule rule : RULES) {
