@@ -219,8 +219,9 @@ final class LibraryApi {
     }
 
     /** A library by uid, if the caller can read it. */
+    /** A library the caller reads, or manages without reading it (see LibraryAccess); else 404. */
     private Map<String, Object> visibleLibrary(Caller caller, String uid) {
-        Map<String, Object> library = client.libraryGet(uid, caller.libraries());
+        Map<String, Object> library = LibraryAccess.library(client, caller, uid).orElse(null);
         // mnemo.library.get also matches names; the REST path takes uids only.
         if (library == null || !uid.equals(library.get("uid"))) {
             throw ApiError.notFound("library '" + uid + "'");
@@ -352,8 +353,9 @@ final class LibraryApi {
                 (String) library.get("workspace_id"), null, title, fileType, upload.content().length,
                 Tokens.sha256Hex(upload.content()), "upload", sourceRef, caller.owner(),
                 body.optionalString("collection_uid", 100), body.optionalString("collection", 200)), upload.content());
+        // The library was checked above (the caller may manage it without reading it).
         Map<String, Object> job = jobs.await((String) ((Map<?, ?>) submitted.get("job")).get("id"),
-                caller.libraries(), jobs.uploadWaitMillis());
+                List.of((String) library.get("uid")), jobs.uploadWaitMillis());
         if ("failed".equals(job.get("status"))) {
             throw new ApiError(422, "ingest_failed", String.valueOf(job.get("error")));
         }

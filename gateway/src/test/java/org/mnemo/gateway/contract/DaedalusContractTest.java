@@ -93,6 +93,13 @@ class DaedalusContractTest {
                 + "RETURN c.uid AS uid", Map.of("i", item), r -> r.next().get("uid"));
         assertThat(filed).isEqualTo(collection);
 
+        // It uploads into its workspace's library as well, and sees the library it manages.
+        TestGateway.Response upload = gw.post("/library/api/items/", token, Map.of("library_uid", library, "title",
+                "Berth plan", "text", "Berth seven takes the container feeders on Tuesdays."));
+        assertThat(upload.status()).as(upload.raw().body()).isEqualTo(201);
+        assertThat(gw.get("/library/api/libraries/" + library + "/", token).json().path("item_count").asInt())
+                .isEqualTo(2);
+
         // The token reads nothing itself (allowed_libraries is empty) and can mint nothing wider.
         assertThat(gw.post("/library/api/search/", token, Map.of("query", "quay wall scour")).json()
                 .path("candidates")).isEmpty();
