@@ -27,7 +27,12 @@ for (const tool of tools) {
   check(tool.inputSchema.type === "object", `${tool.name} has an object input schema`);
   check(!("anyOf" in tool.inputSchema || "oneOf" in tool.inputSchema || "allOf" in tool.inputSchema),
     `${tool.name} has no top-level anyOf/oneOf/allOf`);
-  check(tool.outputSchema && tool.outputSchema.type === "object", `${tool.name} has an output schema`);
+  // recall_memory answers in its legacy text shape (a bare JSON list, or "No memories found."): no structured output.
+  if (tool.name === "recall_memory") {
+    check(!tool.outputSchema, "recall_memory (legacy text) declares no output schema");
+  } else {
+    check(tool.outputSchema && tool.outputSchema.type === "object", `${tool.name} has an output schema`);
+  }
 }
 
 // callTool validates structuredContent against the tool's output schema.
