@@ -15,8 +15,8 @@ import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.mcp.McpEndpoint;
 import org.mnemo.gateway.rest.GatewayServer;
-import org.mnemo.gateway.rest.Metrics;
-import org.mnemo.gateway.rest.RateLimits;
+import org.mnemo.gateway.web.Metrics;
+import org.mnemo.gateway.web.RateLimits;
 
 /**
  * The gateway assembled: a driver to Neo4j, the schema applied, the admin bootstrapped, the HTTP server up.

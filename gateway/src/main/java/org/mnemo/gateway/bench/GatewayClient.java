@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.Json;
 
 /** The gateway's search as a caller meets it: the REST route and the MCP search tool, with a bearer token. */
 final class GatewayClient implements AutoCloseable {

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.mnemo.gateway.client.MnemoClient;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.Json;
 
 /**
  * The ingest comparison. With the local embedder: chunks/s of {@code mnemo.ingest} against the embedder alone

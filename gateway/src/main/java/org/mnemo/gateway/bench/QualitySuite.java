@@ -25,7 +25,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.mnemo.gateway.client.MnemoClient;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.Json;
 
 /**
  * Retrieval quality on BEIR-format sets: every document ingested through {@code mnemo.ingest} (one item per

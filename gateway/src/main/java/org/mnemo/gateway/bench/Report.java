@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.Json;
 
 /**
  * Regenerates docs/benchmarks/README.md from the results present (search-*.json, ingest.json, quality.json): the

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mnemo.gateway.client.MnemoClient;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.Json;
 import org.neo4j.driver.Driver;
 
 /**

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mnemo.gateway.auth.Tokens;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.Json;
 
 /**
  * Guards the legacy HTTP+SSE transport around the SDK's servlet. A session belongs to the credential that opened

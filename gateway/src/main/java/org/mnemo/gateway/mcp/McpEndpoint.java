@@ -32,11 +32,11 @@ import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.memory.MemoryService;
-import org.mnemo.gateway.rest.ApiError;
-import org.mnemo.gateway.rest.Json;
-import org.mnemo.gateway.rest.Metrics;
-import org.mnemo.gateway.rest.RateLimits;
-import org.mnemo.gateway.rest.Route;
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.web.Metrics;
+import org.mnemo.gateway.web.RateLimits;
+import org.mnemo.gateway.web.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

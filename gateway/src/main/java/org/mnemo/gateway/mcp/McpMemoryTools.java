@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.memory.MemoryService;
-import org.mnemo.gateway.rest.ApiError;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
 
 /** The memory tools, named as agent platforms call them, including the legacy commit_memory/recall_memory pair. */
 final class McpMemoryTools {

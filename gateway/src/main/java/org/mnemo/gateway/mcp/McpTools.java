@@ -18,10 +18,10 @@ import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.health.Health;
-import org.mnemo.gateway.rest.ApiError;
-import org.mnemo.gateway.rest.Json;
-import org.mnemo.gateway.rest.Requests;
-import org.mnemo.gateway.rest.SearchApi;
+import org.mnemo.gateway.search.SearchService;
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.web.Requests;
 
 /**
  * The retrieval tools agents call: their schemas and what each does for a caller. Every tool reads only the
@@ -44,10 +44,12 @@ final class McpTools {
     }
 
     private final MnemoClient client;
+    private final SearchService search;
     private final Health health;
 
     McpTools(MnemoClient client, Health health) {
         this.client = client;
+        this.search = new SearchService(client);
         this.health = health;
     }
 
@@ -87,8 +89,8 @@ final class McpTools {
                         "rerank", bool("Rerank the fused results when a reranker is configured", true),
                         "include_images", bool("Include images that belong to the results", true),
                         "search_types", Map.of("type", "array", "description", "Which searches to fuse",
-                                "items", Map.of("type", "string", "enum", List.of("vector", "fulltext", "graph")),
-                                "default", List.of("vector", "fulltext", "graph"))),
+                                "items", Map.of("type", "string", "enum", SearchService.SEARCH_TYPES),
+                                "default", SearchService.SEARCH_TYPES)),
                         "query"),
                 object(props(
                         "query", string("The query"),
@@ -104,7 +106,7 @@ final class McpTools {
                         "query", "candidates", "total_candidates"),
                 true, Effect.READ, (caller, args) -> {
                     boolean images = args.bool("include_images", true);
-                    Map<String, Object> result = SearchApi.search(client, caller, capLimit(args));
+                    Map<String, Object> result = search.search(caller, capLimit(args));
                     result.put("images", List.of());
                     if (images) {
                         result.put("images_note", "no images are included: Mnemo ingests the text of documents and "

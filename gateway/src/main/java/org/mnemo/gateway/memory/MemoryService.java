@@ -9,8 +9,8 @@ import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
-import org.mnemo.gateway.rest.ApiError;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package org.mnemo.gateway.rest;
 
+import org.mnemo.gateway.web.ApiError;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

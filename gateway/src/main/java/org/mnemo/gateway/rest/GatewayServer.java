@@ -1,5 +1,11 @@
 package org.mnemo.gateway.rest;
 
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.web.Metrics;
+import org.mnemo.gateway.web.RateLimits;
+import org.mnemo.gateway.web.Requests;
+import org.mnemo.gateway.web.Route;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

@@ -1,5 +1,9 @@
 package org.mnemo.gateway.rest;
 
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.web.Metrics;
+import org.mnemo.gateway.web.Route;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,5 +1,6 @@
 package org.mnemo.gateway.rest;
 
+import org.mnemo.gateway.web.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -1,5 +1,9 @@
 package org.mnemo.gateway.rest;
 
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.web.Requests;
+import org.mnemo.gateway.web.Route;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;

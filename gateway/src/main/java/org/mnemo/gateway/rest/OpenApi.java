@@ -1,5 +1,6 @@
 package org.mnemo.gateway.rest;
 
+import org.mnemo.gateway.web.Route;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,9 @@
 package org.mnemo.gateway.rest;
 
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.web.Requests;
+import org.mnemo.gateway.web.Route;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,19 +14,18 @@ import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.search.SearchService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Hybrid search and chunk lookup, always within the caller's resolved libraries. */
+/** Hybrid search and chunk lookup over REST, always within the caller's resolved libraries. */
 public final class SearchApi {
-    private static final Logger AUDIT = LoggerFactory.getLogger("org.mnemo.gateway.audit");
-    static final List<String> SEARCH_TYPES = List.of("vector", "fulltext", "graph");
-    private static final int PREVIEW = 500;
-
     private final MnemoClient client;
+    private final SearchService search;
 
     SearchApi(MnemoClient client) {
         this.client = client;
+        this.search = new SearchService(client);
     }
 
     List<Route> routes() {
@@ -36,122 +39,7 @@ public final class SearchApi {
     }
 
     private void search(Context ctx) {
-        Json.send(ctx, 200, search(client, Requests.caller(ctx), Json.body(ctx)));
-    }
-
-    /**
-     * A hybrid search within the caller's libraries, as REST and the MCP search tool answer it. Invalid
-     * parameters are {@link ApiError}s naming the field; a library the caller cannot read is 404.
-     */
-    public static Map<String, Object> search(MnemoClient client, Caller caller, Json.Body body) {
-        String query = body.string("query", 4000);
-        int limit = body.integer("limit", 20, 1, Requests.MAX_LIMIT);
-        List<String> types = body.strings("search_types", 3);
-        if (types == null || types.isEmpty()) {
-            types = SEARCH_TYPES;
-        }
-        for (String type : types) {
-            if (!SEARCH_TYPES.contains(type)) {
-                throw ApiError.badRequest("invalid_field", "'search_types' may hold vector, fulltext and graph, not '"
-                        + type + "'");
-            }
-        }
-        boolean rerank = body.bool("rerank", true);
-        List<String> scope = caller.libraries();
-        String libraryUid = body.optionalString("library_uid", 100);
-        if (libraryUid != null) {
-            Map<String, Object> library = client.libraryGet(libraryUid, scope);
-            if (library == null || !libraryUid.equals(library.get("uid"))) {
-                throw ApiError.notFound("library '" + libraryUid + "'");
-            }
-            scope = List.of(libraryUid);
-        }
-        Map<String, Object> options = new HashMap<>();
-        options.put("libraries", scope);
-        options.put("limit", limit);
-        options.put("search_types", types);
-        Requests.putIfPresent(options, "library_type", body.optionalString("library_type", 50));
-        Requests.putIfPresent(options, "collection_uid", body.optionalString("collection_uid", 100));
-        String groupBy = body.optionalString("group_by", 10);
-        if (groupBy != null && !List.of("chunk", "item").contains(groupBy)) {
-            throw ApiError.badRequest("invalid_field", "'group_by' must be 'chunk' or 'item', not '" + groupBy + "'");
-        }
-        Requests.putIfPresent(options, "group_by", groupBy);
-        options.put("rerank", rerank);
-        if (body.has("evidence")) {
-            options.put("evidence", body.integer("evidence", 3, 1, 20));
-        }
-        long started = System.nanoTime();
-        List<Map<String, Object>> rows = client.search(query, options);
-        long tookMs = (System.nanoTime() - started) / 1_000_000;
-        List<Map<String, Object>> candidates = new ArrayList<>();
-        for (Map<String, Object> row : rows) {
-            candidates.add(candidate(row));
-        }
-        relativeScores(candidates);
-        // The audit trail keeps who searched what scope, and only a hash of the query.
-        AUDIT.info("search principal={} libraries={} query_sha256={} results={} took_ms={}", caller.principal(),
-                scope.size(), Tokens.sha256Hex(query), candidates.size(), tookMs);
-        Map<String, Object> response = new LinkedHashMap<>();
-        response.put("query", query);
-        response.put("candidates", candidates);
-        response.put("total_candidates", candidates.size());
-        response.put("search_time_ms", tookMs);
-        // Each row names the reranker that ordered it, or why none did (none configured, or it failed).
-        Object reranker = rows.isEmpty() ? null : rows.get(0).get("reranker");
-        boolean used = reranker instanceof String r && !r.startsWith("unavailable");
-        response.put("reranker_used", used);
-        response.put("reranker_model", used ? reranker : null);
-        if (rerank && !used && reranker != null) {
-            response.put("reranker_note", reranker);
-        }
-        response.put("search_types_used", types);
-        return response;
-    }
-
-    /**
-     * Full-text and concept scores come from database-wide term statistics (BM25's IDF, concept frequencies): as
-     * absolute numbers they would tell a caller whether a word occurs in other tenants' documents. Callers get them
-     * relative to the best of their own results (1.0 = the best); vector similarities and ranks are scope-local and
-     * stay as they are.
-     */
-    @SuppressWarnings("unchecked")
-    static void relativeScores(List<Map<String, Object>> candidates) {
-        for (String leg : List.of("fulltext", "graph")) {
-            double best = candidates.stream().map(c -> (Map<String, Object>) c.get("raw_scores"))
-                    .filter(s -> s != null && s.get(leg) instanceof Number)
-                    .mapToDouble(s -> ((Number) s.get(leg)).doubleValue()).max().orElse(0);
-            for (Map<String, Object> c : candidates) {
-                Map<String, Object> scores = (Map<String, Object>) c.get("raw_scores");
-                if (scores != null && scores.get(leg) instanceof Number n && best > 0) {
-                    Map<String, Object> copy = new LinkedHashMap<>(scores);
-                    copy.put(leg, Math.round(n.doubleValue() / best * 10_000) / 10_000.0);
-                    c.put("raw_scores", copy);
-                }
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> candidate(Map<String, Object> row) {
-        Map<String, Object> candidate = Requests.pick(row, "chunk_uid", "chunk_index", "item_uid", "item_title",
-                "library_uid", "library_type", "collection_uid");
-        String preview = String.valueOf(row.get("text_preview"));
-        candidate.put("text_preview", preview.length() > PREVIEW ? preview.substring(0, PREVIEW) : preview);
-        candidate.put("score", row.get("score"));
-        List<String> sources = (List<String>) row.get("sources");
-        Map<String, Object> ranks = (Map<String, Object>) row.get("ranks");
-        // The leg that ranked the chunk best is its primary source.
-        candidate.put("source", sources.stream()
-                .min((a, b) -> Long.compare(((Number) ranks.get(a)).longValue(), ((Number) ranks.get(b)).longValue()))
-                .orElse(null));
-        candidate.put("sources", sources);
-        candidate.put("ranks", ranks);
-        candidate.put("raw_scores", row.get("raw_scores"));
-        if (row.get("evidence") != null) {
-            candidate.put("evidence", row.get("evidence"));
-        }
-        return candidate;
+        Json.send(ctx, 200, search.search(Requests.caller(ctx), Json.body(ctx)));
     }
 
     private void chunk(Context ctx) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.mnemo.gateway.adversarial.Tenants.Credential;
 import org.mnemo.gateway.adversarial.Tenants.Kind;
 import org.mnemo.gateway.adversarial.Tenants.Tenant;
-import org.mnemo.gateway.rest.Route;
+import org.mnemo.gateway.web.Route;
 import org.mnemo.gateway.rest.TestGateway;
 
 /**

@@ -209,7 +209,7 @@ final class Tenants {
     /** A response without what merely echoes the request (the query, the start of a walk). */
     static String withoutEcho(String body) {
         try {
-            JsonNode json = org.mnemo.gateway.rest.Json.MAPPER.readTree(body);
+            JsonNode json = org.mnemo.gateway.web.Json.MAPPER.readTree(body);
             if (json instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
                 object.remove(List.of("query", "start"));
                 return object.toString();

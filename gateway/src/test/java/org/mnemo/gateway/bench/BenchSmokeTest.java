@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.mnemo.gateway.client.MnemoClient;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.rest.TestGateway;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;

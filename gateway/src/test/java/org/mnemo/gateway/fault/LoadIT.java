@@ -26,7 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.mnemo.gateway.rest.ApiClient;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.Json;
 
 /**
  * Sixteen clients, each a user with its own workspace and library, for a minute (mnemo.load.seconds) of mixed

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.rest.TestGateway;
 
 /**

@@ -74,7 +74,7 @@ class StreamableHttpTest {
                 .map(l -> l.substring(5).strip()).orElse(listed.raw().body());
         JsonNode tools;
         try {
-            tools = org.mnemo.gateway.rest.Json.MAPPER.readTree(data).path("result").path("tools");
+            tools = org.mnemo.gateway.web.Json.MAPPER.readTree(data).path("result").path("tools");
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.mnemo.gateway.rest.Json;
+import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.rest.TestGateway;
 
 /**

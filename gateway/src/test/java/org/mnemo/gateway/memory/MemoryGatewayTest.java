@@ -180,7 +180,7 @@ class MemoryGatewayTest {
                 Map.of("query", "standup time", "scope", "TEAM")));
         List<Map<String, Object>> team;
         try {
-            team = org.mnemo.gateway.rest.Json.MAPPER.readValue(((McpSchema.TextContent) recalled.content().get(0))
+            team = org.mnemo.gateway.web.Json.MAPPER.readValue(((McpSchema.TextContent) recalled.content().get(0))
                     .text(), List.class);
         } catch (java.io.IOException e) {
             throw new AssertionError(String.valueOf(recalled.content()), e);

@@ -1,5 +1,6 @@
 package org.mnemo.gateway.rest;
 
+import org.mnemo.gateway.web.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.mnemo.gateway.rest;
+package org.mnemo.gateway.web;
 
 /** An error the caller caused (or a dependency that is down), answered as JSON {@code {code, detail}}. */
 public final class ApiError extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.mnemo.gateway.rest;
+package org.mnemo.gateway.web;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;

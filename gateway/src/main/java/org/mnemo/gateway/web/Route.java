@@ -1,4 +1,4 @@
-package org.mnemo.gateway.rest;
+package org.mnemo.gateway.web;
 
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;

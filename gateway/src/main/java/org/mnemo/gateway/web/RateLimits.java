@@ -1,4 +1,4 @@
-package org.mnemo.gateway.rest;
+package org.mnemo.gateway.web;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

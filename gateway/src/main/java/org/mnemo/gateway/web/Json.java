@@ -1,4 +1,4 @@
-package org.mnemo.gateway.rest;
+package org.mnemo.gateway.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

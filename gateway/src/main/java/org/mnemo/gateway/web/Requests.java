@@ -1,4 +1,4 @@
-package org.mnemo.gateway.rest;
+package org.mnemo.gateway.web;
 
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -8,7 +8,8 @@ import org.mnemo.gateway.auth.Caller;
 
 /** What handlers read from a request: the authenticated caller, query parameters, pagination. */
 public final class Requests {
-    static final String CALLER = "mnemo.caller";
+    /** The request attribute the authenticated caller is kept under (set by the server's auth handler). */
+    public static final String CALLER = "mnemo.caller";
     public static final int MAX_LIMIT = 200;
 
     /** limit (1..200, default 50) and offset (≥ 0) from the query string. */

@@ -1,0 +1,43 @@
+package org.mnemo.gateway;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The gateway's layers point one way: protocol adapters (rest, mcp) and entry points (cli, bench) on top; services
+ * (search, memory, ingest, health), auth and the shared web layer (JSON, errors, routes, metrics, limits) below;
+ * the Neo4j client at the bottom.
+ */
+@AnalyzeClasses(packages = "org.mnemo.gateway", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+    private static final String[] ADAPTERS = {"org.mnemo.gateway.rest..", "org.mnemo.gateway.mcp..",
+        "org.mnemo.gateway.cli..", "org.mnemo.gateway.bench.."};
+
+    /** Nothing below the adapters reaches up to them. */
+    @ArchTest
+    static final ArchRule servicesDoNotDependOnAdapters = noClasses()
+            .that().resideInAnyPackage("org.mnemo.gateway.search..", "org.mnemo.gateway.memory..",
+                    "org.mnemo.gateway.ingest..", "org.mnemo.gateway.health..", "org.mnemo.gateway.auth..",
+                    "org.mnemo.gateway.web..", "org.mnemo.gateway.client..", "org.mnemo.gateway.config..")
+            .should().dependOnClassesThat().resideInAnyPackage(ADAPTERS);
+
+    /** REST and MCP are siblings: what they share is a service or the web layer, never each other. */
+    @ArchTest
+    static final ArchRule mcpDoesNotUseRest = noClasses().that().resideInAPackage("org.mnemo.gateway.mcp..")
+            .should().dependOnClassesThat().resideInAPackage("org.mnemo.gateway.rest..");
+
+    @ArchTest
+    static final ArchRule restDoesNotUseMcp = noClasses().that().resideInAPackage("org.mnemo.gateway.rest..")
+            .should().dependOnClassesThat().resideInAPackage("org.mnemo.gateway.mcp..");
+
+    /** The Neo4j client knows no other part of the gateway. */
+    @ArchTest
+    static final ArchRule clientIsTheBottom = noClasses().that().resideInAPackage("org.mnemo.gateway.client..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.mnemo.gateway.rest..", "org.mnemo.gateway.mcp..",
+                    "org.mnemo.gateway.web..", "org.mnemo.gateway.auth..", "org.mnemo.gateway.search..",
+                    "org.mnemo.gateway.memory..", "org.mnemo.gateway.ingest..");
+}
