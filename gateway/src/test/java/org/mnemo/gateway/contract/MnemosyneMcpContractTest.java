@@ -2,11 +2,7 @@ package org.mnemo.gateway.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.net.URI;
@@ -30,6 +26,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mnemo.gateway.Gateway;
+import org.mnemo.gateway.mcp.McpTestClients;
 import org.mnemo.gateway.rest.TestGateway;
 
 /**
@@ -77,24 +74,14 @@ class MnemosyneMcpContractTest {
     }
 
     private McpSyncClient client(String base, String transport, String bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder();
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        McpClientTransport wire = transport.equals("sse")
-                ? HttpClientSseClientTransport.builder(base).sseEndpoint("/mcp/sse").requestBuilder(request).build()
-                : HttpClientStreamableHttpTransport.builder(base).endpoint("/mcp").requestBuilder(request).build();
-        McpSyncClient client = McpClient.sync(wire).requestTimeout(Duration.ofSeconds(30)).build();
-        client.initialize();
+        McpSyncClient client = McpTestClients.connect(base, transport, transport.equals(McpTestClients.SSE)
+                ? "/mcp/sse" : "/mcp", bearer);
         clients.add(client);
         return client;
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> result(McpSyncClient client, String tool, Map<String, Object> args) {
-        McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest(tool, args));
-        assertThat(r.isError()).as(String.valueOf(r.content())).isNotEqualTo(Boolean.TRUE);
-        return (Map<String, Object>) r.structuredContent();
+        return McpTestClients.structured(McpTestClients.call(client, tool, args));
     }
 
     private static String firstText(McpSchema.CallToolResult r) {

@@ -2,9 +2,7 @@ package org.mnemo.gateway.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -50,31 +48,20 @@ class McpClientTest {
     }
 
     private McpSyncClient client(String token, String endpoint) {
-        HttpRequest.Builder request = HttpRequest.newBuilder();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(gw.url(""))
-                        .endpoint(endpoint).requestBuilder(request).build())
-                .requestTimeout(Duration.ofSeconds(30)).build();
-        client.initialize();
-        return client;
+        return McpTestClients.connect(gw.url(""), McpTestClients.STREAMABLE_HTTP, endpoint, token);
     }
 
     private static McpSchema.CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
-        return client.callTool(new McpSchema.CallToolRequest(tool, args));
+        return McpTestClients.call(client, tool, args);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> structured(McpSchema.CallToolResult result) {
-        assertThat(result.isError()).as(String.valueOf(result.content())).isNotEqualTo(Boolean.TRUE);
         assertThat(result.content()).singleElement().isInstanceOf(McpSchema.TextContent.class);
-        return (Map<String, Object>) result.structuredContent();
+        return McpTestClients.structured(result);
     }
 
     private static String errorText(McpSchema.CallToolResult result) {
-        assertThat(result.isError()).isTrue();
-        return ((McpSchema.TextContent) result.content().get(0)).text();
+        return McpTestClients.errorText(result);
     }
 
     /** A refused credential: the message Mnemosyne's clients expect first, then Mnemo's code and detail. */

@@ -3,12 +3,8 @@ package org.mnemo.gateway.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.mcp.McpTestClients;
 import org.mnemo.gateway.rest.TestGateway;
 
 /**
@@ -62,16 +59,11 @@ class McpMemoryToolsContractTest {
     }
 
     private McpSyncClient client(String token) {
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(gw.url(""))
-                        .endpoint("/mcp").requestBuilder(HttpRequest.newBuilder()
-                                .header("Authorization", "Bearer " + token)).build())
-                .requestTimeout(Duration.ofSeconds(30)).build();
-        client.initialize();
-        return client;
+        return McpTestClients.connect(gw.url(""), token);
     }
 
     private static McpSchema.CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
-        return client.callTool(new McpSchema.CallToolRequest(tool, args));
+        return McpTestClients.call(client, tool, args);
     }
 
     private static String text(McpSchema.CallToolResult result) {

@@ -2,19 +2,17 @@ package org.mnemo.gateway.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.mnemo.gateway.mcp.McpTestClients;
 import org.mnemo.gateway.rest.TestGateway;
 
 /** Memory through the real gateway: the plugin contract v1 against its published document, REST and MCP tools. */
@@ -234,23 +232,14 @@ class MemoryGatewayTest {
     }
 
     private McpSyncClient client(String token) {
-        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(gw.url(""))
-                        .endpoint("/mcp").requestBuilder(HttpRequest.newBuilder()
-                                .header("Authorization", "Bearer " + token)).build())
-                .requestTimeout(Duration.ofSeconds(30)).build();
-        client.initialize();
-        return client;
+        return McpTestClients.connect(gw.url(""), token);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> call(McpSyncClient client, String tool, Map<String, Object> args) {
-        McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, args));
-        assertThat(result.isError()).as(String.valueOf(result.content())).isNotEqualTo(Boolean.TRUE);
-        return (Map<String, Object>) result.structuredContent();
+        return McpTestClients.structured(McpTestClients.call(client, tool, args));
     }
 
     private static String errorText(McpSchema.CallToolResult result) {
-        assertThat(result.isError()).isTrue();
-        return ((McpSchema.TextContent) result.content().get(0)).text();
+        return McpTestClients.errorText(result);
     }
 }
