@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
 @Command(
         name = "mnemo",
         mixinStandardHelpOptions = true,
+        // --help and --version on every subcommand too (./mnemo serve --help).
+        scope = CommandLine.ScopeType.INHERIT,
         version = "mnemo 0.1.0",
         description = "Graph-native memory and retrieval inside Neo4j.",
         subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class, BackupCommand.class,

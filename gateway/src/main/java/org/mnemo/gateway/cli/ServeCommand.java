@@ -80,15 +80,16 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             System.out.println("  Password:  in " + Environment.dataDir().resolve("neo4j-password"));
         }
-        if (gateway.generatedAdminToken() != null) {
-            System.out.println("  Admin:     " + gateway.generatedAdminToken()
-                    + "   (admin bearer token, generated now and shown only this once)");
+        String admin = gateway.generatedAdminToken();
+        if (admin != null) {
+            System.out.println("  Admin:     " + admin + "   (admin bearer token, generated now and shown only this once)");
         } else {
             System.out.println("  Admin:     the bootstrap admin token (MNEMO_ADMIN_TOKEN, or the one printed at "
                     + "first start)");
         }
-        System.out.println("  Try:       curl -H \"Authorization: Bearer $TOKEN\" " + http
-                + "/library/api/libraries/");
+        // A command that works as printed: with the token itself when it was just generated.
+        System.out.println("  Try:       " + (admin != null ? "ADMIN=" + admin : "ADMIN=<the admin token>")
+                + "; curl -H \"Authorization: Bearer $ADMIN\" " + http + "/library/api/libraries/");
         System.out.println("  Ingest:    ./mnemo ingest docs/ --library notes");
         System.out.println("  Search:    ./mnemo search \"your question\" --library notes");
         System.out.println("  Cypher:    CALL mnemo.search('your question', {libraries: ['*']})");

@@ -1,0 +1,30 @@
+package org.mnemo.gateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Every command answers --help with its usage (an operator's first question), not "Unknown option". */
+class HelpTest {
+    @Test
+    void everySubcommandHasHelp() {
+        for (String[] command : new String[][] {{"serve", "--bolt"}, {"ingest", "--library"}, {"search", "--library"},
+            {"backup", "Usage"}, {"restore", "Usage"}, {"reembed", "Usage"}, {"bench", "--suite"}}) {
+            PrintStream out = System.out;
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            int exit;
+            try {
+                exit = Main.run(command[0], "--help");
+            } finally {
+                System.setOut(out);
+            }
+            String usage = captured.toString(StandardCharsets.UTF_8);
+            assertThat(exit).as(command[0]).isZero();
+            assertThat(usage).as(command[0]).contains("Usage: mnemo " + command[0]).contains(command[1]);
+        }
+    }
+}
