@@ -54,5 +54,14 @@ class WorkspaceSyncTest {
         assertThatThrownBy(() -> call("CALL mnemo.workspace.sync($w, {as: $svc})", Map.of("w",
                 List.of(entry(root, leaf)), "svc", svc))).hasMessageContaining("workspace_tree_cycle");
         assertThat(parent(root)).isNull();
+        // So is a cycle among new workspaces of one batch, and an id named twice.
+        String a = TestDatabase.unique("sync-a");
+        String b = TestDatabase.unique("sync-b");
+        assertThatThrownBy(() -> call("CALL mnemo.workspace.sync($w, {as: $svc})", Map.of("w",
+                List.of(entry(a, b), entry(b, a)), "svc", svc))).hasMessageContaining("workspace_tree_cycle");
+        assertThatThrownBy(() -> call("CALL mnemo.workspace.sync($w, {as: $svc})", Map.of("w",
+                List.of(entry(a, root), entry(a, team)), "svc", svc))).hasMessageContaining("twice");
+        assertThat(call("MATCH (w:Workspace) WHERE w.id IN [$a, $b] RETURN count(w) AS n", Map.of("a", a, "b", b))
+                .get(0).get("n")).isEqualTo(0L);
     }
 }

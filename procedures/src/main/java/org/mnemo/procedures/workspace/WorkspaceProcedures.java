@@ -69,6 +69,7 @@ public class WorkspaceProcedures {
             throw new IllegalArgumentException(procedure + ": 'workspaces' must be a list of at most "
                     + Workspaces.MAX_SYNC + " workspaces");
         }
+        checkBatch(procedure, workspaces);
         Workspaces tree = new Workspaces(tx, as(procedure, options));
         List<Map<String, Object>> ordered = Workspaces.parentsFirst(workspaces);
         List<WorkspaceRow> rows = new java.util.ArrayList<>();
@@ -78,6 +79,29 @@ public class WorkspaceProcedures {
                     o.string("parent_id", null), o.string("name", null), o.string("status", null), null, null))));
         }
         return rows.stream();
+    }
+
+    /** Each id once, and no cycle among the batch's own parent links (named as such, before anything is written). */
+    private static void checkBatch(String procedure, List<Map<String, Object>> workspaces) {
+        Map<String, String> parents = new java.util.HashMap<>();
+        for (Map<String, Object> w : workspaces) {
+            Object id = w == null ? null : w.get("id");
+            if (id instanceof String key && parents.containsKey(key)) {
+                throw new IllegalArgumentException(procedure + ": 'workspaces' names '" + key + "' twice");
+            }
+            if (id instanceof String key) {
+                parents.put(key, w.get("parent_id") instanceof String parent ? parent : null);
+            }
+        }
+        for (String start : parents.keySet()) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String at = start; at != null && parents.containsKey(at); at = parents.get(at)) {
+                if (!seen.add(at)) {
+                    throw new IllegalArgumentException("workspace_tree_cycle: " + procedure + ": the batch's parent "
+                            + "links make a cycle through '" + at + "'");
+                }
+            }
+        }
     }
 
     @Procedure(name = "mnemo.workspace.get", mode = Mode.READ)
