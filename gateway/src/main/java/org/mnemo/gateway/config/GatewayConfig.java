@@ -92,8 +92,10 @@ public record GatewayConfig(
      * @param requireAuth    whether tools (other than get_health) need a bearer credential
      * @param allowedOrigins Origin patterns browsers may call from ("http://host:*" allows any port)
      * @param allowedHosts   Host header patterns (DNS-rebinding protection); empty = any host
+     * @param stateless      Streamable HTTP without sessions: any gateway behind a load balancer answers any call
      */
-    public record Mcp(boolean requireAuth, List<String> allowedOrigins, List<String> allowedHosts) {}
+    public record Mcp(boolean requireAuth, List<String> allowedOrigins, List<String> allowedHosts,
+            boolean stateless) {}
 
     /** The least HS256 key size (RFC 7518 §3.2), for configured and generated keys alike. */
     public static final int MIN_KEY_BYTES = 32;
@@ -115,7 +117,8 @@ public record GatewayConfig(
                 networks(value(env, "MNEMO_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
                 new Mcp(bool(env, "MNEMO_MCP_REQUIRE_AUTH", true),
                         list(value(env, "MNEMO_MCP_ALLOWED_ORIGINS", "http://localhost:*,http://127.0.0.1:*"), false),
-                        list(value(env, "MNEMO_MCP_ALLOWED_HOSTS", "localhost:*,127.0.0.1:*"), true)),
+                        list(value(env, "MNEMO_MCP_ALLOWED_HOSTS", "localhost:*,127.0.0.1:*"), true),
+                        bool(env, "MNEMO_MCP_STATELESS", false)),
                 new Ingest(
                         (int) number(env, "MNEMO_INGEST_WORKERS", 2, 0, 64),
                         number(env, "MNEMO_INGEST_MAX_FILE_BYTES", 100L * 1024 * 1024, 1, 1L << 40),

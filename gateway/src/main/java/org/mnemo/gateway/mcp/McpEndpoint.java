@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
+import io.modelcontextprotocol.server.McpStatelessSyncServer;
 import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider;
+import io.modelcontextprotocol.server.transport.HttpServletStatelessServerTransport;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.server.transport.ServerTransportSecurityValidator;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -70,8 +72,10 @@ public final class McpEndpoint implements AutoCloseable {
             journal, business, finance. Cite results by item_title and chunk_uid.""";
 
     private final HttpServletStreamableServerTransportProvider transport;
+    private final HttpServletStatelessServerTransport statelessTransport;
     private final HttpServletSseServerTransportProvider sse;
     private final McpSyncServer server;
+    private final McpStatelessSyncServer statelessServer;
     private final McpSyncServer sseServer;
     private final Metrics metrics;
     private final Authenticator authenticator;
@@ -94,7 +98,14 @@ public final class McpEndpoint implements AutoCloseable {
                 .allowedOrigins(config.mcp().allowedOrigins())
                 .allowedHosts(config.mcp().allowedHosts())
                 .build();
-        this.transport = HttpServletStreamableServerTransportProvider.builder()
+        // Sessions live in one gateway's memory; without them any gateway behind a balancer answers any call.
+        this.statelessTransport = config.mcp().stateless() ? HttpServletStatelessServerTransport.builder()
+                .messageEndpoint(PATH)
+                .maxRequestSize(maxRequest)
+                .securityValidator(origins)
+                .contextExtractor(McpEndpoint::context)
+                .build() : null;
+        this.transport = config.mcp().stateless() ? null : HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint(PATH)
                 // A session unused for a whole sweep interval is closed (the SDK's sweeper).
                 .sessionSweepInterval(idle)
@@ -114,7 +125,16 @@ public final class McpEndpoint implements AutoCloseable {
         List<McpTools.Tool> all = new java.util.ArrayList<>(new McpTools(client, health).all());
         all.addAll(new McpMemoryTools(new MemoryService(client)).all());
         List<McpServerFeatures.SyncToolSpecification> tools = all.stream().map(this::specification).toList();
-        this.server = server(McpServer.sync(transport), tools);
+        this.server = transport == null ? null : server(McpServer.sync(transport), tools);
+        this.statelessServer = statelessTransport == null ? null : McpServer.sync(statelessTransport)
+                .serverInfo("mnemo", "0.1.0")
+                .instructions(INSTRUCTIONS)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .tools(all.stream().map(tool -> McpStatelessServerFeatures.SyncToolSpecification.builder()
+                        .tool(definition(tool))
+                        .callHandler((context, request) -> call(tool, context, request))
+                        .build()).toList())
+                .build();
         this.sseServer = server(McpServer.sync(sse), tools);
         if (!requireAuth) {
             LOG.warn("MNEMO_MCP_REQUIRE_AUTH=false: MCP tool calls without a token read every library");
@@ -136,7 +156,12 @@ public final class McpEndpoint implements AutoCloseable {
      * credential that opened it.
      */
     public void mount(ServletContextHandler handler) {
-        mount(handler, new ServletHolder("mcp", transport), PATH, sessions);
+        if (statelessTransport != null) {
+            mount(handler, new ServletHolder("mcp", statelessTransport), PATH, (request, response, chain) ->
+                    chain.doFilter(request, response));
+        } else {
+            mount(handler, new ServletHolder("mcp", transport), PATH, sessions);
+        }
         ServletHolder servlet = new ServletHolder("mcp-sse", sse);
         mount(handler, servlet, SSE_PATH, legacy);
         mount(handler, servlet, MESSAGE_PATH, legacy);
@@ -166,8 +191,9 @@ public final class McpEndpoint implements AutoCloseable {
     /** GET /mcp/health for load balancers (no auth). */
     public List<Route> routes() {
         return List.of(Route.get(PATH + "/health", "mcp", "MCP endpoint status for load balancers",
-                ctx -> Json.send(ctx, 200, Map.of("status", "ok", "transport", "streamable-http",
-                        "protocol_versions", transport.protocolVersions(),
+                ctx -> Json.send(ctx, 200, Map.of("status", "ok", "transport", transport == null
+                                ? "streamable-http (stateless)" : "streamable-http",
+                        "protocol_versions", transport == null ? sse.protocolVersions() : transport.protocolVersions(),
                         "legacy_sse", Map.of("stream", SSE_PATH, "messages", MESSAGE_PATH,
                                 "protocol_versions", sse.protocolVersions())))).open());
     }
@@ -187,7 +213,14 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     private McpServerFeatures.SyncToolSpecification specification(McpTools.Tool tool) {
-        McpSchema.Tool definition = McpSchema.Tool.builder()
+        return McpServerFeatures.SyncToolSpecification.builder()
+                .tool(definition(tool))
+                .callHandler((exchange, request) -> call(tool, exchange.transportContext(), request))
+                .build();
+    }
+
+    private static McpSchema.Tool definition(McpTools.Tool tool) {
+        return McpSchema.Tool.builder()
                 .name(tool.name())
                 .title(tool.title())
                 .description(tool.description())
@@ -197,16 +230,11 @@ public final class McpEndpoint implements AutoCloseable {
                 .annotations(new McpSchema.ToolAnnotations(tool.title(), tool.effect() == McpTools.Effect.READ,
                         tool.effect() == McpTools.Effect.DESTROY, tool.effect() != McpTools.Effect.WRITE, false, null))
                 .build();
-        return McpServerFeatures.SyncToolSpecification.builder()
-                .tool(definition)
-                .callHandler((exchange, request) -> call(tool, exchange, request))
-                .build();
     }
 
-    private McpSchema.CallToolResult call(McpTools.Tool tool, McpSyncServerExchange exchange,
+    private McpSchema.CallToolResult call(McpTools.Tool tool, McpTransportContext context,
             McpSchema.CallToolRequest request) {
         long started = System.nanoTime();
-        McpTransportContext context = exchange.transportContext();
         String requestId = String.valueOf(context.get(REQUEST_ID));
         String status = "ok";
         try {
@@ -305,7 +333,12 @@ public final class McpEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
+        if (statelessServer != null) {
+            statelessServer.close();
+        }
         sseServer.close();
     }
 }
