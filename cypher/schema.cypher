@@ -4,7 +4,8 @@
 //   CALL mnemo.schema.apply();
 //   CALL mnemo.schema.status();
 //
-// What it creates (384 = all-MiniLM-L6-v2; the procedure uses the configured embedder's dimension):
+// What it creates (384 = all-MiniLM-L6-v2; the procedure uses the configured embedder's dimension, and
+// mnemo.search.fulltext_analyzer for the prose indexes). CypherFilesTest keeps this file equal to what it creates.
 CREATE CONSTRAINT mnemo_library_uid IF NOT EXISTS FOR (n:Library) REQUIRE n.uid IS UNIQUE;
 CREATE CONSTRAINT mnemo_library_name IF NOT EXISTS FOR (n:Library) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT mnemo_library_workspace_id IF NOT EXISTS FOR (n:Library) REQUIRE n.workspace_id IS UNIQUE;
@@ -25,15 +26,23 @@ CREATE CONSTRAINT mnemo_ingest_job_id IF NOT EXISTS FOR (n:IngestJob) REQUIRE n.
 CREATE CONSTRAINT mnemo_ingest_job_key IF NOT EXISTS FOR (n:IngestJob) REQUIRE n.job_key IS UNIQUE;
 // Agent memory: the workspace tree and the memories.
 CREATE CONSTRAINT mnemo_workspace_id IF NOT EXISTS FOR (n:Workspace) REQUIRE n.id IS UNIQUE;
-CREATE CONSTRAINT mnemo_memory_id IF NOT EXISTS FOR (n:Memory) REQUIRE n.id IS UNIQUE;
+// A memory's id is unique within its namespace (key = namespace|id), not across tenants.
+CREATE CONSTRAINT mnemo_memory_key IF NOT EXISTS FOR (n:Memory) REQUIRE n.key IS UNIQUE;
 CREATE INDEX mnemo_item_source_ref IF NOT EXISTS FOR (n:Item) ON (n.source_ref);
 CREATE INDEX mnemo_item_content_hash IF NOT EXISTS FOR (n:Item) ON (n.content_hash);
 CREATE INDEX mnemo_ingest_job_status IF NOT EXISTS FOR (n:IngestJob) ON (n.status);
+// The grant model walks the workspace tree down from what a service manages.
+CREATE INDEX mnemo_workspace_parent IF NOT EXISTS FOR (n:Workspace) ON (n.parent_id);
+CREATE INDEX mnemo_workspace_manager IF NOT EXISTS FOR (n:Workspace) ON (n.manager);
 CREATE INDEX mnemo_memory_namespace IF NOT EXISTS FOR (n:Memory) ON (n.namespace);
-CREATE FULLTEXT INDEX mnemo_memory_content IF NOT EXISTS FOR (n:Memory) ON EACH [n.content];
-CREATE FULLTEXT INDEX mnemo_chunk_text IF NOT EXISTS FOR (n:Chunk) ON EACH [n.text];
+CREATE INDEX mnemo_memory_id_lookup IF NOT EXISTS FOR (n:Memory) ON (n.id);
+CREATE FULLTEXT INDEX mnemo_memory_content IF NOT EXISTS FOR (n:Memory) ON EACH [n.content]
+  OPTIONS {indexConfig: {`fulltext.analyzer`: 'english'}};
+CREATE FULLTEXT INDEX mnemo_chunk_text IF NOT EXISTS FOR (n:Chunk) ON EACH [n.text]
+  OPTIONS {indexConfig: {`fulltext.analyzer`: 'english'}};
 CREATE FULLTEXT INDEX mnemo_concept_name IF NOT EXISTS FOR (n:Concept) ON EACH [n.name];
-CREATE FULLTEXT INDEX mnemo_item_title IF NOT EXISTS FOR (n:Item) ON EACH [n.title];
+CREATE FULLTEXT INDEX mnemo_item_title IF NOT EXISTS FOR (n:Item) ON EACH [n.title]
+  OPTIONS {indexConfig: {`fulltext.analyzer`: 'english'}};
 CREATE FULLTEXT INDEX mnemo_library_name IF NOT EXISTS FOR (n:Library) ON EACH [n.name];
 CREATE VECTOR INDEX mnemo_chunk_embedding IF NOT EXISTS FOR (n:Chunk) ON (n.embedding)
   OPTIONS {indexConfig: {`vector.dimensions`: 384, `vector.similarity_function`: 'cosine'}};
