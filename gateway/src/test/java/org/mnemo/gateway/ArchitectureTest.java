@@ -1,11 +1,19 @@
 package org.mnemo.gateway;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+import org.mnemo.gateway.client.planted.ClientCallingAuth;
+import org.mnemo.gateway.mcp.planted.McpCallingRest;
+import org.mnemo.gateway.rest.planted.RestCallingMcp;
+import org.mnemo.gateway.search.planted.ServiceCallingRest;
 
 /**
  * The gateway's layers point one way: protocol adapters (rest, mcp) and entry points (cli, bench) on top; services
@@ -40,4 +48,18 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.mnemo.gateway.rest..", "org.mnemo.gateway.mcp..",
                     "org.mnemo.gateway.web..", "org.mnemo.gateway.auth..", "org.mnemo.gateway.search..",
                     "org.mnemo.gateway.memory..", "org.mnemo.gateway.ingest..");
+
+    /** Each rule catches a violation planted in test code (which the rules above do not import). */
+    @Test
+    void eachRuleCatchesAPlantedViolation() {
+        assertThat(violated(servicesDoNotDependOnAdapters, ServiceCallingRest.class)).isTrue();
+        assertThat(violated(mcpDoesNotUseRest, McpCallingRest.class)).isTrue();
+        assertThat(violated(restDoesNotUseMcp, RestCallingMcp.class)).isTrue();
+        assertThat(violated(clientIsTheBottom, ClientCallingAuth.class)).isTrue();
+    }
+
+    private static boolean violated(ArchRule rule, Class<?> planted) {
+        JavaClasses classes = new ClassFileImporter().importClasses(planted);
+        return rule.evaluate(classes).hasViolation();
+    }
 }
