@@ -28,6 +28,11 @@ CREATE CONSTRAINT mnemo_ingest_job_key IF NOT EXISTS FOR (n:IngestJob) REQUIRE n
 CREATE CONSTRAINT mnemo_workspace_id IF NOT EXISTS FOR (n:Workspace) REQUIRE n.id IS UNIQUE;
 // A memory's id is unique within its namespace (key = namespace|id), not across tenants.
 CREATE CONSTRAINT mnemo_memory_key IF NOT EXISTS FOR (n:Memory) REQUIRE n.key IS UNIQUE;
+// Projects: ids and aliases are unique case-insensitively through one ProjectName per lower-cased name.
+CREATE CONSTRAINT mnemo_project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT mnemo_project_name_key IF NOT EXISTS FOR (n:ProjectName) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT mnemo_project_state_active_key IF NOT EXISTS FOR (n:ProjectState) REQUIRE n.active_key IS UNIQUE;
+CREATE INDEX mnemo_project_owner IF NOT EXISTS FOR (n:Project) ON (n.owner);
 CREATE INDEX mnemo_item_source_ref IF NOT EXISTS FOR (n:Item) ON (n.source_ref);
 CREATE INDEX mnemo_item_content_hash IF NOT EXISTS FOR (n:Item) ON (n.content_hash);
 CREATE INDEX mnemo_ingest_job_status IF NOT EXISTS FOR (n:IngestJob) ON (n.status);

@@ -145,6 +145,38 @@ class AnalystScopeTest {
                 Map.of("h", "b".repeat(64)))).hasMessageContaining("forbidden");
     }
 
+    @Test
+    void anAnalystSeesAndChangesOnlyProjectsItOwns() {
+        String id = TestDatabase.unique("AnnProject");
+        String alias = TestDatabase.unique("ann-alias");
+        Map<String, Object> mine = as("ann_analyst", "CALL mnemo.project.register($id, {aliases: [$a], owner: 'eve'})",
+                Map.of("id", id, "a", alias)).get(0);
+        assertThat(mine.get("owner")).as("a restricted user registers projects of its own").isEqualTo("ann");
+        as("ann_analyst", "CALL mnemo.project.state.set($a, 'fact', 'k', 'v')", Map.of("a", alias));
+
+        // To Eve, Ann's project does not exist, and a refused alias does not name it.
+        assertThat(as("eve_analyst", "CALL mnemo.project.resolve($a)", Map.of("a", alias)).get(0).get("id"))
+                .isEqualTo(alias);
+        assertThat(as("eve_analyst", "CALL mnemo.project.list()", Map.of())).extracting(r -> r.get("id"))
+                .doesNotContain(id);
+        assertThatThrownBy(() -> as("eve_analyst", "CALL mnemo.project.get($a)", Map.of("a", alias)))
+                .hasMessageContaining("not_found");
+        assertThatThrownBy(() -> as("eve_analyst", "CALL mnemo.project.state.list($a)", Map.of("a", alias)))
+                .hasMessageContaining("not_found");
+        assertThatThrownBy(() -> as("eve_analyst", "CALL mnemo.project.update($a, {status: 'mine'})",
+                Map.of("a", alias))).hasMessageContaining("not_found");
+        assertThatThrownBy(() -> as("eve_analyst", "CALL mnemo.project.register($id, {aliases: [$a]})",
+                Map.of("id", TestDatabase.unique("EveProject"), "a", alias)))
+                .hasMessageContaining("alias_taken").hasMessageContaining("another project")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(id));
+        // Nor may Ann link a library she may not change.
+        assertThatThrownBy(() -> as("ann_analyst", "CALL mnemo.project.update($a, {libraries: [$l]})",
+                Map.of("a", alias, "l", eveLibrary))).hasMessageContaining("not_found");
+        assertThat(as("dba", "CALL mnemo.project.get($a)", Map.of("a", alias)).get(0).get("id")).isEqualTo(id);
+        assertThat(as("ann_analyst", "CALL mnemo.project.state.list($id)", Map.of("id", id)))
+                .extracting(r -> r.get("value")).containsExactly("v");
+    }
+
     private static String uid(List<Map<String, Object>> rows) {
         return (String) rows.get(0).get("uid");
     }

@@ -59,6 +59,21 @@ public final class Options {
         return n;
     }
 
+    public double number(String key, double fallback, double min, double max) {
+        Object value = values.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!(value instanceof Number number)) {
+            throw error(key, "must be a number, got " + typeName(value));
+        }
+        double n = number.doubleValue();
+        if (!(n >= min && n <= max)) {
+            throw error(key, "must be " + min + ".." + max + ", got " + n);
+        }
+        return n;
+    }
+
     public boolean bool(String key, boolean fallback) {
         Object value = values.get(key);
         if (value == null) {

@@ -64,7 +64,12 @@ public final class Schema {
             // Agent memory: workspaces form the namespace tree.
             new Constraint("mnemo_workspace_id", "Workspace", "id"),
             // A memory's id is an idempotency key within its namespace (key = namespace|id), not across tenants.
-            new Constraint("mnemo_memory_key", "Memory", "key"));
+            new Constraint("mnemo_memory_key", "Memory", "key"),
+            // Projects: one ProjectName per lower-cased id or alias, so no name can belong to two projects even
+            // under concurrent registrations; only active state entries carry active_key (project|category|key).
+            new Constraint("mnemo_project_id", "Project", "id"),
+            new Constraint("mnemo_project_name_key", "ProjectName", "key"),
+            new Constraint("mnemo_project_state_active_key", "ProjectState", "active_key"));
 
     private static final List<Index> INDEXES = List.of(
             new Index("mnemo_item_source_ref", "RANGE", "Item", "source_ref"),
@@ -73,6 +78,7 @@ public final class Schema {
             // The grant model walks the workspace tree down from what a service manages.
             new Index("mnemo_workspace_parent", "RANGE", "Workspace", "parent_id"),
             new Index("mnemo_workspace_manager", "RANGE", "Workspace", "manager"),
+            new Index("mnemo_project_owner", "RANGE", "Project", "owner"),
             new Index(CHUNK_FULLTEXT, "FULLTEXT", "Chunk", "text"),
             new Index(CONCEPT_FULLTEXT, "FULLTEXT", "Concept", "name"),
             new Index(ITEM_FULLTEXT, "FULLTEXT", "Item", "title"),
