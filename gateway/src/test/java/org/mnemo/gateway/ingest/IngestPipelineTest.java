@@ -309,7 +309,9 @@ class IngestPipelineTest {
             assertThat(done.path("error").asText()).as(job.getKey()).isNotBlank();
         }
         assertThat(await(jobs.get("hostile/huge.txt")).path("error").asText()).contains("MNEMO_INGEST_MAX_TEXT_CHARS");
-        assertThat(await(jobs.get("hostile/bomb.docx")).path("error").asText()).contains("zip bomb");
+        // Tika's zip-bomb check names it; on a machine loaded enough, the extraction time limit may stop it first.
+        assertThat(await(jobs.get("hostile/bomb.docx")).path("error").asText()).containsAnyOf("zip bomb",
+                "MNEMO_INGEST_EXTRACT_TIMEOUT_SECONDS");
         assertThat(await(next).path("status").asText()).isEqualTo("completed");
         assertThat(gw.post("/library/api/search/", token, Map.of("query", "XXE-SECRET-7f3a9c Leaked", "limit", 20))
                 .json().path("candidates").toString()).doesNotContain("XXE-SECRET-7f3a9c");
