@@ -33,6 +33,11 @@ CREATE CONSTRAINT mnemo_project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS
 CREATE CONSTRAINT mnemo_project_name_key IF NOT EXISTS FOR (n:ProjectName) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT mnemo_project_state_active_key IF NOT EXISTS FOR (n:ProjectState) REQUIRE n.active_key IS UNIQUE;
 CREATE INDEX mnemo_project_owner IF NOT EXISTS FOR (n:Project) ON (n.owner);
+// The context engine's packs and interactions, by id and by the principal they belong to.
+CREATE CONSTRAINT mnemo_context_pack_id IF NOT EXISTS FOR (n:ContextPack) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT mnemo_interaction_id IF NOT EXISTS FOR (n:Interaction) REQUIRE n.id IS UNIQUE;
+CREATE INDEX mnemo_context_pack_owner IF NOT EXISTS FOR (n:ContextPack) ON (n.owner);
+CREATE INDEX mnemo_interaction_owner IF NOT EXISTS FOR (n:Interaction) ON (n.owner);
 CREATE INDEX mnemo_item_source_ref IF NOT EXISTS FOR (n:Item) ON (n.source_ref);
 CREATE INDEX mnemo_item_content_hash IF NOT EXISTS FOR (n:Item) ON (n.content_hash);
 CREATE INDEX mnemo_ingest_job_status IF NOT EXISTS FOR (n:IngestJob) ON (n.status);

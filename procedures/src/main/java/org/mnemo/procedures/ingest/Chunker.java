@@ -2,6 +2,8 @@ package org.mnemo.procedures.ingest;
 
 import java.text.BreakIterator;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -42,13 +44,14 @@ public final class Chunker {
         }
     }
 
-    private record Section(int start, int end, String heading) {}
+    /** A run of text under one heading; {@code path} is the headings above it and its own, outermost first. */
+    private record Section(int start, int end, String heading, String path) {}
 
     public List<ChunkDraft> chunk(String text) {
         List<ChunkDraft> chunks = new ArrayList<>();
         for (Section section : merged(sections(text))) {
             List<Unit> units = units(text, section.start(), section.end());
-            pack(text, units, section.heading(), chunks);
+            pack(text, units, section, chunks);
         }
         return chunks;
     }
@@ -64,9 +67,9 @@ public final class Chunker {
         Section open = null;
         for (Section next : sections) {
             if (open != null && next.end() - open.start() <= size) {
-                open = new Section(open.start(), next.end(), open.heading());
+                open = new Section(open.start(), next.end(), open.heading(), open.path());
             } else if (open != null && open.end() - open.start() < size / 4) {
-                open = new Section(open.start(), next.end(), next.heading());
+                open = new Section(open.start(), next.end(), next.heading(), next.path());
             } else {
                 if (open != null) {
                     out.add(open);
@@ -83,20 +86,27 @@ public final class Chunker {
     private List<Section> sections(String text) {
         List<Section> sections = new ArrayList<>();
         if (strategy != ChunkStrategy.MARKDOWN) {
-            sections.add(new Section(0, text.length(), null));
+            sections.add(new Section(0, text.length(), null, ""));
             return sections;
         }
         Matcher m = HEADING.matcher(text);
         int start = 0;
         String heading = null;
+        // The open heading at each level (# = 0 … ###### = 5): a heading closes the deeper ones.
+        String[] open = new String[6];
+        String path = "";
         while (m.find()) {
             if (m.start() > start) {
-                sections.add(new Section(start, m.start(), heading));
+                sections.add(new Section(start, m.start(), heading, path));
             }
             start = m.start();
             heading = m.group().strip();
+            int level = (int) heading.chars().takeWhile(c -> c == '#').count();
+            open[level - 1] = heading.substring(level).strip();
+            Arrays.fill(open, level, open.length, null);
+            path = String.join(" > ", Arrays.stream(open).filter(Objects::nonNull).toList());
         }
-        sections.add(new Section(start, text.length(), heading));
+        sections.add(new Section(start, text.length(), heading, path));
         return sections;
     }
 
@@ -156,7 +166,7 @@ public final class Chunker {
         return false;
     }
 
-    private void pack(String text, List<Unit> units, String heading, List<ChunkDraft> out) {
+    private void pack(String text, List<Unit> units, Section section, List<ChunkDraft> out) {
         int i = 0;
         while (i < units.size()) {
             int first = i;
@@ -176,7 +186,7 @@ public final class Chunker {
                 length = added;
                 j++;
             }
-            out.add(draft(text, units.get(first).start(), units.get(j - 1).end(), heading));
+            out.add(draft(text, units.get(first).start(), units.get(j - 1).end(), section));
             if (j >= units.size()) {
                 break;
             }
@@ -199,10 +209,11 @@ public final class Chunker {
         return units.get(end - 1).end() - units.get(from).start();
     }
 
-    private static ChunkDraft draft(String text, int start, int end, String heading) {
+    private static ChunkDraft draft(String text, int start, int end, Section section) {
         String body = text.substring(start, end);
+        String heading = section.heading();
         boolean hasHeading = heading != null && body.contains(heading);
         String chunkText = heading == null || hasHeading ? body : heading + "\n\n" + body;
-        return new ChunkDraft(chunkText, start, end);
+        return new ChunkDraft(chunkText, start, end, section.path());
     }
 }

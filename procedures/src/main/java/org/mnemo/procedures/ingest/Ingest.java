@@ -483,6 +483,7 @@ public final class Ingest {
             chunk.setProperty("text_preview", preview(draft.text()));
             chunk.setProperty("char_start", draft.charStart());
             chunk.setProperty("char_end", draft.charEnd());
+            chunk.setProperty("heading_path", draft.headingPath());
             chunk.setProperty("embedding", vectors.get(i));
             item.createRelationshipTo(chunk, HAS_CHUNK);
             if (prev != null) {

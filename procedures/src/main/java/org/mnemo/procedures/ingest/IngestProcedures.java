@@ -102,7 +102,7 @@ public class IngestProcedures {
             + "same idempotency and concept linking as mnemo.ingest.")
     public Stream<Ingest.IngestResult> ingestChunks(
             @Name(value = "library", description = "Library uid or name.") String library,
-            @Name(value = "chunks", description = "[{text, embedding?, char_start?, char_end?}] in document order.")
+            @Name(value = "chunks", description = "[{text, embedding?, char_start?, char_end?, heading_path?}] in document order.")
                     List<Map<String, Object>> chunks,
             @Name(value = "item", defaultValue = "{}", description = "{title, item_type, file_type, source, "
                     + "source_ref, content_hash, collection_uid, collection}") Map<String, Object> item,
@@ -142,7 +142,8 @@ public class IngestProcedures {
             long start = chunk.get("char_start") instanceof Number n ? n.longValue() : offset;
             long end = chunk.get("char_end") instanceof Number n ? n.longValue() : start + text.length();
             offset = end + 2;
-            drafts.add(new ChunkDraft(text, start, end, vector));
+            drafts.add(new ChunkDraft(text, start, end, chunk.get("heading_path") instanceof String path ? path : "",
+                    vector));
         }
         return drafts;
     }

@@ -168,17 +168,32 @@ public final class Memories {
         changes.forEach(memory::setProperty);
         memory.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
         if (changes.containsKey("content")) {
-            memory.setProperty("embedding", embedder.embed(content));
-            memory.setProperty("embedding_model", embedder.model());
-            List<Node> concepts = new ArrayList<>();
-            memory.getRelationships(Direction.OUTGOING, MENTIONS).forEach(r -> {
-                concepts.add(r.getEndNode());
-                r.delete();
-            });
-            link(memory, content, null);
-            dropUnmentioned(concepts);
+            reindex(memory, content);
         }
         return committed(memory, false, true, redacted);
+    }
+
+    /**
+     * Replaces a memory's content (redacted here) and what is derived from it: its embedding and the concepts it
+     * mentions. The caller has checked that it may change the memory.
+     */
+    public void rewrite(Node memory, String content) {
+        String clean = Redactor.clean(content.strip());
+        memory.setProperty("content", clean);
+        memory.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
+        reindex(memory, clean);
+    }
+
+    private void reindex(Node memory, String content) {
+        memory.setProperty("embedding", embedder.embed(content));
+        memory.setProperty("embedding_model", embedder.model());
+        List<Node> concepts = new ArrayList<>();
+        memory.getRelationships(Direction.OUTGOING, MENTIONS).forEach(r -> {
+            concepts.add(r.getEndNode());
+            r.delete();
+        });
+        link(memory, content, null);
+        dropUnmentioned(concepts);
     }
 
     /** Whether secrets were taken out of the content (neutralizing the org delimiter is no redaction). */

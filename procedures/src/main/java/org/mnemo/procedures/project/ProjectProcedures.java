@@ -34,9 +34,10 @@ public class ProjectProcedures {
     public record Invalidated(String project, String category, String key, boolean invalidated) {}
 
     private static final Set<String> FIELDS = Set.of("aliases", "description", "status", "ingest_roots",
-            "libraries");
+            "libraries", "principal");
     private static final Set<String> REGISTER = Set.of("aliases", "description", "status", "ingest_roots",
-            "libraries", "owner");
+            "libraries", "owner", "principal");
+    private static final Set<String> PRINCIPAL = Set.of("principal");
 
     @Procedure(name = "mnemo.project.register", mode = Mode.WRITE)
     @Description("Register a project under a canonical id with {aliases, description, status, ingest_roots, "
@@ -47,7 +48,7 @@ public class ProjectProcedures {
                     + "ingest_roots, libraries (uids or names), owner}") Map<String, Object> options) {
         String procedure = "mnemo.project.register";
         Options o = Options.of(procedure, options, REGISTER);
-        return Stream.of(row(projects().register(procedure, id, fields(o, o.string("owner", null)))));
+        return Stream.of(row(projects(o).register(procedure, id, fields(o, o.string("owner", null)))));
     }
 
     @Procedure(name = "mnemo.project.update", mode = Mode.WRITE)
@@ -59,28 +60,34 @@ public class ProjectProcedures {
                     + "ingest_roots, libraries}") Map<String, Object> changes) {
         String procedure = "mnemo.project.update";
         Options o = Options.of(procedure, changes, FIELDS);
-        return Stream.of(row(projects().update(procedure, name, fields(o, null))));
+        return Stream.of(row(projects(o).update(procedure, name, fields(o, null))));
     }
 
     @Procedure(name = "mnemo.project.get", mode = Mode.READ)
     @Description("One project, named by id or alias in any case (not_found when there is none the caller may see).")
-    public Stream<ProjectRow> get(@Name(value = "name", description = "Project id or alias, any case.") String name) {
-        return Stream.of(row(projects().get("mnemo.project.get", name)));
+    public Stream<ProjectRow> get(@Name(value = "name", description = "Project id or alias, any case.") String name,
+            @Name(value = "options", defaultValue = "{}", description = "{principal (the gateway acting for one)}")
+                    Map<String, Object> options) {
+        String procedure = "mnemo.project.get";
+        return Stream.of(row(projects(Options.of(procedure, options, PRINCIPAL)).get(procedure, name)));
     }
 
     @Procedure(name = "mnemo.project.list", mode = Mode.READ)
     @Description("The projects the caller may see, by id; with {owner}, only that owner's.")
     public Stream<ProjectRow> list(
             @Name(value = "options", defaultValue = "{}", description = "{owner}") Map<String, Object> options) {
-        Options o = Options.of("mnemo.project.list", options, Set.of("owner"));
-        return projects().list(o.string("owner", null)).stream().map(ProjectProcedures::row);
+        Options o = Options.of("mnemo.project.list", options, Set.of("owner", "principal"));
+        return projects(o).list(o.string("owner", null)).stream().map(ProjectProcedures::row);
     }
 
     @Procedure(name = "mnemo.project.resolve", mode = Mode.READ)
     @Description("Resolve a project name to its canonical id: an id or alias in any case gives the id, a blank "
             + "name gives '', an unknown name comes back unchanged.")
-    public Stream<Resolved> resolve(@Name(value = "name", description = "Project id or alias.") String name) {
-        return Stream.of(new Resolved(projects().resolve(name)));
+    public Stream<Resolved> resolve(@Name(value = "name", description = "Project id or alias.") String name,
+            @Name(value = "options", defaultValue = "{}", description = "{principal (the gateway acting for one)}")
+                    Map<String, Object> options) {
+        return Stream.of(new Resolved(projects(Options.of("mnemo.project.resolve", options, PRINCIPAL))
+                .resolve(name)));
     }
 
     @Procedure(name = "mnemo.project.state.set", mode = Mode.WRITE)
@@ -92,11 +99,11 @@ public class ProjectProcedures {
                     String category,
             @Name(value = "key", description = "What the entry is about, unique within the category.") String key,
             @Name(value = "value", description = "The entry's value.") String value,
-            @Name(value = "options", defaultValue = "{}", description = "{source, confidence (0..1, default 1)}")
+            @Name(value = "options", defaultValue = "{}", description = "{source, confidence (0..1, default 1), principal}")
                     Map<String, Object> options) {
         String procedure = "mnemo.project.state.set";
-        Options o = Options.of(procedure, options, Set.of("source", "confidence"));
-        Node node = projects().get(procedure, project);
+        Options o = Options.of(procedure, options, Set.of("source", "confidence", "principal"));
+        Node node = projects(o).get(procedure, project);
         return Stream.of(stateRow(new ProjectStates(tx).set(procedure, node, category, key, value,
                 o.string("source", null), o.has("confidence") ? o.number("confidence", 1.0, 0.0, 1.0) : null)));
     }
@@ -108,9 +115,11 @@ public class ProjectProcedures {
             @Name(value = "project", description = "Project id or alias (resolved to the id).") String project,
             @Name(value = "category", description = "status, decision, constraint, fact, contact or next_step.")
                     String category,
-            @Name(value = "key", description = "The entry's key.") String key) {
+            @Name(value = "key", description = "The entry's key.") String key,
+            @Name(value = "options", defaultValue = "{}", description = "{principal (the gateway acting for one)}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.project.state.invalidate";
-        Node node = projects().get(procedure, project);
+        Node node = projects(Options.of(procedure, options, PRINCIPAL)).get(procedure, project);
         boolean invalidated = new ProjectStates(tx).invalidate(procedure, node, category, key);
         return Stream.of(new Invalidated((String) node.getProperty("id"), category, key, invalidated));
     }
@@ -120,17 +129,18 @@ public class ProjectProcedures {
             + "the superseded ones too, newest first.")
     public Stream<StateRow> stateList(
             @Name(value = "project", description = "Project id or alias (resolved to the id).") String project,
-            @Name(value = "options", defaultValue = "{}", description = "{category, include_history (false)}")
+            @Name(value = "options", defaultValue = "{}", description = "{category, include_history (false), principal}")
                     Map<String, Object> options) {
         String procedure = "mnemo.project.state.list";
-        Options o = Options.of(procedure, options, Set.of("category", "include_history"));
-        Node node = projects().get(procedure, project);
+        Options o = Options.of(procedure, options, Set.of("category", "include_history", "principal"));
+        Node node = projects(o).get(procedure, project);
         return new ProjectStates(tx).list(procedure, node, o.string("category", null),
                 o.bool("include_history", false)).stream().map(ProjectProcedures::stateRow);
     }
 
-    private Projects projects() {
-        return new Projects(tx, Analyst.of(tx, db));
+    /** The registry as the caller sees it: the gateway passes the principal it acts for. */
+    private Projects projects(Options o) {
+        return new Projects(tx, Analyst.of(tx, db), o.string("principal", null));
     }
 
     private static Projects.Fields fields(Options o, String owner) {

@@ -3,6 +3,7 @@ package org.mnemo.procedures.project;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,10 +38,34 @@ public final class Projects {
 
     private final Transaction tx;
     private final Analyst analyst;
+    /** Whether every project is visible (a trusted caller not acting as anyone). */
+    private final boolean all;
+    /** The principal whose projects are visible when not all are. */
+    private final String principal;
 
     public Projects(Transaction tx, Analyst analyst) {
+        this(tx, analyst, null);
+    }
+
+    /**
+     * The registry as {@code actingAs} sees it: a trusted caller (the gateway) may act as a principal, and then
+     * sees and registers only that principal's projects; a restricted user always acts as its own.
+     */
+    public Projects(Transaction tx, Analyst analyst, String actingAs) {
         this.tx = tx;
         this.analyst = analyst;
+        this.all = analyst.trusted() && actingAs == null;
+        this.principal = analyst.trusted() ? actingAs : analyst.principal();
+    }
+
+    /** The principal a write acts as (null: a trusted caller acting as nobody). */
+    public String principal() {
+        return principal;
+    }
+
+    /** What the caller's own records (packs, interactions) are keyed by: its principal, or "" for nobody. */
+    public String ownerKey() {
+        return principal == null ? "" : principal;
     }
 
     /** The lookup key of an id or alias: case and surrounding white space do not tell projects apart. */
@@ -53,7 +78,7 @@ public final class Projects {
             throw new IllegalArgumentException(procedure + ": 'id' must be 1..200 letters, digits or . _ @ : -");
         }
         // A restricted user registers projects of its own, whatever owner it names.
-        String owner = analyst.trusted() ? fields.owner() : analyst.actingAs(null);
+        String owner = all ? fields.owner() : analyst.trusted() ? principal : analyst.actingAs(null);
         Node taken = holder(key(id));
         if (taken != null) {
             throw taken(procedure, "'id'", id, taken);
@@ -87,6 +112,11 @@ public final class Projects {
         return project;
     }
 
+    /** A project the caller may see, by id or alias in any case, or null. */
+    public Node lookup(String name) {
+        return find(name);
+    }
+
     /** The canonical id of a visible project named by id or alias; "" for a blank name; the name itself otherwise. */
     public String resolve(String name) {
         if (name == null || name.isBlank()) {
@@ -98,13 +128,13 @@ public final class Projects {
 
     /** The projects the caller may see, by id; with an owner, only that owner's. */
     public List<Node> list(String owner) {
-        String only = analyst.trusted() ? owner : analyst.principal();
-        if (!analyst.trusted() && (only == null || (owner != null && !owner.equals(only)))) {
+        String only = all ? owner : principal;
+        if (!all && (only == null || (owner != null && !owner.equals(only)))) {
             return List.of();
         }
         List<Node> projects = new ArrayList<>();
         (only == null ? tx.findNodes(PROJECT) : tx.findNodes(PROJECT, "owner", only)).forEachRemaining(projects::add);
-        projects.sort(java.util.Comparator.comparing(p -> (String) p.getProperty("id")));
+        projects.sort(Comparator.comparing(p -> (String) p.getProperty("id")));
         return projects;
     }
 
@@ -124,8 +154,7 @@ public final class Projects {
     }
 
     private boolean visible(Node project) {
-        return analyst.trusted()
-                || (analyst.principal() != null && analyst.principal().equals(project.getProperty("owner", null)));
+        return all || (principal != null && principal.equals(project.getProperty("owner", null)));
     }
 
     private Node holder(String key) {

@@ -69,7 +69,10 @@ public final class Schema {
             // under concurrent registrations; only active state entries carry active_key (project|category|key).
             new Constraint("mnemo_project_id", "Project", "id"),
             new Constraint("mnemo_project_name_key", "ProjectName", "key"),
-            new Constraint("mnemo_project_state_active_key", "ProjectState", "active_key"));
+            new Constraint("mnemo_project_state_active_key", "ProjectState", "active_key"),
+            // The context engine's packs and interactions are looked up by id.
+            new Constraint("mnemo_context_pack_id", "ContextPack", "id"),
+            new Constraint("mnemo_interaction_id", "Interaction", "id"));
 
     private static final List<Index> INDEXES = List.of(
             new Index("mnemo_item_source_ref", "RANGE", "Item", "source_ref"),
@@ -79,6 +82,8 @@ public final class Schema {
             new Index("mnemo_workspace_parent", "RANGE", "Workspace", "parent_id"),
             new Index("mnemo_workspace_manager", "RANGE", "Workspace", "manager"),
             new Index("mnemo_project_owner", "RANGE", "Project", "owner"),
+            new Index("mnemo_context_pack_owner", "RANGE", "ContextPack", "owner"),
+            new Index("mnemo_interaction_owner", "RANGE", "Interaction", "owner"),
             new Index(CHUNK_FULLTEXT, "FULLTEXT", "Chunk", "text"),
             new Index(CONCEPT_FULLTEXT, "FULLTEXT", "Concept", "name"),
             new Index(ITEM_FULLTEXT, "FULLTEXT", "Item", "title"),
