@@ -23,6 +23,11 @@ public final class Scopes {
     public static final String FORGET_MEMORY = "forget_memory";
     public static final String COMMIT_MEMORY = "commit_memory";
     public static final String RECALL_MEMORY = "recall_memory";
+    /** The context engine's agent tools (and their REST routes under /atocore/). */
+    public static final String BUILD_CONTEXT = "build_context";
+    public static final String GET_PROJECT_STATE = "get_project_state";
+    public static final String RECORD_INTERACTION = "record_interaction";
+    public static final String LIST_PROJECTS = "list_projects";
 
     /** Libraries, collections, items, uploads, ingest jobs: creating, changing, deleting. */
     public static final String MANAGE_LIBRARIES = "manage_libraries";
@@ -33,13 +38,16 @@ public final class Scopes {
     public static final String MANAGE_WORKSPACES = "manage_workspaces";
     /** One's own memberships: listing them, accepting a pending grant, leaving. */
     public static final String MANAGE_MEMBERSHIPS = "manage_memberships";
+    /** Projects, their trusted state, context memories and the review queue, interactions' history. */
+    public static final String MANAGE_PROJECTS = "manage_projects";
     /** Users, service accounts, signing keys, memory export and import: the administrator's own work. */
     public static final String ADMIN = "admin";
 
     public static final List<String> ALL = List.of(SEARCH, GET_CHUNK, LIST_LIBRARIES, LIST_COLLECTIONS, LIST_ITEMS,
             NEIGHBORS, HEALTH, LIST_WRITABLE_NAMESPACES, LIST_READABLE_NAMESPACES, COMMIT_MEMORY_V2, COMMIT_SUMMARY,
-            SEARCH_MEMORY, FORGET_MEMORY, COMMIT_MEMORY, RECALL_MEMORY, MANAGE_LIBRARIES, MANAGE_TOKENS, MANAGE_TEAMS,
-            MANAGE_WORKSPACES, MANAGE_MEMBERSHIPS, ADMIN);
+            SEARCH_MEMORY, FORGET_MEMORY, COMMIT_MEMORY, RECALL_MEMORY, BUILD_CONTEXT, GET_PROJECT_STATE,
+            RECORD_INTERACTION, LIST_PROJECTS, MANAGE_LIBRARIES, MANAGE_TOKENS, MANAGE_TEAMS,
+            MANAGE_WORKSPACES, MANAGE_MEMBERSHIPS, MANAGE_PROJECTS, ADMIN);
 
     private Scopes() {}
 }

@@ -43,10 +43,12 @@ public record GatewayConfig(
      * @param mcpSessionIdleSeconds an MCP session unused this long is closed
      * @param healthCacheSeconds how long a readiness result is reused for unauthenticated callers
      * @param plugin             the memory plugin's trusted mode, or null when it is off (the default)
+     * @param loopbackToken      the bearer an unauthenticated request from this machine to /atocore/ acts with,
+     *                           for unmodified single-user AtoCore clients; null (the default) = none
      */
     public record Security(String daedalusPrincipal, String daedalusAudience, byte[] secretKey, int ratePerSecond,
             int rateBurst, int queryTimeoutSeconds, int mcpSessionIdleSeconds, int healthCacheSeconds,
-            Plugin plugin) {}
+            Plugin plugin, String loopbackToken) {}
 
     /**
      * The memory plugin's trusted mode (docs/memory.md, docs/security.md): a request to the plugin contract's
@@ -141,7 +143,8 @@ public record GatewayConfig(
                         (int) number(env, "MNEMO_QUERY_TIMEOUT_SECONDS", 30, 1, 86_400),
                         (int) number(env, "MNEMO_MCP_SESSION_IDLE_SECONDS", 1800, 2, 7 * 86_400),
                         (int) number(env, "MNEMO_HEALTH_CACHE_SECONDS", 10, 0, 3600),
-                        plugin(env)));
+                        plugin(env),
+                        value(env, "MNEMO_CONTEXT_LOOPBACK_TOKEN", null)));
     }
 
     /** MNEMO_PLUGIN_SECRET with MNEMO_PLUGIN_PRINCIPAL: both or neither; unset = the trusted mode is off. */
@@ -246,7 +249,7 @@ public record GatewayConfig(
         return new GatewayConfig(httpHost, httpPort, neo4jUri, neo4jUser, neo4jPassword, adminToken, daedalusKeys,
                 maxBodyBytes, metricsAllow, mcp, ingest, new Security(s.daedalusPrincipal(), s.daedalusAudience(), key,
                         s.ratePerSecond(), s.rateBurst(), s.queryTimeoutSeconds(), s.mcpSessionIdleSeconds(),
-                        s.healthCacheSeconds(), s.plugin()));
+                        s.healthCacheSeconds(), s.plugin(), s.loopbackToken()));
     }
 
     public boolean metricsAllowed(InetAddress address) {

@@ -1,5 +1,7 @@
 package org.mnemo.gateway.mcp;
 
+import org.mnemo.gateway.context.ContextService;
+import org.mnemo.gateway.health.BuildInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServer;
@@ -124,10 +126,11 @@ public final class McpEndpoint implements AutoCloseable {
                 .build();
         List<McpTools.Tool> all = new java.util.ArrayList<>(new McpTools(client, health).all());
         all.addAll(new McpMemoryTools(new MemoryService(client)).all());
+        all.addAll(new McpContextTools(new ContextService(client)).all());
         List<McpServerFeatures.SyncToolSpecification> tools = all.stream().map(this::specification).toList();
         this.server = transport == null ? null : server(McpServer.sync(transport), tools);
         this.statelessServer = statelessTransport == null ? null : McpServer.sync(statelessTransport)
-                .serverInfo("mnemo", "0.1.0")
+                .serverInfo("mnemo", BuildInfo.VERSION)
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
                 .tools(all.stream().map(tool -> McpStatelessServerFeatures.SyncToolSpecification.builder()
@@ -143,7 +146,7 @@ public final class McpEndpoint implements AutoCloseable {
 
     private static McpSyncServer server(McpServer.SyncSpecification<?> spec,
             List<McpServerFeatures.SyncToolSpecification> tools) {
-        return spec.serverInfo("mnemo", "0.1.0")
+        return spec.serverInfo("mnemo", BuildInfo.VERSION)
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
                 .tools(tools)

@@ -26,6 +26,7 @@ import org.mnemo.gateway.auth.SigningKeys;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.health.BuildInfo;
 import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
@@ -43,7 +44,6 @@ public final class GatewayServer implements AutoCloseable {
     private static final String REQUEST_ID = "X-Request-Id";
     private static final String BOOKMARK = "X-Mnemo-Bookmark";
     private static final String STARTED = "mnemo.started";
-    private static final String VERSION = "0.1.0";
 
     /**
      * What the routes need. {@code extraRoutes} and {@code servlets} let other surfaces (MCP) share the server:
@@ -70,10 +70,11 @@ public final class GatewayServer implements AutoCloseable {
         routes.addAll(new SearchApi(services.client()).routes());
         routes.addAll(new TeamApi(services.store(), services.jwts(), services.client()).routes());
         routes.addAll(new TokenApi(services.store(), services.keys(), services.client()).routes());
+        routes.addAll(new ContextApi(services.client()).routes());
         routes.addAll(services.extraRoutes());
         List<Route> all = routes;
         routes.addAll(new HealthApi(services.health(), config, services.metrics(),
-                () -> OpenApi.document(all, VERSION), services.jobs()).routes());
+                () -> OpenApi.document(all, BuildInfo.VERSION), services.jobs()).routes());
         for (Route route : routes) {
             if (route.auth() && route.scope() == null) {
                 throw new IllegalStateException("route " + route.method() + " " + route.path() + " declares no scope");
@@ -82,6 +83,7 @@ public final class GatewayServer implements AutoCloseable {
         Metrics metrics = services.metrics();
         RateLimits limits = services.limits();
         BookmarkHeader bookmarks = new BookmarkHeader(config.security().secretKey());
+        String loopbackToken = config.security().loopbackToken();
         Javalin app = Javalin.create(c -> {
             c.jetty.host = config.httpHost();
             c.jetty.port = config.httpPort();
@@ -108,7 +110,7 @@ public final class GatewayServer implements AutoCloseable {
                                 caller = route.plugin()
                                         ? authenticator.authenticate(ctx.header("Authorization"),
                                                 ctx.header(Authenticator.PLUGIN_SECRET_HEADER))
-                                        : authenticator.authenticate(ctx.header("Authorization"));
+                                        : authenticator.authenticate(authorization(ctx, route, loopbackToken));
                             } catch (AuthFailure e) {
                                 // Guessing credentials costs the guesser's address its budget too.
                                 limits.check("address:" + ctx.req().getRemoteAddr());
@@ -203,6 +205,25 @@ public final class GatewayServer implements AutoCloseable {
         app.stop();
     }
 
+    /**
+     * The request's Authorization header; for an AtoCore route without one, from this machine, and only when the
+     * operator configured it (MNEMO_CONTEXT_LOOPBACK_TOKEN), the configured token's: an unmodified single-user
+     * client then acts with exactly that token's grants.
+     */
+    private static String authorization(Context ctx, Route route, String loopbackToken) {
+        String header = ctx.header("Authorization");
+        if ((header == null || header.isBlank()) && loopbackToken != null && route.path().startsWith("/atocore/")) {
+            try {
+                if (java.net.InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress()) {
+                    return "Bearer " + loopbackToken;
+                }
+            } catch (java.net.UnknownHostException e) {
+                return header;
+            }
+        }
+        return header;
+    }
+
     private static String withoutTrailingSlash(String path) {
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
@@ -219,7 +240,8 @@ public final class GatewayServer implements AutoCloseable {
 
     static int status(String code) {
         return switch (code) {
-            case "name_conflict", "owner_conflict", "library_type_immutable", "lease_lost", "ambiguous_id" -> 409;
+            case "name_conflict", "owner_conflict", "library_type_immutable", "lease_lost", "ambiguous_id",
+                    "alias_taken", "conflict" -> 409;
             case "not_found" -> 404;
             case "namespace_forbidden", "workspace_forbidden", "owner_required", "capability_required" -> 403;
             case "id_conflict", "workspace_has_children", "workspace_tree_cycle", "workspace_tree_broken",

@@ -1,5 +1,6 @@
 package org.mnemo.gateway.server;
 
+import org.mnemo.gateway.health.BuildInfo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -87,7 +88,7 @@ public final class Backups {
         }
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("created_at", ZonedDateTime.now(ZoneOffset.UTC).toString());
-        manifest.put("mnemo_version", "0.1.0");
+        manifest.put("mnemo_version", BuildInfo.VERSION);
         manifest.put("neo4j_version", Version.getNeo4jVersion());
         manifest.put("database", GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         manifest.putAll(facts);

@@ -78,7 +78,8 @@ class McpClientTest {
         assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("search", "get_chunk",
                 "list_libraries", "list_collections", "list_items", "get_concept_neighbors", "get_health",
                 "list_writable_namespaces", "list_readable_namespaces", "commit_memory_v2", "search_memory",
-                "commit_summary", "forget_memory", "commit_memory", "recall_memory");
+                "commit_summary", "forget_memory", "commit_memory", "recall_memory", "build_context",
+                "get_project_state", "record_interaction", "list_projects");
         for (McpSchema.Tool tool : tools) {
             assertThat(tool.description()).isNotBlank();
             assertThat(tool.inputSchema()).containsEntry("type", "object").doesNotContainKeys("anyOf", "oneOf", "allOf");
