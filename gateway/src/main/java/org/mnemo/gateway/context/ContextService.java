@@ -308,15 +308,26 @@ public final class ContextService {
         return value.asDouble();
     }
 
+    /**
+     * Whose context the caller works in: its principal — a token's owner, "team:<id>" for a team JWT (projects
+     * belong to the team), a turn JWT's subject within its service account (each end user of a platform has its
+     * own).
+     */
+    private static String owner(Caller caller) {
+        // A turn subject is the platform's user id, not a Mnemo principal: kept apart from principals of that name.
+        return caller.kind() == Caller.Kind.TURN ? "turn:" + caller.owner() + ":" + caller.principal()
+                : caller.principal();
+    }
+
     private static Map<String, Object> principal(Caller caller) {
         Map<String, Object> options = new HashMap<>();
-        options.put("principal", caller.owner());
+        options.put("principal", owner(caller));
         return options;
     }
 
     private static Map<String, Object> as(Caller caller, Object... more) {
         Map<String, Object> params = new HashMap<>();
-        params.put("p", caller.owner());
+        params.put("p", owner(caller));
         for (int i = 0; i < more.length; i += 2) {
             params.put((String) more[i], more[i + 1]);
         }
