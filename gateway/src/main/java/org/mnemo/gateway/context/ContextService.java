@@ -313,7 +313,7 @@ public final class ContextService {
      * belong to the team), a turn JWT's subject within its service account (each end user of a platform has its
      * own).
      */
-    private static String owner(Caller caller) {
+    static String owner(Caller caller) {
         // A turn subject is the platform's user id, not a Mnemo principal: kept apart from principals of that name.
         return caller.kind() == Caller.Kind.TURN ? "turn:" + caller.owner() + ":" + caller.principal()
                 : caller.principal();

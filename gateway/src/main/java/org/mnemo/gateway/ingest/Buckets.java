@@ -84,6 +84,33 @@ public final class Buckets implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The keys under {@code prefix} in a source bucket, at most {@code max}, in key order; none when the source is
+     * not configured. The caller checks each key with {@link #refusal} before using it.
+     */
+    public List<String> list(String source, String prefix, int max) {
+        GatewayConfig.Bucket bucket = sources.get(sourceName(source));
+        if (bucket == null) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        for (var object : client(bucket).listObjectsV2Paginator(b -> b.bucket(bucket.bucket()).prefix(prefix))
+                .contents()) {
+            if (keys.size() >= max) {
+                break;
+            }
+            if (!object.key().endsWith("/")) {
+                keys.add(object.key());
+            }
+        }
+        return keys;
+    }
+
+    /** Whether a source of this name is configured. */
+    public boolean configured(String source) {
+        return source != null && sources.containsKey(source.strip().toLowerCase(Locale.ROOT));
+    }
+
     /** Reads an object; a missing bucket or key is permanent, anything else (network, 5xx) is retried. */
     public byte[] read(String source, String key) {
         GatewayConfig.Bucket bucket = sources.get(sourceName(source));

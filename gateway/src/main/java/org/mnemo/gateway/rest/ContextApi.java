@@ -8,6 +8,8 @@ import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.context.ContextService;
+import org.mnemo.gateway.context.ProjectRefresh;
+import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.health.BuildInfo;
 import org.mnemo.gateway.web.ApiError;
 import org.mnemo.gateway.web.Json;
@@ -23,9 +25,11 @@ final class ContextApi {
     private static final String BASE = "/atocore";
 
     private final ContextService context;
+    private final ProjectRefresh refresh;
 
-    ContextApi(MnemoClient client) {
+    ContextApi(MnemoClient client, IngestJobs jobs) {
         this.context = new ContextService(client);
+        this.refresh = new ProjectRefresh(client, jobs, context);
     }
 
     List<Route> routes() {
@@ -55,6 +59,10 @@ final class ContextApi {
                 Route.put(BASE + "/projects/{name}", TAG, "Change a project named by id or alias", "{aliases?, "
                         + "description?, status?, ingest_roots?, libraries?}", ctx -> Json.send(ctx, 200,
                         context.update(caller(ctx), ctx.pathParam("name"), Json.body(ctx))))
+                        .scope(Scopes.MANAGE_PROJECTS),
+                Route.post(BASE + "/projects/{name}/refresh", TAG, "Ingest the documents under the project's "
+                        + "ingest roots (s3://<source>/<prefix>) into its library as ingest jobs", null,
+                        ctx -> Json.send(ctx, 202, refresh.refresh(caller(ctx), ctx.pathParam("name"))))
                         .scope(Scopes.MANAGE_PROJECTS),
                 Route.get(BASE + "/project/state/{name}", TAG, "A project's trusted state (?include_history=true "
                         + "for the superseded entries too)", ctx -> {

@@ -70,7 +70,7 @@ public final class GatewayServer implements AutoCloseable {
         routes.addAll(new SearchApi(services.client()).routes());
         routes.addAll(new TeamApi(services.store(), services.jwts(), services.client()).routes());
         routes.addAll(new TokenApi(services.store(), services.keys(), services.client()).routes());
-        routes.addAll(new ContextApi(services.client()).routes());
+        routes.addAll(new ContextApi(services.client(), services.jobs()).routes());
         routes.addAll(services.extraRoutes());
         List<Route> all = routes;
         routes.addAll(new HealthApi(services.health(), config, services.metrics(),

@@ -374,6 +374,8 @@ class CrossTenantAttackTest {
                 Map.of("id", p + "-ALIAS"), none), refused(c, "manage_projects", true, 409));
         expect("update " + p, c, send("PUT /atocore/projects/{name}", "PUT", "/atocore/projects/" + p, c,
                 Map.of("description", "pwned"), none), refused(c, "manage_projects", true, 404));
+        expect("refresh " + p, c, send("POST /atocore/projects/{name}/refresh", "POST", "/atocore/projects/" + p
+                + "/refresh", c, null, none), refused(c, "manage_projects", true, 404));
         expect("state of " + p, c, send("GET /atocore/project/state/{name}", "GET", "/atocore/project/state/" + p,
                 c, null, none), refused(c, "get_project_state", false, 404));
         expect("set state of " + p, c, send("POST /atocore/project/state", "POST", "/atocore/project/state", c,

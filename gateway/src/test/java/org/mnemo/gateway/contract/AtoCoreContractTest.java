@@ -12,6 +12,8 @@ import org.mnemo.gateway.Gateway;
 import org.mnemo.gateway.mcp.McpTestClients;
 import org.mnemo.gateway.rest.ApiClient;
 import org.mnemo.gateway.rest.TestGateway;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * An AtoCore client against /atocore/: the payloads it sends and the fields it reads, written from the documented
@@ -139,6 +141,49 @@ class AtoCoreContractTest {
         assertThat(health.path("build_time").asText()).isNotBlank();
         assertThat(health.path("counts").path("projects").asInt()).isEqualTo(1);
         assertThat(gw.get("/atocore/stats", token).json().path("interactions").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefreshIngestsTheProjectsS3RootsAsJobs() throws Exception {
+        String prefix = unique("notes") + "/";
+        try (S3Client s3 = TestGateway.s3Client()) {
+            for (String[] file : new String[][] {{"grinding.md", "# Grinding\n\nThe mirror blank is ground with "
+                    + "carborundum grit 80 down to 500 before polishing with cerium oxide on a pitch lap."},
+                    {"log.txt", "Night 3: the Ronchi test shows a turned-down edge."}, {"tool.exe", "MZ"}}) {
+                s3.putObject(b -> b.bucket(TestGateway.SOURCE_BUCKET).key(prefix + file[0]),
+                        RequestBody.fromString(file[1]));
+            }
+        }
+        String token = gw.daedalus;
+        String id = unique("Refresh-Project");
+        assertThat(gw.post("/atocore/projects/register", token, Map.of("id", id, "ingest_roots", List.of(
+                "s3://daedalus/" + prefix, "/home/me/notes", "s3://no-such-source/x"))).status()).isEqualTo(201);
+
+        TestGateway.Response refreshed = gw.post("/atocore/projects/" + id + "/refresh", token, Map.of());
+        assertThat(refreshed.status()).as(refreshed.raw().body()).isEqualTo(202);
+        JsonNode body = refreshed.json();
+        assertThat(body.path("jobs").findValuesAsText("s3_key")).containsExactly(prefix + "grinding.md",
+                prefix + "log.txt");
+        assertThat(body.path("skipped").findValuesAsText("source")).containsExactlyInAnyOrder("/home/me/notes",
+                "s3://no-such-source/x", "s3://daedalus/" + prefix + "tool.exe");
+        String library = body.path("library_uid").asText();
+        assertThat(gw.get("/atocore/projects", token).json().path("projects").findValues("libraries").toString())
+                .contains(library);
+        for (String job : body.path("jobs").findValuesAsText("id")) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!gw.get("/library/api/jobs/" + job + "/", token).json().path("status").asText()
+                    .equals("completed")) {
+                assertThat(System.currentTimeMillis()).as("job " + job).isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+        assertThat(gw.post("/atocore/context/build", token, Map.of("prompt", "What grit is the blank ground with?",
+                "project", id)).json().path("formatted_context").asText()).contains("carborundum");
+        // Unchanged documents: the same jobs are found, nothing is ingested again.
+        assertThat(gw.post("/atocore/projects/" + id + "/refresh", token, Map.of()).json().path("jobs")
+                .findValuesAsText("created")).containsOnly("false");
+        assertThat(gw.post("/atocore/projects/" + id + "/refresh", gw.user(unique("ato-stranger")), Map.of())
+                .status()).isEqualTo(404);
     }
 
     @Test
