@@ -4,7 +4,7 @@ import org.mnemo.gateway.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./mnemo serve | ingest | search | backup | restore | reembed | bench}. */
+/** {@code ./mnemo serve | ingest | search | backup | restore | reembed | neo4j | bench | context | capture}. */
 @Command(
         name = "mnemo",
         mixinStandardHelpOptions = true,
@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         version = "mnemo 0.1.0",
         description = "Graph-native memory and retrieval inside Neo4j.",
         subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class, BackupCommand.class,
-                RestoreCommand.class, ReembedCommand.class, Neo4jCommand.class, BenchCommand.class})
+                RestoreCommand.class, ReembedCommand.class, Neo4jCommand.class, BenchCommand.class, ContextCommand.class,
+                CaptureCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
