@@ -90,6 +90,7 @@ public final class GatewayServer implements AutoCloseable {
             c.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             c.router.ignoreTrailingSlashes = true;
             c.startup.showJavalinBanner = false;
+            ConsoleFiles.serve(c.staticFiles);
             c.jetty.modifyServletContextHandler(services.servlets());
             c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             c.routes.before(ctx -> {
