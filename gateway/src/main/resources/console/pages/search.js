@@ -66,7 +66,8 @@ function result(candidate, index) {
 function summary(response) {
   const reranker = response.reranker_used ? `reranked by ${response.reranker_model}`
     : `not reranked${response.reranker_note ? ` (${response.reranker_note})` : ''}`;
-  return h('p', { class: 'summary' }, `${response.total_candidates} results in ${response.search_time_ms} ms · legs `
+  const count = response.total_candidates === 1 ? '1 result' : `${response.total_candidates} results`;
+  return h('p', { class: 'summary' }, `${count} in ${response.search_time_ms} ms · legs `
     + `${response.search_types_used.join(', ')} · ${reranker}`);
 }
 

@@ -212,6 +212,10 @@ public final class GatewayServer implements AutoCloseable {
     private static String route(Context ctx) {
         try {
             Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+            if (endpoint == null && (ctx.path().equals(ConsoleFiles.PATH) || ctx.path().startsWith(ConsoleFiles.PATH
+                    + "/"))) {
+                return ConsoleFiles.PATH; // the console's static files, one label for all of them
+            }
             return endpoint == null ? "unmatched" : endpoint.path;
         } catch (RuntimeException e) {
             return "unmatched";
