@@ -7,7 +7,7 @@ import { errorBox, librarySelect } from '../widgets.js';
 const FINAL = ['completed', 'failed', 'stale'];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function jobView(job) {
+function jobView(job) {
   const progress = job.progress ?? {};
   return h('div', { class: 'job card', 'data-job': job.id },
     h('p', {}, 'Job ', h('code', {}, job.id), ' · ', h('strong', { class: `job-status ${job.status}` }, job.status),

@@ -1,7 +1,7 @@
 // Ingest jobs of the token's libraries, filtered by state and library; a failed job can be queued again.
-import { post, id } from '../api.js';
+import { id, post } from '../api.js';
 import { button, field, h, link, short, when } from '../dom.js';
-import { attempt, librarySelect, pagedTable } from '../widgets.js';
+import { attempt, errorBox, librarySelect, pagedTable } from '../widgets.js';
 
 const STATES = ['queued', 'processing', 'completed', 'failed', 'stale'];
 
@@ -30,7 +30,7 @@ export async function jobs(view) {
   }
   filter.addEventListener('submit', (event) => {
     event.preventDefault();
-    show().catch((error) => attempt(status, () => Promise.reject(error)));
+    show().catch((error) => status.replaceChildren(errorBox(error)));
   });
   view.append(h('h1', {}, 'Jobs'), filter, status, listing);
   await show();

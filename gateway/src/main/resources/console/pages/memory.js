@@ -41,7 +41,10 @@ export async function memory(view) {
         if (!confirm('Forget this memory?')) return;
         const path = withQuery(`/api/memory/memories/${id(m.id)}/`, { namespace: m.namespace,
           workspace_id: workspace.value.trim() });
-        if (await attempt(status, () => del(path).then(() => true), 'Forgotten.')) runSearch();
+        if (await attempt(status, () => del(path).then(() => true))) {
+          await runSearch();
+          status.replaceChildren(h('span', { class: 'status ok' }, 'Forgotten.'));
+        }
       }, { class: 'danger' })))))));
   }
 

@@ -15,12 +15,11 @@ async function isAdmin(token) {
 
 export async function signin(view) {
   const input = h('input', { type: 'password', id: 'token', autocomplete: 'off', required: true,
-    placeholder: 'mnemo_…' });
+    placeholder: 'mnemo_…', class: 'wide' });
   const status = h('div', { id: 'signin-status' });
-  const form = h('form', { id: 'signin', class: 'card' },
+  const form = h('form', { id: 'signin', class: 'card grid' },
     field('Bearer token', input),
-    h('button', { type: 'submit' }, 'Sign in'),
-    status);
+    h('button', { type: 'submit' }, 'Sign in'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const token = input.value.trim();
@@ -41,6 +40,6 @@ export async function signin(view) {
     h('p', { class: 'hint' }, 'Paste a Mnemo bearer token (the admin token printed by ./mnemo serve, or one made '
       + 'under Tokens). It stays in this browser tab only and is sent to this gateway as an Authorization header; '
       + 'the console can do exactly what the token can.'),
-    form);
+    form, status);
   input.focus();
 }

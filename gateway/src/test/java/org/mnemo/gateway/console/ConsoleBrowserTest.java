@@ -181,7 +181,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void memoryShowsTheWorkspacesNamespacesAndFindsAMemory() {
+    void memoryShowsTheWorkspacesNamespacesFindsAMemoryAndForgetsIt() {
         browser.signIn(token, false);
         browser.open("memory");
         browser.waitForText(By.id("namespaces"), "role owner");
@@ -190,10 +190,18 @@ class ConsoleBrowserTest {
         assertThat(browser.waitFor(By.cssSelector("table.memories")).getText())
                 .contains("The on-call rota changes on Mondays.");
         browser.screenshot("memory");
+        browser.driver.findElement(By.xpath("//table[@class='memories']//button[text()='Forget']")).click();
+        browser.driver.switchTo().alert().accept();
+        browser.waitForText(By.id("page-memory"), "Forgotten.");
+        browser.waiting(Duration.ofSeconds(10)).until(d -> !browser.driver.findElement(By.id("memories")).getText()
+                .contains("The on-call rota changes on Mondays."));
     }
 
     @Test
     void theAdminsPagesRenderWithoutErrorsOrPolicyViolations() {
+        String team = "Research agents " + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(gw.post("/mcp_server/api/teams/", TestGateway.ADMIN_TOKEN, Map.of("id", UUID.randomUUID()
+                .toString(), "name", team)).status()).isEqualTo(201);
         browser.signIn(TestGateway.ADMIN_TOKEN, true);
         browser.consoleMessages();
         for (String page : List.of("users", "teams", "jobs", "health", "libraries")) {
@@ -203,6 +211,8 @@ class ConsoleBrowserTest {
             browser.screenshot(page);
         }
         assertThat(browser.driver.findElement(By.id("nav")).getText()).contains("Users");
+        browser.open("teams");
+        assertThat(browser.waitFor(By.cssSelector("table.teams")).getText()).contains(team, "active");
         assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
     }
 }
