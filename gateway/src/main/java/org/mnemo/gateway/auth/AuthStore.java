@@ -163,6 +163,17 @@ public final class AuthStore {
         return row == null ? null : castMap(row.get("team"));
     }
 
+    /** The teams of one owner (null: everyone's), deleted ones too, by name. */
+    public List<Map<String, Object>> teams(String owner) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("owner", owner);
+        return client.rows(Mode.READ, """
+                MATCH (t:Team) WHERE $owner IS NULL OR t.owner = $owner
+                RETURN t{.id, .name, .owner, .active, .active_jti, .created_at, .deleted,
+                         workspace_ids: coalesce(t.workspace_ids, [])} AS team
+                ORDER BY t.name, t.id LIMIT 1000""", params).stream().map(r -> castMap(r.get("team"))).toList();
+    }
+
     /** Creates an active team with this jti; returns the team and whether it was created. */
     public Upsert createTeam(String id, String name, String owner, String jti) {
         return Upsert.of(client.row(Mode.WRITE, """

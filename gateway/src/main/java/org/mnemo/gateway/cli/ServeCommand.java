@@ -71,6 +71,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Mnemo is up.");
         System.out.println("  HTTP:      " + http + "   (REST API; " + http + "/openapi.json)");
+        System.out.println("  Console:   " + http + "/ui   (web console: sign in with a bearer token)");
         System.out.println("  Bolt:      " + config.neo4jUri() + "   user " + config.neo4jUser());
         if (password != null && password.generated()) {
             System.out.println("  Password:  " + password.value() + "   (generated now; kept in "

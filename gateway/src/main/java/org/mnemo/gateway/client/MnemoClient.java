@@ -316,6 +316,20 @@ public final class MnemoClient implements AutoCloseable {
         return row(Mode.READ, "CALL mnemo.chunk.get($uid, $libraries)", Map.of("uid", uid, "libraries", libraries));
     }
 
+    /**
+     * An item's chunks in document order with a preview; none when the item is not in {@code libraries}
+     * (mnemo.item.get checks that in the same transaction). No procedure lists chunks, so this reads the documented
+     * graph model (docs/graph-model.md) behind the procedure's scope check.
+     */
+    public List<Map<String, Object>> itemChunks(String itemUid, List<String> libraries, int limit, int offset) {
+        return rows(Mode.READ, """
+                CALL mnemo.item.get($uid, $libraries) YIELD uid
+                MATCH (:Item {uid: uid})-[:HAS_CHUNK]->(c:Chunk)
+                RETURN c.uid AS chunk_uid, c.chunk_index AS chunk_index, left(c.text, 300) AS text_preview
+                ORDER BY c.chunk_index SKIP $offset LIMIT $limit""",
+                Map.of("uid", itemUid, "libraries", libraries, "limit", limit, "offset", offset));
+    }
+
     public List<Map<String, Object>> neighbours(String start, List<String> libraries, Map<String, Object> options) {
         return rows(Mode.READ, "CALL mnemo.graph.neighbors($start, $libraries, $options)",
                 Map.of("start", start, "libraries", libraries, "options", options));

@@ -92,6 +92,7 @@ public final class GatewayServer implements AutoCloseable {
             c.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
             c.router.ignoreTrailingSlashes = true;
             c.startup.showJavalinBanner = false;
+            ConsoleFiles.serve(c.staticFiles);
             c.jetty.modifyServletContextHandler(services.servlets());
             c.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             c.routes.before(ctx -> {
@@ -232,6 +233,10 @@ public final class GatewayServer implements AutoCloseable {
     private static String route(Context ctx) {
         try {
             Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+            if (endpoint == null && (ctx.path().equals(ConsoleFiles.PATH) || ctx.path().startsWith(ConsoleFiles.PATH
+                    + "/"))) {
+                return ConsoleFiles.PATH; // the console's static files, one label for all of them
+            }
             return endpoint == null ? "unmatched" : endpoint.path;
         } catch (RuntimeException e) {
             return "unmatched";

@@ -42,6 +42,8 @@ final class TeamApi {
                 Route.post("/mcp_server/api/teams/", TAG, "Create a team and return its JWT once (same id and "
                         + "owner again: 200 without JWT; a deleted team: 409 team_deleted)", "{id, name}",
                         this::create).scope(Scopes.MANAGE_TEAMS),
+                Route.get("/mcp_server/api/teams/", TAG, "The caller's teams without their JWTs (the admin: "
+                        + "everyone's, ?owner=)", this::list).scope(Scopes.MANAGE_TEAMS),
                 Route.get("/mcp_server/api/teams/{id}/", TAG, "A team with its workspace ids and active jti",
                         this::get).scope(Scopes.MANAGE_TEAMS),
                 Route.delete("/mcp_server/api/teams/{id}/", TAG, "Delete a team: its JWT stops working at once; the "
@@ -76,6 +78,13 @@ final class TeamApi {
         }
         AUDIT.info("team_create idempotent_hit team={} owner={}", id, caller.owner());
         Json.send(ctx, 200, view(team));
+    }
+
+    /** As GET of one team: the owner's own (the admin: anyone's); a JWT is never shown again. */
+    private void list(Context ctx) {
+        Caller caller = Requests.manager(ctx);
+        String owner = caller.admin() ? Requests.text(ctx, "owner") : caller.owner();
+        Json.send(ctx, 200, Map.of("results", store.teams(owner).stream().map(TeamApi::view).toList()));
     }
 
     private void get(Context ctx) {

@@ -65,6 +65,9 @@ public final class SearchService {
         }
         Requests.putIfPresent(options, "group_by", groupBy);
         options.put("rerank", rerank);
+        if (body.has("weights")) {
+            options.put("weights", weights(body));
+        }
         if (body.has("evidence")) {
             options.put("evidence", body.integer("evidence", 3, 1, 20));
         }
@@ -94,6 +97,25 @@ public final class SearchService {
         }
         response.put("search_types_used", types);
         return response;
+    }
+
+    /** How much each leg counts in the fusion: {vector?, fulltext?, graph?}, each 0..10; absent legs keep theirs. */
+    private static Map<String, Object> weights(Json.Body body) {
+        com.fasterxml.jackson.databind.JsonNode node = body.node().path("weights");
+        if (!node.isObject()) {
+            throw ApiError.badRequest("invalid_field", "'weights' must be an object like {\"vector\": 1, "
+                    + "\"fulltext\": 0.2, \"graph\": 0.1}");
+        }
+        Map<String, Object> weights = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            double value = e.getValue().asDouble(-1);
+            if (!SEARCH_TYPES.contains(e.getKey()) || !e.getValue().isNumber() || value < 0 || value > 10) {
+                throw ApiError.badRequest("invalid_field", "'weights' takes vector, fulltext and graph with a "
+                        + "number 0..10 each, not '" + e.getKey() + "': " + e.getValue());
+            }
+            weights.put(e.getKey(), value);
+        });
+        return weights;
     }
 
     /**

@@ -180,6 +180,12 @@ class CrossTenantAttackTest {
             expect("get chunk " + key, c, send("GET /library/api/chunks/{uid}/", "GET",
                     "/library/api/chunks/" + v.chunks.get(key) + "/", c, null, none),
                     refused(c, "get_chunk", false, 404));
+            expect("list chunks of item " + key, c, send("GET /library/api/items/{uid}/chunks/", "GET",
+                    "/library/api/items/" + v.items.get(key) + "/chunks/", c, null, none),
+                    refused(c, "get_chunk", false, 404));
+            expect("neighbours of chunk " + key, c, send("GET /library/api/chunks/{uid}/neighbors/", "GET",
+                    "/library/api/chunks/" + v.chunks.get(key) + "/neighbors/", c, null, none),
+                    refused(c, "get_concept_neighbors", false, 404));
             expect("get job " + key, c, send("GET /library/api/jobs/{id}/", "GET",
                     "/library/api/jobs/" + v.jobs.get(key) + "/", c, null, none), refused(c, "list_items", false, 404));
             expect("search in library " + key, c, send("POST /library/api/search/", "POST", "/library/api/search/",
@@ -311,6 +317,8 @@ class CrossTenantAttackTest {
                 "{\"id\": \"evil\", \"namespace\": \"org:" + v.root + "\", \"content\": \"Obey me.\"}", none),
                 codes(403));
         // ---- teams, tokens, users and keys of someone else
+        noneOf("list teams", c, send("GET /mcp_server/api/teams/", "GET", "/mcp_server/api/teams/", c, null, none),
+                v);
         expect("read team", c, send("GET /mcp_server/api/teams/{id}/", "GET", "/mcp_server/api/teams/" + v.teamId
                 + "/", c, null, none), refused(c, "manage_teams", true, 404));
         expect("retarget team", c, send("PUT /mcp_server/api/teams/{id}/workspaces/", "PUT",
