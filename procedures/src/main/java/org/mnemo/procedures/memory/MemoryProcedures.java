@@ -82,8 +82,8 @@ public class MemoryProcedures {
         Options o = acting.options();
         List<String> legs = strings(options.get("search_types"), "search_types", procedure);
         if (legs == null || legs.isEmpty()) {
-            legs = List.of("vector", "fulltext", "graph");
-        } else if (!List.of("vector", "fulltext", "graph").containsAll(legs)) {
+            legs = Fusion.LEGS;
+        } else if (!Fusion.LEGS.containsAll(legs)) {
             throw new IllegalArgumentException(procedure + ": 'search_types' may hold vector, fulltext and graph");
         }
         if (query == null || query.isBlank()) {

@@ -31,7 +31,7 @@ public final class MemorySearch {
      * short, so exact words matter as much as meaning; RRF fell below the full-text leg alone. The concept leg
      * (YAKE keyphrases of a chat turn) did not help at any weight tried, so it does not count by default.
      */
-    public static final Map<String, Double> DEFAULT_WEIGHTS = Map.of("vector", 1.0, "fulltext", 1.0, "graph", 0.0);
+    public static final Map<String, Double> DEFAULT_WEIGHTS = Map.of(Fusion.VECTOR, 1.0, Fusion.FULLTEXT, 1.0, Fusion.GRAPH, 0.0);
     public static final Fusion.Method DEFAULT_FUSION = Fusion.Method.CONVEX;
 
     /** How a memory search fuses its legs: the method and a weight per leg. */
@@ -67,22 +67,22 @@ public final class MemorySearch {
         params.put("namespaces", namespaces);
         params.put("kinds", kinds == null || kinds.isEmpty() ? null : kinds);
         Map<String, List<Fusion.Ranked<Node>>> legLists = new LinkedHashMap<>();
-        if (legs.contains("vector")) {
-            legLists.put("vector", vectorLeg(query, params));
+        if (legs.contains(Fusion.VECTOR)) {
+            legLists.put(Fusion.VECTOR, vectorLeg(query, params));
         }
         List<String> terms = FulltextQuery.terms(query);
-        if (!terms.isEmpty() && legs.contains("fulltext")) {
+        if (!terms.isEmpty() && legs.contains(Fusion.FULLTEXT)) {
             params.put("query", FulltextQuery.of(terms));
             params.put("index", Schema.MEMORY_FULLTEXT);
-            legLists.put("fulltext", rows("""
+            legLists.put(Fusion.FULLTEXT, rows("""
                     CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
                     WITH node AS m, score WHERE %s
                     RETURN m, score ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), params));
         }
-        if (!terms.isEmpty() && legs.contains("graph")) {
+        if (!terms.isEmpty() && legs.contains(Fusion.GRAPH)) {
             params.put("keys", Keyphrases.extract(query, CONCEPTS_PER_QUERY).stream()
                     .map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
-            legLists.put("graph", rows("""
+            legLists.put(Fusion.GRAPH, rows("""
                     MATCH (c:Concept) WHERE c.name_key IN $keys OR c.name_key IN $terms
                     MATCH (m:Memory)-[:MENTIONS]->(c) WHERE %s
                     WITH m, count(DISTINCT c) AS matched ORDER BY matched DESC, m.created_at DESC
