@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -126,7 +127,7 @@ public record MnemoConfig(
             }
         }
         var embedder = new EmbedderSettings(
-                get(values, MnemoSettings.embedding_provider).trim().toLowerCase(),
+                get(values, MnemoSettings.embedding_provider).trim().toLowerCase(Locale.ROOT),
                 get(values, MnemoSettings.embedding_model),
                 get(values, MnemoSettings.embedding_base_url),
                 get(values, MnemoSettings.embedding_api_key),
@@ -139,7 +140,7 @@ public record MnemoConfig(
                 get(values, MnemoSettings.llm_api_key),
                 get(values, MnemoSettings.llm_model),
                 get(values, MnemoSettings.llm_timeout));
-        String rerankProvider = get(values, MnemoSettings.rerank_provider).trim().toLowerCase();
+        String rerankProvider = get(values, MnemoSettings.rerank_provider).trim().toLowerCase(Locale.ROOT);
         if (!java.util.List.of("none", "http", "chat", "onnx").contains(rerankProvider)) {
             throw new IllegalArgumentException("mnemo.rerank.provider must be none, http, chat or onnx, got '"
                     + rerankProvider + "' in " + source);

@@ -2,6 +2,7 @@ package org.mnemo.procedures.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@code mnemo.*} settings of the plugin. Neo4j 5 accepts plugin settings in neo4j.conf only in a few reserved
@@ -14,7 +15,7 @@ public final class MnemoSettings {
     /** One setting: its key, default and what it does. */
     public record Setting<T>(String key, Class<T> type, T defaultValue, String description) {
         public String environmentVariable() {
-            return key.toUpperCase().replace('.', '_');
+            return key.toUpperCase(Locale.ROOT).replace('.', '_');
         }
     }
 

@@ -74,19 +74,19 @@ public final class MemorySearch {
         if (!terms.isEmpty() && legs.contains(Fusion.FULLTEXT)) {
             params.put("query", FulltextQuery.of(terms));
             params.put("index", Schema.MEMORY_FULLTEXT);
-            legLists.put(Fusion.FULLTEXT, rows("""
+            legLists.put(Fusion.FULLTEXT, rows(String.format(Locale.ROOT, """
                     CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
                     WITH node AS m, score WHERE %s
-                    RETURN m, score ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), params));
+                    RETURN m, score ORDER BY score DESC LIMIT %d""", VISIBLE, LEG_TOP_K), params));
         }
         if (!terms.isEmpty() && legs.contains(Fusion.GRAPH)) {
             params.put("keys", Keyphrases.extract(query, CONCEPTS_PER_QUERY).stream()
                     .map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
-            legLists.put(Fusion.GRAPH, rows("""
+            legLists.put(Fusion.GRAPH, rows(String.format(Locale.ROOT, """
                     MATCH (c:Concept) WHERE c.name_key IN $keys OR c.name_key IN $terms
                     MATCH (m:Memory)-[:MENTIONS]->(c) WHERE %s
                     WITH m, count(DISTINCT c) AS matched ORDER BY matched DESC, m.created_at DESC
-                    RETURN m, matched AS score LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withTerms(params, terms)));
+                    RETURN m, matched AS score LIMIT %d""", VISIBLE, LEG_TOP_K), withTerms(params, terms)));
         }
         // The same fusion as document search; memories are keyed by node (ids repeat across namespaces).
         Map<Node, Map<String, Long>> ranks = new HashMap<>();
@@ -110,10 +110,10 @@ public final class MemorySearch {
     private List<Fusion.Ranked<Node>> vectorLeg(String query, Map<String, Object> params) {
         Map<String, Object> withVector = new HashMap<>(params);
         withVector.put("vector", embedder.embedQuery(query));
-        return rows("""
+        return rows(String.format(Locale.ROOT, """
                 MATCH (m:Memory) WHERE %s AND m.embedding IS NOT NULL
                 WITH m, vector.similarity.cosine(m.embedding, $vector) AS score
-                RETURN m, score ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withVector);
+                RETURN m, score ORDER BY score DESC LIMIT %d""", VISIBLE, LEG_TOP_K), withVector);
     }
 
     /** A leg's memories, best first, with the leg's raw score. */
