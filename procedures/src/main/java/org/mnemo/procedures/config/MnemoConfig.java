@@ -36,6 +36,7 @@ public record MnemoConfig(
         int vectorOverfetch,
         int hnswM,
         int hnswEfConstruction,
+        String vectorQuantization,
         Duration summaryTtl,
         UserScope userScope) {
 
@@ -160,8 +161,19 @@ public record MnemoConfig(
                 atLeast(values, MnemoSettings.search_vector_overfetch, 1),
                 atLeast(values, MnemoSettings.vector_hnsw_m, 0),
                 atLeast(values, MnemoSettings.vector_hnsw_ef_construction, 0),
+                oneOf(values, MnemoSettings.vector_quantization, java.util.List.of("auto", "true", "false")),
                 get(values, MnemoSettings.memory_summary_ttl),
                 userScope(values));
+    }
+
+    private static String oneOf(Map<String, String> values, MnemoSettings.Setting<String> setting,
+            java.util.List<String> allowed) {
+        String value = get(values, setting).trim().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(value)) {
+            throw new IllegalArgumentException("mnemo: " + setting.key() + " must be one of " + allowed + ", got '"
+                    + value + "'");
+        }
+        return value;
     }
 
     private static UserScope userScope(Map<String, String> values) {

@@ -105,6 +105,11 @@ public final class MnemoSettings {
     public static final Setting<Integer> vector_hnsw_ef_construction = new Setting<>("mnemo.vector.hnsw.ef_construction", Integer.class, 0,
             "HNSW 'ef_construction' of the vector indexes created by mnemo.schema.apply; 0 keeps Neo4j's default.");
 
+    public static final Setting<String> vector_quantization = new Setting<>("mnemo.vector.quantization", String.class,
+            "auto", "Quantized vectors in the HNSW graph of the vector indexes mnemo.schema.apply creates: 'true', "
+                    + "'false', or 'auto' (off on Neo4j 2026 and later, where it costs recall; Neo4j's default "
+                    + "before). A change applies to indexes created afterwards.");
+
     public static final Setting<Duration> memory_summary_ttl = new Setting<>("mnemo.memory.summary_ttl", Duration.class, Duration.ofDays(30),
             "How long a memory of kind 'summary' lives when it is committed without expires_at.");
 
@@ -147,6 +152,7 @@ public final class MnemoSettings {
             search_vector_overfetch,
             vector_hnsw_m,
             vector_hnsw_ef_construction,
+            vector_quantization,
             memory_summary_ttl,
             security_user_scope,
             security_admin_users,
