@@ -25,7 +25,14 @@ public final class ProcedureFailure extends RuntimeException {
 
     /** The failure a client exception stands for, or null when it is not an argument error of a procedure. */
     static ProcedureFailure of(ClientException e) {
-        Matcher cause = CAUSE.matcher(String.valueOf(e.getMessage()));
+        String text = String.valueOf(e.getMessage());
+        if ("Neo.ClientError.Schema.ConstraintValidationFailed".equals(e.code())
+                || text.contains("IndexEntryConflictException")) {
+            // Two writers raced for a unique name (a project alias, an id): the unique constraint let one win.
+            return new ProcedureFailure("conflict", "a concurrent request took the same name or id first; read "
+                    + "again and retry");
+        }
+        Matcher cause = CAUSE.matcher(text);
         if (!cause.find()) {
             return null;
         }

@@ -153,10 +153,31 @@ public final class ContextService {
         return results;
     }
 
+    /**
+     * The caller's last pack — only while everything it cites is still the caller's to read: a narrower token of
+     * the same principal, or one whose access was revoked since, gets none (the pack's text is a copy).
+     */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> lastPack(Caller caller) {
         List<Map<String, Object>> rows = client.rows(Mode.READ, "CALL mnemo.context.last({principal: $p})",
                 as(caller));
-        return rows.isEmpty() ? null : rows.get(0);
+        if (rows.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> pack = rows.get(0);
+        List<String> chunks = (List<String>) pack.get("chunk_uids");
+        List<String> memories = (List<String>) pack.get("memory_ids");
+        Map<String, Object> readable = client.row(Mode.READ, """
+                CALL { UNWIND $chunks AS uid
+                       MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(:Chunk {uid: uid})
+                       WHERE '*' IN $libraries OR l.uid IN $libraries RETURN count(*) AS chunks }
+                CALL { UNWIND $memories AS id MATCH (m:Memory {id: id}) WHERE m.owner = $p AND m.status = 'active'
+                       RETURN count(DISTINCT m) AS memories }
+                RETURN chunks, memories""", as(caller, "chunks", chunks, "memories", memories, "libraries",
+                caller.libraries()));
+        boolean stillReadable = ((Number) readable.get("chunks")).intValue() == chunks.size()
+                && ((Number) readable.get("memories")).intValue() == memories.size();
+        return stillReadable ? pack : null;
     }
 
     public Map<String, Object> record(Caller caller, Json.Body body) {
@@ -173,6 +194,7 @@ public final class ContextService {
             options.put("chunks_used", body.strings("chunks_used", 200));
         }
         options.put("reinforce", body.bool("reinforce", true));
+        options.put("libraries", caller.libraries());
         return one(Mode.WRITE, "CALL mnemo.interaction.record($prompt, $o)", Map.of("prompt", prompt(body),
                 "o", options));
     }
@@ -193,6 +215,9 @@ public final class ContextService {
     }
 
     public List<Map<String, Object>> extract(Caller caller, String id, boolean persist) {
+        if (persist) {
+            caller.requireManager();
+        }
         Map<String, Object> options = principal(caller);
         options.put("persist", persist);
         return client.rows(Mode.WRITE, "CALL mnemo.interaction.extract($id, $o)", Map.of("id", id, "o", options));
@@ -315,7 +340,11 @@ public final class ContextService {
      */
     static String owner(Caller caller) {
         // A turn subject is the platform's user id, not a Mnemo principal: kept apart from principals of that name.
-        return caller.kind() == Caller.Kind.TURN ? "turn:" + caller.owner() + ":" + caller.principal()
+        if (caller.kind() == Caller.Kind.TURN) {
+            return "turn:" + caller.owner() + ":" + caller.principal();
+        }
+        // A token the admin narrowed manages nothing of the admin's: it works in a context of its own.
+        return Caller.ADMIN.equals(caller.role()) && !caller.admin() ? "token:" + caller.tokenId()
                 : caller.principal();
     }
 

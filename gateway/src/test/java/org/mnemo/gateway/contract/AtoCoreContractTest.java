@@ -92,7 +92,7 @@ class AtoCoreContractTest {
         String text = pack.path("formatted_context").asText();
         assertThat(text).startsWith("--- Trusted Project State ---\n[decision] coating: protected aluminium\n")
                 .contains("--- Project Memories ---\n[knowledge] The primary mirror is figured")
-                .contains("--- Source Chunks ---\n[optics-notes.md > Telescope p05]\n# Telescope p05");
+                .contains("--- Source Chunks ---\n[optics-notes.md > Telescope p05]\n> # Telescope p05");
         assertThat(pack.path("total_chars").asInt()).isEqualTo(text.length()).isLessThanOrEqualTo(1500);
         assertThat(pack.path("budget_remaining").asInt()).isEqualTo(1500 - text.length());
         assertThat(pack.path("chunks").get(0).path("source_file").asText()).isEqualTo("optics-notes.md");
@@ -120,8 +120,9 @@ class AtoCoreContractTest {
         JsonNode one = gw.get("/atocore/interactions/" + interaction, token).json();
         assertThat(one.path("pack_id").asText()).isEqualTo(pack.path("pack_id").asText());
         assertThat(one.path("project").asText()).isEqualTo(id);
+        // Reinforcing again does not count the same use twice.
         assertThat(gw.post("/atocore/interactions/" + interaction + "/reinforce", token, Map.of()).json()
-                .path("reinforced").get(0).asText()).isEqualTo(memoryId);
+                .path("reinforced").size()).isZero();
 
         JsonNode candidates = gw.post("/atocore/interactions/" + interaction + "/extract", token,
                 Map.of("persist", true)).json().path("candidates");
@@ -233,6 +234,42 @@ class AtoCoreContractTest {
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.code()).isEqualTo("tool_not_allowed");
         assertThat(gw.post("/atocore/interactions", narrow, Map.of("prompt", " ")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void theLastPackIsShownOnlyWhileWhatItCitesIsStillReadable() {
+        String[] user = userWithNotes();
+        String token = user[0];
+        String id = unique("Debug-Project");
+        gw.post("/atocore/projects/register", token, Map.of("id", id, "libraries", List.of(user[1])));
+        JsonNode pack = gw.post("/atocore/context/build", token, Map.of("prompt", "primary mirror", "project", id))
+                .json();
+        assertThat(pack.path("chunks_used").asInt()).isPositive();
+        assertThat(gw.get("/atocore/debug/context", token).json().path("pack_id").asText())
+                .isEqualTo(pack.path("pack_id").asText());
+        // A token of the same user that reads no library does not get the pack's copy of the text.
+        String blind = gw.post("/api/tokens/", token, Map.of("name", "blind", "allowed_libraries", List.of()))
+                .json().path("token").asText();
+        TestGateway.Response hidden = gw.get("/atocore/debug/context", blind);
+        assertThat(hidden.status()).isEqualTo(404);
+        assertThat(hidden.raw().body()).doesNotContain("Foucault");
+        // Nor does anyone once the document is gone.
+        String item = gw.get("/library/api/items/?library_uid=" + user[1], token).json().path("results").get(0)
+                .path("uid").asText();
+        assertThat(gw.delete("/library/api/items/" + item + "/", token).status()).isEqualTo(204);
+        assertThat(gw.get("/atocore/debug/context", token).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aTokenTheAdminNarrowedWorksInAContextOfItsOwn() {
+        String narrowed = gw.post("/api/tokens/", TestGateway.ADMIN_TOKEN, Map.of("name", "narrow-admin",
+                "allowed_libraries", List.of())).json().path("token").asText();
+        String id = unique("Admin-Project");
+        assertThat(gw.post("/atocore/projects/register", TestGateway.ADMIN_TOKEN, Map.of("id", id)).status())
+                .isEqualTo(201);
+        assertThat(gw.get("/atocore/project/state/" + id, narrowed).status()).isEqualTo(404);
+        assertThat(gw.get("/atocore/projects", narrowed).json().path("projects").findValuesAsText("id"))
+                .doesNotContain(id);
     }
 
     @Test

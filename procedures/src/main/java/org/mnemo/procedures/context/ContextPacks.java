@@ -87,7 +87,8 @@ public final class ContextPacks {
         List<String> memoryIds = new ArrayList<>();
         List<String> memoryLines = new ArrayList<>();
         for (MemorySearch.Found m : memories) {
-            memoryLines.add("[" + m.tags().stream().findFirst().orElse(m.kind()) + "] " + m.content() + "\n");
+            String type = m.tags().stream().findFirst().orElse(m.kind());
+            memoryLines.add("[" + type + "] " + oneLine(m.content()) + "\n");
             memoryIds.add(m.id());
         }
         int memoryRoom = Math.min((int) Math.floor(budget.total() * budget.memoryShare()), budget.total() - stateChars);
@@ -100,7 +101,8 @@ public final class ContextPacks {
                 : sources.chunks(libraries, prompt, project == null ? "" : names(project));
         List<String> chunkLines = new ArrayList<>();
         for (HybridSearch.Hit hit : hits) {
-            chunkLines.add("[" + sourceFile(hit) + headingSuffix(hit) + "]\n" + chunkText(hit) + "\n");
+            chunkLines.add("[" + oneLine(sourceFile(hit) + headingSuffix(hit)) + "]\n" + quoted(chunkText(hit))
+                    + "\n");
         }
         int chunkRoom = budget.total() - stateChars - memoryUsed;
         Layer chunkLayer = layer(text, separated(text, CHUNK_HEADER), chunkLines, chunkRoom);
@@ -174,6 +176,22 @@ public final class ContextPacks {
         return new Layer(text.length() - start, entries);
     }
 
+    /**
+     * A memory, a state entry or a source name on one line: a newline in them could start a line that looks like
+     * a section of the pack.
+     */
+    static String oneLine(String text) {
+        return text.strip().replaceAll("\\s*[\\r\\n\\u000B\\u000C\\u0085\\u2028\\u2029]+\\s*", " ");
+    }
+
+    /**
+     * A document's text, each line quoted with "> ": whatever a document says — a line like a section header or
+     * a state entry — reads as the document's, never as a layer of the pack above it.
+     */
+    static String quoted(String text) {
+        return "> " + text.strip().replaceAll("\\r\\n?|[\\u000B\\u000C\\u0085\\u2028\\u2029]", "\n").replace("\n", "\n> ");
+    }
+
     /** A layer after another starts with a blank line, counted as its own. */
     private static String separated(StringBuilder text, String header) {
         return text.length() == 0 ? header : "\n" + header;
@@ -182,8 +200,8 @@ public final class ContextPacks {
     private List<String> stateLines(Node project) {
         List<String> lines = new ArrayList<>();
         for (Node s : new ProjectStates(tx).list("mnemo.context.build", project, null, false)) {
-            lines.add("[" + s.getProperty("category") + "] " + s.getProperty("key") + ": " + s.getProperty("value")
-                    + "\n");
+            lines.add("[" + s.getProperty("category") + "] " + oneLine(s.getProperty("key") + ": "
+                    + s.getProperty("value")) + "\n");
         }
         return lines;
     }

@@ -16,6 +16,7 @@ import org.mnemo.procedures.memory.Memories;
 import org.mnemo.procedures.options.Options;
 import org.mnemo.procedures.project.Projects;
 import org.mnemo.procedures.scope.Analyst;
+import org.mnemo.procedures.scope.Scope;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
@@ -44,14 +45,18 @@ public class InteractionProcedures {
     public Stream<Recorded> record(
             @Name(value = "prompt", description = "The prompt (non-empty, at most 50,000 characters).") String prompt,
             @Name(value = "options", defaultValue = "{}", description = "{response, project, client, session_id, "
-                    + "pack_id, memories_used, chunks_used, reinforce: true, principal}") Map<String, Object> options) {
+                    + "pack_id, memories_used, chunks_used, libraries (what the caller may read; only chunks there are "
+                    + "linked), reinforce: true, principal}") Map<String, Object> options) {
         String procedure = "mnemo.interaction.record";
         Options o = Options.of(procedure, options, Set.of("response", "project", "client", "session_id", "pack_id",
-                "memories_used", "chunks_used", "reinforce", "principal"));
+                "memories_used", "chunks_used", "libraries", "reinforce", "principal"));
+        Scope readable = Analyst.of(tx, db).scope(Scope.of(o.strings("libraries", List.of(Scope.ALL)), procedure),
+                procedure);
         Interactions interactions = interactions(o);
         Node node = interactions.record(procedure, new Interactions.Draft(prompt, o.string("response", null),
                 o.string("project", null), o.string("client", null), o.string("session_id", null),
-                o.string("pack_id", null), o.strings("memories_used", null), o.strings("chunks_used", null)));
+                o.string("pack_id", null), o.strings("memories_used", null), o.strings("chunks_used", null),
+                readable.all() ? List.of(Scope.ALL) : readable.libraries()));
         List<String> reinforced = o.bool("reinforce", true) ? interactions.reinforce(node).reinforced() : List.of();
         Interactions.Row row = Interactions.row(node);
         return Stream.of(new Recorded(row.id(), row.project(), row.created_at(), row.pack_id(), reinforced));
@@ -81,7 +86,8 @@ public class InteractionProcedures {
     }
 
     @Procedure(name = "mnemo.interaction.reinforce", mode = Mode.WRITE)
-    @Description("Reinforce the active memories of an interaction's project that its response used (again).")
+    @Description("Reinforce the active memories of an interaction's project that its response used and that it has "
+            + "not reinforced before (memories added since, for example).")
     public Stream<Interactions.Reinforced> reinforce(
             @Name(value = "id", description = "The interaction's id.") String id,
             @Name(value = "options", defaultValue = "{}", description = "{principal}") Map<String, Object> options) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.mnemo.procedures.memory.Memories;
+import org.mnemo.procedures.memory.Redactor;
 import org.mnemo.procedures.project.Projects;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Label;
@@ -29,12 +30,13 @@ public final class Interactions {
     static final RelationshipType GIVEN = RelationshipType.withName("GIVEN");
     static final RelationshipType USED = RelationshipType.withName("USED");
     static final RelationshipType PROPOSED = RelationshipType.withName("PROPOSED");
+    static final RelationshipType REINFORCED = RelationshipType.withName("REINFORCED");
     public static final int MAX_TEXT = 50_000;
     public static final int MAX_LIST = 500;
 
     /** What an interaction records; the procedure has checked the shapes. */
     public record Draft(String prompt, String response, String project, String client, String sessionId,
-            String packId, List<String> memoriesUsed, List<String> chunksUsed) {}
+            String packId, List<String> memoriesUsed, List<String> chunksUsed, List<String> libraries) {}
 
     /** One interaction as the procedures answer it. */
     public record Row(String id, String prompt, String response, String project, String client, String session_id,
@@ -69,8 +71,9 @@ public final class Interactions {
         String project = projects.resolve(draft.project());
         Node node = tx.createNode(INTERACTION);
         node.setProperty("id", UUID.randomUUID().toString());
-        node.setProperty("prompt", draft.prompt());
-        node.setProperty("response", draft.response() == null ? "" : draft.response());
+        // What an agent captured may hold credentials it saw: redacted like memories before anything is stored.
+        node.setProperty("prompt", Redactor.clean(draft.prompt()));
+        node.setProperty("response", draft.response() == null ? "" : Redactor.clean(draft.response()));
         node.setProperty("project", project);
         node.setProperty("client", draft.client() == null ? "" : draft.client());
         node.setProperty("session_id", draft.sessionId() == null ? "" : draft.sessionId());
@@ -91,12 +94,17 @@ public final class Interactions {
         for (String id : memoryIds == null ? List.<String>of() : memoryIds) {
             node.createRelationshipTo(memories.get(procedure, id), USED);
         }
-        for (String uid : chunkUids == null ? List.<String>of() : chunkUids) {
-            Node chunk = tx.findNode(Label.label("Chunk"), "uid", uid);
-            if (chunk != null) {
-                node.createRelationshipTo(chunk, USED);
-            }
-        }
+        // Only chunks the caller may read are linked; any other id is dropped as an unknown one would be.
+        Map<String, Object> params = new HashMap<>();
+        params.put("uids", chunkUids == null ? List.of() : chunkUids);
+        params.put("libraries", draft.libraries() == null ? List.of("*") : draft.libraries());
+        params.put("interaction", node.getElementId());
+        tx.execute("""
+                MATCH (i:Interaction) WHERE elementId(i) = $interaction
+                UNWIND $uids AS uid
+                MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(c:Chunk {uid: uid})
+                WHERE '*' IN $libraries OR l.uid IN $libraries
+                MERGE (i)-[:USED]->(c)""", params).close();
         return node;
     }
 
@@ -131,14 +139,18 @@ public final class Interactions {
 
     /**
      * Reinforces the active memories of the interaction's project (or of the caller, with no project) that its
-     * response used: confidence + {@link Reinforcement#STEP} up to 1, one more reference, the time of it.
+     * response used: confidence + {@link Reinforcement#STEP} up to 1, one more reference, the time of it. Once per
+     * memory and interaction ({@code REINFORCED}): asking again cannot pump a memory's confidence.
      */
     public Reinforced reinforce(Node interaction) {
         String response = (String) interaction.getProperty("response", "");
         List<String> reinforced = new ArrayList<>();
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        Set<Node> before = new HashSet<>();
+        interaction.getRelationships(Direction.OUTGOING, REINFORCED).forEach(r -> before.add(r.getEndNode()));
         for (Node memory : active(interaction)) {
-            if (Reinforcement.used((String) memory.getProperty("content", ""), response)) {
+            if (!before.contains(memory) && Reinforcement.used((String) memory.getProperty("content", ""), response)) {
+                interaction.createRelationshipTo(memory, REINFORCED);
                 double confidence = ((Number) memory.getProperty("confidence", ProjectMemories.DEFAULT_CONFIDENCE))
                         .doubleValue();
                 memory.setProperty("confidence", Math.min(1.0, Math.round((confidence + Reinforcement.STEP) * 1e6)
@@ -175,7 +187,8 @@ public final class Interactions {
                 interaction.createRelationshipTo(memories.get(procedure, row.id()), PROPOSED);
                 id = row.id();
             }
-            proposed.add(new Proposed(c.memory_type(), c.content(), c.rule(), project, id));
+            proposed.add(new Proposed(c.memory_type(), c.content(), c.rule(), projects.lookup(project) == null ? ""
+                    : project, id));
         }
         return proposed;
     }

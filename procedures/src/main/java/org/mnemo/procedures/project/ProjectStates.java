@@ -5,6 +5,7 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.mnemo.procedures.memory.Redactor;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
@@ -56,6 +57,9 @@ public final class ProjectStates {
             throw new IllegalArgumentException(procedure + ": 'value' must not be null (use "
                     + "mnemo.project.state.invalidate to retire an entry)");
         }
+        // Secrets do not belong in state that every pack of the project carries: redacted as memories are.
+        value = Redactor.clean(value);
+        source = source == null ? null : Redactor.clean(source);
         // One writer per project at a time: the read of the active entry and its replacement are one step.
         tx.acquireWriteLock(project);
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);

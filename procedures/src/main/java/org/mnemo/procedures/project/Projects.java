@@ -74,8 +74,9 @@ public final class Projects {
     }
 
     public Node register(String procedure, String id, Fields fields) {
-        if (id == null || !id.matches(ID)) {
-            throw new IllegalArgumentException(procedure + ": 'id' must be 1..200 letters, digits or . _ @ : -");
+        if (id == null || !id.matches(ID) || id.chars().noneMatch(Character::isLetterOrDigit)) {
+            throw new IllegalArgumentException(procedure + ": 'id' must be 1..200 letters, digits or . _ @ : -, with "
+                    + "at least one letter or digit");
         }
         // A restricted user registers projects of its own, whatever owner it names.
         String owner = all ? fields.owner() : analyst.trusted() ? principal : analyst.actingAs(null);
@@ -200,9 +201,11 @@ public final class Projects {
         Set<String> keys = new LinkedHashSet<>();
         List<String> kept = new ArrayList<>();
         for (String alias : aliases) {
-            if (alias.isBlank() || alias.length() > MAX_NAME) {
+            // A name is read by people and put into packs: no control or format characters (line breaks, …).
+            if (alias.isBlank() || alias.length() > MAX_NAME || alias.codePoints().anyMatch(c -> Character.getType(c)
+                    == Character.CONTROL || Character.getType(c) == Character.FORMAT)) {
                 throw new IllegalArgumentException(procedure + ": 'aliases' must hold names of 1.." + MAX_NAME
-                        + " characters, got '" + alias + "'");
+                        + " characters without control characters, got '" + alias.replaceAll("\\p{Cc}", "?") + "'");
             }
             String key = key(alias);
             Node holder = holder(key);
