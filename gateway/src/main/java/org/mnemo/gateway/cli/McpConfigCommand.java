@@ -179,8 +179,13 @@ final class McpConfigCommand implements Callable<Integer> {
         return root;
     }
 
+    /** Indented as the clients' own documentation shows it ("key": value). */
     private static String pretty(JsonNode node) throws Exception {
-        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        com.fasterxml.jackson.core.util.DefaultPrettyPrinter printer = new com.fasterxml.jackson.core.util
+                .DefaultPrettyPrinter().withSeparators(com.fasterxml.jackson.core.util.Separators
+                        .createDefaultInstance().withObjectFieldValueSpacing(
+                                com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+        return Json.MAPPER.writer(printer).writeValueAsString(node);
     }
 
     private static String stripSlash(String value) {
