@@ -32,6 +32,6 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule documentAndMemorySearchShareTheFusion = classes()
             .that().haveFullyQualifiedName("org.mnemo.procedures.search.HybridSearch")
-            .or().haveFullyQualifiedName("org.mnemo.procedures.memory.Memories")
+            .or().haveFullyQualifiedName("org.mnemo.procedures.memory.MemorySearch")
             .should().dependOnClassesThat().haveFullyQualifiedName("org.mnemo.procedures.search.Fusion");
 }

@@ -3,6 +3,7 @@ package org.mnemo.gateway.auth;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.MnemoClient.Mode;
@@ -77,7 +78,7 @@ public final class AuthStore {
                 MERGE (p:Principal {id: $id})
                 ON CREATE SET p.name = $name, p.role = $role, p.capabilities = $capabilities, p.active = true,
                               p.managed_by = $managedBy, p.created_at = datetime(), p.fresh = true
-                """ + CREATED.formatted("p") + "RETURN " + PRINCIPAL_FIELDS + " AS principal, created", params),
+                """ + String.format(Locale.ROOT, CREATED, "p") + "RETURN " + PRINCIPAL_FIELDS + " AS principal, created", params),
                 "principal");
     }
 
@@ -180,7 +181,7 @@ public final class AuthStore {
                 MERGE (t:Team {id: $id})
                 ON CREATE SET t.name = $name, t.owner = $owner, t.active = true, t.active_jti = $jti,
                               t.workspace_ids = [], t.created_at = datetime(), t.fresh = true
-                """ + CREATED.formatted("t") + """
+                """ + String.format(Locale.ROOT, CREATED, "t") + """
                 RETURN t{.id, .name, .owner, .active, .active_jti, .workspace_ids} AS team, created""",
                 Map.of("id", id, "name", name, "owner", owner, "jti", jti)), "team");
     }

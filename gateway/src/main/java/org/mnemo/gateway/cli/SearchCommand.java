@@ -1,6 +1,7 @@
 package org.mnemo.gateway.cli;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mnemo.gateway.client.MnemoClient;
@@ -39,7 +40,7 @@ final class SearchCommand implements Callable<Integer> {
             }
             int rank = 1;
             for (Map<String, Object> hit : hits) {
-                System.out.printf("%2d. %.4f  %s #%s  %s%n", rank++, ((Number) hit.get("score")).doubleValue(),
+                System.out.printf(Locale.ROOT, "%2d. %.4f  %s #%s  %s%n", rank++, ((Number) hit.get("score")).doubleValue(),
                         hit.get("item_title"), hit.get("chunk_index"), hit.get("ranks"));
                 String preview = ((String) hit.get("text_preview")).replaceAll("\\s+", " ");
                 System.out.println("    " + (preview.length() > 200 ? preview.substring(0, 200) + "…" : preview));

@@ -2,6 +2,7 @@ package org.mnemo.gateway.ingest;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.MnemoClient.Mode;
@@ -126,7 +127,7 @@ public final class JobStore {
      * can never both claim one job.
      */
     public Map<String, Object> claim(String worker, int leaseSeconds) {
-        Map<String, Object> row = client.row(Mode.WRITE, """
+        Map<String, Object> row = client.row(Mode.WRITE, String.format(Locale.ROOT, """
                 MATCH (j:IngestJob) WHERE %1$s
                 WITH j ORDER BY j.next_attempt_at, j.created_at LIMIT 1
                 SET j.claim_lock = true
@@ -137,7 +138,7 @@ public final class JobStore {
                 REMOVE j.claim_lock
                 WITH j
                 OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u:IngestUpload)
-                RETURN""".formatted(CLAIMABLE) + " " + VIEW + " AS job, u.data AS upload",
+                RETURN""", CLAIMABLE) + " " + VIEW + " AS job, u.data AS upload",
                 Map.of("worker", worker, "lease", leaseSeconds));
         if (row == null || row.get("job") == null) {
             return null;

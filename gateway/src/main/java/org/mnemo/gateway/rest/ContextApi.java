@@ -23,6 +23,7 @@ import org.mnemo.gateway.web.Route;
 final class ContextApi {
     private static final String TAG = "context";
     private static final String BASE = "/atocore";
+    private static final int MAX_LIST = 500;
 
     private final ContextService context;
     private final ProjectRefresh refresh;
@@ -107,7 +108,7 @@ final class ContextApi {
                                 filters.put(f, ctx.queryParam(f));
                             }
                             Json.send(ctx, 200, Map.of("interactions", context.interactions(caller(ctx), filters,
-                                    Requests.integer(ctx, "limit", 100, 1, 500))));
+                                    limit(ctx))));
                         }).scope(Scopes.MANAGE_PROJECTS),
                 Route.get(BASE + "/interactions/{id}", TAG, "One interaction", ctx -> Json.send(ctx, 200,
                         context.interaction(caller(ctx), ctx.pathParam("id")))).scope(Scopes.MANAGE_PROJECTS),
@@ -127,7 +128,7 @@ final class ContextApi {
                                 filters.put(f, ctx.queryParam(f));
                             }
                             Json.send(ctx, 200, Map.of("memories", context.memories(caller(ctx), filters,
-                                    Requests.integer(ctx, "limit", 100, 1, 500))));
+                                    limit(ctx))));
                         }).scope(Scopes.MANAGE_PROJECTS),
                 Route.post(BASE + "/memory", TAG, "Store a context memory", "{content, memory_type, project?, "
                         + "confidence?, status? (active | candidate), source?}", ctx -> Json.send(ctx, 201,
@@ -141,6 +142,11 @@ final class ContextApi {
                 Route.post(BASE + "/memory/{id}/reject", TAG, "Reject a candidate (it becomes invalid)", null,
                         ctx -> Json.send(ctx, 200, context.decide(caller(ctx), ctx.pathParam("id"), "reject")))
                         .scope(Scopes.MANAGE_PROJECTS));
+    }
+
+    /** A list's limit: 100 unless given, and a larger one than 500 is cut to 500 (as AtoCore clients expect). */
+    private static int limit(Context ctx) {
+        return Math.min(MAX_LIST, Requests.integer(ctx, "limit", 100, 1, Integer.MAX_VALUE));
     }
 
     private static Caller caller(Context ctx) {

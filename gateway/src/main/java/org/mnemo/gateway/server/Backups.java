@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -55,7 +56,7 @@ public final class Backups {
     public static final String DUMP = "neo4j.dump";
     public static final String MANIFEST = "manifest.json";
     public static final String PREFIX = "mnemo-backup-";
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** What a manifest counts: Mnemo's labels. */
     static final List<String> LABELS = List.of("Library", "Collection", "Item", "Chunk", "Concept", "Memory",

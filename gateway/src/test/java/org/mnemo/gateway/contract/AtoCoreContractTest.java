@@ -112,8 +112,11 @@ class AtoCoreContractTest {
         assertThat(gw.get("/atocore/memory?project=p05&status=active", token).json().path("memories").get(0)
                 .path("reference_count").asInt()).isEqualTo(1);
 
-        JsonNode listed = gw.get("/atocore/interactions?project=P05&session_id=s-42&since=2020-01-01", token).json();
+        JsonNode listed = gw.get("/atocore/interactions?project=P05&session_id=s-42&since=2020-01-01&limit=5000",
+                token).json();
         assertThat(listed.path("interactions").findValuesAsText("id")).containsExactly(interaction);
+        assertThat(gw.get("/atocore/interactions?since=yesterday", token).code()).isEqualTo("invalid_argument");
+        assertThat(gw.get("/atocore/interactions?since=2026-11-26%2010:00:00", token).status()).isEqualTo(200);
         JsonNode one = gw.get("/atocore/interactions/" + interaction, token).json();
         assertThat(one.path("pack_id").asText()).isEqualTo(pack.path("pack_id").asText());
         assertThat(one.path("project").asText()).isEqualTo(id);

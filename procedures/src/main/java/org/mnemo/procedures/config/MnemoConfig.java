@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -35,6 +36,7 @@ public record MnemoConfig(
         int vectorOverfetch,
         int hnswM,
         int hnswEfConstruction,
+        String vectorQuantization,
         Duration summaryTtl,
         UserScope userScope) {
 
@@ -126,7 +128,7 @@ public record MnemoConfig(
             }
         }
         var embedder = new EmbedderSettings(
-                get(values, MnemoSettings.embedding_provider).trim().toLowerCase(),
+                get(values, MnemoSettings.embedding_provider).trim().toLowerCase(Locale.ROOT),
                 get(values, MnemoSettings.embedding_model),
                 get(values, MnemoSettings.embedding_base_url),
                 get(values, MnemoSettings.embedding_api_key),
@@ -139,7 +141,7 @@ public record MnemoConfig(
                 get(values, MnemoSettings.llm_api_key),
                 get(values, MnemoSettings.llm_model),
                 get(values, MnemoSettings.llm_timeout));
-        String rerankProvider = get(values, MnemoSettings.rerank_provider).trim().toLowerCase();
+        String rerankProvider = get(values, MnemoSettings.rerank_provider).trim().toLowerCase(Locale.ROOT);
         if (!java.util.List.of("none", "http", "chat", "onnx").contains(rerankProvider)) {
             throw new IllegalArgumentException("mnemo.rerank.provider must be none, http, chat or onnx, got '"
                     + rerankProvider + "' in " + source);
@@ -159,8 +161,19 @@ public record MnemoConfig(
                 atLeast(values, MnemoSettings.search_vector_overfetch, 1),
                 atLeast(values, MnemoSettings.vector_hnsw_m, 0),
                 atLeast(values, MnemoSettings.vector_hnsw_ef_construction, 0),
+                oneOf(values, MnemoSettings.vector_quantization, java.util.List.of("auto", "true", "false")),
                 get(values, MnemoSettings.memory_summary_ttl),
                 userScope(values));
+    }
+
+    private static String oneOf(Map<String, String> values, MnemoSettings.Setting<String> setting,
+            java.util.List<String> allowed) {
+        String value = get(values, setting).trim().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(value)) {
+            throw new IllegalArgumentException("mnemo: " + setting.key() + " must be one of " + allowed + ", got '"
+                    + value + "'");
+        }
+        return value;
     }
 
     private static UserScope userScope(Map<String, String> values) {

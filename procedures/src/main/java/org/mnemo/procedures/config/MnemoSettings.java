@@ -2,6 +2,7 @@ package org.mnemo.procedures.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@code mnemo.*} settings of the plugin. Neo4j 5 accepts plugin settings in neo4j.conf only in a few reserved
@@ -14,7 +15,7 @@ public final class MnemoSettings {
     /** One setting: its key, default and what it does. */
     public record Setting<T>(String key, Class<T> type, T defaultValue, String description) {
         public String environmentVariable() {
-            return key.toUpperCase().replace('.', '_');
+            return key.toUpperCase(Locale.ROOT).replace('.', '_');
         }
     }
 
@@ -104,6 +105,11 @@ public final class MnemoSettings {
     public static final Setting<Integer> vector_hnsw_ef_construction = new Setting<>("mnemo.vector.hnsw.ef_construction", Integer.class, 0,
             "HNSW 'ef_construction' of the vector indexes created by mnemo.schema.apply; 0 keeps Neo4j's default.");
 
+    public static final Setting<String> vector_quantization = new Setting<>("mnemo.vector.quantization", String.class,
+            "auto", "Quantized vectors in the HNSW graph of the vector indexes mnemo.schema.apply creates: 'true', "
+                    + "'false', or 'auto' (off on Neo4j 2026 and later, where it costs recall; Neo4j's default "
+                    + "before). A change applies to indexes created afterwards.");
+
     public static final Setting<Duration> memory_summary_ttl = new Setting<>("mnemo.memory.summary_ttl", Duration.class, Duration.ofDays(30),
             "How long a memory of kind 'summary' lives when it is committed without expires_at.");
 
@@ -146,6 +152,7 @@ public final class MnemoSettings {
             search_vector_overfetch,
             vector_hnsw_m,
             vector_hnsw_ef_construction,
+            vector_quantization,
             memory_summary_ttl,
             security_user_scope,
             security_admin_users,

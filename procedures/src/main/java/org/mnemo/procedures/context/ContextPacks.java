@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.mnemo.procedures.memory.Memories;
+import org.mnemo.procedures.memory.MemorySearch;
 import org.mnemo.procedures.project.ProjectStates;
 import org.mnemo.procedures.project.Projects;
 import org.mnemo.procedures.search.HybridSearch;
@@ -46,7 +46,7 @@ public final class ContextPacks {
 
     /** What the pack draws from: a memory search and a chunk search, both already scoped to the caller. */
     public interface Sources {
-        List<Memories.Found> memories(List<String> namespaces, String prompt);
+        List<MemorySearch.Found> memories(List<String> namespaces, String prompt);
 
         /** Chunks for {@code prompt}, with {@code names} (the project's id and aliases, or "") boosting words. */
         List<HybridSearch.Hit> chunks(List<String> libraries, String prompt, String names);
@@ -83,10 +83,10 @@ public final class ContextPacks {
         int stateChars = layer(text, STATE_HEADER, project == null ? List.of() : stateLines(project),
                 (int) Math.floor(budget.total() * budget.stateShare())).chars();
 
-        List<Memories.Found> memories = sources.memories(projectMemories.namespaces(project), prompt);
+        List<MemorySearch.Found> memories = sources.memories(projectMemories.namespaces(project), prompt);
         List<String> memoryIds = new ArrayList<>();
         List<String> memoryLines = new ArrayList<>();
-        for (Memories.Found m : memories) {
+        for (MemorySearch.Found m : memories) {
             memoryLines.add("[" + m.tags().stream().findFirst().orElse(m.kind()) + "] " + m.content() + "\n");
             memoryIds.add(m.id());
         }

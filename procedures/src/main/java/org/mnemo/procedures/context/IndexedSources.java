@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.mnemo.procedures.config.MnemoConfig;
 import org.mnemo.procedures.embed.Embedder;
-import org.mnemo.procedures.memory.Memories;
+import org.mnemo.procedures.memory.MemorySearch;
 import org.mnemo.procedures.search.HybridSearch;
 import org.mnemo.procedures.search.SearchOptions;
 import org.neo4j.graphdb.Transaction;
@@ -36,9 +36,9 @@ public final class IndexedSources implements ContextPacks.Sources {
     }
 
     @Override
-    public List<Memories.Found> memories(List<String> namespaces, String prompt) {
-        return new Memories(tx, embedder).search(ProjectMemories.over(namespaces), capped(prompt), null, null,
-                memoryLimit, List.of(SearchOptions.VECTOR, SearchOptions.FULLTEXT), Memories.Fusing.DEFAULT);
+    public List<MemorySearch.Found> memories(List<String> namespaces, String prompt) {
+        return new MemorySearch(tx, embedder).search(ProjectMemories.over(namespaces), capped(prompt), null, null,
+                memoryLimit, List.of(SearchOptions.VECTOR, SearchOptions.FULLTEXT), MemorySearch.Fusing.DEFAULT);
     }
 
     @Override

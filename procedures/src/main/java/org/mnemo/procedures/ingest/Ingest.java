@@ -1,21 +1,13 @@
 package org.mnemo.procedures.ingest;
 
-import static org.mnemo.procedures.library.GraphModel.CHUNK;
 import static org.mnemo.procedures.library.GraphModel.COLLECTION;
-import static org.mnemo.procedures.library.GraphModel.COMPLETED;
-import static org.mnemo.procedures.library.GraphModel.HAS_CHUNK;
 import static org.mnemo.procedures.library.GraphModel.HAS_COLLECTION;
-import static org.mnemo.procedures.library.GraphModel.HAS_ITEM;
 import static org.mnemo.procedures.library.GraphModel.ITEM;
-import static org.mnemo.procedures.library.GraphModel.MENTIONS;
-import static org.mnemo.procedures.library.GraphModel.NEXT;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,10 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
-import org.mnemo.procedures.concept.ConceptMatcher;
 import org.mnemo.procedures.concept.Concepts;
 import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.library.Cascade;
@@ -39,12 +28,12 @@ import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 
 /**
- * Writes a document into the graph: item, chunks with NEXT links and embeddings, concepts with MENTIONS and
- * co-occurrence. Work is committed in batches of chunks so that memory stays bounded on large inputs; the item is
+ * Writes a document into the graph: item ({@link ItemLedger}: idempotency, supersede, status), chunks with NEXT
+ * links and embeddings ({@link ChunkWriter}), concepts with MENTIONS and co-occurrence ({@link ConceptLinker}),
+ * transient failures retried ({@link Retry}). Work is committed in batches of chunks so that memory stays bounded on large inputs; the item is
  * searchable only once its status is {@code completed}, and a failure removes everything the call wrote.
  */
 public final class Ingest {
-    public static final int PREVIEW_CHARS = 500;
     /**
      * Chunks one transaction may hold when a call is written whole: a mnemo.ingest.batch call, or pre-embedded
      * chunks (already in memory, nothing to embed between batches).
@@ -72,8 +61,8 @@ public final class Ingest {
 
     private final GraphDatabaseService db;
     private final Embedder embedder;
-    private final Concepts concepts;
-    private final int conceptsPerItem;
+    private final ConceptLinker linker;
+    private final ChunkWriter chunks;
     private final int batchSize;
     /** Throws when the calling transaction was terminated; checked between batches. */
     private final Runnable guard;
@@ -84,8 +73,8 @@ public final class Ingest {
             Runnable guard, String procedure) {
         this.db = db;
         this.embedder = embedder;
-        this.concepts = concepts;
-        this.conceptsPerItem = conceptsPerItem;
+        this.linker = new ConceptLinker(concepts, conceptsPerItem, embedder.model());
+        this.chunks = new ChunkWriter(embedder, linker);
         this.batchSize = batchSize;
         this.guard = guard;
         this.procedure = procedure;
@@ -178,7 +167,7 @@ public final class Ingest {
             Cascade.deleteItem(db, stale);
         }
         try {
-            long conceptCount = write(prepared.itemUid(), item, drafts, conceptsOf(conceptText, options));
+            long conceptCount = write(prepared.itemUid(), item, drafts, linker.plan(conceptText, options));
             return finish(prepared.itemUid(), prepared.libraryUid(), prepared.collectionUid(), item, drafts.size(),
                     conceptCount, started);
         } catch (RuntimeException | Error e) {
@@ -215,20 +204,20 @@ public final class Ingest {
             }
             return List.of(results);
         }
-        Map<Integer, ConceptPlan> plans = new HashMap<>();
+        Map<Integer, ConceptLinker.ConceptPlan> plans = new HashMap<>();
         List<ChunkDraft> drafts = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
         for (int i : todo) {
-            ConceptPlan plan = conceptsOf(docs.get(i).conceptText(), options);
+            ConceptLinker.ConceptPlan plan = linker.plan(docs.get(i).conceptText(), options);
             plans.put(i, plan);
             drafts.addAll(docs.get(i).drafts());
             plan.nameByKey().forEach(names::putIfAbsent);
         }
         List<String> unembedded;
         try (Transaction tx = db.beginTx()) {
-            unembedded = withoutEmbedding(tx, List.copyOf(new TreeSet<>(names.keySet())));
+            unembedded = ConceptLinker.withoutEmbedding(tx, List.copyOf(new TreeSet<>(names.keySet())));
         }
-        List<float[]> vectors = vectors(drafts, unembedded.stream().map(names::get).toList());
+        List<float[]> vectors = chunks.vectors(drafts, unembedded.stream().map(names::get).toList());
         Map<String, float[]> conceptVectors = new HashMap<>();
         for (int i = 0; i < unembedded.size(); i++) {
             conceptVectors.put(unembedded.get(i), vectors.get(drafts.size() + i));
@@ -247,7 +236,7 @@ public final class Ingest {
                     }
                 }
                 Map<String, Node> conceptNodes = new HashMap<>();
-                lockConcepts(tx, mentioned, names, conceptVectors, conceptNodes);
+                linker.lock(tx, mentioned, names, conceptVectors, conceptNodes);
                 List<Committed> out = new ArrayList<>();
                 int offset = 0;
                 for (int i : todo) {
@@ -264,12 +253,12 @@ public final class Ingest {
                     ledger.checkLease(tx, doc.item());
                     Node collection = collection(tx, library, doc.item());
                     Node node = ledger.create(tx, collection, doc.item(), "processing");
-                    Written chunks = writeChunks(tx, node, 0, null, doc.drafts(), docVectors, plans.get(i),
-                            conceptVectors, conceptNodes);
-                    linkPairs(tx, chunks.pairs());
-                    complete(node, chunks.linked().size());
+                    ChunkWriter.Written written = chunks.write(tx, node, 0, null, doc.drafts(), docVectors,
+                            plans.get(i), conceptVectors, conceptNodes);
+                    ConceptLinker.linkPairs(tx, written.pairs());
+                    ChunkWriter.complete(node, written.linked().size());
                     out.add(new Committed(null, (String) node.getProperty("uid"), libraryUid,
-                            (String) collection.getProperty("uid"), stale, chunks.linked().size()));
+                            (String) collection.getProperty("uid"), stale, written.linked().size()));
                 }
                 tx.commit();
                 return out;
@@ -308,19 +297,6 @@ public final class Ingest {
         return new IngestResult(itemUid, libraryUid, collectionUid, superseded == null ? "created" : "superseded",
                 chunkCount, conceptCount, superseded, embedder.model(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
-    }
-
-    /** The concepts to link: extracted names keyed by their normalised key, and a matcher for chunk texts. */
-    private record ConceptPlan(Map<String, String> nameByKey, List<String> keys, ConceptMatcher matcher) {}
-
-    private ConceptPlan conceptsOf(String conceptText, IngestOptions options) {
-        List<String> names = options.extractConcepts() ? concepts.extract(conceptText, conceptsPerItem) : List.of();
-        Map<String, String> nameByKey = new HashMap<>();
-        for (String name : names) {
-            nameByKey.putIfAbsent(Concepts.key(name), name);
-        }
-        List<String> keys = new ArrayList<>(nameByKey.keySet());
-        return new ConceptPlan(nameByKey, keys, new ConceptMatcher(keys));
     }
 
     private LibraryType libraryType(String libraryRef) {
@@ -384,12 +360,12 @@ public final class Ingest {
     }
 
     /** Writes chunks in batches and then the concept co-occurrences; returns the number of concepts linked. */
-    private long write(String itemUid, ItemSpec spec, List<ChunkDraft> drafts, ConceptPlan plan) {
+    private long write(String itemUid, ItemSpec spec, List<ChunkDraft> drafts, ConceptLinker.ConceptPlan plan) {
         ledger.setStatus(itemUid, "processing");
         // Only concepts new to the graph need an embedding; most of a large corpus's concepts exist already.
         List<String> unembedded;
         try (Transaction tx = db.beginTx()) {
-            unembedded = withoutEmbedding(tx, plan.keys());
+            unembedded = ConceptLinker.withoutEmbedding(tx, plan.keys());
         }
         Map<String, float[]> conceptVectors = new HashMap<>();
         Map<String, Long> pairs = new HashMap<>();
@@ -400,17 +376,17 @@ public final class Ingest {
             List<ChunkDraft> batch = drafts.subList(start, Math.min(drafts.size(), start + batchSize));
             // The new concept names ride along with the first batch's model call.
             List<String> names = start == 0 ? unembedded.stream().map(plan.nameByKey()::get).toList() : List.of();
-            List<float[]> vectors = vectors(batch, names);
+            List<float[]> vectors = chunks.vectors(batch, names);
             for (int i = 0; i < names.size(); i++) {
                 conceptVectors.put(unembedded.get(i), vectors.get(batch.size() + i));
             }
             int first = start;
             String after = previous;
-            Written written = Retry.transientFailures(() -> {
+            ChunkWriter.Written written = Retry.transientFailures(() -> {
                 try (Transaction tx = db.beginTx()) {
                     Node item = tx.findNode(ITEM, "uid", itemUid);
                     Node prev = after == null ? null : tx.getNodeByElementId(after);
-                    Written w = writeChunks(tx, item, first, prev, batch, vectors, plan, conceptVectors,
+                    ChunkWriter.Written w = chunks.write(tx, item, first, prev, batch, vectors, plan, conceptVectors,
                             new HashMap<>());
                     ledger.checkLease(tx, spec);
                     tx.commit();
@@ -423,163 +399,14 @@ public final class Ingest {
         }
         Retry.transientFailures(() -> {
             try (Transaction tx = db.beginTx()) {
-                linkPairs(tx, pairs);
-                complete(tx.findNode(ITEM, "uid", itemUid), linked.size());
+                ConceptLinker.linkPairs(tx, pairs);
+                ChunkWriter.complete(tx.findNode(ITEM, "uid", itemUid), linked.size());
                 ledger.checkLease(tx, spec);
                 tx.commit();
                 return null;
             }
         });
         return linked.size();
-    }
-
-    /** Adds co-occurrence counts to RELATED_TO, in key order for the same reason as the concepts' locks. */
-    private static void linkPairs(Transaction tx, Map<String, Long> pairs) {
-        if (pairs.isEmpty()) {
-            return;
-        }
-        List<Map<String, Object>> rows = new ArrayList<>();
-        new TreeMap<>(pairs).forEach((pair, weight) -> {
-            String[] ab = pair.split("\u0000");
-            rows.add(Map.of("a", ab[0], "b", ab[1], "w", weight));
-        });
-        tx.execute("""
-                UNWIND $pairs AS p
-                MATCH (a:Concept {name_key: p.a}), (b:Concept {name_key: p.b})
-                MERGE (a)-[r:RELATED_TO]->(b)
-                ON CREATE SET r.weight = p.w
-                ON MATCH SET r.weight = r.weight + p.w""", Map.of("pairs", rows));
-    }
-
-    private static void complete(Node item, long conceptCount) {
-        item.setProperty("related_counted", true);
-        item.setProperty("concept_count", conceptCount);
-        item.setProperty("embedding_status", COMPLETED);
-        item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
-    }
-
-    /** What one batch wrote: its last chunk, the concepts it linked and their co-occurrences. */
-    private record Written(String last, Set<String> linked, Map<String, Long> pairs) {}
-
-    /** Writes chunks after prev; conceptNodes holds the concepts this transaction has locked already. */
-    private Written writeChunks(Transaction tx, Node item, int start, Node prev, List<ChunkDraft> batch,
-            List<float[]> vectors, ConceptPlan plan, Map<String, float[]> conceptVectors,
-            Map<String, Node> conceptNodes) {
-        Set<String> linked = new HashSet<>();
-        Map<String, Long> pairs = new HashMap<>();
-        List<List<String>> mentions = new ArrayList<>(batch.size());
-        TreeSet<String> batchKeys = new TreeSet<>();
-        for (ChunkDraft draft : batch) {
-            mentions.add(plan.matcher().mentionedIn(draft.text()));
-            batchKeys.addAll(mentions.get(mentions.size() - 1));
-        }
-        lockConcepts(tx, batchKeys, plan.nameByKey(), conceptVectors, conceptNodes);
-        for (int i = 0; i < batch.size(); i++) {
-            ChunkDraft draft = batch.get(i);
-            Node chunk = tx.createNode(CHUNK);
-            chunk.setProperty("uid", UUID.randomUUID().toString());
-            chunk.setProperty("chunk_index", (long) (start + i));
-            chunk.setProperty("text", draft.text());
-            chunk.setProperty("text_preview", preview(draft.text()));
-            chunk.setProperty("char_start", draft.charStart());
-            chunk.setProperty("char_end", draft.charEnd());
-            chunk.setProperty("heading_path", draft.headingPath());
-            chunk.setProperty("embedding", vectors.get(i));
-            item.createRelationshipTo(chunk, HAS_CHUNK);
-            if (prev != null) {
-                prev.createRelationshipTo(chunk, NEXT);
-            }
-            prev = chunk;
-            List<String> mentioned = mentions.get(i);
-            for (String key : mentioned) {
-                chunk.createRelationshipTo(conceptNodes.get(key), MENTIONS);
-                linked.add(key);
-            }
-            for (int a = 0; a < mentioned.size(); a++) {
-                for (int b = a + 1; b < mentioned.size(); b++) {
-                    String x = mentioned.get(a);
-                    String y = mentioned.get(b);
-                    pairs.merge(x.compareTo(y) < 0 ? x + "\u0000" + y : y + "\u0000" + x, 1L, Long::sum);
-                }
-            }
-        }
-        item.setProperty("chunk_count", (long) (start + batch.size()));
-        item.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
-        return new Written(prev == null ? null : prev.getElementId(), linked, pairs);
-    }
-
-    /**
-     * Merges and locks concepts in name order before any MENTIONS is created, so concurrent ingests sharing
-     * concepts mostly wait for each other; the deadlocks left (dense nodes) are retried.
-     */
-    private void lockConcepts(Transaction tx, Set<String> sortedKeys, Map<String, String> nameByKey,
-            Map<String, float[]> conceptVectors, Map<String, Node> locked) {
-        for (String key : sortedKeys) {
-            if (!locked.containsKey(key)) {
-                Node concept = concept(tx, key, nameByKey.get(key), conceptVectors.get(key));
-                tx.acquireWriteLock(concept);
-                locked.put(key, concept);
-            }
-        }
-    }
-
-
-    private static List<String> withoutEmbedding(Transaction tx, List<String> keys) {
-        if (keys.isEmpty()) {
-            return keys;
-        }
-        Set<String> embedded = new HashSet<>();
-        tx.execute("UNWIND $keys AS key MATCH (c:Concept {name_key: key}) WHERE c.embedding IS NOT NULL "
-                + "RETURN key", Map.of("keys", keys)).forEachRemaining(r -> embedded.add((String) r.get("key")));
-        return keys.stream().filter(k -> !embedded.contains(k)).toList();
-    }
-
-    /**
-     * The batch's chunk vectors (embedding those that came without one) followed by the vectors of the extra
-     * texts, from one model call.
-     */
-    private List<float[]> vectors(List<ChunkDraft> batch, List<String> extra) {
-        List<String> missing = new ArrayList<>();
-        for (ChunkDraft d : batch) {
-            if (d.embedding() == null) {
-                missing.add(d.text());
-            }
-        }
-        missing.addAll(extra);
-        List<float[]> computed = missing.isEmpty() ? List.of() : embedder.embed(missing);
-        List<float[]> vectors = new ArrayList<>(batch.size() + extra.size());
-        int next = 0;
-        for (ChunkDraft d : batch) {
-            vectors.add(d.embedding() != null ? d.embedding() : computed.get(next++));
-        }
-        vectors.addAll(computed.subList(next, computed.size()));
-        return vectors;
-    }
-
-    private Node concept(Transaction tx, String key, String name, float[] vector) {
-        // MERGE on the unique name_key takes the lock that makes concurrent ingests share one node.
-        Node concept = (Node) tx.execute("""
-                        MERGE (c:Concept {name_key: $key})
-                        ON CREATE SET c.uid = randomUUID(), c.name = $name
-                        RETURN c""", params("key", key, "name", name))
-                .next()
-                .get("c");
-        if (vector != null && !concept.hasProperty("embedding")) {
-            concept.setProperty("embedding", vector);
-            concept.setProperty("embedding_model", embedder.model());
-        }
-        return concept;
-    }
-
-    static String preview(String text) {
-        if (text.length() <= PREVIEW_CHARS) {
-            return text;
-        }
-        int end = PREVIEW_CHARS;
-        if (Character.isLowSurrogate(text.charAt(end))) {
-            end--;
-        }
-        return text.substring(0, end);
     }
 
     private static String chunkDigestInput(List<ChunkDraft> drafts) {

@@ -1,5 +1,6 @@
 package org.mnemo.procedures.ingest;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.mnemo.procedures.library.LibraryType;
@@ -18,7 +19,7 @@ public record IngestOptions(Integer chunkSize, Integer chunkOverlap, ChunkStrate
         if (o.has("chunk_strategy")) {
             String value = o.string("chunk_strategy", null);
             try {
-                strategy = ChunkStrategy.valueOf(value.toUpperCase());
+                strategy = ChunkStrategy.valueOf(value.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw o.error("chunk_strategy", "must be one of paragraph, sentence, markdown, got '" + value + "'");
             }

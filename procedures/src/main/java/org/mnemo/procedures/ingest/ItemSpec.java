@@ -49,7 +49,7 @@ public record ItemSpec(
         }
         String hash = o.string("content_hash", null);
         if (hash != null) {
-            hash = hash.toLowerCase();
+            hash = hash.toLowerCase(Locale.ROOT);
             if (!SHA256.matcher(hash).matches()) {
                 throw o.error("content_hash", "must be a SHA-256 in 64 hex digits");
             }

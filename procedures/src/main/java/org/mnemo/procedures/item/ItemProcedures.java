@@ -4,6 +4,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -34,12 +35,12 @@ public class ItemProcedures {
 
     public record DeleteResult(long items, long chunks, long concepts) {}
 
-    private static final String ITEM_ROWS = """
+    private static final String ITEM_ROWS = String.format(Locale.ROOT, """
             MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item)
             WHERE %s AND ($library IS NULL OR l.uid = $library) AND ($collection IS NULL OR c.uid = $collection)
               AND ($uid IS NULL OR i.uid = $uid) AND ($status IS NULL OR i.embedding_status = $status)
             RETURN i, c.uid AS collection_uid, l.uid AS library_uid, l.library_type AS library_type
-            ORDER BY i.created_at DESC, i.uid SKIP $offset LIMIT $limit""".formatted(Scope.predicate("l"));
+            ORDER BY i.created_at DESC, i.uid SKIP $offset LIMIT $limit""", Scope.predicate("l"));
 
     @Procedure(name = "mnemo.item.list", mode = Mode.READ)
     @Description("List items of the caller's libraries, newest first, filtered by library, collection or status, "

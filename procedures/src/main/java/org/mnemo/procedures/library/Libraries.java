@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -126,13 +127,13 @@ public final class Libraries {
         params.put("offset", offset);
         params.put("limit", limit);
         List<LibraryRow> rows = new ArrayList<>();
-        tx.execute("""
+        tx.execute(String.format(Locale.ROOT, """
                 MATCH (l:Library)
                 WHERE %s AND ($type IS NULL OR l.library_type = $type)
                   AND ($workspace IS NULL OR l.workspace_id = $workspace)
                   AND ($includeWorkspace OR l.workspace_id IS NULL) AND l.deleting IS NULL
                 RETURN l ORDER BY l.name SKIP $offset LIMIT $limit
-                """.formatted(Scope.predicate("l")), params)
+                """, Scope.predicate("l")), params)
                 .forEachRemaining(r -> rows.add(row((Node) r.get("l"), false)));
         return rows;
     }

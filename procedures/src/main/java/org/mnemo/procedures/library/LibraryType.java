@@ -3,6 +3,7 @@ package org.mnemo.procedures.library;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -86,7 +87,7 @@ public enum LibraryType {
     }
 
     public String key() {
-        return name().toLowerCase();
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** What a reranker is told about relevance in libraries of this type. */
@@ -110,7 +111,7 @@ public enum LibraryType {
     public static LibraryType parse(String value, String argument) {
         if (value != null) {
             for (LibraryType type : values()) {
-                if (type.key().equals(value.trim().toLowerCase())) {
+                if (type.key().equals(value.trim().toLowerCase(Locale.ROOT))) {
                     return type;
                 }
             }
@@ -128,7 +129,7 @@ public enum LibraryType {
         map.put("name", key());
         map.put("chunk_size", (long) chunkSize);
         map.put("chunk_overlap", (long) chunkOverlap);
-        map.put("chunk_strategy", strategy.name().toLowerCase());
+        map.put("chunk_strategy", strategy.name().toLowerCase(Locale.ROOT));
         map.put("embedding_instruction", embeddingInstruction);
         map.put("reranker_instruction", rerankerInstruction);
         map.put("vision_prompt", visionPrompt);

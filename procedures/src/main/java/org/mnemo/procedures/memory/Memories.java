@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -22,9 +21,6 @@ import java.util.UUID;
 import org.mnemo.procedures.concept.Keyphrases;
 import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.namespace.Namespaces;
-import org.mnemo.procedures.schema.Schema;
-import org.mnemo.procedures.search.FulltextQuery;
-import org.mnemo.procedures.search.Fusion;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
@@ -32,9 +28,9 @@ import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
 
 /**
- * Memories in namespaces. Every operation is checked against the caller's resolved namespaces: commits and
- * forgets only in writable ones, searches only in readable ones. Content is redacted before anything is stored;
- * writes to {@code org:} namespaces are audited with a hash of the content, never the content.
+ * Writing memories in namespaces: commits and forgets only in the caller's writable namespaces, content redacted
+ * before anything is stored, writes to {@code org:} namespaces and every destructive act audited with a hash of the
+ * content, never the content. Searching is {@link MemorySearch}, import and export {@link MemoryTransfer}.
  */
 public final class Memories {
     public static final Label MEMORY = Label.label("Memory");
@@ -42,22 +38,6 @@ public final class Memories {
     public static final List<String> KINDS = List.of("fact", "decision", "preference", "summary", "note");
     static final int MAX_CONTENT_CHARS = 20_000;
     private static final int CONCEPTS_PER_MEMORY = 8;
-    private static final int LEG_TOP_K = 50;
-    private static final int RRF_K = 60;
-    /**
-     * Default fusion, chosen on LoCoMo (docs/benchmarks/locomo-memory.md: chosen on half of the conversations,
-     * checked on the other): a convex combination of vector and full-text scores, equal weights. Chat turns are
-     * short, so exact words matter as much as meaning; RRF fell below the full-text leg alone. The concept leg
-     * (YAKE keyphrases of a chat turn) did not help at any weight tried, so it does not count by default.
-     */
-    public static final Map<String, Double> DEFAULT_WEIGHTS = Map.of("vector", 1.0, "fulltext", 1.0, "graph", 0.0);
-    public static final Fusion.Method DEFAULT_FUSION = Fusion.Method.CONVEX;
-
-    /** How a memory search fuses its legs: the method and a weight per leg. */
-    public record Fusing(Fusion.Method method, Map<String, Double> weights) {
-        public static final Fusing DEFAULT = new Fusing(DEFAULT_FUSION, DEFAULT_WEIGHTS);
-    }
-
     /** What to store; the procedure has checked the shapes. */
     public record Draft(String id, String namespace, String kind, String content, List<String> tags, String source,
             String expiresAt, Double confidence, List<String> derivedFrom) {}
@@ -68,11 +48,6 @@ public final class Memories {
      */
     public record Committed(String id, String namespace, String kind, String status, boolean created,
             boolean updated, boolean redacted, ZonedDateTime created_at, ZonedDateTime expires_at) {}
-
-    /** A search hit; {@code content} of org: memories carries the delimiter prefix. */
-    public record Found(String id, String namespace, String kind, String content, List<String> tags, String source,
-            Double confidence, ZonedDateTime created_at, ZonedDateTime expires_at, double score, List<String> sources,
-            Map<String, Long> ranks) {}
 
     private final Transaction tx;
     private final Embedder embedder;
@@ -207,7 +182,7 @@ public final class Memories {
     }
 
     /** Writes a checked memory, or returns the one with its id in the same namespace (ids are per namespace). */
-    private Committed store(Draft draft, String namespace, String kind, ZonedDateTime createdAt,
+    Committed store(Draft draft, String namespace, String kind, ZonedDateTime createdAt,
             ZonedDateTime expires, String actor) {
         String id = draft.id() != null ? checkId(draft.id()) : UUID.randomUUID().toString();
         Node existing = tx.findNode(MEMORY, "key", key(namespace, id));
@@ -242,199 +217,6 @@ public final class Memories {
             audit(tx, "commit", actor, namespace, id, content);
         }
         return committed(memory, true, false, redacted(draft.content()));
-    }
-
-    /** How an import went: stored, already there (by id), skipped (unknown namespace or unusable line). */
-    public record Imported(long imported, long existing, long skipped) {}
-
-    /**
-     * Imports exported memories: idempotent on id, redacted again, with their original times. Memories of
-     * namespaces that no workspace here resolves to are skipped and counted.
-     */
-    public Imported importAll(List<Map<String, Object>> rows, String actor) {
-        long imported = 0;
-        long existing = 0;
-        long skipped = 0;
-        for (Map<String, Object> row : rows) {
-            String namespace = row.get("namespace") instanceof String ns ? ns : legacyNamespace(row);
-            String content = row.get("content") instanceof String c ? c : null;
-            String kind = row.get("kind") instanceof String k ? k.toLowerCase(Locale.ROOT) : "note";
-            // A legacy entry without an id gets one from what it is, so importing the file again stays idempotent.
-            String id = row.get("id") instanceof String given ? given : content == null || namespace == null ? null
-                    : "legacy-" + sha256(namespace + "|" + row.get("created_at") + "|" + content).substring(0, 32);
-            if (id == null || content == null || content.isBlank() || !KINDS.contains(kind) || !known(namespace)) {
-                skipped++;
-                continue;
-            }
-            if (tx.findNode(MEMORY, "key", key(namespace, id)) != null) {
-                existing++;
-                continue;
-            }
-            List<String> tags = row.get("tags") instanceof List<?> list ? list.stream().map(String::valueOf).toList()
-                    : row.get("tags") instanceof String[] array ? List.of(array) : List.of();
-            Double confidence = row.get("confidence") instanceof Number n ? n.doubleValue() : null;
-            store(new Draft(id, namespace, kind, content, tags, (String) row.get("source"), null, confidence, null),
-                    namespace, kind, time(row.get("created_at"), ZonedDateTime.now(ZoneOffset.UTC)),
-                    time(row.get("expires_at"), null), actor);
-            imported++;
-        }
-        audit(tx, "import", actor, "*", null, "imported=" + imported + " existing=" + existing + " skipped="
-                + skipped);
-        return new Imported(imported, existing, skipped);
-    }
-
-    /**
-     * The namespace of a legacy export entry ({@code memoryExportEntry}: a {@code scope} of LOCAL, TEAM or GLOBAL
-     * and the workspace by {@code workspace_id} (an unknown id is skipped) or, without one, by
-     * {@code workspace_name} when exactly one workspace has that name): LOCAL → {@code workspace:<id>}, TEAM → {@code team:<root>}, GLOBAL →
-     * {@code org:<root>}, the root as the tree says now. Null when it cannot be told (the entry is skipped).
-     */
-    private String legacyNamespace(Map<String, Object> row) {
-        if (!(row.get("scope") instanceof String scope)) {
-            return null;
-        }
-        String workspace = null;
-        if (row.get("workspace_id") instanceof String id && !id.isBlank()) {
-            // An id decides alone: an unknown one is skipped, never re-homed by a name another tenant may share.
-            workspace = tx.findNode(Namespaces.WORKSPACE, "id", id) != null ? id : null;
-        } else if (row.get("workspace_name") instanceof String name && !name.isBlank()) {
-            List<String> named = new ArrayList<>();
-            tx.execute("MATCH (w:Workspace {name: $name}) RETURN w.id AS id LIMIT 2", Map.of("name", name))
-                    .forEachRemaining(r -> named.add((String) r.get("id")));
-            workspace = named.size() == 1 ? named.get(0) : null;
-        }
-        if (workspace == null) {
-            return null;
-        }
-        Namespaces.Resolution resolved;
-        try {
-            resolved = Namespaces.resolve(tx, workspace);
-        } catch (IllegalArgumentException brokenTree) {
-            return null;
-        }
-        return switch (scope.toUpperCase(Locale.ROOT)) {
-            case "LOCAL" -> Namespaces.WORKSPACE_PREFIX + workspace;
-            case "TEAM" -> Namespaces.TEAM_PREFIX + resolved.root_id();
-            case "GLOBAL" -> Namespaces.ORG_PREFIX + resolved.root_id();
-            default -> null;
-        };
-    }
-
-    /**
-     * The active memories of these namespaces, each once (team memories shared by several workspaces too). Each row
-     * also carries the legacy {@code memoryExportEntry} fields — {@code scope} (LOCAL, TEAM, GLOBAL; null for a
-     * custom namespace), {@code workspace_id} and {@code workspace_name} — so older tools read the file too.
-     */
-    public static List<Map<String, Object>> export(Transaction tx, List<String> namespaces) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        tx.execute("""
-                MATCH (m:Memory) WHERE m.namespace IN $namespaces AND m.status = 'active'
-                WITH DISTINCT m ORDER BY m.namespace, m.created_at, m.id
-                RETURN m{.id, .namespace, .kind, .content, .tags, .source, .confidence,
-                         created_at: toString(m.created_at), expires_at: toString(m.expires_at)} AS memory""",
-                Map.of("namespaces", namespaces)).forEachRemaining(r -> rows.add(castMap(r.get("memory"))));
-        Map<String, String> names = new HashMap<>();
-        List<Map<String, Object>> legacy = new ArrayList<>(rows.size());
-        for (Map<String, Object> row : rows) {
-            Map<String, Object> withLegacy = new LinkedHashMap<>(row);
-            String namespace = (String) row.get("namespace");
-            String prefix = namespace.substring(0, namespace.indexOf(':'));
-            String workspace = prefix.equals("custom") ? null : namespace.substring(prefix.length() + 1);
-            withLegacy.put("scope", switch (prefix) {
-                case "workspace" -> "LOCAL";
-                case "team" -> "TEAM";
-                case "org" -> "GLOBAL";
-                default -> null;
-            });
-            withLegacy.put("workspace_id", workspace);
-            withLegacy.put("workspace_name", workspace == null ? null : names.computeIfAbsent(workspace, id -> {
-                Node node = tx.findNode(Namespaces.WORKSPACE, "id", id);
-                return node == null ? null : (String) node.getProperty("name", null);
-            }));
-            legacy.add(withLegacy);
-        }
-        return legacy;
-    }
-
-    /** Whether some workspace here resolves to this namespace. */
-    private boolean known(String namespace) {
-        if (namespace == null || !Namespaces.wellFormed(namespace)) {
-            return false;
-        }
-        String id = namespace.substring(namespace.indexOf(':') + 1);
-        Map<String, Object> params = Map.of("id", id, "ns", namespace);
-        String query = namespace.startsWith(Namespaces.WORKSPACE_PREFIX)
-                ? "MATCH (w:Workspace {id: $id}) RETURN count(w) > 0 AS known"
-                : namespace.startsWith(Namespaces.CUSTOM_PREFIX)
-                        ? "MATCH (w:Workspace) WHERE $ns IN w.custom_namespaces RETURN count(w) > 0 AS known"
-                        : "MATCH (w:Workspace {id: $id}) WHERE w.parent_id IS NULL RETURN count(w) > 0 AS known";
-        return Boolean.TRUE.equals(tx.execute(query, params).next().get("known"));
-    }
-
-    private static ZonedDateTime time(Object value, ZonedDateTime fallback) {
-        if (!(value instanceof String text) || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return OffsetDateTime.parse(text).atZoneSameInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            return ZonedDateTime.parse(text).withZoneSameInstant(ZoneOffset.UTC);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Object value) {
-        return (Map<String, Object>) value;
-    }
-
-    /**
-     * Hybrid search over the active, unexpired memories of the requested namespaces that the caller may read
-     * (all readable ones when none are requested); vector, full-text and concept legs fused as {@code fusing} says.
-     */
-    public List<Found> search(Namespaces.Resolution caller, String query, List<String> requested, List<String> kinds,
-            int limit, List<String> legs, Fusing fusing) {
-        List<String> namespaces = requested == null || requested.isEmpty() ? caller.readable()
-                : requested.stream().filter(caller.readable()::contains).distinct().toList();
-        if (namespaces.isEmpty()) {
-            return List.of();
-        }
-        Map<String, Object> params = new HashMap<>();
-        params.put("namespaces", namespaces);
-        params.put("kinds", kinds == null || kinds.isEmpty() ? null : kinds);
-        Map<String, List<Fusion.Ranked<Node>>> legLists = new LinkedHashMap<>();
-        if (legs.contains("vector")) {
-            legLists.put("vector", vectorLeg(query, params));
-        }
-        List<String> terms = FulltextQuery.terms(query);
-        if (!terms.isEmpty() && legs.contains("fulltext")) {
-            params.put("query", FulltextQuery.of(terms));
-            params.put("index", Schema.MEMORY_FULLTEXT);
-            legLists.put("fulltext", rows("""
-                    CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
-                    WITH node AS m, score WHERE %s
-                    RETURN m, score ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), params));
-        }
-        if (!terms.isEmpty() && legs.contains("graph")) {
-            params.put("keys", Keyphrases.extract(query, CONCEPTS_PER_MEMORY).stream()
-                    .map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
-            legLists.put("graph", rows("""
-                    MATCH (c:Concept) WHERE c.name_key IN $keys OR c.name_key IN $terms
-                    MATCH (m:Memory)-[:MENTIONS]->(c) WHERE %s
-                    WITH m, count(DISTINCT c) AS matched ORDER BY matched DESC, m.created_at DESC
-                    RETURN m, matched AS score LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withTerms(params, terms)));
-        }
-        // The same fusion as document search; memories are keyed by node (ids repeat across namespaces).
-        Map<Node, Map<String, Long>> ranks = new HashMap<>();
-        legLists.forEach((leg, list) -> {
-            for (int i = 0; i < list.size(); i++) {
-                ranks.computeIfAbsent(list.get(i).key(), k -> new LinkedHashMap<>()).put(leg, (long) i + 1);
-            }
-        });
-        List<Found> found = new ArrayList<>();
-        Fusion.fuse(fusing.method(), legLists, fusing.weights(), RRF_K).forEach((node, score) -> found.add(found(node, score,
-                new ArrayList<>(ranks.get(node).keySet()), ranks.get(node))));
-        found.sort(Comparator.comparingDouble(Found::score).reversed());
-        return found.subList(0, Math.min(limit, found.size()));
     }
 
     /**
@@ -497,34 +279,6 @@ public final class Memories {
         dropUnmentioned(concepts);
         audit(tx, "purge", actor, namespace, null, "memories=" + purged);
         return purged;
-    }
-
-    private static final String VISIBLE = """
-            m.namespace IN $namespaces AND m.status = 'active'
-              AND (m.expires_at IS NULL OR m.expires_at > datetime()) AND ($kinds IS NULL OR m.kind IN $kinds)""";
-
-    /** Exact cosine over the visible memories: namespaces are small, and exact never misses one. */
-    private List<Fusion.Ranked<Node>> vectorLeg(String query, Map<String, Object> params) {
-        Map<String, Object> withVector = new HashMap<>(params);
-        withVector.put("vector", embedder.embedQuery(query));
-        return rows("""
-                MATCH (m:Memory) WHERE %s AND m.embedding IS NOT NULL
-                WITH m, vector.similarity.cosine(m.embedding, $vector) AS score
-                RETURN m, score ORDER BY score DESC LIMIT %d""".formatted(VISIBLE, LEG_TOP_K), withVector);
-    }
-
-    /** A leg's memories, best first, with the leg's raw score. */
-    private List<Fusion.Ranked<Node>> rows(String cypher, Map<String, Object> params) {
-        List<Fusion.Ranked<Node>> ranked = new ArrayList<>();
-        tx.execute(cypher, params).forEachRemaining(r -> ranked.add(new Fusion.Ranked<>((Node) r.get("m"),
-                ((Number) r.get("score")).doubleValue())));
-        return ranked;
-    }
-
-    private static Map<String, Object> withTerms(Map<String, Object> params, List<String> terms) {
-        Map<String, Object> copy = new HashMap<>(params);
-        copy.put("terms", terms);
-        return copy;
     }
 
     private void link(Node memory, String content, List<String> derivedFrom) {
@@ -599,20 +353,6 @@ public final class Memories {
         return new Committed((String) m.getProperty("id"), (String) m.getProperty("namespace"),
                 (String) m.getProperty("kind"), (String) m.getProperty("status"), created, updated, redacted,
                 (ZonedDateTime) m.getProperty("created_at"), (ZonedDateTime) m.getProperty("expires_at", null));
-    }
-
-    private static Found found(Node m, double score, List<String> sources, Map<String, Long> ranks) {
-        String namespace = (String) m.getProperty("namespace");
-        String content = (String) m.getProperty("content");
-        if (namespace.startsWith(Namespaces.ORG_PREFIX)) {
-            // Shared organisational text is marked, so an agent can tell it from its instructions.
-            content = "[MEMORY id=" + m.getProperty("id") + " scope=ORG ns=" + namespace + "]: " + content;
-        }
-        Object tags = m.getProperty("tags", new String[0]);
-        return new Found((String) m.getProperty("id"), namespace, (String) m.getProperty("kind"), content,
-                tags instanceof String[] t ? List.of(t) : List.of(), (String) m.getProperty("source", null),
-                (Double) m.getProperty("confidence", null), (ZonedDateTime) m.getProperty("created_at"),
-                (ZonedDateTime) m.getProperty("expires_at", null), score, sources, ranks);
     }
 
     /** An id a client can address again: 1..200 characters, none of them control or format characters or '/'. */

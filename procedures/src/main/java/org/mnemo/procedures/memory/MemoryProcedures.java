@@ -68,7 +68,7 @@ public class MemoryProcedures {
     @Description("Hybrid search (vector, full-text, concepts; convex fusion by default) over the active, unexpired memories a workspace "
             + "may read: the requested namespaces intersected with its readable ones (all readable when none are "
             + "given). org: memories come back with a [MEMORY id=… scope=ORG ns=…]: prefix.")
-    public Stream<Memories.Found> search(
+    public Stream<MemorySearch.Found> search(
             @Name(value = "workspace_id", description = "The workspace asking.") String workspaceId,
             @Name(value = "query", description = "What to recall.") String query,
             @Name(value = "options", defaultValue = "{}", description = "{namespaces, kinds, limit: 10 (max 100), "
@@ -82,8 +82,8 @@ public class MemoryProcedures {
         Options o = acting.options();
         List<String> legs = strings(options.get("search_types"), "search_types", procedure);
         if (legs == null || legs.isEmpty()) {
-            legs = List.of("vector", "fulltext", "graph");
-        } else if (!List.of("vector", "fulltext", "graph").containsAll(legs)) {
+            legs = Fusion.LEGS;
+        } else if (!Fusion.LEGS.containsAll(legs)) {
             throw new IllegalArgumentException(procedure + ": 'search_types' may hold vector, fulltext and graph");
         }
         if (query == null || query.isBlank()) {
@@ -105,11 +105,11 @@ public class MemoryProcedures {
             caller = new Namespaces.Resolution(caller.workspace_id(), caller.root_id(), caller.depth(),
                     List.copyOf(readable), caller.writable(), caller.role());
         }
-        return new Memories(tx, embedder).search(caller, query,
+        return new MemorySearch(tx, embedder).search(caller, query,
                 strings(options.get("namespaces"), "namespaces", procedure),
                 strings(options.get("kinds"), "kinds", procedure), (int) o.integer("limit", 10, 1, 100), legs,
-                new Memories.Fusing(Fusion.Method.parse(o.string("fusion", Memories.DEFAULT_FUSION.name()),
-                        procedure + ": 'fusion'"), Fusion.weights(o, Memories.DEFAULT_WEIGHTS))).stream();
+                new MemorySearch.Fusing(Fusion.Method.parse(o.string("fusion", MemorySearch.DEFAULT_FUSION.name()),
+                        procedure + ": 'fusion'"), Fusion.weights(o, MemorySearch.DEFAULT_WEIGHTS))).stream();
     }
 
     @Procedure(name = "mnemo.memory.forget", mode = Mode.WRITE)
@@ -171,13 +171,13 @@ public class MemoryProcedures {
         if (namespaces == null) {
             throw new IllegalArgumentException("mnemo.memory.export: 'namespaces' is required");
         }
-        return Memories.export(tx, namespaces).stream().map(Exported::new);
+        return MemoryTransfer.export(tx, namespaces).stream().map(Exported::new);
     }
 
     @Procedure(name = "mnemo.memory.import", mode = Mode.WRITE)
     @Description("Import exported memories: idempotent on id, redacted before storing, original times kept; lines "
             + "of unknown namespaces (no workspace here resolves to them) or without content are skipped and counted.")
-    public Stream<Memories.Imported> importMemories(
+    public Stream<MemoryTransfer.Imported> importMemories(
             @Name(value = "memories", description = "Maps as mnemo.memory.export returns them.")
                     List<Map<String, Object>> memories,
             @Name(value = "options", defaultValue = "{}", description = "{actor}") Map<String, Object> options) {
@@ -188,7 +188,7 @@ public class MemoryProcedures {
             throw new IllegalArgumentException(procedure + ": 'memories' is required");
         }
         Embedder embedder = Embedders.get(MnemoConfig.of(db).embedder());
-        return Stream.of(new Memories(tx, embedder).importAll(memories, o.string("actor", "import")));
+        return Stream.of(new MemoryTransfer(tx, new Memories(tx, embedder)).importAll(memories, o.string("actor", "import")));
     }
 
     private static List<String> strings(Object value, String name, String procedure) {

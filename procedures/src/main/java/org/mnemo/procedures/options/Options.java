@@ -1,6 +1,7 @@
 package org.mnemo.procedures.options;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -111,6 +112,6 @@ public final class Options {
         if (value instanceof Map<?, ?>) {
             return "a map";
         }
-        return value.getClass().getSimpleName().toLowerCase() + " " + value;
+        return value.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " " + value;
     }
 }

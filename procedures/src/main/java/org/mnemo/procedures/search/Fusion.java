@@ -28,7 +28,11 @@ public final class Fusion {
     /** One entry of a leg's list, best first, with the leg's raw score. */
     public record Ranked<T>(T key, double score) {}
 
-    private static final List<String> LEGS = List.of("vector", "fulltext", "graph");
+    /** The legs' names: options, weights, ranks and sources of document and memory search all use these. */
+    public static final String VECTOR = "vector";
+    public static final String FULLTEXT = "fulltext";
+    public static final String GRAPH = "graph";
+    public static final List<String> LEGS = List.of(VECTOR, FULLTEXT, GRAPH);
 
     private Fusion() {}
 

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import org.mnemo.procedures.library.LibraryType;
@@ -171,23 +172,23 @@ public final class HybridSearch {
 
     private long scopeSize(SearchOptions options) {
         Map<String, Object> params = scopeParameters(options);
-        return count("""
+        return count(String.format(Locale.ROOT, """
                 MATCH (l:Library) WHERE %s AND ($type IS NULL OR l.library_type = $type)
                 MATCH (l)-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item {embedding_status: 'completed'})
                 WHERE $collection IS NULL OR c.uid = $collection
-                RETURN coalesce(sum(i.chunk_count), 0) AS n""".formatted(Scope.predicate("l")), params);
+                RETURN coalesce(sum(i.chunk_count), 0) AS n""", Scope.predicate("l")), params);
     }
 
     /** Cosine over every chunk in scope, normalised like the index's score: (1 + cos) / 2. */
     private List<LegHit> exactVector(float[] vector, SearchOptions options, int topK) {
         double queryNorm = norm(vector);
         PriorityQueue<LegHit> best = new PriorityQueue<>(Comparator.comparingDouble(LegHit::score));
-        var result = tx.execute("""
+        var result = tx.execute(String.format(Locale.ROOT, """
                 MATCH (l:Library) WHERE %s AND ($type IS NULL OR l.library_type = $type)
                 MATCH (l)-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item {embedding_status: 'completed'})
                 WHERE $collection IS NULL OR c.uid = $collection
                 MATCH (i)-[:HAS_CHUNK]->(ch:Chunk)
-                RETURN ch""".formatted(Scope.predicate("l")), scopeParameters(options));
+                RETURN ch""", Scope.predicate("l")), scopeParameters(options));
         long seen = 0;
         while (result.hasNext()) {
             Node chunk = (Node) result.next().get("ch");

@@ -29,10 +29,10 @@ public record SearchOptions(
         double mmr,
         boolean rerank) {
 
-    public static final String VECTOR = "vector";
-    public static final String FULLTEXT = "fulltext";
-    public static final String GRAPH = "graph";
-    private static final List<String> ALL_TYPES = List.of(VECTOR, FULLTEXT, GRAPH);
+    public static final String VECTOR = Fusion.VECTOR;
+    public static final String FULLTEXT = Fusion.FULLTEXT;
+    public static final String GRAPH = Fusion.GRAPH;
+    private static final List<String> ALL_TYPES = Fusion.LEGS;
     /**
      * Default fusion: a convex combination of each leg's min–max normalised scores over items, the dense leg
      * carrying most of the weight. Chosen on the BEIR development sets with all-MiniLM-L6-v2 and the English
