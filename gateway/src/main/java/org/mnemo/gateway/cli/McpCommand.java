@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +33,7 @@ final class McpCommand implements Runnable {
         public Integer call() throws InterruptedException {
             // The protocol owns the real stdout; anything else printed by mistake lands on stderr.
             OutputStream protocol = new FileOutputStream(FileDescriptor.out);
-            System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+            System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
             String base = Environment.gatewayUrl();
             String token = Environment.get("MNEMO_TOKEN", null);
             if (token == null) {
