@@ -1,7 +1,10 @@
-// An independent MCP client: the official TypeScript SDK over Streamable HTTP with a bearer token.
+// An independent MCP client: the official TypeScript SDK over Streamable HTTP with a bearer token, or over stdio
+// to a server it starts (./mnemo mcp stdio, which holds the token itself).
 // Lists the tools, searches, fetches the best chunk and checks the shapes; prints a JSON summary.
 // Usage: node mcp-client.mjs <mcp url> <bearer token> <query>
+//        MNEMO_STDIO_SERVER='{"command": …, "args": […], "env": {…}}' node mcp-client.mjs stdio - <query>
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
 const [url, token, query] = process.argv.slice(2);
@@ -12,9 +15,12 @@ function check(condition, message) {
   }
 }
 
-const transport = new StreamableHTTPClientTransport(new URL(url), {
-  requestInit: { headers: { Authorization: `Bearer ${token}` } },
-});
+const stdio = url === "stdio";
+const transport = stdio
+  ? new StdioClientTransport({ ...JSON.parse(process.env.MNEMO_STDIO_SERVER), stderr: "inherit" })
+  : new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers: { Authorization: `Bearer ${token}` } },
+  });
 const client = new Client({ name: "mnemo-interop-check", version: "1.0.0" });
 await client.connect(transport);
 
@@ -57,7 +63,10 @@ console.log(JSON.stringify({
   top_library: candidates[0].library_uid,
   chunk_text: chunk.structuredContent.text,
   libraries: libraries.structuredContent.libraries.map((l) => l.uid),
-  protocol_session: transport.sessionId ? "yes" : "no",
+  server: client.getServerVersion().name,
+  protocol_session: stdio ? "stdio" : transport.sessionId ? "yes" : "no",
 }));
-await transport.terminateSession();
+if (!stdio) {
+  await transport.terminateSession();
+}
 await client.close();

@@ -54,7 +54,7 @@ final class CaptureCommand implements Callable<Integer> {
                 body.put("session_id", session);
             }
             body.put("client", text(input, "client") != null ? text(input, "client") : clientName);
-            JsonNode recorded = new ContextClient().post("/atocore/interactions", body);
+            JsonNode recorded = new GatewayClient().post("/atocore/interactions", body);
             System.err.println("mnemo capture: recorded " + recorded.path("id").asText());
         } catch (Exception e) {
             System.err.println("mnemo capture: not recorded (" + e.getMessage() + ")");

@@ -29,7 +29,7 @@ final class ContextCommand implements Callable<Integer> {
         if (prompt == null || prompt.isBlank()) {
             return 0;
         }
-        ContextClient client = new ContextClient();
+        GatewayClient client = new GatewayClient();
         Map<String, Object> body = new HashMap<>();
         body.put("prompt", prompt.length() > CaptureCommand.MAX_CHARS ? prompt.substring(0, CaptureCommand.MAX_CHARS)
                 : prompt);

@@ -33,6 +33,11 @@ final class Environment {
         return get("MNEMO_NEO4J_URI", "bolt://127.0.0.1:7687");
     }
 
+    /** The running gateway the HTTP commands talk to: MNEMO_URL, else the local one on MNEMO_HTTP_PORT. */
+    static String gatewayUrl() {
+        return get("MNEMO_URL", "http://127.0.0.1:" + get("MNEMO_HTTP_PORT", "8080"));
+    }
+
     static String neo4jUser() {
         return get("MNEMO_NEO4J_USER", "neo4j");
     }

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -40,20 +39,27 @@ final class IngestCommand implements Callable<Integer> {
             description = "Library type when the library is created (default ${DEFAULT-VALUE}).")
     String type;
 
+    @Option(names = "--exclude", paramLabel = "GLOB", description = "Skip what matches (repeatable): a glob on the "
+            + "path below each PATH ('drafts/**', '**/*.tmp') or on any one file or folder name ('node_modules', "
+            + "'*.log', '.*'). An excluded folder is not entered.")
+    List<String> excludes = List.of();
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        Exclusions exclusions = new Exclusions(excludes);
         List<Path> files = new ArrayList<>();
         for (Path path : paths) {
             if (!Files.exists(path)) {
                 throw new IllegalArgumentException("no such file or folder: " + path);
             }
-            try (Stream<Path> walk = Files.walk(path)) {
-                walk.filter(Files::isRegularFile).filter(f -> FileTypes.ofName(f.toString()) != null).sorted()
-                        .forEach(files::add);
-            }
+            files.addAll(exclusions.supportedFiles(path));
+        }
+        if (exclusions.skipped() > 0) {
+            System.err.println("Excluded " + exclusions.skipped() + " file(s) or folder(s) matching " + excludes);
         }
         if (files.isEmpty()) {
-            throw new IllegalArgumentException("no supported files (" + FileTypes.SUPPORTED + ") under " + paths);
+            throw new IllegalArgumentException("no supported files (" + FileTypes.SUPPORTED + ") under " + paths
+                    + (excludes.isEmpty() ? "" : " that --exclude " + excludes + " leaves"));
         }
         String password = Credentials.forClient(Environment.dataDir(), System.getenv("MNEMO_NEO4J_PASSWORD"));
         Map<String, Integer> outcomes = new TreeMap<>();

@@ -4,7 +4,10 @@ import org.mnemo.gateway.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./mnemo serve | ingest | search | backup | restore | reembed | neo4j | bench | context | capture}. */
+/**
+ * {@code ./mnemo serve | ingest | search | status | token | user | mcp | mcp-config | backup | restore | reembed | neo4j
+ * | bench | context | capture}.
+ */
 @Command(
         name = "mnemo",
         mixinStandardHelpOptions = true,
@@ -12,7 +15,8 @@ import picocli.CommandLine.Command;
         scope = CommandLine.ScopeType.INHERIT,
         version = "mnemo 0.1.0",
         description = "Graph-native memory and retrieval inside Neo4j.",
-        subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class, BackupCommand.class,
+        subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class, StatusCommand.class,
+                TokenCommand.class, UserCommand.class, McpCommand.class, McpConfigCommand.class, BackupCommand.class,
                 RestoreCommand.class, ReembedCommand.class, Neo4jCommand.class, BenchCommand.class, ContextCommand.class,
                 CaptureCommand.class})
 public final class Main implements Runnable {
@@ -26,7 +30,8 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     // File-system errors carry only the path as their message: name what happened too.
                     cmd.getErr().println("mnemo: " + (e instanceof java.io.IOException
-                            ? e.getClass().getSimpleName() + ": " : "") + e.getMessage());
+                            && !(e instanceof GatewayClient.Failure) ? e.getClass().getSimpleName() + ": " : "")
+                            + e.getMessage());
                     return 1;
                 })
                 .execute(args);

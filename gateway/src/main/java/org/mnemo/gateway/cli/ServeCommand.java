@@ -72,6 +72,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("Mnemo is up.");
         System.out.println("  HTTP:      " + http + "   (REST API; " + http + "/openapi.json)");
         System.out.println("  Console:   " + http + "/ui   (web console: sign in with a bearer token)");
+        System.out.println("  MCP:       " + http + "/mcp   (client setups: ./mnemo mcp-config)");
         System.out.println("  Bolt:      " + config.neo4jUri() + "   user " + config.neo4jUser());
         if (password != null && password.generated()) {
             System.out.println("  Password:  " + password.value() + "   (generated now; kept in "
@@ -86,16 +87,36 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("  Admin:     " + admin + "   (admin bearer token, generated now and shown only this once)");
         } else {
             System.out.println("  Admin:     the bootstrap admin token (MNEMO_ADMIN_TOKEN, or the one printed at "
-                    + "first start)");
+                    + "first start); export MNEMO_TOKEN=<it> for the ./mnemo token, user and status commands");
         }
-        // A command that works as printed: with the token itself when it was just generated.
-        System.out.println("  Try:       " + (admin != null ? "ADMIN=" + admin : "ADMIN=<the admin token>")
-                + "; curl -H \"Authorization: Bearer $ADMIN\" " + http + "/library/api/libraries/");
-        System.out.println("  Ingest:    ./mnemo ingest docs/ --library notes");
-        System.out.println("  Search:    ./mnemo search \"your question\" --library notes");
-        System.out.println("  Cypher:    CALL mnemo.search('your question', {libraries: ['*']})");
+        commands(config.httpHost(), gateway.port(), admin).forEach(System.out::println);
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The banner's commands, each one runnable exactly as printed from the project folder: with the admin token
+     * itself when it was just generated (it is printed above anyway), else commands that need none.
+     */
+    static java.util.List<String> commands(String host, int port, String generatedAdmin) {
+        String local = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
+        String http = "http://" + (local.contains(":") ? "[" + local + "]" : local) + ":" + port;
+        // The CLI's default gateway is http://127.0.0.1:8080; name any other.
+        String url = http.equals("http://127.0.0.1:8080") ? "" : "MNEMO_URL=" + http + " ";
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        if (generatedAdmin != null) {
+            lines.add("  Try:       curl -s -H \"Authorization: Bearer " + generatedAdmin + "\" " + http
+                    + "/library/api/libraries/");
+            lines.add("  Status:    " + url + "MNEMO_TOKEN=" + generatedAdmin + " ./mnemo status");
+            lines.add("  Token:     " + url + "MNEMO_TOKEN=" + generatedAdmin + " ./mnemo token create --name laptop");
+        } else {
+            lines.add("  Try:       curl -s " + http + "/ready/");
+            lines.add("  Status:    " + url + "./mnemo status");
+        }
+        lines.add("  Ingest:    ./mnemo ingest docs/ --library notes");
+        lines.add("  Search:    ./mnemo search \"your question\" --library notes");
+        lines.add("  Cypher:    CALL mnemo.search('your question', {libraries: ['*']})");
+        return lines;
     }
 }

@@ -107,13 +107,14 @@ public record GatewayConfig(
     }
 
     public static GatewayConfig from(Map<String, String> env) {
+        String[] neo4jAuth = neo4jAuth(env);
         return new GatewayConfig(
                 value(env, "MNEMO_HTTP_HOST", "127.0.0.1"),
                 (int) number(env, "MNEMO_HTTP_PORT", 8080, 0, 65535),
                 value(env, "MNEMO_NEO4J_URI", null),
-                value(env, "MNEMO_NEO4J_USER", "neo4j"),
-                value(env, "MNEMO_NEO4J_PASSWORD", null),
-                adminToken(value(env, "MNEMO_ADMIN_TOKEN", null)),
+                neo4jAuth[0],
+                neo4jAuth[1],
+                adminToken(secret(env, "MNEMO_ADMIN_TOKEN")),
                 keys(value(env, "MNEMO_DAEDALUS_JWT_KEYS", "")),
                 number(env, "MNEMO_MAX_BODY_BYTES", 10L * 1024 * 1024, 1024, 1L << 31),
                 networks(value(env, "MNEMO_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
@@ -170,17 +171,63 @@ public record GatewayConfig(
         }
     }
 
+    /**
+     * The Neo4j user and password: MNEMO_NEO4J_USER with MNEMO_NEO4J_PASSWORD (or MNEMO_NEO4J_PASSWORD_FILE), or
+     * MNEMO_NEO4J_AUTH_FILE, a file in the format of Neo4j's own NEO4J_AUTH ({@code user/password}) — so that one
+     * Docker secret serves the database's NEO4J_AUTH_FILE and the gateways alike.
+     */
+    private static String[] neo4jAuth(Map<String, String> env) {
+        String user = value(env, "MNEMO_NEO4J_USER", null);
+        String password = secret(env, "MNEMO_NEO4J_PASSWORD");
+        String file = value(env, "MNEMO_NEO4J_AUTH_FILE", null);
+        if (file != null) {
+            if (password != null) {
+                throw new IllegalArgumentException("MNEMO_NEO4J_AUTH_FILE and MNEMO_NEO4J_PASSWORD(_FILE) both give "
+                        + "the Neo4j password: set one of them");
+            }
+            String auth = read(file, "MNEMO_NEO4J_AUTH_FILE");
+            int slash = auth.indexOf('/');
+            if (slash <= 0 || slash == auth.length() - 1) {
+                throw new IllegalArgumentException("MNEMO_NEO4J_AUTH_FILE: " + file + " must hold user/password, as "
+                        + "Neo4j's NEO4J_AUTH does");
+            }
+            if (user != null && !user.equals(auth.substring(0, slash))) {
+                throw new IllegalArgumentException("MNEMO_NEO4J_USER names another user than MNEMO_NEO4J_AUTH_FILE");
+            }
+            user = auth.substring(0, slash);
+            password = auth.substring(slash + 1);
+        }
+        return new String[] {user != null ? user : "neo4j", password};
+    }
+
+    /** A secret from NAME, or from the file NAME_FILE names (Docker and Kubernetes secrets); not both. */
+    private static String secret(Map<String, String> env, String name) {
+        String value = value(env, name, null);
+        String file = value(env, name + "_FILE", null);
+        if (value != null && file != null) {
+            throw new IllegalArgumentException(name + " and " + name + "_FILE are both set: set one of them");
+        }
+        return file != null ? read(file, name + "_FILE") : value;
+    }
+
+    private static String read(String file, String variable) {
+        try {
+            String text = java.nio.file.Files.readString(java.nio.file.Path.of(file), StandardCharsets.UTF_8).strip();
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException(variable + ": " + file + " is empty");
+            }
+            return text;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(variable + ": cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
     /** MNEMO_SECRET_KEY (base64 of 32 bytes), or the contents of the file MNEMO_SECRET_KEY_FILE names. */
     private static byte[] secretKey(Map<String, String> env) {
         String value = value(env, "MNEMO_SECRET_KEY", null);
         String file = value(env, "MNEMO_SECRET_KEY_FILE", null);
         if (value == null && file != null) {
-            try {
-                value = java.nio.file.Files.readString(java.nio.file.Path.of(file), StandardCharsets.UTF_8).strip();
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("MNEMO_SECRET_KEY_FILE: cannot read " + file + ": "
-                        + e.getMessage());
-            }
+            value = read(file, "MNEMO_SECRET_KEY_FILE");
         }
         if (value == null) {
             return null;

@@ -11,14 +11,20 @@ import org.junit.jupiter.api.Test;
 class HelpTest {
     @Test
     void everySubcommandHasHelp() {
-        for (String[] command : new String[][] {{"serve", "--bolt"}, {"ingest", "--library"}, {"search", "--library"},
-            {"backup", "Usage"}, {"restore", "Usage"}, {"reembed", "Usage"}, {"bench", "--suite"}}) {
+        for (String[] command : new String[][] {{"serve", "--bolt"}, {"ingest", "--exclude"}, {"search", "--library"},
+            {"status", "--json"}, {"token", "create"}, {"token create", "--library"}, {"token list", "--owner"},
+            {"token revoke", "ID"}, {"user", "create"}, {"user create", "--service"}, {"mcp", "stdio"},
+            {"mcp stdio", "--workspace"}, {"mcp-config", "--create-token"}, {"context", "--project"},
+            {"capture", "--client"}, {"neo4j", "Usage"}, {"backup", "Usage"}, {"restore", "Usage"},
+            {"reembed", "Usage"}, {"bench", "--suite"}}) {
             PrintStream out = System.out;
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             int exit;
             try {
-                exit = Main.run(command[0], "--help");
+                java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command[0].split(" ")));
+                args.add("--help");
+                exit = Main.run(args.toArray(String[]::new));
             } finally {
                 System.setOut(out);
             }

