@@ -9,9 +9,14 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,12 +29,17 @@ import org.mnemo.gateway.mcp.McpTestClients;
 /** /metrics after real traffic: every family under mnemo_ (or the JVM's), each documented family with values. */
 class MetricsTest {
     private static final Pattern TYPE = Pattern.compile("(?m)^# TYPE (\\S+) (\\S+)$");
-    private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$");
+    /** A sample line; label values may hold braces (route templates) and escaped quotes. */
+    private static final Pattern SAMPLE = Pattern.compile(
+            "(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*})? (\\S+)$");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+    /** A row of the tables in docs/operations.md: | `family` | type | `label`, `label` | what | */
+    private static final Pattern DOCUMENTED = Pattern.compile("(?m)^\\| `(mnemo_[a-z_]+)` \\| (\\w+) \\|([^|]*)\\|");
 
     private final TestGateway gw = TestGateway.get();
 
     @Test
-    void afterASearchAnMcpCallAndAnIngestEveryFamilyIsMnemosOrTheJvmsAndShowsTheTraffic() {
+    void afterASearchAnMcpCallAndAnIngestEveryFamilyIsMnemosOrTheJvmsAndShowsTheTraffic() throws IOException {
         String id = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
         String token = gw.user(id);
         String library = gw.post("/library/api/libraries/", token, Map.of("name", id, "library_type", "technical"))
@@ -105,6 +115,57 @@ class MetricsTest {
         assertThat(value(text, "mnemo_auth_failures_total", Map.of("reason", "token_unknown"))).isPositive();
         assertThat(value(text, "mnemo_mcp_auth_failures_total", Map.of("reason", "token_unknown"))).isPositive();
         assertThat(text).doesNotContain(secretQuery).doesNotContain(token).doesNotContain(bogus);
+        assertTheOperationsGuideListsExactlyThese(text);
+    }
+
+    /**
+     * docs/operations.md documents every mnemo_ family exposed, with its type and label names, and nothing else;
+     * its alert rules use only documented families.
+     */
+    private static void assertTheOperationsGuideListsExactlyThese(String text) throws IOException {
+        String guide = Files.readString(Path.of("../docs/operations.md"));
+        Map<String, String> types = new TreeMap<>();
+        Map<String, Set<String>> labels = new TreeMap<>();
+        Matcher row = DOCUMENTED.matcher(guide);
+        while (row.find()) {
+            types.put(row.group(1), row.group(2));
+            Set<String> names = new TreeSet<>();
+            Matcher label = Pattern.compile("`([a-z_]+)`").matcher(row.group(3));
+            while (label.find()) {
+                names.add(label.group(1));
+            }
+            labels.put(row.group(1), names);
+        }
+        Map<String, String> exposed = new TreeMap<>();
+        Matcher type = TYPE.matcher(text);
+        while (type.find()) {
+            if (type.group(1).startsWith("mnemo_")) {
+                exposed.put(type.group(1), type.group(2));
+            }
+        }
+        assertThat(exposed).as("families exposed vs documented in docs/operations.md").isEqualTo(types);
+        Map<String, Set<String>> seen = new TreeMap<>();
+        Matcher sample = SAMPLE.matcher(text);
+        while (sample.find()) {
+            String family = sample.group(1).replaceAll("_(bucket|count|sum|created)$", "");
+            if (!exposed.containsKey(family)) {
+                continue;
+            }
+            Set<String> names = seen.computeIfAbsent(family, f -> new TreeSet<>());
+            Matcher label = LABEL.matcher(sample.group(2) == null ? "" : sample.group(2));
+            while (label.find()) {
+                if (!label.group(1).equals("le")) {
+                    names.add(label.group(1));
+                }
+            }
+        }
+        assertThat(seen).as("label names exposed vs documented").isEqualTo(labels);
+        String rules = guide.substring(guide.indexOf("# mnemo-alerts.yml"));
+        Matcher used = Pattern.compile("mnemo_[a-z_]+").matcher(rules.substring(0, rules.indexOf("```")));
+        while (used.find()) {
+            assertThat(types).as("a family the alert rules use").containsKey(used.group()
+                    .replaceAll("_(bucket|count|sum)$", ""));
+        }
     }
 
     @Test
