@@ -102,7 +102,7 @@ public final class PluginMetrics {
 
     private static Sample sample(Series series, double value, long count, List<Double> buckets, List<Long> counts) {
         Family family = series.family();
-        return new Sample(family.name(), family.type(), family.help(), new LinkedHashMap<String, Object>(series.labels()), value,
-                count, buckets, counts);
+        Map<String, Object> labels = new LinkedHashMap<>(series.labels());
+        return new Sample(family.name(), family.type(), family.help(), labels, value, count, buckets, counts);
     }
 }
