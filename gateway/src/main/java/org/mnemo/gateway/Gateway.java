@@ -12,6 +12,7 @@ import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.health.Health;
+import org.mnemo.gateway.health.OperationalMetrics;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.mcp.McpEndpoint;
 import org.mnemo.gateway.rest.GatewayServer;
@@ -27,15 +28,17 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final McpEndpoint mcp;
     private final IngestJobs jobs;
+    private final OperationalMetrics operational;
     private final TokenUse tokenUse;
     private final String generatedAdminToken;
 
-    private Gateway(MnemoClient client, GatewayServer server, McpEndpoint mcp, IngestJobs jobs, TokenUse tokenUse,
-            String generatedAdminToken) {
+    private Gateway(MnemoClient client, GatewayServer server, McpEndpoint mcp, IngestJobs jobs,
+            OperationalMetrics operational, TokenUse tokenUse, String generatedAdminToken) {
         this.client = client;
         this.server = server;
         this.mcp = mcp;
         this.jobs = jobs;
+        this.operational = operational;
         this.tokenUse = tokenUse;
         this.generatedAdminToken = generatedAdminToken;
     }
@@ -69,13 +72,15 @@ public final class Gateway implements AutoCloseable {
                     security.plugin());
             RateLimits limits = new RateLimits(security.ratePerSecond(), security.rateBurst());
             IngestJobs jobs = new IngestJobs(client, config.ingest());
+            OperationalMetrics operational = new OperationalMetrics(client, jobs);
+            metrics.register(operational);
             Health health = new Health(client, jobs.buckets()::probe, security.healthCacheSeconds());
             McpEndpoint mcp = new McpEndpoint(config, client, authenticator, metrics, limits, health);
             // What a crash of any gateway left half done is put right before serving (and every few minutes).
             jobs.recover();
             GatewayServer server = GatewayServer.start(config, new GatewayServer.Services(client, store, keys, jwts,
                     authenticator, metrics, jobs, limits, health, mcp.routes(), mcp::mount));
-            return new Gateway(client, server, mcp, jobs, tokenUse, generated);
+            return new Gateway(client, server, mcp, jobs, operational, tokenUse, generated);
         } catch (RuntimeException e) {
             if (tokenUse != null) {
                 tokenUse.close();
@@ -125,6 +130,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         mcp.close();
         server.close();
+        operational.close();
         jobs.close();
         tokenUse.close();
         client.close();

@@ -210,6 +210,16 @@ public final class MnemoClient implements AutoCloseable {
         return row(Mode.AUTO_COMMIT, "CALL mnemo.maintenance.recover()", Map.of());
     }
 
+    /**
+     * The plugin's own metrics (embedder, search legs) in the Neo4j process that answers this read: one row per
+     * series, as mnemo.metrics() lists them.
+     */
+    public List<Map<String, Object>> pluginMetrics() {
+        return rows(Mode.READ, """
+                CALL mnemo.metrics() YIELD name, type, help, labels, value, count, buckets, bucket_counts
+                RETURN name, type, help, labels, value, count, buckets, bucket_counts""", Map.of());
+    }
+
     public void applySchema() {
         rows(Mode.AUTO_COMMIT, "CALL mnemo.schema.apply()", Map.of());
     }

@@ -107,6 +107,7 @@ public record GatewayConfig(
     }
 
     public static GatewayConfig from(Map<String, String> env) {
+        checkLogging(env);
         String[] neo4jAuth = neo4jAuth(env);
         return new GatewayConfig(
                 value(env, "MNEMO_HTTP_HOST", "127.0.0.1"),
@@ -146,6 +147,22 @@ public record GatewayConfig(
                         (int) number(env, "MNEMO_HEALTH_CACHE_SECONDS", 10, 0, 3600),
                         plugin(env),
                         value(env, "MNEMO_CONTEXT_LOOPBACK_TOKEN", null)));
+    }
+
+    /**
+     * MNEMO_LOG_FORMAT and MNEMO_ACCESS_LOG are read by logback (src/main/resources/logback.xml) before anything
+     * else; a value it has no appender or level for would silence the log, so the start fails on it instead.
+     */
+    private static void checkLogging(Map<String, String> env) {
+        // As logback sees them: exactly, unstripped.
+        String format = env.get("MNEMO_LOG_FORMAT");
+        if (format != null && !List.of("text", "json").contains(format)) {
+            throw new IllegalArgumentException("MNEMO_LOG_FORMAT must be text or json, got '" + format + "'");
+        }
+        String access = env.get("MNEMO_ACCESS_LOG");
+        if (access != null && !List.of("info", "debug", "off").contains(access)) {
+            throw new IllegalArgumentException("MNEMO_ACCESS_LOG must be info, debug or off, got '" + access + "'");
+        }
     }
 
     /** MNEMO_PLUGIN_SECRET with MNEMO_PLUGIN_PRINCIPAL: both or neither; unset = the trusted mode is off. */

@@ -32,6 +32,8 @@ public final class IngestJobs implements AutoCloseable {
     private static final long BUSY_RETRY_MILLIS = 2_000;
     /** A worker thread found dead is restarted after this long, doubling up to a minute while it keeps dying. */
     private static final long RESTART_BASE_MILLIS = 500;
+    /** The statuses of mnemo.ingest that wrote the item's chunks (not "existing", "stale" or "processing"). */
+    private static final java.util.Set<String> WROTE_CHUNKS = java.util.Set.of("created", "superseded");
 
     /** A job as a producer asks for it; the gateway has checked the fields and resolved the library. */
     public record Request(String libraryUid, String workspaceId, String s3Key, String title, String fileType,
@@ -40,6 +42,28 @@ public final class IngestJobs implements AutoCloseable {
 
     /** What /ready/ shows of the ingest side: workers alive of configured, and the queue. */
     public record Status(int alive, int configured, long queued, long processing, long oldestQueuedSeconds) {}
+
+    /** How an attempt of this gateway's workers ended (the outcomes /metrics counts). */
+    public enum Outcome {
+        /** The item was written, or was already there. */
+        COMPLETED,
+        /** A newer version of its source_ref was submitted; nothing written, and that is final. */
+        STALE,
+        /** It failed and went back to the queue with a backoff. */
+        RETRIED,
+        /** It failed for good: out of attempts, refused input, or past the deadline. */
+        FAILED
+    }
+
+    /**
+     * What this gateway's workers have done since it started: chunks written (by items created or superseding
+     * others; an existing item writes none) and attempts by outcome (every outcome present, 0 or more).
+     */
+    public record Tally(long chunks, Map<Outcome, Long> attempts) {}
+
+    private final java.util.concurrent.atomic.LongAdder chunksWritten = new java.util.concurrent.atomic.LongAdder();
+    private final Map<Outcome, java.util.concurrent.atomic.LongAdder> outcomes = new java.util.EnumMap<>(
+            Outcome.class);
 
     private final MnemoClient client;
     private final JobStore store;
@@ -69,6 +93,9 @@ public final class IngestJobs implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        for (Outcome outcome : Outcome.values()) {
+            outcomes.put(outcome, new java.util.concurrent.atomic.LongAdder());
+        }
         this.workers = new Thread[config.workers()];
         this.restartAt = new long[config.workers()];
         this.deaths = new int[config.workers()];
@@ -115,12 +142,28 @@ public final class IngestJobs implements AutoCloseable {
 
     /** Workers alive and the queue, for /ready/ (from the database: what every gateway's workers face). */
     public Status status() {
+        JobStore.Queue queue = store.queue();
+        return new Status(aliveWorkers(), workers.length, queue.queued(), queue.processing(),
+                queue.oldestQueuedSeconds());
+    }
+
+    /** This gateway's worker threads that are alive (of {@link #configuredWorkers()}). */
+    public int aliveWorkers() {
         int alive = 0;
         for (Thread worker : workers) {
             alive += worker.isAlive() ? 1 : 0;
         }
-        JobStore.Queue queue = store.queue();
-        return new Status(alive, workers.length, queue.queued(), queue.processing(), queue.oldestQueuedSeconds());
+        return alive;
+    }
+
+    public int configuredWorkers() {
+        return workers.length;
+    }
+
+    public Tally tally() {
+        Map<Outcome, Long> counts = new java.util.EnumMap<>(Outcome.class);
+        outcomes.forEach((outcome, n) -> counts.put(outcome, n.sum()));
+        return new Tally(chunksWritten.sum(), counts);
     }
 
     /** How long the upload route waits for its job before answering 202. */
@@ -199,8 +242,8 @@ public final class IngestJobs implements AutoCloseable {
         long maxAttempts = ((Number) job.get("max_attempts")).longValue();
         if (attempts > maxAttempts) {
             // Its earlier worker lost the lease in its last attempt (died, or hung past the lease).
-            store.fail(id, worker, "gave up after " + maxAttempts + " attempts; the last one did not finish",
-                    true, 0);
+            counted(store.fail(id, worker, "gave up after " + maxAttempts + " attempts; the last one did not finish",
+                    true, 0));
             return;
         }
         long period = Math.max(1, config.leaseSeconds() / 3);
@@ -213,12 +256,19 @@ public final class IngestJobs implements AutoCloseable {
         }, period, period, TimeUnit.SECONDS);
         try {
             Map<String, Object> result = process(job, worker);
-            boolean recorded = "stale".equals(result.get("status"))
+            boolean stale = "stale".equals(result.get("status"));
+            boolean recorded = stale
                     ? store.stale(id, worker, "a newer version of '" + job.get("source_ref") + "' (item "
                             + result.get("item_uid") + ") was submitted after this one; nothing was written")
                     : store.complete(id, worker, result);
             if (!recorded) {
                 LOG.warn("job {} finished after its lease was taken over; the other worker records it", id);
+            } else {
+                outcomes.get(stale ? Outcome.STALE : Outcome.COMPLETED).increment();
+            }
+            // The chunks are written whether or not the job's record is ours; "existing" wrote none.
+            if (WROTE_CHUNKS.contains(result.get("status")) && result.get("chunk_count") instanceof Number n) {
+                chunksWritten.add(n.longValue());
             }
         } catch (IngestFailure e) {
             recordFailure(id, worker, e.getMessage(), e.permanent(), backoff(attempts, e));
@@ -238,10 +288,18 @@ public final class IngestJobs implements AutoCloseable {
     /** Records a failed attempt; if even that fails (Neo4j is down), the lease runs out and the job is retried. */
     private void recordFailure(String id, String worker, String error, boolean permanent, long retryAfter) {
         try {
-            store.fail(id, worker, error, permanent, retryAfter);
+            counted(store.fail(id, worker, error, permanent, retryAfter));
         } catch (Throwable e) {
             LOG.warn("could not record the failure of job {} ({}); its lease will expire and it will be retried",
                     id, e.getMessage());
+        }
+    }
+
+    private void counted(JobStore.Outcome outcome) {
+        switch (outcome) {
+            case RETRIED -> outcomes.get(Outcome.RETRIED).increment();
+            case FAILED -> outcomes.get(Outcome.FAILED).increment();
+            case LEASE_LOST -> { } // the worker that took the lease over records the job
         }
     }
 
@@ -289,6 +347,7 @@ public final class IngestJobs implements AutoCloseable {
         long swept = lastSweep.get();
         if (now - swept > SWEEP_MILLIS && lastSweep.compareAndSet(swept, now)) {
             long failed = store.sweep(config.deadlineSeconds());
+            outcomes.get(Outcome.FAILED).add(failed);
             if (failed > 0) {
                 LOG.warn("failed {} ingest job(s) past their deadline", failed);
             }

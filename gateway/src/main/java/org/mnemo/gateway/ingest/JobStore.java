@@ -15,6 +15,8 @@ import org.mnemo.gateway.client.MnemoClient.Mode;
 public final class JobStore {
     /** The statuses in which a job is done: completed, failed, or stale (a newer version won). */
     public static final java.util.Set<String> FINISHED = java.util.Set.of("completed", "failed", "stale");
+    /** Every status a job can be in, in its life's order. */
+    public static final List<String> STATUSES = List.of("queued", "processing", "completed", "stale", "failed");
 
     /** The queue as every gateway's workers see it. */
     public record Queue(long queued, long processing, long oldestQueuedSeconds) {}
@@ -179,18 +181,24 @@ public final class JobStore {
      * Records a failed attempt: back to the queue after {@code retryAfterMillis} while attempts remain (and the
      * failure is not permanent), else failed for good with the error.
      */
-    public void fail(String id, String worker, String error, boolean permanent, long retryAfterMillis) {
-        client.rows(Mode.WRITE, """
+    public Outcome fail(String id, String worker, String error, boolean permanent, long retryAfterMillis) {
+        Map<String, Object> row = client.row(Mode.WRITE, """
                 MATCH (j:IngestJob {id: $id}) WHERE j.lease_owner = $worker AND j.status = 'processing'
                 WITH j, ($permanent OR j.attempts >= j.max_attempts) AS final
                 SET j.error = $error, j.updated_at = datetime(), j.lease_owner = null, j.lease_expires_at = null,
                     j.failures = coalesce(j.failures, []) + ['attempt ' + j.attempts + ': ' + $error],
                     j.status = CASE WHEN final THEN 'failed' ELSE 'queued' END,
                     j.finished_at = CASE WHEN final THEN datetime() ELSE null END,
-                    j.next_attempt_at = datetime() + duration({milliseconds: $delay})""",
+                    j.next_attempt_at = datetime() + duration({milliseconds: $delay})
+                RETURN final""",
                 Map.of("id", id, "worker", worker, "error", error, "permanent", permanent, "delay",
                         retryAfterMillis));
+        return row == null ? Outcome.LEASE_LOST : Boolean.TRUE.equals(row.get("final")) ? Outcome.FAILED
+                : Outcome.RETRIED;
     }
+
+    /** What recording a failed attempt did to its job. */
+    public enum Outcome { RETRIED, FAILED, LEASE_LOST }
 
     /** Ends a job that found a newer version of its source_ref: nothing was written, and that is final. */
     public boolean stale(String id, String worker, String reason) {
@@ -227,6 +235,21 @@ public final class JobStore {
                 Map.of());
         return new Queue(((Number) row.get("queued")).longValue(), ((Number) row.get("processing")).longValue(),
                 ((Number) row.get("age")).longValue());
+    }
+
+    /**
+     * How many jobs are in each status, every gateway's together (each of {@link #STATUSES}, 0 when none); counted
+     * through the status index.
+     */
+    public Map<String, Long> countsByStatus() {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        STATUSES.forEach(status -> counts.put(status, 0L));
+        client.rows(Mode.READ, """
+                UNWIND $statuses AS status
+                OPTIONAL MATCH (j:IngestJob {status: status})
+                RETURN status, count(j) AS n""", Map.of("statuses", STATUSES))
+                .forEach(row -> counts.put((String) row.get("status"), ((Number) row.get("n")).longValue()));
+        return counts;
     }
 
     /** Fails jobs that have been processing longer than the deadline, whoever holds them; returns how many. */

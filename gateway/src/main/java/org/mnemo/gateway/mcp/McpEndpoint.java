@@ -36,6 +36,7 @@ import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.memory.MemoryService;
+import org.mnemo.gateway.web.AccessLog;
 import org.mnemo.gateway.web.ApiError;
 import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.web.Metrics;
@@ -240,9 +241,10 @@ public final class McpEndpoint implements AutoCloseable {
         long started = System.nanoTime();
         String requestId = String.valueOf(context.get(REQUEST_ID));
         String status = "ok";
+        Caller caller = null;
         try {
             String authorization = (String) context.get(AUTHORIZATION);
-            Caller caller = tool.needsCaller() || authorization != null ? caller(authorization) : null;
+            caller = tool.needsCaller() || authorization != null ? caller(authorization) : null;
             if (caller != null) {
                 limits.check(caller.key());
             }
@@ -278,7 +280,9 @@ public final class McpEndpoint implements AutoCloseable {
             LOG.error("MCP tool {} failed (request id {})", tool.name(), requestId, e);
             return error("internal_error", "an internal error occurred (request id " + requestId + ")");
         } finally {
-            metrics.toolCall(tool.name(), status, (System.nanoTime() - started) / 1e9);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            metrics.toolCall(tool.name(), status, seconds);
+            AccessLog.tool(requestId, caller == null ? null : caller.principal(), tool.name(), status, seconds);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.mnemo.gateway.rest;
 
+import org.mnemo.gateway.web.AccessLog;
 import org.mnemo.gateway.web.ApiError;
 import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.web.Metrics;
@@ -98,8 +99,10 @@ public final class GatewayServer implements AutoCloseable {
             c.routes.before(ctx -> {
                 ctx.attribute(STARTED, System.nanoTime());
                 String incoming = ctx.header(REQUEST_ID);
-                ctx.header(REQUEST_ID, incoming != null && incoming.matches("[A-Za-z0-9._-]{1,64}")
-                        ? incoming : UUID.randomUUID().toString());
+                String requestId = incoming != null && incoming.matches("[A-Za-z0-9._-]{1,64}")
+                        ? incoming : UUID.randomUUID().toString();
+                ctx.header(REQUEST_ID, requestId);
+                AccessLog.begin(requestId);
                 // Reads after the caller's writes, even if another gateway took them (X-Mnemo-Bookmark).
                 MnemoClient.afterBookmarks(bookmarks.open(ctx.header(BOOKMARK)));
             });
@@ -124,6 +127,7 @@ public final class GatewayServer implements AutoCloseable {
                                         + route.path() + " needs");
                             }
                             ctx.attribute(Requests.CALLER, caller);
+                            AccessLog.principal(caller.principal());
                             route.handler().handle(ctx);
                         }
                         : route.handler());
@@ -179,7 +183,11 @@ public final class GatewayServer implements AutoCloseable {
                 }
                 Long started = ctx.attribute(STARTED);
                 double seconds = started == null ? 0 : (System.nanoTime() - started) / 1e9;
-                metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), seconds);
+                String route = route(ctx);
+                metrics.request(ctx.method().name(), route, ctx.statusCode(), seconds);
+                Caller caller = ctx.attribute(Requests.CALLER);
+                AccessLog.http(ctx.res().getHeader(REQUEST_ID), caller == null ? null : caller.principal(),
+                        ctx.method().name(), route, ctx.statusCode(), seconds);
             });
         });
         app.start();

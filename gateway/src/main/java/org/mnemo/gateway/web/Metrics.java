@@ -3,13 +3,17 @@ package org.mnemo.gateway.web;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /**
- * The gateway's Prometheus metrics. Labels are route templates, methods, statuses and reason codes — never paths
- * with ids, query text or tokens.
+ * The gateway's Prometheus metrics: every family of its own is named {@code mnemo_*}, beside the client's JVM and
+ * process families ({@code jvm_*}, {@code process_*}) and what collectors registered here read at scrape time
+ * (ingest, the plugin's). Labels are route templates, methods, statuses, tools and reason codes — never paths with
+ * ids, query text or tokens. docs/operations.md lists every family.
  */
 public final class Metrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -30,17 +34,17 @@ public final class Metrics {
             .register(registry);
 
     private final Counter toolCalls = Counter.builder()
-            .name("mcp_tool_invocations_total")
+            .name("mnemo_mcp_tool_invocations_total")
             .help("MCP tool calls by tool and outcome (ok, error, denied)")
             .labelNames("tool", "status")
             .register(registry);
     private final Histogram toolLatency = Histogram.builder()
-            .name("mcp_tool_duration_seconds")
+            .name("mnemo_mcp_tool_duration_seconds")
             .help("MCP tool call latency by tool")
             .labelNames("tool")
             .register(registry);
     private final Counter mcpAuthFailures = Counter.builder()
-            .name("mcp_auth_failures_total")
+            .name("mnemo_mcp_auth_failures_total")
             .help("Refused MCP tool calls by reason code")
             .labelNames("reason")
             .register(registry);
@@ -49,6 +53,16 @@ public final class Metrics {
             .name("mnemo_rate_limited_total")
             .help("Requests refused with 429 because a credential's (or address's) rate was exceeded")
             .register(registry);
+
+    /** With the JVM's and the process's metrics (heap, GC, threads, CPU, open files), from the same client. */
+    public Metrics() {
+        JvmMetrics.builder().register(registry);
+    }
+
+    /** Adds families read when /metrics is scraped (ingest and the plugin's, from the database). */
+    public void register(MultiCollector collector) {
+        registry.register(collector);
+    }
 
     public void rateLimited() {
         rateLimited.inc();

@@ -191,9 +191,10 @@ class McpClientTest {
                 .startsWith("token_revoked");
 
         String metrics = gw.get("/metrics", null).raw().body();
-        assertThat(metrics).contains("mcp_tool_invocations_total{status=\"ok\",tool=\"list_libraries\"}")
-                .contains("mcp_tool_duration_seconds")
-                .contains("mcp_auth_failures_total{reason=\"token_revoked\"}");
+        assertThat(metrics).contains("mnemo_mcp_tool_invocations_total{status=\"ok\",tool=\"list_libraries\"}")
+                .contains("mnemo_mcp_tool_duration_seconds")
+                .contains("mnemo_mcp_auth_failures_total{reason=\"token_revoked\"}")
+                .doesNotContain("\nmcp_");
     }
 
     @Test

@@ -24,4 +24,17 @@ public interface Embedder {
     default float[] embedQuery(String query) {
         return embed(query);
     }
+
+    /**
+     * Whether calls now fail at once because the provider failed repeatedly (a remote embedder's circuit breaker is
+     * open). A local model never does.
+     */
+    default boolean failingFast() {
+        return false;
+    }
+
+    /** How many times the circuit breaker opened since this embedder was created (0 without one). */
+    default long breakerOpenings() {
+        return 0;
+    }
 }

@@ -22,7 +22,12 @@ public final class Embedders {
         return EMBEDDERS.computeIfAbsent(settings, Embedders::create);
     }
 
+    /** The embedder, counted and timed for {@code mnemo.metrics()} whichever provider made it. */
     private static Embedder create(EmbedderSettings settings) {
+        return MeteredEmbedder.of(settings.provider(), found(settings));
+    }
+
+    private static Embedder found(EmbedderSettings settings) {
         if (OPENAI.equals(settings.provider())) {
             return new OpenAiEmbedder(settings);
         }

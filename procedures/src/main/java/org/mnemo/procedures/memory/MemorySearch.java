@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.mnemo.procedures.concept.Keyphrases;
 import org.mnemo.procedures.embed.Embedder;
+import org.mnemo.procedures.metrics.PluginMetrics;
 import org.mnemo.procedures.namespace.Namespaces;
 import org.mnemo.procedures.schema.Schema;
 import org.mnemo.procedures.search.FulltextQuery;
@@ -67,8 +68,10 @@ public final class MemorySearch {
         params.put("namespaces", namespaces);
         params.put("kinds", kinds == null || kinds.isEmpty() ? null : kinds);
         Map<String, List<Fusion.Ranked<Node>>> legLists = new LinkedHashMap<>();
+        long started = System.nanoTime();
         if (legs.contains(Fusion.VECTOR)) {
             legLists.put(Fusion.VECTOR, vectorLeg(query, params));
+            started = timed(Fusion.VECTOR, started);
         }
         List<String> terms = FulltextQuery.terms(query);
         if (!terms.isEmpty() && legs.contains(Fusion.FULLTEXT)) {
@@ -78,6 +81,7 @@ public final class MemorySearch {
                     CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score
                     WITH node AS m, score WHERE %s
                     RETURN m, score ORDER BY score DESC LIMIT %d""", VISIBLE, LEG_TOP_K), params));
+            started = timed(Fusion.FULLTEXT, started);
         }
         if (!terms.isEmpty() && legs.contains(Fusion.GRAPH)) {
             params.put("keys", Keyphrases.extract(query, CONCEPTS_PER_QUERY).stream()
@@ -87,6 +91,7 @@ public final class MemorySearch {
                     MATCH (m:Memory)-[:MENTIONS]->(c) WHERE %s
                     WITH m, count(DISTINCT c) AS matched ORDER BY matched DESC, m.created_at DESC
                     RETURN m, matched AS score LIMIT %d""", VISIBLE, LEG_TOP_K), withTerms(params, terms)));
+            started = timed(Fusion.GRAPH, started);
         }
         // The same fusion as document search; memories are keyed by node (ids repeat across namespaces).
         Map<Node, Map<String, Long>> ranks = new HashMap<>();
@@ -99,7 +104,18 @@ public final class MemorySearch {
         Fusion.fuse(fusing.method(), legLists, fusing.weights(), RRF_K).forEach((node, score) -> found.add(found(node, score,
                 new ArrayList<>(ranks.get(node).keySet()), ranks.get(node))));
         found.sort(Comparator.comparingDouble(Found::score).reversed());
+        timed("fusion", started);
         return found.subList(0, Math.min(limit, found.size()));
+    }
+
+    /**
+     * Records a leg that began at {@code since} for mnemo.metrics (the vector leg's time includes embedding the
+     * query) and returns when it ended.
+     */
+    private static long timed(String leg, long since) {
+        long now = System.nanoTime();
+        PluginMetrics.searchLeg("memories", leg, now - since);
+        return now;
     }
 
     private static final String VISIBLE = """

@@ -14,6 +14,7 @@ public final class CircuitBreaker {
     private final Clock clock;
     private int consecutiveFailures;
     private Instant openUntil = Instant.MIN;
+    private long openings;
 
     public CircuitBreaker(int threshold, Duration openFor, Clock clock) {
         this.threshold = threshold;
@@ -26,6 +27,11 @@ public final class CircuitBreaker {
         return clock.instant().isBefore(openUntil) ? openUntil : null;
     }
 
+    /** How many times it has opened (for mnemo.metrics). */
+    public synchronized long openings() {
+        return openings;
+    }
+
     public synchronized void recordSuccess() {
         consecutiveFailures = 0;
         openUntil = Instant.MIN;
@@ -36,6 +42,7 @@ public final class CircuitBreaker {
         if (consecutiveFailures >= threshold) {
             openUntil = clock.instant().plus(openFor);
             consecutiveFailures = 0;
+            openings++;
         }
     }
 }

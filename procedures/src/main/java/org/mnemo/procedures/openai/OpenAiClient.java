@@ -100,6 +100,16 @@ public final class OpenAiClient {
         return baseUrl;
     }
 
+    /** Whether calls fail fast now: the provider failed {@value #BREAKER_THRESHOLD} times in a row, recently. */
+    public boolean failingFast() {
+        return breaker.refusedUntil() != null;
+    }
+
+    /** How many times this client's circuit breaker opened. */
+    public long breakerOpenings() {
+        return breaker.openings();
+    }
+
     /** POSTs a JSON body to {@code {base_url}/{path}} and returns the parsed answer. */
     public JsonNode post(String path, Object body) {
         Instant refusedUntil = breaker.refusedUntil();

@@ -35,6 +35,16 @@ public final class OpenAiEmbedder implements Embedder {
     }
 
     @Override
+    public boolean failingFast() {
+        return client.failingFast();
+    }
+
+    @Override
+    public long breakerOpenings() {
+        return client.breakerOpenings();
+    }
+
+    @Override
     public int dimension() {
         if (dimension <= 0) {
             dimension = embed(List.of("dimension probe")).get(0).length;

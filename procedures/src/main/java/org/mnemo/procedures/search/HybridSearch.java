@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import org.mnemo.procedures.library.LibraryType;
+import org.mnemo.procedures.metrics.PluginMetrics;
 import org.mnemo.procedures.rerank.Reranker;
 import org.mnemo.procedures.schema.Schema;
 import org.mnemo.procedures.scope.Scope;
@@ -75,6 +76,13 @@ public final class HybridSearch {
     private final Runnable guard;
     private long chunkCount = -1;
     private long inScope = -1;
+    /** How long the reranker took in this search (timed apart from the fusion around it). */
+    private long rerankNanos;
+
+    /** The labels of this search's latencies in mnemo.metrics. */
+    private static final String TARGET = "documents";
+    private static final String FUSION = "fusion";
+    private static final String RERANK = "rerank";
 
     /** The configured reranker (null: none) and how many fused rows it reorders. */
     private final Reranker reranker;
@@ -96,16 +104,30 @@ public final class HybridSearch {
         }
         ScopedChunks visible = new ScopedChunks(options.scope(), options.libraryType(), options.collectionUid());
         Map<String, List<LegHit>> legs = new LinkedHashMap<>();
+        long started = System.nanoTime();
         if (options.searchTypes().contains(SearchOptions.VECTOR)) {
             legs.put(SearchOptions.VECTOR, vectorLeg(queryVector, options, visible));
+            started = timed(SearchOptions.VECTOR, started);
         }
         if (options.searchTypes().contains(SearchOptions.FULLTEXT)) {
             legs.put(SearchOptions.FULLTEXT, fulltextLeg(query, options.fulltextTopK(), options, visible));
+            started = timed(SearchOptions.FULLTEXT, started);
         }
         if (options.searchTypes().contains(SearchOptions.GRAPH)) {
             legs.put(SearchOptions.GRAPH, graphLeg(query, queryVector, options, visible));
+            started = timed(SearchOptions.GRAPH, started);
         }
-        return fuse(query, legs, options, visible);
+        rerankNanos = 0;
+        List<Hit> hits = fuse(query, legs, options, visible);
+        PluginMetrics.searchLeg(TARGET, FUSION, System.nanoTime() - started - rerankNanos);
+        return hits;
+    }
+
+    /** Records a leg that began at {@code since} (for mnemo.metrics) and returns when it ended. */
+    private static long timed(String leg, long since) {
+        long now = System.nanoTime();
+        PluginMetrics.searchLeg(TARGET, leg, now - since);
+        return now;
     }
 
     // ---- vector leg ----
@@ -500,7 +522,14 @@ public final class HybridSearch {
                 for (int i = 0; i < n; i++) {
                     texts.add(String.valueOf(chunks.get(i).getProperty("text", hits.get(i).text_preview())));
                 }
-                List<Double> scores = reranker.scores(query, texts, instruction(hits.subList(0, n), options));
+                long asked = System.nanoTime();
+                List<Double> scores;
+                try {
+                    scores = reranker.scores(query, texts, instruction(hits.subList(0, n), options));
+                } finally {
+                    rerankNanos = System.nanoTime() - asked;
+                    PluginMetrics.searchLeg(TARGET, RERANK, rerankNanos);
+                }
                 List<Integer> order = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     order.add(i);

@@ -109,13 +109,18 @@ class OpenAiEmbedderTest {
         var client = new OpenAiClient(baseUrl, "", Duration.ofSeconds(2), 5, Duration.ofMillis(1), clock);
         var embedder = new OpenAiEmbedder(new EmbedderSettings("openai", "m", baseUrl, "", 3, 8,
                 Duration.ofSeconds(2), 5), client);
+        assertThat(embedder.failingFast()).isFalse();
         assertThatThrownBy(() -> embedder.embed(List.of("a"))).hasMessageContaining("HTTP 500");
         assertThat(server.getRequestCount()).isEqualTo(3);
+        assertThat(embedder.failingFast()).isTrue();
+        assertThat(embedder.breakerOpenings()).isEqualTo(1);
         assertThatThrownBy(() -> embedder.embed(List.of("a"))).hasMessageContaining("provider_unavailable")
                 .hasMessageContaining("fail fast");
         assertThat(server.getRequestCount()).isEqualTo(3);
         now[0] = now[0].plusSeconds(61);
+        assertThat(embedder.failingFast()).isFalse();
         assertThat(embedder.embed(List.of("a"))).hasSize(1);
+        assertThat(embedder.breakerOpenings()).isEqualTo(1);
     }
 
     @Test
