@@ -43,7 +43,8 @@ final class HealthApi {
     }
 
     private static final Schema CHECK = object("One dependency's check")
-            .required("status", string(null).values("ok", "error"))
+            .required("status", string("unknown: not checked, since Neo4j is unreachable; not_configured: no S3 "
+                    + "bucket is configured").values("ok", "error", "unknown", "not_configured"))
             .optional("detail", string("What is wrong"))
             .optional("model", string("The embedding model"))
             .optional("duration_ms", integer(null))
