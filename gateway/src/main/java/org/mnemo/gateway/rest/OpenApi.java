@@ -87,7 +87,7 @@ final class OpenApi {
             parameters.add(Map.of("name", m.group(1), "in", "path", "required", true,
                     "schema", Map.of("type", "string")));
         }
-        for (Route.Parameter parameter : route.query()) {
+        for (Route.Parameter parameter : route.parameters()) {
             parameters.add(Map.of("name", parameter.name(), "in", parameter.in(), "required", false,
                     "schema", parameter.schema().render(components)));
         }
@@ -114,7 +114,7 @@ final class OpenApi {
         }
         for (List<String> error : ERRORS) {
             boolean applies = switch (error.get(0)) {
-                case "400" -> route.body() != null || route.query().stream().anyMatch(p -> p.in().equals("query"));
+                case "400" -> route.body() != null || route.parameters().stream().anyMatch(p -> p.in().equals("query"));
                 case "401", "403" -> route.auth();
                 case "404" -> pathParameters;
                 default -> true;

@@ -6,33 +6,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One route as Javalin serves it and the OpenAPI document describes it: its request body, query parameters and
+ * One route as Javalin serves it and the OpenAPI document describes it: its request body, parameters and
  * responses are declared with it, as JSON Schemas, so the document cannot drift from what is served (and the tests
  * hold every response the suite receives to them). {@code path} is written as callers use it (with its trailing
  * slash); the form without the slash is served too.
  *
- * @param body      the JSON Schema of the request body, or null when there is none
- * @param form      the schema of a multipart/form-data body the route also takes (an upload), or null
- * @param query     the query and header parameters the handler reads
- * @param responses what the route answers on success, by status (errors are the shared {@link ApiError#SCHEMA})
- * @param auth      whether the route needs a bearer credential
- * @param scope     the tool or management scope ({@link org.mnemo.gateway.auth.Scopes}) a token's allowed_tools must
- *                  allow; every authenticated route has one
+ * @param body       the JSON Schema of the request body, or null when there is none
+ * @param form       the schema of a multipart/form-data body the route also takes (an upload), or null
+ * @param parameters the query and header parameters the handler reads
+ * @param responses  what the route answers, by status: its successes (and a status with a body of its own, such
+ *                   as /ready/'s 503); other errors are the shared {@link ApiError#SCHEMA}
+ * @param auth       whether the route needs a bearer credential
+ * @param scope      the tool or management scope ({@link org.mnemo.gateway.auth.Scopes}) a token's allowed_tools
+ *                   must allow; every authenticated route has one
  */
 public record Route(HandlerType method, String path, String tag, String summary, Schema body, Schema form,
-        List<Parameter> query, List<Response> responses, boolean auth, String scope, Handler handler) {
+        List<Parameter> parameters, List<Response> responses, boolean auth, String scope, Handler handler) {
 
-    /** A query or header parameter ({@code in}): its name and its value's schema, whose description says what it does. */
+    /** A query or header parameter ({@code in}): its name and its value's schema (whose description says what for). */
     public record Parameter(String name, String in, Schema schema) {}
 
     /**
-     * A success response: its status, what it means, and the schema of its JSON body (null when it has none, such
-     * as 204; {@code mediaType} names another type, such as the Prometheus text of /metrics).
+     * A declared response: its status, what it means, and the schema of its body (null when it has none, such as
+     * 204), of {@code mediaType} (JSON, or another such as the Prometheus text of /metrics).
      */
     public record Response(int status, String description, Schema schema, String mediaType) {}
 
     public Route {
-        query = List.copyOf(query);
+        parameters = List.copyOf(parameters);
         responses = List.copyOf(responses);
     }
 
@@ -87,12 +88,12 @@ public record Route(HandlerType method, String path, String tag, String summary,
         }
         List<Response> all = new ArrayList<>(responses);
         all.add(response);
-        return new Route(method, path, tag, summary, body, form, query, all, auth, scope, handler);
+        return new Route(method, path, tag, summary, body, form, parameters, all, auth, scope, handler);
     }
 
     /** The route also takes its body as multipart/form-data: these fields, the file in a binary 'file' part. */
     public Route form(Schema fields) {
-        return new Route(method, path, tag, summary, body, fields, query, responses, auth, scope, handler);
+        return new Route(method, path, tag, summary, body, fields, parameters, responses, auth, scope, handler);
     }
 
     /** A query parameter the handler reads. */
@@ -106,7 +107,7 @@ public record Route(HandlerType method, String path, String tag, String summary,
     }
 
     private Route parameter(Parameter parameter) {
-        List<Parameter> all = new ArrayList<>(query);
+        List<Parameter> all = new ArrayList<>(parameters);
         all.add(parameter);
         return new Route(method, path, tag, summary, body, form, all, responses, auth, scope, handler);
     }
@@ -128,11 +129,11 @@ public record Route(HandlerType method, String path, String tag, String summary,
 
     /** A route anyone may call. */
     public Route open() {
-        return new Route(method, path, tag, summary, body, form, query, responses, false, null, handler);
+        return new Route(method, path, tag, summary, body, form, parameters, responses, false, null, handler);
     }
 
     /** The scope a restricted token needs for this route. */
     public Route scope(String name) {
-        return new Route(method, path, tag, summary, body, form, query, responses, auth, name, handler);
+        return new Route(method, path, tag, summary, body, form, parameters, responses, auth, name, handler);
     }
 }

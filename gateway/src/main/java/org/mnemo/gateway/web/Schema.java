@@ -1,7 +1,6 @@
 package org.mnemo.gateway.web;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,16 +72,6 @@ public final class Schema {
     /** Any JSON value (a value a client stores and gets back as it was). */
     public static Schema any(String description) {
         return new Schema(null, description == null ? Map.of() : Map.of("description", description));
-    }
-
-    /** Exactly one of these shapes. */
-    public static Schema oneOf(String description, Schema... alternatives) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        if (description != null) {
-            json.put("description", description);
-        }
-        json.put("oneOf", List.of(alternatives));
-        return new Schema(null, json);
     }
 
     /**
@@ -180,10 +169,6 @@ public final class Schema {
         return new Schema(componentName, json);
     }
 
-    public String name() {
-        return name;
-    }
-
     /** A copy with one more keyword (any JSON Schema keyword the builders above do not cover). */
     public Schema with(String keyword, Object value) {
         Map<String, Object> copy = new LinkedHashMap<>(json);
@@ -230,6 +215,17 @@ public final class Schema {
         return value == null ? List.of() : (List<?>) value;
     }
 
+    /** Schemas are values: the same name and keywords are the same schema (a page of Library made twice, say). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Schema that && java.util.Objects.equals(name, that.name) && json.equals(that.json);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(name, json);
+    }
+
     @Override
     public String toString() {
         return name != null ? name : json.toString();
@@ -237,26 +233,18 @@ public final class Schema {
 
     /** The named schemas a document uses, each rendered once, by name. */
     public static final class Components {
-        private final Map<Schema, String> seen = new IdentityHashMap<>();
+        private final Map<String, Schema> named = new java.util.HashMap<>();
         private final Map<String, Object> schemas = new TreeMap<>();
 
         void add(Schema schema) {
-            if (seen.containsKey(schema)) {
+            Schema known = named.putIfAbsent(schema.name, schema);
+            if (known != null) {
+                if (!known.equals(schema)) {
+                    throw new IllegalStateException("two different schemas are named '" + schema.name + "'");
+                }
                 return;
             }
-            if (schemas.containsKey(schema.name) && !sameAs(schema)) {
-                throw new IllegalStateException("two different schemas are named '" + schema.name + "'");
-            }
-            seen.put(schema, schema.name);
-            if (!schemas.containsKey(schema.name)) {
-                schemas.put(schema.name, Map.of()); // a placeholder while a recursive schema renders
-                schemas.put(schema.name, schema.definition(this));
-            }
-        }
-
-        private boolean sameAs(Schema schema) {
-            return seen.entrySet().stream().anyMatch(e -> e.getValue().equals(schema.name)
-                    && e.getKey().json.equals(schema.json));
+            schemas.put(schema.name, schema.definition(this));
         }
 
         public Map<String, Object> schemas() {
