@@ -42,6 +42,7 @@ import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.web.Metrics;
 import org.mnemo.gateway.web.RateLimits;
 import org.mnemo.gateway.web.Route;
+import org.mnemo.gateway.web.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,7 +200,15 @@ public final class McpEndpoint implements AutoCloseable {
                                 ? "streamable-http (stateless)" : "streamable-http",
                         "protocol_versions", transport == null ? sse.protocolVersions() : transport.protocolVersions(),
                         "legacy_sse", Map.of("stream", SSE_PATH, "messages", MESSAGE_PATH,
-                                "protocol_versions", sse.protocolVersions())))).open());
+                                "protocol_versions", sse.protocolVersions())))).open()
+                .returns(200, "Up", Schema.object("The transports and protocol versions served")
+                        .required("status", Schema.string(null).values("ok"))
+                        .required("transport", Schema.string("streamable-http, or streamable-http (stateless)"))
+                        .required("protocol_versions", Schema.strings(null))
+                        .required("legacy_sse", Schema.object("The deprecated HTTP+SSE transport")
+                                .required("stream", Schema.string(null))
+                                .required("messages", Schema.string(null))
+                                .required("protocol_versions", Schema.strings(null)))));
     }
 
     private static McpTransportContext context(HttpServletRequest request) {

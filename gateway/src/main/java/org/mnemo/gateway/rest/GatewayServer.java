@@ -80,6 +80,11 @@ public final class GatewayServer implements AutoCloseable {
             if (route.auth() && route.scope() == null) {
                 throw new IllegalStateException("route " + route.method() + " " + route.path() + " declares no scope");
             }
+            // The OpenAPI document types every route: what it answers on success is declared with it.
+            if (route.responses().stream().noneMatch(r -> r.status() < 300)) {
+                throw new IllegalStateException("route " + route.method() + " " + route.path() + " declares no "
+                        + "success response (Route.returns)");
+            }
         }
         Metrics metrics = services.metrics();
         RateLimits limits = services.limits();

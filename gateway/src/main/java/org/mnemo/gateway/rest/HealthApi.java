@@ -1,9 +1,16 @@
 package org.mnemo.gateway.rest;
 
+import static org.mnemo.gateway.web.Schema.fields;
+import static org.mnemo.gateway.web.Schema.integer;
+import static org.mnemo.gateway.web.Schema.map;
+import static org.mnemo.gateway.web.Schema.object;
+import static org.mnemo.gateway.web.Schema.string;
+
 import org.mnemo.gateway.web.ApiError;
 import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.web.Metrics;
 import org.mnemo.gateway.web.Route;
+import org.mnemo.gateway.web.Schema;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -35,17 +42,48 @@ final class HealthApi {
         this.openApi = openApi;
     }
 
+    private static final Schema CHECK = object("One dependency's check")
+            .required("status", string("unknown: not checked, since Neo4j is unreachable; not_configured: no S3 "
+                    + "bucket is configured").values("ok", "error", "unknown", "not_configured"))
+            .optional("detail", string("What is wrong"))
+            .optional("model", string("The embedding model"))
+            .optional("duration_ms", integer(null))
+            .optional("alive", integer("Ingest workers alive"))
+            .optional("configured", integer("Ingest workers configured"));
+
+    static final Schema READY = object("Readiness: each dependency's check, and the ingest queue")
+            .required("status", string(null).values("ready", "not_ready"))
+            .required("checks", map("neo4j, schema, embedder, s3 and ingest_workers", CHECK))
+            .optional("queue", object("The ingest queue (left out while Neo4j is down)")
+                    .required("queued", integer(null))
+                    .required("processing", integer(null))
+                    .required("oldest_queued_seconds", integer(null)))
+            .example(fields("status", "ready", "checks", fields("neo4j", fields("status", "ok", "duration_ms", 3),
+                    "schema", fields("status", "ok", "duration_ms", 5), "embedder", fields("status", "ok", "model",
+                    "all-minilm-l6-v2-q", "duration_ms", 12), "s3", fields("status", "ok", "duration_ms", 8),
+                    "ingest_workers", fields("status", "ok", "alive", 2, "configured", 2)), "queue",
+                    fields("queued", 0, "processing", 0, "oldest_queued_seconds", 0)))
+            .named("Readiness");
+
     List<Route> routes() {
         return List.of(
                 Route.get("/live/", TAG, "The process is up", ctx -> Json.send(ctx, 200, Map.of("status", "ok")))
-                        .open(),
+                        .open()
+                        .returns(200, "Up", object(null).required("status", string(null).values("ok"))),
                 Route.get("/ready/", TAG, "Ready to serve: 503 naming each broken dependency (neo4j, schema, "
                         + "embedder, ingest workers), with the ingest queue; a result is reused for "
-                        + "MNEMO_HEALTH_CACHE_SECONDS", this::ready).open(),
+                        + "MNEMO_HEALTH_CACHE_SECONDS", this::ready).open()
+                        .returns(200, "Ready", READY)
+                        .returns(503, "Not ready: the checks say what is broken", READY),
                 Route.get("/metrics", TAG, "Prometheus metrics (only for MNEMO_METRICS_ALLOW addresses)",
-                        this::metrics).open(),
-                Route.get("/openapi.json", TAG, "This API as an OpenAPI 3 document",
-                        ctx -> Json.send(ctx, 200, openApi.get())).open());
+                        this::metrics).open()
+                        .returns(200, "The Prometheus text exposition format", "text/plain",
+                                string("Prometheus text")),
+                Route.get("/openapi.json", TAG, "This API as an OpenAPI 3.1 document",
+                        ctx -> Json.send(ctx, 200, openApi.get())).open()
+                        .returns(200, "The document", object("An OpenAPI 3.1 document")
+                                .required("openapi", string(null))
+                                .required("paths", object(null))));
     }
 
     private void ready(Context ctx) {

@@ -1,9 +1,19 @@
 package org.mnemo.gateway.rest;
 
+import static org.mnemo.gateway.web.Schema.bool;
+import static org.mnemo.gateway.web.Schema.dateTime;
+import static org.mnemo.gateway.web.Schema.fields;
+import static org.mnemo.gateway.web.Schema.integer;
+import static org.mnemo.gateway.web.Schema.object;
+import static org.mnemo.gateway.web.Schema.page;
+import static org.mnemo.gateway.web.Schema.string;
+import static org.mnemo.gateway.web.Schema.strings;
+
 import org.mnemo.gateway.web.ApiError;
 import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.web.Requests;
 import org.mnemo.gateway.web.Route;
+import org.mnemo.gateway.web.Schema;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,17 +39,98 @@ final class JobApi {
         this.jobs = jobs;
     }
 
+    static final Schema JOB_STATUS = string("queued (waiting for a worker), processing, completed, failed, or "
+            + "stale (a newer version of the same source_ref won)")
+            .values("queued", "processing", "completed", "failed", "stale");
+
+    /** A job as {@code JobStore.VIEW} shows it: every key is there, null until known. */
+    static final Schema JOB = object("A durable ingest job")
+            .required("id", string(null))
+            .required("status", JOB_STATUS)
+            .required("attempts", integer(null))
+            .required("max_attempts", integer(null))
+            .required("error", string("Why the last attempt failed").nullable())
+            .required("failures", strings("The reasons of earlier failed attempts"))
+            .required("library_uid", string(null))
+            .required("workspace_id", string(null).nullable())
+            .required("s3_key", string("The object in the S3 source (null for an upload)").nullable())
+            .required("title", string(null).nullable())
+            .required("file_type", string(null).nullable())
+            .required("file_size", integer(null).nullable())
+            .required("collection_uid", string(null).nullable())
+            .required("collection", string(null).nullable())
+            .required("content_hash", string(null).nullable())
+            .required("source", string("upload, or the S3 source's name").nullable())
+            .required("source_ref", string(null).nullable())
+            .required("item_uid", string("The item written, once completed").nullable())
+            .required("chunks_created", integer(null).nullable())
+            .required("concepts_extracted", integer(null).nullable())
+            .required("embedding_model", string(null).nullable())
+            .required("ingest_status", string("How the ingest ended: created, existing, superseded, stale")
+                    .nullable())
+            .required("created_at", dateTime(null))
+            .required("updated_at", dateTime(null).nullable())
+            .required("started_at", dateTime(null).nullable())
+            .required("finished_at", dateTime(null).nullable())
+            .required("completed_at", dateTime("finished_at, under the name Daedalus reads").nullable())
+            .required("supersedes_hash", string(null).nullable())
+            .required("supersedes_version_at", dateTime(null).nullable())
+            .required("upload_released", bool("A failed upload's bytes were released: upload it again to retry")
+                    .nullable())
+            .required("progress", object("Chunks written of the total")
+                    .required("done", integer(null))
+                    .required("total", integer(null).nullable()))
+            .example(fields("id", "job_2f1c9a4e-7b3d-4c55-a1e2-9d8f7c6b5a40", "status", "queued", "attempts", 0,
+                    "max_attempts", 5, "error", null, "failures", java.util.List.of(), "library_uid",
+                    "5733c4be-8f0e-4e0b-9d51-0c1f1e7b7c2a", "workspace_id", "ws-42", "s3_key", "ws-42/survey.md",
+                    "title", "Quay wall survey", "file_type", "md", "file_size", 131, "collection_uid", null,
+                    "collection", null, "content_hash",
+                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "source", "daedalus",
+                    "source_ref", "ws-42/survey.md", "item_uid", null, "chunks_created", null, "concepts_extracted",
+                    null, "embedding_model", null, "ingest_status", null, "created_at", "2026-01-31T09:15:00Z",
+                    "updated_at", "2026-01-31T09:15:00Z", "started_at", null, "finished_at", null, "completed_at",
+                    null, "supersedes_hash", null, "supersedes_version_at", null, "upload_released", null,
+                    "progress", fields("done", 0, "total", null)))
+            .named("Job");
+
     List<Route> routes() {
         return List.of(
                 Route.post("/library/api/ingest/", TAG, "Ingest a file from an S3 source bucket: 202 with the job "
                         + "(200 with the existing job for the same library, source_ref and content_hash)",
-                        "{s3_key, title, workspace_id | library_uid, file_type, file_size, content_hash, source?, "
-                                + "source_ref?, collection_uid? | collection?}", this::submit).scope(Scopes.MANAGE_LIBRARIES),
-                Route.get("/library/api/jobs/{id}/", TAG, "One ingest job", this::get).scope(Scopes.LIST_ITEMS),
-                Route.get("/library/api/jobs/", TAG, "Ingest jobs of the caller's libraries, newest first "
-                        + "(?status, library_uid, limit, offset)", this::list).scope(Scopes.LIST_ITEMS),
+                        object("A file in an S3 source bucket; name exactly one of workspace_id and library_uid")
+                                .required("s3_key", string("The object's key in the source bucket").maxLength(1024))
+                                .optional("title", string("Default: the key's file name").maxLength(500))
+                                .optional("workspace_id", string("Into this workspace's library").maxLength(200))
+                                .optional("library_uid", string("Into this library").maxLength(100))
+                                .required("file_type", string("md, txt, pdf, docx, … or a MIME type").maxLength(200))
+                                .required("file_size", integer("Bytes").range(0, Integer.MAX_VALUE))
+                                .required("content_hash", string("SHA-256 of the file, 64 hex characters")
+                                        .with("pattern", "^[0-9a-fA-F]{64}$"))
+                                .optional("source", string("The source bucket's name (MNEMO_SOURCE_<NAME>_…); "
+                                        + "default: the only one the caller may use").maxLength(50))
+                                .optional("source_ref", string("Default: s3_key").maxLength(1000))
+                                .optional("collection_uid", string("File it into this collection").maxLength(100))
+                                .optional("collection", string("File it into the collection of this name")
+                                        .maxLength(200))
+                                .example(fields("s3_key", "ws-42/survey.md", "title", "Quay wall survey",
+                                        "workspace_id", "ws-42", "file_type", "text/markdown", "file_size", 131,
+                                        "content_hash",
+                                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"))
+                                .named("IngestRequest"),
+                        this::submit).scope(Scopes.MANAGE_LIBRARIES)
+                        .returns(202, "Queued", JOB)
+                        .returns(200, "The same file was submitted before: that job", JOB),
+                Route.get("/library/api/jobs/{id}/", TAG, "One ingest job", this::get).scope(Scopes.LIST_ITEMS)
+                        .returns(200, "The job", JOB),
+                Route.get("/library/api/jobs/", TAG, "Ingest jobs of the caller's libraries, newest first",
+                        this::list).scope(Scopes.LIST_ITEMS)
+                        .query("status", JOB_STATUS)
+                        .query("library_uid", string("Only this library's"))
+                        .paged()
+                        .returns(200, "One page of jobs", page(JOB)),
                 Route.post("/library/api/jobs/{id}/retry/", TAG, "Queue a failed job again", null, this::retry)
-                        .scope(Scopes.MANAGE_LIBRARIES));
+                        .scope(Scopes.MANAGE_LIBRARIES)
+                        .returns(202, "Queued again", JOB));
     }
 
     private void submit(Context ctx) {

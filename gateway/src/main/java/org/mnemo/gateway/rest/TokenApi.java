@@ -1,9 +1,18 @@
 package org.mnemo.gateway.rest;
 
+import static org.mnemo.gateway.web.Schema.array;
+import static org.mnemo.gateway.web.Schema.bool;
+import static org.mnemo.gateway.web.Schema.dateTime;
+import static org.mnemo.gateway.web.Schema.fields;
+import static org.mnemo.gateway.web.Schema.object;
+import static org.mnemo.gateway.web.Schema.string;
+import static org.mnemo.gateway.web.Schema.strings;
+
 import org.mnemo.gateway.web.ApiError;
 import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.web.Requests;
 import org.mnemo.gateway.web.Route;
+import org.mnemo.gateway.web.Schema;
 import io.javalin.http.Context;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -43,32 +52,99 @@ final class TokenApi {
         this.client = client;
     }
 
+    private static final Schema TOKEN_FIELDS = object("A bearer token, masked: never its hash, its plaintext only "
+            + "when made")
+            .required("id", string(null))
+            .required("name", string(null))
+            .required("prefix", string("The token's first characters, to recognise it"))
+            .required("owner", string("The principal it acts for"))
+            .required("active", bool(null))
+            .required("created_at", dateTime(null))
+            .required("expires_at", dateTime(null).nullable())
+            .required("last_used_at", dateTime(null).nullable())
+            .required("allowed_libraries", strings("Library uids it may read, or ['*']"))
+            .required("allowed_tools", strings("Scopes it may use (empty: all)"))
+            .required("workspace_ids", strings("Workspaces it acts as for memory, or ['*']"))
+            .required("parent_id", string("The token that made it").nullable());
+    static final Schema TOKEN = TOKEN_FIELDS.named("Token");
+    static final Schema NEW_TOKEN = TOKEN_FIELDS
+            .required("token", string("The plaintext: shown this once"))
+            .example(fields("id", "tok_3e1f0c2d-7a6b-4c5d-9e8f-1a2b3c4d5e6f", "name", "ci", "prefix", "mnemo_3kQ",
+                    "owner", "ann", "active", true, "created_at", "2026-01-31T09:15:00Z", "expires_at", null,
+                    "last_used_at", null, "allowed_libraries", List.of("*"), "allowed_tools", List.of("search"),
+                    "workspace_ids", List.of(), "parent_id", null, "token", "mnemo_3kQ…"))
+            .named("NewToken");
+    private static final Schema USER_FIELDS = object("A user or service account")
+            .required("id", string(null))
+            .required("name", string(null))
+            .required("role", string(null).values("admin", "user", "service"))
+            .required("active", bool(null))
+            .required("created_at", dateTime(null).nullable())
+            .required("managed_by", string("The service account whose grants it accepts without asking")
+                    .nullable())
+            .required("capabilities", array("A service account's: manage_workspaces, trusted_namespaces",
+                    string(null)));
+    static final Schema USER = USER_FIELDS.named("User");
+
     List<Route> routes() {
         return List.of(
                 Route.post("/api/tokens/", TAG, "Create a bearer token, never wider than the token that asks; its "
-                        + "plaintext is returned once", "{name, expires_at? (RFC 3339), allowed_libraries? (uids or '*'; "
-                        + "empty = none), allowed_tools? (tool and management scopes; empty = all), workspace_ids? "
-                        + "(memory), owner? (admin only)} — absent fields inherit the creating token's",
-                        this::createToken).scope(Scopes.MANAGE_TOKENS),
+                        + "plaintext is returned once", object("What the token may do; absent fields inherit the "
+                                + "creating token's")
+                                .required("name", string(null).maxLength(200))
+                                .optional("expires_at", dateTime("RFC 3339, in the future"))
+                                .optional("allowed_libraries", strings("Library uids or '*'; empty = none"))
+                                .optional("allowed_tools", strings("Tool and management scopes; empty = all"))
+                                .optional("workspace_ids", strings("Workspaces it acts as for memory"))
+                                .optional("owner", string("The admin only: a token of this user or service")
+                                        .maxLength(128))
+                                .example(fields("name", "ci", "allowed_tools", List.of("search", "get_chunk")))
+                                .named("TokenRequest"),
+                        this::createToken).scope(Scopes.MANAGE_TOKENS)
+                        .returns(201, "Created", NEW_TOKEN),
                 Route.get("/api/tokens/", TAG, "The caller's tokens, masked (the admin: everyone's, ?owner=)",
-                        this::listTokens).scope(Scopes.MANAGE_TOKENS),
+                        this::listTokens).scope(Scopes.MANAGE_TOKENS)
+                        .query("owner", string("The admin: only this owner's"))
+                        .returns(200, "The tokens", object(null).required("results", array(null, TOKEN))),
                 Route.delete("/api/tokens/{id}/", TAG, "Revoke a token (and every token derived from it); it fails "
-                        + "from the next request on", this::revokeToken).scope(Scopes.MANAGE_TOKENS),
+                        + "from the next request on", this::revokeToken).scope(Scopes.MANAGE_TOKENS)
+                        .returns(204, "Revoked"),
                 Route.post("/api/users/", TAG, "Create a user or service account with a first token (admin only)",
-                        "{id, name, role? (user | service), capabilities? (service accounts: manage_workspaces, "
-                                + "trusted_namespaces), managed_by? (the service account whose grants this user "
-                                + "accepts without asking)}", this::createUser).scope(Scopes.ADMIN),
+                        object("A user or service account")
+                                .required("id", string("Lower-case letters, digits, '.', '_', '@' or '-'")
+                                        .with("pattern", "^" + USER_ID + "$"))
+                                .required("name", string(null).maxLength(200))
+                                .optional("role", string(null).values("user", "service").defaultsTo("user"))
+                                .optional("capabilities", array("Service accounts only", string(null)
+                                        .values(CAPABILITIES.toArray(String[]::new))))
+                                .optional("managed_by", string("The service account whose grants this user accepts "
+                                        + "without asking").maxLength(128))
+                                .example(fields("id", "ann", "name", "Ann"))
+                                .named("UserRequest"),
+                        this::createUser).scope(Scopes.ADMIN)
+                        .returns(201, "Created, with its first token", USER_FIELDS
+                                .required("token", NEW_TOKEN).named("NewUser")),
                 Route.get("/api/users/", TAG, "All users and service accounts (admin only)", this::listUsers)
-                        .scope(Scopes.ADMIN),
+                        .scope(Scopes.ADMIN)
+                        .returns(200, "The users", object(null).required("results", array(null, USER))),
                 Route.put("/api/users/{id}/", TAG, "Deactivate or reactivate a user or service account: its tokens "
-                        + "and teams stop working at once (admin only)", "{active}", this::updateUser)
-                        .scope(Scopes.ADMIN),
+                        + "and teams stop working at once (admin only)", object("Whether it is active")
+                                .required("active", bool(null)), this::updateUser)
+                        .scope(Scopes.ADMIN)
+                        .returns(200, "The user", USER),
                 Route.get("/api/keys/", TAG, "Team-JWT signing keys, without secrets (admin only)", this::listKeys)
-                        .scope(Scopes.ADMIN),
+                        .scope(Scopes.ADMIN)
+                        .returns(200, "The keys, newest first", object(null).required("results", array(null,
+                                object("A signing key")
+                                        .required("kid", string(null))
+                                        .required("active", bool("Whether it signs new team JWTs").nullable())
+                                        .required("created_at", dateTime(null).nullable())))),
                 Route.post("/api/keys/rotate/", TAG, "Add a new signing key for team JWTs; older keys keep "
-                        + "verifying (admin only)", null, this::rotateKey).scope(Scopes.ADMIN),
+                        + "verifying (admin only)", null, this::rotateKey).scope(Scopes.ADMIN)
+                        .returns(201, "The new key's id", object(null).required("kid", string(null))),
                 Route.delete("/api/keys/{kid}/", TAG, "Delete a retired signing key: the team JWTs it signed stop "
-                        + "working (admin only)", this::deleteKey).scope(Scopes.ADMIN));
+                        + "working (admin only)", this::deleteKey).scope(Scopes.ADMIN)
+                        .returns(204, "Deleted"));
     }
 
     /** What a new token may do; absent (null) fields are inherited from the creating token. */

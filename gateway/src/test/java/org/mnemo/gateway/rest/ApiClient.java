@@ -122,7 +122,25 @@ public class ApiClient {
                 json = NullNode.getInstance();
             }
         }
+        if (OpenApiContract.enabled()) {
+            conforms(raw);
+        }
         return new Response(raw.statusCode(), raw, json);
+    }
+
+    /**
+     * Holds the response to the OpenAPI document of the gateway that sent it ({@link OpenApiContract}): a test whose
+     * response differs from the declared schema fails here, naming the route, the status and what differs.
+     */
+    private static void conforms(HttpResponse<String> raw) {
+        URI uri = raw.request().uri();
+        String base = uri.getScheme() + "://" + uri.getRawAuthority();
+        List<String> problems = OpenApiContract.of(base).problems(raw.request().method(), uri.getPath(),
+                raw.statusCode(), raw.headers().firstValue("Content-Type").orElse(null), raw.body());
+        if (!problems.isEmpty()) {
+            throw new AssertionError("the response does not match the OpenAPI document (" + OpenApiContract.PROPERTY
+                    + "):\n  " + String.join("\n  ", problems) + "\nbody: " + OpenApiContract.abbreviate(raw.body()));
+        }
     }
 
     /** Creates a user through the API and returns its first token (every library it may read; no workspace). */
