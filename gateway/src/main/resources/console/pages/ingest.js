@@ -74,8 +74,32 @@ export async function ingest(view) {
       box.append(errorBox(error));
     }
   });
+  const s3 = h('form', { id: 's3-form', class: 'card grid' },
+    field('Library', await librarySelect({ name: 'library_uid', required: true })),
+    field('S3 key', h('input', { name: 's3_key', id: 's3-key', required: true, maxlength: 1024,
+      placeholder: 'reports/2026/survey.pdf' })),
+    field('Source bucket (name, optional)', h('input', { name: 'source', maxlength: 50 })),
+    field('Collection (name, optional)', h('input', { name: 'collection', maxlength: 200 })),
+    h('button', { type: 'submit' }, 'Ingest from S3'));
+  s3.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const e = s3.elements;
+    const body = { library_uid: e.library_uid.value, s3_key: e.s3_key.value.trim() };
+    if (e.source.value.trim()) body.source = e.source.value.trim();
+    if (e.collection.value.trim()) body.collection = e.collection.value.trim();
+    box.replaceChildren(h('p', { class: 'hint' }, 'Queuing…'));
+    try {
+      await untilDone(box, await post('/library/api/ingest/', body));
+    } catch (error) {
+      box.append(errorBox(error));
+    }
+  });
   view.append(h('h1', {}, 'Ingest'),
     h('p', { class: 'hint' }, 'PDF, DOCX, PPTX, HTML, Markdown, text, JSON, CSV, RTF or ODT, into a library you '
       + 'own. The upload becomes an ingest job; its progress shows below.'),
-    form, box);
+    form,
+    h('h2', {}, 'From an S3 source bucket'),
+    h('p', { class: 'hint' }, 'A key of a source bucket your account may read (MNEMO_SOURCE_<NAME>_PRINCIPALS); '
+      + 'the gateway reads it, and an ingest job follows as for an upload.'),
+    s3, box);
 }

@@ -20,8 +20,10 @@ import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Scopes;
+import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.ingest.FileTypes;
+import org.mnemo.gateway.ingest.IngestFailure;
 import org.mnemo.gateway.ingest.IngestJobs;
 
 /**
@@ -102,9 +104,11 @@ final class JobApi {
                                 .optional("title", string("Default: the key's file name").maxLength(500))
                                 .optional("workspace_id", string("Into this workspace's library").maxLength(200))
                                 .optional("library_uid", string("Into this library").maxLength(100))
-                                .required("file_type", string("md, txt, pdf, docx, … or a MIME type").maxLength(200))
-                                .required("file_size", integer("Bytes").range(0, Integer.MAX_VALUE))
-                                .required("content_hash", string("SHA-256 of the file, 64 hex characters")
+                                .optional("file_type", string("md, txt, pdf, docx, … or a MIME type; default: the "
+                                        + "key's extension").maxLength(200))
+                                .optional("file_size", integer("Bytes (with content_hash)").range(0, Integer.MAX_VALUE))
+                                .optional("content_hash", string("SHA-256 of the file, 64 hex characters; without it "
+                                        + "the gateway reads the object to learn it and its size")
                                         .with("pattern", "^[0-9a-fA-F]{64}$"))
                                 .optional("source", string("The source bucket's name (MNEMO_SOURCE_<NAME>_…); "
                                         + "default: the only one the caller may use").maxLength(50))
@@ -137,13 +141,15 @@ final class JobApi {
         Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
         String s3Key = body.string("s3_key", 1024);
-        String given = body.string("file_type", 200);
-        String fileType = FileTypes.normalise(given);
+        String given = body.has("file_type") ? body.string("file_type", 200) : null;
+        String fileType = given != null ? FileTypes.normalise(given) : FileTypes.ofName(s3Key);
         if (fileType == null) {
-            throw new ApiError(415, "unsupported_file_type", FileTypes.refusal(given));
+            throw new ApiError(415, "unsupported_file_type", given != null ? FileTypes.refusal(given)
+                    : "the key '" + s3Key + "' has no extension Mnemo reads; give file_type");
         }
-        String hash = body.string("content_hash", 64).toLowerCase(java.util.Locale.ROOT);
-        if (!hash.matches("[0-9a-f]{64}")) {
+        String hash = body.has("content_hash") ? body.string("content_hash", 64).toLowerCase(java.util.Locale.ROOT)
+                : null;
+        if (hash != null && !hash.matches("[0-9a-f]{64}")) {
             throw ApiError.badRequest("invalid_field", "'content_hash' must be the SHA-256 of the file as 64 hex "
                     + "characters");
         }
@@ -160,6 +166,12 @@ final class JobApi {
             int colon = refusal.indexOf(':');
             throw new ApiError(403, refusal.substring(0, colon), refusal.substring(colon + 1).strip());
         }
+        if (hash == null) {
+            // A person pointing at a key (the console) does not know its hash: read it, as the worker will.
+            byte[] content = read(source, s3Key);
+            hash = Tokens.sha256Hex(content);
+            size = content.length;
+        }
         String title = body.has("title") ? body.optionalString("title", 500)
                 : s3Key.substring(s3Key.lastIndexOf('/') + 1);
         String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : s3Key;
@@ -168,6 +180,16 @@ final class JobApi {
                 caller.owner(), body.optionalString("collection_uid", 100), body.optionalString("collection", 200)),
                 null);
         Json.send(ctx, Boolean.TRUE.equals(result.get("created")) ? 202 : 200, result.get("job"));
+    }
+
+    /** An object of a source bucket the caller may read (checked before); a missing one is 404. */
+    private byte[] read(String source, String key) {
+        try {
+            return jobs.buckets().read(source, key);
+        } catch (IngestFailure e) {
+            throw new ApiError(e.permanent() ? 404 : 503, e.permanent() ? "not_found" : "source_unavailable",
+                    e.getMessage());
+        }
     }
 
     /** The library named by workspace_id or library_uid, which the caller must own: else 404 not_registered. */

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mnemo.gateway.rest.TestGateway;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -152,6 +154,25 @@ class ConsoleBrowserTest {
         browser.screenshot("ingest");
         browser.driver.findElement(By.linkText("Open the item")).click();
         assertThat(browser.waitFor(By.cssSelector("table.chunks")).getText()).contains("Once a quarter");
+    }
+
+    @Test
+    void anS3KeyIsIngestedFromTheConsole() {
+        String key = "console-" + UUID.randomUUID() + "/failover.md";
+        try (S3Client s3 = TestGateway.s3Client()) {
+            s3.putObject(b -> b.bucket(TestGateway.SOURCE_BUCKET).key(key), RequestBody.fromString("# Failover\n\n"
+                    + "When the primary region fails, traffic moves to the standby region within five minutes."));
+        }
+        String uid = gw.post("/library/api/libraries/", gw.daedalus, Map.of("name", "Runbooks " + UUID.randomUUID(),
+                "library_type", "technical")).json().path("uid").asText();
+        browser.signIn(gw.daedalus, false);
+        browser.open("ingest");
+        new Select(browser.waitFor(By.cssSelector("#s3-form select[name=library_uid]"))).selectByValue(uid);
+        browser.driver.findElement(By.id("s3-key")).sendKeys(key);
+        browser.driver.findElement(By.cssSelector("#s3-form input[name=source]")).sendKeys("daedalus");
+        browser.driver.findElement(By.cssSelector("#s3-form button[type=submit]")).click();
+        browser.waitForText(By.cssSelector("#job .job-status"), "completed", Duration.ofSeconds(90));
+        assertThat(browser.driver.findElement(By.id("job")).getText()).contains("failover (md)", "chunks 1");
     }
 
     @Test

@@ -107,4 +107,28 @@ class ConsoleReadRoutesTest {
         assertThat(gw.post("/library/api/search/", ann, Map.of("query", "tides", "weights", List.of(1))).code())
                 .isEqualTo("invalid_field");
     }
+
+    @Test
+    void anS3KeyIsIngestedWithoutItsHashTheGatewayReadsIt() throws Exception {
+        String key = "console-" + suffix + "/standby.txt";
+        String text = "The standby database is promoted by hand after the on-call engineer confirms the outage.";
+        try (software.amazon.awssdk.services.s3.S3Client s3 = TestGateway.s3Client()) {
+            s3.putObject(b -> b.bucket(TestGateway.SOURCE_BUCKET).key(key),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString(text));
+        }
+        String library = gw.post("/library/api/libraries/", gw.daedalus, Map.of("name", "standby " + suffix,
+                "library_type", "technical")).json().path("uid").asText();
+        TestGateway.Response queued = gw.post("/library/api/ingest/", gw.daedalus, Map.of("s3_key", key,
+                "library_uid", library, "source", "daedalus"));
+        assertThat(queued.status()).as(queued.raw().body()).isEqualTo(202);
+        assertThat(queued.json().path("content_hash").asText()).isEqualTo(org.mnemo.gateway.auth.Tokens.sha256Hex(
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(queued.json().path("file_type").asText()).isEqualTo("txt");
+        assertThat(queued.json().path("file_size").asLong()).isEqualTo(text.length());
+        TestGateway.Response missing = gw.post("/library/api/ingest/", gw.daedalus, Map.of("s3_key", "console-"
+                + suffix + "/no-such.txt", "library_uid", library, "source", "daedalus"));
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(gw.post("/library/api/ingest/", gw.daedalus, Map.of("s3_key", "console-" + suffix + "/noext",
+                "library_uid", library, "source", "daedalus")).status()).isEqualTo(415);
+    }
 }
