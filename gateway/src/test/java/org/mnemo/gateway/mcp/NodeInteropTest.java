@@ -1,21 +1,21 @@
 package org.mnemo.gateway.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mnemo.gateway.Processes.onPath;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mnemo.gateway.Processes;
+import org.mnemo.gateway.Processes.Run;
 import org.junit.jupiter.api.TestInstance;
 import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.rest.TestGateway;
@@ -32,7 +32,6 @@ class NodeInteropTest {
     private final TestGateway gw = TestGateway.get();
     private Path node;
 
-    record Run(int exit, String output) {}
 
     @BeforeAll
     void installNodeTools() throws Exception {
@@ -132,32 +131,11 @@ class NodeInteropTest {
 
     private Run run(List<String> command, int timeoutSeconds, Map<String, String> env)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(NODE_DIR.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(env);
+        Map<String, String> environment = new java.util.HashMap<>(env);
         if (node != null) {
             // Anything the tools spawn runs on the same Node 22.
-            builder.environment().put("PATH", node.getParent() + File.pathSeparator + System.getenv("PATH"));
+            environment.put("PATH", node.getParent() + File.pathSeparator + System.getenv("PATH"));
         }
-        Process process = builder.start();
-        List<String> lines = new ArrayList<>();
-        Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(
-                process.getInputStream(), StandardCharsets.UTF_8)).lines().forEach(lines::add));
-        reader.start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("timed out: " + command);
-        }
-        reader.join();
-        return new Run(process.exitValue(), String.join("\n", lines));
-    }
-
-    private static String onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
+        return Processes.run(command, NODE_DIR, environment, timeoutSeconds);
     }
 }

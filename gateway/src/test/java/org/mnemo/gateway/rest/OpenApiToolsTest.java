@@ -1,26 +1,24 @@
 package org.mnemo.gateway.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mnemo.gateway.Processes.onPath;
+import static org.mnemo.gateway.Processes.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mnemo.gateway.Processes.Run;
 import org.junit.jupiter.api.TestInstance;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.web.Json;
@@ -43,12 +41,6 @@ class OpenApiToolsTest {
 
     private final TestGateway gw = TestGateway.get();
     private Path document;
-
-    record Run(int exit, String output) {
-        String lastLine() {
-            return output.lines().reduce((a, b) -> b).orElse("");
-        }
-    }
 
     @BeforeAll
     void writeTheDocument() throws IOException {
@@ -147,32 +139,5 @@ class OpenApiToolsTest {
             assertThat(install.exit()).as(install.output()).isZero();
         }
         return dir.toAbsolutePath();
-    }
-
-    private static Run run(List<String> command, Path directory, Map<String, String> environment, int timeoutSeconds)
-            throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        List<String> lines = new ArrayList<>();
-        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8)).lines().forEach(lines::add));
-        reader.start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("timed out: " + command);
-        }
-        reader.join();
-        return new Run(process.exitValue(), String.join("\n", lines));
-    }
-
-    private static String onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
     }
 }
