@@ -17,7 +17,7 @@ import org.mnemo.gateway.search.planted.ServiceCallingRest;
 
 /**
  * The gateway's layers point one way: protocol adapters (rest, mcp) and entry points (cli, bench) on top; services
- * (search, memory, ingest, health), auth and the shared web layer (JSON, errors, routes, metrics, limits) below;
+ * (search, memory, context, ingest, health), auth and the shared web layer (JSON, errors, routes, metrics, limits) below;
  * the Neo4j client at the bottom.
  */
 @AnalyzeClasses(packages = "org.mnemo.gateway", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -29,7 +29,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule servicesDoNotDependOnAdapters = noClasses()
             .that().resideInAnyPackage("org.mnemo.gateway.search..", "org.mnemo.gateway.memory..",
-                    "org.mnemo.gateway.ingest..", "org.mnemo.gateway.health..", "org.mnemo.gateway.auth..",
+                    "org.mnemo.gateway.context..", "org.mnemo.gateway.ingest..", "org.mnemo.gateway.health..", "org.mnemo.gateway.auth..",
                     "org.mnemo.gateway.web..", "org.mnemo.gateway.client..", "org.mnemo.gateway.config..")
             .should().dependOnClassesThat().resideInAnyPackage(ADAPTERS);
 
@@ -47,7 +47,7 @@ class ArchitectureTest {
     static final ArchRule clientIsTheBottom = noClasses().that().resideInAPackage("org.mnemo.gateway.client..")
             .should().dependOnClassesThat().resideInAnyPackage("org.mnemo.gateway.rest..", "org.mnemo.gateway.mcp..",
                     "org.mnemo.gateway.web..", "org.mnemo.gateway.auth..", "org.mnemo.gateway.search..",
-                    "org.mnemo.gateway.memory..", "org.mnemo.gateway.ingest..");
+                    "org.mnemo.gateway.memory..", "org.mnemo.gateway.context..", "org.mnemo.gateway.ingest..");
 
     /** Each rule catches a violation planted in test code (which the rules above do not import). */
     @Test
