@@ -172,7 +172,7 @@ class ConsoleBrowserTest {
         browser.driver.findElement(By.cssSelector("#s3-form input[name=source]")).sendKeys("daedalus");
         browser.driver.findElement(By.cssSelector("#s3-form button[type=submit]")).click();
         browser.waitForText(By.cssSelector("#job .job-status"), "completed", Duration.ofSeconds(90));
-        assertThat(browser.driver.findElement(By.id("job")).getText()).contains("failover (md)", "chunks 1");
+        assertThat(browser.driver.findElement(By.id("job")).getText()).contains("failover.md (md)", "chunks 1");
     }
 
     @Test
