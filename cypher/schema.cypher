@@ -48,7 +48,7 @@ CREATE INDEX mnemo_memory_namespace IF NOT EXISTS FOR (n:Memory) ON (n.namespace
 CREATE INDEX mnemo_memory_id_lookup IF NOT EXISTS FOR (n:Memory) ON (n.id);
 CREATE FULLTEXT INDEX mnemo_memory_content IF NOT EXISTS FOR (n:Memory) ON EACH [n.content]
   OPTIONS {indexConfig: {`fulltext.analyzer`: 'english'}};
-CREATE FULLTEXT INDEX mnemo_chunk_text IF NOT EXISTS FOR (n:Chunk) ON EACH [n.text]
+CREATE FULLTEXT INDEX mnemo_chunk_text IF NOT EXISTS FOR (n:Chunk) ON EACH [n.text, n.library_key]
   OPTIONS {indexConfig: {`fulltext.analyzer`: 'english'}};
 CREATE FULLTEXT INDEX mnemo_concept_name IF NOT EXISTS FOR (n:Concept) ON EACH [n.name];
 CREATE FULLTEXT INDEX mnemo_item_title IF NOT EXISTS FOR (n:Item) ON EACH [n.title]

@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.mnemo.procedures.embed.Embedder;
+import org.mnemo.procedures.schema.LibraryKeys;
+import org.mnemo.procedures.schema.Schema;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 
@@ -51,6 +53,7 @@ final class ChunkWriter {
             batchKeys.addAll(mentions.get(mentions.size() - 1));
         }
         concepts.lock(tx, batchKeys, plan.nameByKey(), conceptVectors, conceptNodes);
+        String libraryKey = LibraryKeys.ofItem(item);
         for (int i = 0; i < batch.size(); i++) {
             ChunkDraft draft = batch.get(i);
             Node chunk = tx.createNode(CHUNK);
@@ -62,6 +65,9 @@ final class ChunkWriter {
             chunk.setProperty("char_end", draft.charEnd());
             chunk.setProperty("heading_path", draft.headingPath());
             chunk.setProperty("embedding", vectors.get(i));
+            if (libraryKey != null) {
+                chunk.setProperty(Schema.LIBRARY_KEY, libraryKey);
+            }
             item.createRelationshipTo(chunk, HAS_CHUNK);
             if (prev != null) {
                 prev.createRelationshipTo(chunk, NEXT);

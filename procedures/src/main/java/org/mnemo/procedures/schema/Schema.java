@@ -32,7 +32,22 @@ public final class Schema {
 
     private record Constraint(String name, String label, String property) {}
 
-    private record Index(String name, String type, String label, String property) {}
+    /** An index on one property, or (full-text only) on several. */
+    private record Index(String name, String type, String label, List<String> properties) {
+        Index(String name, String type, String label, String property) {
+            this(name, type, label, List.of(property));
+        }
+
+        String property() {
+            return properties.get(0);
+        }
+    }
+
+    /**
+     * Every chunk carries its library's uid as one token, indexed beside its text, so a scoped full-text search can
+     * filter inside Lucene instead of walking the unscoped hits (see HybridSearch#fulltextLeg).
+     */
+    public static final String LIBRARY_KEY = "library_key";
 
     /** Where the model that wrote the vectors is recorded. */
     private static final org.neo4j.graphdb.Label SCHEMA_INFO = org.neo4j.graphdb.Label.label("MnemoSchema");
@@ -84,7 +99,7 @@ public final class Schema {
             new Index("mnemo_project_owner", "RANGE", "Project", "owner"),
             new Index("mnemo_context_pack_owner", "RANGE", "ContextPack", "owner"),
             new Index("mnemo_interaction_owner", "RANGE", "Interaction", "owner"),
-            new Index(CHUNK_FULLTEXT, "FULLTEXT", "Chunk", "text"),
+            new Index(CHUNK_FULLTEXT, "FULLTEXT", "Chunk", List.of("text", LIBRARY_KEY)),
             new Index(CONCEPT_FULLTEXT, "FULLTEXT", "Concept", "name"),
             new Index(ITEM_FULLTEXT, "FULLTEXT", "Item", "title"),
             new Index(LIBRARY_FULLTEXT, "FULLTEXT", "Library", "name"),
@@ -114,6 +129,34 @@ public final class Schema {
         }
     }
 
+    /**
+     * Before 0.3 the chunk full-text index held only the text: give every chunk its library key and rebuild the
+     * index with it (created again below, with the configured analyzer). Idempotent.
+     */
+    private static void migrateLibraryKeys(GraphDatabaseService db, Map<String, String> actions) {
+        try (Transaction tx = db.beginTx()) {
+            if (!indexExists(tx, CHUNK_FULLTEXT) || hasLibraryKeys(tx)) {
+                return;
+            }
+        }
+        long keyed = LibraryKeys.backfill(db);
+        try (Transaction tx = db.beginTx()) {
+            tx.schema().getIndexByName(CHUNK_FULLTEXT).drop();
+            tx.commit();
+        }
+        actions.put(CHUNK_FULLTEXT, "rebuilt with library keys (" + keyed + " chunks keyed)");
+    }
+
+    /** Whether the chunk full-text index can filter by library (it was built with library keys). */
+    public static boolean hasLibraryKeys(Transaction tx) {
+        for (String key : tx.schema().getIndexByName(CHUNK_FULLTEXT).getPropertyKeys()) {
+            if (key.equals(LIBRARY_KEY)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One line of mnemo.schema.apply() and mnemo.schema.status(). */
     public record IndexStatus(String name, String type, String entity, String state, Long dimension, String action) {}
 
@@ -141,6 +184,7 @@ public final class Schema {
                 tx.commit();
             }
         }
+        migrateLibraryKeys(db, actions);
         List<String> reanalysed = mismatchedAnalyzers(db, config.fulltextAnalyzer());
         if (!reanalysed.isEmpty()) {
             if (rebuild) {
@@ -202,7 +246,7 @@ public final class Schema {
                     state = tx.schema().getIndexState(definition).name();
                     dimension = dimensionOf(definition);
                 }
-                rows.add(new IndexStatus(index.name(), index.type(), index.label() + "." + index.property(), state,
+                rows.add(new IndexStatus(index.name(), index.type(), index.label() + "." + String.join(", ", index.properties()), state,
                         dimension, null));
             }
         }
@@ -388,7 +432,8 @@ public final class Schema {
             case "RANGE" -> "CREATE INDEX " + index.name() + " IF NOT EXISTS FOR " + target + " ON (n."
                     + index.property() + ")";
             case "FULLTEXT" -> "CREATE FULLTEXT INDEX " + index.name() + " IF NOT EXISTS FOR " + target
-                    + " ON EACH [n." + index.property() + "]" + (TEXT_INDEXES.contains(index.name())
+                    + " ON EACH [" + String.join(", ", index.properties().stream().map(p -> "n." + p).toList()) + "]"
+                    + (TEXT_INDEXES.contains(index.name())
                             ? " OPTIONS {indexConfig: {`fulltext.analyzer`: '" + analyzer(config) + "'}}" : "");
             case "VECTOR" -> {
                 StringBuilder options = new StringBuilder("`vector.dimensions`: " + dimension

@@ -14,6 +14,7 @@ import java.util.PriorityQueue;
 import org.mnemo.procedures.library.LibraryType;
 import org.mnemo.procedures.metrics.PluginMetrics;
 import org.mnemo.procedures.rerank.Reranker;
+import org.mnemo.procedures.schema.LibraryKeys;
 import org.mnemo.procedures.schema.Schema;
 import org.mnemo.procedures.scope.Scope;
 import org.mnemo.procedures.scope.ScopedChunks;
@@ -280,13 +281,20 @@ public final class HybridSearch {
     // ---- full-text leg ----
 
     List<LegHit> fulltextLeg(String query, int topK, SearchOptions options, ScopedChunks visible) {
-        String lucene = FulltextQuery.of(FulltextQuery.terms(query));
-        if (lucene == null) {
+        String terms = FulltextQuery.of(FulltextQuery.terms(query));
+        if (terms == null) {
             return List.of();
         }
-        // Lucene's hits are not scoped: start from enough of them that about 2 x top_k are in scope.
-        long k = Math.min(MAX_CANDIDATES, Math.max(topK * 2L, 100) * Math.max(1, chunkCount() / Math.max(1,
-                inScope(options))));
+        String lucene = "text:(" + terms + ")";
+        long k = Math.max(topK * 2L, 100);
+        List<String> libraries = options.scope().libraries();
+        if (!options.scope().all() && libraries.size() <= LibraryKeys.MAX_IN_QUERY && Schema.hasLibraryKeys(tx)) {
+            // Lucene keeps only the scope's chunks, so a small library costs what a large one does.
+            lucene = "+" + lucene + " " + LibraryKeys.filter(libraries);
+        } else {
+            // Lucene's hits are not scoped: start from enough of them that about 2 x top_k are in scope.
+            k = Math.min(MAX_CANDIDATES, k * Math.max(1, chunkCount() / Math.max(1, inScope(options))));
+        }
         while (true) {
             List<LegHit> hits = new ArrayList<>();
             long fetched = 0;
