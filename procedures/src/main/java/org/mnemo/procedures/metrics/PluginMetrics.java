@@ -46,6 +46,9 @@ public final class PluginMetrics {
     private static final Family SEARCH_LEG = new Family("mnemo_search_leg_duration_seconds", HISTOGRAM,
             "Latency of one leg of a search by target (documents, memories) and leg (vector, fulltext, graph, "
                     + "fusion, rerank)");
+    private static final Family SCOPE_PATH = new Family("mnemo_search_scope_paths", COUNTER,
+            "How a leg kept a search within its scope, by leg and path (vector: exact, index, index_then_exact; "
+                    + "fulltext: in_index, per_hit)");
 
     private static final Map<Series, LongAdder> COUNTS = new ConcurrentHashMap<>();
     private static final Map<Series, LatencyHistogram> LATENCIES = new ConcurrentHashMap<>();
@@ -79,6 +82,11 @@ public final class PluginMetrics {
     public static void searchLeg(String target, String leg, long nanos) {
         LATENCIES.computeIfAbsent(new Series(SEARCH_LEG, Map.of("target", target, "leg", leg)),
                 s -> new LatencyHistogram()).observe(nanos);
+    }
+
+    /** How one leg of one document search kept to the caller's scope (see HybridSearch). */
+    public static void scopePath(String leg, String path) {
+        count(new Series(SCOPE_PATH, Map.of("leg", leg, "path", path)), 1);
     }
 
     private static void count(Series series, long n) {

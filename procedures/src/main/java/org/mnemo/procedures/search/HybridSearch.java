@@ -147,6 +147,7 @@ public final class HybridSearch {
         // HNSW's recall is poorest for small k, hence a floor.
         long k = Math.max(MIN_CANDIDATES, (long) Math.ceil(topK * (double) overfetch * total / inScope));
         if (inScope <= exactThreshold || k * EXACT_WHEN_K_EXCEEDS_SCOPE_SHARE >= inScope) {
+            PluginMetrics.scopePath(Fusion.VECTOR, "exact");
             return exactVector(vector, options, topK);
         }
         double queryNorm = norm(vector);
@@ -164,6 +165,7 @@ public final class HybridSearch {
                 }
             }
             if (hits.size() >= topK || fetched < k) {
+                PluginMetrics.scopePath(Fusion.VECTOR, "index");
                 hits.sort(Comparator.comparingDouble(LegHit::score).reversed());
                 return hits.subList(0, Math.min(topK, hits.size()));
             }
@@ -171,6 +173,7 @@ public final class HybridSearch {
             k *= 4;
             if (k * EXACT_WHEN_K_EXCEEDS_SCOPE_SHARE >= inScope) {
                 // The scope is sparse among the index's nearest neighbours: score it exactly rather than lose results.
+                PluginMetrics.scopePath(Fusion.VECTOR, "index_then_exact");
                 return exactVector(vector, options, topK);
             }
         }
@@ -291,7 +294,9 @@ public final class HybridSearch {
         if (!options.scope().all() && libraries.size() <= LibraryKeys.MAX_IN_QUERY && Schema.hasLibraryKeys(tx)) {
             // Lucene keeps only the scope's chunks, so a small library costs what a large one does.
             lucene = "+" + lucene + " " + LibraryKeys.filter(libraries);
+            PluginMetrics.scopePath(Fusion.FULLTEXT, "in_index");
         } else {
+            PluginMetrics.scopePath(Fusion.FULLTEXT, "per_hit");
             // Lucene's hits are not scoped: start from enough of them that about 2 x top_k are in scope.
             k = Math.min(MAX_CANDIDATES, k * Math.max(1, chunkCount() / Math.max(1, inScope(options))));
         }

@@ -1,0 +1,125 @@
+package org.mnemo.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.neo4j.harness.Neo4j;
+
+/**
+ * Scopes of 5, 10 and 25 % of the chunks take the vector leg's HNSW path (asked for top_k x overfetch x the scope's
+ * inverse share, re-scored exactly) at the default settings; its recall@10 against exact search over the same
+ * libraries is measured and must hold. The vectors are clustered, as sentence embeddings are (random Gaussian ones
+ * are HNSW's worst case and no embedder produces them). It has a database of its own: the path depends on the
+ * scope's share of all chunks.
+ */
+class FilteredHnswRecallTest {
+    static final int DIMENSION = 384;
+    static final int K = 10;
+    static final int LIBRARIES = 20;
+    static final int PER_LIBRARY = 2_000;
+    static final int CLUSTERS = 100;
+    static final int QUERIES = 20;
+    static final List<String> libraries = new ArrayList<>();
+    static final List<List<Double>> queries = new ArrayList<>();
+    static Neo4j neo4j;
+
+    static List<Map<String, Object>> call(String cypher, Map<String, Object> params) {
+        return TestDatabase.call(neo4j.defaultDatabaseService(), cypher, params);
+    }
+
+    @BeforeAll
+    static void load() {
+        neo4j = TestDatabase.builder().build();
+        call("CALL mnemo.schema.apply()", Map.of());
+        Random random = new Random(7);
+        double[][] centres = new double[CLUSTERS][DIMENSION];
+        for (double[] centre : centres) {
+            for (int d = 0; d < DIMENSION; d++) {
+                centre[d] = random.nextGaussian();
+            }
+        }
+        for (int l = 0; l < LIBRARIES; l++) {
+            String library = (String) call("CALL mnemo.library.create($name, 'technical') YIELD uid RETURN uid",
+                    Map.of("name", "hnsw-" + l)).get(0).get("uid");
+            libraries.add(library);
+            for (int batch = 0; batch < PER_LIBRARY / 500; batch++) {
+                List<Map<String, Object>> chunks = new ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    chunks.add(Map.of("text", "chunk " + l + "-" + batch + "-" + i,
+                            "embedding", near(centres[random.nextInt(CLUSTERS)], random)));
+                }
+                call("CALL mnemo.ingest.chunks($lib, $chunks, {title: $title}, {extract_concepts: false})",
+                        Map.of("lib", library, "chunks", chunks, "title", "part " + batch));
+            }
+        }
+        for (int q = 0; q < QUERIES; q++) {
+            queries.add(near(centres[random.nextInt(CLUSTERS)], random));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        neo4j.close();
+    }
+
+    /** A point of the cluster around centre: each coordinate moved by noise as large as the centre's spread. */
+    static List<Double> near(double[] centre, Random random) {
+        List<Double> v = new ArrayList<>(DIMENSION);
+        for (double c : centre) {
+            v.add(c + random.nextGaussian());
+        }
+        return v;
+    }
+
+    static List<String> mnemo(List<Double> vector, List<String> scope) {
+        return call("CALL mnemo.search('nearest', {libraries: $libs, query_vector: $v, search_types: ['vector'], "
+                        + "vector_top_k: $k, limit: $k})", Map.of("libs", scope, "v", vector, "k", K))
+                .stream().map(r -> (String) r.get("chunk_uid")).toList();
+    }
+
+    static List<String> exact(List<Double> vector, List<String> scope) {
+        return call("""
+                MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item {embedding_status: 'completed'})
+                      -[:HAS_CHUNK]->(c:Chunk)
+                WHERE l.uid IN $libs
+                RETURN c.uid AS uid ORDER BY vector.similarity.cosine(c.embedding, $v) DESC LIMIT $k""",
+                Map.of("libs", scope, "v", vector, "k", K)).stream().map(r -> (String) r.get("uid")).toList();
+    }
+
+    static long indexPathCount() {
+        return call("CALL mnemo.metrics() YIELD name, labels, value WHERE name = 'mnemo_search_scope_paths' "
+                + "AND labels.leg = 'vector' AND labels.path = 'index' RETURN sum(value) AS n", Map.of())
+                .stream().mapToLong(r -> ((Number) r.get("n")).longValue()).sum();
+    }
+
+    @Test
+    void scopesOfFiveToTwentyFivePercentTakeTheIndexAndKeepTheirRecall() {
+        Map<String, Double> recallByScope = new LinkedHashMap<>();
+        for (int share : List.of(5, 10, 25)) {
+            List<String> scope = libraries.subList(0, LIBRARIES * share / 100);
+            long before = indexPathCount();
+            double recall = 0;
+            for (List<Double> query : queries) {
+                Set<String> found = new HashSet<>(mnemo(query, scope));
+                List<String> truth = exact(query, scope);
+                assertThat(truth).hasSize(K);
+                found.retainAll(truth);
+                recall += found.size() / (double) K;
+            }
+            // Every one of these searches went through the HNSW index, not the exact scan.
+            assertThat(indexPathCount() - before).as("index path at %d%%", share).isEqualTo(QUERIES);
+            recallByScope.put(share + "%", recall / QUERIES);
+        }
+        System.out.println("FilteredHnswRecallTest recall@10 by scope: " + recallByScope);
+        assertThat(recallByScope.values()).allSatisfy(recall -> assertThat(recall).isGreaterThanOrEqualTo(0.98));
+    }
+}
