@@ -147,14 +147,49 @@ public final class Schema {
         actions.put(CHUNK_FULLTEXT, "rebuilt with library keys (" + keyed + " chunks keyed)");
     }
 
-    /** Whether the chunk full-text index can filter by library (it was built with library keys). */
-    public static boolean hasLibraryKeys(Transaction tx) {
-        for (String key : tx.schema().getIndexByName(CHUNK_FULLTEXT).getPropertyKeys()) {
-            if (key.equals(LIBRARY_KEY)) {
+    /**
+     * On Neo4j 2026 and later the chunk vector index carries the library key as a filter property (Cypher 25 {@code
+     * SEARCH ... WHERE}); an index made before, or on 5.26, lacks it. Adding it rebuilds the HNSW graph from the
+     * stored vectors (no re-embedding), which takes a while on a large database: done only when asked.
+     */
+    private static void addVectorLibraryFilter(GraphDatabaseService db, boolean rebuild, Map<String, String> actions) {
+        try (Transaction tx = db.beginTx()) {
+            if (!indexExists(tx, CHUNK_VECTOR) || !vectorFiltersSupported(tx) || vectorsFilterable(tx)) {
+                return;
+            }
+            if (!rebuild) {
+                actions.put(CHUNK_VECTOR, "exists; mnemo.schema.apply({rebuild: true}) rebuilds it with the library "
+                        + "key, for in-index scope filtering on this Neo4j version");
+                return;
+            }
+            tx.schema().getIndexByName(CHUNK_VECTOR).drop();
+            tx.commit();
+        }
+        actions.put(CHUNK_VECTOR, "rebuilt with the library key (in-index scope filtering)");
+    }
+
+    /** Whether vector search can filter by property inside the index here (Neo4j 2026.01 and later). */
+    static boolean vectorFiltersSupported(Transaction tx) {
+        return majorVersion(neo4jVersion(tx)) >= 2026;
+    }
+
+    /** Whether the chunk vector index can filter by library (made with the library key as a filter property). */
+    public static boolean vectorsFilterable(Transaction tx) {
+        return indexHas(tx, CHUNK_VECTOR, LIBRARY_KEY);
+    }
+
+    private static boolean indexHas(Transaction tx, String index, String property) {
+        for (String key : tx.schema().getIndexByName(index).getPropertyKeys()) {
+            if (key.equals(property)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether the chunk full-text index can filter by library (it was built with library keys). */
+    public static boolean hasLibraryKeys(Transaction tx) {
+        return indexHas(tx, CHUNK_FULLTEXT, LIBRARY_KEY);
     }
 
     /** One line of mnemo.schema.apply() and mnemo.schema.status(). */
@@ -185,6 +220,7 @@ public final class Schema {
             }
         }
         migrateLibraryKeys(db, actions);
+        addVectorLibraryFilter(db, rebuild, actions);
         List<String> reanalysed = mismatchedAnalyzers(db, config.fulltextAnalyzer());
         if (!reanalysed.isEmpty()) {
             if (rebuild) {
@@ -210,9 +246,10 @@ public final class Schema {
                 }
             }
             String quantization = quantization(tx, config.vectorQuantization());
+            boolean filterable = vectorFiltersSupported(tx);
             for (Index index : INDEXES) {
                 if (!indexExists(tx, index.name())) {
-                    tx.execute(createIndex(index, config, dimension, quantization));
+                    tx.execute(createIndex(index, config, dimension, quantization, filterable));
                     actions.putIfAbsent(index.name(), "created");
                 }
             }
@@ -412,9 +449,12 @@ public final class Schema {
         if (!setting.equals("auto")) {
             return setting;
         }
-        String version = (String) tx.execute("CALL dbms.components() YIELD name, versions "
+        return majorVersion(neo4jVersion(tx)) >= 2025 ? "false" : null;
+    }
+
+    private static String neo4jVersion(Transaction tx) {
+        return (String) tx.execute("CALL dbms.components() YIELD name, versions "
                 + "WHERE name = 'Neo4j Kernel' RETURN versions[0] AS version").next().get("version");
-        return majorVersion(version) >= 2025 ? "false" : null;
     }
 
     /** 5 for "5.26.18", 2026 for "2026.08.1" (calendar versions since 2025). */
@@ -426,7 +466,8 @@ public final class Schema {
         }
     }
 
-    private static String createIndex(Index index, MnemoConfig config, int dimension, String quantization) {
+    private static String createIndex(Index index, MnemoConfig config, int dimension, String quantization,
+            boolean filterable) {
         String target = "(n:" + index.label() + ")";
         return switch (index.type()) {
             case "RANGE" -> "CREATE INDEX " + index.name() + " IF NOT EXISTS FOR " + target + " ON (n."
@@ -447,8 +488,11 @@ public final class Schema {
                 if (quantization != null) {
                     options.append(", `vector.quantization.enabled`: ").append(quantization);
                 }
-                yield "CREATE VECTOR INDEX " + index.name() + " IF NOT EXISTS FOR " + target + " ON (n."
-                        + index.property() + ") OPTIONS {indexConfig: {" + options + "}}";
+                // Only chunks are searched within a scope; Cypher 25 declares the filter property.
+                boolean filtered = filterable && index.name().equals(CHUNK_VECTOR);
+                yield (filtered ? "CYPHER 25 " : "") + "CREATE VECTOR INDEX " + index.name() + " IF NOT EXISTS FOR "
+                        + target + " ON (n." + index.property() + ")" + (filtered ? " WITH [n." + LIBRARY_KEY + "]" : "")
+                        + " OPTIONS {indexConfig: {" + options + "}}";
             }
             default -> throw new IllegalStateException("unknown index type " + index.type());
         };

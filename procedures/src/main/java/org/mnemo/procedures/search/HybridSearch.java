@@ -143,6 +143,11 @@ public final class HybridSearch {
         if (inScope == 0) {
             return List.of();
         }
+        List<String> libraries = options.scope().libraries();
+        if (inScope > exactThreshold && !options.scope().all() && libraries.size() <= LibraryKeys.MAX_IN_QUERY
+                && Schema.vectorsFilterable(tx)) {
+            return filteredVector(vector, options, visible, topK, inScope);
+        }
         // Ask for enough candidates that, at the scope's share of all chunks, about overfetch x top_k are in scope.
         // HNSW's recall is poorest for small k, hence a floor.
         long k = Math.max(MIN_CANDIDATES, (long) Math.ceil(topK * (double) overfetch * total / inScope));
@@ -173,6 +178,43 @@ public final class HybridSearch {
             k *= 4;
             if (k * EXACT_WHEN_K_EXCEEDS_SCOPE_SHARE >= inScope) {
                 // The scope is sparse among the index's nearest neighbours: score it exactly rather than lose results.
+                PluginMetrics.scopePath(Fusion.VECTOR, "index_then_exact");
+                return exactVector(vector, options, topK);
+            }
+        }
+    }
+
+    /**
+     * The index filters by library itself (Neo4j 2026+, Cypher 25 SEARCH): it is asked for overfetch x top_k of the
+     * scope's chunks, re-scored exactly; items not yet searchable or outside a type or collection filter are
+     * dropped after, widening the ask when they leave too few.
+     */
+    private List<LegHit> filteredVector(float[] vector, SearchOptions options, ScopedChunks visible, int topK,
+            long inScope) {
+        List<String> keys = options.scope().libraries().stream().map(LibraryKeys::of).distinct().toList();
+        double queryNorm = norm(vector);
+        long k = Math.max(MIN_CANDIDATES, (long) topK * overfetch);
+        while (true) {
+            List<LegHit> hits = new ArrayList<>();
+            long fetched = 0;
+            var result = tx.execute("CYPHER 25 MATCH (c:Chunk) SEARCH c IN (VECTOR INDEX " + Schema.CHUNK_VECTOR
+                    + " FOR $vector WHERE c." + Schema.LIBRARY_KEY + " IN $keys LIMIT $k) RETURN c",
+                    Map.of("vector", vector, "keys", keys, "k", k));
+            while (result.hasNext()) {
+                fetched++;
+                Node chunk = (Node) result.next().get("c");
+                if (visible.allows(chunk)) {
+                    hits.add(new LegHit(chunk, exactScore(vector, queryNorm, chunk)));
+                }
+            }
+            if (hits.size() >= topK || fetched < k) {
+                PluginMetrics.scopePath(Fusion.VECTOR, "in_index");
+                hits.sort(Comparator.comparingDouble(LegHit::score).reversed());
+                return hits.subList(0, Math.min(topK, hits.size()));
+            }
+            guard.run();
+            k *= 4;
+            if (k >= inScope) {
                 PluginMetrics.scopePath(Fusion.VECTOR, "index_then_exact");
                 return exactVector(vector, options, topK);
             }
