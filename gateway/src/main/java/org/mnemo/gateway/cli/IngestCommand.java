@@ -159,7 +159,8 @@ final class IngestCommand implements Callable<Integer> {
                 return job;
             }
             if (!hinted && "queued".equals(job.get("status"))) {
-                System.err.println("waiting for an ingest worker: is ./mnemo serve running (MNEMO_INGEST_WORKERS > 0)?");
+                System.err.println("waiting for an ingest worker: is ./mnemo serve running (MNEMO_INGEST_WORKERS > 0) "
+                        + "on this machine's upload spool, or MNEMO_UPLOAD_BUCKET set for both?");
                 hinted = true;
             }
         }
