@@ -180,8 +180,9 @@ public final class Buckets implements AutoCloseable {
     }
 
     /**
-     * Whether every configured bucket (the sources, Mnemo's own and the upload bucket) answers: null when none is configured, else
-     * throws naming the first that does not (for health checks; a HEAD of the bucket, nothing is read).
+     * Whether every configured bucket (the sources, Mnemo's own and the upload bucket) answers: null when none is
+     * configured, else throws naming the first that does not (for health checks; a HEAD of the bucket, nothing is
+     * read).
      */
     public String probe() {
         List<GatewayConfig.Bucket> all = new ArrayList<>(sources.values());
