@@ -329,8 +329,8 @@ public final class IngestJobs implements AutoCloseable {
                 LOG.warn("job {} finished after its lease was taken over; the other worker records it", id);
             } else {
                 outcomes.get(stale ? Outcome.STALE : Outcome.COMPLETED).increment();
+                deleteUpload(job.uploadRef()); // the job no longer names it; gone before a waiter hears of the end
                 wake(id);
-                deleteUpload(job.uploadRef()); // the job no longer names it
             }
             // The chunks are written whether or not the job's record is ours; "existing" wrote none.
             if (WROTE_CHUNKS.contains(result.get("status")) && result.get("chunk_count") instanceof Number n) {
