@@ -113,6 +113,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The gateway's connection to Neo4j (tests count its write statements). */
+    /** The ingest jobs and this gateway's workers. */
+    public IngestJobs jobs() {
+        return jobs;
+    }
+
     public MnemoClient client() {
         return client;
     }

@@ -1,6 +1,7 @@
 package org.mnemo.gateway.cli;
 
 import java.nio.file.Path;
+import org.mnemo.gateway.config.GatewayConfig;
 
 /** The launcher's environment variables and their defaults; docs/configuration.md lists them. */
 final class Environment {
@@ -17,7 +18,7 @@ final class Environment {
     }
 
     static Path dataDir() {
-        return Path.of(get("MNEMO_DATA", home().resolve("data").toString())).toAbsolutePath();
+        return GatewayConfig.dataDir(System.getenv());
     }
 
     static Path pluginsDir() {

@@ -18,6 +18,7 @@ import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.ingest.FileTypes;
 import org.mnemo.gateway.ingest.IngestJobs;
+import org.mnemo.gateway.ingest.JobStore;
 import org.mnemo.gateway.server.Credentials;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
@@ -78,12 +79,12 @@ final class IngestCommand implements Callable<Integer> {
                 String ref = file.toAbsolutePath().normalize().toString();
                 String library = uid;
                 // Submitting is idempotent (same library, ref and content: the same job), so a retry is safe.
-                Map<String, Object> submission = reconnecting(() -> jobs.submit(new IngestJobs.Request(library,
+                JobStore.Created submission = reconnecting(() -> jobs.submit(new IngestJobs.Request(library,
                         null, null, file.getFileName().toString(), FileTypes.ofName(file.toString()), content.length,
                         Tokens.sha256Hex(content), "cli", ref, null, null, null), content));
-                String id = (String) ((Map<?, ?>) submission.get("job")).get("id");
+                String id = (String) submission.job().get("id");
                 submitted.put(file, id);
-                if (!Boolean.TRUE.equals(submission.get("created"))) {
+                if (!submission.created()) {
                     unchanged.add(id);
                 }
             }
@@ -158,7 +159,8 @@ final class IngestCommand implements Callable<Integer> {
                 return job;
             }
             if (!hinted && "queued".equals(job.get("status"))) {
-                System.err.println("waiting for an ingest worker: is ./mnemo serve running (MNEMO_INGEST_WORKERS > 0)?");
+                System.err.println("waiting for an ingest worker: is ./mnemo serve running (MNEMO_INGEST_WORKERS > 0) "
+                        + "on this machine's upload spool, or MNEMO_UPLOAD_BUCKET set for both?");
                 hinted = true;
             }
         }

@@ -32,6 +32,9 @@ final class ServeCommand implements Callable<Integer> {
         Credentials.Password password = null;
         if (config.neo4jUri() == null) {
             Path dataDir = data != null ? data.toAbsolutePath() : Environment.dataDir();
+            if (data != null && Environment.get("MNEMO_UPLOAD_SPOOL", null) == null) {
+                config = config.withUploadSpool(dataDir.resolve("uploads"));
+            }
             Path pluginsDir = plugins != null ? plugins.toAbsolutePath() : Environment.pluginsDir();
             String[] hostPort = bolt.split(":");
             if (hostPort.length != 2 || !hostPort[1].matches("\\d{1,5}")) {

@@ -3,6 +3,7 @@ package org.mnemo.gateway.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,16 +68,25 @@ public record GatewayConfig(
      * @param workers        worker threads in this gateway (0 on API-only nodes)
      * @param sources        source buckets by lower-case name; jobs with a blank or unknown source use "daedalus"
      * @param storage        Mnemo's own bucket for originals, or null (then the source object is the original)
+     * @param uploadBucket   where upload bytes wait for their job (any gateway reaches them), or null: the spool
+     * @param uploadSpool    the local directory upload bytes wait in without an upload bucket
      */
     public record Ingest(int workers, long maxFileBytes, long maxTextChars, int maxAttempts, long retryBaseMillis,
             int leaseSeconds, int deadlineSeconds, int uploadWaitSeconds, int extractTimeoutSeconds,
-            int failedUploadRetentionHours, Map<String, Bucket> sources, Bucket storage) {
+            int failedUploadRetentionHours, Map<String, Bucket> sources, Bucket storage, Bucket uploadBucket,
+            Path uploadSpool) {
 
         /** The same settings without workers: for processes that only submit jobs (the CLI). */
         public Ingest submitOnly() {
             return new Ingest(0, maxFileBytes, maxTextChars, maxAttempts, retryBaseMillis, leaseSeconds,
                     deadlineSeconds, uploadWaitSeconds, extractTimeoutSeconds, failedUploadRetentionHours, sources,
-                    storage);
+                    storage, uploadBucket, uploadSpool);
+        }
+
+        Ingest withUploadSpool(Path spool) {
+            return new Ingest(workers, maxFileBytes, maxTextChars, maxAttempts, retryBaseMillis, leaseSeconds,
+                    deadlineSeconds, uploadWaitSeconds, extractTimeoutSeconds, failedUploadRetentionHours, sources,
+                    storage, uploadBucket, spool);
         }
     }
 
@@ -135,7 +145,10 @@ public record GatewayConfig(
                         (int) number(env, "MNEMO_INGEST_EXTRACT_TIMEOUT_SECONDS", 120, 1, 86_400),
                         (int) number(env, "MNEMO_INGEST_FAILED_UPLOAD_RETENTION_HOURS", 72, 0, 24 * 3650),
                         sources(env),
-                        bucket(env, "MNEMO_STORAGE_", "storage")),
+                        bucket(env, "MNEMO_STORAGE_", "storage"),
+                        uploadBucket(env),
+                        Path.of(value(env, "MNEMO_UPLOAD_SPOOL", dataDir(env).resolve("uploads").toString()))
+                                .toAbsolutePath()),
                 new Security(
                         value(env, "MNEMO_DAEDALUS_PRINCIPAL", "daedalus"),
                         value(env, "MNEMO_DAEDALUS_JWT_AUDIENCE", null),
@@ -262,6 +275,22 @@ public record GatewayConfig(
         return key;
     }
 
+    /** The embedded server's data directory: MNEMO_DATA, else data/ in the project (the mnemo.home property). */
+    public static Path dataDir(Map<String, String> env) {
+        return Path.of(value(env, "MNEMO_DATA", Path.of(System.getProperty("mnemo.home", ".")).resolve("data")
+                .toString())).toAbsolutePath().normalize();
+    }
+
+    /**
+     * MNEMO_UPLOAD_BUCKET with the variables of any bucket; its key prefix defaults to "uploads/". Named so that
+     * no source (named by an environment variable) can share its client.
+     */
+    private static Bucket uploadBucket(Map<String, String> env) {
+        Bucket b = bucket(env, "MNEMO_UPLOAD_", "upload bucket");
+        return b == null || !b.keyPrefix().isEmpty() ? b : new Bucket(b.name(), b.endpoint(), b.region(), b.bucket(),
+                b.accessKey(), b.secretKey(), b.pathStyle(), b.tlsVerify(), b.principals(), "uploads/");
+    }
+
     /** Every MNEMO_SOURCE_&lt;NAME&gt;_BUCKET defines a source bucket named &lt;name&gt;. */
     private static Map<String, Bucket> sources(Map<String, String> env) {
         Map<String, Bucket> sources = new LinkedHashMap<>();
@@ -314,6 +343,12 @@ public record GatewayConfig(
                 maxBodyBytes, metricsAllow, mcp, ingest, new Security(s.daedalusPrincipal(), s.daedalusAudience(), key,
                         s.ratePerSecond(), s.rateBurst(), s.queryTimeoutSeconds(), s.mcpSessionIdleSeconds(),
                         s.healthCacheSeconds(), s.plugin(), s.loopbackToken()));
+    }
+
+    /** The same settings with uploads spooled here (the data directory given to ./mnemo serve --data). */
+    public GatewayConfig withUploadSpool(Path spool) {
+        return new GatewayConfig(httpHost, httpPort, neo4jUri, neo4jUser, neo4jPassword, adminToken, daedalusKeys,
+                maxBodyBytes, metricsAllow, mcp, ingest.withUploadSpool(spool), security);
     }
 
     public boolean metricsAllowed(InetAddress address) {

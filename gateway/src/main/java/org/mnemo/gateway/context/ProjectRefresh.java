@@ -10,6 +10,7 @@ import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.ingest.FileTypes;
 import org.mnemo.gateway.ingest.IngestFailure;
 import org.mnemo.gateway.ingest.IngestJobs;
+import org.mnemo.gateway.ingest.JobStore;
 
 /**
  * Refreshing a project: every document under its ingest roots becomes an ingest job into the project's library.
@@ -74,16 +75,15 @@ public final class ProjectRefresh {
             skipped.add(skip("s3://" + source + "/" + key, e.getMessage()));
             return;
         }
-        Map<String, Object> created = jobs.submit(new IngestJobs.Request(library, null, key,
+        JobStore.Created created = jobs.submit(new IngestJobs.Request(library, null, key,
                 key.substring(key.lastIndexOf('/') + 1), fileType, content.length, Tokens.sha256Hex(content), source,
                 "s3://" + source + "/" + key, caller.owner(), null, null), null);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> job = (Map<String, Object>) created.get("job");
+        Map<String, Object> job = created.job();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", job.get("id"));
         row.put("status", job.get("status"));
         row.put("s3_key", key);
-        row.put("created", created.get("created"));
+        row.put("created", created.created());
         submitted.add(row);
     }
 

@@ -25,19 +25,22 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * The S3 buckets files come from (by the job's source name; blank or unknown names mean "daedalus", as producers
- * expect) and Mnemo's own bucket for originals. One client per bucket, built on first use.
+ * expect), Mnemo's own bucket for originals and the upload bucket ({@link UploadStore}). One client per bucket,
+ * built on first use.
  */
 public final class Buckets implements AutoCloseable {
     public static final String DEFAULT_SOURCE = "daedalus";
 
     private final Map<String, GatewayConfig.Bucket> sources;
     private final GatewayConfig.Bucket storage;
+    private final GatewayConfig.Bucket uploads;
     private final long maxFileBytes;
     private final Map<String, S3Client> clients = new ConcurrentHashMap<>();
 
     public Buckets(GatewayConfig.Ingest config) {
         this.sources = config.sources();
         this.storage = config.storage();
+        this.uploads = config.uploadBucket();
         this.maxFileBytes = config.maxFileBytes();
     }
 
@@ -111,13 +114,21 @@ public final class Buckets implements AutoCloseable {
         return source != null && sources.containsKey(source.strip().toLowerCase(Locale.ROOT));
     }
 
-    /** Reads an object; a missing bucket or key is permanent, anything else (network, 5xx) is retried. */
+    /** Reads an object of a source; a missing bucket or key is permanent, anything else is retried. */
     public byte[] read(String source, String key) {
         GatewayConfig.Bucket bucket = sources.get(sourceName(source));
         if (bucket == null) {
             throw IngestFailure.permanent("no source bucket is configured for '" + sourceName(source)
                     + "' (MNEMO_SOURCE_" + sourceName(source).toUpperCase(Locale.ROOT) + "_BUCKET)");
         }
+        return read(bucket, key, "");
+    }
+
+    /**
+     * Reads an object (size checked first); a missing bucket or key is permanent, its message starting with
+     * {@code missingCode}, and so is denied access; anything else (network, 5xx) is retried.
+     */
+    byte[] read(GatewayConfig.Bucket bucket, String key, String missingCode) {
         try {
             S3Client client = client(bucket);
             long size = client.headObject(b -> b.bucket(bucket.bucket()).key(key)).contentLength();
@@ -127,10 +138,11 @@ public final class Buckets implements AutoCloseable {
             }
             return client.getObjectAsBytes(b -> b.bucket(bucket.bucket()).key(key)).asByteArray();
         } catch (NoSuchKeyException | NoSuchBucketException e) {
-            throw IngestFailure.permanent("s3://" + bucket.bucket() + "/" + key + " does not exist", e);
+            throw IngestFailure.permanent(missingCode + "s3://" + bucket.bucket() + "/" + key + " does not exist", e);
         } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
             if (e.statusCode() == 404) {
-                throw IngestFailure.permanent("s3://" + bucket.bucket() + "/" + key + " does not exist", e);
+                throw IngestFailure.permanent(missingCode + "s3://" + bucket.bucket() + "/" + key + " does not exist",
+                        e);
             }
             if (e.statusCode() == 403) {
                 throw IngestFailure.permanent("access to s3://" + bucket.bucket() + "/" + key + " is denied", e);
@@ -143,14 +155,23 @@ public final class Buckets implements AutoCloseable {
         }
     }
 
+    /** Writes an object (a PUT is atomic: readers see all of it or nothing); SdkException when it fails. */
+    void put(GatewayConfig.Bucket bucket, String key, byte[] content) {
+        client(bucket).putObject(b -> b.bucket(bucket.bucket()).key(key), RequestBody.fromBytes(content));
+    }
+
+    /** Deletes an object; one that is not there is no error. */
+    void delete(GatewayConfig.Bucket bucket, String key) {
+        client(bucket).deleteObject(b -> b.bucket(bucket.bucket()).key(key));
+    }
+
     /** Copies the original into Mnemo's own bucket at items/{item}/original.{ext}; false without one. */
     public boolean storeOriginal(String itemUid, String extension, byte[] content) {
         if (storage == null) {
             return false;
         }
         try {
-            client(storage).putObject(b -> b.bucket(storage.bucket()).key(originalKey(itemUid, extension)),
-                    RequestBody.fromBytes(content));
+            put(storage, originalKey(itemUid, extension), content);
             return true;
         } catch (SdkException e) {
             throw IngestFailure.transientFailure("storing the original in s3://" + storage.bucket() + " failed: "
@@ -159,13 +180,17 @@ public final class Buckets implements AutoCloseable {
     }
 
     /**
-     * Whether every configured bucket (the sources and Mnemo's own) answers: null when none is configured, else
-     * throws naming the first that does not (for health checks; a HEAD of the bucket, nothing is read).
+     * Whether every configured bucket (the sources, Mnemo's own and the upload bucket) answers: null when none is
+     * configured, else throws naming the first that does not (for health checks; a HEAD of the bucket, nothing is
+     * read).
      */
     public String probe() {
         List<GatewayConfig.Bucket> all = new ArrayList<>(sources.values());
         if (storage != null) {
             all.add(storage);
+        }
+        if (uploads != null) {
+            all.add(uploads);
         }
         if (all.isEmpty()) {
             return null;

@@ -5,11 +5,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.config.GatewayConfig;
@@ -18,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Submits ingest jobs and runs this gateway's workers. A worker claims a job (with a lease it renews by
- * heartbeat), reads the file (stored upload or S3 object), extracts its text, calls {@code mnemo.ingest} and
- * completes the job; a failed attempt goes back to the queue with exponential backoff until the attempts run out.
- * Jobs live in the graph, so restarts lose nothing and any number of gateways can share the work.
+ * heartbeat), reads the file (from the upload store or an S3 source), extracts its text, calls {@code mnemo.ingest}
+ * and completes the job; a failed attempt goes back to the queue with exponential backoff until the attempts run
+ * out. Jobs live in the graph, so restarts lose nothing and any number of gateways can share the work; an upload's
+ * bytes wait in the {@link UploadStore}, and only a gateway that reaches them claims the job.
  */
 public final class IngestJobs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestJobs.class);
@@ -30,6 +35,11 @@ public final class IngestJobs implements AutoCloseable {
     private static final long RECOVER_MILLIS = 5 * 60_000;
     /** An identical ingest running elsewhere: look again soon, without waiting for the backoff. */
     private static final long BUSY_RETRY_MILLIS = 2_000;
+    /**
+     * A request waiting for a job is woken when this gateway's worker finishes it; a job another gateway works is
+     * looked at again this often.
+     */
+    private static final long REMOTE_RECHECK_MILLIS = 1_000;
     /** A worker thread found dead is restarted after this long, doubling up to a minute while it keeps dying. */
     private static final long RESTART_BASE_MILLIS = 500;
     /** The statuses of mnemo.ingest that wrote the item's chunks (not "existing", "stale" or "processing"). */
@@ -69,6 +79,7 @@ public final class IngestJobs implements AutoCloseable {
     private final JobStore store;
     private final GatewayConfig.Ingest config;
     private final Buckets buckets;
+    private final UploadStore uploads;
     private final TextExtractor extractor;
     private final String node = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID();
     private final Thread[] workers;
@@ -81,11 +92,21 @@ public final class IngestJobs implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong lastRecovery = new java.util.concurrent.atomic.AtomicLong(
             System.currentTimeMillis());
 
+    /** The requests waiting for one job: woken together when this gateway's worker finishes it. */
+    private static final class Waiters {
+        final CompletableFuture<Void> finished = new CompletableFuture<>();
+        /** How many wait; guarded by the map's per-key atomicity (compute, computeIfPresent, remove). */
+        int count;
+    }
+
+    private final Map<String, Waiters> waiting = new ConcurrentHashMap<>();
+
     public IngestJobs(MnemoClient client, GatewayConfig.Ingest config) {
         this.client = client;
         this.store = new JobStore(client);
         this.config = config;
         this.buckets = new Buckets(config);
+        this.uploads = new UploadStore(config, buckets);
         this.extractor = new TextExtractor(config.maxFileBytes(), config.maxTextChars(),
                 config.extractTimeoutSeconds());
         this.timers = Executors.newScheduledThreadPool(1, r -> {
@@ -176,10 +197,11 @@ public final class IngestJobs implements AutoCloseable {
     }
 
     /**
-     * Creates the job (or finds the one with the same library, source_ref and hash): {job, created}. The job's
-     * creation time is the version it writes: of two versions of one source_ref, the later submission wins.
+     * Stores the upload's bytes (if any) in the upload store, then creates the job (or finds the one with the same
+     * library, source_ref and hash). The job's creation time is the version it writes: of two versions of one
+     * source_ref, the later submission wins. Bytes the job does not take (it has its own) are deleted again.
      */
-    public Map<String, Object> submit(Request request, byte[] upload) {
+    public JobStore.Created submit(Request request, byte[] upload) {
         Map<String, Object> job = new HashMap<>();
         job.put("id", "job_" + UUID.randomUUID());
         job.put("library_uid", request.libraryUid());
@@ -196,19 +218,62 @@ public final class IngestJobs implements AutoCloseable {
         job.put("collection", request.collection());
         job.put("max_attempts", config.maxAttempts());
         job.values().removeIf(java.util.Objects::isNull);
-        return store.create(job, upload);
+        String ref = upload == null ? null : uploads.put(upload);
+        JobStore.Created created;
+        try {
+            created = store.create(job, ref);
+        } catch (RuntimeException e) {
+            deleteUpload(ref);
+            throw e;
+        }
+        if (ref != null && !created.uploadTaken()) {
+            deleteUpload(ref);
+        }
+        return created;
     }
 
-    /** Waits until a job has finished or the time is up; returns its latest state. */
+    /**
+     * Waits until a job has finished or the time is up; returns its latest state. Woken by this gateway's worker
+     * finishing the job; a job that another gateway works is looked at again every {@value #REMOTE_RECHECK_MILLIS}
+     * ms.
+     */
     public Map<String, Object> await(String id, List<String> libraries, long timeoutMillis)
             throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        Map<String, Object> job = store.get(id, libraries);
-        while (job != null && !finished(job) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-            job = store.get(id, libraries);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        Waiters waiters = waiting.compute(id, (k, w) -> {
+            Waiters joined = w == null ? new Waiters() : w;
+            joined.count++;
+            return joined;
+        });
+        try {
+            Map<String, Object> job = store.get(id, libraries);
+            long left;
+            while (job != null && !finished(job) && (left = deadline - System.nanoTime()) > 0) {
+                long wait = Math.min(left, TimeUnit.MILLISECONDS.toNanos(REMOTE_RECHECK_MILLIS));
+                if (waiters.finished.isDone()) {
+                    // Finished here, but this read did not see it yet (a lagging cluster member): look again soon.
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } else {
+                    try {
+                        waiters.finished.get(wait, TimeUnit.NANOSECONDS);
+                    } catch (TimeoutException | ExecutionException e) {
+                        // not finished here (yet): read its state again
+                    }
+                }
+                job = store.get(id, libraries);
+            }
+            return job;
+        } finally {
+            waiting.computeIfPresent(id, (k, w) -> w == waiters && --w.count == 0 ? null : w);
         }
-        return job;
+    }
+
+    /** Wakes the requests waiting for a job this gateway's worker has finished (its new state is committed). */
+    private void wake(String id) {
+        Waiters waiters = waiting.remove(id);
+        if (waiters != null) {
+            waiters.finished.complete(null);
+        }
     }
 
     public static boolean finished(Map<String, Object> job) {
@@ -220,7 +285,7 @@ public final class IngestJobs implements AutoCloseable {
         while (running) {
             try {
                 maintainIfDue();
-                Map<String, Object> job = store.claim(worker, config.leaseSeconds());
+                JobStore.Claimed job = store.claim(worker, config.leaseSeconds(), uploads.reachable());
                 if (job == null) {
                     pause(POLL_MILLIS + ThreadLocalRandom.current().nextLong(POLL_MILLIS));
                     continue;
@@ -236,14 +301,13 @@ public final class IngestJobs implements AutoCloseable {
         }
     }
 
-    private void run(Map<String, Object> job, String worker) {
-        String id = (String) job.get("id");
-        long attempts = ((Number) job.get("attempts")).longValue();
-        long maxAttempts = ((Number) job.get("max_attempts")).longValue();
-        if (attempts > maxAttempts) {
+    private void run(JobStore.Claimed job, String worker) {
+        String id = job.id();
+        long attempts = job.attempts();
+        if (attempts > job.maxAttempts()) {
             // Its earlier worker lost the lease in its last attempt (died, or hung past the lease).
-            counted(store.fail(id, worker, "gave up after " + maxAttempts + " attempts; the last one did not finish",
-                    true, 0));
+            counted(id, store.fail(id, worker, "gave up after " + job.maxAttempts() + " attempts; the last one did "
+                    + "not finish", true, 0));
             return;
         }
         long period = Math.max(1, config.leaseSeconds() / 3);
@@ -258,13 +322,15 @@ public final class IngestJobs implements AutoCloseable {
             Map<String, Object> result = process(job, worker);
             boolean stale = "stale".equals(result.get("status"));
             boolean recorded = stale
-                    ? store.stale(id, worker, "a newer version of '" + job.get("source_ref") + "' (item "
+                    ? store.stale(id, worker, "a newer version of '" + job.sourceRef() + "' (item "
                             + result.get("item_uid") + ") was submitted after this one; nothing was written")
                     : store.complete(id, worker, result);
             if (!recorded) {
                 LOG.warn("job {} finished after its lease was taken over; the other worker records it", id);
             } else {
                 outcomes.get(stale ? Outcome.STALE : Outcome.COMPLETED).increment();
+                deleteUpload(job.uploadRef()); // the job no longer names it; gone before a waiter hears of the end
+                wake(id);
             }
             // The chunks are written whether or not the job's record is ours; "existing" wrote none.
             if (WROTE_CHUNKS.contains(result.get("status")) && result.get("chunk_count") instanceof Number n) {
@@ -288,43 +354,41 @@ public final class IngestJobs implements AutoCloseable {
     /** Records a failed attempt; if even that fails (Neo4j is down), the lease runs out and the job is retried. */
     private void recordFailure(String id, String worker, String error, boolean permanent, long retryAfter) {
         try {
-            counted(store.fail(id, worker, error, permanent, retryAfter));
+            counted(id, store.fail(id, worker, error, permanent, retryAfter));
         } catch (Throwable e) {
             LOG.warn("could not record the failure of job {} ({}); its lease will expire and it will be retried",
                     id, e.getMessage());
         }
     }
 
-    private void counted(JobStore.Outcome outcome) {
+    private void counted(String id, JobStore.Outcome outcome) {
         switch (outcome) {
             case RETRIED -> outcomes.get(Outcome.RETRIED).increment();
-            case FAILED -> outcomes.get(Outcome.FAILED).increment();
+            case FAILED -> {
+                outcomes.get(Outcome.FAILED).increment();
+                wake(id); // its bytes stay for a retry until releaseUploads
+            }
             case LEASE_LOST -> { } // the worker that took the lease over records the job
         }
     }
 
-    private Map<String, Object> process(Map<String, Object> job, String worker) {
-        String fileType = (String) job.get("file_type");
-        byte[] content = job.get("upload") instanceof byte[] upload ? upload
-                : buckets.read((String) job.get("source"), (String) job.get("s3_key"));
-        String name = job.get("s3_key") != null ? (String) job.get("s3_key") : (String) job.get("title");
-        String text = extractor.extract(content, fileType, name);
+    private Map<String, Object> process(JobStore.Claimed job, String worker) {
+        String fileType = job.fileType();
+        byte[] content = content(job);
+        String text = extractor.extract(content, fileType, job.s3Key() != null ? job.s3Key() : job.title());
         Map<String, Object> item = new HashMap<>();
-        item.put("title", job.get("title"));
+        item.put("title", job.title());
         item.put("file_type", fileType);
-        item.put("source", job.get("source"));
-        item.put("source_ref", job.get("source_ref"));
-        item.put("content_hash", job.get("content_hash"));
+        item.put("source", job.source());
+        item.put("source_ref", job.sourceRef());
+        item.put("content_hash", job.contentHash());
         // The version is the job's submission; the lease makes every write check that this worker still owns it.
-        item.put("version_at", job.get("created_at"));
-        item.put("lease", Map.of("job_id", job.get("id"), "worker", worker));
-        for (String key : List.of("collection_uid", "collection")) {
-            if (job.get(key) != null) {
-                item.put(key, job.get(key));
-            }
-        }
+        item.put("version_at", job.createdAt());
+        item.put("lease", Map.of("job_id", job.id(), "worker", worker));
+        item.put("collection_uid", job.collectionUid());
+        item.put("collection", job.collection());
         item.values().removeIf(java.util.Objects::isNull);
-        Map<String, Object> result = new HashMap<>(client.ingest((String) job.get("library_uid"), text, item));
+        Map<String, Object> result = new HashMap<>(client.ingest(job.libraryUid(), text, item));
         if ("processing".equals(result.get("status"))) {
             throw IngestFailure.busy("an identical ingest is running elsewhere; trying again", BUSY_RETRY_MILLIS);
         }
@@ -332,6 +396,43 @@ public final class IngestJobs implements AutoCloseable {
             buckets.storeOriginal((String) result.get("item_uid"), fileType, content);
         }
         return result;
+    }
+
+    /** The file: the upload's bytes (in the upload store, or an IngestUpload node from before), or the S3 object. */
+    private byte[] content(JobStore.Claimed job) {
+        if (job.legacyUpload() != null) {
+            return job.legacyUpload();
+        }
+        if (job.uploadRef() != null) {
+            return uploads.read(job.uploadRef(), job.contentHash());
+        }
+        if ("upload".equals(job.source())) {
+            throw IngestFailure.permanent(UploadStore.MISSING + ": the upload's bytes were released; upload the "
+                    + "document again");
+        }
+        return buckets.read(job.source(), job.s3Key());
+    }
+
+    /**
+     * Releases the bytes of uploads whose jobs failed more than {@code hours} ago, of those this gateway reaches
+     * (another gateway's spool is released by that gateway); returns how many jobs.
+     */
+    public long releaseUploads(int hours) {
+        List<String> released = store.releaseUploads(hours, uploads.reachable());
+        released.forEach(this::deleteUpload);
+        return released.size();
+    }
+
+    /** Deletes an upload's bytes once no job names them; a failure leaves an orphan, which only costs space. */
+    private void deleteUpload(String ref) {
+        if (ref == null) {
+            return;
+        }
+        try {
+            uploads.delete(ref);
+        } catch (Exception e) {
+            LOG.warn("could not delete the upload {}: {}", ref, e.getMessage());
+        }
     }
 
     private long backoff(long attempts, Throwable e) {
@@ -355,10 +456,18 @@ public final class IngestJobs implements AutoCloseable {
         long recovered = lastRecovery.get();
         if (now - recovered > RECOVER_MILLIS && lastRecovery.compareAndSet(recovered, now)) {
             recover();
-            long released = store.releaseUploads(config.failedUploadRetentionHours());
+            long released = releaseUploads(config.failedUploadRetentionHours());
             if (released > 0) {
                 LOG.info("released the uploads of {} failed job(s) older than {} h", released,
                         config.failedUploadRetentionHours());
+            }
+            try {
+                int partials = uploads.sweepPartials();
+                if (partials > 0) {
+                    LOG.info("deleted {} partial upload file(s) a crash left in the spool", partials);
+                }
+            } catch (java.io.IOException e) {
+                LOG.warn("could not sweep the upload spool: {}", e.getMessage());
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.mnemo.gateway.ingest;
 
+import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,21 @@ public final class JobStore {
     /** The queue as every gateway's workers see it. */
     public record Queue(long queued, long processing, long oldestQueuedSeconds) {}
 
+    /**
+     * What submitting did: the job (as {@link #VIEW} shows it), whether this submission queued it, and whether it
+     * took the submitted upload reference (a job that already has its bytes keeps them).
+     */
+    public record Created(Map<String, Object> job, boolean created, boolean uploadTaken) {}
+
+    /**
+     * A job as a worker claimed it: what processing needs. {@code uploadRef} names the bytes in the upload store;
+     * {@code legacyUpload} holds the bytes of a job submitted before there was one (an IngestUpload node).
+     */
+    public record Claimed(String id, long attempts, long maxAttempts, String libraryUid, String s3Key,
+            String title, String fileType, String contentHash, String source, String sourceRef,
+            String collectionUid, String collection, ZonedDateTime createdAt, String uploadRef,
+            byte[] legacyUpload) {}
+
     /** What a job looks like to callers (the upload's bytes and the lease are internal). */
     static final String VIEW = """
             j{.id, .status, .attempts, .max_attempts, .error, failures: coalesce(j.failures, []), .library_uid, .workspace_id, .s3_key, .title,
@@ -31,6 +47,9 @@ public final class JobStore {
     private static final String CLAIMABLE = """
             ((j.status = 'queued' AND j.next_attempt_at <= datetime())
              OR (j.status = 'processing' AND j.lease_expires_at < datetime()))""";
+    /** The job's bytes, if it has an upload, are where the caller reaches ($reachable: reference prefixes). */
+    private static final String REACHABLE = """
+            (j.upload_ref IS NULL OR any(p IN $reachable WHERE j.upload_ref STARTS WITH p))""";
 
     private final MnemoClient client;
 
@@ -44,17 +63,16 @@ public final class JobStore {
      * queued again as a new submission (same id, fresh attempts, the submission time of now): submitting a document
      * again must never answer with an outcome that is no longer true.
      */
-    @SuppressWarnings("unchecked")
-    public Map<String, Object> create(Map<String, Object> job, byte[] upload) {
+    public Created create(Map<String, Object> job, String uploadRef) {
         Map<String, Object> params = new HashMap<>();
         params.put("job", job);
         // "ref:" marks a named source_ref, so that no ref can collide with the absence of one (say, "null").
         Object ref = job.get("source_ref");
         params.put("key", job.get("library_uid") + "|" + (ref == null ? "-" : "ref:" + ref) + "|"
                 + job.get("content_hash"));
-        params.put("upload", upload);
+        params.put("upload_ref", uploadRef);
         // A new job records the version it supersedes: the current item of its source_ref, as it saw it.
-        return client.row(Mode.WRITE, """
+        Map<String, Object> row = client.row(Mode.WRITE, """
                 MERGE (j:IngestJob {job_key: $key})
                 ON CREATE SET j += $job, j.status = 'queued', j.attempts = 0, j.created_at = datetime(),
                               j.updated_at = datetime(), j.next_attempt_at = datetime(), j.fresh = true
@@ -80,10 +98,12 @@ public final class JobStore {
                 FOREACH (_ IN CASE WHEN hash IS NOT NULL THEN [1] ELSE [] END |
                     SET j.supersedes_hash = hash, j.supersedes_version_at = version)
                 WITH j, created
-                FOREACH (_ IN CASE WHEN created AND $upload IS NOT NULL AND NOT EXISTS { (j)-[:HAS_UPLOAD]->() }
-                        THEN [1] ELSE [] END |
-                    CREATE (j)-[:HAS_UPLOAD]->(:IngestUpload {data: $upload}))
-                RETURN""" + " " + VIEW + " AS job, created", params);
+                FOREACH (_ IN CASE WHEN created AND $upload_ref IS NOT NULL AND j.upload_ref IS NULL
+                        AND NOT EXISTS { (j)-[:HAS_UPLOAD]->() } THEN [1] ELSE [] END |
+                    SET j.upload_ref = $upload_ref)
+                RETURN""" + " " + VIEW + " AS job, created, j.upload_ref = $upload_ref AS taken", params);
+        return new Created(cast(row.get("job")), Boolean.TRUE.equals(row.get("created")),
+                Boolean.TRUE.equals(row.get("taken")));
     }
 
     public Map<String, Object> get(String id, List<String> libraries) {
@@ -124,11 +144,11 @@ public final class JobStore {
     }
 
     /**
-     * Claims the oldest runnable job (queued and due, or processing with an expired lease) for this worker.
-     * Writing a marker first takes the node's write lock; the condition is then checked again, so two workers
-     * can never both claim one job.
+     * Claims the oldest runnable job (queued and due, or processing with an expired lease) whose upload, if any,
+     * starts with one of the {@code reachable} reference prefixes, for this worker. Writing a marker first takes
+     * the node's write lock; the condition is then checked again, so two workers can never both claim one job.
      */
-    public Map<String, Object> claim(String worker, int leaseSeconds) {
+    public Claimed claim(String worker, int leaseSeconds, List<String> reachable) {
         Map<String, Object> row = client.row(Mode.WRITE, String.format(Locale.ROOT, """
                 MATCH (j:IngestJob) WHERE %1$s
                 WITH j ORDER BY j.next_attempt_at, j.created_at LIMIT 1
@@ -140,14 +160,22 @@ public final class JobStore {
                 REMOVE j.claim_lock
                 WITH j
                 OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u:IngestUpload)
-                RETURN""", CLAIMABLE) + " " + VIEW + " AS job, u.data AS upload",
-                Map.of("worker", worker, "lease", leaseSeconds));
-        if (row == null || row.get("job") == null) {
+                RETURN j.id AS id, j.attempts AS attempts, j.max_attempts AS max_attempts,
+                       j.library_uid AS library_uid, j.s3_key AS s3_key, j.title AS title, j.file_type AS file_type,
+                       j.content_hash AS content_hash, j.source AS source, j.source_ref AS source_ref,
+                       j.collection_uid AS collection_uid, j.collection AS collection, j.created_at AS created_at,
+                       j.upload_ref AS upload_ref, u.data AS legacy_upload""", CLAIMABLE + " AND " + REACHABLE),
+                Map.of("worker", worker, "lease", leaseSeconds, "reachable", reachable));
+        if (row == null || row.get("id") == null) {
             return null;
         }
-        Map<String, Object> job = new HashMap<>(cast(row.get("job")));
-        job.put("upload", row.get("upload"));
-        return job;
+        return new Claimed((String) row.get("id"), ((Number) row.get("attempts")).longValue(),
+                ((Number) row.get("max_attempts")).longValue(), (String) row.get("library_uid"),
+                (String) row.get("s3_key"), (String) row.get("title"), (String) row.get("file_type"),
+                (String) row.get("content_hash"), (String) row.get("source"), (String) row.get("source_ref"),
+                (String) row.get("collection_uid"), (String) row.get("collection"),
+                (ZonedDateTime) row.get("created_at"), (String) row.get("upload_ref"),
+                (byte[]) row.get("legacy_upload"));
     }
 
     /** Extends the lease and records progress (the item's chunks written so far); false when the lease is lost. */
@@ -170,7 +198,7 @@ public final class JobStore {
                     j.ingest_status = $r.status,
                     j.progress_done = $r.chunk_count, j.progress_total = $r.chunk_count, j.error = null,
                     j.finished_at = datetime(), j.updated_at = datetime(), j.lease_owner = null,
-                    j.lease_expires_at = null, j.processed_by = $worker
+                    j.lease_expires_at = null, j.processed_by = $worker, j.upload_ref = null
                 WITH j
                 OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u:IngestUpload)
                 DETACH DELETE u
@@ -206,22 +234,31 @@ public final class JobStore {
                 MATCH (j:IngestJob {id: $id}) WHERE j.lease_owner = $worker AND j.status = 'processing'
                 SET j.status = 'stale', j.ingest_status = 'stale', j.error = $reason, j.finished_at = datetime(),
                     j.updated_at = datetime(), j.lease_owner = null, j.lease_expires_at = null,
-                    j.processed_by = $worker
+                    j.processed_by = $worker, j.upload_ref = null
                 WITH j
                 OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u:IngestUpload)
                 DETACH DELETE u
                 RETURN j.id AS id""", Map.of("id", id, "worker", worker, "reason", reason)) != null;
     }
 
-    /** Frees the stored bytes of uploads whose jobs failed more than {@code hours} ago; returns how many. */
-    public long releaseUploads(int hours) {
-        Map<String, Object> row = client.row(Mode.WRITE, """
-                MATCH (j:IngestJob {status: 'failed'})-[:HAS_UPLOAD]->(u:IngestUpload)
+    /**
+     * Marks the uploads of jobs that failed more than {@code hours} ago released, of those whose bytes start with
+     * one of the {@code reachable} reference prefixes (or lie in an IngestUpload node, deleted here); returns one
+     * entry per job: the reference whose bytes the caller deletes, or null for a node.
+     */
+    public List<String> releaseUploads(int hours, List<String> reachable) {
+        return client.rows(Mode.WRITE, """
+                MATCH (j:IngestJob {status: 'failed'})
                 WHERE j.finished_at < datetime() - duration({hours: $hours})
-                SET j.upload_released = true
+                  AND (any(p IN $reachable WHERE j.upload_ref STARTS WITH p)
+                       OR EXISTS { (j)-[:HAS_UPLOAD]->(:IngestUpload) })
+                WITH j, j.upload_ref AS ref
+                SET j.upload_released = true, j.upload_ref = null
+                WITH j, ref
+                OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u:IngestUpload)
                 DETACH DELETE u
-                RETURN count(j) AS n""", Map.of("hours", hours));
-        return row == null ? 0 : ((Number) row.get("n")).longValue();
+                RETURN ref""", Map.of("hours", hours, "reachable", reachable))
+                .stream().map(r -> (String) r.get("ref")).toList();
     }
 
     /** Jobs waiting and running, and how long the oldest has waited. */

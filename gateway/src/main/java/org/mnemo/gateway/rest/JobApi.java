@@ -25,6 +25,7 @@ import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.ingest.FileTypes;
 import org.mnemo.gateway.ingest.IngestFailure;
 import org.mnemo.gateway.ingest.IngestJobs;
+import org.mnemo.gateway.ingest.JobStore;
 
 /**
  * Durable ingest over REST: producers ask Mnemo to ingest an S3 object and follow the job. Jobs are visible to
@@ -175,11 +176,11 @@ final class JobApi {
         String title = body.has("title") ? body.optionalString("title", 500)
                 : s3Key.substring(s3Key.lastIndexOf('/') + 1);
         String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : s3Key;
-        Map<String, Object> result = jobs.submit(new IngestJobs.Request((String) library.get("uid"),
+        JobStore.Created result = jobs.submit(new IngestJobs.Request((String) library.get("uid"),
                 (String) library.get("workspace_id"), s3Key, title, fileType, size, hash, source, sourceRef,
                 caller.owner(), body.optionalString("collection_uid", 100), body.optionalString("collection", 200)),
                 null);
-        Json.send(ctx, Boolean.TRUE.equals(result.get("created")) ? 202 : 200, result.get("job"));
+        Json.send(ctx, result.created() ? 202 : 200, result.job());
     }
 
     /** An object of a source bucket the caller may read (checked before); a missing one is 404. */

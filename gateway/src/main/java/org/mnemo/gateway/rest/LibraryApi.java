@@ -31,6 +31,8 @@ import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.ingest.FileTypes;
 import org.mnemo.gateway.ingest.IngestJobs;
+import org.mnemo.gateway.ingest.JobStore;
+import org.mnemo.gateway.ingest.UploadStore;
 
 /**
  * Workspaces, libraries, collections and items. Reads see only the caller's resolved libraries; changes need a
@@ -527,13 +529,19 @@ final class LibraryApi {
         // Without a source_ref an upload is a document of its own (deduplicated by content only): a title or file
         // name never makes it replace another.
         String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : null;
-        Map<String, Object> submitted = jobs.submit(new IngestJobs.Request((String) library.get("uid"),
-                (String) library.get("workspace_id"), null, title, fileType, upload.content().length,
-                Tokens.sha256Hex(upload.content()), "upload", sourceRef, caller.owner(),
-                body.optionalString("collection_uid", 100), body.optionalString("collection", 200)), upload.content());
+        JobStore.Created submitted;
+        try {
+            submitted = jobs.submit(new IngestJobs.Request((String) library.get("uid"),
+                    (String) library.get("workspace_id"), null, title, fileType, upload.content().length,
+                    Tokens.sha256Hex(upload.content()), "upload", sourceRef, caller.owner(),
+                    body.optionalString("collection_uid", 100), body.optionalString("collection", 200)),
+                    upload.content());
+        } catch (UploadStore.Unavailable e) {
+            throw new ApiError(503, "upload_store_unavailable", e.getMessage());
+        }
         // The library was checked above (the caller may manage it without reading it).
-        Map<String, Object> job = jobs.await((String) ((Map<?, ?>) submitted.get("job")).get("id"),
-                List.of((String) library.get("uid")), jobs.uploadWaitMillis());
+        Map<String, Object> job = jobs.await((String) submitted.job().get("id"), List.of((String) library.get("uid")),
+                jobs.uploadWaitMillis());
         if ("failed".equals(job.get("status"))) {
             throw new ApiError(422, "ingest_failed", String.valueOf(job.get("error")));
         }
@@ -545,7 +553,7 @@ final class LibraryApi {
             return;
         }
         Map<String, Object> result = JobApi.uploadResult(job);
-        if (!Boolean.TRUE.equals(submitted.get("created"))) {
+        if (!submitted.created()) {
             result.put("status", "existing"); // the same document was uploaded before: nothing new was stored
         }
         Json.send(ctx, "existing".equals(result.get("status")) ? 200 : 201, result);

@@ -59,6 +59,8 @@ class IngestExcludeTest {
         Map<String, String> env = new java.util.HashMap<>(Map.of("MNEMO_NEO4J_URI", gw.neo4j.boltUri(),
                 "MNEMO_NEO4J_PASSWORD", TestGateway.PASSWORD, "MNEMO_DATA", dir.resolve("data").toString(),
                 "MNEMO_CLI_RECONNECT_SECONDS", "5"));
+        // The server's upload spool, as ./mnemo ingest and ./mnemo serve share one data directory.
+        env.put("MNEMO_UPLOAD_SPOOL", TestGateway.UPLOAD_SPOOL.toString());
         CliProcess.Run run = CliProcess.run(env, null, "ingest", notes.toString(), "--library", library,
                 "--exclude", "drafts", "--exclude", "node_modules", "--exclude", "*.txt", "--exclude", ".*");
         assertThat(run.exit()).as(run.err()).isZero();

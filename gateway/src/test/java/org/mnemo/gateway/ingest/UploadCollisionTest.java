@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.mnemo.gateway.auth.Tokens;
-import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.rest.TestGateway;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -134,18 +134,22 @@ class UploadCollisionTest {
         assertThat(again.path("status").asText()).isEqualTo("failed");
         assertThat(again.path("attempts").asInt()).isEqualTo(1);
 
+        // Until then its bytes wait in the spool, named by the job.
+        Path spooled = UploadStoreTest.spooled(gw, TestGateway.UPLOAD_SPOOL, id);
+        assertThat(spooled).exists();
+
         // Past MNEMO_INGEST_FAILED_UPLOAD_RETENTION_HOURS the bytes go, and a retry says why it cannot run.
         gw.db().executeTransactionally("MATCH (j:IngestJob {id: $id}) SET j.finished_at = datetime() - "
                 + "duration({hours: 100})", Map.of("id", id));
-        try (MnemoClient client = new MnemoClient(gw.neo4j.boltUri(), "neo4j", TestGateway.PASSWORD)) {
-            assertThat(new JobStore(client).releaseUploads(72)).isPositive();
-        }
+        assertThat(gw.gateway.jobs().releaseUploads(72)).isPositive();
+        assertThat(spooled).doesNotExist();
         TestGateway.Response refused = gw.post("/library/api/jobs/" + id + "/retry/", user, null);
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.code()).isEqualTo("upload_released");
         assertThat(gw.get("/library/api/jobs/" + id + "/", user).json().path("upload_released").asBoolean()).isTrue();
-        long uploads = gw.db().executeTransactionally("MATCH (:IngestJob {id: $id})-[:HAS_UPLOAD]->(u) RETURN "
-                + "count(u) AS n", Map.of("id", id), r -> ((Number) r.next().get("n")).longValue());
+        long uploads = gw.db().executeTransactionally("MATCH (j:IngestJob {id: $id}) OPTIONAL MATCH "
+                + "(j)-[:HAS_UPLOAD]->(u) RETURN count(u) + count(j.upload_ref) AS n", Map.of("id", id),
+                r -> ((Number) r.next().get("n")).longValue());
         assertThat(uploads).isZero();
     }
 

@@ -37,6 +37,11 @@ public final class TestGateway extends ApiClient {
     public static final String S3_SECRET = "test-secret-key";
     public static final String SOURCE_BUCKET = "daedalus-files";
     public static final String OWN_BUCKET = "mnemo-originals";
+    /** The upload bucket of tests that store uploads in S3 (MNEMO_UPLOAD_BUCKET). */
+    public static final String UPLOAD_BUCKET = "mnemo-uploads";
+    /** The upload spool of the test gateways (created on first upload), outside the source tree. */
+    public static final Path UPLOAD_SPOOL = Path.of(System.getProperty("java.io.tmpdir"), "mnemo-test-uploads-"
+            + java.util.UUID.randomUUID(), "uploads");
 
     private static TestGateway instance;
     private static S3ProxyJunitCore s3;
@@ -60,6 +65,7 @@ public final class TestGateway extends ApiClient {
                 try (S3Client client = s3Client()) {
                     client.createBucket(b -> b.bucket(SOURCE_BUCKET));
                     client.createBucket(b -> b.bucket(OWN_BUCKET));
+                    client.createBucket(b -> b.bucket(UPLOAD_BUCKET));
                 }
                 Path data = Files.createTempDirectory("mnemo-gateway-test");
                 EmbeddedServer neo4j = EmbeddedServer.start(new EmbeddedServer.Settings(data,
@@ -95,6 +101,7 @@ public final class TestGateway extends ApiClient {
                 "MNEMO_DAEDALUS_JWT_KEYS", DAEDALUS_KID + ":" + DAEDALUS_SECRET,
                 "MNEMO_MAX_BODY_BYTES", "1048576",
                 "MNEMO_SECRET_KEY", SECRET_KEY,
+                "MNEMO_UPLOAD_SPOOL", UPLOAD_SPOOL.toString(),
                 // Tests fire thousands of requests per credential; RateLimitTest starts a gateway with tight limits.
                 "MNEMO_RATE_LIMIT_PER_SECOND", "1000000",
                 "MNEMO_RATE_LIMIT_BURST", "1000000"));
@@ -127,6 +134,12 @@ public final class TestGateway extends ApiClient {
         }
         env.putAll(extra);
         return GatewayConfig.from(env);
+    }
+
+    /** The variables that make a gateway store its uploads in {@link #UPLOAD_BUCKET} of the test S3 server. */
+    public static Map<String, String> uploadBucket() {
+        return Map.of("MNEMO_UPLOAD_BUCKET", UPLOAD_BUCKET, "MNEMO_UPLOAD_ENDPOINT", s3.getUri().toString(),
+                "MNEMO_UPLOAD_ACCESS_KEY", S3_ACCESS, "MNEMO_UPLOAD_SECRET_KEY", S3_SECRET);
     }
 
     static int freePort() throws IOException {
