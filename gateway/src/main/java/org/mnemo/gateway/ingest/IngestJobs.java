@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -255,11 +256,11 @@ public final class IngestJobs implements AutoCloseable {
             }
         }, period, period, TimeUnit.SECONDS);
         try {
-            Map<String, Object> result = process(job, worker);
-            boolean stale = "stale".equals(result.get("status"));
+            Rows.Ingested result = process(job, worker);
+            boolean stale = "stale".equals(result.status());
             boolean recorded = stale
                     ? store.stale(id, worker, "a newer version of '" + job.get("source_ref") + "' (item "
-                            + result.get("item_uid") + ") was submitted after this one; nothing was written")
+                            + result.item_uid() + ") was submitted after this one; nothing was written")
                     : store.complete(id, worker, result);
             if (!recorded) {
                 LOG.warn("job {} finished after its lease was taken over; the other worker records it", id);
@@ -267,8 +268,8 @@ public final class IngestJobs implements AutoCloseable {
                 outcomes.get(stale ? Outcome.STALE : Outcome.COMPLETED).increment();
             }
             // The chunks are written whether or not the job's record is ours; "existing" wrote none.
-            if (WROTE_CHUNKS.contains(result.get("status")) && result.get("chunk_count") instanceof Number n) {
-                chunksWritten.add(n.longValue());
+            if (WROTE_CHUNKS.contains(result.status())) {
+                chunksWritten.add(result.chunk_count());
             }
         } catch (IngestFailure e) {
             recordFailure(id, worker, e.getMessage(), e.permanent(), backoff(attempts, e));
@@ -303,7 +304,7 @@ public final class IngestJobs implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> process(Map<String, Object> job, String worker) {
+    private Rows.Ingested process(Map<String, Object> job, String worker) {
         String fileType = (String) job.get("file_type");
         byte[] content = job.get("upload") instanceof byte[] upload ? upload
                 : buckets.read((String) job.get("source"), (String) job.get("s3_key"));
@@ -324,12 +325,12 @@ public final class IngestJobs implements AutoCloseable {
             }
         }
         item.values().removeIf(java.util.Objects::isNull);
-        Map<String, Object> result = new HashMap<>(client.ingest((String) job.get("library_uid"), text, item));
-        if ("processing".equals(result.get("status"))) {
+        Rows.Ingested result = client.ingest((String) job.get("library_uid"), text, item);
+        if ("processing".equals(result.status())) {
             throw IngestFailure.busy("an identical ingest is running elsewhere; trying again", BUSY_RETRY_MILLIS);
         }
-        if (!"stale".equals(result.get("status"))) {
-            buckets.storeOriginal((String) result.get("item_uid"), fileType, content);
+        if (!"stale".equals(result.status())) {
+            buckets.storeOriginal(result.item_uid(), fileType, content);
         }
         return result;
     }
@@ -365,8 +366,9 @@ public final class IngestJobs implements AutoCloseable {
 
     /** Finishes interrupted deletes and removes half-written items whose writer is gone (mnemo.maintenance.recover). */
     public void recover() {
-        Map<String, Object> recovered = client.recover();
-        if (recovered != null && recovered.values().stream().anyMatch(v -> v instanceof Number n && n.longValue() > 0)) {
+        Rows.Recovered recovered = client.recover();
+        if (recovered != null && recovered.libraries() + recovered.collections() + recovered.items()
+                + recovered.concepts() + recovered.abandoned_items() > 0) {
             LOG.warn("recovered after a crash: {}", recovered);
         }
     }
