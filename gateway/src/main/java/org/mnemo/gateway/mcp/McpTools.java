@@ -182,7 +182,6 @@ final class McpTools {
                     Map<String, Object> options = page.options();
                     Requests.putIfPresent(options, "library_uid", args.optionalString("library_uid", 100));
                     Requests.putIfPresent(options, "collection_uid", args.optionalString("collection_uid", 100));
-                    // No image is stored apart from its document: the count the tool promises is 0.
                     return page.wrap("items", client.itemList(caller.libraries(), options).stream()
                             .map(item -> new ListedItem(item, 0)).toList());
                 });

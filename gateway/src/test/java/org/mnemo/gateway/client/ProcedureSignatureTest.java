@@ -110,7 +110,8 @@ class ProcedureSignatureTest {
             }
         });
         components.keySet().stream().filter(name -> !fields.containsKey(name))
-                .forEach(name -> mismatches.add(at + "the record has " + name + ", which the procedure does not yield"));
+                .forEach(name -> mismatches.add(at + "the record has " + name
+                        + ", which the procedure does not yield"));
         return mismatches;
     }
 }
