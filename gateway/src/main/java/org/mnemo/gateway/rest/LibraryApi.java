@@ -289,7 +289,7 @@ final class LibraryApi {
                 throw ApiError.conflict("library_type_immutable", "workspace '" + workspaceId + "' has a library of "
                         + "type " + existing.library_type());
             }
-            Json.send(ctx, 200, WorkspaceView.of(existing));
+            Json.send(ctx, 200, WorkspaceLibrary.of(existing));
             return;
         }
         Map<String, Object> options = new HashMap<>();
@@ -299,18 +299,18 @@ final class LibraryApi {
             options.put("description", body.optionalString("description", 2000));
         }
         Rows.Library row = client.libraryCreate(name, type, options);
-        Json.send(ctx, row.created() ? 201 : 200, WorkspaceView.of(row));
+        Json.send(ctx, row.created() ? 201 : 200, WorkspaceLibrary.of(row));
     }
 
     private void getWorkspace(Context ctx) {
-        Json.send(ctx, 200, WorkspaceView.of(visibleWorkspace(Requests.caller(ctx), ctx.pathParam("id"))));
+        Json.send(ctx, 200, WorkspaceLibrary.of(visibleWorkspace(Requests.caller(ctx), ctx.pathParam("id"))));
     }
 
     private void updateWorkspace(Context ctx) {
         Caller caller = Requests.manager(ctx);
         Rows.Library library = visibleWorkspace(caller, ctx.pathParam("id"));
         requireOwner(caller, library, "workspace");
-        Json.send(ctx, 200, WorkspaceView.of(client.libraryUpdate(library.uid(), changes(Json.body(ctx), false))));
+        Json.send(ctx, 200, WorkspaceLibrary.of(client.libraryUpdate(library.uid(), changes(Json.body(ctx), false))));
     }
 
     private void deleteWorkspace(Context ctx) {
@@ -341,10 +341,10 @@ final class LibraryApi {
     }
 
     /** A workspace's library as the workspace routes answer it. */
-    record WorkspaceView(String workspace_id, String library_uid, String name, String library_type,
+    record WorkspaceLibrary(String workspace_id, String library_uid, String name, String library_type,
             String description, long item_count, long chunk_count, ZonedDateTime created_at) {
-        static WorkspaceView of(Rows.Library library) {
-            return new WorkspaceView(library.workspace_id(), library.uid(), library.name(), library.library_type(),
+        static WorkspaceLibrary of(Rows.Library library) {
+            return new WorkspaceLibrary(library.workspace_id(), library.uid(), library.name(), library.library_type(),
                     library.description(), library.item_count(), library.chunk_count(), library.created_at());
         }
     }
