@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.server.Credentials;
 import org.mnemo.gateway.server.EmbeddedServer;
 
@@ -33,7 +34,7 @@ class EmbeddedServerTest {
             library = client.ensureLibrary("notes", "technical");
             var row = client.ingest(library, "Rotate the TLS certificates every ninety days.",
                     Map.of("title", "ops.md", "source_ref", "/docs/ops.md"));
-            assertThat(row.get("status")).isEqualTo("created");
+            assertThat(row.status()).isEqualTo("created");
             try (MnemoClient wrong = new MnemoClient(server.boltUri(), "neo4j", "not-the-password")) {
                 assertThatThrownBy(wrong::verifyConnectivity).hasMessageContaining("authentication");
             }
@@ -44,9 +45,9 @@ class EmbeddedServerTest {
         try (EmbeddedServer server = EmbeddedServer.start(settings);
                 MnemoClient client = new MnemoClient(server.boltUri(), "neo4j", again.value())) {
             assertThat(client.libraryUid("notes")).isEqualTo(library);
-            List<Map<String, Object>> hits = client.search("renew certificates", List.of(library), 5);
+            List<Rows.Hit> hits = client.search("renew certificates", List.of(library), 5);
             assertThat(hits).isNotEmpty();
-            assertThat((String) hits.get(0).get("text_preview")).contains("TLS certificates");
+            assertThat(hits.get(0).text_preview()).contains("TLS certificates");
         }
     }
 

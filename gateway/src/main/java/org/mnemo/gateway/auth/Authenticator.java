@@ -1,8 +1,8 @@
 package org.mnemo.gateway.auth;
 
-import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.config.GatewayConfig;
 
 /**
@@ -90,10 +90,9 @@ public final class Authenticator {
                 "turn:" + turn.subject());
     }
 
-    @SuppressWarnings("unchecked")
     private Caller resolve(Caller.Kind kind, Map<String, Object> credential, String key) {
-        Map<String, Object> r = client.resolve(credential);
-        String status = (String) r.get("status");
+        Rows.Resolution r = client.resolve(credential);
+        String status = r.status();
         if (!"ok".equals(status)) {
             throw AuthFailure.unauthenticated(status, switch (status) {
                 case "token_unknown" -> "no such token";
@@ -113,12 +112,9 @@ public final class Authenticator {
                 default -> "the credential was refused";
             });
         }
-        return new Caller(kind, (String) r.get("principal"), (String) r.get("role"), (String) r.get("owner"),
-                (List<String>) r.get("libraries"), (List<String>) r.get("allowed_tools"), (String) r.get("token_id"),
-                (List<String>) r.get("workspaces"), Boolean.TRUE.equals(r.get("restricted")),
-                (String) r.get("max_role"), (List<String>) r.get("capabilities"),
-                !Boolean.FALSE.equals(r.get("derived")),
-                r.get("expires_at") instanceof java.time.ZonedDateTime expires ? expires.toInstant() : null,
-                key != null ? key : "principal:" + r.get("owner"));
+        return new Caller(kind, r.principal(), r.role(), r.owner(), r.libraries(), r.allowed_tools(), r.token_id(),
+                r.workspaces(), r.restricted(), r.max_role(), r.capabilities(), r.derived(),
+                r.expires_at() != null ? r.expires_at().toInstant() : null,
+                key != null ? key : "principal:" + r.owner());
     }
 }

@@ -51,8 +51,8 @@ final class IngestSuite {
             long[] chunks = {0};
             Measured ingest = measure(() -> {
                 for (int i = 0; i < texts.size(); i++) {
-                    chunks[0] += ((Number) client.ingest(library, texts.get(i), Map.of("title", "doc " + i,
-                            "source_ref", "ingest-" + bytes + "-" + i)).get("chunk_count")).longValue();
+                    chunks[0] += client.ingest(library, texts.get(i), Map.of("title", "doc " + i,
+                            "source_ref", "ingest-" + bytes + "-" + i)).chunk_count();
                 }
                 return chunks[0];
             });
@@ -131,7 +131,7 @@ final class IngestSuite {
         Map<String, Object> raw = new LinkedHashMap<>();
         raw.put("machine", Machine.describe(client).json());
         raw.put("command", p.command());
-        raw.put("embedder", client.embed("x").get("model"));
+        raw.put("embedder", client.embed("x").model());
         raw.put("local_embedder", embedderRows);
         raw.put("bulk", bulkRows);
         raw.put("bulk_chunks", BULK_CHUNKS);

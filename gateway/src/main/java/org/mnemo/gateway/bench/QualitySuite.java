@@ -25,6 +25,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.web.Json;
 
 /**
@@ -63,7 +64,7 @@ final class QualitySuite {
         Map<String, Object> raw = new LinkedHashMap<>();
         raw.put("machine", Machine.describe(client).json());
         raw.put("command", p.command());
-        raw.put("embedder", client.embed("x").get("model"));
+        raw.put("embedder", client.embed("x").model());
         raw.put("fulltext_analyzer", client.row(MnemoClient.Mode.READ, "SHOW FULLTEXT INDEXES YIELD name, options "
                 + "WHERE name = 'mnemo_chunk_text' RETURN options.indexConfig['fulltext.analyzer'] AS a", Map.of())
                 .get("a"));
@@ -258,12 +259,11 @@ final class QualitySuite {
     }
 
     /** One leg's documents with their raw leg scores (a document scores as its best chunk), 100 deep. */
-    @SuppressWarnings("unchecked")
     private List<FusionStudy.Scored> leg(String query, String library, String leg, Map<String, String> docByItem) {
         Map<String, Double> best = new LinkedHashMap<>();
         client.search(query, Map.of("libraries", List.of(library), "search_types", List.of(leg), "limit", DEPTH,
-                leg + "_top_k", DEPTH)).forEach(r -> best.putIfAbsent(docByItem.get((String) r.get("item_uid")),
-                        ((Number) ((Map<String, Object>) r.get("raw_scores")).get(leg)).doubleValue()));
+                leg + "_top_k", DEPTH)).forEach(r -> best.putIfAbsent(docByItem.get(r.item_uid()),
+                        ((Number) r.raw_scores().get(leg)).doubleValue()));
         List<FusionStudy.Scored> list = new ArrayList<>();
         best.forEach((doc, score) -> list.add(new FusionStudy.Scored(doc, score)));
         return list;
@@ -275,18 +275,18 @@ final class QualitySuite {
             Map<String, Object> more) {
         Map<String, Object> options = new HashMap<>(more);
         options.putAll(Map.of("libraries", List.of(library), "group_by", "item", "limit", DEPTH));
-        List<Map<String, Object>> rows = client.search(query, options);
+        List<Rows.Hit> rows = client.search(query, options);
         if (more.containsKey("rerank") && !rows.isEmpty()) {
-            reranker = (String) rows.get(0).get("reranker");
+            reranker = rows.get(0).reranker();
         }
-        return rows.stream().map(r -> docByItem.get((String) r.get("item_uid"))).toList();
+        return rows.stream().map(r -> docByItem.get(r.item_uid())).toList();
     }
 
     /** Documents in the order of their best chunk in mnemo.search. */
     private List<String> mnemo(String query, String library, List<String> legs, Map<String, String> docByItem) {
         LinkedHashSet<String> ranked = new LinkedHashSet<>();
         client.search(query, Map.of("libraries", List.of(library), "search_types", legs, "limit", DEPTH))
-                .forEach(r -> ranked.add(docByItem.get((String) r.get("item_uid"))));
+                .forEach(r -> ranked.add(docByItem.get(r.item_uid())));
         return new ArrayList<>(ranked);
     }
 

@@ -2,9 +2,9 @@ package org.mnemo.gateway.cli;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.server.Credentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,15 +34,15 @@ final class SearchCommand implements Callable<Integer> {
                 }
                 scope = List.of(uid);
             }
-            List<Map<String, Object>> hits = client.search(query, scope, limit);
+            List<Rows.Hit> hits = client.search(query, scope, limit);
             if (hits.isEmpty()) {
                 System.out.println("No results.");
             }
             int rank = 1;
-            for (Map<String, Object> hit : hits) {
-                System.out.printf(Locale.ROOT, "%2d. %.4f  %s #%s  %s%n", rank++, ((Number) hit.get("score")).doubleValue(),
-                        hit.get("item_title"), hit.get("chunk_index"), hit.get("ranks"));
-                String preview = ((String) hit.get("text_preview")).replaceAll("\\s+", " ");
+            for (Rows.Hit hit : hits) {
+                System.out.printf(Locale.ROOT, "%2d. %.4f  %s #%s  %s%n", rank++, hit.score(),
+                        hit.item_title(), hit.chunk_index(), hit.ranks());
+                String preview = hit.text_preview().replaceAll("\\s+", " ");
                 System.out.println("    " + (preview.length() > 200 ? preview.substring(0, 200) + "…" : preview));
             }
         }

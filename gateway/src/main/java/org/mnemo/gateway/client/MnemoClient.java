@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Bookmark;
 import org.neo4j.driver.BookmarkManager;
@@ -81,6 +83,22 @@ public final class MnemoClient implements AutoCloseable {
 
     /** Runs a statement; a procedure's argument error becomes a {@link ProcedureFailure}. */
     public List<Map<String, Object>> rows(Mode mode, String cypher, Map<String, Object> params) {
+        return run(mode, cypher, params, Record::asMap);
+    }
+
+    /** Runs a procedure call, each row mapped onto {@code type} by the driver (components by output field name). */
+    public <T extends java.lang.Record> List<T> rows(Mode mode, String cypher, Map<String, Object> params,
+            Class<T> type) {
+        return run(mode, cypher, params, record -> record.as(type));
+    }
+
+    /** The first row as {@code type}, or null. */
+    public <T extends java.lang.Record> T row(Mode mode, String cypher, Map<String, Object> params, Class<T> type) {
+        List<T> rows = rows(mode, cypher, params, type);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    private <T> List<T> run(Mode mode, String cypher, Map<String, Object> params, Function<Record, T> map) {
         if (mode != Mode.READ) {
             writeStatements.increment();
         }
@@ -91,11 +109,11 @@ public final class MnemoClient implements AutoCloseable {
         }
         try (Session session = driver.session(config.build())) {
             return switch (mode) {
-                case READ -> session.executeRead(tx -> retryable(() -> tx.run(cypher, params).list(Record::asMap)),
+                case READ -> session.executeRead(tx -> retryable(() -> tx.run(cypher, params).list(map)),
                         queryConfig);
-                case WRITE -> session.executeWrite(tx -> retryable(() -> tx.run(cypher, params).list(Record::asMap)),
+                case WRITE -> session.executeWrite(tx -> retryable(() -> tx.run(cypher, params).list(map)),
                         queryConfig);
-                case AUTO_COMMIT -> autoCommit(session, cypher, params);
+                case AUTO_COMMIT -> autoCommit(session, cypher, params, map);
             };
         } catch (ClientException e) {
             ProcedureFailure failure = ProcedureFailure.of(e);
@@ -108,7 +126,7 @@ public final class MnemoClient implements AutoCloseable {
      * an index can hand out a node that is gone by the time its properties are read) is worth running again: as a
      * transient error, the driver's retry runs the transaction anew.
      */
-    private static List<Map<String, Object>> retryable(java.util.function.Supplier<List<Map<String, Object>>> run) {
+    private static <T> List<T> retryable(Supplier<List<T>> run) {
         try {
             return run.get();
         } catch (ClientException e) {
@@ -131,10 +149,11 @@ public final class MnemoClient implements AutoCloseable {
      * a concurrent delete, or a transient error (a lock wait that timed out, a deadlock) — the statements sent this
      * way (ingest by content hash, cascade deletes) are idempotent.
      */
-    private List<Map<String, Object>> autoCommit(Session session, String cypher, Map<String, Object> params) {
+    private <T> List<T> autoCommit(Session session, String cypher, Map<String, Object> params,
+            Function<Record, T> map) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return session.run(cypher, params, longConfig).list(Record::asMap);
+                return session.run(cypher, params, longConfig).list(map);
             } catch (ClientException e) {
                 if (attempt == AUTO_COMMIT_ATTEMPTS || !deletedMeanwhile(e)) {
                     throw e;
@@ -194,160 +213,171 @@ public final class MnemoClient implements AutoCloseable {
     }
 
     /** Resolves a credential (a read: any cluster member may answer). */
-    public Map<String, Object> resolve(Map<String, Object> credential) {
-        return row(Mode.READ, "CALL mnemo.access.resolve($credential)", Map.of("credential", credential));
+    public Rows.Resolution resolve(Map<String, Object> credential) {
+        return row(Mode.READ, "CALL mnemo.access.resolve($credential)", Map.of("credential", credential),
+                Rows.Resolution.class);
     }
 
     /** The role (reader, writer, owner) a principal holds on a workspace, or null. */
     public String role(String principal, String workspaceId) {
-        Map<String, Object> row = row(Mode.READ, "CALL mnemo.access.role($p, $ws)", Map.of("p", principal, "ws",
-                workspaceId));
-        return row == null ? null : (String) row.get("role");
+        Rows.WorkspaceRole row = row(Mode.READ, "CALL mnemo.access.role($p, $ws)", Map.of("p", principal, "ws",
+                workspaceId), Rows.WorkspaceRole.class);
+        return row == null ? null : row.role();
     }
 
     /** Finishes interrupted deletes and cleans abandoned half-written items (mnemo.maintenance.recover). */
-    public Map<String, Object> recover() {
-        return row(Mode.AUTO_COMMIT, "CALL mnemo.maintenance.recover()", Map.of());
+    public Rows.Recovered recover() {
+        return row(Mode.AUTO_COMMIT, "CALL mnemo.maintenance.recover()", Map.of(), Rows.Recovered.class);
     }
 
     /**
      * The plugin's own metrics (embedder, search legs) in the Neo4j process that answers this read: one row per
      * series, as mnemo.metrics() lists them.
      */
-    public List<Map<String, Object>> pluginMetrics() {
-        return rows(Mode.READ, """
-                CALL mnemo.metrics() YIELD name, type, help, labels, value, count, buckets, bucket_counts
-                RETURN name, type, help, labels, value, count, buckets, bucket_counts""", Map.of());
+    public List<Rows.MetricSample> pluginMetrics() {
+        return rows(Mode.READ, "CALL mnemo.metrics()", Map.of(), Rows.MetricSample.class);
     }
 
     public void applySchema() {
         rows(Mode.AUTO_COMMIT, "CALL mnemo.schema.apply()", Map.of());
     }
 
-    public List<Map<String, Object>> schemaStatus() {
-        return rows(Mode.READ, "CALL mnemo.schema.status()", Map.of());
+    public List<Rows.IndexStatus> schemaStatus() {
+        return rows(Mode.READ, "CALL mnemo.schema.status()", Map.of(), Rows.IndexStatus.class);
     }
 
-    public Map<String, Object> embed(String text) {
+    /** The embedder's model and dimension, without the vector. */
+    public Rows.Embedding embed(String text) {
         return row(Mode.READ, "CALL mnemo.embed($text) YIELD model, dimension RETURN model, dimension",
-                Map.of("text", text));
+                Map.of("text", text), Rows.Embedding.class);
     }
 
     /** The uid of the library with this name, or null. Reads with the admin's all-libraries scope. */
     public String libraryUid(String name) {
-        Map<String, Object> row = libraryGet(name, List.of("*"));
-        return row == null ? null : (String) row.get("uid");
+        Rows.Library row = libraryGet(name, List.of("*"));
+        return row == null ? null : row.uid();
     }
 
     /** Returns the uid of the named library, creating it with the given type when it does not exist. */
     public String ensureLibrary(String name, String type) {
-        return (String) libraryCreate(name, type, Map.of()).get("uid");
+        return libraryCreate(name, type, Map.of()).uid();
     }
 
-    public Map<String, Object> libraryCreate(String name, String type, Map<String, Object> options) {
+    public Rows.Library libraryCreate(String name, String type, Map<String, Object> options) {
         return row(Mode.WRITE, "CALL mnemo.library.create($name, $type, $options)",
-                Map.of("name", name, "type", type, "options", options));
+                Map.of("name", name, "type", type, "options", options), Rows.Library.class);
     }
 
-    public Map<String, Object> libraryGet(String uidOrName, List<String> libraries) {
+    public Rows.Library libraryGet(String uidOrName, List<String> libraries) {
         return row(Mode.READ, "CALL mnemo.library.get($uid, $libraries)",
-                Map.of("uid", uidOrName, "libraries", libraries));
+                Map.of("uid", uidOrName, "libraries", libraries), Rows.Library.class);
     }
 
-    public List<Map<String, Object>> libraryList(List<String> libraries, Map<String, Object> options) {
+    public List<Rows.Library> libraryList(List<String> libraries, Map<String, Object> options) {
         return rows(Mode.READ, "CALL mnemo.library.list($libraries, $options)",
-                Map.of("libraries", libraries, "options", options));
+                Map.of("libraries", libraries, "options", options), Rows.Library.class);
     }
 
-    public Map<String, Object> libraryUpdate(String uid, Map<String, Object> changes) {
-        return row(Mode.WRITE, "CALL mnemo.library.update($uid, $changes)", Map.of("uid", uid, "changes", changes));
+    public Rows.Library libraryUpdate(String uid, Map<String, Object> changes) {
+        return row(Mode.WRITE, "CALL mnemo.library.update($uid, $changes)", Map.of("uid", uid, "changes", changes),
+                Rows.Library.class);
     }
 
-    public Map<String, Object> libraryDelete(String uid) {
-        return row(Mode.AUTO_COMMIT, "CALL mnemo.library.delete($uid)", Map.of("uid", uid));
+    public Rows.LibraryDeleted libraryDelete(String uid) {
+        return row(Mode.AUTO_COMMIT, "CALL mnemo.library.delete($uid)", Map.of("uid", uid),
+                Rows.LibraryDeleted.class);
     }
 
-    public Map<String, Object> collectionCreate(String library, String name, Map<String, Object> options) {
+    public Rows.Collection collectionCreate(String library, String name, Map<String, Object> options) {
         return row(Mode.WRITE, "CALL mnemo.collection.create($library, $name, $options)",
-                Map.of("library", library, "name", name, "options", options));
+                Map.of("library", library, "name", name, "options", options), Rows.Collection.class);
     }
 
-    public Map<String, Object> collectionGet(String uid, List<String> libraries) {
+    public Rows.Collection collectionGet(String uid, List<String> libraries) {
         return row(Mode.READ, "CALL mnemo.collection.get($uid, $libraries)",
-                Map.of("uid", uid, "libraries", libraries));
+                Map.of("uid", uid, "libraries", libraries), Rows.Collection.class);
     }
 
-    public List<Map<String, Object>> collectionList(List<String> libraries, Map<String, Object> options) {
+    public List<Rows.Collection> collectionList(List<String> libraries, Map<String, Object> options) {
         return rows(Mode.READ, "CALL mnemo.collection.list($libraries, $options)",
-                Map.of("libraries", libraries, "options", options));
+                Map.of("libraries", libraries, "options", options), Rows.Collection.class);
     }
 
-    public Map<String, Object> collectionUpdate(String uid, Map<String, Object> changes) {
+    public Rows.Collection collectionUpdate(String uid, Map<String, Object> changes) {
         return row(Mode.WRITE, "CALL mnemo.collection.update($uid, $changes)",
-                Map.of("uid", uid, "changes", changes));
+                Map.of("uid", uid, "changes", changes), Rows.Collection.class);
     }
 
-    public Map<String, Object> collectionDelete(String uid) {
-        return row(Mode.AUTO_COMMIT, "CALL mnemo.collection.delete($uid)", Map.of("uid", uid));
+    public Rows.CollectionDeleted collectionDelete(String uid) {
+        return row(Mode.AUTO_COMMIT, "CALL mnemo.collection.delete($uid)", Map.of("uid", uid),
+                Rows.CollectionDeleted.class);
     }
 
-    public Map<String, Object> itemGet(String uid, List<String> libraries) {
-        return row(Mode.READ, "CALL mnemo.item.get($uid, $libraries)", Map.of("uid", uid, "libraries", libraries));
+    public Rows.Item itemGet(String uid, List<String> libraries) {
+        return row(Mode.READ, "CALL mnemo.item.get($uid, $libraries)", Map.of("uid", uid, "libraries", libraries),
+                Rows.Item.class);
     }
 
-    public List<Map<String, Object>> itemList(List<String> libraries, Map<String, Object> options) {
+    public List<Rows.Item> itemList(List<String> libraries, Map<String, Object> options) {
         return rows(Mode.READ, "CALL mnemo.item.list($libraries, $options)",
-                Map.of("libraries", libraries, "options", options));
+                Map.of("libraries", libraries, "options", options), Rows.Item.class);
     }
 
-    public Map<String, Object> itemUpdate(String uid, Map<String, Object> changes) {
-        return row(Mode.WRITE, "CALL mnemo.item.update($uid, $changes)", Map.of("uid", uid, "changes", changes));
+    public Rows.Item itemUpdate(String uid, Map<String, Object> changes) {
+        return row(Mode.WRITE, "CALL mnemo.item.update($uid, $changes)", Map.of("uid", uid, "changes", changes),
+                Rows.Item.class);
     }
 
-    public Map<String, Object> itemDelete(String uid) {
-        return row(Mode.AUTO_COMMIT, "CALL mnemo.item.delete($uid)", Map.of("uid", uid));
+    public Rows.ItemDeleted itemDelete(String uid) {
+        return row(Mode.AUTO_COMMIT, "CALL mnemo.item.delete($uid)", Map.of("uid", uid), Rows.ItemDeleted.class);
     }
 
-    public Map<String, Object> ingest(String libraryUid, String text, Map<String, Object> item) {
+    public Rows.Ingested ingest(String libraryUid, String text, Map<String, Object> item) {
         // mnemo.ingest commits in transactions of its own; an auto-commit call is the right shape for it.
         return row(Mode.AUTO_COMMIT, "CALL mnemo.ingest($library, $text, $item)",
-                Map.of("library", libraryUid, "text", text, "item", item));
+                Map.of("library", libraryUid, "text", text, "item", item), Rows.Ingested.class);
     }
 
-    public List<Map<String, Object>> search(String query, Map<String, Object> options) {
-        return rows(Mode.READ, "CALL mnemo.search($query, $options)", Map.of("query", query, "options", options));
+    public List<Rows.Hit> search(String query, Map<String, Object> options) {
+        return rows(Mode.READ, "CALL mnemo.search($query, $options)", Map.of("query", query, "options", options),
+                Rows.Hit.class);
     }
 
-    public List<Map<String, Object>> search(String query, List<String> libraries, int limit) {
+    public List<Rows.Hit> search(String query, List<String> libraries, int limit) {
         return search(query, Map.of("libraries", libraries, "limit", limit));
     }
 
-    public Map<String, Object> chunkGet(String uid, List<String> libraries) {
-        return row(Mode.READ, "CALL mnemo.chunk.get($uid, $libraries)", Map.of("uid", uid, "libraries", libraries));
+    public Rows.Chunk chunkGet(String uid, List<String> libraries) {
+        return row(Mode.READ, "CALL mnemo.chunk.get($uid, $libraries)", Map.of("uid", uid, "libraries", libraries),
+                Rows.Chunk.class);
     }
+
+    /** A chunk of an item as {@link #itemChunks} lists it. */
+    public record ChunkPreview(String chunk_uid, long chunk_index, String text_preview) {}
 
     /**
      * An item's chunks in document order with a preview; none when the item is not in {@code libraries}
      * (mnemo.item.get checks that in the same transaction). No procedure lists chunks, so this reads the documented
      * graph model (docs/graph-model.md) behind the procedure's scope check.
      */
-    public List<Map<String, Object>> itemChunks(String itemUid, List<String> libraries, int limit, int offset) {
+    public List<ChunkPreview> itemChunks(String itemUid, List<String> libraries, int limit, int offset) {
         return rows(Mode.READ, """
                 CALL mnemo.item.get($uid, $libraries) YIELD uid
                 MATCH (:Item {uid: uid})-[:HAS_CHUNK]->(c:Chunk)
                 RETURN c.uid AS chunk_uid, c.chunk_index AS chunk_index, left(c.text, 300) AS text_preview
                 ORDER BY c.chunk_index SKIP $offset LIMIT $limit""",
-                Map.of("uid", itemUid, "libraries", libraries, "limit", limit, "offset", offset));
+                Map.of("uid", itemUid, "libraries", libraries, "limit", limit, "offset", offset), ChunkPreview.class);
     }
 
-    public List<Map<String, Object>> neighbours(String start, List<String> libraries, Map<String, Object> options) {
+    public List<Rows.Neighbour> neighbours(String start, List<String> libraries, Map<String, Object> options) {
         return rows(Mode.READ, "CALL mnemo.graph.neighbors($start, $libraries, $options)",
-                Map.of("start", start, "libraries", libraries, "options", options));
+                Map.of("start", start, "libraries", libraries, "options", options), Rows.Neighbour.class);
     }
 
     /** A workspace's namespaces as a caller with this grant ({principal, max_role}; empty = trusted) sees them. */
-    public Map<String, Object> namespaces(String workspaceId, Map<String, Object> grant) {
-        return row(Mode.READ, "CALL mnemo.namespace.resolve($ws, $grant)", Map.of("ws", workspaceId, "grant", grant));
+    public Rows.Namespaces namespaces(String workspaceId, Map<String, Object> grant) {
+        return row(Mode.READ, "CALL mnemo.namespace.resolve($ws, $grant)", Map.of("ws", workspaceId, "grant", grant),
+                Rows.Namespaces.class);
     }
 
     /** Workspace tree calls act {@code as} a principal (null: the trusted caller), checked in the procedure. */
@@ -359,63 +389,68 @@ public final class MnemoClient implements AutoCloseable {
         return options;
     }
 
-    public Map<String, Object> workspaceUpsert(String id, Map<String, Object> fields, String as) {
+    public Rows.Workspace workspaceUpsert(String id, Map<String, Object> fields, String as) {
         return row(Mode.WRITE, "CALL mnemo.workspace.upsert($id, $fields, $options)", Map.of("id", id, "fields",
-                fields, "options", as(as)));
+                fields, "options", as(as)), Rows.Workspace.class);
     }
 
     /** Upserts many workspaces of the tree in one transaction (mnemo.workspace.sync); one row per workspace. */
-    public List<Map<String, Object>> workspaceSync(List<Map<String, Object>> workspaces, String as) {
+    public List<Rows.Workspace> workspaceSync(List<Map<String, Object>> workspaces, String as) {
         return rows(Mode.WRITE, "CALL mnemo.workspace.sync($workspaces, $options)", Map.of("workspaces", workspaces,
-                "options", as(as)));
+                "options", as(as)), Rows.Workspace.class);
     }
 
-    public Map<String, Object> workspaceGet(String id, String as) {
-        return row(Mode.READ, "CALL mnemo.workspace.get($id, $options)", Map.of("id", id, "options", as(as)));
+    public Rows.Workspace workspaceGet(String id, String as) {
+        return row(Mode.READ, "CALL mnemo.workspace.get($id, $options)", Map.of("id", id, "options", as(as)),
+                Rows.Workspace.class);
     }
 
-    public Map<String, Object> workspaceDelete(String id, String as) {
-        return row(Mode.WRITE, "CALL mnemo.workspace.delete($id, $options)", Map.of("id", id, "options", as(as)));
+    public Rows.Purged workspaceDelete(String id, String as) {
+        return row(Mode.WRITE, "CALL mnemo.workspace.delete($id, $options)", Map.of("id", id, "options", as(as)),
+                Rows.Purged.class);
     }
 
-    public Map<String, Object> workspaceGrant(String id, String principal, String role, String as) {
+    public Rows.Member workspaceGrant(String id, String principal, String role, String as) {
         return row(Mode.WRITE, "CALL mnemo.workspace.grant($id, $principal, $role, $options)", Map.of("id", id,
-                "principal", principal, "role", role, "options", as(as)));
+                "principal", principal, "role", role, "options", as(as)), Rows.Member.class);
     }
 
     public boolean workspaceRevoke(String id, String principal, String as) {
-        return Boolean.TRUE.equals(row(Mode.WRITE, "CALL mnemo.workspace.revoke($id, $principal, $options)",
-                Map.of("id", id, "principal", principal, "options", as(as))).get("revoked"));
+        return row(Mode.WRITE, "CALL mnemo.workspace.revoke($id, $principal, $options)",
+                Map.of("id", id, "principal", principal, "options", as(as)), Rows.Revoked.class).revoked();
     }
 
-    public List<Map<String, Object>> workspaceMembers(String id, String as) {
-        return rows(Mode.READ, "CALL mnemo.workspace.members($id, $options)", Map.of("id", id, "options", as(as)));
+    public List<Rows.Member> workspaceMembers(String id, String as) {
+        return rows(Mode.READ, "CALL mnemo.workspace.members($id, $options)", Map.of("id", id, "options", as(as)),
+                Rows.Member.class);
     }
 
     /** A principal's memberships, active and pending. */
-    public List<Map<String, Object>> memberships(String principal) {
-        return rows(Mode.READ, "CALL mnemo.membership.list($p)", Map.of("p", principal));
+    public List<Rows.Membership> memberships(String principal) {
+        return rows(Mode.READ, "CALL mnemo.membership.list($p)", Map.of("p", principal), Rows.Membership.class);
     }
 
-    public Map<String, Object> membershipAccept(String principal, String workspaceId) {
-        return row(Mode.WRITE, "CALL mnemo.membership.accept($p, $ws)", Map.of("p", principal, "ws", workspaceId));
+    public Rows.Membership membershipAccept(String principal, String workspaceId) {
+        return row(Mode.WRITE, "CALL mnemo.membership.accept($p, $ws)", Map.of("p", principal, "ws", workspaceId),
+                Rows.Membership.class);
     }
 
-    public Map<String, Object> membershipLeave(String principal, String workspaceId) {
-        return row(Mode.WRITE, "CALL mnemo.membership.leave($p, $ws)", Map.of("p", principal, "ws", workspaceId));
+    public Rows.Membership membershipLeave(String principal, String workspaceId) {
+        return row(Mode.WRITE, "CALL mnemo.membership.leave($p, $ws)", Map.of("p", principal, "ws", workspaceId),
+                Rows.Membership.class);
     }
 
-    public Map<String, Object> memoryCommit(String workspaceId, Map<String, Object> memory, String actor,
+    public Rows.Committed memoryCommit(String workspaceId, Map<String, Object> memory, String actor,
             Map<String, Object> grant) {
         Map<String, Object> options = new HashMap<>(grant);
         options.put("actor", actor);
         return row(Mode.WRITE, "CALL mnemo.memory.commit($ws, $memory, $options)",
-                Map.of("ws", workspaceId, "memory", memory, "options", options));
+                Map.of("ws", workspaceId, "memory", memory, "options", options), Rows.Committed.class);
     }
 
-    public List<Map<String, Object>> memorySearch(String workspaceId, String query, Map<String, Object> options) {
+    public List<Rows.Memory> memorySearch(String workspaceId, String query, Map<String, Object> options) {
         return rows(Mode.READ, "CALL mnemo.memory.search($ws, $query, $options)",
-                Map.of("ws", workspaceId, "query", query, "options", options));
+                Map.of("ws", workspaceId, "query", query, "options", options), Rows.Memory.class);
     }
 
     /** Forgets a memory by id (in {@code namespace} when given: ids are per namespace). */
@@ -426,23 +461,18 @@ public final class MnemoClient implements AutoCloseable {
         if (namespace != null) {
             options.put("namespace", namespace);
         }
-        return Boolean.TRUE.equals(row(Mode.WRITE, "CALL mnemo.memory.forget($ws, $id, $options)",
-                Map.of("ws", workspaceId, "id", id, "options", options)).get("forgotten"));
+        return row(Mode.WRITE, "CALL mnemo.memory.forget($ws, $id, $options)",
+                Map.of("ws", workspaceId, "id", id, "options", options), Rows.Forgotten.class).forgotten();
     }
 
     public List<Map<String, Object>> memoryExport(List<String> namespaces) {
-        return rows(Mode.READ, "CALL mnemo.memory.export($ns) YIELD memory RETURN memory", Map.of("ns", namespaces))
-                .stream().map(r -> castMap(r.get("memory"))).toList();
+        return rows(Mode.READ, "CALL mnemo.memory.export($ns)", Map.of("ns", namespaces), Rows.Exported.class)
+                .stream().map(Rows.Exported::memory).toList();
     }
 
-    public Map<String, Object> memoryImport(List<Map<String, Object>> memories, String actor) {
+    public Rows.Imported memoryImport(List<Map<String, Object>> memories, String actor) {
         return row(Mode.WRITE, "CALL mnemo.memory.import($memories, {actor: $actor})",
-                Map.of("memories", memories, "actor", actor));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> castMap(Object value) {
-        return (Map<String, Object>) value;
+                Map.of("memories", memories, "actor", actor), Rows.Imported.class);
     }
 
     /** Sets a v1 namespace's description and/or metadata (JSON text); a field not set keeps its value. */
@@ -468,13 +498,13 @@ public final class MnemoClient implements AutoCloseable {
     }
 
     /** Purges a namespace acting as a workspace with this grant (owner role needed), audited with the actor. */
-    public Map<String, Object> memoryPurge(String namespace, String workspaceId, String actor,
+    public Rows.Purged memoryPurge(String namespace, String workspaceId, String actor,
             Map<String, Object> grant) {
         Map<String, Object> options = new HashMap<>(grant);
         options.put("workspace_id", workspaceId);
         options.put("actor", actor);
         return row(Mode.WRITE, "CALL mnemo.memory.purge($ns, $options)", Map.of("ns", namespace, "options",
-                options));
+                options), Rows.Purged.class);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.MnemoClient.Mode;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.web.ApiError;
 import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.web.Requests;
@@ -140,14 +141,14 @@ public final class ContextService {
         options.put("libraries", scope);
         options.put("limit", body.integer("top_k", 10, 1, Requests.MAX_LIMIT));
         List<Map<String, Object>> results = new ArrayList<>();
-        for (Map<String, Object> row : client.search(query.length() > 4000 ? query.substring(0, 4000) : query,
+        for (Rows.Hit row : client.search(query.length() > 4000 ? query.substring(0, 4000) : query,
                 options)) {
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("chunk_id", row.get("chunk_uid"));
-            r.put("item_id", row.get("item_uid"));
-            r.put("source_file", row.get("item_title"));
-            r.put("content", row.get("text_preview"));
-            r.put("score", row.get("score"));
+            r.put("chunk_id", row.chunk_uid());
+            r.put("item_id", row.item_uid());
+            r.put("source_file", row.item_title());
+            r.put("content", row.text_preview());
+            r.put("score", row.score());
             results.add(r);
         }
         return results;
@@ -285,11 +286,11 @@ public final class ContextService {
             // A project links only libraries its owner may read; any other is as if it did not exist.
             List<String> uids = new ArrayList<>();
             for (String library : strings(body, "libraries")) {
-                Map<String, Object> found = client.libraryGet(library, caller.libraries());
+                Rows.Library found = client.libraryGet(library, caller.libraries());
                 if (found == null) {
                     throw ApiError.notFound("library '" + library + "'");
                 }
-                uids.add((String) found.get("uid"));
+                uids.add(found.uid());
             }
             options.put("libraries", uids);
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.ingest.FileTypes;
 import org.mnemo.gateway.ingest.IngestFailure;
 import org.mnemo.gateway.ingest.IngestJobs;
@@ -95,15 +96,14 @@ public final class ProjectRefresh {
     private String library(Caller caller, Map<String, Object> project) {
         List<String> linked = (List<String>) project.get("libraries");
         for (String uid : linked) {
-            Map<String, Object> library = client.libraryGet(uid, caller.libraries());
-            if (library != null && caller.owns((String) library.get("owner"))) {
+            Rows.Library library = client.libraryGet(uid, caller.libraries());
+            if (library != null && caller.owns(library.owner())) {
                 return uid;
             }
         }
         String id = (String) project.get("id");
-        Map<String, Object> created = client.libraryCreate("project " + id + " (" + caller.owner() + ")",
-                "technical", Map.of("owner", caller.owner(), "description", "Documents of project " + id));
-        String uid = (String) created.get("uid");
+        String uid = client.libraryCreate("project " + id + " (" + caller.owner() + ")", "technical",
+                Map.of("owner", caller.owner(), "description", "Documents of project " + id)).uid();
         List<String> libraries = new ArrayList<>(linked);
         libraries.add(uid);
         client.row(MnemoClient.Mode.WRITE, "CALL mnemo.project.update($id, {libraries: $libraries, principal: $p})",

@@ -105,14 +105,14 @@ public final class Health {
         }
         Check schema = probe(() -> {
             List<String> broken = client.schemaStatus().stream()
-                    .filter(r -> !"ONLINE".equals(r.get("state")))
-                    .map(r -> r.get("name") + " " + r.get("state")).toList();
+                    .filter(r -> !"ONLINE".equals(r.state()))
+                    .map(r -> r.name() + " " + r.state()).toList();
             if (!broken.isEmpty()) {
                 throw new IllegalStateException("not online: " + String.join(", ", broken));
             }
             return null;
         }, false);
-        Check embedder = probe(() -> (String) client.embed("readiness check").get("model"), true);
+        Check embedder = probe(() -> client.embed("readiness check").model(), true);
         return new Report(neo4j, schema, embedder, s3Check);
     }
 

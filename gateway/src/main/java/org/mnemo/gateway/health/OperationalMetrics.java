@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.ingest.JobStore;
 import org.slf4j.Logger;
@@ -44,7 +45,7 @@ public final class OperationalMetrics implements MultiCollector, AutoCloseable {
     private static final List<String> PLUGIN_FAMILIES = List.of("mnemo_embedder_", "mnemo_search_");
 
     /** One read of the database; a part that could not be read is null. */
-    private record Reading(Map<String, Long> statuses, JobStore.Queue queue, List<Map<String, Object>> plugin) {
+    private record Reading(Map<String, Long> statuses, JobStore.Queue queue, List<Rows.MetricSample> plugin) {
         static final Reading NONE = new Reading(null, null, null);
     }
 
@@ -124,7 +125,7 @@ public final class OperationalMetrics implements MultiCollector, AutoCloseable {
     private Reading readDatabase() {
         Map<String, Long> statuses = null;
         JobStore.Queue queue = null;
-        List<Map<String, Object>> plugin = null;
+        List<Rows.MetricSample> plugin = null;
         try {
             statuses = jobs.store().countsByStatus();
             queue = jobs.store().queue();
@@ -141,10 +142,10 @@ public final class OperationalMetrics implements MultiCollector, AutoCloseable {
     }
 
     /** The plugin's rows as families: counters, gauges and histograms (cumulative buckets made per-bucket). */
-    static List<MetricSnapshot> pluginFamilies(List<Map<String, Object>> rows) {
-        Map<String, List<Map<String, Object>>> byName = new LinkedHashMap<>();
-        for (Map<String, Object> row : rows) {
-            String name = String.valueOf(row.get("name"));
+    static List<MetricSnapshot> pluginFamilies(List<Rows.MetricSample> rows) {
+        Map<String, List<Rows.MetricSample>> byName = new LinkedHashMap<>();
+        for (Rows.MetricSample row : rows) {
+            String name = String.valueOf(row.name());
             if (PLUGIN_FAMILIES.stream().anyMatch(name::startsWith)) {
                 byName.computeIfAbsent(name, n -> new ArrayList<>()).add(row);
             }
@@ -161,27 +162,27 @@ public final class OperationalMetrics implements MultiCollector, AutoCloseable {
         return families;
     }
 
-    private static MetricSnapshot family(String name, List<Map<String, Object>> series) {
-        Map<String, Object> first = series.get(0);
-        String help = String.valueOf(first.get("help"));
-        String type = String.valueOf(first.get("type"));
+    private static MetricSnapshot family(String name, List<Rows.MetricSample> series) {
+        Rows.MetricSample first = series.get(0);
+        String help = String.valueOf(first.help());
+        String type = String.valueOf(first.type());
         switch (type) {
             case "counter" -> {
                 CounterSnapshot.Builder family = CounterSnapshot.builder().name(name).help(help);
                 series.forEach(row -> family.dataPoint(CounterDataPointSnapshot.builder()
-                        .value(number(row.get("value"))).labels(labels(row)).build()));
+                        .value(row.value()).labels(labels(row)).build()));
                 return family.build();
             }
             case "gauge" -> {
                 GaugeSnapshot.Builder family = GaugeSnapshot.builder().name(name).help(help);
                 series.forEach(row -> family.dataPoint(GaugeDataPointSnapshot.builder()
-                        .value(number(row.get("value"))).labels(labels(row)).build()));
+                        .value(row.value()).labels(labels(row)).build()));
                 return family.build();
             }
             case "histogram" -> {
                 HistogramSnapshot.Builder family = HistogramSnapshot.builder().name(name).help(help);
                 series.forEach(row -> family.dataPoint(HistogramDataPointSnapshot.builder()
-                        .classicHistogramBuckets(buckets(row)).sum(number(row.get("value")))
+                        .classicHistogramBuckets(buckets(row)).sum(row.value())
                         .labels(labels(row)).build()));
                 return family.build();
             }
@@ -190,9 +191,9 @@ public final class OperationalMetrics implements MultiCollector, AutoCloseable {
     }
 
     /** Per-bucket counts from the plugin's cumulative ones, with the +Inf bucket holding the rest of count. */
-    private static ClassicHistogramBuckets buckets(Map<String, Object> row) {
-        List<?> bounds = (List<?>) row.get("buckets");
-        List<?> cumulative = (List<?>) row.get("bucket_counts");
+    private static ClassicHistogramBuckets buckets(Rows.MetricSample row) {
+        List<Double> bounds = row.buckets();
+        List<Long> cumulative = row.bucket_counts();
         if (bounds.size() != cumulative.size()) {
             throw new IllegalArgumentException("buckets and bucket_counts differ in length");
         }
@@ -200,26 +201,22 @@ public final class OperationalMetrics implements MultiCollector, AutoCloseable {
         long[] counts = new long[bounds.size() + 1];
         long below = 0;
         for (int i = 0; i < bounds.size(); i++) {
-            upper[i] = number(bounds.get(i));
-            long atMost = (long) number(cumulative.get(i));
+            upper[i] = bounds.get(i);
+            long atMost = cumulative.get(i);
             counts[i] = atMost - below;
             below = atMost;
         }
         upper[bounds.size()] = Double.POSITIVE_INFINITY;
-        counts[bounds.size()] = (long) number(row.get("count")) - below;
+        counts[bounds.size()] = row.count() - below;
         return ClassicHistogramBuckets.of(upper, counts);
     }
 
-    private static Labels labels(Map<String, Object> row) {
+    private static Labels labels(Rows.MetricSample row) {
         Labels.Builder labels = Labels.builder();
-        if (row.get("labels") instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> labels.label(String.valueOf(k), String.valueOf(v)));
+        if (row.labels() != null) {
+            row.labels().forEach((k, v) -> labels.label(k, String.valueOf(v)));
         }
         return labels.build();
-    }
-
-    private static double number(Object value) {
-        return ((Number) value).doubleValue();
     }
 
     private static GaugeDataPointSnapshot gauge(double value, String... labels) {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -319,11 +320,11 @@ public final class IngestJobs implements AutoCloseable {
             }
         }, period, period, TimeUnit.SECONDS);
         try {
-            Map<String, Object> result = process(job, worker);
-            boolean stale = "stale".equals(result.get("status"));
+            Rows.Ingested result = process(job, worker);
+            boolean stale = "stale".equals(result.status());
             boolean recorded = stale
                     ? store.stale(id, worker, "a newer version of '" + job.sourceRef() + "' (item "
-                            + result.get("item_uid") + ") was submitted after this one; nothing was written")
+                            + result.item_uid() + ") was submitted after this one; nothing was written")
                     : store.complete(id, worker, result);
             if (!recorded) {
                 LOG.warn("job {} finished after its lease was taken over; the other worker records it", id);
@@ -333,8 +334,8 @@ public final class IngestJobs implements AutoCloseable {
                 wake(id);
             }
             // The chunks are written whether or not the job's record is ours; "existing" wrote none.
-            if (WROTE_CHUNKS.contains(result.get("status")) && result.get("chunk_count") instanceof Number n) {
-                chunksWritten.add(n.longValue());
+            if (WROTE_CHUNKS.contains(result.status())) {
+                chunksWritten.add(result.chunk_count());
             }
         } catch (IngestFailure e) {
             recordFailure(id, worker, e.getMessage(), e.permanent(), backoff(attempts, e));
@@ -372,7 +373,7 @@ public final class IngestJobs implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> process(JobStore.Claimed job, String worker) {
+    private Rows.Ingested process(JobStore.Claimed job, String worker) {
         String fileType = job.fileType();
         byte[] content = content(job);
         String text = extractor.extract(content, fileType, job.s3Key() != null ? job.s3Key() : job.title());
@@ -388,12 +389,12 @@ public final class IngestJobs implements AutoCloseable {
         item.put("collection_uid", job.collectionUid());
         item.put("collection", job.collection());
         item.values().removeIf(java.util.Objects::isNull);
-        Map<String, Object> result = new HashMap<>(client.ingest(job.libraryUid(), text, item));
-        if ("processing".equals(result.get("status"))) {
+        Rows.Ingested result = client.ingest(job.libraryUid(), text, item);
+        if ("processing".equals(result.status())) {
             throw IngestFailure.busy("an identical ingest is running elsewhere; trying again", BUSY_RETRY_MILLIS);
         }
-        if (!"stale".equals(result.get("status"))) {
-            buckets.storeOriginal((String) result.get("item_uid"), fileType, content);
+        if (!"stale".equals(result.status())) {
+            buckets.storeOriginal(result.item_uid(), fileType, content);
         }
         return result;
     }
@@ -474,8 +475,9 @@ public final class IngestJobs implements AutoCloseable {
 
     /** Finishes interrupted deletes and removes half-written items whose writer is gone (mnemo.maintenance.recover). */
     public void recover() {
-        Map<String, Object> recovered = client.recover();
-        if (recovered != null && recovered.values().stream().anyMatch(v -> v instanceof Number n && n.longValue() > 0)) {
+        Rows.Recovered recovered = client.recover();
+        if (recovered != null && recovered.libraries() + recovered.collections() + recovered.items()
+                + recovered.concepts() + recovered.abandoned_items() > 0) {
             LOG.warn("recovered after a crash: {}", recovered);
         }
     }

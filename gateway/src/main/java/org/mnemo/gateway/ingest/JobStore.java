@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.MnemoClient.Mode;
+import org.mnemo.gateway.client.Rows;
 
 /**
  * IngestJob nodes: creation (idempotent on library, source_ref and content hash), atomic claiming with a lease,
@@ -190,7 +191,13 @@ public final class JobStore {
                 RETURN j.id AS id""", Map.of("id", id, "worker", worker, "lease", leaseSeconds)) != null;
     }
 
-    public boolean complete(String id, String worker, Map<String, Object> result) {
+    public boolean complete(String id, String worker, Rows.Ingested result) {
+        Map<String, Object> r = new HashMap<>();
+        r.put("item_uid", result.item_uid());
+        r.put("chunk_count", result.chunk_count());
+        r.put("concept_count", result.concept_count());
+        r.put("embedding_model", result.embedding_model());
+        r.put("status", result.status());
         return client.row(Mode.WRITE, """
                 MATCH (j:IngestJob {id: $id}) WHERE j.lease_owner = $worker AND j.status = 'processing'
                 SET j.status = 'completed', j.item_uid = $r.item_uid, j.chunks_created = $r.chunk_count,
@@ -202,7 +209,7 @@ public final class JobStore {
                 WITH j
                 OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u:IngestUpload)
                 DETACH DELETE u
-                RETURN j.id AS id""", Map.of("id", id, "worker", worker, "r", result)) != null;
+                RETURN j.id AS id""", Map.of("id", id, "worker", worker, "r", r)) != null;
     }
 
     /**

@@ -267,7 +267,7 @@ public final class McpEndpoint implements AutoCloseable {
             if (context.get(WORKSPACE) != null) {
                 arguments.putIfAbsent("workspace_id", context.get(WORKSPACE));
             }
-            Map<String, Object> result = tool.handler().call(caller,
+            Object result = tool.handler().call(caller,
                     new Json.Body(Json.MAPPER.valueToTree(arguments)));
             return success(result);
         } catch (AuthFailure e) {
@@ -303,7 +303,7 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static McpSchema.CallToolResult success(Map<String, Object> result) {
+    private static McpSchema.CallToolResult success(Object result) {
         if (result instanceof TextResult text) {
             return McpSchema.CallToolResult.builder().addTextContent(text.text()).build();
         }

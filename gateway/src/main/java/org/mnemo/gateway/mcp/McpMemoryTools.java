@@ -11,6 +11,7 @@ import static org.mnemo.gateway.mcp.Schemas.string;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.memory.MemoryService;
 import org.mnemo.gateway.web.ApiError;
 import org.mnemo.gateway.web.Json;
@@ -40,10 +41,11 @@ final class McpMemoryTools {
                 object(props("workspace_id", string("The workspace"), "namespaces", array("Namespace names",
                         Map.of("type", "string"))), "workspace_id", "namespaces"),
                 true, McpTools.Effect.READ, (caller, args) -> {
-                    Map<String, Object> resolved = memory.namespaces(caller, args.optionalString("workspace_id", 200));
+                    MemoryService.Visible resolved = memory.namespaces(caller, args.optionalString("workspace_id",
+                            200));
                     Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("workspace_id", resolved.get("workspace_id"));
-                    result.put("namespaces", resolved.get(which));
+                    result.put("workspace_id", resolved.workspace_id());
+                    result.put("namespaces", which.equals("writable") ? resolved.writable() : resolved.readable());
                     return result;
                 });
     }
@@ -87,7 +89,7 @@ final class McpMemoryTools {
                         "created_at", string("When it was stored")), "id", "namespace", "content")),
                         "total", Map.of("type", "integer")), "results"),
                 true, McpTools.Effect.READ, (caller, args) -> {
-                    List<Map<String, Object>> results = memory.search(caller, args.optionalString("workspace_id", 200),
+                    List<Rows.Memory> results = memory.search(caller, args.optionalString("workspace_id", 200),
                             args.string("query", 4000), args.strings("namespaces", 50), args.strings("kinds", 5),
                             args.integer("limit", 10, 1, 100));
                     return Map.of("results", results, "total", results.size());
@@ -128,8 +130,8 @@ final class McpMemoryTools {
                 true, McpTools.Effect.WRITE, (caller, args) -> {
                     String workspace = args.optionalString("workspace_id", 200);
                     String namespace = memory.scopeNamespace(caller, workspace, legacyScope(args), true);
-                    Map<String, Object> committed = memory.commit(caller, workspace, args, null, namespace);
-                    return Map.of("id", committed.get("id"), "scope", MemoryService.scopeOf(namespace));
+                    Rows.Committed committed = memory.commit(caller, workspace, args, null, namespace);
+                    return Map.of("id", committed.id(), "scope", MemoryService.scopeOf(namespace));
                 });
     }
 
@@ -149,7 +151,7 @@ final class McpMemoryTools {
                 null, true, McpTools.Effect.READ, (caller, args) -> {
                     String workspace = args.optionalString("workspace_id", 200);
                     String scope = legacyScope(args);
-                    List<Map<String, Object>> results = memory.search(caller, workspace, args.string("query", 4000),
+                    List<Rows.Memory> results = memory.search(caller, workspace, args.string("query", 4000),
                             memory.recallNamespaces(caller, workspace, scope), null,
                             args.integer("limit", 10, 1, 100));
                     if (results.isEmpty()) {
@@ -157,10 +159,10 @@ final class McpMemoryTools {
                     }
                     List<Map<String, Object>> memories = results.stream().map(r -> {
                         Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("id", r.get("id"));
-                        m.put("content", r.get("content"));
-                        m.put("scope", MemoryService.scopeOf((String) r.get("namespace")));
-                        m.put("created_at", r.get("created_at"));
+                        m.put("id", r.id());
+                        m.put("content", r.content());
+                        m.put("scope", MemoryService.scopeOf(r.namespace()));
+                        m.put("created_at", r.created_at());
                         return m;
                     }).toList();
                     try {

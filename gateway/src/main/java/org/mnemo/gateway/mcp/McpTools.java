@@ -12,11 +12,13 @@ import static org.mnemo.gateway.mcp.Schemas.page;
 import static org.mnemo.gateway.mcp.Schemas.props;
 import static org.mnemo.gateway.mcp.Schemas.string;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.search.SearchService;
 import org.mnemo.gateway.web.ApiError;
@@ -40,7 +42,8 @@ final class McpTools {
 
     @FunctionalInterface
     interface Handler {
-        Map<String, Object> call(Caller caller, Json.Body args);
+        /** A JSON object: a map, a record, or a {@link TextResult}. */
+        Object call(Caller caller, Json.Body args);
     }
 
     private final MnemoClient client;
@@ -133,12 +136,19 @@ final class McpTools {
                         "chunk_uid", "chunk_index", "item_uid", "text"),
                 true, Effect.READ, (caller, args) -> {
                     String uid = args.string("chunk_uid", 100);
-                    Map<String, Object> chunk = Requests.found(client.chunkGet(uid, caller.libraries()),
-                            "chunk '" + uid + "'");
-                    return Requests.pick(chunk, "chunk_uid", "chunk_index", "item_uid", "item_title", "library_uid",
-                            "library_name", "library_type", "text", "previous_uid", "next_uid");
+                    Rows.Chunk chunk = Requests.found(client.chunkGet(uid, caller.libraries()), "chunk '" + uid + "'");
+                    return new ChunkView(chunk.chunk_uid(), chunk.chunk_index(), chunk.item_uid(), chunk.item_title(),
+                            chunk.library_uid(), chunk.library_name(), chunk.library_type(), chunk.text(),
+                            chunk.previous_uid(), chunk.next_uid());
                 });
     }
+
+    /** What get_chunk answers: the chunk without its character offsets and collection. */
+    record ChunkView(String chunk_uid, long chunk_index, String item_uid, String item_title, String library_uid,
+            String library_name, String library_type, String text, String previous_uid, String next_uid) {}
+
+    /** An item as list_items answers it: the procedure's row and its image count. */
+    record ListedItem(@JsonUnwrapped Rows.Item item, int image_count) {}
 
     private Tool listLibraries() {
         return new Tool("list_libraries", "List libraries",
@@ -172,13 +182,8 @@ final class McpTools {
                     Map<String, Object> options = page.options();
                     Requests.putIfPresent(options, "library_uid", args.optionalString("library_uid", 100));
                     Requests.putIfPresent(options, "collection_uid", args.optionalString("collection_uid", 100));
-                    List<Map<String, Object>> items = client.itemList(caller.libraries(), options).stream()
-                            .map(item -> {
-                                Map<String, Object> withImages = new LinkedHashMap<>(item);
-                                withImages.put("image_count", 0);
-                                return withImages;
-                            }).toList();
-                    return page.wrap("items", items);
+                    return page.wrap("items", client.itemList(caller.libraries(), options).stream()
+                            .map(item -> new ListedItem(item, 0)).toList());
                 });
     }
 
@@ -208,7 +213,7 @@ final class McpTools {
                         throw ApiError.badRequest("invalid_field", "give exactly one of 'concept' and 'chunk_uid'");
                     }
                     String start = concept != null ? concept : chunk;
-                    List<Map<String, Object>> neighbours = client.neighbours(start, caller.libraries(), Map.of(
+                    List<Rows.Neighbour> neighbours = client.neighbours(start, caller.libraries(), Map.of(
                             "depth", args.integer("depth", 1, 1, 3),
                             "limit", args.integer("limit", 25, 1, Requests.MAX_LIMIT)));
                     Map<String, Object> result = new LinkedHashMap<>();

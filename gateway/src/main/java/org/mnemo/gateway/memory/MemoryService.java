@@ -2,13 +2,13 @@ package org.mnemo.gateway.memory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.web.ApiError;
 import org.mnemo.gateway.web.Json;
 import org.slf4j.Logger;
@@ -31,18 +31,16 @@ public final class MemoryService {
     private static final Logger AUDIT = LoggerFactory.getLogger("org.mnemo.gateway.audit");
 
     /** The namespaces the caller may read and write as the workspace, with its live role there. */
-    public Map<String, Object> namespaces(Caller caller, String workspace) {
-        Map<String, Object> resolved = client.namespaces(caller.workspace(workspace), caller.grant());
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("workspace_id", resolved.get("workspace_id"));
-        result.put("role", resolved.get("role"));
-        result.put("readable", resolved.get("readable"));
-        result.put("writable", resolved.get("writable"));
-        return result;
+    public Visible namespaces(Caller caller, String workspace) {
+        Rows.Namespaces resolved = client.namespaces(caller.workspace(workspace), caller.grant());
+        return new Visible(resolved.workspace_id(), resolved.role(), resolved.readable(), resolved.writable());
     }
 
+    /** A workspace's namespaces as its callers see them (without the tree's root and depth). */
+    public record Visible(String workspace_id, String role, List<String> readable, List<String> writable) {}
+
     /** Commits from a body: {id?, namespace?, kind?, content, tags?, source?, expires_at?, confidence?, derived_from?}. */
-    public Map<String, Object> commit(Caller caller, String workspace, Json.Body body, String forcedKind,
+    public Rows.Committed commit(Caller caller, String workspace, Json.Body body, String forcedKind,
             String forcedNamespace) {
         Map<String, Object> memory = new HashMap<>();
         String content = body.node().path("content").isTextual() ? body.node().path("content").asText() : null;
@@ -70,7 +68,7 @@ public final class MemoryService {
         return client.memoryCommit(caller.workspace(workspace), memory, caller.principal(), caller.grant());
     }
 
-    public List<Map<String, Object>> search(Caller caller, String workspace, String query, List<String> namespaces,
+    public List<Rows.Memory> search(Caller caller, String workspace, String query, List<String> namespaces,
             List<String> kinds, int limit) {
         if (query == null || query.isBlank()) {
             throw ApiError.badRequest("invalid_field", "'query' is required");
@@ -80,7 +78,7 @@ public final class MemoryService {
         put(options, "namespaces", namespaces);
         put(options, "kinds", kinds);
         String acting = caller.workspace(workspace);
-        List<Map<String, Object>> results = client.memorySearch(acting, query, options);
+        List<Rows.Memory> results = client.memorySearch(acting, query, options);
         // Like document search: who searched as which workspace, and only a hash of the query.
         AUDIT.info("memory_search principal={} workspace={} query_sha256={} results={}", caller.principal(), acting,
                 Tokens.sha256Hex(query), results.size());
@@ -108,7 +106,7 @@ public final class MemoryService {
      * belong to at once (the procedure checks, live, that the service account holds every one of them, and reads
      * only what they may read). A namespace whose workspace cannot be told (a custom one) needs X-Workspace-ID.
      */
-    public List<Map<String, Object>> searchTrusted(Caller caller, String query, List<String> namespaces,
+    public List<Rows.Memory> searchTrusted(Caller caller, String query, List<String> namespaces,
             List<String> kinds, int limit) {
         if (query == null || query.isBlank()) {
             throw ApiError.badRequest("invalid_field", "'query' is required");
@@ -134,7 +132,7 @@ public final class MemoryService {
         if (acting.size() > 1) {
             options.put("also_as", acting.subList(1, acting.size()));
         }
-        List<Map<String, Object>> results = client.memorySearch(caller.workspace(acting.get(0)), query, options);
+        List<Rows.Memory> results = client.memorySearch(caller.workspace(acting.get(0)), query, options);
         AUDIT.info("memory_search principal={} workspace={} query_sha256={} results={}", caller.principal(), acting,
                 Tokens.sha256Hex(query), results.size());
         return results;
@@ -152,10 +150,10 @@ public final class MemoryService {
 
     /** The namespace a legacy scope names for a workspace; GLOBAL only for reading. */
     public String scopeNamespace(Caller caller, String workspace, String scope, boolean writing) {
-        Map<String, Object> resolved = client.namespaces(caller.workspace(workspace), caller.grant());
-        String root = (String) resolved.get("root_id");
+        Rows.Namespaces resolved = client.namespaces(caller.workspace(workspace), caller.grant());
+        String root = resolved.root_id();
         return switch (scope == null || scope.isBlank() ? "LOCAL" : scope.toUpperCase(Locale.ROOT)) {
-            case "LOCAL" -> "workspace:" + resolved.get("workspace_id");
+            case "LOCAL" -> "workspace:" + resolved.workspace_id();
             case "TEAM" -> "team:" + root;
             case "GLOBAL" -> {
                 if (writing) {

@@ -22,6 +22,7 @@ import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.ingest.FileTypes;
 import org.mnemo.gateway.ingest.IngestFailure;
 import org.mnemo.gateway.ingest.IngestJobs;
@@ -160,9 +161,9 @@ final class JobApi {
                     + jobs.maxFileBytes() + " bytes");
         }
         String source = body.has("source") ? body.optionalString("source", 50) : null;
-        Map<String, Object> library = registeredLibrary(caller, body);
+        Rows.Library library = registeredLibrary(caller, body);
         String refusal = jobs.buckets().refusal(source, s3Key, caller.owner(), caller.admin(),
-                (String) library.get("workspace_id"));
+                library.workspace_id());
         if (refusal != null) {
             int colon = refusal.indexOf(':');
             throw new ApiError(403, refusal.substring(0, colon), refusal.substring(colon + 1).strip());
@@ -176,8 +177,8 @@ final class JobApi {
         String title = body.has("title") ? body.optionalString("title", 500)
                 : s3Key.substring(s3Key.lastIndexOf('/') + 1);
         String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : s3Key;
-        JobStore.Created result = jobs.submit(new IngestJobs.Request((String) library.get("uid"),
-                (String) library.get("workspace_id"), s3Key, title, fileType, size, hash, source, sourceRef,
+        JobStore.Created result = jobs.submit(new IngestJobs.Request(library.uid(),
+                library.workspace_id(), s3Key, title, fileType, size, hash, source, sourceRef,
                 caller.owner(), body.optionalString("collection_uid", 100), body.optionalString("collection", 200)),
                 null);
         Json.send(ctx, result.created() ? 202 : 200, result.job());
@@ -194,15 +195,15 @@ final class JobApi {
     }
 
     /** The library named by workspace_id or library_uid, which the caller must own: else 404 not_registered. */
-    private Map<String, Object> registeredLibrary(Caller caller, Json.Body body) {
+    private Rows.Library registeredLibrary(Caller caller, Json.Body body) {
         String workspace = body.optionalString("workspace_id", 200);
         String uid = body.optionalString("library_uid", 100);
         if ((workspace == null) == (uid == null)) {
             throw ApiError.badRequest("invalid_field", "give exactly one of 'workspace_id' and 'library_uid'");
         }
-        Map<String, Object> library = (workspace != null ? LibraryAccess.workspaceLibrary(client, caller, workspace)
+        Rows.Library library = (workspace != null ? LibraryAccess.workspaceLibrary(client, caller, workspace)
                 : LibraryAccess.library(client, caller, uid)).orElse(null);
-        if (library == null || (uid != null && !uid.equals(library.get("uid")))
+        if (library == null || (uid != null && !uid.equals(library.uid()))
                 || !LibraryAccess.mayModify(client, caller, library)) {
             throw new ApiError(404, "not_registered", workspace != null
                     ? "workspace '" + workspace + "' is not registered; create it with POST /library/api/workspaces/"
@@ -243,8 +244,7 @@ final class JobApi {
         Caller caller = Requests.manager(ctx);
         String id = ctx.pathParam("id");
         Map<String, Object> job = visibleJob(caller, id);
-        Map<String, Object> library = LibraryAccess.library(client, caller, (String) job.get("library_uid"))
-                .orElse(null);
+        Rows.Library library = LibraryAccess.library(client, caller, (String) job.get("library_uid")).orElse(null);
         if (library == null || !LibraryAccess.mayModify(client, caller, library)) {
             throw ApiError.notFound("job '" + id + "'");
         }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 
 /** Who may change a library (and what is in it): its owner, or whoever holds its workspace as owner. */
 final class LibraryAccess {
@@ -16,8 +17,8 @@ final class LibraryAccess {
      * A workspace's library as the caller finds it: among the libraries it reads or, for its principal's full
      * token (whose allowed_libraries bound only what it reads), one it may change.
      */
-    static Optional<Map<String, Object>> workspaceLibrary(MnemoClient client, Caller caller, String workspaceId) {
-        Optional<Map<String, Object>> visible = client.libraryList(caller.libraries(), Map.of("workspace_id",
+    static Optional<Rows.Library> workspaceLibrary(MnemoClient client, Caller caller, String workspaceId) {
+        Optional<Rows.Library> visible = client.libraryList(caller.libraries(), Map.of("workspace_id",
                 workspaceId, "limit", 1)).stream().findFirst();
         if (visible.isPresent() || !caller.full()) {
             return visible;
@@ -27,22 +28,22 @@ final class LibraryAccess {
     }
 
     /** A library by uid, found the same way. */
-    static Optional<Map<String, Object>> library(MnemoClient client, Caller caller, String uid) {
-        Map<String, Object> visible = client.libraryGet(uid, caller.libraries());
+    static Optional<Rows.Library> library(MnemoClient client, Caller caller, String uid) {
+        Rows.Library visible = client.libraryGet(uid, caller.libraries());
         if (visible != null || !caller.full()) {
             return Optional.ofNullable(visible);
         }
         return Optional.ofNullable(client.libraryGet(uid, ANY)).filter(library -> mayModify(client, caller, library));
     }
 
-    static boolean mayModify(MnemoClient client, Caller caller, Map<String, Object> library) {
+    static boolean mayModify(MnemoClient client, Caller caller, Rows.Library library) {
         if (caller.kind() != Caller.Kind.TOKEN) {
             return false;
         }
-        if (caller.owns((String) library.get("owner"))) {
+        if (caller.owns(library.owner())) {
             return true;
         }
-        String workspace = (String) library.get("workspace_id");
+        String workspace = library.workspace_id();
         return workspace != null && caller.holdsWorkspaces() && "owner".equals(client.role(caller.owner(), workspace));
     }
 }

@@ -1,5 +1,6 @@
 package org.mnemo.gateway.rest;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
 import static org.mnemo.gateway.web.Schema.bool;
 import static org.mnemo.gateway.web.Schema.dateTime;
 import static org.mnemo.gateway.web.Schema.fields;
@@ -13,14 +14,15 @@ import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.web.Requests;
 import org.mnemo.gateway.web.Route;
 import org.mnemo.gateway.web.Schema;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +31,7 @@ import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.ingest.FileTypes;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.ingest.JobStore;
@@ -281,14 +284,14 @@ final class LibraryApi {
             // Creates a root this service manages, or answers not_found for one it does not.
             client.workspaceUpsert(workspaceId, Map.of(), caller.admin() ? null : caller.owner());
         }
-        Map<String, Object> existing = client.libraryList(List.of("*"), Map.of("workspace_id", workspaceId,
+        Rows.Library existing = client.libraryList(List.of("*"), Map.of("workspace_id", workspaceId,
                 "limit", 1)).stream().findFirst().orElse(null);
         if (existing != null) {
-            if (!type.equals(existing.get("library_type"))) {
+            if (!type.equals(existing.library_type())) {
                 throw ApiError.conflict("library_type_immutable", "workspace '" + workspaceId + "' has a library of "
-                        + "type " + existing.get("library_type"));
+                        + "type " + existing.library_type());
             }
-            Json.send(ctx, 200, workspace(existing));
+            Json.send(ctx, 200, WorkspaceLibrary.of(existing));
             return;
         }
         Map<String, Object> options = new HashMap<>();
@@ -297,20 +300,19 @@ final class LibraryApi {
         if (body.has("description")) {
             options.put("description", body.optionalString("description", 2000));
         }
-        Map<String, Object> row = client.libraryCreate(name, type, options);
-        Json.send(ctx, Boolean.TRUE.equals(row.get("created")) ? 201 : 200, workspace(row));
+        Rows.Library row = client.libraryCreate(name, type, options);
+        Json.send(ctx, row.created() ? 201 : 200, WorkspaceLibrary.of(row));
     }
 
     private void getWorkspace(Context ctx) {
-        Json.send(ctx, 200, workspace(visibleWorkspace(Requests.caller(ctx), ctx.pathParam("id"))));
+        Json.send(ctx, 200, WorkspaceLibrary.of(visibleWorkspace(Requests.caller(ctx), ctx.pathParam("id"))));
     }
 
     private void updateWorkspace(Context ctx) {
         Caller caller = Requests.manager(ctx);
-        Map<String, Object> library = visibleWorkspace(caller, ctx.pathParam("id"));
+        Rows.Library library = visibleWorkspace(caller, ctx.pathParam("id"));
         requireOwner(caller, library, "workspace");
-        Json.send(ctx, 200, workspace(client.libraryUpdate((String) library.get("uid"), changes(Json.body(ctx),
-                false))));
+        Json.send(ctx, 200, WorkspaceLibrary.of(client.libraryUpdate(library.uid(), changes(Json.body(ctx), false))));
     }
 
     private void deleteWorkspace(Context ctx) {
@@ -318,7 +320,7 @@ final class LibraryApi {
         String id = ctx.pathParam("id");
         // 204 whether or not there was something of the caller's to delete: nothing else is touched.
         findWorkspace(caller, id).filter(library -> mayModify(caller, library)).ifPresent(library -> {
-            client.libraryDelete((String) library.get("uid"));
+            client.libraryDelete(library.uid());
             // Its manager also removes the workspace itself, with its private memories (not one with children).
             if (caller.hasCapability(Scopes.MANAGE_WORKSPACES) && caller.mayCallTool(Scopes.MANAGE_WORKSPACES)) {
                 try {
@@ -331,21 +333,22 @@ final class LibraryApi {
         ctx.status(204);
     }
 
-    private java.util.Optional<Map<String, Object>> findWorkspace(Caller caller, String workspaceId) {
+    private java.util.Optional<Rows.Library> findWorkspace(Caller caller, String workspaceId) {
         return LibraryAccess.workspaceLibrary(client, caller, workspaceId);
     }
 
-    private Map<String, Object> visibleWorkspace(Caller caller, String workspaceId) {
+    private Rows.Library visibleWorkspace(Caller caller, String workspaceId) {
         return findWorkspace(caller, workspaceId).orElseThrow(() -> ApiError.notFound("workspace '" + workspaceId
                 + "'"));
     }
 
-    private static Map<String, Object> workspace(Map<String, Object> library) {
-        Map<String, Object> body = Requests.pick(library, "workspace_id");
-        body.put("library_uid", library.get("uid"));
-        body.putAll(Requests.pick(library, "name", "library_type", "description", "item_count", "chunk_count",
-                "created_at"));
-        return body;
+    /** A workspace's library as the workspace routes answer it. */
+    record WorkspaceLibrary(String workspace_id, String library_uid, String name, String library_type,
+            String description, long item_count, long chunk_count, ZonedDateTime created_at) {
+        static WorkspaceLibrary of(Rows.Library library) {
+            return new WorkspaceLibrary(library.workspace_id(), library.uid(), library.name(), library.library_type(),
+                    library.description(), library.item_count(), library.chunk_count(), library.created_at());
+        }
     }
 
     // ---- libraries
@@ -360,8 +363,8 @@ final class LibraryApi {
             options.put("library_type", type);
         }
         boolean counts = Requests.bool(ctx, "with_item_count", true);
-        List<Map<String, Object>> libraries = client.libraryList(caller.libraries(), options).stream()
-                .map(row -> library(row, counts)).toList();
+        List<LibraryView> libraries = client.libraryList(caller.libraries(), options).stream()
+                .map(row -> LibraryView.of(row, counts)).toList();
         Json.send(ctx, 200, page.wrap(libraries));
     }
 
@@ -373,50 +376,48 @@ final class LibraryApi {
         if (body.has("description")) {
             options.put("description", body.optionalString("description", 2000));
         }
-        Map<String, Object> row = client.libraryCreate(body.string("name", 200), body.string("library_type", 50),
+        Rows.Library row = client.libraryCreate(body.string("name", 200), body.string("library_type", 50),
                 options);
-        Json.send(ctx, Boolean.TRUE.equals(row.get("created")) ? 201 : 200, library(row, true));
+        Json.send(ctx, row.created() ? 201 : 200, LibraryView.of(row, true));
     }
 
     private void getLibrary(Context ctx) {
-        Json.send(ctx, 200, library(visibleLibrary(Requests.caller(ctx), ctx.pathParam("uid")), true));
+        Json.send(ctx, 200, LibraryView.of(visibleLibrary(Requests.caller(ctx), ctx.pathParam("uid")), true));
     }
 
     private void updateLibrary(Context ctx) {
         Caller caller = Requests.manager(ctx);
-        Map<String, Object> library = visibleLibrary(caller, ctx.pathParam("uid"));
+        Rows.Library library = visibleLibrary(caller, ctx.pathParam("uid"));
         requireOwner(caller, library, "library");
-        Json.send(ctx, 200, library(client.libraryUpdate((String) library.get("uid"), changes(Json.body(ctx), true)),
-                true));
+        Json.send(ctx, 200, LibraryView.of(client.libraryUpdate(library.uid(), changes(Json.body(ctx), true)), true));
     }
 
     private void deleteLibrary(Context ctx) {
         Caller caller = Requests.manager(ctx);
-        Map<String, Object> library = visibleLibrary(caller, ctx.pathParam("uid"));
+        Rows.Library library = visibleLibrary(caller, ctx.pathParam("uid"));
         requireOwner(caller, library, "library");
-        client.libraryDelete((String) library.get("uid"));
+        client.libraryDelete(library.uid());
         ctx.status(204);
     }
 
-    /** A library by uid, if the caller can read it. */
     /** A library the caller reads, or manages without reading it (see LibraryAccess); else 404. */
-    private Map<String, Object> visibleLibrary(Caller caller, String uid) {
-        Map<String, Object> library = LibraryAccess.library(client, caller, uid).orElse(null);
+    private Rows.Library visibleLibrary(Caller caller, String uid) {
+        Rows.Library library = LibraryAccess.library(client, caller, uid).orElse(null);
         // mnemo.library.get also matches names; the REST path takes uids only.
-        if (library == null || !uid.equals(library.get("uid"))) {
+        if (library == null || !uid.equals(library.uid())) {
             throw ApiError.notFound("library '" + uid + "'");
         }
         return library;
     }
 
-    private void requireOwner(Caller caller, Map<String, Object> library, String what) {
+    private void requireOwner(Caller caller, Rows.Library library, String what) {
         if (!mayModify(caller, library)) {
-            throw ApiError.notFound(what + " '" + library.get("uid") + "'");
+            throw ApiError.notFound(what + " '" + library.uid() + "'");
         }
     }
 
     /** Its owner may change a library; so may whoever holds its workspace as owner (the admin, a manager). */
-    private boolean mayModify(Caller caller, Map<String, Object> library) {
+    private boolean mayModify(Caller caller, Rows.Library library) {
         return LibraryAccess.mayModify(client, caller, library);
     }
 
@@ -434,15 +435,15 @@ final class LibraryApi {
         return changes;
     }
 
-    private static Map<String, Object> library(Map<String, Object> row, boolean counts) {
-        Map<String, Object> body = new LinkedHashMap<>(row);
-        body.remove("created");
-        if (!counts) {
-            body.remove("collection_count");
-            body.remove("item_count");
-            body.remove("chunk_count");
+    /** A library as the library routes answer it: without {@code created}, and the counts only when asked for. */
+    record LibraryView(String uid, String name, String library_type, String description, String workspace_id,
+            String owner, ZonedDateTime created_at, @JsonInclude(NON_NULL) Long collection_count,
+            @JsonInclude(NON_NULL) Long item_count, @JsonInclude(NON_NULL) Long chunk_count) {
+        static LibraryView of(Rows.Library row, boolean counts) {
+            return new LibraryView(row.uid(), row.name(), row.library_type(), row.description(), row.workspace_id(),
+                    row.owner(), row.created_at(), counts ? row.collection_count() : null,
+                    counts ? row.item_count() : null, counts ? row.chunk_count() : null);
         }
-        return body;
     }
 
     // ---- collections
@@ -458,11 +459,11 @@ final class LibraryApi {
     private void createCollection(Context ctx) {
         Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
-        Map<String, Object> library = visibleLibrary(caller, body.string("library_uid", 100));
+        Rows.Library library = visibleLibrary(caller, body.string("library_uid", 100));
         requireOwner(caller, library, "library");
         Map<String, Object> options = new HashMap<>();
         Requests.putIfPresent(options, "description", body.optionalString("description", 2000));
-        Json.send(ctx, 201, client.collectionCreate((String) library.get("uid"), body.string("name", 200), options));
+        Json.send(ctx, 201, client.collectionCreate(library.uid(), body.string("name", 200), options));
     }
 
     private void getCollection(Context ctx) {
@@ -471,32 +472,33 @@ final class LibraryApi {
 
     private void updateCollection(Context ctx) {
         Caller caller = Requests.manager(ctx);
-        Map<String, Object> collection = ownedCollection(caller, ctx.pathParam("uid"));
+        Rows.Collection collection = ownedCollection(caller, ctx.pathParam("uid"));
         Json.Body body = Json.body(ctx);
         Map<String, Object> changes = new HashMap<>();
         Requests.putIfPresent(changes, "name", body.optionalString("name", 200));
         Requests.putIfPresent(changes, "description", body.optionalString("description", 2000));
-        Json.send(ctx, 200, client.collectionUpdate((String) collection.get("uid"), changes));
+        Json.send(ctx, 200, client.collectionUpdate(collection.uid(), changes));
     }
 
     private void deleteCollection(Context ctx) {
         Caller caller = Requests.manager(ctx);
-        client.collectionDelete((String) ownedCollection(caller, ctx.pathParam("uid")).get("uid"));
+        client.collectionDelete(ownedCollection(caller, ctx.pathParam("uid")).uid());
         ctx.status(204);
     }
 
-    private Map<String, Object> visibleCollection(Caller caller, String uid) {
+    private Rows.Collection visibleCollection(Caller caller, String uid) {
         return Requests.found(client.collectionGet(uid, caller.libraries()), "collection '" + uid + "'");
     }
 
-    private Map<String, Object> ownedCollection(Caller caller, String uid) {
-        return ownedContent(caller, visibleCollection(caller, uid), "collection");
+    private Rows.Collection ownedCollection(Caller caller, String uid) {
+        Rows.Collection collection = visibleCollection(caller, uid);
+        requireOwnerOf(caller, collection.library_uid(), "collection");
+        return collection;
     }
 
-    /** A collection or item whose library the caller may change (404 otherwise). */
-    private Map<String, Object> ownedContent(Caller caller, Map<String, Object> content, String what) {
-        requireOwner(caller, visibleLibrary(caller, (String) content.get("library_uid")), what);
-        return content;
+    /** The caller may change a collection or item in this library (404 otherwise). */
+    private void requireOwnerOf(Caller caller, String libraryUid, String what) {
+        requireOwner(caller, visibleLibrary(caller, libraryUid), what);
     }
 
     // ---- items
@@ -515,7 +517,7 @@ final class LibraryApi {
         Caller caller = Requests.manager(ctx);
         Upload upload = ctx.isMultipart() ? multipart(ctx) : json(Json.body(ctx));
         Json.Body body = upload.fields();
-        Map<String, Object> library = visibleLibrary(caller, body.string("library_uid", 100));
+        Rows.Library library = visibleLibrary(caller, body.string("library_uid", 100));
         requireOwner(caller, library, "library");
         String given = body.has("file_type") ? body.optionalString("file_type", 200) : "md";
         String fileType = FileTypes.normalise(given);
@@ -531,16 +533,15 @@ final class LibraryApi {
         String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : null;
         JobStore.Created submitted;
         try {
-            submitted = jobs.submit(new IngestJobs.Request((String) library.get("uid"),
-                    (String) library.get("workspace_id"), null, title, fileType, upload.content().length,
-                    Tokens.sha256Hex(upload.content()), "upload", sourceRef, caller.owner(),
-                    body.optionalString("collection_uid", 100), body.optionalString("collection", 200)),
-                    upload.content());
+            submitted = jobs.submit(new IngestJobs.Request(library.uid(), library.workspace_id(), null, title,
+                    fileType, upload.content().length, Tokens.sha256Hex(upload.content()), "upload", sourceRef,
+                    caller.owner(), body.optionalString("collection_uid", 100),
+                    body.optionalString("collection", 200)), upload.content());
         } catch (UploadStore.Unavailable e) {
             throw new ApiError(503, "upload_store_unavailable", e.getMessage());
         }
         // The library was checked above (the caller may manage it without reading it).
-        Map<String, Object> job = jobs.await((String) submitted.job().get("id"), List.of((String) library.get("uid")),
+        Map<String, Object> job = jobs.await((String) submitted.job().get("id"), List.of(library.uid()),
                 jobs.uploadWaitMillis());
         if ("failed".equals(job.get("status"))) {
             throw new ApiError(422, "ingest_failed", String.valueOf(job.get("error")));
@@ -606,22 +607,24 @@ final class LibraryApi {
 
     private void updateItem(Context ctx) {
         Caller caller = Requests.manager(ctx);
-        Map<String, Object> item = ownedItem(caller, ctx.pathParam("uid"));
-        Json.send(ctx, 200, client.itemUpdate((String) item.get("uid"),
+        Rows.Item item = ownedItem(caller, ctx.pathParam("uid"));
+        Json.send(ctx, 200, client.itemUpdate(item.uid(),
                 Map.of("title", Json.body(ctx).string("title", 500))));
     }
 
     private void deleteItem(Context ctx) {
         Caller caller = Requests.manager(ctx);
-        client.itemDelete((String) ownedItem(caller, ctx.pathParam("uid")).get("uid"));
+        client.itemDelete(ownedItem(caller, ctx.pathParam("uid")).uid());
         ctx.status(204);
     }
 
-    private Map<String, Object> visibleItem(Caller caller, String uid) {
+    private Rows.Item visibleItem(Caller caller, String uid) {
         return Requests.found(client.itemGet(uid, caller.libraries()), "item '" + uid + "'");
     }
 
-    private Map<String, Object> ownedItem(Caller caller, String uid) {
-        return ownedContent(caller, visibleItem(caller, uid), "item");
+    private Rows.Item ownedItem(Caller caller, String uid) {
+        Rows.Item item = visibleItem(caller, uid);
+        requireOwnerOf(caller, item.library_uid(), "item");
+        return item;
     }
 }

@@ -17,6 +17,7 @@ import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.web.Requests;
 import org.mnemo.gateway.web.Route;
 import org.mnemo.gateway.web.Schema;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.mnemo.gateway.auth.AuthFailure;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.memory.MemoryService;
 
 /**
@@ -321,13 +323,13 @@ final class MemoryApi {
 
     private void commit(Context ctx) {
         Json.Body body = Json.body(ctx);
-        Map<String, Object> committed = memory.commit(Requests.caller(ctx), workspace(ctx, body), body, null, null);
-        Json.send(ctx, Boolean.TRUE.equals(committed.get("created")) ? 201 : 200, committed);
+        Rows.Committed committed = memory.commit(Requests.caller(ctx), workspace(ctx, body), body, null, null);
+        Json.send(ctx, committed.created() ? 201 : 200, committed);
     }
 
     private void search(Context ctx) {
         Json.Body body = Json.body(ctx);
-        List<Map<String, Object>> results = memory.search(Requests.caller(ctx), workspace(ctx, body),
+        List<Rows.Memory> results = memory.search(Requests.caller(ctx), workspace(ctx, body),
                 body.string("query", 4000), body.strings("namespaces", 50), body.strings("kinds", 5),
                 body.integer("limit", 10, 1, 100));
         Json.send(ctx, 200, Map.of("results", results));
@@ -412,22 +414,25 @@ final class MemoryApi {
             }
             workspaces.add(fields);
         }
-        List<Map<String, Object>> rows = client.workspaceSync(workspaces, as);
+        List<Rows.Workspace> rows = client.workspaceSync(workspaces, as);
         Json.send(ctx, 200, Map.of("workspaces", rows, "count", rows.size()));
+    }
+
+    /** A workspace with its members' principals and roles. */
+    record WorkspaceView(@JsonUnwrapped Rows.Workspace workspace, List<Member> members) {
+        record Member(String principal, String role) {}
     }
 
     private void getWorkspace(Context ctx) {
         String as = as(Requests.caller(ctx));
-        Map<String, Object> workspace = new LinkedHashMap<>(client.workspaceGet(ctx.pathParam("id"), as));
-        workspace.put("members", client.workspaceMembers(ctx.pathParam("id"), as).stream()
-                .map(m -> Requests.pick(m, "principal", "role")).toList());
-        Json.send(ctx, 200, workspace);
+        Rows.Workspace workspace = client.workspaceGet(ctx.pathParam("id"), as);
+        Json.send(ctx, 200, new WorkspaceView(workspace, client.workspaceMembers(ctx.pathParam("id"), as).stream()
+                .map(m -> new WorkspaceView.Member(m.principal(), m.role())).toList()));
     }
 
     private void deleteWorkspace(Context ctx) {
-        Map<String, Object> purged = client.workspaceDelete(ctx.pathParam("id"), as(Requests.caller(ctx)));
-        Json.send(ctx, 200, purged == null ? Map.of("namespace", "workspace:" + ctx.pathParam("id"), "memories", 0)
-                : purged);
+        Rows.Purged purged = client.workspaceDelete(ctx.pathParam("id"), as(Requests.caller(ctx)));
+        Json.send(ctx, 200, purged == null ? new Rows.Purged("workspace:" + ctx.pathParam("id"), 0) : purged);
     }
 
     private void grant(Context ctx) {
@@ -443,12 +448,11 @@ final class MemoryApi {
         ctx.status(204);
     }
 
-    @SuppressWarnings("unchecked")
     private void export(Context ctx) {
         Requests.caller(ctx).requireAdmin();
         java.util.Set<String> namespaces = new java.util.LinkedHashSet<>(ctx.queryParams("namespace"));
         for (String workspace : ctx.queryParams("workspace_id")) {
-            namespaces.addAll((List<String>) client.namespaces(workspace, Map.of()).get("readable"));
+            namespaces.addAll(client.namespaces(workspace, Map.of()).readable());
         }
         if (namespaces.isEmpty()) {
             throw ApiError.badRequest("invalid_parameter", "give workspace_id or namespace");
@@ -505,9 +509,7 @@ final class MemoryApi {
     /** The caller's workspace must be able to write the namespace named in the path (else 403). */
     private String writableNamespace(Context ctx, Caller caller) {
         String name = ctx.pathParam("name");
-        @SuppressWarnings("unchecked")
-        List<String> writable = (List<String>) memory.namespaces(caller, v1Workspace(ctx, caller, name))
-                .get("writable");
+        List<String> writable = memory.namespaces(caller, v1Workspace(ctx, caller, name)).writable();
         if (!writable.contains(name)) {
             throw new ApiError(403, "namespace_forbidden", "your workspace may not write to '" + name + "'");
         }
@@ -555,9 +557,9 @@ final class MemoryApi {
     private void commitV1(Context ctx) {
         Caller caller = Requests.caller(ctx);
         Json.Body body = Json.body(ctx);
-        Map<String, Object> committed = memory.commit(caller, v1Workspace(ctx, caller, ctx.pathParam("name")), body,
+        Rows.Committed committed = memory.commit(caller, v1Workspace(ctx, caller, ctx.pathParam("name")), body,
                 null, ctx.pathParam("name"));
-        Json.send(ctx, Boolean.TRUE.equals(committed.get("created")) ? 201 : 200, committed);
+        Json.send(ctx, committed.created() ? 201 : 200, committed);
     }
 
     private void searchV1(Context ctx) {
@@ -571,7 +573,7 @@ final class MemoryApi {
         List<String> kinds = body.strings("kinds", 5);
         int limit = body.integer("limit", 10, 1, 100);
         String named = workspace(ctx, null);
-        List<Map<String, Object>> results = caller.kind() == Caller.Kind.PLUGIN && named == null
+        List<Rows.Memory> results = caller.kind() == Caller.Kind.PLUGIN && named == null
                 ? memory.searchTrusted(caller, query, namespaces, kinds, limit)
                 : memory.search(caller, named, query, namespaces, kinds, limit);
         Json.send(ctx, 200, Map.of("results", results));

@@ -26,6 +26,7 @@ import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.search.SearchService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,7 +176,7 @@ public final class SearchApi {
         Caller caller = Requests.caller(ctx);
         String uid = ctx.pathParam("uid");
         Requests.found(client.chunkGet(uid, caller.libraries()), "chunk '" + uid + "'");
-        List<Map<String, Object>> neighbours = client.neighbours(uid, caller.libraries(), Map.of(
+        List<Rows.Neighbour> neighbours = client.neighbours(uid, caller.libraries(), Map.of(
                 "depth", Requests.integer(ctx, "depth", 1, 1, 3),
                 "limit", Requests.integer(ctx, "limit", 25, 1, Requests.MAX_LIMIT)));
         Json.send(ctx, 200, Map.of("start", uid, "neighbors", neighbours, "total", neighbours.size()));

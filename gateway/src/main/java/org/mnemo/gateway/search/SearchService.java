@@ -8,6 +8,7 @@ import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.web.ApiError;
 import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.web.Requests;
@@ -47,8 +48,8 @@ public final class SearchService {
         List<String> scope = caller.libraries();
         String libraryUid = body.optionalString("library_uid", 100);
         if (libraryUid != null) {
-            Map<String, Object> library = client.libraryGet(libraryUid, scope);
-            if (library == null || !libraryUid.equals(library.get("uid"))) {
+            Rows.Library library = client.libraryGet(libraryUid, scope);
+            if (library == null || !libraryUid.equals(library.uid())) {
                 throw ApiError.notFound("library '" + libraryUid + "'");
             }
             scope = List.of(libraryUid);
@@ -72,10 +73,10 @@ public final class SearchService {
             options.put("evidence", body.integer("evidence", 3, 1, 20));
         }
         long started = System.nanoTime();
-        List<Map<String, Object>> rows = client.search(query, options);
+        List<Rows.Hit> rows = client.search(query, options);
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         List<Map<String, Object>> candidates = new ArrayList<>();
-        for (Map<String, Object> row : rows) {
+        for (Rows.Hit row : rows) {
             candidates.add(candidate(row));
         }
         relativeScores(candidates);
@@ -88,8 +89,8 @@ public final class SearchService {
         response.put("total_candidates", candidates.size());
         response.put("search_time_ms", tookMs);
         // Each row names the reranker that ordered it, or why none did (none configured, or it failed).
-        Object reranker = rows.isEmpty() ? null : rows.get(0).get("reranker");
-        boolean used = reranker instanceof String r && !r.startsWith("unavailable");
+        String reranker = rows.isEmpty() ? null : rows.get(0).reranker();
+        boolean used = reranker != null && !reranker.startsWith("unavailable");
         response.put("reranker_used", used);
         response.put("reranker_model", used ? reranker : null);
         if (rerank && !used && reranker != null) {
@@ -141,24 +142,29 @@ public final class SearchService {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> candidate(Map<String, Object> row) {
-        Map<String, Object> candidate = Requests.pick(row, "chunk_uid", "chunk_index", "item_uid", "item_title",
-                "library_uid", "library_type", "collection_uid");
-        String preview = String.valueOf(row.get("text_preview"));
+    static Map<String, Object> candidate(Rows.Hit row) {
+        Map<String, Object> candidate = new LinkedHashMap<>();
+        candidate.put("chunk_uid", row.chunk_uid());
+        candidate.put("chunk_index", row.chunk_index());
+        candidate.put("item_uid", row.item_uid());
+        candidate.put("item_title", row.item_title());
+        candidate.put("library_uid", row.library_uid());
+        candidate.put("library_type", row.library_type());
+        candidate.put("collection_uid", row.collection_uid());
+        String preview = String.valueOf(row.text_preview());
         candidate.put("text_preview", preview.length() > PREVIEW ? preview.substring(0, PREVIEW) : preview);
-        candidate.put("score", row.get("score"));
-        List<String> sources = (List<String>) row.get("sources");
-        Map<String, Object> ranks = (Map<String, Object>) row.get("ranks");
+        candidate.put("score", row.score());
+        List<String> sources = row.sources();
+        Map<String, Object> ranks = row.ranks();
         // The leg that ranked the chunk best is its primary source.
         candidate.put("source", sources.stream()
                 .min((a, b) -> Long.compare(((Number) ranks.get(a)).longValue(), ((Number) ranks.get(b)).longValue()))
                 .orElse(null));
         candidate.put("sources", sources);
         candidate.put("ranks", ranks);
-        candidate.put("raw_scores", row.get("raw_scores"));
-        if (row.get("evidence") != null) {
-            candidate.put("evidence", row.get("evidence"));
+        candidate.put("raw_scores", row.raw_scores());
+        if (row.evidence() != null) {
+            candidate.put("evidence", row.evidence());
         }
         return candidate;
     }

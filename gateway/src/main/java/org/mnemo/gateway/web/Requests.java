@@ -55,7 +55,7 @@ public final class Requests {
     }
 
     /** A row a procedure found for the caller, or 404 naming what was looked for. */
-    public static Map<String, Object> found(Map<String, Object> row, String what) {
+    public static <T> T found(T row, String what) {
         if (row == null) {
             throw ApiError.notFound(what);
         }
