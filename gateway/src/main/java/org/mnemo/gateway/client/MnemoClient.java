@@ -507,6 +507,168 @@ public final class MnemoClient implements AutoCloseable {
                 options), Rows.Purged.class);
     }
 
+    // ---- the context engine: every call acts as the principal whose projects, memories and packs it reaches
+
+    public List<Rows.Project> projectList(String principal) {
+        return rows(Mode.READ, "CALL mnemo.project.list({principal: $p})", Map.of("p", principal),
+                Rows.Project.class);
+    }
+
+    public Rows.Project projectGet(String name, String principal) {
+        return row(Mode.READ, "CALL mnemo.project.get($name, {principal: $p})", Map.of("name", name, "p", principal),
+                Rows.Project.class);
+    }
+
+    public Rows.Project projectRegister(String id, Map<String, Object> options) {
+        return row(Mode.WRITE, "CALL mnemo.project.register($id, $o)", Map.of("id", id, "o", options),
+                Rows.Project.class);
+    }
+
+    public Rows.Project projectUpdate(String name, Map<String, Object> changes) {
+        return row(Mode.WRITE, "CALL mnemo.project.update($name, $o)", Map.of("name", name, "o", changes),
+                Rows.Project.class);
+    }
+
+    /** Whether a project id or alias is taken, and by which project when it is the principal's. */
+    public record ProjectName(boolean taken, String holder) {}
+
+    /** No procedure checks a name without registering it: this reads the ProjectName nodes the registry keeps. */
+    public ProjectName projectName(String name, String principal) {
+        return row(Mode.READ, """
+                OPTIONAL MATCH (:ProjectName {key: toLower(trim($name))})-[:NAMES]->(p:Project)
+                RETURN p IS NOT NULL AS taken, CASE WHEN p.owner = $p THEN p.id END AS holder""",
+                Map.of("name", name, "p", principal), ProjectName.class);
+    }
+
+    /** The libraries a project links, by id or alias; none when the principal has no such project. */
+    public record ProjectLibraries(List<String> libraries) {}
+
+    public ProjectLibraries projectLibraries(String name, String principal) {
+        return row(Mode.READ, """
+                CALL mnemo.project.resolve($name, {principal: $p}) YIELD id
+                OPTIONAL MATCH (p:Project {id: id}) WHERE p.owner = $p
+                RETURN [(p)-[:USES_LIBRARY]->(l) | l.uid] AS libraries""", Map.of("name", name, "p", principal),
+                ProjectLibraries.class);
+    }
+
+    public List<Rows.ProjectState> projectStateList(String project, Map<String, Object> options) {
+        return rows(Mode.READ, "CALL mnemo.project.state.list($project, $o)", Map.of("project", project,
+                "o", options), Rows.ProjectState.class);
+    }
+
+    public Rows.ProjectState projectStateSet(String project, String category, String key, String value,
+            Map<String, Object> options) {
+        return row(Mode.WRITE, "CALL mnemo.project.state.set($project, $category, $key, $value, $o)", Map.of(
+                "project", project, "category", category, "key", key, "value", value, "o", options),
+                Rows.ProjectState.class);
+    }
+
+    public Rows.StateInvalidated projectStateInvalidate(String project, String category, String key,
+            String principal) {
+        return row(Mode.WRITE, "CALL mnemo.project.state.invalidate($project, $category, $key, {principal: $p})",
+                Map.of("project", project, "category", category, "key", key, "p", principal),
+                Rows.StateInvalidated.class);
+    }
+
+    /** Builds a pack and stores it as the principal's last: a write. */
+    public Rows.Pack contextBuild(String prompt, Map<String, Object> options) {
+        return row(Mode.WRITE, "CALL mnemo.context.build($prompt, $o)", Map.of("prompt", prompt, "o", options),
+                Rows.Pack.class);
+    }
+
+    /** The principal's last pack, or null before its first. */
+    public Rows.LastPack contextLast(String principal) {
+        return row(Mode.READ, "CALL mnemo.context.last({principal: $p})", Map.of("p", principal),
+                Rows.LastPack.class);
+    }
+
+    /** How many of a pack's chunks are in {@code libraries}, and of its memories are the principal's and active. */
+    public record Readable(long chunks, long memories) {}
+
+    /** No procedure checks a stored pack's sources: this reads the documented graph model (docs/graph-model.md). */
+    public Readable readable(List<String> chunks, List<String> memories, List<String> libraries, String principal) {
+        return row(Mode.READ, """
+                CALL { UNWIND $chunks AS uid
+                       MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(:Chunk {uid: uid})
+                       WHERE '*' IN $libraries OR l.uid IN $libraries RETURN count(*) AS chunks }
+                CALL { UNWIND $memories AS id MATCH (m:Memory {id: id}) WHERE m.owner = $p AND m.status = 'active'
+                       RETURN count(DISTINCT m) AS memories }
+                RETURN chunks, memories""", Map.of("chunks", chunks, "memories", memories, "libraries", libraries,
+                "p", principal), Readable.class);
+    }
+
+    /** A principal's own counts: projects, active state entries, context memories by status, interactions. */
+    public record ContextCounts(long projects, long state_entries, long active_memories, long candidate_memories,
+            long interactions) {}
+
+    public ContextCounts contextCounts(String principal) {
+        return row(Mode.READ, """
+                CALL { MATCH (p:Project {owner: $p}) RETURN count(p) AS projects }
+                CALL { MATCH (p:Project {owner: $p})-[:HAS_STATE]->(s {status: 'active'}) RETURN count(s) AS state }
+                CALL { MATCH (m:Memory {owner: $p}) WHERE m.memory_type IS NOT NULL
+                       RETURN count(CASE m.status WHEN 'active' THEN 1 END) AS active_memories,
+                              count(CASE m.status WHEN 'candidate' THEN 1 END) AS candidate_memories }
+                CALL { MATCH (i:Interaction {owner: $p}) RETURN count(i) AS interactions }
+                RETURN projects, state AS state_entries, active_memories, candidate_memories, interactions""",
+                Map.of("p", principal), ContextCounts.class);
+    }
+
+    public Rows.Recorded interactionRecord(String prompt, Map<String, Object> options) {
+        return row(Mode.WRITE, "CALL mnemo.interaction.record($prompt, $o)", Map.of("prompt", prompt, "o", options),
+                Rows.Recorded.class);
+    }
+
+    public List<Rows.Interaction> interactionList(Map<String, Object> options) {
+        return rows(Mode.READ, "CALL mnemo.interaction.list($o)", Map.of("o", options), Rows.Interaction.class);
+    }
+
+    public Rows.Interaction interactionGet(String id, String principal) {
+        return row(Mode.READ, "CALL mnemo.interaction.get($id, {principal: $p})", Map.of("id", id, "p", principal),
+                Rows.Interaction.class);
+    }
+
+    public Rows.Reinforced interactionReinforce(String id, String principal) {
+        return row(Mode.WRITE, "CALL mnemo.interaction.reinforce($id, {principal: $p})",
+                Map.of("id", id, "p", principal), Rows.Reinforced.class);
+    }
+
+    /** Candidates found in an interaction; a write, as {@code persist} stores them. */
+    public List<Rows.Proposed> interactionExtract(String id, Map<String, Object> options) {
+        return rows(Mode.WRITE, "CALL mnemo.interaction.extract($id, $o)", Map.of("id", id, "o", options),
+                Rows.Proposed.class);
+    }
+
+    public List<Rows.ContextMemory> projectMemoryList(Map<String, Object> options) {
+        return rows(Mode.READ, "CALL mnemo.project.memory.list($o)", Map.of("o", options),
+                Rows.ContextMemory.class);
+    }
+
+    public Rows.ContextMemory projectMemoryAdd(String content, Map<String, Object> options) {
+        return row(Mode.WRITE, "CALL mnemo.project.memory.add($content, $o)", Map.of("content", content,
+                "o", options), Rows.ContextMemory.class);
+    }
+
+    public Rows.ContextMemory projectMemoryUpdate(String id, Map<String, Object> changes) {
+        return row(Mode.WRITE, "CALL mnemo.project.memory.update($id, $o)", Map.of("id", id, "o", changes),
+                Rows.ContextMemory.class);
+    }
+
+    /** The review queue's decisions on a context memory, a procedure each. */
+    public enum Decision {
+        PROMOTE("CALL mnemo.project.memory.promote($id, {principal: $p})"),
+        REJECT("CALL mnemo.project.memory.reject($id, {principal: $p})");
+
+        private final String cypher;
+
+        Decision(String cypher) {
+            this.cypher = cypher;
+        }
+    }
+
+    public Rows.ContextMemory projectMemoryDecide(String id, Decision decision, String principal) {
+        return row(Mode.WRITE, decision.cypher, Map.of("id", id, "p", principal), Rows.ContextMemory.class);
+    }
+
     @Override
     public void close() {
         driver.close();

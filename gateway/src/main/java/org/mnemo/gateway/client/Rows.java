@@ -118,4 +118,48 @@ public final class Rows {
 
     @ResultOf("mnemo.memory.import")
     public record Imported(long imported, long existing, long skipped) {}
+
+    @ResultOf({"mnemo.project.register", "mnemo.project.update", "mnemo.project.get", "mnemo.project.list"})
+    public record Project(String id, List<String> aliases, String description, String status,
+            List<String> ingest_roots, List<String> libraries, String owner) {}
+
+    @ResultOf({"mnemo.project.state.set", "mnemo.project.state.list"})
+    public record ProjectState(String project, String category, String key, String value, String source,
+            double confidence, String status, ZonedDateTime created_at, ZonedDateTime updated_at) {}
+
+    @ResultOf("mnemo.project.state.invalidate")
+    public record StateInvalidated(String project, String category, String key, boolean invalidated) {}
+
+    /** {@code chunks} are maps as the procedure yields them (chunk_uid, item_uid, source_file, heading_path, …). */
+    @ResultOf("mnemo.context.build")
+    public record Pack(String pack_id, String project, String formatted_context, long chunks_used,
+            long memories_used, long project_state_chars, long memory_chars, long chunk_chars, long total_chars,
+            long budget, long budget_remaining, long duration_ms, List<Map<String, Object>> chunks,
+            List<String> memory_ids) {}
+
+    @ResultOf("mnemo.context.last")
+    public record LastPack(String pack_id, String project, String prompt, String formatted_context, long total_chars,
+            long budget, long project_state_chars, long chunks_used, long memories_used, List<String> chunk_uids,
+            List<String> memory_ids, long duration_ms, ZonedDateTime created_at) {}
+
+    @ResultOf("mnemo.interaction.record")
+    public record Recorded(String id, String project, ZonedDateTime created_at, String pack_id,
+            List<String> reinforced) {}
+
+    @ResultOf({"mnemo.interaction.list", "mnemo.interaction.get"})
+    public record Interaction(String id, String prompt, String response, String project, String client,
+            String session_id, ZonedDateTime created_at, String pack_id, List<String> memories_used,
+            List<String> chunks_used) {}
+
+    @ResultOf("mnemo.interaction.reinforce")
+    public record Reinforced(String interaction_id, List<String> reinforced) {}
+
+    @ResultOf("mnemo.interaction.extract")
+    public record Proposed(String memory_type, String content, String rule, String project, String memory_id) {}
+
+    @ResultOf({"mnemo.project.memory.add", "mnemo.project.memory.list", "mnemo.project.memory.update",
+        "mnemo.project.memory.promote", "mnemo.project.memory.reject"})
+    public record ContextMemory(String id, String memory_type, String content, String project, String status,
+            double confidence, long reference_count, ZonedDateTime last_referenced_at, String source,
+            ZonedDateTime created_at, ZonedDateTime updated_at) {}
 }

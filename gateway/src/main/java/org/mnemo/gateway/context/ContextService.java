@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.client.MnemoClient;
-import org.mnemo.gateway.client.MnemoClient.Mode;
 import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.web.ApiError;
 import org.mnemo.gateway.web.Json;
@@ -31,12 +30,12 @@ public final class ContextService {
         this.client = client;
     }
 
-    public List<Map<String, Object>> projects(Caller caller) {
-        return client.rows(Mode.READ, "CALL mnemo.project.list({principal: $p})", as(caller));
+    public List<Rows.Project> projects(Caller caller) {
+        return client.projectList(owner(caller));
     }
 
-    public Map<String, Object> project(Caller caller, String name) {
-        return one(Mode.READ, "CALL mnemo.project.get($name, {principal: $p})", as(caller, "name", name));
+    public Rows.Project project(Caller caller, String name) {
+        return client.projectGet(name, owner(caller));
     }
 
     /**
@@ -50,13 +49,11 @@ public final class ContextService {
         List<String> names = new ArrayList<>(List.of(id));
         names.addAll(aliases);
         for (String name : names) {
-            Map<String, Object> held = client.row(Mode.READ, "OPTIONAL MATCH (:ProjectName {key: toLower(trim($name))})"
-                    + "-[:NAMES]->(p:Project) RETURN p IS NOT NULL AS taken, CASE WHEN p.owner = $p THEN p.id END AS "
-                    + "holder", as(caller, "name", name));
-            if (Boolean.TRUE.equals(held.get("taken"))) {
+            MnemoClient.ProjectName held = client.projectName(name, owner(caller));
+            if (held.taken()) {
                 Map<String, Object> conflict = new LinkedHashMap<>();
                 conflict.put("name", name);
-                conflict.put("project", held.get("holder") == null ? "another project" : held.get("holder"));
+                conflict.put("project", held.holder() == null ? "another project" : held.holder());
                 conflicts.add(conflict);
             }
         }
@@ -70,56 +67,47 @@ public final class ContextService {
         return proposal;
     }
 
-    public Map<String, Object> register(Caller caller, Json.Body body) {
+    public Rows.Project register(Caller caller, Json.Body body) {
         caller.requireManager();
         Map<String, Object> options = fields(caller, body);
-        return one(Mode.WRITE, "CALL mnemo.project.register($id, $o)", Map.of("id", body.string("id", MAX_NAME),
-                "o", options));
+        return client.projectRegister(body.string("id", MAX_NAME), options);
     }
 
-    public Map<String, Object> update(Caller caller, String name, Json.Body body) {
+    public Rows.Project update(Caller caller, String name, Json.Body body) {
         caller.requireManager();
-        return one(Mode.WRITE, "CALL mnemo.project.update($name, $o)", Map.of("name", name, "o",
-                fields(caller, body)));
+        return client.projectUpdate(name, fields(caller, body));
     }
 
-    public List<Map<String, Object>> state(Caller caller, String project, boolean history) {
+    public List<Rows.ProjectState> state(Caller caller, String project, boolean history) {
         Map<String, Object> options = principal(caller);
         options.put("include_history", history);
-        return client.rows(Mode.READ, "CALL mnemo.project.state.list($project, $o)", Map.of("project", project,
-                "o", options));
+        return client.projectStateList(project, options);
     }
 
-    public Map<String, Object> setState(Caller caller, Json.Body body) {
+    public Rows.ProjectState setState(Caller caller, Json.Body body) {
         caller.requireManager();
         Map<String, Object> options = principal(caller);
         Requests.putIfPresent(options, "source", body.optionalString("source", MAX_NAME));
         Requests.putIfPresent(options, "confidence", confidence(body));
-        Map<String, Object> params = new HashMap<>();
-        params.put("project", body.string("project", MAX_NAME));
-        params.put("category", body.string("category", 50));
-        params.put("key", body.string("key", MAX_NAME));
-        params.put("value", body.string("value", MAX_VALUE));
-        params.put("o", options);
-        return one(Mode.WRITE, "CALL mnemo.project.state.set($project, $category, $key, $value, $o)", params);
+        return client.projectStateSet(body.string("project", MAX_NAME), body.string("category", 50),
+                body.string("key", MAX_NAME), body.string("value", MAX_VALUE), options);
     }
 
-    public Map<String, Object> invalidateState(Caller caller, Json.Body body) {
+    public Rows.StateInvalidated invalidateState(Caller caller, Json.Body body) {
         caller.requireManager();
-        return one(Mode.WRITE, "CALL mnemo.project.state.invalidate($project, $category, $key, $o)", Map.of(
-                "project", body.string("project", MAX_NAME), "category", body.string("category", 50),
-                "key", body.string("key", MAX_NAME), "o", principal(caller)));
+        return client.projectStateInvalidate(body.string("project", MAX_NAME), body.string("category", 50),
+                body.string("key", MAX_NAME), owner(caller));
     }
 
     /** A pack for the prompt: the caller's readable libraries are the scope, its project narrows it. */
-    public Map<String, Object> build(Caller caller, Json.Body body) {
+    public Rows.Pack build(Caller caller, Json.Body body) {
         Map<String, Object> options = principal(caller);
         options.put("libraries", caller.libraries());
         Requests.putIfPresent(options, "project", text(body, "project", MAX_NAME));
         if (body.has("budget")) {
             options.put("budget", body.integer("budget", 3000, 200, 200_000));
         }
-        return one(Mode.WRITE, "CALL mnemo.context.build($prompt, $o)", Map.of("prompt", prompt(body), "o", options));
+        return client.contextBuild(prompt(body), options);
     }
 
     /** The chunks a pack would draw on, as a plain ranked list (AtoCore's query). */
@@ -127,11 +115,7 @@ public final class ContextService {
         String project = text(body, "project", MAX_NAME);
         List<String> scope = caller.libraries();
         if (project != null) {
-            Map<String, Object> found = client.row(Mode.READ, "CALL mnemo.project.resolve($name, {principal: $p}) "
-                    + "YIELD id OPTIONAL MATCH (p:Project {id: id}) WHERE p.owner = $p "
-                    + "RETURN [(p)-[:USES_LIBRARY]->(l) | l.uid] AS libraries", as(caller, "name", project));
-            @SuppressWarnings("unchecked")
-            List<String> libraries = (List<String>) found.get("libraries");
+            List<String> libraries = client.projectLibraries(project, owner(caller)).libraries();
             if (!libraries.isEmpty()) {
                 scope = scope.contains("*") ? libraries : libraries.stream().filter(scope::contains).toList();
             }
@@ -158,30 +142,19 @@ public final class ContextService {
      * The caller's last pack — only while everything it cites is still the caller's to read: a narrower token of
      * the same principal, or one whose access was revoked since, gets none (the pack's text is a copy).
      */
-    @SuppressWarnings("unchecked")
-    public Map<String, Object> lastPack(Caller caller) {
-        List<Map<String, Object>> rows = client.rows(Mode.READ, "CALL mnemo.context.last({principal: $p})",
-                as(caller));
-        if (rows.isEmpty()) {
+    public Rows.LastPack lastPack(Caller caller) {
+        Rows.LastPack pack = client.contextLast(owner(caller));
+        if (pack == null) {
             return null;
         }
-        Map<String, Object> pack = rows.get(0);
-        List<String> chunks = (List<String>) pack.get("chunk_uids");
-        List<String> memories = (List<String>) pack.get("memory_ids");
-        Map<String, Object> readable = client.row(Mode.READ, """
-                CALL { UNWIND $chunks AS uid
-                       MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(:Chunk {uid: uid})
-                       WHERE '*' IN $libraries OR l.uid IN $libraries RETURN count(*) AS chunks }
-                CALL { UNWIND $memories AS id MATCH (m:Memory {id: id}) WHERE m.owner = $p AND m.status = 'active'
-                       RETURN count(DISTINCT m) AS memories }
-                RETURN chunks, memories""", as(caller, "chunks", chunks, "memories", memories, "libraries",
-                caller.libraries()));
-        boolean stillReadable = ((Number) readable.get("chunks")).intValue() == chunks.size()
-                && ((Number) readable.get("memories")).intValue() == memories.size();
+        MnemoClient.Readable readable = client.readable(pack.chunk_uids(), pack.memory_ids(), caller.libraries(),
+                owner(caller));
+        boolean stillReadable = readable.chunks() == pack.chunk_uids().size()
+                && readable.memories() == pack.memory_ids().size();
         return stillReadable ? pack : null;
     }
 
-    public Map<String, Object> record(Caller caller, Json.Body body) {
+    public Rows.Recorded record(Caller caller, Json.Body body) {
         Map<String, Object> options = principal(caller);
         Requests.putIfPresent(options, "response", text(body, "response", MAX_TEXT));
         Requests.putIfPresent(options, "project", text(body, "project", MAX_NAME));
@@ -196,42 +169,35 @@ public final class ContextService {
         }
         options.put("reinforce", body.bool("reinforce", true));
         options.put("libraries", caller.libraries());
-        return one(Mode.WRITE, "CALL mnemo.interaction.record($prompt, $o)", Map.of("prompt", prompt(body),
-                "o", options));
+        return client.interactionRecord(prompt(body), options);
     }
 
-    public List<Map<String, Object>> interactions(Caller caller, Map<String, String> filters, int limit) {
-        Map<String, Object> options = principal(caller);
-        filters.forEach((k, v) -> Requests.putIfPresent(options, k, v == null || v.isBlank() ? null : v));
-        options.put("limit", limit);
-        return client.rows(Mode.READ, "CALL mnemo.interaction.list($o)", Map.of("o", options));
+    public List<Rows.Interaction> interactions(Caller caller, Map<String, String> filters, int limit) {
+        return client.interactionList(filtered(caller, filters, limit));
     }
 
-    public Map<String, Object> interaction(Caller caller, String id) {
-        return one(Mode.READ, "CALL mnemo.interaction.get($id, {principal: $p})", as(caller, "id", id));
+    public Rows.Interaction interaction(Caller caller, String id) {
+        return client.interactionGet(id, owner(caller));
     }
 
-    public Map<String, Object> reinforce(Caller caller, String id) {
-        return one(Mode.WRITE, "CALL mnemo.interaction.reinforce($id, {principal: $p})", as(caller, "id", id));
+    public Rows.Reinforced reinforce(Caller caller, String id) {
+        return client.interactionReinforce(id, owner(caller));
     }
 
-    public List<Map<String, Object>> extract(Caller caller, String id, boolean persist) {
+    public List<Rows.Proposed> extract(Caller caller, String id, boolean persist) {
         if (persist) {
             caller.requireManager();
         }
         Map<String, Object> options = principal(caller);
         options.put("persist", persist);
-        return client.rows(Mode.WRITE, "CALL mnemo.interaction.extract($id, $o)", Map.of("id", id, "o", options));
+        return client.interactionExtract(id, options);
     }
 
-    public List<Map<String, Object>> memories(Caller caller, Map<String, String> filters, int limit) {
-        Map<String, Object> options = principal(caller);
-        filters.forEach((k, v) -> Requests.putIfPresent(options, k, v == null || v.isBlank() ? null : v));
-        options.put("limit", limit);
-        return client.rows(Mode.READ, "CALL mnemo.project.memory.list($o)", Map.of("o", options));
+    public List<Rows.ContextMemory> memories(Caller caller, Map<String, String> filters, int limit) {
+        return client.projectMemoryList(filtered(caller, filters, limit));
     }
 
-    public Map<String, Object> addMemory(Caller caller, Json.Body body) {
+    public Rows.ContextMemory addMemory(Caller caller, Json.Body body) {
         caller.requireManager();
         Map<String, Object> options = principal(caller);
         options.put("memory_type", body.string("memory_type", 50));
@@ -239,37 +205,27 @@ public final class ContextService {
         Requests.putIfPresent(options, "confidence", confidence(body));
         Requests.putIfPresent(options, "status", body.optionalString("status", 20));
         Requests.putIfPresent(options, "source", body.optionalString("source", MAX_NAME));
-        return one(Mode.WRITE, "CALL mnemo.project.memory.add($content, $o)", Map.of("content",
-                body.string("content", MAX_VALUE), "o", options));
+        return client.projectMemoryAdd(body.string("content", MAX_VALUE), options);
     }
 
-    public Map<String, Object> updateMemory(Caller caller, String id, Json.Body body) {
+    public Rows.ContextMemory updateMemory(Caller caller, String id, Json.Body body) {
         caller.requireManager();
         Map<String, Object> options = principal(caller);
         Requests.putIfPresent(options, "content", body.optionalString("content", MAX_VALUE));
         Requests.putIfPresent(options, "confidence", confidence(body));
         Requests.putIfPresent(options, "memory_type", body.optionalString("memory_type", 50));
-        return one(Mode.WRITE, "CALL mnemo.project.memory.update($id, $o)", Map.of("id", id, "o", options));
+        return client.projectMemoryUpdate(id, options);
     }
 
-    /** promote, reject or supersede: the review queue's decisions. */
-    public Map<String, Object> decide(Caller caller, String id, String decision) {
+    /** The review queue's decisions: promote or reject. */
+    public Rows.ContextMemory decide(Caller caller, String id, MnemoClient.Decision decision) {
         caller.requireManager();
-        return one(Mode.WRITE, "CALL mnemo.project.memory." + decision + "($id, {principal: $p})",
-                as(caller, "id", id));
+        return client.projectMemoryDecide(id, decision, owner(caller));
     }
 
     /** The caller's own counts: projects, state entries, memories by status, interactions. */
-    public Map<String, Object> counts(Caller caller) {
-        return client.row(Mode.READ, """
-                CALL { MATCH (p:Project {owner: $p}) RETURN count(p) AS projects }
-                CALL { MATCH (p:Project {owner: $p})-[:HAS_STATE]->(s {status: 'active'}) RETURN count(s) AS state }
-                CALL { MATCH (m:Memory {owner: $p}) WHERE m.memory_type IS NOT NULL
-                       RETURN count(CASE m.status WHEN 'active' THEN 1 END) AS active_memories,
-                              count(CASE m.status WHEN 'candidate' THEN 1 END) AS candidate_memories }
-                CALL { MATCH (i:Interaction {owner: $p}) RETURN count(i) AS interactions }
-                RETURN projects, state AS state_entries, active_memories, candidate_memories, interactions""",
-                as(caller));
+    public MnemoClient.ContextCounts counts(Caller caller) {
+        return client.contextCounts(owner(caller));
     }
 
     private Map<String, Object> fields(Caller caller, Json.Body body) {
@@ -297,12 +253,12 @@ public final class ContextService {
         return options;
     }
 
-    private Map<String, Object> one(Mode mode, String cypher, Map<String, Object> params) {
-        List<Map<String, Object>> rows = client.rows(mode, cypher, params);
-        if (rows.isEmpty()) {
-            throw ApiError.notFound("no result");
-        }
-        return rows.get(0);
+    /** A list's options: the caller's principal, the filters given (blank ones left out) and the limit. */
+    private static Map<String, Object> filtered(Caller caller, Map<String, String> filters, int limit) {
+        Map<String, Object> options = principal(caller);
+        filters.forEach((k, v) -> Requests.putIfPresent(options, k, v == null || v.isBlank() ? null : v));
+        options.put("limit", limit);
+        return options;
     }
 
     private static String prompt(Json.Body body) {
@@ -353,14 +309,5 @@ public final class ContextService {
         Map<String, Object> options = new HashMap<>();
         options.put("principal", owner(caller));
         return options;
-    }
-
-    private static Map<String, Object> as(Caller caller, Object... more) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("p", owner(caller));
-        for (int i = 0; i < more.length; i += 2) {
-            params.put((String) more[i], more[i + 1]);
-        }
-        return params;
     }
 }

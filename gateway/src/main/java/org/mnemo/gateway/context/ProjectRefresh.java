@@ -33,14 +33,13 @@ public final class ProjectRefresh {
         this.context = context;
     }
 
-    @SuppressWarnings("unchecked")
     public Map<String, Object> refresh(Caller caller, String name) {
         caller.requireManager();
-        Map<String, Object> project = context.project(caller, name);
+        Rows.Project project = context.project(caller, name);
         String library = library(caller, project);
         List<Map<String, Object>> submitted = new ArrayList<>();
         List<Map<String, Object>> skipped = new ArrayList<>();
-        for (String root : (List<String>) project.get("ingest_roots")) {
+        for (String root : project.ingest_roots()) {
             String[] parsed = parse(root);
             if (parsed == null || !jobs.buckets().configured(parsed[0])) {
                 skipped.add(skip(root, parsed == null ? "a root must be s3://<source>/<prefix> of a configured "
@@ -53,7 +52,7 @@ public final class ProjectRefresh {
             }
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("project", project.get("id"));
+        result.put("project", project.id());
         result.put("library_uid", library);
         result.put("jobs", submitted);
         result.put("skipped", skipped);
@@ -92,22 +91,20 @@ public final class ProjectRefresh {
      * The project's library the caller owns, or a new one it owns, linked to the project: the documents of a
      * refresh go where the project's packs look.
      */
-    @SuppressWarnings("unchecked")
-    private String library(Caller caller, Map<String, Object> project) {
-        List<String> linked = (List<String>) project.get("libraries");
+    private String library(Caller caller, Rows.Project project) {
+        List<String> linked = project.libraries();
         for (String uid : linked) {
             Rows.Library library = client.libraryGet(uid, caller.libraries());
             if (library != null && caller.owns(library.owner())) {
                 return uid;
             }
         }
-        String id = (String) project.get("id");
+        String id = project.id();
         String uid = client.libraryCreate("project " + id + " (" + caller.owner() + ")", "technical",
                 Map.of("owner", caller.owner(), "description", "Documents of project " + id)).uid();
         List<String> libraries = new ArrayList<>(linked);
         libraries.add(uid);
-        client.row(MnemoClient.Mode.WRITE, "CALL mnemo.project.update($id, {libraries: $libraries, principal: $p})",
-                Map.of("id", id, "libraries", libraries, "p", ContextService.owner(caller)));
+        client.projectUpdate(id, Map.of("libraries", libraries, "principal", ContextService.owner(caller)));
         return uid;
     }
 

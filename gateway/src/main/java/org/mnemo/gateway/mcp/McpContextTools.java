@@ -57,7 +57,7 @@ final class McpContextTools {
                 true, McpTools.Effect.READ, (caller, args) -> {
                     String name = args.string("project", 200);
                     Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("project", context.project(caller, name).get("id"));
+                    result.put("project", context.project(caller, name).id());
                     result.put("state", context.state(caller, name, args.bool("include_history", false)));
                     return result;
                 });

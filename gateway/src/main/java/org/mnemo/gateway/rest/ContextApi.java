@@ -17,6 +17,8 @@ import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.MnemoClient.Decision;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.context.ContextService;
 import org.mnemo.gateway.context.ProjectRefresh;
 import org.mnemo.gateway.ingest.IngestJobs;
@@ -221,9 +223,8 @@ final class ContextApi {
                 Route.get(BASE + "/project/state/{name}", TAG, "A project's trusted state", ctx -> {
                             Caller caller = caller(ctx);
                             String name = ctx.pathParam("name");
-                            Map<String, Object> project = context.project(caller, name);
                             Map<String, Object> body = new LinkedHashMap<>();
-                            body.put("project", project.get("id"));
+                            body.put("project", context.project(caller, name).id());
                             body.put("state", context.state(caller, name, Requests.bool(ctx, "include_history",
                                     false)));
                             Json.send(ctx, 200, body);
@@ -281,7 +282,7 @@ final class ContextApi {
                         .scope(Scopes.BUILD_CONTEXT)
                         .returns(200, "The pack", PACK),
                 Route.get(BASE + "/debug/context", TAG, "The caller's last context pack", ctx -> {
-                    Map<String, Object> last = context.lastPack(caller(ctx));
+                    Rows.LastPack last = context.lastPack(caller(ctx));
                     if (last == null) {
                         throw ApiError.notFound("context pack (none built yet)");
                     }
@@ -390,11 +391,13 @@ final class ContextApi {
                                 Json.body(ctx)))).scope(Scopes.MANAGE_PROJECTS)
                         .returns(200, "The memory", CONTEXT_MEMORY),
                 Route.post(BASE + "/memory/{id}/promote", TAG, "Promote a candidate to active", null,
-                        ctx -> Json.send(ctx, 200, context.decide(caller(ctx), ctx.pathParam("id"), "promote")))
+                        ctx -> Json.send(ctx, 200, context.decide(caller(ctx), ctx.pathParam("id"),
+                                Decision.PROMOTE)))
                         .scope(Scopes.MANAGE_PROJECTS)
                         .returns(200, "The memory, active", CONTEXT_MEMORY),
                 Route.post(BASE + "/memory/{id}/reject", TAG, "Reject a candidate (it becomes invalid)", null,
-                        ctx -> Json.send(ctx, 200, context.decide(caller(ctx), ctx.pathParam("id"), "reject")))
+                        ctx -> Json.send(ctx, 200, context.decide(caller(ctx), ctx.pathParam("id"),
+                                Decision.REJECT)))
                         .scope(Scopes.MANAGE_PROJECTS)
                         .returns(200, "The memory, invalid", CONTEXT_MEMORY));
     }
