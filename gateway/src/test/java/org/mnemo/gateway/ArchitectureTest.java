@@ -23,7 +23,7 @@ import org.mnemo.gateway.search.planted.ServiceCallingRest;
 @AnalyzeClasses(packages = "org.mnemo.gateway", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] ADAPTERS = {"org.mnemo.gateway.rest..", "org.mnemo.gateway.mcp..",
-        "org.mnemo.gateway.cli..", "org.mnemo.gateway.bench.."};
+        "org.mnemo.launcher..", "org.mnemo.bench.."};
 
     /** Nothing below the adapters reaches up to them. */
     @ArchTest

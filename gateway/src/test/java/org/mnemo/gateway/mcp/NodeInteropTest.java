@@ -120,7 +120,7 @@ class NodeInteropTest {
     /** How a stdio client starts the bridge: the launcher's java command, with the gateway and token in its env. */
     private String stdioBridge(String token) throws IOException {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "org.mnemo.gateway.cli.Main", "mcp", "stdio");
+                System.getProperty("java.class.path"), "org.mnemo.launcher.Main", "mcp", "stdio");
         return Json.MAPPER.writeValueAsString(Map.of("command", command.get(0), "args", command.subList(1,
                 command.size()), "env", Map.of("MNEMO_URL", gw.url(""), "MNEMO_TOKEN", token)));
     }

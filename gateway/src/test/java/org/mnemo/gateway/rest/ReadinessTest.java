@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnemo.gateway.Gateway;
-import org.mnemo.gateway.server.EmbeddedServer;
+import org.mnemo.embedded.EmbeddedServer;
 
 /** /ready names each broken dependency; /metrics is refused outside MNEMO_METRICS_ALLOW. */
 class ReadinessTest {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.Gateway;
 import org.mnemo.gateway.config.GatewayConfig;
-import org.mnemo.gateway.server.EmbeddedServer;
+import org.mnemo.embedded.EmbeddedServer;
 import org.gaul.s3proxy.junit.S3ProxyJunitCore;
 import org.neo4j.graphdb.GraphDatabaseService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
