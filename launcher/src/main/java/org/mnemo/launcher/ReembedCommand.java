@@ -2,8 +2,8 @@ package org.mnemo.launcher;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.embedded.Credentials;
+import org.mnemo.gateway.client.MnemoClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -3,10 +3,10 @@ package org.mnemo.launcher;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
-import org.mnemo.gateway.Gateway;
-import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.embedded.Credentials;
 import org.mnemo.embedded.EmbeddedServer;
+import org.mnemo.gateway.Gateway;
+import org.mnemo.gateway.config.GatewayConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.embedded.Credentials;
 import org.mnemo.embedded.EmbeddedServer;
+import org.mnemo.gateway.client.MnemoClient;
 
 /** What ./mnemo serve starts, driven over real Bolt with the plugin jars from target/plugins. */
 class EmbeddedServerTest {
