@@ -24,6 +24,7 @@ import org.mnemo.gateway.web.RateLimits;
  * Everything it keeps lives in the database, so several gateways can serve one database.
  */
 public final class Gateway implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Gateway.class);
     private final MnemoClient client;
     private final GatewayServer server;
     private final McpEndpoint mcp;
@@ -41,6 +42,23 @@ public final class Gateway implements AutoCloseable {
         this.operational = operational;
         this.tokenUse = tokenUse;
         this.generatedAdminToken = generatedAdminToken;
+    }
+
+    /**
+     * The gateway on its own beside a Neo4j server (docker/Dockerfile.gateway), configured by MNEMO_* variables alone;
+     * ./mnemo serve starts the same gateway, with an embedded Neo4j unless MNEMO_NEO4J_URI names one.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        GatewayConfig config = GatewayConfig.fromEnvironment();
+        Gateway gateway = start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "mnemo-shutdown"));
+        LOG.info("Mnemo gateway on port {}, Neo4j at {}", gateway.port(), config.neo4jUri());
+        if (gateway.generatedAdminToken() != null) {
+            // First start without MNEMO_ADMIN_TOKEN: the only time this token is shown.
+            LOG.warn("Generated admin token (shown only this once): {}", gateway.generatedAdminToken());
+        }
+        // Serves until the JVM is stopped; the shutdown hook closes the gateway.
+        Thread.currentThread().join();
     }
 
     public static Gateway start(GatewayConfig config) {

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnemo.embedded.EmbeddedServer;
 import org.mnemo.gateway.Gateway;
-import org.mnemo.gateway.server.EmbeddedServer;
 
 /** /ready names each broken dependency; /metrics is refused outside MNEMO_METRICS_ALLOW. */
 class ReadinessTest {

@@ -1,0 +1,249 @@
+package org.mnemo.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.web.Json;
+
+/**
+ * The ingest comparison. With the local embedder: chunks/s of {@code mnemo.ingest} against the embedder alone
+ * ({@code mnemo.embed.batch} over the very chunks the ingest produced) at document sizes from 2 KB to 2 MB. With
+ * pre-embedded chunks: the bulk path ({@code mnemo.ingest.chunks}, with and without concept extraction) against a
+ * bare {@code UNWIND … CREATE} of the same chunk nodes, in calls of the same size. Peak heap of the database
+ * process (this JVM) is sampled during each run.
+ */
+final class IngestSuite {
+    private static final int[] DOC_BYTES = {2_000, 20_000, 200_000, 2_000_000};
+    private static final int BULK_CHUNKS = 20_000;
+    private static final int BULK_DOC_CHUNKS = 100;
+    /** Documents per mnemo.ingest.batch call, for the sizes that come as many documents. */
+    private static final int BATCH_DOCS = 25;
+
+    private final BenchCommand.Params p;
+    private final MnemoClient client;
+
+    IngestSuite(BenchCommand.Params p, MnemoClient client) {
+        this.p = p;
+        this.client = client;
+    }
+
+    Map<String, Object> run() throws Exception {
+        Corpus corpus = new Corpus(p.seed(), 2, 4000, 500, 16);
+        // Warm the embedder and the code paths once.
+        String warm = client.ensureLibrary("bench-ingest-warmup", "nonfiction");
+        client.ingest(warm, text(corpus, 5_000), Map.of("title", "warm-up"));
+
+        List<Map<String, Object>> embedderRows = new ArrayList<>();
+        for (int bytes : DOC_BYTES) {
+            String library = client.ensureLibrary("bench-ingest-" + bytes, "nonfiction");
+            int docs = Math.max(1, 400_000 / bytes);
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < docs; i++) {
+                texts.add(text(corpus, bytes));
+            }
+            long[] chunks = {0};
+            Measured ingest = measure(() -> {
+                for (int i = 0; i < texts.size(); i++) {
+                    chunks[0] += client.ingest(library, texts.get(i), Map.of("title", "doc " + i,
+                            "source_ref", "ingest-" + bytes + "-" + i)).chunk_count();
+                }
+                return chunks[0];
+            });
+            List<String> chunkTexts = client.rows(MnemoClient.Mode.READ, "MATCH (:Library {uid: $l})"
+                    + "-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(c:Chunk) RETURN c.text AS t",
+                    Map.of("l", library)).stream().map(r -> (String) r.get("t")).toList();
+            Measured embedOnly = measure(() -> {
+                long n = 0;
+                for (int start = 0; start < chunkTexts.size(); start += 1000) {
+                    n += (long) client.row(MnemoClient.Mode.READ, "CALL mnemo.embed.batch($t) YIELD index "
+                            + "RETURN count(index) AS n", Map.of("t", chunkTexts.subList(start,
+                            Math.min(chunkTexts.size(), start + 1000)))).get("n");
+                }
+                return n;
+            });
+            // Many small documents: the same texts again, BATCH_DOCS per mnemo.ingest.batch call.
+            Measured batched = null;
+            if (docs >= BATCH_DOCS) {
+                String batchLibrary = client.ensureLibrary("bench-ingest-batch-" + bytes, "nonfiction");
+                batched = measure(() -> {
+                    long n = 0;
+                    for (int start = 0; start < texts.size(); start += BATCH_DOCS) {
+                        List<Map<String, Object>> documents = new ArrayList<>();
+                        for (int i = start; i < Math.min(texts.size(), start + BATCH_DOCS); i++) {
+                            documents.add(Map.of("text", texts.get(i), "item", Map.of("title", "doc " + i,
+                                    "source_ref", "batch-" + bytes + "-" + i)));
+                        }
+                        n += ((Number) client.row(MnemoClient.Mode.AUTO_COMMIT, "CALL mnemo.ingest.batch($l, $d) "
+                                + "YIELD chunk_count RETURN sum(chunk_count) AS n", Map.of("l", batchLibrary, "d",
+                                documents)).get("n")).longValue();
+                    }
+                    return n;
+                });
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("doc_bytes", bytes);
+            row.put("docs", docs);
+            row.put("chunks", chunks[0]);
+            row.put("ingest_chunks_per_s", ingest.rate());
+            row.put("embedder_chunks_per_s", embedOnly.rate());
+            row.put("ratio", ingest.rate() / embedOnly.rate());
+            row.put("ingest_peak_heap_mb", ingest.peakHeapMb());
+            row.put("embedder_peak_heap_mb", embedOnly.peakHeapMb());
+            if (batched != null) {
+                row.put("batch_docs_per_call", BATCH_DOCS);
+                row.put("batch_chunks_per_s", batched.rate());
+                row.put("batch_ratio", batched.rate() / embedOnly.rate());
+                row.put("batch_peak_heap_mb", batched.peakHeapMb());
+            }
+            embedderRows.add(row);
+            System.err.println("ingest: " + row);
+        }
+
+        List<Map<String, Object>> bulkRows = new ArrayList<>();
+        List<List<Map<String, Object>>> docs = new ArrayList<>();
+        for (int d = 0; d < BULK_CHUNKS / BULK_DOC_CHUNKS; d++) {
+            docs.add(Loader.chunks(corpus.doc(0, d, BULK_DOC_CHUNKS), corpus));
+        }
+        bulkRows.add(bulk("bare UNWIND … CREATE", docs, (lib, i, chunks) -> client.row(MnemoClient.Mode.WRITE, """
+                MATCH (l:Library {uid: $library})-[:HAS_COLLECTION]->(c:Collection)
+                CREATE (c)-[:HAS_ITEM]->(i:Item {uid: randomUUID(), title: $title, embedding_status: 'completed',
+                        chunk_count: size($chunks)})
+                WITH i UNWIND range(0, size($chunks) - 1) AS n
+                CREATE (i)-[:HAS_CHUNK]->(:Chunk {uid: randomUUID(), chunk_index: n, text: $chunks[n].text,
+                        embedding: $chunks[n].embedding})
+                RETURN count(*) AS n""", Map.of("library", lib, "title", "bare " + i, "chunks", chunks))));
+        bulkRows.add(bulk("mnemo.ingest.chunks, no concepts", docs, (lib, i, chunks) -> client.row(
+                MnemoClient.Mode.AUTO_COMMIT, "CALL mnemo.ingest.chunks($library, $chunks, {title: $title}, "
+                        + "{extract_concepts: false})", Map.of("library", lib, "title", "bulk " + i, "chunks", chunks))));
+        bulkRows.add(bulk("mnemo.ingest.chunks, with concepts", docs, (lib, i, chunks) -> client.row(
+                MnemoClient.Mode.AUTO_COMMIT, "CALL mnemo.ingest.chunks($library, $chunks, {title: $title})",
+                Map.of("library", lib, "title", "concepts " + i, "chunks", chunks))));
+        double bare = (double) bulkRows.get(0).get("chunks_per_s");
+        bulkRows.forEach(r -> r.put("ratio_to_bare", (double) r.get("chunks_per_s") / bare));
+
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("machine", Machine.describe(client).json());
+        raw.put("command", p.command());
+        raw.put("embedder", client.embed("x").model());
+        raw.put("local_embedder", embedderRows);
+        raw.put("bulk", bulkRows);
+        raw.put("bulk_chunks", BULK_CHUNKS);
+        raw.put("bulk_chunks_per_call", BULK_DOC_CHUNKS);
+        write(raw);
+        return raw;
+    }
+
+    private interface Call {
+        void run(String library, int doc, List<Map<String, Object>> chunks);
+    }
+
+    private Map<String, Object> bulk(String name, List<List<Map<String, Object>>> docs, Call call) throws Exception {
+        String library = client.ensureLibrary("bench-bulk-" + name.replaceAll("[^a-z]+", "-"), "nonfiction");
+        // A default collection for the bare variant to write into (the bulk path makes its own).
+        client.row(MnemoClient.Mode.WRITE, "MATCH (l:Library {uid: $l}) MERGE (l)-[:HAS_COLLECTION]->"
+                + "(c:Collection {name: 'default'}) ON CREATE SET c.uid = randomUUID()", Map.of("l", library));
+        Measured m = measure(() -> {
+            for (int i = 0; i < docs.size(); i++) {
+                call.run(library, i, docs.get(i));
+            }
+            return (long) BULK_CHUNKS;
+        });
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("path", name);
+        row.put("chunks_per_s", m.rate());
+        row.put("peak_heap_mb", m.peakHeapMb());
+        System.err.println("bulk: " + row);
+        return row;
+    }
+
+    /** A Markdown document of about {@code bytes} characters. */
+    private static String text(Corpus corpus, int bytes) {
+        StringBuilder text = new StringBuilder();
+        int doc = 0;
+        while (text.length() < bytes) {
+            text.append(corpus.doc(0, doc++, 10).text());
+        }
+        return text.substring(0, bytes);
+    }
+
+    record Measured(long items, double seconds, double peakHeapMb) {
+        double rate() {
+            return items / seconds;
+        }
+    }
+
+    /** Runs the work with a sampler thread that records the heap in use every 20 ms. */
+    static Measured measure(Supplier<Long> work) throws InterruptedException {
+        var memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        AtomicLong peak = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        long started = System.nanoTime();
+        long items = work.get();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        sampler.interrupt();
+        sampler.join();
+        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+        return new Measured(items, seconds, peak.get() / (1024.0 * 1024.0));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void write(Map<String, Object> raw) throws Exception {
+        Machine machine = Machine.describe(client);
+        StringBuilder md = new StringBuilder("# Ingest benchmark\n\n");
+        md.append(String.format(Locale.ROOT, "%s Embedder: %s. Command: `%s`.%n%n", machine.markdown(),
+                raw.get("embedder"), p.command()));
+        md.append("## With the local embedder: mnemo.ingest against the embedder alone\n\n"
+                + "The embedder alone embeds the very chunks the ingest produced (`mnemo.embed.batch`, same batch "
+                + "size): the ceiling of an ingest that also chunks, extracts concepts and writes the graph. "
+                + "`mnemo.ingest` takes one document per call; where the size comes as many documents, the same "
+                + "texts also go through `mnemo.ingest.batch`, " + BATCH_DOCS + " documents per call.\n\n"
+                + "| document size | documents | chunks | ingest chunks/s | embedder chunks/s | ratio | batch chunks/s "
+                + "| batch ratio | peak heap MB (ingest / embedder / batch) |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Map<String, Object> r : (List<Map<String, Object>>) raw.get("local_embedder")) {
+            boolean batched = r.containsKey("batch_ratio");
+            md.append(String.format(Locale.ROOT, "| %,d B | %d | %d | %.0f | %.0f | %.2f | %s | %s | %.0f / %.0f / %s |%n",
+                    r.get("doc_bytes"), r.get("docs"), r.get("chunks"), r.get("ingest_chunks_per_s"),
+                    r.get("embedder_chunks_per_s"), r.get("ratio"),
+                    batched ? String.format(Locale.ROOT, "%.0f", r.get("batch_chunks_per_s")) : "—",
+                    batched ? String.format(Locale.ROOT, "%.2f", r.get("batch_ratio")) : "—",
+                    r.get("ingest_peak_heap_mb"), r.get("embedder_peak_heap_mb"),
+                    batched ? String.format(Locale.ROOT, "%.0f", r.get("batch_peak_heap_mb")) : "—"));
+        }
+        md.append(String.format(Locale.ROOT, "%n## Pre-embedded chunks: the bulk path against a bare UNWIND%n%n"
+                + "%,d chunks with 384-d vectors, %d chunks per call (one document), one call at a time; the bare "
+                + "variant creates the same Item and Chunk nodes (same labels, so the same vector and full-text "
+                + "indexes are maintained) without Mnemo's bookkeeping.%n%n| path | chunks/s | ratio to bare | peak heap "
+                + "MB |%n|---|---:|---:|---:|%n", raw.get("bulk_chunks"), raw.get("bulk_chunks_per_call")));
+        for (Map<String, Object> r : (List<Map<String, Object>>) raw.get("bulk")) {
+            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.0f |%n", r.get("path"),
+                    r.get("chunks_per_s"), r.get("ratio_to_bare"), r.get("peak_heap_mb")));
+        }
+        md.append("\nPeak heap: the heap in use of the JVM that runs Neo4j (and the bench client), sampled every "
+                + "20 ms after a GC; it includes garbage not yet collected.\n");
+        Files.createDirectories(p.out());
+        Files.writeString(p.out().resolve("ingest.md"), md.toString());
+        Files.writeString(p.out().resolve("ingest.json"),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(raw));
+        System.out.print(md);
+    }
+}

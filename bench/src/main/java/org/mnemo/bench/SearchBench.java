@@ -1,0 +1,258 @@
+package org.mnemo.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Session;
+
+/**
+ * The ways of answering one hybrid query that the benchmark compares, over Bolt on the same database, each given
+ * the query's vector (the embedding is the same work for all, measured by the ingest suite):
+ * <ol>
+ *   <li>{@code mnemo}: one {@code mnemo.search} call (three legs and RRF inside the database);
+ *   <li>{@code client}: client-side orchestration — separate vector, full-text and graph queries, each joined to its
+ *       library and filtered to the caller's, fused by RRF in the client;
+ *   <li>{@code graphrag}: the query shape of neo4j-graphrag's HybridRetriever (vector and full-text in one Cypher,
+ *       each normalised by its maximum score, UNION, max per node — neo4j_graphrag/neo4j_queries.py,
+ *       get_search_query(SearchType.HYBRID)), plus the library filter a multi-tenant caller must add;
+ *   <li>{@code floor}: the bare index calls (vector and full-text queryNodes, no joins).
+ * </ol>
+ * End to end, with the query's text embedded by Mnemo: {@code bolt} ({@code mnemo.search} over Bolt), {@code rest}
+ * (the gateway's search route) and {@code mcp} (the gateway's MCP search tool). {@code mnemo:<leg>} runs one leg
+ * of {@code mnemo.search} alone.
+ */
+final class SearchBench {
+    static final List<String> SYSTEMS = List.of("mnemo", "client", "graphrag", "floor");
+    static final List<String> END_TO_END = List.of("bolt", "rest", "mcp");
+    static final List<String> LEGS = List.of("mnemo:vector", "mnemo:fulltext", "mnemo:graph");
+    static final int TOP = 10;
+    private static final String SCOPE_JOIN = "MATCH (l:Library)-[:HAS_COLLECTION]->(:Collection)-[:HAS_ITEM]->"
+            + "(:Item)-[:HAS_CHUNK]->(node) WHERE $all OR l.uid IN $libraries";
+
+    /** One query with its embedding. */
+    record Query(String text, List<Double> vector) {}
+
+    private final Driver driver;
+    private final GatewayClient gateway;
+
+    SearchBench(Driver driver, GatewayClient gateway) {
+        this.driver = driver;
+        this.gateway = gateway;
+    }
+
+    /** Runs one query through one system; returns the chunk uids it ranks first. */
+    List<String> run(String system, Query query, List<String> libraries) {
+        boolean all = libraries.contains("*");
+        if (system.startsWith("mnemo:")) {
+            return mnemo(query, libraries, Map.of("search_types", List.of(system.substring("mnemo:".length()))));
+        }
+        return switch (system) {
+            case "mnemo" -> mnemo(query, libraries, Map.of());
+            case "bolt" -> mnemo(new Query(query.text(), null), libraries, Map.of());
+            case "rest" -> gateway.rest(query.text(), TOP);
+            case "mcp" -> gateway.mcp(query.text(), TOP);
+            default -> {
+                try (Session session = driver.session()) {
+                    yield switch (system) {
+                        case "client" -> client(session, query, libraries, all);
+                        case "graphrag" -> graphrag(session, query, libraries, all);
+                        case "floor" -> floor(session, query);
+                        default -> throw new IllegalArgumentException(system);
+                    };
+                }
+            }
+        };
+    }
+
+    private List<String> mnemo(Query query, List<String> libraries, Map<String, Object> extra) {
+        Map<String, Object> options = new HashMap<>(extra);
+        options.put("libraries", libraries);
+        options.put("limit", TOP);
+        if (query.vector() != null) {
+            options.put("query_vector", query.vector());
+        }
+        try (Session session = driver.session()) {
+            return uids(session.run("CALL mnemo.search($q, $options) YIELD chunk_uid RETURN chunk_uid AS uid",
+                    Map.of("q", query.text(), "options", options)).list());
+        }
+    }
+
+    private List<String> client(Session session, Query query, List<String> libraries, boolean all) {
+        Map<String, Object> params = new HashMap<>(Map.of("libraries", libraries, "all", all, "v", query.vector(),
+                "q", fulltext(query.text()), "terms", phrases(query.text())));
+        List<String> vectorHits = uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', 50, $v) "
+                + "YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT 50",
+                params).list());
+        List<String> fulltextHits = uids(session.run("CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q) "
+                + "YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT 30",
+                params).list());
+        List<String> graphHits = uids(session.run("""
+                MATCH (c:Concept) WHERE c.name_key IN $terms
+                MATCH (node:Chunk)-[:MENTIONS]->(c)
+                WITH node, count(c) AS weight
+                """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY weight DESC LIMIT 30", params).list());
+        Map<String, Double> fused = new HashMap<>();
+        for (List<String> leg : List.of(vectorHits, fulltextHits, graphHits)) {
+            for (int i = 0; i < leg.size(); i++) {
+                fused.merge(leg.get(i), 1.0 / (60 + i + 1), Double::sum);
+            }
+        }
+        return fused.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(TOP).map(Map.Entry::getKey).toList();
+    }
+
+    private List<String> graphrag(Session session, Query query, List<String> libraries, boolean all) {
+        return uids(session.run("""
+                CALL () {
+                    CALL db.index.vector.queryNodes('mnemo_chunk_embedding', $k, $v) YIELD node, score
+                    WITH collect({node: node, score: score}) AS nodes, max(score) AS vector_index_max_score
+                    UNWIND nodes AS n
+                    RETURN n.node AS node, (n.score / vector_index_max_score) AS score
+                    UNION
+                    CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q, {limit: $k}) YIELD node, score
+                    WITH collect({node: node, score: score}) AS nodes, max(score) AS ft_index_max_score
+                    UNWIND nodes AS n
+                    RETURN n.node AS node, (n.score / ft_index_max_score) AS score
+                }
+                WITH node, max(score) AS score
+                """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT $top",
+                Map.of("k", 50, "v", query.vector(), "q", fulltext(query.text()), "libraries", libraries, "all", all,
+                        "top", TOP))
+                .list());
+    }
+
+    private List<String> floor(Session session, Query query) {
+        List<String> hits = new ArrayList<>(uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', "
+                + "$top, $v) YIELD node RETURN node.uid AS uid", Map.of("top", TOP, "v", query.vector())).list()));
+        hits.addAll(uids(session.run("CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q, {limit: $top}) "
+                + "YIELD node RETURN node.uid AS uid", Map.of("top", TOP, "q", fulltext(query.text()))).list()));
+        return hits;
+    }
+
+    /** The exact top 10 by cosine within the libraries (brute force in Cypher): the ground truth for recall. */
+    List<List<String>> exact(List<Query> queries, List<String> libraries) {
+        List<List<String>> exact = new ArrayList<>();
+        try (Session session = driver.session()) {
+            for (Query query : queries) {
+                exact.add(uids(session.run("MATCH (node:Chunk) WITH node " + SCOPE_JOIN
+                        + " WITH node, vector.similarity.cosine(node.embedding, $v) AS s "
+                        + "RETURN node.uid AS uid ORDER BY s DESC LIMIT $top", Map.of("v", query.vector(), "libraries",
+                        libraries, "all", libraries.contains("*"), "top", TOP)).list()));
+            }
+        }
+        return exact;
+    }
+
+    /**
+     * Recall@10 of the vector leg against exact search: Mnemo's ({@code mnemo.search} with only the vector leg) and
+     * the usual client-side one (the index's top 50, then filtered to the caller's libraries).
+     */
+    Map<String, Double> vectorRecall(List<Query> queries, List<List<String>> exact, List<String> libraries) {
+        double mnemo = 0;
+        double client = 0;
+        try (Session session = driver.session()) {
+            for (int i = 0; i < queries.size(); i++) {
+                Query query = queries.get(i);
+                mnemo += overlap(exact.get(i), run("mnemo:vector", query, libraries));
+                client += overlap(exact.get(i), uids(session.run("CALL db.index.vector.queryNodes("
+                        + "'mnemo_chunk_embedding', 50, $v) YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid "
+                        + "ORDER BY score DESC LIMIT $top", Map.of("v", query.vector(), "libraries", libraries, "all",
+                        libraries.contains("*"), "top", TOP)).list()));
+            }
+        }
+        return Map.of("mnemo", mnemo / queries.size(), "client", client / queries.size());
+    }
+
+    /**
+     * Recall@10 and p50 latency of the bare HNSW index when asked for its top {@code k} (k = over-fetch × 10), and
+     * recall@10 of the same candidates re-scored exactly with their stored vectors (what Mnemo's vector leg does).
+     */
+    double[] indexRecall(List<Query> queries, List<List<String>> exact, int k) {
+        double recall = 0;
+        double rescored = 0;
+        double[] millis = new double[queries.size()];
+        try (Session session = driver.session()) {
+            for (int i = 0; i < queries.size(); i++) {
+                Map<String, Object> params = Map.of("k", k, "v", queries.get(i).vector(), "top", TOP);
+                long started = System.nanoTime();
+                List<String> found = uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', $k, "
+                        + "$v) YIELD node RETURN node.uid AS uid LIMIT $top", params).list());
+                millis[i] = (System.nanoTime() - started) / 1e6;
+                recall += overlap(exact.get(i), found);
+                rescored += overlap(exact.get(i), uids(session.run("CALL db.index.vector.queryNodes("
+                        + "'mnemo_chunk_embedding', $k, $v) YIELD node RETURN node.uid AS uid ORDER BY "
+                        + "vector.similarity.cosine(node.embedding, $v) DESC LIMIT $top", params).list()));
+            }
+        }
+        Arrays.sort(millis);
+        return new double[] {recall / queries.size(), SearchSuite.percentile(millis, 50), rescored / queries.size()};
+    }
+
+    /** Queries per second with {@code threads} callers, each running the query list once. */
+    double throughput(String system, List<Query> queries, List<String> libraries, int threads) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger done = new AtomicInteger();
+        long started = System.nanoTime();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int offset = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < queries.size(); i++) {
+                        run(system, queries.get((i + offset) % queries.size()), libraries);
+                        done.incrementAndGet();
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return done.get() / ((System.nanoTime() - started) / 1e9);
+    }
+
+    List<Double> embed(Session session, String text) {
+        return session.run("CALL mnemo.embed($t) YIELD embedding RETURN embedding", Map.of("t", text)).single()
+                .get("embedding").asList(v -> v.asDouble());
+    }
+
+    private static double overlap(List<String> exact, List<String> found) {
+        return exact.isEmpty() ? 1 : found.stream().filter(exact::contains).count() / (double) exact.size();
+    }
+
+    private static List<String> uids(List<Record> records) {
+        return records.stream().map(r -> r.get("uid").asString()).toList();
+    }
+
+    /** The query as Lucene terms (the same safe reduction Mnemo applies). */
+    static String fulltext(String text) {
+        return String.join(" ", terms(text));
+    }
+
+    /** Words and word pairs of the query: the concept names it may mention. */
+    static List<String> phrases(String text) {
+        List<String> words = terms(text);
+        List<String> phrases = new ArrayList<>(words);
+        for (int i = 0; i + 1 < words.size(); i++) {
+            phrases.add(words.get(i) + " " + words.get(i + 1));
+        }
+        return phrases;
+    }
+
+    static List<String> terms(String text) {
+        return Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+                .filter(t -> !t.isBlank()).distinct().toList();
+    }
+}

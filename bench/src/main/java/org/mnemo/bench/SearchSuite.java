@@ -1,0 +1,310 @@
+package org.mnemo.bench;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.web.Json;
+import org.neo4j.driver.Driver;
+
+/**
+ * The search comparison: loads the corpus, then runs the same queries through every system (interleaved: query
+ * by query, system by system) for an unrestricted caller and one restricted to ~1% of the chunks, measures
+ * throughput at 4 and 16 callers, the gateway's end-to-end overhead, the vector leg's recall against exact search
+ * and what the index's over-fetch costs; writes search-&lt;scale&gt;.md/.csv/.json and a PNG chart.
+ */
+final class SearchSuite {
+    static final int[] OVERFETCH_K = {10, 20, 50, 100, 200, 400, 800};
+
+    private final BenchCommand.Params p;
+    private final MnemoClient client;
+    private final Driver driver;
+    private final GatewayClient gateway;
+
+    SearchSuite(BenchCommand.Params p, MnemoClient client, Driver driver, GatewayClient gateway) {
+        this.p = p;
+        this.client = client;
+        this.driver = driver;
+        this.gateway = gateway;
+    }
+
+    static String scaleLabel(long chunks) {
+        return chunks >= 1_000_000 && chunks % 1_000_000 == 0 ? chunks / 1_000_000 + "m"
+                : chunks >= 1000 && chunks % 1000 == 0 ? chunks / 1000 + "k" : String.valueOf(chunks);
+    }
+
+    Map<String, Object> run() throws Exception {
+        Corpus corpus = corpus(p, 0);
+        Loader.Loaded loaded = Loader.load(client, corpus, p);
+        long stored = count("MATCH (c:Chunk) RETURN count(c) AS n");
+        // The restricted caller: the smallest libraries until about 1% of the chunks.
+        List<String> restricted = new ArrayList<>();
+        long restrictedChunks = 0;
+        for (int lib = loaded.sizes().length - 1; lib >= 0 && restrictedChunks < Math.max(1, p.chunks() / 100); lib--) {
+            restricted.add(loaded.libraries().get(lib));
+            restrictedChunks += loaded.sizes()[lib];
+        }
+        SearchBench bench = new SearchBench(driver, gateway);
+        List<SearchBench.Query> queries = queries(bench, corpus(p, 1));
+        Map<String, List<String>> scopes = new LinkedHashMap<>();
+        scopes.put("all", List.of("*"));
+        scopes.put("1%", restricted);
+        List<String> systems = new ArrayList<>(SearchBench.SYSTEMS);
+        List<String> endToEnd = gateway == null ? List.of() : SearchBench.END_TO_END;
+        // Warm up every path once (JIT, page cache, query plans).
+        latencies(bench, concat(systems, SearchBench.LEGS, endToEnd), queries, List.of("*"));
+
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map.Entry<String, List<String>> scope : scopes.entrySet()) {
+            Map<String, double[]> latency = latencies(bench, systems, queries, scope.getValue());
+            for (String system : systems) {
+                rows.add(row("compare", scope.getKey(), system, latency.get(system),
+                        bench.throughput(system, queries, scope.getValue(), 4),
+                        bench.throughput(system, queries, scope.getValue(), 16)));
+            }
+        }
+        for (Map.Entry<String, List<String>> scope : scopes.entrySet()) {
+            Map<String, double[]> legs = latencies(bench, SearchBench.LEGS, queries, scope.getValue());
+            for (String leg : SearchBench.LEGS) {
+                rows.add(row("legs", scope.getKey(), leg, legs.get(leg), Double.NaN, Double.NaN));
+            }
+        }
+        if (!endToEnd.isEmpty()) {
+            Map<String, double[]> e2e = latencies(bench, endToEnd, queries, List.of("*"));
+            for (String system : endToEnd) {
+                rows.add(row("end_to_end", "all", system, e2e.get(system),
+                        bench.throughput(system, queries, List.of("*"), 4),
+                        bench.throughput(system, queries, List.of("*"), 16)));
+            }
+        }
+
+        List<SearchBench.Query> recallQueries = queries.subList(0, Math.min(queries.size(), p.recallQueries()));
+        List<List<String>> exactRestricted = bench.exact(recallQueries, restricted);
+        List<List<String>> exactAll = bench.exact(recallQueries, List.of("*"));
+        Map<String, Object> recall = new LinkedHashMap<>();
+        recall.put("restricted", bench.vectorRecall(recallQueries, exactRestricted, restricted));
+        recall.put("all", bench.vectorRecall(recallQueries, exactAll, List.of("*")));
+        List<Map<String, Object>> overfetch = new ArrayList<>();
+        for (int k : OVERFETCH_K) {
+            double[] r = bench.indexRecall(recallQueries, exactAll, k);
+            overfetch.add(Map.of("k", k, "recall_at_10", r[0], "p50_ms", r[1], "rescored_recall_at_10", r[2]));
+        }
+
+        List<Map<String, Object>> hnsw = new ArrayList<>();
+        for (String config : p.hnswSweep()) {
+            hnsw.add(hnswConfig(bench, recallQueries, exactAll, config));
+        }
+        if (!hnsw.isEmpty()) {
+            // Back to the index mnemo.schema.apply made (Neo4j's defaults unless mnemo.conf says otherwise).
+            rebuildIndex(null, null);
+        }
+
+        Map<String, Object> raw = new LinkedHashMap<>();
+        raw.put("scale", scaleLabel(p.chunks()));
+        raw.put("chunks", stored);
+        raw.put("vectors", p.vectors());
+        raw.put("libraries", loaded.libraries().size());
+        raw.put("restricted_chunks", restrictedChunks);
+        raw.put("restricted_libraries", restricted.size());
+        raw.put("queries", queries.size());
+        raw.put("recall_queries", recallQueries.size());
+        raw.put("seed", p.seed());
+        raw.put("load_seconds", loaded.seconds());
+        raw.put("load_reused", loaded.reused());
+        raw.put("load_chunks_per_second", loaded.reused() ? null : stored / loaded.seconds());
+        raw.put("vector_index", client.row(MnemoClient.Mode.READ, "SHOW INDEXES YIELD name, options WHERE name = "
+                + "'mnemo_chunk_embedding' RETURN options", Map.of()).get("options"));
+        raw.put("machine", Machine.describe(client).json());
+        raw.put("command", p.command());
+        raw.put("rows", rows);
+        raw.put("vector_recall_at_10", recall);
+        raw.put("index_overfetch", overfetch);
+        raw.put("hnsw_sweep", hnsw);
+        write(raw, rows);
+        return raw;
+    }
+
+    /** Rebuilds the chunk vector index with HNSW "m:ef_construction" and measures build time and recall per k. */
+    private Map<String, Object> hnswConfig(SearchBench bench, List<SearchBench.Query> queries,
+            List<List<String>> exact, String config) {
+        String[] parts = config.split(":");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException("--hnsw-sweep takes m:ef_construction pairs, got " + config);
+        }
+        int m = Integer.parseInt(parts[0].strip());
+        int ef = Integer.parseInt(parts[1].strip());
+        double seconds = rebuildIndex(m, ef);
+        List<Map<String, Object>> byK = new ArrayList<>();
+        for (int k : OVERFETCH_K) {
+            double[] r = bench.indexRecall(queries, exact, k);
+            byK.add(Map.of("k", k, "recall_at_10", r[0], "p50_ms", r[1], "rescored_recall_at_10", r[2]));
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("m", m);
+        result.put("ef_construction", ef);
+        result.put("build_seconds", seconds);
+        result.put("by_k", byK);
+        System.err.println("hnsw: " + result);
+        return result;
+    }
+
+    /** Drops and recreates the chunk vector index (null settings: the plugin's own) and waits until it is online. */
+    private double rebuildIndex(Integer m, Integer ef) {
+        client.rows(MnemoClient.Mode.AUTO_COMMIT, "DROP INDEX mnemo_chunk_embedding IF EXISTS", Map.of());
+        long started = System.nanoTime();
+        if (m == null) {
+            client.applySchema();
+        } else {
+            client.rows(MnemoClient.Mode.AUTO_COMMIT, "CREATE VECTOR INDEX mnemo_chunk_embedding FOR (n:Chunk) ON "
+                    + "(n.embedding) OPTIONS {indexConfig: {`vector.dimensions`: " + Corpus.DIMENSION
+                    + ", `vector.similarity_function`: 'cosine', `vector.hnsw.m`: " + m
+                    + ", `vector.hnsw.ef_construction`: " + ef + "}}", Map.of());
+        }
+        client.rows(MnemoClient.Mode.AUTO_COMMIT, "CALL db.awaitIndex('mnemo_chunk_embedding', 86400)", Map.of());
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    static Corpus corpus(BenchCommand.Params p, int stream) {
+        return new Corpus(p.seed(), stream, 4000, Math.max(50, p.chunks() / 40), Math.max(16, p.chunks() / 1000));
+    }
+
+    private List<SearchBench.Query> queries(SearchBench bench, Corpus queryCorpus) {
+        List<SearchBench.Query> queries = new ArrayList<>();
+        try (var session = driver.session()) {
+            for (int i = 0; i < p.queries(); i++) {
+                Corpus.Query q = queryCorpus.query();
+                queries.add(new SearchBench.Query(q.text(), "synthetic".equals(p.vectors())
+                        ? queryCorpus.vector(q.concept()) : bench.embed(session, q.text())));
+            }
+        }
+        return queries;
+    }
+
+    /** p50/p95/p99 (ms) of each system at concurrency 1, interleaved so that drift hits every system alike. */
+    static Map<String, double[]> latencies(SearchBench bench, List<String> systems, List<SearchBench.Query> queries,
+            List<String> libraries) {
+        Map<String, double[]> millis = new LinkedHashMap<>();
+        systems.forEach(s -> millis.put(s, new double[queries.size()]));
+        for (int i = 0; i < queries.size(); i++) {
+            for (String system : systems) {
+                long started = System.nanoTime();
+                bench.run(system, queries.get(i), libraries);
+                millis.get(system)[i] = (System.nanoTime() - started) / 1e6;
+            }
+        }
+        Map<String, double[]> percentiles = new LinkedHashMap<>();
+        millis.forEach((system, values) -> {
+            Arrays.sort(values);
+            percentiles.put(system, new double[] {percentile(values, 50), percentile(values, 95),
+                    percentile(values, 99)});
+        });
+        return percentiles;
+    }
+
+    static double percentile(double[] sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static Map<String, Object> row(String part, String scope, String system, double[] latency, double qps4,
+            double qps16) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("part", part);
+        row.put("scope", scope);
+        row.put("system", system);
+        row.put("p50_ms", latency[0]);
+        row.put("p95_ms", latency[1]);
+        row.put("p99_ms", latency[2]);
+        row.put("qps_c4", Double.isNaN(qps4) ? null : qps4);
+        row.put("qps_c16", Double.isNaN(qps16) ? null : qps16);
+        return row;
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> all = new ArrayList<>();
+        for (List<String> l : lists) {
+            all.addAll(l);
+        }
+        return all;
+    }
+
+    private long count(String cypher) {
+        return ((Number) client.row(MnemoClient.Mode.READ, cypher, Map.of()).get("n")).longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void write(Map<String, Object> raw, List<Map<String, Object>> rows) throws Exception {
+        String scale = (String) raw.get("scale");
+        StringBuilder md = new StringBuilder("# Search benchmark, " + scale + " chunks\n\n");
+        md.append(String.format(Locale.ROOT, "Corpus: %,d chunks (seed %d, vectors: %s) in %d libraries of "
+                        + "Zipf-distributed sizes, %s; %d queries per system. The restricted caller reads the %d smallest "
+                        + "libraries, %,d chunks (~1%%). %s Vector index: %s. Command: `%s`.%n%n",
+                raw.get("chunks"), p.seed(), p.vectors(), raw.get("libraries"),
+                Boolean.TRUE.equals(raw.get("load_reused")) ? "loaded earlier into the kept database"
+                        : String.format(Locale.ROOT, "loaded in %.0f s (%.0f chunks/s)", raw.get("load_seconds"),
+                        raw.get("load_chunks_per_second")),
+                raw.get("queries"), raw.get("restricted_libraries"), raw.get("restricted_chunks"),
+                Machine.describe(client).markdown(), raw.get("vector_index"), p.command()));
+        md.append("| part | scope | system | p50 ms | p95 ms | p99 ms | q/s at 4 | q/s at 16 |\n"
+                + "|---|---|---|---:|---:|---:|---:|---:|\n");
+        for (Map<String, Object> r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %.1f | %s | %s |%n", r.get("part"),
+                    r.get("scope"), r.get("system"), r.get("p50_ms"), r.get("p95_ms"), r.get("p99_ms"),
+                    qps(r.get("qps_c4")), qps(r.get("qps_c16"))));
+        }
+        Map<String, Map<String, Double>> recall = (Map<String, Map<String, Double>>) raw.get("vector_recall_at_10");
+        md.append(String.format(Locale.ROOT, "%nVector-leg recall@10 against exact search (%d queries): restricted "
+                        + "caller — Mnemo %.3f, client-side (index top 50, then filtered) %.3f; unrestricted — Mnemo "
+                        + "%.3f, client-side %.3f.%n%n", raw.get("recall_queries"),
+                recall.get("restricted").get("mnemo"), recall.get("restricted").get("client"),
+                recall.get("all").get("mnemo"), recall.get("all").get("client")));
+        md.append("Bare HNSW index, unrestricted: recall@10 when asking for the top k (over-fetch k/10), as the index "
+                + "ranks them and re-scored exactly with the stored vectors\n\n"
+                + "| k | recall@10 | re-scored recall@10 | p50 ms (index call) |\n|---:|---:|---:|---:|\n");
+        for (Map<String, Object> o : (List<Map<String, Object>>) raw.get("index_overfetch")) {
+            md.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.1f |%n", o.get("k"), o.get("recall_at_10"),
+                    o.get("rescored_recall_at_10"), o.get("p50_ms")));
+        }
+        for (Map<String, Object> h : (List<Map<String, Object>>) raw.get("hnsw_sweep")) {
+            md.append(String.format(Locale.ROOT, "%nHNSW m = %d, ef_construction = %d: index built in %.0f s%n%n"
+                    + "| k | recall@10 | re-scored recall@10 | p50 ms (index call) |%n|---:|---:|---:|---:|%n",
+                    h.get("m"), h.get("ef_construction"), h.get("build_seconds")));
+            for (Map<String, Object> o : (List<Map<String, Object>>) h.get("by_k")) {
+                md.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.1f |%n", o.get("k"),
+                        o.get("recall_at_10"), o.get("rescored_recall_at_10"), o.get("p50_ms")));
+            }
+        }
+        md.append("""
+
+                Parts: `compare` = the four systems, each given the query's vector: `mnemo` = one `mnemo.search` call
+                (three legs and RRF in the database); `client` = vector, full-text and graph queries as separate round
+                trips, each joined to its library and filtered, RRF in the client; `graphrag` = the hybrid query shape
+                of neo4j-graphrag's HybridRetriever (neo4j_graphrag/neo4j_queries.py: vector and full-text top-k, each
+                divided by its maximum score, UNION, max per node) plus the library filter; `floor` = bare vector and
+                full-text `queryNodes`, no joins. `legs` = one leg of `mnemo.search` alone, in each scope.
+                `end_to_end` = the query's text (embedded by Mnemo's local model) through `mnemo.search` over Bolt, the
+                gateway's REST search route and its MCP search tool (bearer token, scope resolution, JSON).
+                """);
+        Files.createDirectories(p.out());
+        Files.writeString(p.out().resolve("search-" + scale + ".md"), md.toString());
+        StringBuilder csv = new StringBuilder("part,scope,system,p50_ms,p95_ms,p99_ms,qps_c4,qps_c16\n");
+        for (Map<String, Object> r : rows) {
+            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%.3f,%.3f,%.3f,%s,%s%n", r.get("part"), r.get("scope"),
+                    r.get("system"), r.get("p50_ms"), r.get("p95_ms"), r.get("p99_ms"), qps(r.get("qps_c4")),
+                    qps(r.get("qps_c16"))));
+        }
+        Files.writeString(p.out().resolve("search-" + scale + ".csv"), csv.toString());
+        Files.writeString(p.out().resolve("search-" + scale + ".json"),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(raw));
+        System.out.print(md);
+    }
+
+    private static String qps(Object value) {
+        return value == null ? "" : String.format(Locale.ROOT, "%.0f", ((Number) value).doubleValue());
+    }
+}

@@ -1,2 +1,0 @@
-/** The embedded Neo4j server that ./mnemo serve runs. */
-package org.mnemo.gateway.server;
