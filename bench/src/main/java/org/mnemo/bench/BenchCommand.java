@@ -26,70 +26,112 @@ import picocli.CommandLine.Option;
  * {@code quality}: nDCG@10 and recall@10 on the BEIR sets per leg and fused, against BM25 and exact dense retrieval.
  * Every run rewrites docs/benchmarks/README.md from the results present.
  */
-@Command(name = "bench", description = "Benchmark suites (search | ingest | quality); writes tables, charts and raw "
-        + "results under docs/benchmarks/ and regenerates its README.")
+@Command(
+        name = "bench",
+        description = "Benchmark suites (search | ingest | quality); writes tables, charts and raw "
+                + "results under docs/benchmarks/ and regenerates its README.")
 public final class BenchCommand implements Callable<Integer> {
     private static final String PASSWORD = "bench-password-only";
 
     /** Everything a suite needs to know about the run. */
-    record Params(String suite, int chunks, int queries, int recallQueries, long seed, String vectors, int loaders,
-            Path out, Path eval, List<String> datasets, List<String> hnswSweep, String command) {}
+    record Params(
+            String suite,
+            int chunks,
+            int queries,
+            int recallQueries,
+            long seed,
+            String vectors,
+            int loaders,
+            Path out,
+            Path eval,
+            List<String> datasets,
+            List<String> hnswSweep,
+            String command) {}
 
-    @Option(names = "--suite", defaultValue = "search", description = "search, ingest, quality, or report (only "
-            + "rewrite README.md and the charts from the results present) (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--suite",
+            defaultValue = "search",
+            description = "search, ingest, quality, or report (only "
+                    + "rewrite README.md and the charts from the results present) (default ${DEFAULT-VALUE}).")
     String suite;
 
-    @Option(names = "--chunks", defaultValue = "10000", description = "Search corpus size in chunks (default "
-            + "${DEFAULT-VALUE}).")
+    @Option(
+            names = "--chunks",
+            defaultValue = "10000",
+            description = "Search corpus size in chunks (default " + "${DEFAULT-VALUE}).")
     int chunks;
 
     @Option(names = "--queries", defaultValue = "100", description = "Queries per system (default ${DEFAULT-VALUE}).")
     int queries;
 
-    @Option(names = "--recall-queries", defaultValue = "100", description = "Queries scored against exact search "
-            + "(default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--recall-queries",
+            defaultValue = "100",
+            description = "Queries scored against exact search " + "(default ${DEFAULT-VALUE}).")
     int recallQueries;
 
     @Option(names = "--seed", defaultValue = "42", description = "Corpus seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--vectors", defaultValue = "synthetic", description = "synthetic: clustered 384-d vectors "
-            + "through the bulk path; model: mnemo.ingest with the local embedder (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--vectors",
+            defaultValue = "synthetic",
+            description = "synthetic: clustered 384-d vectors "
+                    + "through the bulk path; model: mnemo.ingest with the local embedder (default ${DEFAULT-VALUE}).")
     String vectors;
 
-    @Option(names = "--loaders", defaultValue = "2", description = "Parallel loading calls (default "
-            + "${DEFAULT-VALUE}).")
+    @Option(
+            names = "--loaders",
+            defaultValue = "2",
+            description = "Parallel loading calls (default " + "${DEFAULT-VALUE}).")
     int loaders;
 
-    @Option(names = "--data", description = "Keep the database here and reuse a corpus loaded by an earlier run "
-            + "(default: a fresh temporary one).")
+    @Option(
+            names = "--data",
+            description = "Keep the database here and reuse a corpus loaded by an earlier run "
+                    + "(default: a fresh temporary one).")
     Path data;
 
-    @Option(names = "--hnsw-m", defaultValue = "0", description = "vector.hnsw.m of a new chunk vector index (0: "
-            + "Neo4j's default).")
+    @Option(
+            names = "--hnsw-m",
+            defaultValue = "0",
+            description = "vector.hnsw.m of a new chunk vector index (0: " + "Neo4j's default).")
     int hnswM;
 
-    @Option(names = "--hnsw-ef-construction", defaultValue = "0", description = "vector.hnsw.ef_construction of a "
-            + "new chunk vector index (0: Neo4j's default).")
+    @Option(
+            names = "--hnsw-ef-construction",
+            defaultValue = "0",
+            description = "vector.hnsw.ef_construction of a " + "new chunk vector index (0: Neo4j's default).")
     int hnswEfConstruction;
 
-    @Option(names = "--embedder", description = "mnemo.embedding.provider for this run: local (MiniLM) or bge-small "
-            + "(default: the plugin's); use a database of its own (--data) per embedder.")
+    @Option(
+            names = "--embedder",
+            description = "mnemo.embedding.provider for this run: local (MiniLM) or bge-small "
+                    + "(default: the plugin's); use a database of its own (--data) per embedder.")
     String embedder;
 
-    @Option(names = "--fulltext-analyzer", description = "mnemo.search.fulltext_analyzer for this run (default: the "
-            + "plugin's); a kept database's full-text indexes are rebuilt when it differs.")
+    @Option(
+            names = "--fulltext-analyzer",
+            description = "mnemo.search.fulltext_analyzer for this run (default: the "
+                    + "plugin's); a kept database's full-text indexes are rebuilt when it differs.")
     String fulltextAnalyzer;
 
-    @Option(names = "--hnsw-sweep", split = ",", description = "After the search comparison, rebuild the chunk "
-            + "vector index with each m:ef_construction pair (e.g. 16:100,32:200) and measure build time and recall.")
+    @Option(
+            names = "--hnsw-sweep",
+            split = ",",
+            description =
+                    "After the search comparison, rebuild the chunk "
+                            + "vector index with each m:ef_construction pair (e.g. 16:100,32:200) and measure build time and recall.")
     List<String> hnswSweep = List.of();
 
     @Option(names = "--eval", description = "BEIR sets directory (default ../shared/eval beside the project).")
     Path eval;
 
-    @Option(names = "--datasets", split = ",", defaultValue = "msmarco-5k,dbpedia-5k", description = "BEIR sets of "
-            + "the quality suite (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--datasets",
+            split = ",",
+            defaultValue = "msmarco-5k,dbpedia-5k",
+            description = "BEIR sets of " + "the quality suite (default ${DEFAULT-VALUE}).")
     List<String> datasets;
 
     @Option(names = "--out", description = "Where results go (default docs/benchmarks).")
@@ -99,10 +141,22 @@ public final class BenchCommand implements Callable<Integer> {
     Path plugins;
 
     /** The search suite against an existing database and gateway (the smoke test). */
-    public static Map<String, Object> search(MnemoClient client, Driver driver, String gatewayUrl, String token,
-            int chunks, int queries, Path out) throws Exception {
-        Params p = new Params("search", chunks, queries, queries, 42, "synthetic", 2, out, null, List.of(),
-                List.of(), "BenchSmokeTest");
+    public static Map<String, Object> search(
+            MnemoClient client, Driver driver, String gatewayUrl, String token, int chunks, int queries, Path out)
+            throws Exception {
+        Params p = new Params(
+                "search",
+                chunks,
+                queries,
+                queries,
+                42,
+                "synthetic",
+                2,
+                out,
+                null,
+                List.of(),
+                List.of(),
+                "BenchSmokeTest");
         try (GatewayClient gateway = new GatewayClient(gatewayUrl, token)) {
             Map<String, Object> raw = new SearchSuite(p, client, driver, gateway).run();
             Report.write(out);
@@ -130,20 +184,35 @@ public final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         // HNSW settings reach the plugin through its own configuration file.
         Path conf = dir.resolve("mnemo.conf");
-        Files.writeString(conf, (hnswM > 0 ? "mnemo.vector.hnsw.m=" + hnswM + "\n" : "")
-                + (hnswEfConstruction > 0 ? "mnemo.vector.hnsw.ef_construction=" + hnswEfConstruction + "\n" : "")
-                + (fulltextAnalyzer != null ? "mnemo.search.fulltext_analyzer=" + fulltextAnalyzer + "\n" : "")
-                + (embedder != null ? "mnemo.embedding.provider=" + embedder + "\n" : ""));
+        Files.writeString(
+                conf,
+                (hnswM > 0 ? "mnemo.vector.hnsw.m=" + hnswM + "\n" : "")
+                        + (hnswEfConstruction > 0
+                                ? "mnemo.vector.hnsw.ef_construction=" + hnswEfConstruction + "\n"
+                                : "")
+                        + (fulltextAnalyzer != null ? "mnemo.search.fulltext_analyzer=" + fulltextAnalyzer + "\n" : "")
+                        + (embedder != null ? "mnemo.embedding.provider=" + embedder + "\n" : ""));
         System.setProperty("mnemo.config", conf.toString());
-        Params p = new Params(suite, chunks, queries, recallQueries, seed, vectors, loaders, out, eval, datasets,
-                hnswSweep, commandLine());
+        Params p = new Params(
+                suite,
+                chunks,
+                queries,
+                recallQueries,
+                seed,
+                vectors,
+                loaders,
+                out,
+                eval,
+                datasets,
+                hnswSweep,
+                commandLine());
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         String token = Tokens.generate();
-        try (EmbeddedServer server = EmbeddedServer.start(new EmbeddedServer.Settings(dir, plugins.toAbsolutePath(),
-                        "127.0.0.1", port, PASSWORD));
+        try (EmbeddedServer server = EmbeddedServer.start(
+                        new EmbeddedServer.Settings(dir, plugins.toAbsolutePath(), "127.0.0.1", port, PASSWORD));
                 MnemoClient client = new MnemoClient(server.boltUri(), "neo4j", PASSWORD);
                 Driver driver = GraphDatabase.driver(server.boltUri(), AuthTokens.basic("neo4j", PASSWORD));
                 Gateway gw = Gateway.start(gatewayConfig(server.boltUri(), token, dir));
@@ -204,7 +273,8 @@ public final class BenchCommand implements Callable<Integer> {
             command.append(" --seed ").append(seed);
         }
         String javaOpts = System.getenv("MNEMO_JAVA_OPTS");
-        return javaOpts == null || javaOpts.isBlank() ? command.toString()
+        return javaOpts == null || javaOpts.isBlank()
+                ? command.toString()
                 : "MNEMO_JAVA_OPTS='" + javaOpts + "' " + command;
     }
 }

@@ -17,7 +17,12 @@ final class Charts {
     static void bars(Path file, String title, String yAxis, List<String> categories, Map<String, List<Double>> series)
             throws IOException {
         System.setProperty("java.awt.headless", "true");
-        CategoryChart chart = new CategoryChartBuilder().width(1400).height(600).title(title).yAxisTitle(yAxis).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(1400)
+                .height(600)
+                .title(title)
+                .yAxisTitle(yAxis)
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setPlotGridVerticalLinesVisible(false);

@@ -28,8 +28,10 @@ final class Corpus {
     /** A query's text and the concept it names. */
     record Query(String text, int concept) {}
 
-    private static final String[] SYLLABLES = {"ka", "lo", "mi", "ra", "te", "su", "no", "vi", "del", "gar", "pon",
-            "tri", "bel", "qua", "zen", "mor", "fal", "rin", "sto", "cal"};
+    private static final String[] SYLLABLES = {
+        "ka", "lo", "mi", "ra", "te", "su", "no", "vi", "del", "gar", "pon", "tri", "bel", "qua", "zen", "mor", "fal",
+        "rin", "sto", "cal"
+    };
 
     private final Random random;
     private final Random vectorNoise;
@@ -156,7 +158,8 @@ final class Corpus {
         List<Section> sections = new ArrayList<>(chunks);
         for (int section = 0; section < chunks; section++) {
             int concept = conceptIndex();
-            StringBuilder text = new StringBuilder("## ").append(concepts.get(concept)).append("\n\n");
+            StringBuilder text =
+                    new StringBuilder("## ").append(concepts.get(concept)).append("\n\n");
             int sentences = 3 + random.nextInt(2);
             for (int i = 0; i < sentences; i++) {
                 text.append(sentence()).append(' ');

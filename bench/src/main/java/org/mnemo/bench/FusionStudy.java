@@ -55,8 +55,12 @@ final class FusionStudy {
     }
 
     private static List<String> sorted(Map<String, Double> fused) {
-        return fused.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()
-                .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).toList();
+        return fused.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue()
+                        .reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /** A fusion with its parameters, as a function from a query's leg lists to a ranking. */
@@ -102,7 +106,10 @@ final class FusionStudy {
     }
 
     /** The variant of the grid with the best mean nDCG@10 over {@code train} queries. */
-    static Variant tune(List<Variant> grid, List<String> train, Map<String, List<List<Scored>>> legLists,
+    static Variant tune(
+            List<Variant> grid,
+            List<String> train,
+            Map<String, List<List<Scored>>> legLists,
             Map<String, Map<String, Integer>> qrels) {
         Variant best = null;
         double bestScore = -1;

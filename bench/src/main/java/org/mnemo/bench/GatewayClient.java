@@ -20,28 +20,35 @@ import org.mnemo.gateway.web.Json;
 final class GatewayClient implements AutoCloseable {
     private final String baseUrl;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final McpSyncClient mcp;
 
     GatewayClient(String baseUrl, String token) {
         this.baseUrl = baseUrl;
         this.token = token;
-        mcp = McpClient.sync(HttpClientStreamableHttpTransport.builder(baseUrl).endpoint("/mcp")
-                        .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token)).build())
-                .requestTimeout(Duration.ofSeconds(60)).build();
+        mcp = McpClient.sync(HttpClientStreamableHttpTransport.builder(baseUrl)
+                        .endpoint("/mcp")
+                        .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
+                        .build())
+                .requestTimeout(Duration.ofSeconds(60))
+                .build();
         mcp.initialize();
     }
 
     List<String> rest(String query, int limit) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl
-                            + "/library/api/search/"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(Map.of("query", query,
-                            "limit", limit)))).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/library/api/search/"))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    Json.MAPPER.writeValueAsString(Map.of("query", query, "limit", limit))))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("REST search answered " + response.statusCode() + ": "
-                        + response.body());
+                throw new IllegalStateException(
+                        "REST search answered " + response.statusCode() + ": " + response.body());
             }
             List<String> uids = new ArrayList<>();
             for (JsonNode candidate : Json.MAPPER.readTree(response.body()).path("candidates")) {
@@ -58,13 +65,13 @@ final class GatewayClient implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     List<String> mcp(String query, int limit) {
-        McpSchema.CallToolResult result = mcp.callTool(new McpSchema.CallToolRequest("search", Map.of("query", query,
-                "limit", limit)));
+        McpSchema.CallToolResult result =
+                mcp.callTool(new McpSchema.CallToolRequest("search", Map.of("query", query, "limit", limit)));
         if (Boolean.TRUE.equals(result.isError())) {
             throw new IllegalStateException("MCP search failed: " + result.content());
         }
-        List<Map<String, Object>> candidates = (List<Map<String, Object>>) ((Map<String, Object>)
-                result.structuredContent()).get("candidates");
+        List<Map<String, Object>> candidates =
+                (List<Map<String, Object>>) ((Map<String, Object>) result.structuredContent()).get("candidates");
         return candidates.stream().map(c -> (String) c.get("chunk_uid")).toList();
     }
 

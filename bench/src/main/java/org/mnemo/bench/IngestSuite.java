@@ -51,20 +51,31 @@ final class IngestSuite {
             long[] chunks = {0};
             Measured ingest = measure(() -> {
                 for (int i = 0; i < texts.size(); i++) {
-                    chunks[0] += client.ingest(library, texts.get(i), Map.of("title", "doc " + i,
-                            "source_ref", "ingest-" + bytes + "-" + i)).chunk_count();
+                    chunks[0] += client.ingest(
+                                    library,
+                                    texts.get(i),
+                                    Map.of("title", "doc " + i, "source_ref", "ingest-" + bytes + "-" + i))
+                            .chunk_count();
                 }
                 return chunks[0];
             });
-            List<String> chunkTexts = client.rows(MnemoClient.Mode.READ, "MATCH (:Library {uid: $l})"
-                    + "-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(c:Chunk) RETURN c.text AS t",
-                    Map.of("l", library)).stream().map(r -> (String) r.get("t")).toList();
+            List<String> chunkTexts = client
+                    .rows(
+                            MnemoClient.Mode.READ,
+                            "MATCH (:Library {uid: $l})"
+                                    + "-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(c:Chunk) RETURN c.text AS t",
+                            Map.of("l", library))
+                    .stream()
+                    .map(r -> (String) r.get("t"))
+                    .toList();
             Measured embedOnly = measure(() -> {
                 long n = 0;
                 for (int start = 0; start < chunkTexts.size(); start += 1000) {
-                    n += (long) client.row(MnemoClient.Mode.READ, "CALL mnemo.embed.batch($t) YIELD index "
-                            + "RETURN count(index) AS n", Map.of("t", chunkTexts.subList(start,
-                            Math.min(chunkTexts.size(), start + 1000)))).get("n");
+                    n += (long) client.row(
+                                    MnemoClient.Mode.READ,
+                                    "CALL mnemo.embed.batch($t) YIELD index " + "RETURN count(index) AS n",
+                                    Map.of("t", chunkTexts.subList(start, Math.min(chunkTexts.size(), start + 1000))))
+                            .get("n");
                 }
                 return n;
             });
@@ -77,12 +88,19 @@ final class IngestSuite {
                     for (int start = 0; start < texts.size(); start += BATCH_DOCS) {
                         List<Map<String, Object>> documents = new ArrayList<>();
                         for (int i = start; i < Math.min(texts.size(), start + BATCH_DOCS); i++) {
-                            documents.add(Map.of("text", texts.get(i), "item", Map.of("title", "doc " + i,
-                                    "source_ref", "batch-" + bytes + "-" + i)));
+                            documents.add(Map.of(
+                                    "text",
+                                    texts.get(i),
+                                    "item",
+                                    Map.of("title", "doc " + i, "source_ref", "batch-" + bytes + "-" + i)));
                         }
-                        n += ((Number) client.row(MnemoClient.Mode.AUTO_COMMIT, "CALL mnemo.ingest.batch($l, $d) "
-                                + "YIELD chunk_count RETURN sum(chunk_count) AS n", Map.of("l", batchLibrary, "d",
-                                documents)).get("n")).longValue();
+                        n += ((Number) client.row(
+                                                MnemoClient.Mode.AUTO_COMMIT,
+                                                "CALL mnemo.ingest.batch($l, $d) "
+                                                        + "YIELD chunk_count RETURN sum(chunk_count) AS n",
+                                                Map.of("l", batchLibrary, "d", documents))
+                                        .get("n"))
+                                .longValue();
                     }
                     return n;
                 });
@@ -111,7 +129,11 @@ final class IngestSuite {
         for (int d = 0; d < BULK_CHUNKS / BULK_DOC_CHUNKS; d++) {
             docs.add(Loader.chunks(corpus.doc(0, d, BULK_DOC_CHUNKS), corpus));
         }
-        bulkRows.add(bulk("bare UNWIND … CREATE", docs, (lib, i, chunks) -> client.row(MnemoClient.Mode.WRITE, """
+        bulkRows.add(bulk(
+                "bare UNWIND … CREATE",
+                docs,
+                (lib, i, chunks) -> client.row(
+                        MnemoClient.Mode.WRITE, """
                 MATCH (l:Library {uid: $library})-[:HAS_COLLECTION]->(c:Collection)
                 CREATE (c)-[:HAS_ITEM]->(i:Item {uid: randomUUID(), title: $title, embedding_status: 'completed',
                         chunk_count: size($chunks)})
@@ -119,12 +141,20 @@ final class IngestSuite {
                 CREATE (i)-[:HAS_CHUNK]->(:Chunk {uid: randomUUID(), chunk_index: n, text: $chunks[n].text,
                         embedding: $chunks[n].embedding})
                 RETURN count(*) AS n""", Map.of("library", lib, "title", "bare " + i, "chunks", chunks))));
-        bulkRows.add(bulk("mnemo.ingest.chunks, no concepts", docs, (lib, i, chunks) -> client.row(
-                MnemoClient.Mode.AUTO_COMMIT, "CALL mnemo.ingest.chunks($library, $chunks, {title: $title}, "
-                        + "{extract_concepts: false})", Map.of("library", lib, "title", "bulk " + i, "chunks", chunks))));
-        bulkRows.add(bulk("mnemo.ingest.chunks, with concepts", docs, (lib, i, chunks) -> client.row(
-                MnemoClient.Mode.AUTO_COMMIT, "CALL mnemo.ingest.chunks($library, $chunks, {title: $title})",
-                Map.of("library", lib, "title", "concepts " + i, "chunks", chunks))));
+        bulkRows.add(bulk(
+                "mnemo.ingest.chunks, no concepts",
+                docs,
+                (lib, i, chunks) -> client.row(
+                        MnemoClient.Mode.AUTO_COMMIT,
+                        "CALL mnemo.ingest.chunks($library, $chunks, {title: $title}, " + "{extract_concepts: false})",
+                        Map.of("library", lib, "title", "bulk " + i, "chunks", chunks))));
+        bulkRows.add(bulk(
+                "mnemo.ingest.chunks, with concepts",
+                docs,
+                (lib, i, chunks) -> client.row(
+                        MnemoClient.Mode.AUTO_COMMIT,
+                        "CALL mnemo.ingest.chunks($library, $chunks, {title: $title})",
+                        Map.of("library", lib, "title", "concepts " + i, "chunks", chunks))));
         double bare = (double) bulkRows.get(0).get("chunks_per_s");
         bulkRows.forEach(r -> r.put("ratio_to_bare", (double) r.get("chunks_per_s") / bare));
 
@@ -147,8 +177,11 @@ final class IngestSuite {
     private Map<String, Object> bulk(String name, List<List<Map<String, Object>>> docs, Call call) throws Exception {
         String library = client.ensureLibrary("bench-bulk-" + name.replaceAll("[^a-z]+", "-"), "nonfiction");
         // A default collection for the bare variant to write into (the bulk path makes its own).
-        client.row(MnemoClient.Mode.WRITE, "MATCH (l:Library {uid: $l}) MERGE (l)-[:HAS_COLLECTION]->"
-                + "(c:Collection {name: 'default'}) ON CREATE SET c.uid = randomUUID()", Map.of("l", library));
+        client.row(
+                MnemoClient.Mode.WRITE,
+                "MATCH (l:Library {uid: $l}) MERGE (l)-[:HAS_COLLECTION]->"
+                        + "(c:Collection {name: 'default'}) ON CREATE SET c.uid = randomUUID()",
+                Map.of("l", library));
         Measured m = measure(() -> {
             for (int i = 0; i < docs.size(); i++) {
                 call.run(library, i, docs.get(i));
@@ -184,16 +217,18 @@ final class IngestSuite {
         var memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         AtomicLong peak = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
         long started = System.nanoTime();
@@ -209,8 +244,12 @@ final class IngestSuite {
     private void write(Map<String, Object> raw) throws Exception {
         Machine machine = Machine.describe(client);
         StringBuilder md = new StringBuilder("# Ingest benchmark\n\n");
-        md.append(String.format(Locale.ROOT, "%s Embedder: %s. Command: `%s`.%n%n", machine.markdown(),
-                raw.get("embedder"), p.command()));
+        md.append(String.format(
+                Locale.ROOT,
+                "%s Embedder: %s. Command: `%s`.%n%n",
+                machine.markdown(),
+                raw.get("embedder"),
+                p.command()));
         md.append("## With the local embedder: mnemo.ingest against the embedder alone\n\n"
                 + "The embedder alone embeds the very chunks the ingest produced (`mnemo.embed.batch`, same batch "
                 + "size): the ceiling of an ingest that also chunks, extracts concepts and writes the graph. "
@@ -221,28 +260,45 @@ final class IngestSuite {
                 + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : (List<Map<String, Object>>) raw.get("local_embedder")) {
             boolean batched = r.containsKey("batch_ratio");
-            md.append(String.format(Locale.ROOT, "| %,d B | %d | %d | %.0f | %.0f | %.2f | %s | %s | %.0f / %.0f / %s |%n",
-                    r.get("doc_bytes"), r.get("docs"), r.get("chunks"), r.get("ingest_chunks_per_s"),
-                    r.get("embedder_chunks_per_s"), r.get("ratio"),
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %,d B | %d | %d | %.0f | %.0f | %.2f | %s | %s | %.0f / %.0f / %s |%n",
+                    r.get("doc_bytes"),
+                    r.get("docs"),
+                    r.get("chunks"),
+                    r.get("ingest_chunks_per_s"),
+                    r.get("embedder_chunks_per_s"),
+                    r.get("ratio"),
                     batched ? String.format(Locale.ROOT, "%.0f", r.get("batch_chunks_per_s")) : "—",
                     batched ? String.format(Locale.ROOT, "%.2f", r.get("batch_ratio")) : "—",
-                    r.get("ingest_peak_heap_mb"), r.get("embedder_peak_heap_mb"),
+                    r.get("ingest_peak_heap_mb"),
+                    r.get("embedder_peak_heap_mb"),
                     batched ? String.format(Locale.ROOT, "%.0f", r.get("batch_peak_heap_mb")) : "—"));
         }
-        md.append(String.format(Locale.ROOT, "%n## Pre-embedded chunks: the bulk path against a bare UNWIND%n%n"
-                + "%,d chunks with 384-d vectors, %d chunks per call (one document), one call at a time; the bare "
-                + "variant creates the same Item and Chunk nodes (same labels, so the same vector and full-text "
-                + "indexes are maintained) without Mnemo's bookkeeping.%n%n| path | chunks/s | ratio to bare | peak heap "
-                + "MB |%n|---|---:|---:|---:|%n", raw.get("bulk_chunks"), raw.get("bulk_chunks_per_call")));
+        md.append(String.format(
+                Locale.ROOT,
+                "%n## Pre-embedded chunks: the bulk path against a bare UNWIND%n%n"
+                        + "%,d chunks with 384-d vectors, %d chunks per call (one document), one call at a time; the bare "
+                        + "variant creates the same Item and Chunk nodes (same labels, so the same vector and full-text "
+                        + "indexes are maintained) without Mnemo's bookkeeping.%n%n| path | chunks/s | ratio to bare | peak heap "
+                        + "MB |%n|---|---:|---:|---:|%n",
+                raw.get("bulk_chunks"),
+                raw.get("bulk_chunks_per_call")));
         for (Map<String, Object> r : (List<Map<String, Object>>) raw.get("bulk")) {
-            md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.0f |%n", r.get("path"),
-                    r.get("chunks_per_s"), r.get("ratio_to_bare"), r.get("peak_heap_mb")));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.2f | %.0f |%n",
+                    r.get("path"),
+                    r.get("chunks_per_s"),
+                    r.get("ratio_to_bare"),
+                    r.get("peak_heap_mb")));
         }
         md.append("\nPeak heap: the heap in use of the JVM that runs Neo4j (and the bench client), sampled every "
                 + "20 ms after a GC; it includes garbage not yet collected.\n");
         Files.createDirectories(p.out());
         Files.writeString(p.out().resolve("ingest.md"), md.toString());
-        Files.writeString(p.out().resolve("ingest.json"),
+        Files.writeString(
+                p.out().resolve("ingest.json"),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(raw));
         System.out.print(md);
     }

@@ -30,8 +30,10 @@ final class Loader {
 
     static Loaded load(MnemoClient client, Corpus corpus, BenchCommand.Params p) throws InterruptedException {
         int[] sizes = Corpus.librarySizes(libraryCount(p.chunks()), p.chunks());
-        Map<String, Object> marker = client.row(MnemoClient.Mode.READ, "MATCH (b:BenchCorpus {seed: $seed, chunks: "
-                + "$chunks, vectors: $vectors}) RETURN b.libraries AS libraries, b.load_seconds AS seconds",
+        Map<String, Object> marker = client.row(
+                MnemoClient.Mode.READ,
+                "MATCH (b:BenchCorpus {seed: $seed, chunks: "
+                        + "$chunks, vectors: $vectors}) RETURN b.libraries AS libraries, b.load_seconds AS seconds",
                 Map.of("seed", p.seed(), "chunks", p.chunks(), "vectors", p.vectors()));
         if (marker != null) {
             @SuppressWarnings("unchecked")
@@ -41,8 +43,13 @@ final class Loader {
         List<String> libraries = new ArrayList<>();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
         // A bounded queue keeps the generator at most a few documents ahead of the loaders.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(p.loaders(), p.loaders(), 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(p.loaders() * 4), new ThreadPoolExecutor.CallerRunsPolicy());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                p.loaders(),
+                p.loaders(),
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(p.loaders() * 4),
+                new ThreadPoolExecutor.CallerRunsPolicy());
         long started = System.nanoTime();
         int loaded = 0;
         int nextReport = 0;
@@ -70,7 +77,11 @@ final class Loader {
                     }
                 });
                 if (loaded >= nextReport) {
-                    System.err.printf(Locale.ROOT, "loading: %d / %d chunks, %.0f s%n", loaded, p.chunks(),
+                    System.err.printf(
+                            Locale.ROOT,
+                            "loading: %d / %d chunks, %.0f s%n",
+                            loaded,
+                            p.chunks(),
                             (System.nanoTime() - started) / 1e9);
                     nextReport += Math.max(10_000, p.chunks() / 20);
                 }
@@ -82,9 +93,21 @@ final class Loader {
             throw failure.get();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        client.row(MnemoClient.Mode.WRITE, "CREATE (:BenchCorpus {seed: $seed, chunks: $chunks, vectors: $vectors, "
-                + "libraries: $libraries, load_seconds: $seconds})", Map.of("seed", p.seed(), "chunks", p.chunks(),
-                "vectors", p.vectors(), "libraries", libraries, "seconds", seconds));
+        client.row(
+                MnemoClient.Mode.WRITE,
+                "CREATE (:BenchCorpus {seed: $seed, chunks: $chunks, vectors: $vectors, "
+                        + "libraries: $libraries, load_seconds: $seconds})",
+                Map.of(
+                        "seed",
+                        p.seed(),
+                        "chunks",
+                        p.chunks(),
+                        "vectors",
+                        p.vectors(),
+                        "libraries",
+                        libraries,
+                        "seconds",
+                        seconds));
         return new Loaded(libraries, sizes, seconds, false);
     }
 
@@ -117,7 +140,9 @@ final class Loader {
 
     /** The bulk path: pre-embedded chunks, concepts extracted as usual. */
     static void bulk(MnemoClient client, String library, Corpus.Doc d, List<Map<String, Object>> chunks) {
-        client.row(MnemoClient.Mode.AUTO_COMMIT, "CALL mnemo.ingest.chunks($library, $chunks, $item)",
+        client.row(
+                MnemoClient.Mode.AUTO_COMMIT,
+                "CALL mnemo.ingest.chunks($library, $chunks, $item)",
                 Map.of("library", library, "chunks", chunks, "item", item(d)));
     }
 }

@@ -16,24 +16,36 @@ record Machine(String cpu, int cores, long memoryMb, String java, long heapMb, S
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         String pageCache = "Neo4j default";
         try {
-            Map<String, Object> row = client.row(MnemoClient.Mode.READ, "CALL dbms.listConfig("
-                    + "'server.memory.pagecache.size') YIELD name, value WHERE name = "
-                    + "'server.memory.pagecache.size' RETURN value", Map.of());
-            if (row != null && row.get("value") != null && !String.valueOf(row.get("value")).isBlank()) {
+            Map<String, Object> row = client.row(
+                    MnemoClient.Mode.READ,
+                    "CALL dbms.listConfig("
+                            + "'server.memory.pagecache.size') YIELD name, value WHERE name = "
+                            + "'server.memory.pagecache.size' RETURN value",
+                    Map.of());
+            if (row != null
+                    && row.get("value") != null
+                    && !String.valueOf(row.get("value")).isBlank()) {
                 pageCache = String.valueOf(row.get("value"));
             }
         } catch (RuntimeException e) {
             pageCache = "unknown (" + e.getMessage() + ")";
         }
-        return new Machine(cpuModel(), os.getAvailableProcessors(), os.getTotalMemorySize() / (1024 * 1024),
+        return new Machine(
+                cpuModel(),
+                os.getAvailableProcessors(),
+                os.getTotalMemorySize() / (1024 * 1024),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() / (1024 * 1024), pageCache);
+                Runtime.getRuntime().maxMemory() / (1024 * 1024),
+                pageCache);
     }
 
     private static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                    .findFirst()
+                    .orElse("unknown CPU");
         } catch (IOException | RuntimeException e) {
             return System.getProperty("os.arch");
         }
@@ -41,8 +53,16 @@ record Machine(String cpu, int cores, long memoryMb, String java, long heapMb, S
 
     /** One Markdown sentence: the machine, the JVM and Neo4j's memory settings (Neo4j runs in the bench's JVM). */
     String markdown() {
-        return String.format(Locale.ROOT, "Machine: %s, %d cores, %,d MB RAM; %s; Neo4j 5.26 embedded in the same JVM "
-                + "(heap max %,d MB, page cache %s).", cpu, cores, memoryMb, java, heapMb, pageCache);
+        return String.format(
+                Locale.ROOT,
+                "Machine: %s, %d cores, %,d MB RAM; %s; Neo4j 5.26 embedded in the same JVM "
+                        + "(heap max %,d MB, page cache %s).",
+                cpu,
+                cores,
+                memoryMb,
+                java,
+                heapMb,
+                pageCache);
     }
 
     Map<String, Object> json() {

@@ -65,9 +65,14 @@ final class QualitySuite {
         raw.put("machine", Machine.describe(client).json());
         raw.put("command", p.command());
         raw.put("embedder", client.embed("x").model());
-        raw.put("fulltext_analyzer", client.row(MnemoClient.Mode.READ, "SHOW FULLTEXT INDEXES YIELD name, options "
-                + "WHERE name = 'mnemo_chunk_text' RETURN options.indexConfig['fulltext.analyzer'] AS a", Map.of())
-                .get("a"));
+        raw.put(
+                "fulltext_analyzer",
+                client.row(
+                                MnemoClient.Mode.READ,
+                                "SHOW FULLTEXT INDEXES YIELD name, options "
+                                        + "WHERE name = 'mnemo_chunk_text' RETURN options.indexConfig['fulltext.analyzer'] AS a",
+                                Map.of())
+                        .get("a"));
         raw.put("reranker", reranker);
         raw.put("sets", sets);
         write(raw);
@@ -78,7 +83,10 @@ final class QualitySuite {
         List<Doc> docs = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("corpus.jsonl"))) {
             JsonNode n = Json.MAPPER.readTree(line);
-            docs.add(new Doc(n.path("_id").asText(), n.path("title").asText(""), n.path("text").asText("")));
+            docs.add(new Doc(
+                    n.path("_id").asText(),
+                    n.path("title").asText(""),
+                    n.path("text").asText("")));
         }
         Map<String, String> queries = new LinkedHashMap<>();
         for (String line : Files.readAllLines(dir.resolve("queries.jsonl"))) {
@@ -86,22 +94,36 @@ final class QualitySuite {
             queries.put(n.path("_id").asText(), n.path("text").asText());
         }
         Map<String, Map<String, Integer>> qrels = new HashMap<>();
-        for (String line : Files.readAllLines(dir.resolve("qrels.tsv")).subList(1, Files.readAllLines(
-                dir.resolve("qrels.tsv")).size())) {
+        for (String line : Files.readAllLines(dir.resolve("qrels.tsv"))
+                .subList(1, Files.readAllLines(dir.resolve("qrels.tsv")).size())) {
             String[] f = line.split("\t");
             qrels.computeIfAbsent(f[0], k -> new HashMap<>()).put(f[1], Integer.parseInt(f[2].strip()));
         }
-        queries.keySet().removeIf(q -> qrels.getOrDefault(q, Map.of()).values().stream().noneMatch(g -> g > 0));
+        queries.keySet()
+                .removeIf(q -> qrels.getOrDefault(q, Map.of()).values().stream().noneMatch(g -> g > 0));
 
         String library = client.ensureLibrary("beir-" + name, "nonfiction");
         long started = System.nanoTime();
         // Two callers, as the gateway's ingest workers would; ingest is idempotent, so a rerun skips what is in.
-        docs.parallelStream().filter(d -> !d.full().isBlank()).forEach(d -> client.ingest(library, d.full(),
-                Map.of("title", d.title().isBlank() ? d.id() : d.title(), "source_ref", d.id(), "source", "beir")));
+        docs.parallelStream()
+                .filter(d -> !d.full().isBlank())
+                .forEach(d -> client.ingest(
+                        library,
+                        d.full(),
+                        Map.of(
+                                "title",
+                                d.title().isBlank() ? d.id() : d.title(),
+                                "source_ref",
+                                d.id(),
+                                "source",
+                                "beir")));
         double ingestSeconds = (System.nanoTime() - started) / 1e9;
         Map<String, String> docByItem = new HashMap<>();
-        client.rows(MnemoClient.Mode.READ, "MATCH (:Library {uid: $l})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item) "
-                + "RETURN i.uid AS uid, i.source_ref AS ref", Map.of("l", library))
+        client.rows(
+                        MnemoClient.Mode.READ,
+                        "MATCH (:Library {uid: $l})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item) "
+                                + "RETURN i.uid AS uid, i.source_ref AS ref",
+                        Map.of("l", library))
                 .forEach(r -> docByItem.put((String) r.get("uid"), (String) r.get("ref")));
 
         Map<String, Map<String, List<String>>> runs = new LinkedHashMap<>();
@@ -131,36 +153,57 @@ final class QualitySuite {
             runs.get("fusion").put(q.getKey(), mnemo(q.getValue(), library, LEGS, docByItem));
             runs.get("fusion, group_by item").put(q.getKey(), grouped(q.getValue(), library, docByItem, Map.of()));
             runs.get("fusion, mmr 0.7").put(q.getKey(), grouped(q.getValue(), library, docByItem, Map.of("mmr", 0.7)));
-            runs.get("fusion, reranked").put(q.getKey(), grouped(q.getValue(), library, docByItem,
-                    Map.of("rerank", true)));
+            runs.get("fusion, reranked")
+                    .put(q.getKey(), grouped(q.getValue(), library, docByItem, Map.of("rerank", true)));
             List<FusionStudy.Scored> lexical = bm25.search(q.getValue());
             List<FusionStudy.Scored> vector = dense.search(q.getValue());
             baseLists.put(q.getKey(), List.of(lexical, vector));
             runs.get("bm25 (Lucene)").put(q.getKey(), FusionStudy.ids(lexical));
             runs.get("dense exact").put(q.getKey(), FusionStudy.ids(vector));
-            runs.get("rrf(bm25, dense)").put(q.getKey(), rrf(List.of(FusionStudy.ids(lexical),
-                    FusionStudy.ids(vector))));
+            runs.get("rrf(bm25, dense)")
+                    .put(q.getKey(), rrf(List.of(FusionStudy.ids(lexical), FusionStudy.ids(vector))));
         }
         if (reranker == null || reranker.startsWith("unavailable")) {
             runs.remove("fusion, reranked");
         }
         List<String> ids = new ArrayList<>(queries.keySet());
-        study(runs, "study: rrf(vector, fulltext) k=60", ids, legLists, l -> FusionStudy.rrf(l, new double[] {1, 1,
-                0}, 60));
-        study(runs, "study: rrf(vector, fulltext, graph 0.25) k=60", ids, legLists, l -> FusionStudy.rrf(l,
-                new double[] {1, 1, 0.25}, 60));
+        study(
+                runs,
+                "study: rrf(vector, fulltext) k=60",
+                ids,
+                legLists,
+                l -> FusionStudy.rrf(l, new double[] {1, 1, 0}, 60));
+        study(
+                runs,
+                "study: rrf(vector, fulltext, graph 0.25) k=60",
+                ids,
+                legLists,
+                l -> FusionStudy.rrf(l, new double[] {1, 1, 0.25}, 60));
         // How the weight of the full-text leg trades off, vector at 1 and graph at 0.1: the default's neighbourhood.
         for (double w : new double[] {0.1, 0.3, 0.5, 0.7, 1.0}) {
-            study(runs, String.format(Locale.ROOT, "study: convex, fulltext weight %.1f", w), ids, legLists,
+            study(
+                    runs,
+                    String.format(Locale.ROOT, "study: convex, fulltext weight %.1f", w),
+                    ids,
+                    legLists,
                     l -> FusionStudy.convex(l, new double[] {1, w, 0.1}));
         }
         Map<String, Object> tuned = new LinkedHashMap<>();
-        tuned.put("rrf (3 legs)", crossValidated(runs, "study: rrf tuned (2-fold)", ids, legLists,
-                FusionStudy.rrfGrid(3), qrels));
-        tuned.put("convex (3 legs)", crossValidated(runs, "study: convex tuned (2-fold)", ids, legLists,
-                FusionStudy.convexGrid(3), qrels));
-        tuned.put("convex (bm25, dense)", crossValidated(runs, "study: convex(bm25, dense) tuned (2-fold)", ids,
-                baseLists, FusionStudy.convexGrid(2), qrels));
+        tuned.put(
+                "rrf (3 legs)",
+                crossValidated(runs, "study: rrf tuned (2-fold)", ids, legLists, FusionStudy.rrfGrid(3), qrels));
+        tuned.put(
+                "convex (3 legs)",
+                crossValidated(runs, "study: convex tuned (2-fold)", ids, legLists, FusionStudy.convexGrid(3), qrels));
+        tuned.put(
+                "convex (bm25, dense)",
+                crossValidated(
+                        runs,
+                        "study: convex(bm25, dense) tuned (2-fold)",
+                        ids,
+                        baseLists,
+                        FusionStudy.convexGrid(2),
+                        qrels));
         List<Map<String, Object>> rows = new ArrayList<>();
         runs.forEach((system, run) -> {
             double ndcg = 0;
@@ -182,15 +225,24 @@ final class QualitySuite {
         set.put("differences", differences(runs, qrels, ids));
         set.put("documents", docs.size());
         set.put("judged_queries", queries.size());
-        set.put("chunks", client.row(MnemoClient.Mode.READ, "MATCH (:Library {uid: $l})-[:HAS_COLLECTION]->()"
-                + "-[:HAS_ITEM]->()-[:HAS_CHUNK]->(c) RETURN count(c) AS n", Map.of("l", library)).get("n"));
+        set.put(
+                "chunks",
+                client.row(
+                                MnemoClient.Mode.READ,
+                                "MATCH (:Library {uid: $l})-[:HAS_COLLECTION]->()"
+                                        + "-[:HAS_ITEM]->()-[:HAS_CHUNK]->(c) RETURN count(c) AS n",
+                                Map.of("l", library))
+                        .get("n"));
         set.put("ingest_seconds", ingestSeconds);
         set.put("rows", rows);
         System.err.println("quality: " + set);
         return set;
     }
 
-    private static void study(Map<String, Map<String, List<String>>> runs, String name, List<String> queries,
+    private static void study(
+            Map<String, Map<String, List<String>>> runs,
+            String name,
+            List<String> queries,
             Map<String, List<List<FusionStudy.Scored>>> lists,
             java.util.function.Function<List<List<FusionStudy.Scored>>, List<String>> fuse) {
         Map<String, List<String>> run = new HashMap<>();
@@ -204,8 +256,12 @@ final class QualitySuite {
      * Tunes on one half of the queries and ranks the other with what won, both ways: every query is ranked by
      * weights chosen without it. Returns what won on each half and on all queries (the candidate default).
      */
-    private static Map<String, Object> crossValidated(Map<String, Map<String, List<String>>> runs, String name,
-            List<String> queries, Map<String, List<List<FusionStudy.Scored>>> lists, List<FusionStudy.Variant> grid,
+    private static Map<String, Object> crossValidated(
+            Map<String, Map<String, List<String>>> runs,
+            String name,
+            List<String> queries,
+            Map<String, List<List<FusionStudy.Scored>>> lists,
+            List<FusionStudy.Variant> grid,
             Map<String, Map<String, Integer>> qrels) {
         Map<String, List<String>> halves = FusionStudy.halves(queries);
         Map<String, List<String>> run = new HashMap<>();
@@ -224,10 +280,13 @@ final class QualitySuite {
     }
 
     /** Paired bootstrap intervals of nDCG@10 differences that the targets are about. */
-    private static List<Map<String, Object>> differences(Map<String, Map<String, List<String>>> runs,
-            Map<String, Map<String, Integer>> qrels, List<String> queries) {
-        String bestLeg = LEGS.stream().max(java.util.Comparator.comparingDouble(l -> mean(runs.get(l), qrels,
-                queries))).orElseThrow();
+    private static List<Map<String, Object>> differences(
+            Map<String, Map<String, List<String>>> runs,
+            Map<String, Map<String, Integer>> qrels,
+            List<String> queries) {
+        String bestLeg = LEGS.stream()
+                .max(java.util.Comparator.comparingDouble(l -> mean(runs.get(l), qrels, queries)))
+                .orElseThrow();
         List<Map<String, Object>> out = new ArrayList<>();
         for (String system : runs.keySet()) {
             if (!system.startsWith("fusion") && !system.startsWith("study")) {
@@ -237,8 +296,8 @@ final class QualitySuite {
                 double[] d = new double[queries.size()];
                 for (int i = 0; i < d.length; i++) {
                     String q = queries.get(i);
-                    d[i] = ndcg10(runs.get(system).get(q), qrels.get(q)) - ndcg10(runs.get(baseline).get(q),
-                            qrels.get(q));
+                    d[i] = ndcg10(runs.get(system).get(q), qrels.get(q))
+                            - ndcg10(runs.get(baseline).get(q), qrels.get(q));
                 }
                 double[] ci = FusionStudy.bootstrap(d);
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -253,17 +312,30 @@ final class QualitySuite {
         return out;
     }
 
-    private static double mean(Map<String, List<String>> run, Map<String, Map<String, Integer>> qrels,
-            List<String> queries) {
-        return queries.stream().mapToDouble(q -> ndcg10(run.get(q), qrels.get(q))).average().orElse(0);
+    private static double mean(
+            Map<String, List<String>> run, Map<String, Map<String, Integer>> qrels, List<String> queries) {
+        return queries.stream()
+                .mapToDouble(q -> ndcg10(run.get(q), qrels.get(q)))
+                .average()
+                .orElse(0);
     }
 
     /** One leg's documents with their raw leg scores (a document scores as its best chunk), 100 deep. */
     private List<FusionStudy.Scored> leg(String query, String library, String leg, Map<String, String> docByItem) {
         Map<String, Double> best = new LinkedHashMap<>();
-        client.search(query, Map.of("libraries", List.of(library), "search_types", List.of(leg), "limit", DEPTH,
-                leg + "_top_k", DEPTH)).forEach(r -> best.putIfAbsent(docByItem.get(r.item_uid()),
-                        ((Number) r.raw_scores().get(leg)).doubleValue()));
+        client.search(
+                        query,
+                        Map.of(
+                                "libraries",
+                                List.of(library),
+                                "search_types",
+                                List.of(leg),
+                                "limit",
+                                DEPTH,
+                                leg + "_top_k",
+                                DEPTH))
+                .forEach(r -> best.putIfAbsent(
+                        docByItem.get(r.item_uid()), ((Number) r.raw_scores().get(leg)).doubleValue()));
         List<FusionStudy.Scored> list = new ArrayList<>();
         best.forEach((doc, score) -> list.add(new FusionStudy.Scored(doc, score)));
         return list;
@@ -271,8 +343,8 @@ final class QualitySuite {
 
     /** Documents as mnemo.search ranks them with group_by item. */
     /** Documents of mnemo.search grouped by item, with more options; notes the reranker the rows name. */
-    private List<String> grouped(String query, String library, Map<String, String> docByItem,
-            Map<String, Object> more) {
+    private List<String> grouped(
+            String query, String library, Map<String, String> docByItem, Map<String, Object> more) {
         Map<String, Object> options = new HashMap<>(more);
         options.putAll(Map.of("libraries", List.of(library), "group_by", "item", "limit", DEPTH));
         List<Rows.Hit> rows = client.search(query, options);
@@ -297,8 +369,10 @@ final class QualitySuite {
                 fused.merge(list.get(i), 1.0 / (60 + i + 1), Double::sum);
             }
         }
-        return fused.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .map(Map.Entry::getKey).toList();
+        return fused.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /** nDCG@10: linear gains, log2(rank + 1) discount, ideal ranking from all judged gains (trec_eval ndcg_cut.10). */
@@ -317,7 +391,10 @@ final class QualitySuite {
 
     static double recall10(List<String> ranked, Map<String, Integer> gains) {
         long relevant = gains.values().stream().filter(g -> g > 0).count();
-        long found = ranked.stream().limit(10).filter(d -> gains.getOrDefault(d, 0) > 0).count();
+        long found = ranked.stream()
+                .limit(10)
+                .filter(d -> gains.getOrDefault(d, 0) > 0)
+                .count();
         return relevant == 0 ? 0 : found / (double) relevant;
     }
 
@@ -329,8 +406,8 @@ final class QualitySuite {
         Bm25(List<Doc> docs) throws IOException {
             EnglishAnalyzer analyzer = new EnglishAnalyzer();
             ByteBuffersDirectory directory = new ByteBuffersDirectory();
-            try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzer)
-                    .setSimilarity(new BM25Similarity(1.2f, 0.75f)))) {
+            try (IndexWriter writer = new IndexWriter(
+                    directory, new IndexWriterConfig(analyzer).setSimilarity(new BM25Similarity(1.2f, 0.75f)))) {
                 for (Doc d : docs) {
                     Document doc = new Document();
                     doc.add(new StoredField("id", d.id()));
@@ -347,7 +424,8 @@ final class QualitySuite {
             try {
                 List<FusionStudy.Scored> ids = new ArrayList<>();
                 for (ScoreDoc hit : searcher.search(parser.parse(QueryParser.escape(query)), DEPTH).scoreDocs) {
-                    ids.add(new FusionStudy.Scored(searcher.storedFields().document(hit.doc).get("id"), hit.score));
+                    ids.add(new FusionStudy.Scored(
+                            searcher.storedFields().document(hit.doc).get("id"), hit.score));
                 }
                 return ids;
             } catch (org.apache.lucene.queryparser.classic.ParseException e) {
@@ -362,8 +440,11 @@ final class QualitySuite {
         private final List<float[]> vectors = new ArrayList<>();
 
         Dense(String library) {
-            client.rows(MnemoClient.Mode.READ, "MATCH (:Library {uid: $l})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i)"
-                    + "-[:HAS_CHUNK]->(c) RETURN i.source_ref AS id, c.embedding AS v", Map.of("l", library))
+            client.rows(
+                            MnemoClient.Mode.READ,
+                            "MATCH (:Library {uid: $l})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i)"
+                                    + "-[:HAS_CHUNK]->(c) RETURN i.source_ref AS id, c.embedding AS v",
+                            Map.of("l", library))
                     .forEach(r -> {
                         if (r.get("v") instanceof List<?> v) {
                             ids.add((String) r.get("id"));
@@ -373,14 +454,20 @@ final class QualitySuite {
         }
 
         List<FusionStudy.Scored> search(String query) {
-            float[] q = floats((List<?>) client.row(MnemoClient.Mode.READ, "CALL mnemo.embed($t, {query: true}) "
-                + "YIELD embedding RETURN embedding", Map.of("t", query)).get("embedding"));
+            float[] q = floats((List<?>) client.row(
+                            MnemoClient.Mode.READ,
+                            "CALL mnemo.embed($t, {query: true}) " + "YIELD embedding RETURN embedding",
+                            Map.of("t", query))
+                    .get("embedding"));
             Map<String, Double> best = new HashMap<>();
             for (int i = 0; i < vectors.size(); i++) {
                 best.merge(ids.get(i), cosine(q, vectors.get(i)), Math::max);
             }
-            return best.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .limit(DEPTH).map(e -> new FusionStudy.Scored(e.getKey(), e.getValue())).toList();
+            return best.entrySet().stream()
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .limit(DEPTH)
+                    .map(e -> new FusionStudy.Scored(e.getKey(), e.getValue()))
+                    .toList();
         }
 
         private static float[] floats(List<?> list) {
@@ -411,33 +498,59 @@ final class QualitySuite {
         String rerank = model == null || String.valueOf(model).startsWith("unavailable")
                 ? "no reranker is configured (mnemo.rerank.*), so there is no reranked row"
                 : "reranker: " + model + " (the reranked row)";
-        md.append(String.format(Locale.ROOT, "%s Embedder: %s; full-text analyzer: %s; %s. Documents ingested through `mnemo.ingest` (one item per document, title + text); a document "
-                + "ranks where its best chunk ranks. Baselines computed in the same run on the same data: Lucene BM25 "
-                + "(EnglishAnalyzer, k1 1.2, b 0.75, title + text) and exact cosine over the embeddings Mnemo stored. "
-                + "`mmr 0.7` and `reranked` rows are grouped by item. Command: `%s`.%n",
-                Machine.describe(client).markdown(), raw.get("embedder"), raw.get("fulltext_analyzer"), rerank,
+        md.append(String.format(
+                Locale.ROOT,
+                "%s Embedder: %s; full-text analyzer: %s; %s. Documents ingested through `mnemo.ingest` (one item per document, title + text); a document "
+                        + "ranks where its best chunk ranks. Baselines computed in the same run on the same data: Lucene BM25 "
+                        + "(EnglishAnalyzer, k1 1.2, b 0.75, title + text) and exact cosine over the embeddings Mnemo stored. "
+                        + "`mmr 0.7` and `reranked` rows are grouped by item. Command: `%s`.%n",
+                Machine.describe(client).markdown(),
+                raw.get("embedder"),
+                raw.get("fulltext_analyzer"),
+                rerank,
                 p.command()));
         for (Map<String, Object> set : (List<Map<String, Object>>) raw.get("sets")) {
-            md.append(String.format(Locale.ROOT, "%n## %s%n%n%,d documents → %,d chunks (ingested in %.0f s), %d "
-                    + "judged queries.%n%n| system | nDCG@10 | recall@10 |%n|---|---:|---:|%n", set.get("set"),
-                    set.get("documents"), set.get("chunks"), set.get("ingest_seconds"), set.get("judged_queries")));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%n## %s%n%n%,d documents → %,d chunks (ingested in %.0f s), %d "
+                            + "judged queries.%n%n| system | nDCG@10 | recall@10 |%n|---|---:|---:|%n",
+                    set.get("set"),
+                    set.get("documents"),
+                    set.get("chunks"),
+                    set.get("ingest_seconds"),
+                    set.get("judged_queries")));
             for (Map<String, Object> r : (List<Map<String, Object>>) set.get("rows")) {
-                md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f |%n", r.get("system"), r.get("ndcg_at_10"),
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %.4f | %.4f |%n",
+                        r.get("system"),
+                        r.get("ndcg_at_10"),
                         r.get("recall_at_10")));
             }
-            md.append(String.format(Locale.ROOT, "%nWeights tuned (legs: vector, fulltext, graph; baselines: bm25, "
-                    + "dense): %s%n%n| system | minus | nDCG@10 difference | 95%% interval (paired bootstrap) |%n"
-                    + "|---|---|---:|---|%n", set.get("tuned")));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%nWeights tuned (legs: vector, fulltext, graph; baselines: bm25, "
+                            + "dense): %s%n%n| system | minus | nDCG@10 difference | 95%% interval (paired bootstrap) |%n"
+                            + "|---|---|---:|---|%n",
+                    set.get("tuned")));
             for (Map<String, Object> d : (List<Map<String, Object>>) set.get("differences")) {
                 double low = ((Number) d.get("ci95_low")).doubleValue();
                 double high = ((Number) d.get("ci95_high")).doubleValue();
-                md.append(String.format(Locale.ROOT, "| %s | %s | %+.4f | %+.4f … %+.4f%s |%n", d.get("system"),
-                        d.get("minus"), d.get("mean"), low, high, low <= 0 && high >= 0 ? " (within noise)" : ""));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %+.4f | %+.4f … %+.4f%s |%n",
+                        d.get("system"),
+                        d.get("minus"),
+                        d.get("mean"),
+                        low,
+                        high,
+                        low <= 0 && high >= 0 ? " (within noise)" : ""));
             }
         }
         Files.createDirectories(p.out());
         Files.writeString(p.out().resolve("quality.md"), md.toString());
-        Files.writeString(p.out().resolve("quality.json"),
+        Files.writeString(
+                p.out().resolve("quality.json"),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(raw));
         System.out.print(md);
     }

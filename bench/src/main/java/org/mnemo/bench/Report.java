@@ -34,20 +34,28 @@ final class Report {
     /** One PNG per result file, drawn from its JSON so that a chart always shows the numbers beside it. */
     private void charts() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("search-.+\\.json")).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("search-.+\\.json"))
+                    .toList()) {
                 JsonNode search = Json.MAPPER.readTree(Files.readString(file));
                 List<String> categories = new ArrayList<>();
                 Map<String, List<Double>> series = new LinkedHashMap<>();
                 for (JsonNode r : search.path("rows")) {
                     if (!r.path("part").asText().equals("legs")) {
-                        categories.add(r.path("system").asText() + " (" + r.path("scope").asText() + ")");
-                        series.computeIfAbsent("p50", k -> new ArrayList<>()).add(r.path("p50_ms").asDouble());
-                        series.computeIfAbsent("p95", k -> new ArrayList<>()).add(r.path("p95_ms").asDouble());
+                        categories.add(r.path("system").asText() + " ("
+                                + r.path("scope").asText() + ")");
+                        series.computeIfAbsent("p50", k -> new ArrayList<>())
+                                .add(r.path("p50_ms").asDouble());
+                        series.computeIfAbsent("p95", k -> new ArrayList<>())
+                                .add(r.path("p95_ms").asDouble());
                     }
                 }
                 String scale = search.path("scale").asText();
-                Charts.bars(dir.resolve("search-" + scale + ".png"), "Search latency at concurrency 1, " + scale
-                        + " chunks", "ms", categories, series);
+                Charts.bars(
+                        dir.resolve("search-" + scale + ".png"),
+                        "Search latency at concurrency 1, " + scale + " chunks",
+                        "ms",
+                        categories,
+                        series);
             }
         }
         JsonNode ingest = read("ingest.json");
@@ -55,7 +63,8 @@ final class Report {
             List<String> categories = new ArrayList<>();
             Map<String, List<Double>> series = new LinkedHashMap<>();
             for (JsonNode r : ingest.path("local_embedder")) {
-                categories.add(String.format(Locale.ROOT, "%,d B", r.path("doc_bytes").asInt()));
+                categories.add(
+                        String.format(Locale.ROOT, "%,d B", r.path("doc_bytes").asInt()));
                 series.computeIfAbsent("mnemo.ingest", k -> new ArrayList<>())
                         .add(r.path("ingest_chunks_per_s").asDouble());
                 series.computeIfAbsent("mnemo.ingest.batch", k -> new ArrayList<>())
@@ -87,7 +96,8 @@ final class Report {
 
     private static JsonNode row(JsonNode search, String part, String scope, String system) {
         for (JsonNode r : search.path("rows")) {
-            if (r.path("part").asText().equals(part) && r.path("scope").asText().equals(scope)
+            if (r.path("part").asText().equals(part)
+                    && r.path("scope").asText().equals(scope)
                     && r.path("system").asText().equals(system)) {
                 return r;
             }
@@ -109,21 +119,30 @@ final class Report {
         }
         // The default embedder's run, and the other local embedder's when it was measured (quality-bge.json).
         for (JsonNode run : Stream.of(quality, read("quality-bge.json"))
-                .filter(java.util.Objects::nonNull).toList()) {
+                .filter(java.util.Objects::nonNull)
+                .toList()) {
             String embedder = run.path("embedder").asText().replace(" (quantized, ONNX)", "");
             for (JsonNode set : list(run.path("sets"))) {
                 Map<String, Double> ndcg = new LinkedHashMap<>();
-                set.path("rows").forEach(r -> ndcg.put(r.path("system").asText(), r.path("ndcg_at_10").asDouble()));
+                set.path("rows")
+                        .forEach(r -> ndcg.put(
+                                r.path("system").asText(), r.path("ndcg_at_10").asDouble()));
                 double fusion = ndcg.getOrDefault("fusion", 0.0);
                 String bestLeg = List.of("vector", "fulltext", "graph").stream()
-                        .max(java.util.Comparator.comparingDouble(l -> ndcg.getOrDefault(l, 0.0))).orElseThrow();
+                        .max(java.util.Comparator.comparingDouble(l -> ndcg.getOrDefault(l, 0.0)))
+                        .orElseThrow();
                 double best = ndcg.getOrDefault(bestLeg, 0.0);
                 String where = set.path("set").asText() + ", " + embedder;
-                target("Fusion nDCG@10 ≥ best single leg + 0.02 (" + where + ")", String.format(Locale.ROOT,
-                        "fusion %.4f vs %s %.4f (%+.4f)", fusion, bestLeg, best, fusion - best), fusion >= best + 0.02);
+                target(
+                        "Fusion nDCG@10 ≥ best single leg + 0.02 (" + where + ")",
+                        String.format(
+                                Locale.ROOT, "fusion %.4f vs %s %.4f (%+.4f)", fusion, bestLeg, best, fusion - best),
+                        fusion >= best + 0.02);
                 double rrf = ndcg.getOrDefault("rrf(bm25, dense)", 0.0);
-                target("Fusion nDCG@10 ≥ RRF(BM25, dense) + 0.02 (" + where + ")", String.format(Locale.ROOT,
-                        "fusion %.4f vs %.4f (%+.4f)", fusion, rrf, fusion - rrf), fusion >= rrf + 0.02);
+                target(
+                        "Fusion nDCG@10 ≥ RRF(BM25, dense) + 0.02 (" + where + ")",
+                        String.format(Locale.ROOT, "fusion %.4f vs %.4f (%+.4f)", fusion, rrf, fusion - rrf),
+                        fusion >= rrf + 0.02);
             }
         }
         for (String scope : List.of("all", "1%")) {
@@ -134,7 +153,8 @@ final class Report {
                 }
                 double mnemo = row(s100k, "compare", scope, "mnemo").path(p).asDouble();
                 double client = row(s100k, "compare", scope, "client").path(p).asDouble();
-                target("Mnemo ≤ 0.5× client-side at 100k, " + p.substring(0, 3) + ", scope " + scope,
+                target(
+                        "Mnemo ≤ 0.5× client-side at 100k, " + p.substring(0, 3) + ", scope " + scope,
                         String.format(Locale.ROOT, "%.1f / %.1f ms = %.2f×", mnemo, client, mnemo / client),
                         mnemo <= 0.5 * client);
             }
@@ -144,18 +164,34 @@ final class Report {
         } else {
             double mnemo = row(s100k, "compare", "all", "mnemo").path("p50_ms").asDouble();
             double floor = row(s100k, "compare", "all", "floor").path("p50_ms").asDouble();
-            target("Mnemo ≤ 1.5× the bare-index floor (100k, p50, unrestricted)", String.format(Locale.ROOT,
-                    "%.1f / %.1f ms = %.2f×", mnemo, floor, mnemo / floor), mnemo <= 1.5 * floor);
+            target(
+                    "Mnemo ≤ 1.5× the bare-index floor (100k, p50, unrestricted)",
+                    String.format(Locale.ROOT, "%.1f / %.1f ms = %.2f×", mnemo, floor, mnemo / floor),
+                    mnemo <= 1.5 * floor);
         }
-        for (String[] scale : List.of(new String[] {"100k", "search-100k.json"}, new String[] {"1m",
-                "search-1m.json"})) {
+        for (String[] scale :
+                List.of(new String[] {"100k", "search-100k.json"}, new String[] {"1m", "search-1m.json"})) {
             JsonNode search = read(scale[1]);
             JsonNode recall = search == null ? null : search.path("vector_recall_at_10");
-            target("Restricted-scope vector recall@10 = 1.0 (" + scale[0] + ")", recall == null ? "—"
-                    : String.format(Locale.ROOT, "%.3f", recall.path("restricted").path("mnemo").asDouble()),
-                    recall == null ? null : recall.path("restricted").path("mnemo").asDouble() >= 0.9999);
-            target("Unrestricted vector recall@10 ≥ 0.95 (" + scale[0] + ")", recall == null ? "—"
-                    : String.format(Locale.ROOT, "%.3f", recall.path("all").path("mnemo").asDouble()),
+            target(
+                    "Restricted-scope vector recall@10 = 1.0 (" + scale[0] + ")",
+                    recall == null
+                            ? "—"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%.3f",
+                                    recall.path("restricted").path("mnemo").asDouble()),
+                    recall == null
+                            ? null
+                            : recall.path("restricted").path("mnemo").asDouble() >= 0.9999);
+            target(
+                    "Unrestricted vector recall@10 ≥ 0.95 (" + scale[0] + ")",
+                    recall == null
+                            ? "—"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%.3f",
+                                    recall.path("all").path("mnemo").asDouble()),
                     recall == null ? null : recall.path("all").path("mnemo").asDouble() >= 0.95);
         }
         if (s100k == null || s1m == null) {
@@ -163,7 +199,9 @@ final class Report {
         } else {
             double a = row(s100k, "compare", "all", "mnemo").path("p95_ms").asDouble();
             double b = row(s1m, "compare", "all", "mnemo").path("p95_ms").asDouble();
-            target("p95 at 1M ≤ 2× p95 at 100k", String.format(Locale.ROOT, "%.1f / %.1f ms = %.2f×", b, a, b / a),
+            target(
+                    "p95 at 1M ≤ 2× p95 at 100k",
+                    String.format(Locale.ROOT, "%.1f / %.1f ms = %.2f×", b, a, b / a),
                     b <= 2 * a);
         }
         if (ingest == null) {
@@ -175,20 +213,30 @@ final class Report {
             for (JsonNode r : ingest.path("local_embedder")) {
                 worst = Math.min(worst, r.path("ratio").asDouble());
                 // Sizes that come as many documents count with mnemo.ingest.batch, the others one per call.
-                worstBatched = Math.min(worstBatched, r.path("batch_ratio").asDouble(r.path("ratio").asDouble()));
+                worstBatched = Math.min(
+                        worstBatched,
+                        r.path("batch_ratio").asDouble(r.path("ratio").asDouble()));
             }
-            target("Ingest with the local embedder ≥ 0.8× the embedder alone (every size, one document per call)",
-                    String.format(Locale.ROOT, "lowest %.2f×", worst), worst >= 0.8);
+            target(
+                    "Ingest with the local embedder ≥ 0.8× the embedder alone (every size, one document per call)",
+                    String.format(Locale.ROOT, "lowest %.2f×", worst),
+                    worst >= 0.8);
             if (worstBatched != worst) {
-                target("… the same, small documents through mnemo.ingest.batch", String.format(Locale.ROOT,
-                        "lowest %.2f×", worstBatched), worstBatched >= 0.8);
+                target(
+                        "… the same, small documents through mnemo.ingest.batch",
+                        String.format(Locale.ROOT, "lowest %.2f×", worstBatched),
+                        worstBatched >= 0.8);
             }
             JsonNode bulk = ingest.path("bulk").get(1);
-            target("Bulk path ≥ 0.7× bare UNWIND (" + bulk.path("path").asText() + ")", String.format(Locale.ROOT,
-                    "%.2f×", bulk.path("ratio_to_bare").asDouble()), bulk.path("ratio_to_bare").asDouble() >= 0.7);
+            target(
+                    "Bulk path ≥ 0.7× bare UNWIND (" + bulk.path("path").asText() + ")",
+                    String.format(
+                            Locale.ROOT, "%.2f×", bulk.path("ratio_to_bare").asDouble()),
+                    bulk.path("ratio_to_bare").asDouble() >= 0.7);
         }
 
-        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
+        StringBuilder md = new StringBuilder(String.format(
+                Locale.ROOT, """
                 # Benchmarks
 
                 Generated by `./mnemo bench` from the result files in this directory (rerun any suite and this page
@@ -211,12 +259,23 @@ final class Report {
                 |---|---|---|
                 """, links("search-"), links("ingest"), links("quality"), links("locomo-memory")));
         for (String[] t : targets) {
-            md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" |\n");
+            md.append("| ")
+                    .append(t[0])
+                    .append(" | ")
+                    .append(t[1])
+                    .append(" | ")
+                    .append(t[2])
+                    .append(" |\n");
         }
         md.append("\n## Charts\n\n");
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path png : files.filter(f -> f.toString().endsWith(".png")).sorted().toList()) {
-                md.append("![").append(png.getFileName()).append("](").append(png.getFileName()).append(")\n\n");
+            for (Path png :
+                    files.filter(f -> f.toString().endsWith(".png")).sorted().toList()) {
+                md.append("![")
+                        .append(png.getFileName())
+                        .append("](")
+                        .append(png.getFileName())
+                        .append(")\n\n");
             }
         }
         Path analysis = dir.resolve("analysis.md");
@@ -229,9 +288,14 @@ final class Report {
     private String links(String prefix) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<String> found = files.map(f -> f.getFileName().toString())
-                    .filter(f -> f.startsWith(prefix) && f.endsWith(".md")).sorted().toList();
-            return found.isEmpty() ? "not run yet" : String.join(", ", found.stream().map(f -> "[" + f + "](" + f
-                    + ")").toList());
+                    .filter(f -> f.startsWith(prefix) && f.endsWith(".md"))
+                    .sorted()
+                    .toList();
+            return found.isEmpty()
+                    ? "not run yet"
+                    : String.join(
+                            ", ",
+                            found.stream().map(f -> "[" + f + "](" + f + ")").toList());
         }
     }
 

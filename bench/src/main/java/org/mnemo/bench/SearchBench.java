@@ -2,9 +2,7 @@ package org.mnemo.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -82,37 +80,58 @@ final class SearchBench {
             options.put("query_vector", query.vector());
         }
         try (Session session = driver.session()) {
-            return uids(session.run("CALL mnemo.search($q, $options) YIELD chunk_uid RETURN chunk_uid AS uid",
-                    Map.of("q", query.text(), "options", options)).list());
+            return uids(session.run(
+                            "CALL mnemo.search($q, $options) YIELD chunk_uid RETURN chunk_uid AS uid",
+                            Map.of("q", query.text(), "options", options))
+                    .list());
         }
     }
 
     private List<String> client(Session session, Query query, List<String> libraries, boolean all) {
-        Map<String, Object> params = new HashMap<>(Map.of("libraries", libraries, "all", all, "v", query.vector(),
-                "q", fulltext(query.text()), "terms", phrases(query.text())));
-        List<String> vectorHits = uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', 50, $v) "
-                + "YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT 50",
-                params).list());
-        List<String> fulltextHits = uids(session.run("CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q) "
-                + "YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT 30",
-                params).list());
-        List<String> graphHits = uids(session.run("""
+        Map<String, Object> params = new HashMap<>(Map.of(
+                "libraries",
+                libraries,
+                "all",
+                all,
+                "v",
+                query.vector(),
+                "q",
+                fulltext(query.text()),
+                "terms",
+                phrases(query.text())));
+        List<String> vectorHits = uids(session.run(
+                        "CALL db.index.vector.queryNodes('mnemo_chunk_embedding', 50, $v) " + "YIELD node, score "
+                                + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT 50",
+                        params)
+                .list());
+        List<String> fulltextHits = uids(session.run(
+                        "CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q) " + "YIELD node, score " + SCOPE_JOIN
+                                + " RETURN node.uid AS uid ORDER BY score DESC LIMIT 30",
+                        params)
+                .list());
+        List<String> graphHits =
+                uids(session.run("""
                 MATCH (c:Concept) WHERE c.name_key IN $terms
                 MATCH (node:Chunk)-[:MENTIONS]->(c)
                 WITH node, count(c) AS weight
-                """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY weight DESC LIMIT 30", params).list());
+                """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY weight DESC LIMIT 30", params)
+                        .list());
         Map<String, Double> fused = new HashMap<>();
         for (List<String> leg : List.of(vectorHits, fulltextHits, graphHits)) {
             for (int i = 0; i < leg.size(); i++) {
                 fused.merge(leg.get(i), 1.0 / (60 + i + 1), Double::sum);
             }
         }
-        return fused.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .limit(TOP).map(Map.Entry::getKey).toList();
+        return fused.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(TOP)
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     private List<String> graphrag(Session session, Query query, List<String> libraries, boolean all) {
-        return uids(session.run("""
+        return uids(session.run(
+                        """
                 CALL () {
                     CALL db.index.vector.queryNodes('mnemo_chunk_embedding', $k, $v) YIELD node, score
                     WITH collect({node: node, score: score}) AS nodes, max(score) AS vector_index_max_score
@@ -126,16 +145,33 @@ final class SearchBench {
                 }
                 WITH node, max(score) AS score
                 """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT $top",
-                Map.of("k", 50, "v", query.vector(), "q", fulltext(query.text()), "libraries", libraries, "all", all,
-                        "top", TOP))
+                        Map.of(
+                                "k",
+                                50,
+                                "v",
+                                query.vector(),
+                                "q",
+                                fulltext(query.text()),
+                                "libraries",
+                                libraries,
+                                "all",
+                                all,
+                                "top",
+                                TOP))
                 .list());
     }
 
     private List<String> floor(Session session, Query query) {
-        List<String> hits = new ArrayList<>(uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', "
-                + "$top, $v) YIELD node RETURN node.uid AS uid", Map.of("top", TOP, "v", query.vector())).list()));
-        hits.addAll(uids(session.run("CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q, {limit: $top}) "
-                + "YIELD node RETURN node.uid AS uid", Map.of("top", TOP, "q", fulltext(query.text()))).list()));
+        List<String> hits = new ArrayList<>(uids(session.run(
+                        "CALL db.index.vector.queryNodes('mnemo_chunk_embedding', "
+                                + "$top, $v) YIELD node RETURN node.uid AS uid",
+                        Map.of("top", TOP, "v", query.vector()))
+                .list()));
+        hits.addAll(uids(session.run(
+                        "CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q, {limit: $top}) "
+                                + "YIELD node RETURN node.uid AS uid",
+                        Map.of("top", TOP, "q", fulltext(query.text())))
+                .list()));
         return hits;
     }
 
@@ -144,10 +180,20 @@ final class SearchBench {
         List<List<String>> exact = new ArrayList<>();
         try (Session session = driver.session()) {
             for (Query query : queries) {
-                exact.add(uids(session.run("MATCH (node:Chunk) WITH node " + SCOPE_JOIN
-                        + " WITH node, vector.similarity.cosine(node.embedding, $v) AS s "
-                        + "RETURN node.uid AS uid ORDER BY s DESC LIMIT $top", Map.of("v", query.vector(), "libraries",
-                        libraries, "all", libraries.contains("*"), "top", TOP)).list()));
+                exact.add(uids(session.run(
+                                "MATCH (node:Chunk) WITH node " + SCOPE_JOIN
+                                        + " WITH node, vector.similarity.cosine(node.embedding, $v) AS s "
+                                        + "RETURN node.uid AS uid ORDER BY s DESC LIMIT $top",
+                                Map.of(
+                                        "v",
+                                        query.vector(),
+                                        "libraries",
+                                        libraries,
+                                        "all",
+                                        libraries.contains("*"),
+                                        "top",
+                                        TOP))
+                        .list()));
             }
         }
         return exact;
@@ -164,10 +210,23 @@ final class SearchBench {
             for (int i = 0; i < queries.size(); i++) {
                 Query query = queries.get(i);
                 mnemo += overlap(exact.get(i), run("mnemo:vector", query, libraries));
-                client += overlap(exact.get(i), uids(session.run("CALL db.index.vector.queryNodes("
-                        + "'mnemo_chunk_embedding', 50, $v) YIELD node, score " + SCOPE_JOIN + " RETURN node.uid AS uid "
-                        + "ORDER BY score DESC LIMIT $top", Map.of("v", query.vector(), "libraries", libraries, "all",
-                        libraries.contains("*"), "top", TOP)).list()));
+                client += overlap(
+                        exact.get(i),
+                        uids(session.run(
+                                        "CALL db.index.vector.queryNodes("
+                                                + "'mnemo_chunk_embedding', 50, $v) YIELD node, score " + SCOPE_JOIN
+                                                + " RETURN node.uid AS uid "
+                                                + "ORDER BY score DESC LIMIT $top",
+                                        Map.of(
+                                                "v",
+                                                query.vector(),
+                                                "libraries",
+                                                libraries,
+                                                "all",
+                                                libraries.contains("*"),
+                                                "top",
+                                                TOP))
+                                .list()));
             }
         }
         return Map.of("mnemo", mnemo / queries.size(), "client", client / queries.size());
@@ -185,13 +244,21 @@ final class SearchBench {
             for (int i = 0; i < queries.size(); i++) {
                 Map<String, Object> params = Map.of("k", k, "v", queries.get(i).vector(), "top", TOP);
                 long started = System.nanoTime();
-                List<String> found = uids(session.run("CALL db.index.vector.queryNodes('mnemo_chunk_embedding', $k, "
-                        + "$v) YIELD node RETURN node.uid AS uid LIMIT $top", params).list());
+                List<String> found = uids(session.run(
+                                "CALL db.index.vector.queryNodes('mnemo_chunk_embedding', $k, "
+                                        + "$v) YIELD node RETURN node.uid AS uid LIMIT $top",
+                                params)
+                        .list());
                 millis[i] = (System.nanoTime() - started) / 1e6;
                 recall += overlap(exact.get(i), found);
-                rescored += overlap(exact.get(i), uids(session.run("CALL db.index.vector.queryNodes("
-                        + "'mnemo_chunk_embedding', $k, $v) YIELD node RETURN node.uid AS uid ORDER BY "
-                        + "vector.similarity.cosine(node.embedding, $v) DESC LIMIT $top", params).list()));
+                rescored += overlap(
+                        exact.get(i),
+                        uids(session.run(
+                                        "CALL db.index.vector.queryNodes("
+                                                + "'mnemo_chunk_embedding', $k, $v) YIELD node RETURN node.uid AS uid ORDER BY "
+                                                + "vector.similarity.cosine(node.embedding, $v) DESC LIMIT $top",
+                                        params)
+                                .list()));
             }
         }
         Arrays.sort(millis);
@@ -224,8 +291,10 @@ final class SearchBench {
     }
 
     List<Double> embed(Session session, String text) {
-        return session.run("CALL mnemo.embed($t) YIELD embedding RETURN embedding", Map.of("t", text)).single()
-                .get("embedding").asList(v -> v.asDouble());
+        return session.run("CALL mnemo.embed($t) YIELD embedding RETURN embedding", Map.of("t", text))
+                .single()
+                .get("embedding")
+                .asList(v -> v.asDouble());
     }
 
     private static double overlap(List<String> exact, List<String> found) {
@@ -253,6 +322,8 @@ final class SearchBench {
 
     static List<String> terms(String text) {
         return Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
-                .filter(t -> !t.isBlank()).distinct().toList();
+                .filter(t -> !t.isBlank())
+                .distinct()
+                .toList();
     }
 }

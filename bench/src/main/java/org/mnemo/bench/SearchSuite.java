@@ -33,7 +33,8 @@ final class SearchSuite {
     }
 
     static String scaleLabel(long chunks) {
-        return chunks >= 1_000_000 && chunks % 1_000_000 == 0 ? chunks / 1_000_000 + "m"
+        return chunks >= 1_000_000 && chunks % 1_000_000 == 0
+                ? chunks / 1_000_000 + "m"
                 : chunks >= 1000 && chunks % 1000 == 0 ? chunks / 1000 + "k" : String.valueOf(chunks);
     }
 
@@ -62,7 +63,11 @@ final class SearchSuite {
         for (Map.Entry<String, List<String>> scope : scopes.entrySet()) {
             Map<String, double[]> latency = latencies(bench, systems, queries, scope.getValue());
             for (String system : systems) {
-                rows.add(row("compare", scope.getKey(), system, latency.get(system),
+                rows.add(row(
+                        "compare",
+                        scope.getKey(),
+                        system,
+                        latency.get(system),
                         bench.throughput(system, queries, scope.getValue(), 4),
                         bench.throughput(system, queries, scope.getValue(), 16)));
             }
@@ -76,7 +81,11 @@ final class SearchSuite {
         if (!endToEnd.isEmpty()) {
             Map<String, double[]> e2e = latencies(bench, endToEnd, queries, List.of("*"));
             for (String system : endToEnd) {
-                rows.add(row("end_to_end", "all", system, e2e.get(system),
+                rows.add(row(
+                        "end_to_end",
+                        "all",
+                        system,
+                        e2e.get(system),
                         bench.throughput(system, queries, List.of("*"), 4),
                         bench.throughput(system, queries, List.of("*"), 16)));
             }
@@ -116,8 +125,14 @@ final class SearchSuite {
         raw.put("load_seconds", loaded.seconds());
         raw.put("load_reused", loaded.reused());
         raw.put("load_chunks_per_second", loaded.reused() ? null : stored / loaded.seconds());
-        raw.put("vector_index", client.row(MnemoClient.Mode.READ, "SHOW INDEXES YIELD name, options WHERE name = "
-                + "'mnemo_chunk_embedding' RETURN options", Map.of()).get("options"));
+        raw.put(
+                "vector_index",
+                client.row(
+                                MnemoClient.Mode.READ,
+                                "SHOW INDEXES YIELD name, options WHERE name = "
+                                        + "'mnemo_chunk_embedding' RETURN options",
+                                Map.of())
+                        .get("options"));
         raw.put("machine", Machine.describe(client).json());
         raw.put("command", p.command());
         raw.put("rows", rows);
@@ -129,8 +144,8 @@ final class SearchSuite {
     }
 
     /** Rebuilds the chunk vector index with HNSW "m:ef_construction" and measures build time and recall per k. */
-    private Map<String, Object> hnswConfig(SearchBench bench, List<SearchBench.Query> queries,
-            List<List<String>> exact, String config) {
+    private Map<String, Object> hnswConfig(
+            SearchBench bench, List<SearchBench.Query> queries, List<List<String>> exact, String config) {
         String[] parts = config.split(":");
         if (parts.length != 2) {
             throw new IllegalArgumentException("--hnsw-sweep takes m:ef_construction pairs, got " + config);
@@ -159,10 +174,13 @@ final class SearchSuite {
         if (m == null) {
             client.applySchema();
         } else {
-            client.rows(MnemoClient.Mode.AUTO_COMMIT, "CREATE VECTOR INDEX mnemo_chunk_embedding FOR (n:Chunk) ON "
-                    + "(n.embedding) OPTIONS {indexConfig: {`vector.dimensions`: " + Corpus.DIMENSION
-                    + ", `vector.similarity_function`: 'cosine', `vector.hnsw.m`: " + m
-                    + ", `vector.hnsw.ef_construction`: " + ef + "}}", Map.of());
+            client.rows(
+                    MnemoClient.Mode.AUTO_COMMIT,
+                    "CREATE VECTOR INDEX mnemo_chunk_embedding FOR (n:Chunk) ON "
+                            + "(n.embedding) OPTIONS {indexConfig: {`vector.dimensions`: " + Corpus.DIMENSION
+                            + ", `vector.similarity_function`: 'cosine', `vector.hnsw.m`: " + m
+                            + ", `vector.hnsw.ef_construction`: " + ef + "}}",
+                    Map.of());
         }
         client.rows(MnemoClient.Mode.AUTO_COMMIT, "CALL db.awaitIndex('mnemo_chunk_embedding', 86400)", Map.of());
         return (System.nanoTime() - started) / 1e9;
@@ -177,16 +195,19 @@ final class SearchSuite {
         try (var session = driver.session()) {
             for (int i = 0; i < p.queries(); i++) {
                 Corpus.Query q = queryCorpus.query();
-                queries.add(new SearchBench.Query(q.text(), "synthetic".equals(p.vectors())
-                        ? queryCorpus.vector(q.concept()) : bench.embed(session, q.text())));
+                queries.add(new SearchBench.Query(
+                        q.text(),
+                        "synthetic".equals(p.vectors())
+                                ? queryCorpus.vector(q.concept())
+                                : bench.embed(session, q.text())));
             }
         }
         return queries;
     }
 
     /** p50/p95/p99 (ms) of each system at concurrency 1, interleaved so that drift hits every system alike. */
-    static Map<String, double[]> latencies(SearchBench bench, List<String> systems, List<SearchBench.Query> queries,
-            List<String> libraries) {
+    static Map<String, double[]> latencies(
+            SearchBench bench, List<String> systems, List<SearchBench.Query> queries, List<String> libraries) {
         Map<String, double[]> millis = new LinkedHashMap<>();
         systems.forEach(s -> millis.put(s, new double[queries.size()]));
         for (int i = 0; i < queries.size(); i++) {
@@ -199,8 +220,8 @@ final class SearchSuite {
         Map<String, double[]> percentiles = new LinkedHashMap<>();
         millis.forEach((system, values) -> {
             Arrays.sort(values);
-            percentiles.put(system, new double[] {percentile(values, 50), percentile(values, 95),
-                    percentile(values, 99)});
+            percentiles.put(
+                    system, new double[] {percentile(values, 50), percentile(values, 95), percentile(values, 99)});
         });
         return percentiles;
     }
@@ -210,8 +231,8 @@ final class SearchSuite {
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
-    private static Map<String, Object> row(String part, String scope, String system, double[] latency, double qps4,
-            double qps16) {
+    private static Map<String, Object> row(
+            String part, String scope, String system, double[] latency, double qps4, double qps16) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("part", part);
         row.put("scope", scope);
@@ -241,42 +262,82 @@ final class SearchSuite {
     private void write(Map<String, Object> raw, List<Map<String, Object>> rows) throws Exception {
         String scale = (String) raw.get("scale");
         StringBuilder md = new StringBuilder("# Search benchmark, " + scale + " chunks\n\n");
-        md.append(String.format(Locale.ROOT, "Corpus: %,d chunks (seed %d, vectors: %s) in %d libraries of "
+        md.append(String.format(
+                Locale.ROOT,
+                "Corpus: %,d chunks (seed %d, vectors: %s) in %d libraries of "
                         + "Zipf-distributed sizes, %s; %d queries per system. The restricted caller reads the %d smallest "
                         + "libraries, %,d chunks (~1%%). %s Vector index: %s. Command: `%s`.%n%n",
-                raw.get("chunks"), p.seed(), p.vectors(), raw.get("libraries"),
-                Boolean.TRUE.equals(raw.get("load_reused")) ? "loaded earlier into the kept database"
-                        : String.format(Locale.ROOT, "loaded in %.0f s (%.0f chunks/s)", raw.get("load_seconds"),
-                        raw.get("load_chunks_per_second")),
-                raw.get("queries"), raw.get("restricted_libraries"), raw.get("restricted_chunks"),
-                Machine.describe(client).markdown(), raw.get("vector_index"), p.command()));
+                raw.get("chunks"),
+                p.seed(),
+                p.vectors(),
+                raw.get("libraries"),
+                Boolean.TRUE.equals(raw.get("load_reused"))
+                        ? "loaded earlier into the kept database"
+                        : String.format(
+                                Locale.ROOT,
+                                "loaded in %.0f s (%.0f chunks/s)",
+                                raw.get("load_seconds"),
+                                raw.get("load_chunks_per_second")),
+                raw.get("queries"),
+                raw.get("restricted_libraries"),
+                raw.get("restricted_chunks"),
+                Machine.describe(client).markdown(),
+                raw.get("vector_index"),
+                p.command()));
         md.append("| part | scope | system | p50 ms | p95 ms | p99 ms | q/s at 4 | q/s at 16 |\n"
                 + "|---|---|---|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %.1f | %s | %s |%n", r.get("part"),
-                    r.get("scope"), r.get("system"), r.get("p50_ms"), r.get("p95_ms"), r.get("p99_ms"),
-                    qps(r.get("qps_c4")), qps(r.get("qps_c16"))));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %.1f | %.1f | %.1f | %s | %s |%n",
+                    r.get("part"),
+                    r.get("scope"),
+                    r.get("system"),
+                    r.get("p50_ms"),
+                    r.get("p95_ms"),
+                    r.get("p99_ms"),
+                    qps(r.get("qps_c4")),
+                    qps(r.get("qps_c16"))));
         }
         Map<String, Map<String, Double>> recall = (Map<String, Map<String, Double>>) raw.get("vector_recall_at_10");
-        md.append(String.format(Locale.ROOT, "%nVector-leg recall@10 against exact search (%d queries): restricted "
+        md.append(String.format(
+                Locale.ROOT,
+                "%nVector-leg recall@10 against exact search (%d queries): restricted "
                         + "caller — Mnemo %.3f, client-side (index top 50, then filtered) %.3f; unrestricted — Mnemo "
-                        + "%.3f, client-side %.3f.%n%n", raw.get("recall_queries"),
-                recall.get("restricted").get("mnemo"), recall.get("restricted").get("client"),
-                recall.get("all").get("mnemo"), recall.get("all").get("client")));
+                        + "%.3f, client-side %.3f.%n%n",
+                raw.get("recall_queries"),
+                recall.get("restricted").get("mnemo"),
+                recall.get("restricted").get("client"),
+                recall.get("all").get("mnemo"),
+                recall.get("all").get("client")));
         md.append("Bare HNSW index, unrestricted: recall@10 when asking for the top k (over-fetch k/10), as the index "
                 + "ranks them and re-scored exactly with the stored vectors\n\n"
                 + "| k | recall@10 | re-scored recall@10 | p50 ms (index call) |\n|---:|---:|---:|---:|\n");
         for (Map<String, Object> o : (List<Map<String, Object>>) raw.get("index_overfetch")) {
-            md.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.1f |%n", o.get("k"), o.get("recall_at_10"),
-                    o.get("rescored_recall_at_10"), o.get("p50_ms")));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %.3f | %.3f | %.1f |%n",
+                    o.get("k"),
+                    o.get("recall_at_10"),
+                    o.get("rescored_recall_at_10"),
+                    o.get("p50_ms")));
         }
         for (Map<String, Object> h : (List<Map<String, Object>>) raw.get("hnsw_sweep")) {
-            md.append(String.format(Locale.ROOT, "%nHNSW m = %d, ef_construction = %d: index built in %.0f s%n%n"
-                    + "| k | recall@10 | re-scored recall@10 | p50 ms (index call) |%n|---:|---:|---:|---:|%n",
-                    h.get("m"), h.get("ef_construction"), h.get("build_seconds")));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%nHNSW m = %d, ef_construction = %d: index built in %.0f s%n%n"
+                            + "| k | recall@10 | re-scored recall@10 | p50 ms (index call) |%n|---:|---:|---:|---:|%n",
+                    h.get("m"),
+                    h.get("ef_construction"),
+                    h.get("build_seconds")));
             for (Map<String, Object> o : (List<Map<String, Object>>) h.get("by_k")) {
-                md.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.1f |%n", o.get("k"),
-                        o.get("recall_at_10"), o.get("rescored_recall_at_10"), o.get("p50_ms")));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %d | %.3f | %.3f | %.1f |%n",
+                        o.get("k"),
+                        o.get("recall_at_10"),
+                        o.get("rescored_recall_at_10"),
+                        o.get("p50_ms")));
             }
         }
         md.append("""
@@ -294,12 +355,21 @@ final class SearchSuite {
         Files.writeString(p.out().resolve("search-" + scale + ".md"), md.toString());
         StringBuilder csv = new StringBuilder("part,scope,system,p50_ms,p95_ms,p99_ms,qps_c4,qps_c16\n");
         for (Map<String, Object> r : rows) {
-            csv.append(String.format(Locale.ROOT, "%s,%s,%s,%.3f,%.3f,%.3f,%s,%s%n", r.get("part"), r.get("scope"),
-                    r.get("system"), r.get("p50_ms"), r.get("p95_ms"), r.get("p99_ms"), qps(r.get("qps_c4")),
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%s,%s,%s,%.3f,%.3f,%.3f,%s,%s%n",
+                    r.get("part"),
+                    r.get("scope"),
+                    r.get("system"),
+                    r.get("p50_ms"),
+                    r.get("p95_ms"),
+                    r.get("p99_ms"),
+                    qps(r.get("qps_c4")),
                     qps(r.get("qps_c16"))));
         }
         Files.writeString(p.out().resolve("search-" + scale + ".csv"), csv.toString());
-        Files.writeString(p.out().resolve("search-" + scale + ".json"),
+        Files.writeString(
+                p.out().resolve("search-" + scale + ".json"),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(raw));
         System.out.print(md);
     }

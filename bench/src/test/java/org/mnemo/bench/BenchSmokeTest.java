@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.mnemo.gateway.client.MnemoClient;
-import org.mnemo.gateway.web.Json;
 import org.mnemo.gateway.rest.TestGateway;
+import org.mnemo.gateway.web.Json;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
@@ -21,8 +21,8 @@ class BenchSmokeTest {
         TestGateway gw = TestGateway.get();
         Path out = Path.of("target/bench-smoke");
         try (MnemoClient client = new MnemoClient(gw.neo4j.boltUri(), "neo4j", "gateway-test-password");
-                Driver driver = GraphDatabase.driver(gw.neo4j.boltUri(), AuthTokens.basic("neo4j",
-                        "gateway-test-password"))) {
+                Driver driver =
+                        GraphDatabase.driver(gw.neo4j.boltUri(), AuthTokens.basic("neo4j", "gateway-test-password"))) {
             BenchCommand.search(client, driver, gw.url(""), TestGateway.ADMIN_TOKEN, 150, 5, out);
         }
         JsonNode raw = Json.MAPPER.readTree(Files.readString(out.resolve("search-150.json")));
@@ -30,18 +30,27 @@ class BenchSmokeTest {
         assertThat(raw.path("rows")).hasSize(17);
         raw.path("rows").forEach(row -> {
             assertThat(row.path("p50_ms").asDouble()).isPositive();
-            assertThat(row.path("p99_ms").asDouble()).isGreaterThanOrEqualTo(row.path("p50_ms").asDouble());
+            assertThat(row.path("p99_ms").asDouble())
+                    .isGreaterThanOrEqualTo(row.path("p50_ms").asDouble());
         });
         assertThat(raw.path("rows").get(0).path("qps_c4").asDouble()).isPositive();
         // Small scopes are scored exactly: Mnemo's vector leg never drops the caller's results.
-        assertThat(raw.path("vector_recall_at_10").path("restricted").path("mnemo").asDouble()).isEqualTo(1.0);
+        assertThat(raw.path("vector_recall_at_10")
+                        .path("restricted")
+                        .path("mnemo")
+                        .asDouble())
+                .isEqualTo(1.0);
         assertThat(raw.path("index_overfetch")).hasSize(SearchSuite.OVERFETCH_K.length);
-        assertThat(Files.readString(out.resolve("search-150.md"))).contains("| compare | 1% | mnemo |")
+        assertThat(Files.readString(out.resolve("search-150.md")))
+                .contains("| compare | 1% | mnemo |")
                 .contains("| end_to_end | all | mcp |");
-        assertThat(Files.readString(out.resolve("search-150.csv")).lines().count()).isEqualTo(18);
+        assertThat(Files.readString(out.resolve("search-150.csv")).lines().count())
+                .isEqualTo(18);
         // The README and the charts are regenerated from the result files.
         assertThat(Files.size(out.resolve("search-150.png"))).isGreaterThan(1000);
-        assertThat(Files.readString(out.resolve("README.md"))).contains("## Targets")
-                .contains("[search-150.md](search-150.md)").contains("| not run |");
+        assertThat(Files.readString(out.resolve("README.md")))
+                .contains("## Targets")
+                .contains("[search-150.md](search-150.md)")
+                .contains("| not run |");
     }
 }

@@ -25,15 +25,16 @@ public final class Credentials {
     public static Password resolve(Path dataDir, String fromEnvironment) {
         if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
             if (fromEnvironment.length() < MIN_LENGTH) {
-                throw new IllegalArgumentException("MNEMO_NEO4J_PASSWORD must be at least " + MIN_LENGTH
-                        + " characters (Neo4j's minimum)");
+                throw new IllegalArgumentException(
+                        "MNEMO_NEO4J_PASSWORD must be at least " + MIN_LENGTH + " characters (Neo4j's minimum)");
             }
             return new Password(fromEnvironment, false);
         }
         Path file = dataDir.resolve(FILE);
         try {
             if (Files.isRegularFile(file)) {
-                return new Password(Files.readString(file, StandardCharsets.UTF_8).strip(), false);
+                return new Password(
+                        Files.readString(file, StandardCharsets.UTF_8).strip(), false);
             }
             byte[] random = new byte[18];
             new SecureRandom().nextBytes(random);
@@ -76,7 +77,8 @@ public final class Credentials {
         Path file = dataDir.resolve(SECRET_KEY_FILE);
         try {
             if (Files.isRegularFile(file)) {
-                return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).strip());
+                return Base64.getDecoder()
+                        .decode(Files.readString(file, StandardCharsets.UTF_8).strip());
             }
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);

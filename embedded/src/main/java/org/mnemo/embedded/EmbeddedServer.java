@@ -32,14 +32,17 @@ public final class EmbeddedServer implements AutoCloseable {
             throw new IllegalStateException("no mnemo-procedures.jar in " + settings.pluginsDir()
                     + "; build with 'mvn -DskipTests package' first");
         }
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(settings.dataDir().resolve("neo4j"))
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(
+                        settings.dataDir().resolve("neo4j"))
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress(settings.boltHost(), settings.boltPort()))
-                .setConfig(BoltConnector.advertised_address, new SocketAddress(settings.boltHost(), settings.boltPort()))
+                .setConfig(
+                        BoltConnector.advertised_address, new SocketAddress(settings.boltHost(), settings.boltPort()))
                 // Neo4j's HTTP server (Jetty 12.0) stays off: the gateway serves HTTP.
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
-                .setConfig(GraphDatabaseSettings.plugin_dir, settings.pluginsDir().toAbsolutePath())
+                .setConfig(
+                        GraphDatabaseSettings.plugin_dir, settings.pluginsDir().toAbsolutePath())
                 .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"))
                 .build();
         try {
@@ -55,8 +58,8 @@ public final class EmbeddedServer implements AutoCloseable {
 
     private static void setPassword(GraphDatabaseService system, String password) {
         try {
-            system.executeTransactionally("ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                    Map.of("password", password));
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
         } catch (RuntimeException e) {
             // Setting the password it already has is refused by Neo4j; that is the normal restart case.
             if (!String.valueOf(e.getMessage()).contains("cannot be the same")) {

@@ -33,8 +33,14 @@ public final class Gateway implements AutoCloseable {
     private final TokenUse tokenUse;
     private final String generatedAdminToken;
 
-    private Gateway(MnemoClient client, GatewayServer server, McpEndpoint mcp, IngestJobs jobs,
-            OperationalMetrics operational, TokenUse tokenUse, String generatedAdminToken) {
+    private Gateway(
+            MnemoClient client,
+            GatewayServer server,
+            McpEndpoint mcp,
+            IngestJobs jobs,
+            OperationalMetrics operational,
+            TokenUse tokenUse,
+            String generatedAdminToken) {
         this.client = client;
         this.server = server;
         this.mcp = mcp;
@@ -71,9 +77,13 @@ public final class Gateway implements AutoCloseable {
                     + "team signing keys in the graph; give every gateway of one database the same key "
                     + "(`openssl rand -base64 32`)");
         }
-        MnemoClient client = new MnemoClient(config.neo4jUri(), config.neo4jUser(), config.neo4jPassword(),
+        MnemoClient client = new MnemoClient(
+                config.neo4jUri(),
+                config.neo4jUser(),
+                config.neo4jPassword(),
                 Duration.ofSeconds(security.queryTimeoutSeconds()),
-                Duration.ofSeconds(Math.max(security.queryTimeoutSeconds(), config.ingest().deadlineSeconds())));
+                Duration.ofSeconds(
+                        Math.max(security.queryTimeoutSeconds(), config.ingest().deadlineSeconds())));
         TokenUse tokenUse = null;
         try {
             client.verifyConnectivity();
@@ -86,8 +96,8 @@ public final class Gateway implements AutoCloseable {
             Jwts jwts = new Jwts(config.daedalusKeys(), security.daedalusAudience(), keys, clock);
             Metrics metrics = new Metrics();
             tokenUse = new TokenUse(store);
-            Authenticator authenticator = new Authenticator(client, jwts, security.daedalusPrincipal(), tokenUse,
-                    security.plugin());
+            Authenticator authenticator =
+                    new Authenticator(client, jwts, security.daedalusPrincipal(), tokenUse, security.plugin());
             RateLimits limits = new RateLimits(security.ratePerSecond(), security.rateBurst());
             IngestJobs jobs = new IngestJobs(client, config.ingest());
             OperationalMetrics operational = new OperationalMetrics(client, jobs);
@@ -96,8 +106,20 @@ public final class Gateway implements AutoCloseable {
             McpEndpoint mcp = new McpEndpoint(config, client, authenticator, metrics, limits, health);
             // What a crash of any gateway left half done is put right before serving (and every few minutes).
             jobs.recover();
-            GatewayServer server = GatewayServer.start(config, new GatewayServer.Services(client, store, keys, jwts,
-                    authenticator, metrics, jobs, limits, health, mcp.routes(), mcp::mount));
+            GatewayServer server = GatewayServer.start(
+                    config,
+                    new GatewayServer.Services(
+                            client,
+                            store,
+                            keys,
+                            jwts,
+                            authenticator,
+                            metrics,
+                            jobs,
+                            limits,
+                            health,
+                            mcp.routes(),
+                            mcp::mount));
             return new Gateway(client, server, mcp, jobs, operational, tokenUse, generated);
         } catch (RuntimeException e) {
             if (tokenUse != null) {

@@ -28,8 +28,10 @@ class CypherDocTest {
             queries.add(m.group(1).strip());
         }
         assertThat(queries).hasSizeGreaterThanOrEqualTo(8);
-        TestDatabase.call("MATCH (l:Library {name: 'analyst-runbooks'}) CALL mnemo.library.delete(l.uid) YIELD "
-                + "libraries RETURN libraries", Map.of());
+        TestDatabase.call(
+                "MATCH (l:Library {name: 'analyst-runbooks'}) CALL mnemo.library.delete(l.uid) YIELD "
+                        + "libraries RETURN libraries",
+                Map.of());
         for (String query : queries) {
             List<Map<String, Object>> rows = TestDatabase.call(query, Map.of());
             assertThat(rows).as(query).isNotEmpty();

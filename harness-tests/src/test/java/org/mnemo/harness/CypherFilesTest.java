@@ -49,12 +49,16 @@ class CypherFilesTest {
             declared.add(m.group(2) + " " + m.group(3) + "." + (m.group(4) != null ? m.group(4) : m.group(5)));
         }
         TreeSet<String> created = new TreeSet<>();
-        TestDatabase.call("SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties WHERE name STARTS WITH 'mnemo_' "
-                + "RETURN name, labelsOrTypes[0] AS label, properties[0] AS property", Map.of())
+        TestDatabase.call(
+                        "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties WHERE name STARTS WITH 'mnemo_' "
+                                + "RETURN name, labelsOrTypes[0] AS label, properties[0] AS property",
+                        Map.of())
                 .forEach(r -> created.add(r.get("name") + " " + r.get("label") + "." + r.get("property")));
-        TestDatabase.call("SHOW INDEXES YIELD name, labelsOrTypes, properties, owningConstraint "
-                + "WHERE name STARTS WITH 'mnemo_' AND owningConstraint IS NULL "
-                + "RETURN name, labelsOrTypes[0] AS label, properties[0] AS property", Map.of())
+        TestDatabase.call(
+                        "SHOW INDEXES YIELD name, labelsOrTypes, properties, owningConstraint "
+                                + "WHERE name STARTS WITH 'mnemo_' AND owningConstraint IS NULL "
+                                + "RETURN name, labelsOrTypes[0] AS label, properties[0] AS property",
+                        Map.of())
                 .forEach(r -> created.add(r.get("name") + " " + r.get("label") + "." + r.get("property")));
         assertThat(declared).isEqualTo(created);
     }

@@ -25,7 +25,8 @@ class DeployedPluginIT {
                 .as("the plugin must not be on the test classpath")
                 .isInstanceOf(ClassNotFoundException.class);
         Path plugins = Path.of(System.getProperty("mnemo.plugins"));
-        assertThat(plugins.resolve("mnemo-procedures-0.1.0-SNAPSHOT.jar")).satisfies(p -> assertThat(Files.exists(p)).isTrue());
+        assertThat(plugins.resolve("mnemo-procedures-0.1.0-SNAPSHOT.jar"))
+                .satisfies(p -> assertThat(Files.exists(p)).isTrue());
 
         try (Neo4j neo4j = Neo4jBuilders.newInProcessBuilder()
                 .withDisabledServer()
@@ -33,23 +34,32 @@ class DeployedPluginIT {
                 .withConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"))
                 .build()) {
             GraphDatabaseService db = neo4j.defaultDatabaseService();
-            Boolean online = db.executeTransactionally("CALL mnemo.schema.apply()", Map.of(),
+            Boolean online = db.executeTransactionally(
+                    "CALL mnemo.schema.apply()",
+                    Map.of(),
                     r -> r.stream().allMatch(row -> "ONLINE".equals(row.get("state"))));
             assertThat(online).isTrue();
-            String lib = db.executeTransactionally("CALL mnemo.library.create('deployed', 'technical') YIELD uid",
-                    Map.of(), r -> (String) r.next().get("uid"));
-            db.executeTransactionally("CALL mnemo.ingest($lib, $text, {title: 'Ops'})", Map.of("lib", lib, "text",
-                    "Rotate the TLS certificates of the load balancer every ninety days.\n\n"
-                            + "Page the on-call engineer when disk usage exceeds eighty percent."));
+            String lib = db.executeTransactionally(
+                    "CALL mnemo.library.create('deployed', 'technical') YIELD uid", Map.of(), r ->
+                            (String) r.next().get("uid"));
+            db.executeTransactionally(
+                    "CALL mnemo.ingest($lib, $text, {title: 'Ops'})",
+                    Map.of(
+                            "lib",
+                            lib,
+                            "text",
+                            "Rotate the TLS certificates of the load balancer every ninety days.\n\n"
+                                    + "Page the on-call engineer when disk usage exceeds eighty percent."));
             List<String> previews = db.executeTransactionally(
                     "CALL mnemo.search('renew https certificates', {libraries: [$lib]}) YIELD text_preview",
-                    Map.of("lib", lib), r -> r.stream().map(row -> (String) row.get("text_preview")).toList());
+                    Map.of("lib", lib),
+                    r -> r.stream().map(row -> (String) row.get("text_preview")).toList());
             assertThat(previews.get(0)).contains("TLS certificates");
-            String model = db.executeTransactionally("CALL mnemo.embed('x') YIELD model", Map.of(),
-                    r -> (String) r.next().get("model"));
+            String model = db.executeTransactionally("CALL mnemo.embed('x') YIELD model", Map.of(), r ->
+                    (String) r.next().get("model"));
             assertThat(model).contains("MiniLM");
-            String apoc = db.executeTransactionally("RETURN apoc.version() AS v", Map.of(),
-                    r -> (String) r.next().get("v"));
+            String apoc = db.executeTransactionally("RETURN apoc.version() AS v", Map.of(), r ->
+                    (String) r.next().get("v"));
             assertThat(apoc).startsWith("5.26");
         }
     }

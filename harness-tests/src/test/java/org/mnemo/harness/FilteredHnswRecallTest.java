@@ -40,15 +40,19 @@ class FilteredHnswRecallTest {
         call("CALL mnemo.schema.apply()", Map.of());
         ClusteredVectors vectors = new ClusteredVectors(7, CLUSTERS);
         for (int l = 0; l < LIBRARIES; l++) {
-            String library = (String) call("CALL mnemo.library.create($name, 'technical') YIELD uid RETURN uid",
-                    Map.of("name", "hnsw-" + l)).get(0).get("uid");
+            String library = (String) call(
+                            "CALL mnemo.library.create($name, 'technical') YIELD uid RETURN uid",
+                            Map.of("name", "hnsw-" + l))
+                    .get(0)
+                    .get("uid");
             libraries.add(library);
             for (int batch = 0; batch < PER_LIBRARY / 500; batch++) {
                 List<Map<String, Object>> chunks = new ArrayList<>();
                 for (int i = 0; i < 500; i++) {
                     chunks.add(Map.of("text", "chunk " + l + "-" + batch + "-" + i, "embedding", vectors.next()));
                 }
-                call("CALL mnemo.ingest.chunks($lib, $chunks, {title: $title}, {extract_concepts: false})",
+                call(
+                        "CALL mnemo.ingest.chunks($lib, $chunks, {title: $title}, {extract_concepts: false})",
                         Map.of("lib", library, "chunks", chunks, "title", "part " + batch));
             }
         }
@@ -63,9 +67,13 @@ class FilteredHnswRecallTest {
     }
 
     static List<String> mnemo(List<Double> vector, List<String> scope) {
-        return call("CALL mnemo.search('nearest', {libraries: $libs, query_vector: $v, search_types: ['vector'], "
-                        + "vector_top_k: $k, limit: $k})", Map.of("libs", scope, "v", vector, "k", K))
-                .stream().map(r -> (String) r.get("chunk_uid")).toList();
+        return call(
+                        "CALL mnemo.search('nearest', {libraries: $libs, query_vector: $v, search_types: ['vector'], "
+                                + "vector_top_k: $k, limit: $k})",
+                        Map.of("libs", scope, "v", vector, "k", K))
+                .stream()
+                .map(r -> (String) r.get("chunk_uid"))
+                .toList();
     }
 
     static List<String> exact(List<Double> vector, List<String> scope) {
@@ -73,25 +81,36 @@ class FilteredHnswRecallTest {
                 MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item {embedding_status: 'completed'})
                       -[:HAS_CHUNK]->(c:Chunk)
                 WHERE l.uid IN $libs
-                RETURN c.uid AS uid ORDER BY vector.similarity.cosine(c.embedding, $v) DESC LIMIT $k""",
-                Map.of("libs", scope, "v", vector, "k", K)).stream().map(r -> (String) r.get("uid")).toList();
+                RETURN c.uid AS uid ORDER BY vector.similarity.cosine(c.embedding, $v) DESC LIMIT $k""", Map.of("libs", scope, "v", vector, "k", K)).stream()
+                .map(r -> (String) r.get("uid"))
+                .toList();
     }
 
     static long pathCount(String path) {
-        return call("CALL mnemo.metrics() YIELD name, labels, value WHERE name = 'mnemo_search_scope_paths' "
-                + "AND labels.leg = 'vector' AND labels.path = $path RETURN sum(value) AS n", Map.of("path", path))
-                .stream().mapToLong(r -> ((Number) r.get("n")).longValue()).sum();
+        return call(
+                        "CALL mnemo.metrics() YIELD name, labels, value WHERE name = 'mnemo_search_scope_paths' "
+                                + "AND labels.leg = 'vector' AND labels.path = $path RETURN sum(value) AS n",
+                        Map.of("path", path))
+                .stream()
+                .mapToLong(r -> ((Number) r.get("n")).longValue())
+                .sum();
     }
 
     /** The index path this Neo4j takes: in-index filtering from 2026 on (the index carries the library key). */
     static String indexPath() {
         String version = (String) call("CALL dbms.components() YIELD versions RETURN versions[0] AS v", Map.of())
-                .get(0).get("v");
+                .get(0)
+                .get("v");
         @SuppressWarnings("unchecked")
-        List<String> properties = (List<String>) call("SHOW VECTOR INDEXES YIELD name, properties "
-                + "WHERE name = 'mnemo_chunk_embedding' RETURN properties", Map.of()).get(0).get("properties");
+        List<String> properties = (List<String>) call(
+                        "SHOW VECTOR INDEXES YIELD name, properties "
+                                + "WHERE name = 'mnemo_chunk_embedding' RETURN properties",
+                        Map.of())
+                .get(0)
+                .get("properties");
         boolean calendarVersion = Integer.parseInt(version.substring(0, version.indexOf('.'))) >= 2026;
-        assertThat(properties.contains("library_key")).as("library key in the vector index on " + version)
+        assertThat(properties.contains("library_key"))
+                .as("library key in the vector index on " + version)
                 .isEqualTo(calendarVersion);
         return calendarVersion ? "in_index" : "index";
     }
@@ -112,10 +131,13 @@ class FilteredHnswRecallTest {
                 recall += found.size() / (double) K;
             }
             // Every one of these searches went through the HNSW index, not the exact scan.
-            assertThat(pathCount(path) - before).as("%s path at %d%%", path, share).isEqualTo(QUERIES);
+            assertThat(pathCount(path) - before)
+                    .as("%s path at %d%%", path, share)
+                    .isEqualTo(QUERIES);
             recallByScope.put(share + "%", recall / QUERIES);
         }
         System.out.println("FilteredHnswRecallTest recall@10 by scope (" + path + "): " + recallByScope);
-        assertThat(recallByScope.values()).allSatisfy(recall -> assertThat(recall).isGreaterThanOrEqualTo(0.98));
+        assertThat(recallByScope.values())
+                .allSatisfy(recall -> assertThat(recall).isGreaterThanOrEqualTo(0.98));
     }
 }

@@ -3,7 +3,6 @@ package org.mnemo.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mnemo.harness.TestDatabase.call;
 
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,26 +26,33 @@ class GraphAndCascadeTest {
         call("CALL mnemo.ingest($lib, $text, {title: 'Flink'})", Map.of("lib", b, "text", FLINK));
 
         var related = call("""
-                MATCH (k:Concept {name_key: 'kafka'})-[r:RELATED_TO]-(o:Concept) RETURN o.name_key AS other, r.weight AS w""",
-                Map.of());
-        assertThat(related).isNotEmpty().allSatisfy(r -> assertThat((long) r.get("w")).isPositive());
+                MATCH (k:Concept {name_key: 'kafka'})-[r:RELATED_TO]-(o:Concept) RETURN o.name_key AS other, r.weight AS w""", Map.of());
+        assertThat(related)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat((long) r.get("w")).isPositive());
 
         var fromA = call("CALL mnemo.graph.neighbors('Kafka', [$a], {depth: 2, limit: 50})", Map.of("a", a));
         assertThat(fromA).extracting(r -> r.get("kind")).contains("concept", "chunk");
-        assertThat(fromA).filteredOn(r -> "chunk".equals(r.get("kind")))
+        assertThat(fromA)
+                .filteredOn(r -> "chunk".equals(r.get("kind")))
                 .allSatisfy(r -> assertThat((String) r.get("name")).doesNotContain("Flink"));
         assertThat(fromA).extracting(r -> r.get("name")).doesNotContain("Flink");
-        assertThat(call("CALL mnemo.graph.neighbors('Kafka', [], {})", Map.of())).isEmpty();
-        assertThat(call("CALL mnemo.graph.neighbors('no such concept at all', [$a])", Map.of("a", a))).isEmpty();
+        assertThat(call("CALL mnemo.graph.neighbors('Kafka', [], {})", Map.of()))
+                .isEmpty();
+        assertThat(call("CALL mnemo.graph.neighbors('no such concept at all', [$a])", Map.of("a", a)))
+                .isEmpty();
 
-        String chunk = (String) call("MATCH (:Item {title: 'Kafka'})-[:HAS_CHUNK]->(c {chunk_index: 0}) RETURN c.uid AS u",
-                Map.of()).get(0).get("u");
+        String chunk = (String)
+                call("MATCH (:Item {title: 'Kafka'})-[:HAS_CHUNK]->(c {chunk_index: 0}) RETURN c.uid AS u", Map.of())
+                        .get(0)
+                        .get("u");
         var aroundChunk = call("CALL mnemo.graph.neighbors($c, [$a])", Map.of("c", chunk, "a", a));
         assertThat(aroundChunk).isNotEmpty().allSatisfy(r -> {
             assertThat(r.get("kind")).isEqualTo("concept");
             assertThat(r.get("depth")).isEqualTo(1L);
         });
-        assertThat(call("CALL mnemo.graph.neighbors($c, [$b])", Map.of("c", chunk, "b", b))).isEmpty();
+        assertThat(call("CALL mnemo.graph.neighbors($c, [$b])", Map.of("c", chunk, "b", b)))
+                .isEmpty();
     }
 
     @Test
@@ -55,11 +61,14 @@ class GraphAndCascadeTest {
         String drop = TestDatabase.library(TestDatabase.unique("drop"), "technical");
         call("CALL mnemo.ingest($lib, $text, {title: 'Kafka kept'})", Map.of("lib", keep, "text", KAFKA));
         call("CALL mnemo.ingest($lib, $text, {title: 'Kafka dropped'})", Map.of("lib", drop, "text", KAFKA));
-        call("CALL mnemo.ingest($lib, 'Quokkas are small marsupials living on Rottnest Island near Perth.', "
-                + "{title: 'Quokkas'})", Map.of("lib", drop));
+        call(
+                "CALL mnemo.ingest($lib, 'Quokkas are small marsupials living on Rottnest Island near Perth.', "
+                        + "{title: 'Quokkas'})",
+                Map.of("lib", drop));
         long weightBefore = weight();
 
-        var deleted = call("CALL mnemo.library.delete($lib)", Map.of("lib", drop)).get(0);
+        var deleted =
+                call("CALL mnemo.library.delete($lib)", Map.of("lib", drop)).get(0);
         assertThat(deleted.get("libraries")).isEqualTo(1L);
         assertThat(deleted.get("items")).isEqualTo(2L);
         assertThat((long) deleted.get("chunks")).isGreaterThanOrEqualTo(2L);
@@ -74,19 +83,27 @@ class GraphAndCascadeTest {
                 }
                 RETURN sum(n) AS n""", Map.of());
         assertThat(orphans.get(0).get("n")).isEqualTo(0L);
-        assertThat(call("MATCH (c:Concept) WHERE c.name_key CONTAINS 'quokka' RETURN c", Map.of())).isEmpty();
-        assertThat(call("MATCH (c:Concept {name_key: 'kafka'}) RETURN c", Map.of())).hasSize(1);
+        assertThat(call("MATCH (c:Concept) WHERE c.name_key CONTAINS 'quokka' RETURN c", Map.of()))
+                .isEmpty();
+        assertThat(call("MATCH (c:Concept {name_key: 'kafka'}) RETURN c", Map.of()))
+                .hasSize(1);
         assertThat(weight()).isLessThan(weightBefore);
-        assertThat(call("MATCH ()-[r:RELATED_TO]->() WHERE r.weight <= 0 RETURN r", Map.of())).isEmpty();
+        assertThat(call("MATCH ()-[r:RELATED_TO]->() WHERE r.weight <= 0 RETURN r", Map.of()))
+                .isEmpty();
 
-        String item = (String) call("CALL mnemo.item.list([$k])", Map.of("k", keep)).get(0).get("uid");
+        String item = (String)
+                call("CALL mnemo.item.list([$k])", Map.of("k", keep)).get(0).get("uid");
         var itemDeleted = call("CALL mnemo.item.delete($i)", Map.of("i", item)).get(0);
         assertThat(itemDeleted.get("items")).isEqualTo(1L);
-        assertThat(call("CALL mnemo.search('Kafka brokers', {libraries: [$k]})", Map.of("k", keep))).isEmpty();
+        assertThat(call("CALL mnemo.search('Kafka brokers', {libraries: [$k]})", Map.of("k", keep)))
+                .isEmpty();
     }
 
     private static long weight() {
-        return (long) call("MATCH (:Concept {name_key: 'kafka'})-[r:RELATED_TO]-() RETURN coalesce(sum(r.weight), 0) AS w",
-                Map.of()).get(0).get("w");
+        return (long) call(
+                        "MATCH (:Concept {name_key: 'kafka'})-[r:RELATED_TO]-() RETURN coalesce(sum(r.weight), 0) AS w",
+                        Map.of())
+                .get(0)
+                .get("w");
     }
 }

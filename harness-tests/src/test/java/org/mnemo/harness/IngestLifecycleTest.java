@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class IngestLifecycleTest {
 
     private static Map<String, Object> ingest(String lib, String text, Map<String, Object> item) {
-        return call("CALL mnemo.ingest($lib, $text, $item)", Map.of("lib", lib, "text", text, "item", item)).get(0);
+        return call("CALL mnemo.ingest($lib, $text, $item)", Map.of("lib", lib, "text", text, "item", item))
+                .get(0);
     }
 
     private static long count(String cypher, Map<String, Object> params) {
@@ -33,8 +34,10 @@ class IngestLifecycleTest {
         for (int d = 0; d < 16; d++) {
             String text = (shared + "Document " + d + " adds its own note about replication lag. ").repeat(30);
             String title = "doc-" + d;
-            results.add(pool.submit(() -> call("CALL mnemo.ingest($lib, $text, {title: $title, source_ref: $title})",
-                    Map.of("lib", lib, "text", text, "title", title)).get(0)));
+            results.add(pool.submit(() -> call(
+                            "CALL mnemo.ingest($lib, $text, {title: $title, source_ref: $title})",
+                            Map.of("lib", lib, "text", text, "title", title))
+                    .get(0)));
         }
         long chunks = 0;
         for (var result : results) {
@@ -47,8 +50,7 @@ class IngestLifecycleTest {
                 MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)
                 OPTIONAL MATCH (i)-[:HAS_CHUNK]->(c)
                 RETURN count(DISTINCT i) AS items, count(c) AS chunks,
-                       all(s IN collect(DISTINCT i.embedding_status) WHERE s = 'completed') AS completed""",
-                Map.of("lib", lib)).get(0);
+                       all(s IN collect(DISTINCT i.embedding_status) WHERE s = 'completed') AS completed""", Map.of("lib", lib)).get(0);
         assertThat(stored.get("items")).isEqualTo(16L);
         assertThat(stored.get("chunks")).isEqualTo(chunks);
         assertThat(stored.get("completed")).isEqualTo(true);
@@ -59,12 +61,18 @@ class IngestLifecycleTest {
         String lib = TestDatabase.library(TestDatabase.unique("batch"), "journal");
         List<Map<String, Object>> docs = new ArrayList<>();
         for (int d = 0; d < 12; d++) {
-            docs.add(Map.of("text", "Note " + d + ": the lighthouse keeper logged storm number " + d
-                    + " and repaired the foghorn.", "item", Map.of("title", "note-" + d, "source_ref", "notes/" + d)));
+            docs.add(Map.of(
+                    "text",
+                    "Note " + d + ": the lighthouse keeper logged storm number " + d + " and repaired the foghorn.",
+                    "item",
+                    Map.of("title", "note-" + d, "source_ref", "notes/" + d)));
         }
         // The same document twice in one batch is written once.
-        docs.add(Map.of("text", "Note 3: the lighthouse keeper logged storm number 3 and repaired the foghorn.",
-                "item", Map.of("title", "note-3 again", "source_ref", "notes/3")));
+        docs.add(Map.of(
+                "text",
+                "Note 3: the lighthouse keeper logged storm number 3 and repaired the foghorn.",
+                "item",
+                Map.of("title", "note-3 again", "source_ref", "notes/3")));
         var rows = call("CALL mnemo.ingest.batch($lib, $docs)", Map.of("lib", lib, "docs", docs));
         assertThat(rows).hasSize(13);
         for (int d = 0; d < 12; d++) {
@@ -81,8 +89,10 @@ class IngestLifecycleTest {
         assertThat(stored.get("chunks")).isEqualTo(12L);
         assertThat(stored.get("embedded")).isEqualTo(12L);
         assertThat(stored.get("statuses")).isEqualTo(List.of("completed"));
-        assertThat(count("MATCH (c:Concept {name_key: 'lighthouse keeper'})<-[:MENTIONS]-(ch) RETURN count(ch) AS n",
-                Map.of())).isGreaterThanOrEqualTo(12);
+        assertThat(count(
+                        "MATCH (c:Concept {name_key: 'lighthouse keeper'})<-[:MENTIONS]-(ch) RETURN count(ch) AS n",
+                        Map.of()))
+                .isGreaterThanOrEqualTo(12);
         var hits = call("CALL mnemo.search('storm number 7', {libraries: [$lib], limit: 3})", Map.of("lib", lib));
         assertThat(hits.get(0).get("item_title")).isEqualTo("note-7");
 
@@ -95,22 +105,26 @@ class IngestLifecycleTest {
     @Test
     void aBatchWithOneBadDocumentNamesItAndWritesNothing() {
         String lib = TestDatabase.library(TestDatabase.unique("batch-bad"), "journal");
-        List<Map<String, Object>> docs = List.of(
-                Map.of("text", "A fine first note about tides."),
-                Map.of("text", "   "));
+        List<Map<String, Object>> docs =
+                List.of(Map.of("text", "A fine first note about tides."), Map.of("text", "   "));
         assertThatThrownBy(() -> call("CALL mnemo.ingest.batch($lib, $docs)", Map.of("lib", lib, "docs", docs)))
                 .hasMessageContaining("'documents[1].text' must be a non-empty string");
-        assertThatThrownBy(() -> call("CALL mnemo.ingest.batch($lib, [{text: 'x', titel: 'typo'}])",
-                Map.of("lib", lib))).hasMessageContaining("'documents[0]': unknown option(s) [titel]");
-        assertThatThrownBy(() -> call("CALL mnemo.ingest.batch($lib, [{text: 'x', item: {title: ''}}])",
-                Map.of("lib", lib))).hasMessageContaining("'documents[0].item': 'title' must be 1..1000 characters");
+        assertThatThrownBy(
+                        () -> call("CALL mnemo.ingest.batch($lib, [{text: 'x', titel: 'typo'}])", Map.of("lib", lib)))
+                .hasMessageContaining("'documents[0]': unknown option(s) [titel]");
+        assertThatThrownBy(() ->
+                        call("CALL mnemo.ingest.batch($lib, [{text: 'x', item: {title: ''}}])", Map.of("lib", lib)))
+                .hasMessageContaining("'documents[0].item': 'title' must be 1..1000 characters");
         assertThatThrownBy(() -> call("CALL mnemo.ingest.batch($lib, [])", Map.of("lib", lib)))
                 .hasMessageContaining("'documents' must be a list of 1..1000 documents");
         String big = "word ".repeat(250_000);
-        assertThatThrownBy(() -> call("CALL mnemo.ingest.batch($lib, [{text: 'ok'}, {text: $big}])",
-                Map.of("lib", lib, "big", big))).hasMessageContaining("more than 2000 chunks");
-        assertThat(count("MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i) RETURN count(i) AS n",
-                Map.of("lib", lib))).isZero();
+        assertThatThrownBy(() -> call(
+                        "CALL mnemo.ingest.batch($lib, [{text: 'ok'}, {text: $big}])", Map.of("lib", lib, "big", big)))
+                .hasMessageContaining("more than 2000 chunks");
+        assertThat(count(
+                        "MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i) RETURN count(i) AS n",
+                        Map.of("lib", lib)))
+                .isZero();
     }
 
     @Test
@@ -122,8 +136,10 @@ class IngestLifecycleTest {
         assertThat(first.get("status")).isEqualTo("created");
         assertThat(second.get("status")).isEqualTo("existing");
         assertThat(second.get("item_uid")).isEqualTo(first.get("item_uid"));
-        assertThat(count("MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i) RETURN count(i) AS n",
-                Map.of("lib", lib))).isEqualTo(1);
+        assertThat(count(
+                        "MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i) RETURN count(i) AS n",
+                        Map.of("lib", lib)))
+                .isEqualTo(1);
     }
 
     @Test
@@ -134,8 +150,10 @@ class IngestLifecycleTest {
         var v2 = ingest(lib, "Quarterly plan: open the Lisbon office and hire a designer.", item);
         assertThat(v2.get("status")).isEqualTo("superseded");
         assertThat(v2.get("superseded_item_uid")).isEqualTo(v1.get("item_uid"));
-        assertThat(count("MATCH (i:Item {uid: $uid}) RETURN count(i) AS n", Map.of("uid", v1.get("item_uid")))).isZero();
-        assertThat(count("MATCH (c:Chunk) WHERE c.text CONTAINS 'Zanzibar' RETURN count(c) AS n", Map.of())).isZero();
+        assertThat(count("MATCH (i:Item {uid: $uid}) RETURN count(i) AS n", Map.of("uid", v1.get("item_uid"))))
+                .isZero();
+        assertThat(count("MATCH (c:Chunk) WHERE c.text CONTAINS 'Zanzibar' RETURN count(c) AS n", Map.of()))
+                .isZero();
         var hits = call("CALL mnemo.search('Lisbon office', {libraries: [$lib]})", Map.of("lib", lib));
         assertThat(hits).extracting(h -> h.get("item_uid")).containsOnly(v2.get("item_uid"));
     }
@@ -153,8 +171,10 @@ class IngestLifecycleTest {
                 .hasMessageContaining("'source' must be at most 50 characters");
         assertThatThrownBy(() -> call("CALL mnemo.ingest($lib, 'some text', {}, {chunk_size: 10})", Map.of("lib", lib)))
                 .hasMessageContaining("'chunk_size' must be 50..20000, got 10");
-        assertThatThrownBy(() -> call("CALL mnemo.ingest($lib, 'some text', {}, {chunk_size: 100, chunk_overlap: 90})",
-                Map.of("lib", lib))).hasMessageContaining("chunk_overlap must be 0..49");
+        assertThatThrownBy(() -> call(
+                        "CALL mnemo.ingest($lib, 'some text', {}, {chunk_size: 100, chunk_overlap: 90})",
+                        Map.of("lib", lib)))
+                .hasMessageContaining("chunk_overlap must be 0..49");
         assertThatThrownBy(() -> call("CALL mnemo.ingest($lib, 'some text', {}, {speed: 'fast'})", Map.of("lib", lib)))
                 .hasMessageContaining("unknown option(s) [speed]");
         assertThat(count("MATCH (n) RETURN count(n) AS n", Map.of())).isEqualTo(before);
@@ -167,8 +187,24 @@ class IngestLifecycleTest {
         String lib = TestDatabase.library(TestDatabase.unique("large"), "nonfiction");
         StringBuilder text = new StringBuilder();
         Random random = new Random(7);
-        String[] words = {"river", "mountain", "harbour", "engine", "library", "signal", "forest", "market", "bridge",
-            "lantern", "orchard", "compass", "glacier", "meadow", "canyon", "quarry"};
+        String[] words = {
+            "river",
+            "mountain",
+            "harbour",
+            "engine",
+            "library",
+            "signal",
+            "forest",
+            "market",
+            "bridge",
+            "lantern",
+            "orchard",
+            "compass",
+            "glacier",
+            "meadow",
+            "canyon",
+            "quarry"
+        };
         while (text.length() < 1_000_000) {
             for (int s = 0; s < 5; s++) {
                 for (int w = 0; w < 12; w++) {
@@ -203,12 +239,13 @@ class IngestLifecycleTest {
             }
             chunks.add(Map.of("text", "Chunk number " + i + " about kernels", "embedding", vector));
         }
-        var row = call("CALL mnemo.ingest.chunks($lib, $chunks, {title: 'Bulk'}, {extract_concepts: false})",
-                Map.of("lib", lib, "chunks", chunks)).get(0);
+        var row = call(
+                        "CALL mnemo.ingest.chunks($lib, $chunks, {title: 'Bulk'}, {extract_concepts: false})",
+                        Map.of("lib", lib, "chunks", chunks))
+                .get(0);
         assertThat(row.get("chunk_count")).isEqualTo(3L);
         var stored = call("""
-                MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(c:Chunk {chunk_index: 1}) RETURN c.embedding AS e""",
-                Map.of("uid", row.get("item_uid"))).get(0);
+                MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(c:Chunk {chunk_index: 1}) RETURN c.embedding AS e""", Map.of("uid", row.get("item_uid"))).get(0);
         assertThat(((float[]) stored.get("e"))[1]).isEqualTo(1.0f);
 
         var wrong = new HashMap<String, Object>(Map.of("text", "short vector", "embedding", List.of(0.1, 0.2)));

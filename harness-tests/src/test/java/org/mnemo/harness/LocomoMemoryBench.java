@@ -30,8 +30,9 @@ class LocomoMemoryBench {
     private static final Path DATA = Path.of("../../shared/eval/locomo");
     /** Each leg alone, the default fusion, and the variants tried (weights vector/fulltext/graph). */
     private static final Map<String, Map<String, Object>> CONFIGURATIONS = configurations();
-    private static final Map<Integer, String> CATEGORIES = Map.of(1, "multi-hop", 2, "temporal", 3, "open-domain",
-            4, "single-hop");
+
+    private static final Map<Integer, String> CATEGORIES =
+            Map.of(1, "multi-hop", 2, "temporal", 3, "open-domain", 4, "single-hop");
 
     private static Map<String, Map<String, Object>> configurations() {
         Map<String, Map<String, Object>> c = new LinkedHashMap<>();
@@ -80,16 +81,20 @@ class LocomoMemoryBench {
                 }
                 String date = conversation.path("session_" + s + "_date_time").asText("");
                 for (JsonNode turn : session) {
-                    String text = "[" + date + "] " + turn.path("speaker").asText() + ": " + turn.path("text").asText()
-                            + (turn.has("blip_caption") ? " (shares a photo: " + turn.path("blip_caption").asText() + ")"
+                    String text = "[" + date + "] " + turn.path("speaker").asText() + ": "
+                            + turn.path("text").asText()
+                            + (turn.has("blip_caption")
+                                    ? " (shares a photo: "
+                                            + turn.path("blip_caption").asText() + ")"
                                     : "");
-                    memories.add(Map.of("id", ws + ":" + turn.path("dia_id").asText(), "content", text,
-                            "kind", "note"));
+                    memories.add(
+                            Map.of("id", ws + ":" + turn.path("dia_id").asText(), "content", text, "kind", "note"));
                 }
             }
             long started = System.nanoTime();
             for (int i = 0; i < memories.size(); i += 200) {
-                TestDatabase.call("UNWIND $batch AS m CALL mnemo.memory.commit($ws, m) YIELD id RETURN count(id) AS n",
+                TestDatabase.call(
+                        "UNWIND $batch AS m CALL mnemo.memory.commit($ws, m) YIELD id RETURN count(id) AS n",
                         Map.of("ws", ws, "batch", memories.subList(i, Math.min(memories.size(), i + 200))));
             }
             loadMillis += (System.nanoTime() - started) / 1_000_000;
@@ -107,10 +112,12 @@ class LocomoMemoryBench {
                     Map<String, Object> options = new HashMap<>(entry.getValue());
                     options.put("limit", 10);
                     long t = System.nanoTime();
-                    List<String> ids = TestDatabase.call("CALL mnemo.memory.search($ws, $q, $options) YIELD id "
-                            + "RETURN id", Map.of("ws", ws, "q", qa.path("question").asText(), "options", options))
+                    List<String> ids = TestDatabase.call(
+                                    "CALL mnemo.memory.search($ws, $q, $options) YIELD id " + "RETURN id",
+                                    Map.of("ws", ws, "q", qa.path("question").asText(), "options", options))
                             .stream()
-                            .map(r -> ((String) r.get("id")).substring(ws.length() + 1)).toList();
+                            .map(r -> ((String) r.get("id")).substring(ws.length() + 1))
+                            .toList();
                     searchMillis += (System.nanoTime() - t) / 1_000_000;
                     double r5 = recall(evidence, ids.subList(0, Math.min(5, ids.size())));
                     double r10 = recall(evidence, ids);
@@ -133,14 +140,24 @@ class LocomoMemoryBench {
         return ids.stream().distinct().filter(evidence::contains).count() / (double) evidence.size();
     }
 
-    private static void write(Map<String, Map<String, double[]>> sums, int conversations, long turns, long questions,
-            long loadMillis, long searchMillis) throws IOException {
+    private static void write(
+            Map<String, Map<String, double[]>> sums,
+            int conversations,
+            long turns,
+            long questions,
+            long loadMillis,
+            long searchMillis)
+            throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# Memory retrieval on LoCoMo\n\n");
-        md.append("Every dialogue turn of the ").append(conversations).append(" LoCoMo conversations (")
-                .append(turns).append(" turns) is committed with `mnemo.memory.commit` into its conversation's ")
+        md.append("Every dialogue turn of the ")
+                .append(conversations)
+                .append(" LoCoMo conversations (")
+                .append(turns)
+                .append(" turns) is committed with `mnemo.memory.commit` into its conversation's ")
                 .append("namespace as `[session date] Speaker: text` (plus the photo caption); each of the ")
-                .append(questions).append(" questions of categories 1–4 is searched with `mnemo.memory.search` ")
+                .append(questions)
+                .append(" questions of categories 1–4 is searched with `mnemo.memory.search` ")
                 .append("(top 10) in that namespace only. recall@k = share of a question's evidence turns among the ")
                 .append("top k, averaged; hit@10 = share of questions with any evidence turn in the top 10.\n\n");
         md.append("| search | category | questions | recall@5 | recall@10 | hit@10 |\n|---|---|---:|---:|---:|---:|\n");
@@ -155,10 +172,26 @@ class LocomoMemoryBench {
                 if (s == null) {
                     continue;
                 }
-                md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f | %.3f |%n", config, category,
-                        (long) s[3], s[0] / s[3], s[1] / s[3], s[2] / s[3]));
-                rawConfig.put(category, Map.of("questions", (long) s[3], "recall@5", s[0] / s[3],
-                        "recall@10", s[1] / s[3], "hit@10", s[2] / s[3]));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %d | %.3f | %.3f | %.3f |%n",
+                        config,
+                        category,
+                        (long) s[3],
+                        s[0] / s[3],
+                        s[1] / s[3],
+                        s[2] / s[3]));
+                rawConfig.put(
+                        category,
+                        Map.of(
+                                "questions",
+                                (long) s[3],
+                                "recall@5",
+                                s[0] / s[3],
+                                "recall@10",
+                                s[1] / s[3],
+                                "hit@10",
+                                s[2] / s[3]));
             }
             raw.put(config, rawConfig);
         }
@@ -170,15 +203,29 @@ class LocomoMemoryBench {
             double[] a = byBucket.getOrDefault("half A", new double[] {0, 0, 0, 1});
             double[] b = byBucket.getOrDefault("half B", new double[] {0, 0, 0, 1});
             double[] all = byBucket.getOrDefault("all", new double[] {0, 0, 0, 1});
-            md.append(String.format(Locale.ROOT, "| %s | `%s` | %.3f | %.3f | %.3f |%n", entry.getKey(),
-                    entry.getValue(), a[1] / a[3], b[1] / b[3], all[1] / all[3]));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | `%s` | %.3f | %.3f | %.3f |%n",
+                    entry.getKey(),
+                    entry.getValue(),
+                    a[1] / a[3],
+                    b[1] / b[3],
+                    all[1] / all[3]));
         }
         var os = ManagementFactory.getOperatingSystemMXBean();
-        md.append(String.format(Locale.ROOT, "%nMachine: %d cores, %s %s, Java %s, max heap %d MB. Loading %d turns "
+        md.append(String.format(
+                Locale.ROOT,
+                "%nMachine: %d cores, %s %s, Java %s, max heap %d MB. Loading %d turns "
                         + "took %.1f s (embedding included); %d searches took %.1f s (%.1f ms each on average).%n",
-                os.getAvailableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / (1024 * 1024), turns,
-                loadMillis / 1000.0, questions * CONFIGURATIONS.size(), searchMillis / 1000.0,
+                os.getAvailableProcessors(),
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() / (1024 * 1024),
+                turns,
+                loadMillis / 1000.0,
+                questions * CONFIGURATIONS.size(),
+                searchMillis / 1000.0,
                 searchMillis / (double) Math.max(1, questions * CONFIGURATIONS.size())));
         md.append("\nEmbedder: all-MiniLM-L6-v2 (quantized, local ONNX). Neo4j 5.26 in-process (neo4j-harness), "
                 + "default settings.\n\nCommand:\n\n```bash\nmvn -B -pl harness-tests -am verify -DskipITs "
@@ -186,8 +233,9 @@ class LocomoMemoryBench {
         Path dir = Path.of("../docs/benchmarks");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("locomo-memory.md"), md.toString());
-        Files.writeString(dir.resolve("locomo-memory.json"), new ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(raw));
+        Files.writeString(
+                dir.resolve("locomo-memory.json"),
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(raw));
         System.out.println(md);
     }
 }

@@ -21,11 +21,13 @@ class ProcedureListTest {
         while (m.find()) {
             documented.add(m.group(1));
         }
-        var rows = TestDatabase.call("SHOW PROCEDURES YIELD name, description WHERE name STARTS WITH 'mnemo.' "
-                + "RETURN name, description", Map.of());
+        var rows = TestDatabase.call(
+                "SHOW PROCEDURES YIELD name, description WHERE name STARTS WITH 'mnemo.' " + "RETURN name, description",
+                Map.of());
         TreeSet<String> deployed = new TreeSet<>();
         rows.forEach(r -> deployed.add((String) r.get("name")));
         assertThat(deployed).isEqualTo(documented);
-        assertThat(rows).allSatisfy(r -> assertThat((String) r.get("description")).hasSizeGreaterThan(20));
+        assertThat(rows)
+                .allSatisfy(r -> assertThat((String) r.get("description")).hasSizeGreaterThan(20));
     }
 }

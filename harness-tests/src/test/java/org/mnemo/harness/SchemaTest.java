@@ -39,8 +39,8 @@ class SchemaTest {
                 .hasMessageContaining("mnemo.schema.apply()");
         assertThat(call("CALL mnemo.schema.status() YIELD name, state WHERE state = 'MISSING' RETURN name"))
                 .hasSize(41)
-                .extracting(r -> r.get("name")).contains("mnemo_chunk_embedding", "mnemo_api_token_hash",
-                        "mnemo_team_id", "mnemo_signing_key_kid");
+                .extracting(r -> r.get("name"))
+                .contains("mnemo_chunk_embedding", "mnemo_api_token_hash", "mnemo_team_id", "mnemo_signing_key_kid");
 
         // A vector index of another dimension is reported with both dimensions and the way out.
         call("CREATE VECTOR INDEX mnemo_chunk_embedding FOR (c:Chunk) ON (c.embedding) "
@@ -60,11 +60,20 @@ class SchemaTest {
         assertThat(rebuilt).allSatisfy(r -> assertThat(r.get("state")).isEqualTo("ONLINE"));
 
         // Applying again changes nothing.
-        assertThat(call("CALL mnemo.schema.apply()")).allSatisfy(r -> assertThat(r.get("action")).isEqualTo("exists"));
+        assertThat(call("CALL mnemo.schema.apply()"))
+                .allSatisfy(r -> assertThat(r.get("action")).isEqualTo("exists"));
         var status = call("CALL mnemo.schema.status()");
-        assertThat(status).extracting(r -> r.get("name")).contains("mnemo_chunk_text", "mnemo_concept_name",
-                "mnemo_item_title", "mnemo_library_name", "mnemo_concept_embedding", "mnemo_concept_name_key");
-        assertThat(status).filteredOn(r -> "VECTOR".equals(r.get("type")))
+        assertThat(status)
+                .extracting(r -> r.get("name"))
+                .contains(
+                        "mnemo_chunk_text",
+                        "mnemo_concept_name",
+                        "mnemo_item_title",
+                        "mnemo_library_name",
+                        "mnemo_concept_embedding",
+                        "mnemo_concept_name_key");
+        assertThat(status)
+                .filteredOn(r -> "VECTOR".equals(r.get("type")))
                 .allSatisfy(r -> assertThat(r.get("dimension")).isEqualTo(384L));
 
         assertThat(call("CALL mnemo.search('x', {libraries: []})")).isEmpty();

@@ -32,21 +32,27 @@ class ScopedFulltextTest {
         ingest(big, strong, "strong");
         List<Map<String, Object>> weak = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            weak.add(Map.of("text", "a long note about maintenance " + "and inspection ".repeat(i + 1)
-                    + "of the turbine number " + i));
+            weak.add(Map.of(
+                    "text",
+                    "a long note about maintenance " + "and inspection ".repeat(i + 1) + "of the turbine number " + i));
         }
         ingest(small, weak, "weak");
     }
 
     static void ingest(String library, List<Map<String, Object>> chunks, String title) {
-        call("CALL mnemo.ingest.chunks($lib, $chunks, {title: $title}, {extract_concepts: false})",
+        call(
+                "CALL mnemo.ingest.chunks($lib, $chunks, {title: $title}, {extract_concepts: false})",
                 Map.of("lib", library, "chunks", chunks, "title", title));
     }
 
     static List<String> mnemo(List<String> libraries) {
-        return call("CALL mnemo.search($q, {libraries: $libs, search_types: ['fulltext'], fulltext_top_k: $k, "
-                        + "limit: $k})", Map.of("q", QUERY, "libs", libraries, "k", K))
-                .stream().map(r -> (String) r.get("chunk_uid")).toList();
+        return call(
+                        "CALL mnemo.search($q, {libraries: $libs, search_types: ['fulltext'], fulltext_top_k: $k, "
+                                + "limit: $k})",
+                        Map.of("q", QUERY, "libs", libraries, "k", K))
+                .stream()
+                .map(r -> (String) r.get("chunk_uid"))
+                .toList();
     }
 
     /** Every hit of the whole index, kept when it lies in one of the libraries, best first (ties by uid). */
@@ -55,14 +61,19 @@ class ScopedFulltextTest {
                 CALL db.index.fulltext.queryNodes('mnemo_chunk_text', 'text:(' + $q + ')') YIELD node, score
                 MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(node)
                 WHERE l.uid IN $libs
-                RETURN node.uid AS uid ORDER BY score DESC, uid LIMIT $k""",
-                Map.of("q", QUERY, "libs", libraries, "k", K)).stream().map(r -> (String) r.get("uid")).toList();
+                RETURN node.uid AS uid ORDER BY score DESC, uid LIMIT $k""", Map.of("q", QUERY, "libs", libraries, "k", K)).stream()
+                .map(r -> (String) r.get("uid"))
+                .toList();
     }
 
     static List<String> indexProperties() {
         @SuppressWarnings("unchecked")
-        List<String> properties = (List<String>) call("SHOW FULLTEXT INDEXES YIELD name, properties "
-                + "WHERE name = 'mnemo_chunk_text' RETURN properties", Map.of()).get(0).get("properties");
+        List<String> properties = (List<String>) call(
+                        "SHOW FULLTEXT INDEXES YIELD name, properties "
+                                + "WHERE name = 'mnemo_chunk_text' RETURN properties",
+                        Map.of())
+                .get(0)
+                .get("properties");
         return properties;
     }
 
@@ -71,9 +82,11 @@ class ScopedFulltextTest {
         assertThat(indexProperties()).containsExactly("text", "library_key");
         assertThat(mnemo(List.of(small))).hasSize(K).isEqualTo(bruteForce(List.of(small)));
         // Both libraries: the big one's stronger matches win, as in the unscoped index.
-        assertThat(call("CALL mnemo.search($q, {libraries: $libs, search_types: ['fulltext'], limit: $k}) "
-                + "YIELD library_uid RETURN collect(DISTINCT library_uid) AS libraries",
-                Map.of("q", QUERY, "libs", List.of(small, big), "k", K)).get(0))
+        assertThat(call(
+                                "CALL mnemo.search($q, {libraries: $libs, search_types: ['fulltext'], limit: $k}) "
+                                        + "YIELD library_uid RETURN collect(DISTINCT library_uid) AS libraries",
+                                Map.of("q", QUERY, "libs", List.of(small, big), "k", K))
+                        .get(0))
                 .containsEntry("libraries", List.of(big));
     }
 
@@ -82,10 +95,11 @@ class ScopedFulltextTest {
         var keys = call("""
                 MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(c:Chunk)
                 WHERE l.uid IN [$small, $big]
-                RETURN l.uid AS library, collect(DISTINCT c.library_key) AS keys""",
-                Map.of("small", small, "big", big));
-        assertThat(keys).hasSize(2).allSatisfy(row -> assertThat(row.get("keys"))
-                .isEqualTo(List.of("l" + ((String) row.get("library")).replace("-", ""))));
+                RETURN l.uid AS library, collect(DISTINCT c.library_key) AS keys""", Map.of("small", small, "big", big));
+        assertThat(keys)
+                .hasSize(2)
+                .allSatisfy(row -> assertThat(row.get("keys"))
+                        .isEqualTo(List.of("l" + ((String) row.get("library")).replace("-", ""))));
     }
 
     @Test
@@ -93,23 +107,31 @@ class ScopedFulltextTest {
         List<String> before = mnemo(List.of(small));
         // The index and chunks as a database from before library keys has them.
         call("DROP INDEX mnemo_chunk_text", Map.of());
-        call("CREATE FULLTEXT INDEX mnemo_chunk_text FOR (n:Chunk) ON EACH [n.text] "
-                + "OPTIONS {indexConfig: {`fulltext.analyzer`: 'english'}}", Map.of());
+        call(
+                "CREATE FULLTEXT INDEX mnemo_chunk_text FOR (n:Chunk) ON EACH [n.text] "
+                        + "OPTIONS {indexConfig: {`fulltext.analyzer`: 'english'}}",
+                Map.of());
         call("MATCH (c:Chunk) REMOVE c.library_key", Map.of());
         call("CALL db.awaitIndexes(300)", Map.of());
         assertThat(indexProperties()).containsExactly("text");
         // Until then the leg filters hit by hit, with the same answer.
         assertThat(mnemo(List.of(small))).isEqualTo(before);
 
-        var actions = call("CALL mnemo.schema.apply() YIELD name, action WHERE name = 'mnemo_chunk_text' "
-                + "RETURN action", Map.of());
+        var actions = call(
+                "CALL mnemo.schema.apply() YIELD name, action WHERE name = 'mnemo_chunk_text' " + "RETURN action",
+                Map.of());
         assertThat((String) actions.get(0).get("action")).startsWith("rebuilt with library keys");
         assertThat(indexProperties()).containsExactly("text", "library_key");
-        assertThat(call("MATCH (c:Chunk) WHERE c.library_key IS NULL RETURN count(c) AS n", Map.of()).get(0))
+        assertThat(call("MATCH (c:Chunk) WHERE c.library_key IS NULL RETURN count(c) AS n", Map.of())
+                        .get(0))
                 .containsEntry("n", 0L);
         assertThat(mnemo(List.of(small))).isEqualTo(before);
         // Applied again, nothing changes.
-        assertThat(call("CALL mnemo.schema.apply() YIELD name, action WHERE name = 'mnemo_chunk_text' "
-                + "RETURN action", Map.of()).get(0)).containsEntry("action", "exists");
+        assertThat(call(
+                                "CALL mnemo.schema.apply() YIELD name, action WHERE name = 'mnemo_chunk_text' "
+                                        + "RETURN action",
+                                Map.of())
+                        .get(0))
+                .containsEntry("action", "exists");
     }
 }

@@ -22,8 +22,12 @@ import org.junit.jupiter.api.Test;
 class ScopedTopKTest {
     static final int DIMENSION = 384;
     static final int K = 10;
-    static final List<String> QUERIES = List.of("database recovery after a crash", "growing vegetables in summer",
-            "history of the roman empire", "how to tune a guitar", "interest rates and inflation");
+    static final List<String> QUERIES = List.of(
+            "database recovery after a crash",
+            "growing vegetables in summer",
+            "history of the roman empire",
+            "how to tune a guitar",
+            "interest rates and inflation");
     static String small;
     static List<String> big = new ArrayList<>();
 
@@ -50,13 +54,18 @@ class ScopedTopKTest {
             }
             chunks.add(Map.of("text", title + " chunk " + i, "embedding", v));
         }
-        call("CALL mnemo.ingest.chunks($lib, $chunks, {title: $title}, {extract_concepts: false})",
+        call(
+                "CALL mnemo.ingest.chunks($lib, $chunks, {title: $title}, {extract_concepts: false})",
                 Map.of("lib", lib, "chunks", chunks, "title", title));
     }
 
     static List<String> mnemo(String query, List<String> libraries) {
-        return call("CALL mnemo.search($q, {libraries: $libs, search_types: ['vector'], vector_top_k: $k, limit: $k})",
-                Map.of("q", query, "libs", libraries, "k", K)).stream().map(r -> (String) r.get("chunk_uid")).toList();
+        return call(
+                        "CALL mnemo.search($q, {libraries: $libs, search_types: ['vector'], vector_top_k: $k, limit: $k})",
+                        Map.of("q", query, "libs", libraries, "k", K))
+                .stream()
+                .map(r -> (String) r.get("chunk_uid"))
+                .toList();
     }
 
     static List<String> bruteForce(String query, List<String> libraries) {
@@ -65,8 +74,9 @@ class ScopedTopKTest {
                 MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item {embedding_status: 'completed'})
                       -[:HAS_CHUNK]->(c:Chunk)
                 WHERE l.uid IN $libs
-                RETURN c.uid AS uid ORDER BY vector.similarity.cosine(c.embedding, embedding) DESC LIMIT $k""",
-                Map.of("q", query, "libs", libraries, "k", K)).stream().map(r -> (String) r.get("uid")).toList();
+                RETURN c.uid AS uid ORDER BY vector.similarity.cosine(c.embedding, embedding) DESC LIMIT $k""", Map.of("q", query, "libs", libraries, "k", K)).stream()
+                .map(r -> (String) r.get("uid"))
+                .toList();
     }
 
     static List<String> globalTopKThenFilter(String query, List<String> libraries) {
@@ -75,8 +85,9 @@ class ScopedTopKTest {
                 CALL db.index.vector.queryNodes('mnemo_chunk_embedding', $k, embedding) YIELD node
                 MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(node)
                 WHERE l.uid IN $libs
-                RETURN node.uid AS uid""", Map.of("q", query, "libs", libraries, "k", K))
-                .stream().map(r -> (String) r.get("uid")).toList();
+                RETURN node.uid AS uid""", Map.of("q", query, "libs", libraries, "k", K)).stream()
+                .map(r -> (String) r.get("uid"))
+                .toList();
     }
 
     static double recall(List<String> found, List<String> truth) {
@@ -87,7 +98,8 @@ class ScopedTopKTest {
 
     @Test
     void theRestrictedScopeGetsExactlyTheBruteForceTopK() {
-        long total = (long) call("MATCH (c:Chunk) RETURN count(c) AS n", Map.of()).get(0).get("n");
+        long total = (long)
+                call("MATCH (c:Chunk) RETURN count(c) AS n", Map.of()).get(0).get("n");
         assertThat(100.0 / total).isLessThanOrEqualTo(0.011);
         double naive = 0;
         for (String query : QUERIES) {

@@ -57,17 +57,27 @@ class SearchQualityRegressionTest {
 
     @Test
     void fusionRanksDocumentsAtLeastAsWellAsItsBestLeg() throws IOException {
-        String library = (String) call("CALL mnemo.library.create('quality', 'nonfiction') YIELD uid RETURN uid",
-                Map.of()).get(0).get("uid");
+        String library =
+                (String) call("CALL mnemo.library.create('quality', 'nonfiction') YIELD uid RETURN uid", Map.of())
+                        .get(0)
+                        .get("uid");
         List<Map<String, Object>> documents = new ArrayList<>();
         for (String line : lines("corpus.jsonl")) {
             JsonNode d = JSON.readTree(line);
-            documents.add(Map.of("text", d.path("title").asText() + "\n\n" + d.path("text").asText(), "item",
-                    Map.of("title", d.path("title").asText(), "source_ref", d.path("_id").asText())));
+            documents.add(Map.of(
+                    "text",
+                    d.path("title").asText() + "\n\n" + d.path("text").asText(),
+                    "item",
+                    Map.of(
+                            "title",
+                            d.path("title").asText(),
+                            "source_ref",
+                            d.path("_id").asText())));
         }
         for (int from = 0; from < documents.size(); from += 200) {
-            call("CALL mnemo.ingest.batch($lib, $docs)", Map.of("lib", library, "docs",
-                    documents.subList(from, Math.min(documents.size(), from + 200))));
+            call(
+                    "CALL mnemo.ingest.batch($lib, $docs)",
+                    Map.of("lib", library, "docs", documents.subList(from, Math.min(documents.size(), from + 200))));
         }
         Map<String, String> queries = new LinkedHashMap<>();
         for (String line : lines("queries.jsonl")) {
@@ -80,8 +90,8 @@ class SearchQualityRegressionTest {
             qrels.computeIfAbsent(f[0], k -> new HashMap<>()).put(f[1], Integer.parseInt(f[2]));
         }
         Map<String, Double> ndcg = new LinkedHashMap<>();
-        for (List<String> legs : List.of(List.of("vector"), List.of("fulltext"), List.of("graph"),
-                List.of("vector", "fulltext", "graph"))) {
+        for (List<String> legs : List.of(
+                List.of("vector"), List.of("fulltext"), List.of("graph"), List.of("vector", "fulltext", "graph"))) {
             double sum = 0;
             for (Map.Entry<String, String> q : queries.entrySet()) {
                 sum += ndcg10(documents(library, q.getValue(), legs, "chunk"), qrels.get(q.getKey()));
@@ -90,18 +100,25 @@ class SearchQualityRegressionTest {
         }
         System.out.println("dbpedia-mini nDCG@10: " + ndcg);
         double bestLeg = Math.max(ndcg.get("vector"), Math.max(ndcg.get("fulltext"), ndcg.get("graph")));
-        assertThat(ndcg.get("vector+fulltext+graph")).as("fused vs best leg " + ndcg).isGreaterThanOrEqualTo(bestLeg);
+        assertThat(ndcg.get("vector+fulltext+graph"))
+                .as("fused vs best leg " + ndcg)
+                .isGreaterThanOrEqualTo(bestLeg);
 
         // Grouped by item: each document once, best first, its best chunk leading its evidence.
         String query = queries.values().iterator().next();
-        List<Map<String, Object>> grouped = call("CALL mnemo.search($q, {libraries: [$lib], group_by: 'item', "
-                + "limit: 10})", Map.of("q", query, "lib", library));
+        List<Map<String, Object>> grouped = call(
+                "CALL mnemo.search($q, {libraries: [$lib], group_by: 'item', " + "limit: 10})",
+                Map.of("q", query, "lib", library));
         List<Object> items = grouped.stream().map(r -> r.get("item_uid")).toList();
         assertThat(items).doesNotHaveDuplicates().hasSize(10);
         assertThat(grouped.stream().map(r -> (Double) r.get("score")).toList())
                 .isSortedAccordingTo(java.util.Comparator.reverseOrder());
-        assertThat(grouped).allSatisfy(r -> assertThat((List<?>) r.get("evidence")).isNotEmpty()
-                .first().satisfies(e -> assertThat(((Map<?, ?>) e).get("chunk_uid")).isEqualTo(r.get("chunk_uid"))));
+        assertThat(grouped)
+                .allSatisfy(r -> assertThat((List<?>) r.get("evidence"))
+                        .isNotEmpty()
+                        .first()
+                        .satisfies(e ->
+                                assertThat(((Map<?, ?>) e).get("chunk_uid")).isEqualTo(r.get("chunk_uid"))));
     }
 
     /** Documents (source_ref) in the order of their first chunk in the results. */
@@ -115,8 +132,7 @@ class SearchQualityRegressionTest {
                           vector_top_k: $depth, fulltext_top_k: $depth, graph_top_k: $depth}
                     ELSE {libraries: [$lib], search_types: $legs, limit: 100, group_by: $group} END)
                 YIELD item_uid
-                MATCH (i:Item {uid: item_uid}) RETURN i.source_ref AS ref""",
-                Map.of("q", query, "lib", library, "legs", legs, "group", groupBy, "depth", depth))
+                MATCH (i:Item {uid: item_uid}) RETURN i.source_ref AS ref""", Map.of("q", query, "lib", library, "legs", legs, "group", groupBy, "depth", depth))
                 .forEach(r -> ranked.add((String) r.get("ref")));
         return new ArrayList<>(ranked);
     }

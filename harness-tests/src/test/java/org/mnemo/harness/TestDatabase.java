@@ -32,7 +32,9 @@ final class TestDatabase {
     static Neo4jBuilder builder() {
         return Neo4jBuilders.newInProcessBuilder()
                 .withDisabledServer()
-                .withConfig(GraphDatabaseSettings.plugin_dir, Path.of("target/plugins").toAbsolutePath())
+                .withConfig(
+                        GraphDatabaseSettings.plugin_dir,
+                        Path.of("target/plugins").toAbsolutePath())
                 .withConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"));
     }
 
@@ -53,7 +55,9 @@ final class TestDatabase {
     }
 
     private static List<Map<String, Object>> rows(Result result) {
-        return result.stream().map(row -> (Map<String, Object>) new java.util.HashMap<>(row)).toList();
+        return result.stream()
+                .map(row -> (Map<String, Object>) new java.util.HashMap<>(row))
+                .toList();
     }
 
     static String unique(String prefix) {
@@ -62,7 +66,9 @@ final class TestDatabase {
 
     /** Creates a library and returns its uid. */
     static String library(String name, String type) {
-        return (String) call("CALL mnemo.library.create($name, $type) YIELD uid RETURN uid",
-                Map.of("name", name, "type", type)).get(0).get("uid");
+        return (String)
+                call("CALL mnemo.library.create($name, $type) YIELD uid RETURN uid", Map.of("name", name, "type", type))
+                        .get(0)
+                        .get("uid");
     }
 }

@@ -15,12 +15,15 @@ import picocli.CommandLine.Option;
  * Records a prompt/response pair a coding agent's stop hook sends as JSON on stdin. Never blocks the agent: empty
  * or very short prompts are skipped, long texts truncated, and any failure is a note on stderr with exit 0.
  */
-@Command(name = "capture", description = "Record an interaction from JSON on stdin ({prompt, response, project?, "
-        + "session_id?, client?}) with the running gateway (MNEMO_URL, MNEMO_TOKEN); never fails the caller.")
+@Command(
+        name = "capture",
+        description = "Record an interaction from JSON on stdin ({prompt, response, project?, "
+                + "session_id?, client?}) with the running gateway (MNEMO_URL, MNEMO_TOKEN); never fails the caller.")
 final class CaptureCommand implements Callable<Integer> {
     static final int MAX_CHARS = 50_000;
     /** Shorter prompts ("ok", "yes", "go on") say nothing worth keeping. */
     static final int MIN_PROMPT_CHARS = 8;
+
     private static final int MAX_INPUT_BYTES = 4 * MAX_CHARS * 4;
 
     @Option(names = "--project", description = "Project id or alias (overrides the input's).")
@@ -35,8 +38,8 @@ final class CaptureCommand implements Callable<Integer> {
             JsonNode input = Json.MAPPER.readTree(read(System.in));
             String prompt = text(input, "prompt", "user_prompt");
             if (prompt == null || prompt.strip().length() < MIN_PROMPT_CHARS) {
-                System.err.println("mnemo capture: skipped (no prompt, or shorter than " + MIN_PROMPT_CHARS
-                        + " characters)");
+                System.err.println(
+                        "mnemo capture: skipped (no prompt, or shorter than " + MIN_PROMPT_CHARS + " characters)");
                 return 0;
             }
             Map<String, Object> body = new HashMap<>();

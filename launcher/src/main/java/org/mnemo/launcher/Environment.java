@@ -22,12 +22,17 @@ final class Environment {
     }
 
     static Path pluginsDir() {
-        return Path.of(get("MNEMO_PLUGINS", home().resolve("launcher/target/plugins").toString())).toAbsolutePath();
+        return Path.of(get(
+                        "MNEMO_PLUGINS",
+                        home().resolve("launcher/target/plugins").toString()))
+                .toAbsolutePath();
     }
 
     /** Points the plugin of an embedded database at conf/mnemo.conf (or MNEMO_CONFIG); absent = defaults. */
     static void useMnemoConfig() {
-        System.setProperty("mnemo.config", get("MNEMO_CONFIG", home().resolve("conf/mnemo.conf").toString()));
+        System.setProperty(
+                "mnemo.config",
+                get("MNEMO_CONFIG", home().resolve("conf/mnemo.conf").toString()));
     }
 
     static String neo4jUri() {

@@ -52,7 +52,8 @@ final class GatewayClient {
 
     private final String base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(CONNECT).build();
 
     GatewayClient() {
         this(Environment.gatewayUrl(), Environment.get("MNEMO_TOKEN", null));
@@ -78,7 +79,8 @@ final class GatewayClient {
 
     /** Any answer, refusals included (GET /ready/ says what is broken in its 503). */
     Answer exchange(String method, String path, Object body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST);
         if (body != null) {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body)));
@@ -111,7 +113,11 @@ final class GatewayClient {
     private JsonNode checked(String path, Answer answer) throws Refused {
         if (answer.status() >= 300) {
             JsonNode json = answer.json();
-            throw new Refused(base, path, answer.status(), json == null ? "" : json.path("code").asText(),
+            throw new Refused(
+                    base,
+                    path,
+                    answer.status(),
+                    json == null ? "" : json.path("code").asText(),
                     json == null ? "" : json.path("detail").asText());
         }
         return answer.json();

@@ -26,8 +26,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "ingest", description = "Ingest files or folders (PDF, DOCX, PPTX, HTML, Markdown, text, JSON, CSV, RTF, ODT) into a "
-        + "library, through the running server's ingest jobs.")
+@Command(
+        name = "ingest",
+        description = "Ingest files or folders (PDF, DOCX, PPTX, HTML, Markdown, text, JSON, CSV, RTF, ODT) into a "
+                + "library, through the running server's ingest jobs.")
 final class IngestCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders.")
@@ -36,13 +38,18 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--library", required = true, description = "Library name (created when missing).")
     String library;
 
-    @Option(names = "--type", defaultValue = "nonfiction",
+    @Option(
+            names = "--type",
+            defaultValue = "nonfiction",
             description = "Library type when the library is created (default ${DEFAULT-VALUE}).")
     String type;
 
-    @Option(names = "--exclude", paramLabel = "GLOB", description = "Skip what matches (repeatable): a glob on the "
-            + "path below each PATH ('drafts/**', '**/*.tmp') or on any one file or folder name ('node_modules', "
-            + "'*.log', '.*'). An excluded folder is not entered.")
+    @Option(
+            names = "--exclude",
+            paramLabel = "GLOB",
+            description = "Skip what matches (repeatable): a glob on the "
+                    + "path below each PATH ('drafts/**', '**/*.tmp') or on any one file or folder name ('node_modules', "
+                    + "'*.log', '.*'). An excluded folder is not entered.")
     List<String> excludes = List.of();
 
     @Override
@@ -66,7 +73,8 @@ final class IngestCommand implements Callable<Integer> {
         Map<String, Integer> outcomes = new TreeMap<>();
         List<String> failures = new ArrayList<>();
         try (MnemoClient client = new MnemoClient(Environment.neo4jUri(), Environment.neo4jUser(), password);
-                IngestJobs jobs = new IngestJobs(client, GatewayConfig.fromEnvironment().ingest().submitOnly())) {
+                IngestJobs jobs = new IngestJobs(
+                        client, GatewayConfig.fromEnvironment().ingest().submitOnly())) {
             String uid = reconnecting(() -> {
                 String existing = client.libraryUid(library);
                 return existing != null ? existing : client.ensureLibrary(library, type);
@@ -79,9 +87,21 @@ final class IngestCommand implements Callable<Integer> {
                 String ref = file.toAbsolutePath().normalize().toString();
                 String library = uid;
                 // Submitting is idempotent (same library, ref and content: the same job), so a retry is safe.
-                JobStore.Created submission = reconnecting(() -> jobs.submit(new IngestJobs.Request(library,
-                        null, null, file.getFileName().toString(), FileTypes.ofName(file.toString()), content.length,
-                        Tokens.sha256Hex(content), "cli", ref, null, null, null), content));
+                JobStore.Created submission = reconnecting(() -> jobs.submit(
+                        new IngestJobs.Request(
+                                library,
+                                null,
+                                null,
+                                file.getFileName().toString(),
+                                FileTypes.ofName(file.toString()),
+                                content.length,
+                                Tokens.sha256Hex(content),
+                                "cli",
+                                ref,
+                                null,
+                                null,
+                                null),
+                        content));
                 String id = (String) submission.job().get("id");
                 submitted.put(file, id);
                 if (!submission.created()) {
@@ -89,8 +109,12 @@ final class IngestCommand implements Callable<Integer> {
                 }
             }
             long chunks = 0;
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("Ingesting").setInitialMax(files.size())
-                    .setStyle(ProgressBarStyle.ASCII).setUnit(" files", 1).build()) {
+            try (ProgressBar bar = new ProgressBarBuilder()
+                    .setTaskName("Ingesting")
+                    .setInitialMax(files.size())
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUnit(" files", 1)
+                    .build()) {
                 for (Map.Entry<Path, String> entry : submitted.entrySet()) {
                     bar.setExtraMessage(entry.getKey().getFileName().toString());
                     Map<String, Object> job = awaitWithHint(jobs, entry.getValue());
@@ -129,8 +153,8 @@ final class IngestCommand implements Callable<Integer> {
                     throw e;
                 }
                 if (!told) {
-                    System.err.println("the server is unavailable (" + e.getMessage().lines().findFirst().orElse("")
-                            + "); waiting for it to come back …");
+                    System.err.println("the server is unavailable ("
+                            + e.getMessage().lines().findFirst().orElse("") + "); waiting for it to come back …");
                     told = true;
                 }
                 try {

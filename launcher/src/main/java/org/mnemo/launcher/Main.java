@@ -15,10 +15,23 @@ import picocli.CommandLine.Command;
         scope = CommandLine.ScopeType.INHERIT,
         version = "mnemo 0.1.0",
         description = "Graph-native memory and retrieval inside Neo4j.",
-        subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class, StatusCommand.class,
-                TokenCommand.class, UserCommand.class, McpCommand.class, McpConfigCommand.class, BackupCommand.class,
-                RestoreCommand.class, ReembedCommand.class, Neo4jCommand.class, BenchCommand.class, ContextCommand.class,
-                CaptureCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            IngestCommand.class,
+            SearchCommand.class,
+            StatusCommand.class,
+            TokenCommand.class,
+            UserCommand.class,
+            McpCommand.class,
+            McpConfigCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
+            ReembedCommand.class,
+            Neo4jCommand.class,
+            BenchCommand.class,
+            ContextCommand.class,
+            CaptureCommand.class
+        })
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -29,9 +42,12 @@ public final class Main implements Runnable {
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     // File-system errors carry only the path as their message: name what happened too.
-                    cmd.getErr().println("mnemo: " + (e instanceof java.io.IOException
-                            && !(e instanceof GatewayClient.Failure) ? e.getClass().getSimpleName() + ": " : "")
-                            + e.getMessage());
+                    cmd.getErr()
+                            .println("mnemo: "
+                                    + (e instanceof java.io.IOException && !(e instanceof GatewayClient.Failure)
+                                            ? e.getClass().getSimpleName() + ": "
+                                            : "")
+                                    + e.getMessage());
                     return 1;
                 })
                 .execute(args);

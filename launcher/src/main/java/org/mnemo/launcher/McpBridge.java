@@ -75,8 +75,8 @@ final class McpBridge implements AutoCloseable {
             } while (cursor != null);
         } catch (RuntimeException e) {
             gateway.close();
-            throw new IllegalStateException("cannot reach the MCP endpoint " + url + " (MNEMO_URL): "
-                    + rootMessage(e), e);
+            throw new IllegalStateException(
+                    "cannot reach the MCP endpoint " + url + " (MNEMO_URL): " + rootMessage(e), e);
         }
         List<McpServerFeatures.SyncToolSpecification> specifications = tools.stream()
                 .map(tool -> McpServerFeatures.SyncToolSpecification.builder()
@@ -102,10 +102,11 @@ final class McpBridge implements AutoCloseable {
                 return read;
             }
         };
-        McpServer.SyncSpecification<?> spec = McpServer.sync(new StdioServerTransportProvider(
-                McpJsonDefaults.getMapper(), watched, out))
+        McpServer.SyncSpecification<?> spec = McpServer.sync(
+                        new StdioServerTransportProvider(McpJsonDefaults.getMapper(), watched, out))
                 .serverInfo(initialized.serverInfo())
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .capabilities(
+                        McpSchema.ServerCapabilities.builder().tools(false).build())
                 // The gateway validates arguments with its own messages, as it does for HTTP clients.
                 .validateToolInputs(false)
                 .requestTimeout(CALL_TIMEOUT)

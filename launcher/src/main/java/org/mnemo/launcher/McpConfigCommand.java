@@ -19,11 +19,16 @@ import picocli.CommandLine.Option;
  * only local servers from its config file, through {@code ./mnemo mcp stdio}. The configuration goes to stdout, the
  * notes (where it goes, the token) to stderr.
  */
-@Command(name = "mcp-config", description = "Print the MCP setup for a client (claude-code, claude-desktop, cursor, "
-        + "vscode, codex; all without --client) for the gateway at MNEMO_URL, optionally with a new token.")
+@Command(
+        name = "mcp-config",
+        description = "Print the MCP setup for a client (claude-code, claude-desktop, cursor, "
+                + "vscode, codex; all without --client) for the gateway at MNEMO_URL, optionally with a new token.")
 final class McpConfigCommand implements Callable<Integer> {
     enum Client {
-        CLAUDE_CODE("claude-code"), CLAUDE_DESKTOP("claude-desktop"), CURSOR("cursor"), VSCODE("vscode"),
+        CLAUDE_CODE("claude-code"),
+        CLAUDE_DESKTOP("claude-desktop"),
+        CURSOR("cursor"),
+        VSCODE("vscode"),
         CODEX("codex");
 
         final String id;
@@ -43,30 +48,41 @@ final class McpConfigCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--client", paramLabel = "CLIENT", description = "claude-code, claude-desktop, cursor, vscode or "
-            + "codex (default: all of them).")
+    @Option(
+            names = "--client",
+            paramLabel = "CLIENT",
+            description = "claude-code, claude-desktop, cursor, vscode or " + "codex (default: all of them).")
     String client;
 
-    @Option(names = "--url", description = "The gateway's base URL as the client will reach it (default MNEMO_URL, "
-            + "else http://127.0.0.1:8080).")
+    @Option(
+            names = "--url",
+            description = "The gateway's base URL as the client will reach it (default MNEMO_URL, "
+                    + "else http://127.0.0.1:8080).")
     String url;
 
-    @Option(names = "--name", defaultValue = "mnemo", description = "The server's name in the client (default "
-            + "${DEFAULT-VALUE}).")
+    @Option(
+            names = "--name",
+            defaultValue = "mnemo",
+            description = "The server's name in the client (default " + "${DEFAULT-VALUE}).")
     String name;
 
     @Option(names = "--token", description = "Put this bearer token into the setup.")
     String token;
 
-    @Option(names = "--create-token", description = "Create a token for the client first (POST /api/tokens/ with "
-            + "MNEMO_TOKEN, never wider than it) and put it into the setup.")
+    @Option(
+            names = "--create-token",
+            description = "Create a token for the client first (POST /api/tokens/ with "
+                    + "MNEMO_TOKEN, never wider than it) and put it into the setup.")
     boolean createToken;
 
     @Option(names = "--token-name", description = "The new token's name (default mcp-<client>).")
     String tokenName;
 
-    @Option(names = "--tool", paramLabel = "SCOPE", description = "With --create-token: a tool the new token may call "
-            + "(repeatable; default: those of MNEMO_TOKEN).")
+    @Option(
+            names = "--tool",
+            paramLabel = "SCOPE",
+            description = "With --create-token: a tool the new token may call "
+                    + "(repeatable; default: those of MNEMO_TOKEN).")
     List<String> tools;
 
     @Override
@@ -115,19 +131,23 @@ final class McpConfigCommand implements Callable<Integer> {
     String setup(Client client, String base, String bearer) throws Exception {
         String mcp = base + "/mcp";
         return switch (client) {
-            case CLAUDE_CODE -> "claude mcp add --transport http --scope user " + name + " " + mcp
-                    + " --header \"Authorization: Bearer " + (bearer != null ? bearer : "$MNEMO_TOKEN") + "\"";
+            case CLAUDE_CODE ->
+                "claude mcp add --transport http --scope user " + name + " " + mcp
+                        + " --header \"Authorization: Bearer " + (bearer != null ? bearer : "$MNEMO_TOKEN") + "\"";
             case CURSOR -> {
                 ObjectNode server = Json.MAPPER.createObjectNode().put("url", mcp);
-                server.putObject("headers").put("Authorization", "Bearer "
-                        + (bearer != null ? bearer : "${env:MNEMO_TOKEN}"));
+                server.putObject("headers")
+                        .put("Authorization", "Bearer " + (bearer != null ? bearer : "${env:MNEMO_TOKEN}"));
                 yield pretty(wrap("mcpServers", server));
             }
             case VSCODE -> {
                 ObjectNode root = Json.MAPPER.createObjectNode();
                 ArrayNode inputs = root.putArray("inputs");
-                inputs.addObject().put("type", "promptString").put("id", name + "-token")
-                        .put("description", "Mnemo bearer token").put("password", true);
+                inputs.addObject()
+                        .put("type", "promptString")
+                        .put("id", name + "-token")
+                        .put("description", "Mnemo bearer token")
+                        .put("password", true);
                 ObjectNode server = root.putObject("servers").putObject(name);
                 server.put("type", "http").put("url", mcp);
                 server.putObject("headers").put("Authorization", "Bearer ${input:" + name + "-token}");
@@ -135,12 +155,15 @@ final class McpConfigCommand implements Callable<Integer> {
             }
             case CODEX -> "[mcp_servers." + name + "]\nurl = \"" + mcp + "\"\nbearer_token_env_var = \"MNEMO_TOKEN\"";
             case CLAUDE_DESKTOP -> {
-                ObjectNode server = Json.MAPPER.createObjectNode()
+                ObjectNode server = Json.MAPPER
+                        .createObjectNode()
                         .put("command", Environment.home().resolve("mnemo").toString());
                 server.putArray("args").add("mcp").add("stdio");
                 ObjectNode env = server.putObject("env");
                 env.put("MNEMO_URL", base);
-                env.put("MNEMO_TOKEN", bearer != null ? bearer : "<a token: ./mnemo token create --name claude-desktop>");
+                env.put(
+                        "MNEMO_TOKEN",
+                        bearer != null ? bearer : "<a token: ./mnemo token create --name claude-desktop>");
                 // Desktop starts servers with a bare PATH: name the JDK the launcher runs on.
                 env.put("JAVA_HOME", System.getProperty("java.home"));
                 yield pretty(wrap("mcpServers", server));
@@ -150,13 +173,16 @@ final class McpConfigCommand implements Callable<Integer> {
 
     private String where(Client client) {
         return switch (client) {
-            case CLAUDE_CODE -> "Claude Code: run this (stored in ~/.claude.json; --scope project writes .mcp.json, "
-                    + "where \"Bearer ${MNEMO_TOKEN}\" keeps the token out of the repository)";
-            case CLAUDE_DESKTOP -> "Claude Desktop: merge into claude_desktop_config.json (macOS: ~/Library/Application "
-                    + "Support/Claude/, Windows: %APPDATA%\\Claude\\) and restart Desktop";
+            case CLAUDE_CODE ->
+                "Claude Code: run this (stored in ~/.claude.json; --scope project writes .mcp.json, "
+                        + "where \"Bearer ${MNEMO_TOKEN}\" keeps the token out of the repository)";
+            case CLAUDE_DESKTOP ->
+                "Claude Desktop: merge into claude_desktop_config.json (macOS: ~/Library/Application "
+                        + "Support/Claude/, Windows: %APPDATA%\\Claude\\) and restart Desktop";
             case CURSOR -> "Cursor: merge into ~/.cursor/mcp.json (every project) or .cursor/mcp.json";
-            case VSCODE -> "VS Code: save as .vscode/mcp.json in the workspace (or run \"MCP: Open User "
-                    + "Configuration\"); VS Code asks for the token once and keeps it in its secret storage";
+            case VSCODE ->
+                "VS Code: save as .vscode/mcp.json in the workspace (or run \"MCP: Open User "
+                        + "Configuration\"); VS Code asks for the token once and keeps it in its secret storage";
             case CODEX -> "Codex: append to ~/.codex/config.toml";
         };
     }
@@ -164,11 +190,14 @@ final class McpConfigCommand implements Callable<Integer> {
     private String note(Client client, String base, String bearer) {
         return switch (client) {
             case VSCODE -> bearer != null ? "The token to paste when VS Code asks: " + bearer : null;
-            case CODEX -> "Codex reads the token from MNEMO_TOKEN in its environment: export MNEMO_TOKEN="
-                    + (bearer != null ? bearer : "<token>") + " before starting codex (or: codex mcp add " + name + " --url "
-                    + base + "/mcp --bearer-token-env-var MNEMO_TOKEN)";
-            case CLAUDE_DESKTOP -> "Run ./mnemo status once first: the launcher builds Mnemo on first use, which "
-                    + "takes longer than Desktop waits for a server to start.";
+            case CODEX ->
+                "Codex reads the token from MNEMO_TOKEN in its environment: export MNEMO_TOKEN="
+                        + (bearer != null ? bearer : "<token>") + " before starting codex (or: codex mcp add " + name
+                        + " --url "
+                        + base + "/mcp --bearer-token-env-var MNEMO_TOKEN)";
+            case CLAUDE_DESKTOP ->
+                "Run ./mnemo status once first: the launcher builds Mnemo on first use, which "
+                        + "takes longer than Desktop waits for a server to start.";
             default -> null;
         };
     }
@@ -181,10 +210,10 @@ final class McpConfigCommand implements Callable<Integer> {
 
     /** Indented as the clients' own documentation shows it ("key": value). */
     private static String pretty(JsonNode node) throws Exception {
-        com.fasterxml.jackson.core.util.DefaultPrettyPrinter printer = new com.fasterxml.jackson.core.util
-                .DefaultPrettyPrinter().withSeparators(com.fasterxml.jackson.core.util.Separators
-                        .createDefaultInstance().withObjectFieldValueSpacing(
-                                com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+        com.fasterxml.jackson.core.util.DefaultPrettyPrinter printer =
+                new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+                        .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                                .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
         return Json.MAPPER.writer(printer).writeValueAsString(node);
     }
 

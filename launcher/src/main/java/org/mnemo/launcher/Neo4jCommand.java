@@ -8,12 +8,16 @@ import org.mnemo.embedded.EmbeddedServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "neo4j", mixinStandardHelpOptions = true,
+@Command(
+        name = "neo4j",
+        mixinStandardHelpOptions = true,
         description = "Run only the embedded Neo4j (Bolt, Mnemo, APOC, the local embedder) without the gateway: a "
                 + "database process of its own, for gateways started with MNEMO_NEO4J_URI.")
 final class Neo4jCommand implements Callable<Integer> {
 
-    @Option(names = "--bolt", description = "Bolt listen address (default ${DEFAULT-VALUE}; env MNEMO_BOLT_ADDRESS).",
+    @Option(
+            names = "--bolt",
+            description = "Bolt listen address (default ${DEFAULT-VALUE}; env MNEMO_BOLT_ADDRESS).",
             defaultValue = "${env:MNEMO_BOLT_ADDRESS:-127.0.0.1:7687}")
     String bolt;
 
@@ -29,13 +33,16 @@ final class Neo4jCommand implements Callable<Integer> {
         }
         Environment.useMnemoConfig();
         Credentials.Password password = Credentials.resolve(dataDir, System.getenv("MNEMO_NEO4J_PASSWORD"));
-        EmbeddedServer server = EmbeddedServer.start(new EmbeddedServer.Settings(dataDir, Environment.pluginsDir(),
-                hostPort[0], Integer.parseInt(hostPort[1]), password.value()));
+        EmbeddedServer server = EmbeddedServer.start(new EmbeddedServer.Settings(
+                dataDir, Environment.pluginsDir(), hostPort[0], Integer.parseInt(hostPort[1]), password.value()));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "mnemo-neo4j-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "mnemo-neo4j-shutdown"));
         System.out.println("Neo4j is up: " + server.boltUri() + " (password in " + dataDir.resolve("neo4j-password")
                 + " or MNEMO_NEO4J_PASSWORD)");
         stopped.await();

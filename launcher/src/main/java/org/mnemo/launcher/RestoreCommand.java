@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "restore", mixinStandardHelpOptions = true,
+@Command(
+        name = "restore",
+        mixinStandardHelpOptions = true,
         description = "Restore a backup into the embedded server's database (stop ./mnemo serve first). The backup "
                 + "is verified first; a database that holds anything is replaced only with --force, and then "
                 + "backed up into <data>/snapshots before; indexes are brought online and the counts are checked "
@@ -26,8 +28,12 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Environment.useMnemoConfig();
-        Backups.restore(backup, data != null ? data.toAbsolutePath() : Environment.dataDir(),
-                Environment.pluginsDir(), force, System.out);
+        Backups.restore(
+                backup,
+                data != null ? data.toAbsolutePath() : Environment.dataDir(),
+                Environment.pluginsDir(),
+                force,
+                System.out);
         return 0;
     }
 }

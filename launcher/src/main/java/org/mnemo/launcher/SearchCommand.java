@@ -40,8 +40,14 @@ final class SearchCommand implements Callable<Integer> {
             }
             int rank = 1;
             for (Rows.Hit hit : hits) {
-                System.out.printf(Locale.ROOT, "%2d. %.4f  %s #%s  %s%n", rank++, hit.score(),
-                        hit.item_title(), hit.chunk_index(), hit.ranks());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%2d. %.4f  %s #%s  %s%n",
+                        rank++,
+                        hit.score(),
+                        hit.item_title(),
+                        hit.chunk_index(),
+                        hit.ranks());
                 String preview = hit.text_preview().replaceAll("\\s+", " ");
                 System.out.println("    " + (preview.length() > 200 ? preview.substring(0, 200) + "…" : preview));
             }

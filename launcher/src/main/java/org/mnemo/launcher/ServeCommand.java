@@ -1,8 +1,8 @@
 package org.mnemo.launcher;
 
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.mnemo.embedded.Credentials;
 import org.mnemo.embedded.EmbeddedServer;
 import org.mnemo.gateway.Gateway;
@@ -10,18 +10,24 @@ import org.mnemo.gateway.config.GatewayConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Start Mnemo: the HTTP gateway, beside an embedded Neo4j (Bolt, Mnemo, APOC, the local "
-        + "embedder) unless MNEMO_NEO4J_URI names an external one.")
+@Command(
+        name = "serve",
+        description = "Start Mnemo: the HTTP gateway, beside an embedded Neo4j (Bolt, Mnemo, APOC, the local "
+                + "embedder) unless MNEMO_NEO4J_URI names an external one.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--bolt", description = "Bolt listen address (default ${DEFAULT-VALUE}; env MNEMO_BOLT_ADDRESS).",
+    @Option(
+            names = "--bolt",
+            description = "Bolt listen address (default ${DEFAULT-VALUE}; env MNEMO_BOLT_ADDRESS).",
             defaultValue = "${env:MNEMO_BOLT_ADDRESS:-127.0.0.1:7687}")
     String bolt;
 
     @Option(names = "--data", description = "Data directory (default ./data; env MNEMO_DATA).")
     Path data;
 
-    @Option(names = "--plugins", description = "Plugins directory (default launcher/target/plugins; env MNEMO_PLUGINS).")
+    @Option(
+            names = "--plugins",
+            description = "Plugins directory (default launcher/target/plugins; env MNEMO_PLUGINS).")
     Path plugins;
 
     @Override
@@ -44,8 +50,8 @@ final class ServeCommand implements Callable<Integer> {
             Environment.useMnemoConfig();
             password = Credentials.resolve(dataDir, config.neo4jPassword());
             System.out.println("Starting Mnemo (data in " + dataDir + ") …");
-            embedded = EmbeddedServer.start(new EmbeddedServer.Settings(dataDir, pluginsDir, hostPort[0],
-                    Integer.parseInt(hostPort[1]), password.value()));
+            embedded = EmbeddedServer.start(new EmbeddedServer.Settings(
+                    dataDir, pluginsDir, hostPort[0], Integer.parseInt(hostPort[1]), password.value()));
             config = config.withNeo4j(embedded.boltUri(), Credentials.USER, password.value());
             if (config.security().secretKey() == null) {
                 config = config.withSecretKey(Credentials.secretKey(dataDir));
@@ -62,14 +68,17 @@ final class ServeCommand implements Callable<Integer> {
         }
         EmbeddedServer server = embedded;
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping Mnemo …");
-            gateway.close();
-            if (server != null) {
-                server.close();
-            }
-            stopped.countDown();
-        }, "mnemo-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("Stopping Mnemo …");
+                            gateway.close();
+                            if (server != null) {
+                                server.close();
+                            }
+                            stopped.countDown();
+                        },
+                        "mnemo-shutdown"));
         String http = "http://" + config.httpHost() + ":" + gateway.port();
         System.out.println();
         System.out.println("Mnemo is up.");
@@ -87,7 +96,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         String admin = gateway.generatedAdminToken();
         if (admin != null) {
-            System.out.println("  Admin:     " + admin + "   (admin bearer token, generated now and shown only this once)");
+            System.out.println(
+                    "  Admin:     " + admin + "   (admin bearer token, generated now and shown only this once)");
         } else {
             System.out.println("  Admin:     the bootstrap admin token (MNEMO_ADMIN_TOKEN, or the one printed at "
                     + "first start); export MNEMO_TOKEN=<it> for the ./mnemo token, user and status commands");

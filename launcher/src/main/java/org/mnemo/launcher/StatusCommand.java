@@ -14,9 +14,11 @@ import picocli.CommandLine.Option;
  * What an operator asks first: is the server up, is the schema online, is ingest moving — from the unauthenticated
  * /ready/ — and, with MNEMO_TOKEN, how much that token can read. Exits 1 unless the gateway is ready.
  */
-@Command(name = "status", description = "Show the running gateway's state (MNEMO_URL): Neo4j, schema, embedder, "
-        + "ingest workers and queue, and with MNEMO_TOKEN the libraries, items, chunks and failed jobs it can see. "
-        + "Exits 0 only when the gateway is ready.")
+@Command(
+        name = "status",
+        description = "Show the running gateway's state (MNEMO_URL): Neo4j, schema, embedder, "
+                + "ingest workers and queue, and with MNEMO_TOKEN the libraries, items, chunks and failed jobs it can see. "
+                + "Exits 0 only when the gateway is ready.")
 final class StatusCommand implements Callable<Integer> {
     /** Libraries are counted page by page, up to this many pages of 200. */
     private static final int MAX_PAGES = 50;
@@ -33,7 +35,11 @@ final class StatusCommand implements Callable<Integer> {
                     + " without a readiness report: is MNEMO_URL a Mnemo gateway?");
         }
         JsonNode report = ready.json();
-        String version = gateway.exchange("GET", "/openapi.json", null).json().path("info").path("version").asText("?");
+        String version = gateway.exchange("GET", "/openapi.json", null)
+                .json()
+                .path("info")
+                .path("version")
+                .asText("?");
         Map<String, Object> counts = gateway.hasToken() ? counts(gateway) : null;
         boolean isReady = "ready".equals(report.path("status").asText());
         if (json) {
@@ -46,8 +52,8 @@ final class StatusCommand implements Callable<Integer> {
             return isReady ? 0 : 1;
         }
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("Server", gateway.base() + "  " + report.path("status").asText() + "  (mnemo " + version
-                + ")"));
+        rows.add(List.of(
+                "Server", gateway.base() + "  " + report.path("status").asText() + "  (mnemo " + version + ")"));
         JsonNode checks = report.path("checks");
         for (String name : List.of("neo4j", "schema", "embedder", "s3")) {
             JsonNode check = checks.path(name);
@@ -57,21 +63,30 @@ final class StatusCommand implements Callable<Integer> {
         }
         JsonNode workers = checks.path("ingest_workers");
         if (!workers.isMissingNode()) {
-            rows.add(List.of("Workers", workers.path("alive").asText() + " of " + workers.path("configured").asText()
-                    + " alive"));
+            rows.add(List.of(
+                    "Workers",
+                    workers.path("alive").asText() + " of "
+                            + workers.path("configured").asText() + " alive"));
         }
         JsonNode queue = report.path("queue");
         if (!queue.isMissingNode()) {
-            rows.add(List.of("Queue", queue.path("queued").asText() + " queued, " + queue.path("processing").asText()
-                    + " processing, oldest queued " + queue.path("oldest_queued_seconds").asLong() + " s"));
+            rows.add(List.of(
+                    "Queue",
+                    queue.path("queued").asText() + " queued, "
+                            + queue.path("processing").asText() + " processing, oldest queued "
+                            + queue.path("oldest_queued_seconds").asLong() + " s"));
         }
         if (counts != null) {
-            rows.add(List.of("Counts", counts.get("libraries") + " libraries, " + counts.get("items") + " items, "
-                    + counts.get("chunks") + " chunks, " + counts.get("failed_jobs") + " failed jobs (what MNEMO_TOKEN "
-                    + "can read)"));
+            rows.add(List.of(
+                    "Counts",
+                    counts.get("libraries") + " libraries, " + counts.get("items") + " items, "
+                            + counts.get("chunks") + " chunks, " + counts.get("failed_jobs")
+                            + " failed jobs (what MNEMO_TOKEN "
+                            + "can read)"));
         } else {
-            rows.add(List.of("Counts", "set MNEMO_TOKEN to count the libraries, items, chunks and failed jobs it "
-                    + "can read"));
+            rows.add(List.of(
+                    "Counts",
+                    "set MNEMO_TOKEN to count the libraries, items, chunks and failed jobs it " + "can read"));
         }
         Table.print(rows);
         return isReady ? 0 : 1;
@@ -92,7 +107,8 @@ final class StatusCommand implements Callable<Integer> {
                 items += library.path("item_count").asLong();
                 chunks += library.path("chunk_count").asLong();
             }
-            more = !answer.path("next_offset").isNull() && !answer.path("next_offset").isMissingNode();
+            more = !answer.path("next_offset").isNull()
+                    && !answer.path("next_offset").isMissingNode();
             if (!more) {
                 break;
             }
@@ -100,7 +116,8 @@ final class StatusCommand implements Callable<Integer> {
         }
         JsonNode failed = gateway.get("/library/api/jobs/?status=failed&limit=200");
         int failedJobs = failed.path("results").size();
-        boolean moreFailed = !failed.path("next_offset").isNull() && !failed.path("next_offset").isMissingNode();
+        boolean moreFailed = !failed.path("next_offset").isNull()
+                && !failed.path("next_offset").isMissingNode();
         Map<String, Object> counts = new LinkedHashMap<>();
         counts.put("libraries", more ? libraries + "+" : libraries);
         counts.put("items", more ? items + "+" : items);
@@ -122,7 +139,8 @@ final class StatusCommand implements Callable<Integer> {
         if (check.hasNonNull("model")) {
             detail.append("  ").append(check.path("model").asText());
         }
-        if (check.hasNonNull("duration_ms") && !"not_configured".equals(check.path("status").asText())) {
+        if (check.hasNonNull("duration_ms")
+                && !"not_configured".equals(check.path("status").asText())) {
             detail.append("  ").append(check.path("duration_ms").asLong()).append(" ms");
         }
         if (check.hasNonNull("detail")) {

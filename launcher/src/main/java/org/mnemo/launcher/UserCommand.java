@@ -11,8 +11,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Users and service accounts through the running gateway's /api/users/ (the admin's token in MNEMO_TOKEN). */
-@Command(name = "user", description = "Create users and service accounts through the running gateway (MNEMO_URL) "
-        + "with the admin token in MNEMO_TOKEN.", subcommands = UserCommand.Create.class)
+@Command(
+        name = "user",
+        description = "Create users and service accounts through the running gateway (MNEMO_URL) "
+                + "with the admin token in MNEMO_TOKEN.",
+        subcommands = UserCommand.Create.class)
 final class UserCommand implements Runnable {
 
     @Override
@@ -20,8 +23,10 @@ final class UserCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a subcommand: create");
     }
 
-    @Command(name = "create", description = "Create a user (or a service account) with a first token; prints that "
-            + "token alone on stdout (shown only this once) and the account on stderr.")
+    @Command(
+            name = "create",
+            description = "Create a user (or a service account) with a first token; prints that "
+                    + "token alone on stdout (shown only this once) and the account on stderr.")
     static final class Create implements Callable<Integer> {
         @Parameters(paramLabel = "ID", description = "Lower-case letters, digits, '.', '_', '@' or '-'.")
         String id;
@@ -32,12 +37,17 @@ final class UserCommand implements Runnable {
         @Option(names = "--service", description = "A service account instead of a user.")
         boolean service;
 
-        @Option(names = "--capability", paramLabel = "CAPABILITY", description = "A service account's capability "
-                + "(repeatable): manage_workspaces, trusted_namespaces.")
+        @Option(
+                names = "--capability",
+                paramLabel = "CAPABILITY",
+                description =
+                        "A service account's capability " + "(repeatable): manage_workspaces, trusted_namespaces.")
         List<String> capabilities;
 
-        @Option(names = "--managed-by", paramLabel = "SERVICE", description = "The service account whose grants "
-                + "this user accepts without asking.")
+        @Option(
+                names = "--managed-by",
+                paramLabel = "SERVICE",
+                description = "The service account whose grants " + "this user accepts without asking.")
         String managedBy;
 
         @Option(names = "--json", description = "Print the gateway's whole answer as JSON instead.")
@@ -58,7 +68,8 @@ final class UserCommand implements Runnable {
                 System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(user));
                 return 0;
             }
-            System.err.println("Created " + user.path("role").asText() + " " + user.path("id").asText() + " ("
+            System.err.println("Created " + user.path("role").asText() + " "
+                    + user.path("id").asText() + " ("
                     + user.path("name").asText() + ") with a first token " + TokenCommand.describe(user.path("token"))
                     + " (the token is shown only this once)");
             System.out.println(user.path("token").path("token").asText());

@@ -18,8 +18,10 @@ class BannerCommandsTest {
     private final TestGateway gw = TestGateway.get();
 
     private static CliProcess.Run bash(String line) throws Exception {
-        String launcher = "mnemo() { " + String.join(" ", CliProcess.command().stream().map(w -> "'" + w + "'")
-                .toList()) + " \"$@\"; }; ";
+        String launcher = "mnemo() { "
+                + String.join(
+                        " ",
+                        CliProcess.command().stream().map(w -> "'" + w + "'").toList()) + " \"$@\"; }; ";
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", launcher + line.replace("./mnemo ", "mnemo "))
                 .directory(CliProcess.HOME.toFile());
         CliProcess.environment(builder, Map.of());
@@ -32,8 +34,12 @@ class BannerCommandsTest {
     }
 
     private static String command(List<String> lines, String label) {
-        return lines.stream().filter(l -> l.startsWith("  " + label + ":")).findFirst().orElseThrow()
-                .substring(("  " + label + ":").length()).strip();
+        return lines.stream()
+                .filter(l -> l.startsWith("  " + label + ":"))
+                .findFirst()
+                .orElseThrow()
+                .substring(("  " + label + ":").length())
+                .strip();
     }
 
     @Test
@@ -52,7 +58,8 @@ class BannerCommandsTest {
         CliProcess.Run token = bash(command(lines, "Token"));
         assertThat(token.exit()).as(token.err()).isZero();
         assertThat(token.out().strip()).startsWith("mnemo_");
-        assertThat(gw.get("/library/api/libraries/", token.out().strip()).status()).isEqualTo(200);
+        assertThat(gw.get("/library/api/libraries/", token.out().strip()).status())
+                .isEqualTo(200);
 
         assertThat(command(lines, "Ingest")).isEqualTo("./mnemo ingest docs/ --library notes");
         assertThat(CliProcess.HOME.resolve("docs")).isDirectory();
@@ -72,6 +79,7 @@ class BannerCommandsTest {
         assertThat(status.out()).contains("ready");
 
         // On the default address the CLI needs no MNEMO_URL.
-        assertThat(command(ServeCommand.commands("127.0.0.1", 8080, null), "Status")).isEqualTo("./mnemo status");
+        assertThat(command(ServeCommand.commands("127.0.0.1", 8080, null), "Status"))
+                .isEqualTo("./mnemo status");
     }
 }

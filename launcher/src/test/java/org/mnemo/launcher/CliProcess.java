@@ -24,8 +24,11 @@ final class CliProcess {
 
     /** The java command line of ./mnemo (classpath of this test JVM). */
     static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Dmnemo.home=" + HOME, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dmnemo.home=" + HOME,
+                "-cp",
+                System.getProperty("java.class.path"),
                 Main.class.getName()));
         command.addAll(List.of(args));
         return command;
@@ -40,7 +43,9 @@ final class CliProcess {
         CompletableFuture<String> err = drain(process.getErrorStream());
         process.getOutputStream().write((stdin == null ? "" : stdin).getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().close();
-        assertThat(process.waitFor(90, TimeUnit.SECONDS)).as(String.join(" ", args)).isTrue();
+        assertThat(process.waitFor(90, TimeUnit.SECONDS))
+                .as(String.join(" ", args))
+                .isTrue();
         return new Run(process.exitValue(), out.get(), err.get());
     }
 
@@ -67,13 +72,15 @@ final class CliProcess {
     /** Reads a stream to its end on a thread of its own (the common pool may have one thread on 2 cores). */
     static CompletableFuture<String> drain(InputStream in) {
         CompletableFuture<String> text = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                text.complete("");
-            }
-        }, "cli-drain");
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        text.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        text.complete("");
+                    }
+                },
+                "cli-drain");
         reader.setDaemon(true);
         reader.start();
         return text;

@@ -24,8 +24,11 @@ class ContextHelpersTest {
     private record Run(int exit, String out, String err) {}
 
     private static Run run(String url, String token, String stdin, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("MNEMO_URL", url);
@@ -48,11 +51,12 @@ class ContextHelpersTest {
         String token = gw.user("cli-" + UUID.randomUUID().toString().substring(0, 8));
         String project = "Cli-" + UUID.randomUUID().toString().substring(0, 8);
         gw.post("/atocore/projects/register", token, Map.of("id", project, "aliases", List.of(project + "-x")));
-        gw.post("/atocore/project/state", token, Map.of("project", project, "category", "constraint", "key",
-                "java", "value", "stay on Java 17"));
+        gw.post(
+                "/atocore/project/state",
+                token,
+                Map.of("project", project, "category", "constraint", "key", "java", "value", "stay on Java 17"));
 
-        Run pack = run(gw.url(""), token, null, "context", "Which Java do we target?", "--project",
-                project + "-X");
+        Run pack = run(gw.url(""), token, null, "context", "Which Java do we target?", "--project", project + "-X");
         assertThat(pack.exit()).isZero();
         assertThat(pack.out()).startsWith("--- Trusted Project State ---\n[constraint] java: stay on Java 17");
 
@@ -71,18 +75,24 @@ class ContextHelpersTest {
         String token = gw.user("cap-" + UUID.randomUUID().toString().substring(0, 8));
         String session = "sess-" + UUID.randomUUID();
         String longResponse = "y".repeat(60_000);
-        Run recorded = run(gw.url(""), token, "{\"prompt\": \"Refactor the parser to use a state machine\", "
-                + "\"response\": \"" + longResponse + "\", \"session_id\": \"" + session + "\"}", "capture",
-                "--client", "claude-code");
+        Run recorded = run(
+                gw.url(""),
+                token,
+                "{\"prompt\": \"Refactor the parser to use a state machine\", " + "\"response\": \"" + longResponse
+                        + "\", \"session_id\": \"" + session + "\"}",
+                "capture",
+                "--client",
+                "claude-code");
         assertThat(recorded.exit()).as(recorded.err()).isZero();
         assertThat(recorded.err()).contains("recorded");
-        var listed = gw.get("/atocore/interactions?session_id=" + session, token).json().path("interactions");
+        var listed = gw.get("/atocore/interactions?session_id=" + session, token)
+                .json()
+                .path("interactions");
         assertThat(listed.size()).isEqualTo(1);
         assertThat(listed.get(0).path("client").asText()).isEqualTo("claude-code");
         assertThat(listed.get(0).path("response").asText()).hasSize(CaptureCommand.MAX_CHARS);
 
-        Run shortOne = run(gw.url(""), token, "{\"prompt\": \"ok\", \"session_id\": \"" + session + "\"}",
-                "capture");
+        Run shortOne = run(gw.url(""), token, "{\"prompt\": \"ok\", \"session_id\": \"" + session + "\"}", "capture");
         assertThat(shortOne.exit()).isZero();
         assertThat(shortOne.err()).contains("skipped");
         Run garbage = run(gw.url(""), token, "this is not json", "capture");
@@ -91,7 +101,10 @@ class ContextHelpersTest {
         Run down = run(NOWHERE, token, "{\"prompt\": \"Refactor the parser please\"}", "capture");
         assertThat(down.exit()).isZero();
         assertThat(down.err()).contains("not recorded");
-        assertThat(gw.get("/atocore/interactions?session_id=" + session, token).json().path("interactions").size())
+        assertThat(gw.get("/atocore/interactions?session_id=" + session, token)
+                        .json()
+                        .path("interactions")
+                        .size())
                 .isEqualTo(1);
     }
 }

@@ -27,12 +27,15 @@ class EmbeddedServerTest {
         assertThat(password.generated()).isTrue();
         assertThat(Files.readString(data.resolve("neo4j-password")).strip()).isEqualTo(password.value());
         int port = freePort();
-        var settings = new EmbeddedServer.Settings(data, Path.of("target/plugins"), "127.0.0.1", port, password.value());
+        var settings =
+                new EmbeddedServer.Settings(data, Path.of("target/plugins"), "127.0.0.1", port, password.value());
         String library;
         try (EmbeddedServer server = EmbeddedServer.start(settings);
                 MnemoClient client = new MnemoClient(server.boltUri(), "neo4j", password.value())) {
             library = client.ensureLibrary("notes", "technical");
-            var row = client.ingest(library, "Rotate the TLS certificates every ninety days.",
+            var row = client.ingest(
+                    library,
+                    "Rotate the TLS certificates every ninety days.",
                     Map.of("title", "ops.md", "source_ref", "/docs/ops.md"));
             assertThat(row.status()).isEqualTo("created");
             try (MnemoClient wrong = new MnemoClient(server.boltUri(), "neo4j", "not-the-password")) {

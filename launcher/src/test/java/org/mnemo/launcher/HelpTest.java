@@ -11,12 +11,28 @@ import org.junit.jupiter.api.Test;
 class HelpTest {
     @Test
     void everySubcommandHasHelp() {
-        for (String[] command : new String[][] {{"serve", "--bolt"}, {"ingest", "--exclude"}, {"search", "--library"},
-            {"status", "--json"}, {"token", "create"}, {"token create", "--library"}, {"token list", "--owner"},
-            {"token revoke", "ID"}, {"user", "create"}, {"user create", "--service"}, {"mcp", "stdio"},
-            {"mcp stdio", "--workspace"}, {"mcp-config", "--create-token"}, {"context", "--project"},
-            {"capture", "--client"}, {"neo4j", "Usage"}, {"backup", "Usage"}, {"restore", "Usage"},
-            {"reembed", "Usage"}, {"bench", "--suite"}}) {
+        for (String[] command : new String[][] {
+            {"serve", "--bolt"},
+            {"ingest", "--exclude"},
+            {"search", "--library"},
+            {"status", "--json"},
+            {"token", "create"},
+            {"token create", "--library"},
+            {"token list", "--owner"},
+            {"token revoke", "ID"},
+            {"user", "create"},
+            {"user create", "--service"},
+            {"mcp", "stdio"},
+            {"mcp stdio", "--workspace"},
+            {"mcp-config", "--create-token"},
+            {"context", "--project"},
+            {"capture", "--client"},
+            {"neo4j", "Usage"},
+            {"backup", "Usage"},
+            {"restore", "Usage"},
+            {"reembed", "Usage"},
+            {"bench", "--suite"}
+        }) {
             PrintStream out = System.out;
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -30,7 +46,10 @@ class HelpTest {
             }
             String usage = captured.toString(StandardCharsets.UTF_8);
             assertThat(exit).as(command[0]).isZero();
-            assertThat(usage).as(command[0]).contains("Usage: mnemo " + command[0]).contains(command[1]);
+            assertThat(usage)
+                    .as(command[0])
+                    .contains("Usage: mnemo " + command[0])
+                    .contains(command[1]);
         }
     }
 }

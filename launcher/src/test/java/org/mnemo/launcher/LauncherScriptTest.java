@@ -47,7 +47,8 @@ class LauncherScriptTest {
         executable(bin.resolve("mvn"), mvnScript);
         Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
         executable(jdk.resolve("java"), "#!/usr/bin/env bash\necho \"java-args: $*\"\n");
-        List<String> command = new java.util.ArrayList<>(List.of("bash", project.resolve("mnemo").toString()));
+        List<String> command = new java.util.ArrayList<>(
+                List.of("bash", project.resolve("mnemo").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile());
         builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
@@ -79,14 +80,20 @@ class LauncherScriptTest {
     void theFirstRunBuildsWithProgressAndLaterRunsGoStraightToJava() throws Exception {
         Run first = mnemo(mvn(MAVEN_OUTPUT, 0), "status", "--json");
         assertThat(first.exit()).as(first.err()).isZero();
-        assertThat(first.err()).contains("Building Mnemo (first run")
-                .contains("  [1/6] Mnemo, ").contains("  [2/6] Mnemo procedures (Neo4j plugin), ")
+        assertThat(first.err())
+                .contains("Building Mnemo (first run")
+                .contains("  [1/6] Mnemo, ")
+                .contains("  [2/6] Mnemo procedures (Neo4j plugin), ")
                 .contains("  [3/6] Mnemo local embedder (all-MiniLM-L6-v2 through ONNX), ")
-                .contains("  [5/6] Mnemo gateway and launcher, ").contains("Built.")
+                .contains("  [5/6] Mnemo gateway and launcher, ")
+                .contains("Built.")
                 // Maven's own chatter stays out of the way.
-                .doesNotContain("Scanning for projects").doesNotContain("maven-compiler-plugin");
+                .doesNotContain("Scanning for projects")
+                .doesNotContain("maven-compiler-plugin");
         assertThat(Files.readString(dir.resolve("mvn-calls"))).isEqualTo("mvn -B -ntp -DskipTests package\n");
-        assertThat(first.out()).startsWith("java-args: ").contains("-Dmnemo.home=" + dir.resolve("project"))
+        assertThat(first.out())
+                .startsWith("java-args: ")
+                .contains("-Dmnemo.home=" + dir.resolve("project"))
                 .contains("org.mnemo.launcher.Main status --json");
 
         Run second = mnemo(mvn(MAVEN_OUTPUT, 0), "status");
@@ -97,11 +104,12 @@ class LauncherScriptTest {
 
     @Test
     void aFailedBuildShowsMavensLastLinesAndKeepsTheLog() throws Exception {
-        Run failed = mnemo(mvn("[INFO] Building Mnemo 0.1.0-SNAPSHOT [1/6]\n[ERROR] COMPILATION ERROR : boom\n", 1),
-                "status");
+        Run failed = mnemo(
+                mvn("[INFO] Building Mnemo 0.1.0-SNAPSHOT [1/6]\n[ERROR] COMPILATION ERROR : boom\n", 1), "status");
         assertThat(failed.exit()).isEqualTo(1);
         assertThat(failed.out()).isEmpty();
-        assertThat(failed.err()).contains("[ERROR] COMPILATION ERROR : boom").contains("The build failed; its whole "
-                + "log is in " + dir.resolve("mnemo-build."));
+        assertThat(failed.err())
+                .contains("[ERROR] COMPILATION ERROR : boom")
+                .contains("The build failed; its whole " + "log is in " + dir.resolve("mnemo-build."));
     }
 }

@@ -43,8 +43,11 @@ class McpConfigTest {
     private static void worksOverHttp(String url, String authorization) {
         URI uri = URI.create(url);
         assertThat(authorization).startsWith("Bearer ");
-        McpSyncClient client = McpTestClients.connect(uri.getScheme() + "://" + uri.getAuthority(),
-                McpTestClients.STREAMABLE_HTTP, uri.getPath(), authorization.substring("Bearer ".length()));
+        McpSyncClient client = McpTestClients.connect(
+                uri.getScheme() + "://" + uri.getAuthority(),
+                McpTestClients.STREAMABLE_HTTP,
+                uri.getPath(),
+                authorization.substring("Bearer ".length()));
         try {
             assertThat(McpTestClients.structured(McpTestClients.call(client, "list_libraries", Map.of())))
                     .containsKey("libraries");
@@ -58,8 +61,8 @@ class McpConfigTest {
         String token = gw.user("cfg-cc-" + UUID.randomUUID().toString().substring(0, 8));
         CliProcess.Run run = config(null, "--client", "claude-code", "--token", token);
         List<String> words = shellWords(run.out().strip());
-        assertThat(words.subList(0, 8)).containsExactly("claude", "mcp", "add", "--transport", "http", "--scope",
-                "user", "mnemo");
+        assertThat(words.subList(0, 8))
+                .containsExactly("claude", "mcp", "add", "--transport", "http", "--scope", "user", "mnemo");
         assertThat(words.get(8)).isEqualTo(gw.url("/mcp"));
         assertThat(words.subList(9, 11)).containsExactly("--header", "Authorization: Bearer " + token);
         assertThat(words).hasSize(11);
@@ -71,16 +74,22 @@ class McpConfigTest {
     @Test
     void cursorAndVsCodeGetTheirOwnJsonShapes() throws Exception {
         String token = gw.user("cfg-ide-" + UUID.randomUUID().toString().substring(0, 8));
-        JsonNode cursor = Json.MAPPER.readTree(config(null, "--client", "cursor", "--token", token).out());
+        JsonNode cursor = Json.MAPPER.readTree(
+                config(null, "--client", "cursor", "--token", token).out());
         JsonNode server = cursor.path("mcpServers").path("mnemo");
         assertThat(server.path("url").asText()).isEqualTo(gw.url("/mcp"));
-        worksOverHttp(server.path("url").asText(), server.path("headers").path("Authorization").asText());
+        worksOverHttp(
+                server.path("url").asText(),
+                server.path("headers").path("Authorization").asText());
         // No token: Cursor's own ${env:NAME} interpolation, resolved here as Cursor resolves it.
-        JsonNode fromEnv = Json.MAPPER.readTree(config(null, "--client", "cursor").out()).path("mcpServers")
+        JsonNode fromEnv = Json.MAPPER
+                .readTree(config(null, "--client", "cursor").out())
+                .path("mcpServers")
                 .path("mnemo");
         assertThat(fromEnv.path("headers").path("Authorization").asText()).isEqualTo("Bearer ${env:MNEMO_TOKEN}");
-        worksOverHttp(fromEnv.path("url").asText(), fromEnv.path("headers").path("Authorization").asText()
-                .replace("${env:MNEMO_TOKEN}", token));
+        worksOverHttp(
+                fromEnv.path("url").asText(),
+                fromEnv.path("headers").path("Authorization").asText().replace("${env:MNEMO_TOKEN}", token));
 
         CliProcess.Run vscodeRun = config(null, "--client", "vscode", "--token", token);
         JsonNode vscode = Json.MAPPER.readTree(vscodeRun.out());
@@ -94,8 +103,9 @@ class McpConfigTest {
         assertThat(input.path("password").asBoolean()).isTrue();
         String header = http.path("headers").path("Authorization").asText();
         assertThat(header).isEqualTo("Bearer ${input:" + input.path("id").asText() + "}");
-        worksOverHttp(http.path("url").asText(), header.replace("${input:" + input.path("id").asText() + "}",
-                token));
+        worksOverHttp(
+                http.path("url").asText(),
+                header.replace("${input:" + input.path("id").asText() + "}", token));
     }
 
     @Test
@@ -120,7 +130,8 @@ class McpConfigTest {
     @Test
     void claudeDesktopStartsTheStdioBridgeWithItsOwnEnvironment() throws Exception {
         String token = gw.user("cfg-desktop-" + UUID.randomUUID().toString().substring(0, 8));
-        JsonNode desktop = Json.MAPPER.readTree(config(null, "--client", "claude-desktop", "--token", token).out());
+        JsonNode desktop = Json.MAPPER.readTree(
+                config(null, "--client", "claude-desktop", "--token", token).out());
         JsonNode server = desktop.path("mcpServers").path("mnemo");
         Path command = Path.of(server.path("command").asText());
         assertThat(command).isAbsolute().isEqualTo(CliProcess.HOME.resolve("mnemo"));
@@ -129,18 +140,29 @@ class McpConfigTest {
         server.path("args").forEach(a -> args.add(a.asText()));
         assertThat(args).containsExactly("mcp", "stdio");
         Map<String, String> env = new HashMap<>();
-        server.path("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-        assertThat(env).containsEntry("MNEMO_URL", gw.url("")).containsEntry("MNEMO_TOKEN", token)
+        server.path("env")
+                .fields()
+                .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        assertThat(env)
+                .containsEntry("MNEMO_URL", gw.url(""))
+                .containsEntry("MNEMO_TOKEN", token)
                 .containsKey("JAVA_HOME");
-        assertThat(Files.isExecutable(Path.of(env.get("JAVA_HOME"), "bin", "java"))).isTrue();
+        assertThat(Files.isExecutable(Path.of(env.get("JAVA_HOME"), "bin", "java")))
+                .isTrue();
 
         // What the launcher script execs for "mcp stdio" (it would build first here: the jars are not packaged yet),
         // with exactly the environment Desktop passes.
         List<String> launched = CliProcess.command(args.toArray(String[]::new));
         launched.set(0, Path.of(env.get("JAVA_HOME"), "bin", "java").toString());
-        McpSyncClient client = McpClient.sync(new StdioClientTransport(ServerParameters.builder(launched.get(0))
-                .args(launched.subList(1, launched.size())).env(env).build(), McpJsonDefaults.getMapper()))
-                .requestTimeout(Duration.ofSeconds(60)).initializationTimeout(Duration.ofSeconds(60)).build();
+        McpSyncClient client = McpClient.sync(new StdioClientTransport(
+                        ServerParameters.builder(launched.get(0))
+                                .args(launched.subList(1, launched.size()))
+                                .env(env)
+                                .build(),
+                        McpJsonDefaults.getMapper()))
+                .requestTimeout(Duration.ofSeconds(60))
+                .initializationTimeout(Duration.ofSeconds(60))
+                .build();
         try {
             client.initialize();
             assertThat(McpTestClients.structured(McpTestClients.call(client, "list_libraries", Map.of())))
@@ -154,8 +176,8 @@ class McpConfigTest {
     void createTokenMintsATokenFromMnemoTokenAndAllClientsArePrintedWithoutClient() throws Exception {
         String user = "cfg-new-" + UUID.randomUUID().toString().substring(0, 8);
         String parent = gw.user(user);
-        CliProcess.Run run = config(parent, "--client", "cursor", "--create-token", "--tool", "search",
-                "--tool", "list_libraries");
+        CliProcess.Run run =
+                config(parent, "--client", "cursor", "--create-token", "--tool", "search", "--tool", "list_libraries");
         JsonNode server = Json.MAPPER.readTree(run.out()).path("mcpServers").path("mnemo");
         String authorization = server.path("headers").path("Authorization").asText();
         String created = authorization.substring("Bearer ".length());
@@ -166,8 +188,8 @@ class McpConfigTest {
                 .contains("mcp-cursor");
 
         // Without MNEMO_TOKEN there is nothing to create it with: refused before anything is printed.
-        CliProcess.Run refused = CliProcess.run(CliProcess.env(gw.url(""), null), null, "mcp-config", "--client",
-                "cursor", "--create-token");
+        CliProcess.Run refused = CliProcess.run(
+                CliProcess.env(gw.url(""), null), null, "mcp-config", "--client", "cursor", "--create-token");
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.out()).isEmpty();
         assertThat(refused.err()).contains("MNEMO_TOKEN");

@@ -49,10 +49,14 @@ class McpStdioBridgeTest {
         if (token != null) {
             env.put("MNEMO_TOKEN", token);
         }
-        ServerParameters server = ServerParameters.builder(command.get(0)).args(command.subList(1, command.size()))
-                .env(env).build();
+        ServerParameters server = ServerParameters.builder(command.get(0))
+                .args(command.subList(1, command.size()))
+                .env(env)
+                .build();
         McpSyncClient client = McpClient.sync(new StdioClientTransport(server, McpJsonDefaults.getMapper()))
-                .requestTimeout(Duration.ofSeconds(60)).initializationTimeout(Duration.ofSeconds(60)).build();
+                .requestTimeout(Duration.ofSeconds(60))
+                .initializationTimeout(Duration.ofSeconds(60))
+                .build();
         client.initialize();
         return client;
     }
@@ -65,20 +69,32 @@ class McpStdioBridgeTest {
     void theBridgeOffersTheGatewaysToolsAndForwardsEveryCallUnchanged() throws Exception {
         String user = "bridge-" + UUID.randomUUID().toString().substring(0, 8);
         String token = gw.user(user);
-        String library = gw.post("/library/api/libraries/", token, Map.of("name", user, "library_type",
-                "technical")).json().path("uid").asText();
-        gw.post("/library/api/items/", token, Map.of("library_uid", library, "title", "Tide tables",
-                "text", "Spring tides occur when the sun and moon align; neap tides when they are at right angles."));
+        String library = gw.post("/library/api/libraries/", token, Map.of("name", user, "library_type", "technical"))
+                .json()
+                .path("uid")
+                .asText();
+        gw.post(
+                "/library/api/items/",
+                token,
+                Map.of(
+                        "library_uid",
+                        library,
+                        "title",
+                        "Tide tables",
+                        "text",
+                        "Spring tides occur when the sun and moon align; neap tides when they are at right angles."));
         McpSyncClient direct = McpTestClients.connect(gw.url(""), token);
         McpSyncClient bridged = bridge(gw.url(""), token);
         try {
-            assertThat(bridged.getServerInfo().name()).isEqualTo(direct.getServerInfo().name());
+            assertThat(bridged.getServerInfo().name())
+                    .isEqualTo(direct.getServerInfo().name());
             assertThat(bridged.getServerInstructions()).isEqualTo(direct.getServerInstructions());
             Map<String, McpSchema.Tool> tools = byName(direct.listTools().tools());
             Map<String, McpSchema.Tool> viaBridge = byName(bridged.listTools().tools());
             assertThat(viaBridge.keySet()).isEqualTo(tools.keySet()).contains("search", "get_chunk", "forget_memory");
             for (String name : tools.keySet()) {
-                // Schemas, annotations (readOnlyHint, destructiveHint), titles and descriptions as the gateway has them.
+                // Schemas, annotations (readOnlyHint, destructiveHint), titles and descriptions as the gateway has
+                // them.
                 assertThat(json(viaBridge.get(name))).as(name).isEqualTo(json(tools.get(name)));
             }
 
@@ -86,16 +102,18 @@ class McpStdioBridgeTest {
             Map<String, Object> found = McpTestClients.structured(search);
             List<?> candidates = (List<?>) found.get("candidates");
             assertThat(candidates).isNotEmpty();
-            assertThat(chunkUids(found)).isEqualTo(chunkUids(McpTestClients.structured(
-                    call(direct, "search", Map.of("query", "spring neap tides")))));
+            assertThat(chunkUids(found))
+                    .isEqualTo(chunkUids(
+                            McpTestClients.structured(call(direct, "search", Map.of("query", "spring neap tides")))));
             assertThat(((McpSchema.TextContent) search.content().get(0)).text()).contains("Tide tables");
             String chunk = (String) ((Map<?, ?>) candidates.get(0)).get("chunk_uid");
             assertThat(McpTestClients.structured(call(bridged, "get_chunk", Map.of("chunk_uid", chunk))))
-                    .containsEntry("chunk_uid", chunk).containsEntry("library_uid", library);
+                    .containsEntry("chunk_uid", chunk)
+                    .containsEntry("library_uid", library);
 
             // Domain errors stay results with isError, word for word as the gateway wrote them.
-            for (Map<String, Object> args : List.<Map<String, Object>>of(Map.of("chunk_uid", "no-such-chunk"),
-                    Map.of("chunk_uid", 42))) {
+            for (Map<String, Object> args :
+                    List.<Map<String, Object>>of(Map.of("chunk_uid", "no-such-chunk"), Map.of("chunk_uid", 42))) {
                 McpSchema.CallToolResult viaBridge1 = call(bridged, "get_chunk", args);
                 McpSchema.CallToolResult viaHttp = call(direct, "get_chunk", args);
                 assertThat(viaBridge1.isError()).as(args.toString()).isTrue();
@@ -104,7 +122,8 @@ class McpStdioBridgeTest {
             // Protocol errors stay protocol errors, with the same code.
             McpError unknownDirect = catchMcp(() -> call(direct, "no_such_tool", Map.of()));
             McpError unknownBridged = catchMcp(() -> call(bridged, "no_such_tool", Map.of()));
-            assertThat(unknownBridged.getJsonRpcError().code()).isEqualTo(unknownDirect.getJsonRpcError().code());
+            assertThat(unknownBridged.getJsonRpcError().code())
+                    .isEqualTo(unknownDirect.getJsonRpcError().code());
         } finally {
             bridged.closeGracefully();
             direct.closeGracefully();
@@ -118,20 +137,25 @@ class McpStdioBridgeTest {
         try {
             // initialize and tools/list need no credential; calls are refused as the gateway refuses them.
             assertThat(forged.listTools().tools()).isNotEmpty();
-            assertThat(McpTestClients.errorText(call(forged, "list_libraries", Map.of()))).isEqualTo(
-                    "Invalid MCP token.");
-            assertThat(McpTestClients.errorText(call(anonymous, "list_libraries", Map.of()))).isEqualTo(
-                    "Authentication credentials were not provided.");
-            assertThat(McpTestClients.structured(call(anonymous, "get_health", Map.of()))).containsKey("status");
+            assertThat(McpTestClients.errorText(call(forged, "list_libraries", Map.of())))
+                    .isEqualTo("Invalid MCP token.");
+            assertThat(McpTestClients.errorText(call(anonymous, "list_libraries", Map.of())))
+                    .isEqualTo("Authentication credentials were not provided.");
+            assertThat(McpTestClients.structured(call(anonymous, "get_health", Map.of())))
+                    .containsKey("status");
         } finally {
             forged.closeGracefully();
             anonymous.closeGracefully();
         }
         // Another user's library is as invisible through the bridge as over HTTP.
         String owner = gw.user("bridge-owner-" + UUID.randomUUID().toString().substring(0, 8));
-        String foreign = gw.post("/library/api/libraries/", owner, Map.of("name", "private shelf", "library_type",
-                "technical")).json().path("uid").asText();
-        String strangerToken = gw.user("bridge-stranger-" + UUID.randomUUID().toString().substring(0, 8));
+        String foreign = gw.post(
+                        "/library/api/libraries/", owner, Map.of("name", "private shelf", "library_type", "technical"))
+                .json()
+                .path("uid")
+                .asText();
+        String strangerToken =
+                gw.user("bridge-stranger-" + UUID.randomUUID().toString().substring(0, 8));
         McpSyncClient stranger = bridge(gw.url(""), strangerToken);
         McpSyncClient strangerDirect = McpTestClients.connect(gw.url(""), strangerToken);
         try {
@@ -149,23 +173,29 @@ class McpStdioBridgeTest {
     @Test
     void stdoutCarriesOnlyJsonRpcAndClosingStdinEndsTheBridge() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(CliProcess.command("mcp", "stdio"));
-        CliProcess.environment(builder, CliProcess.env(gw.url(""), gw.user("raw-" + UUID.randomUUID().toString()
-                .substring(0, 8))));
+        CliProcess.environment(
+                builder,
+                CliProcess.env(
+                        gw.url(""),
+                        gw.user("raw-" + UUID.randomUUID().toString().substring(0, 8))));
         Process process = builder.start();
         CompletableFuture<String> err = CliProcess.drain(process.getErrorStream());
         OutputStream in = process.getOutputStream();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         send(in, """
                 {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",\
                 "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
         JsonNode initialized = Json.MAPPER.readTree(out.readLine());
         assertThat(initialized.path("id").asInt()).isEqualTo(1);
-        assertThat(initialized.path("result").path("serverInfo").path("name").asText()).isEqualTo("mnemo");
+        assertThat(initialized.path("result").path("serverInfo").path("name").asText())
+                .isEqualTo("mnemo");
         send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
         send(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
-        send(in, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"list_libraries\","
-                + "\"arguments\":{}}}");
+        send(
+                in,
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"list_libraries\","
+                        + "\"arguments\":{}}}");
         send(in, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}");
         List<JsonNode> answers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -175,12 +205,16 @@ class McpStdioBridgeTest {
             assertThat(message.path("jsonrpc").asText()).isEqualTo("2.0");
             answers.add(message);
         }
-        Map<Integer, JsonNode> byId = answers.stream().collect(Collectors.toMap(a -> a.path("id").asInt(), a -> a));
+        Map<Integer, JsonNode> byId =
+                answers.stream().collect(Collectors.toMap(a -> a.path("id").asInt(), a -> a));
         assertThat(byId.get(2).path("result").path("tools").size()).isGreaterThan(5);
-        assertThat(byId.get(3).path("result").path("structuredContent").has("libraries")).isTrue();
+        assertThat(byId.get(3).path("result").path("structuredContent").has("libraries"))
+                .isTrue();
         assertThat(byId.get(4).path("result").isObject()).isTrue();
         in.close();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the bridge ends when stdin closes").isTrue();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                .as("the bridge ends when stdin closes")
+                .isTrue();
         assertThat(process.exitValue()).isZero();
         assertThat(out.readLine()).isNull();
         assertThat(err.get()).contains("mnemo mcp stdio: ").contains(gw.url("/mcp"));
@@ -188,8 +222,8 @@ class McpStdioBridgeTest {
 
     @Test
     void aGatewayThatIsDownIsSaidOnStderrAndStdoutStaysEmpty() throws Exception {
-        CliProcess.Run down = CliProcess.run(CliProcess.env(NOWHERE, "mnemo_anything-0123456789abcdef"), null, "mcp",
-                "stdio");
+        CliProcess.Run down =
+                CliProcess.run(CliProcess.env(NOWHERE, "mnemo_anything-0123456789abcdef"), null, "mcp", "stdio");
         assertThat(down.exit()).isEqualTo(1);
         assertThat(down.out()).isEmpty();
         assertThat(down.err()).contains("cannot reach the MCP endpoint " + NOWHERE + "/mcp");
@@ -198,8 +232,8 @@ class McpStdioBridgeTest {
     @Test
     void aDroppedSessionIsReopenedAndAGatewayThatWentAwayIsAProtocolError() throws Exception {
         String token = gw.user("bridge-idle-" + UUID.randomUUID().toString().substring(0, 8));
-        Gateway shortLived = Gateway.start(TestGateway.config(gw.neo4j.boltUri(), Map.of(
-                "MNEMO_MCP_SESSION_IDLE_SECONDS", "2", "MNEMO_INGEST_WORKERS", "0")));
+        Gateway shortLived = Gateway.start(TestGateway.config(
+                gw.neo4j.boltUri(), Map.of("MNEMO_MCP_SESSION_IDLE_SECONDS", "2", "MNEMO_INGEST_WORKERS", "0")));
         McpSyncClient bridged;
         try {
             bridged = bridge("http://127.0.0.1:" + shortLived.port(), token);
@@ -208,15 +242,18 @@ class McpStdioBridgeTest {
             throw e;
         }
         try {
-            assertThat(McpTestClients.structured(call(bridged, "list_libraries", Map.of()))).containsKey("libraries");
+            assertThat(McpTestClients.structured(call(bridged, "list_libraries", Map.of())))
+                    .containsKey("libraries");
             // The gateway closes the idle session; the bridge opens a new one and the call still succeeds.
             Thread.sleep(6_000);
-            assertThat(McpTestClients.structured(call(bridged, "list_libraries", Map.of()))).containsKey("libraries");
+            assertThat(McpTestClients.structured(call(bridged, "list_libraries", Map.of())))
+                    .containsKey("libraries");
         } finally {
             shortLived.close();
         }
         try {
-            assertThatThrownBy(() -> call(bridged, "list_libraries", Map.of())).isInstanceOf(McpError.class)
+            assertThatThrownBy(() -> call(bridged, "list_libraries", Map.of()))
+                    .isInstanceOf(McpError.class)
                     .hasMessageContaining("did not answer");
             // The bridge itself is still there to answer.
             bridged.ping();
@@ -239,7 +276,8 @@ class McpStdioBridgeTest {
     }
 
     private static List<?> chunkUids(Map<String, Object> result) {
-        return ((List<?>) result.get("candidates")).stream().map(c -> (Object) ((Map<?, ?>) c).get("chunk_uid")).toList();
+        return ((List<?>) result.get("candidates"))
+                .stream().map(c -> (Object) ((Map<?, ?>) c).get("chunk_uid")).toList();
     }
 
     private static McpError catchMcp(Runnable call) {

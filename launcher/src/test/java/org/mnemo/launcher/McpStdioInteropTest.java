@@ -24,6 +24,7 @@ import org.mnemo.gateway.web.Json;
 class McpStdioInteropTest {
     /** The scripts and lock file live with the gateway's interop tests. */
     private static final Path SOURCES = Path.of("../gateway/src/test/node");
+
     private static final Path NODE_DIR = Path.of("target/node");
     private final TestGateway gw = TestGateway.get();
     private NodeTools node;
@@ -43,8 +44,17 @@ class McpStdioInteropTest {
     void conformanceSuitePassesTheSameScenariosOverTheStdioBridge() throws Exception {
         Map<String, String> env = Map.of("MNEMO_STDIO_SERVER", stdioBridge(gw.user("stdio-conformance")));
         for (String scenario : List.of("server-initialize", "ping", "tools-list")) {
-            Run result = node.run(List.of(node.node(), "conformance-over-stdio.mjs", "server", "--url",
-                    "http://stdio-bridge.invalid/mcp", "--scenario", scenario), 180, env);
+            Run result = node.run(
+                    List.of(
+                            node.node(),
+                            "conformance-over-stdio.mjs",
+                            "server",
+                            "--url",
+                            "http://stdio-bridge.invalid/mcp",
+                            "--scenario",
+                            scenario),
+                    180,
+                    env);
             assertThat(result.exit()).as(scenario + ":\n" + result.output()).isZero();
             assertThat(result.output()).as(scenario).contains("0 failed").doesNotContain("FAILURE");
         }
@@ -53,15 +63,31 @@ class McpStdioInteropTest {
     @Test
     void typeScriptSdkClientSearchesAndReadsAChunkThroughTheStdioBridge() throws Exception {
         String token = gw.user("ts-stdio-client");
-        String library = gw.post("/library/api/libraries/", token, Map.of("name", "TS stdio shelf",
-                "library_type", "technical")).json().path("uid").asText();
-        gw.post("/library/api/items/", token, Map.of("library_uid", library, "title", "Harbour tides",
-                "text", "Spring tides occur when the sun and moon align; neap tides when they are at right angles."));
-        Run result = node.run(List.of(node.node(), "mcp-client.mjs", "stdio", "-", "spring neap tides"), 180,
+        String library = gw.post(
+                        "/library/api/libraries/", token, Map.of("name", "TS stdio shelf", "library_type", "technical"))
+                .json()
+                .path("uid")
+                .asText();
+        gw.post(
+                "/library/api/items/",
+                token,
+                Map.of(
+                        "library_uid",
+                        library,
+                        "title",
+                        "Harbour tides",
+                        "text",
+                        "Spring tides occur when the sun and moon align; neap tides when they are at right angles."));
+        Run result = node.run(
+                List.of(node.node(), "mcp-client.mjs", "stdio", "-", "spring neap tides"),
+                180,
                 Map.of("MNEMO_STDIO_SERVER", stdioBridge(token)));
         assertThat(result.exit()).as(result.output()).isZero();
-        String summaryLine = result.output().lines().filter(l -> l.startsWith("{\"tools\""))
-                .reduce((a, b) -> b).orElseThrow();
+        String summaryLine = result.output()
+                .lines()
+                .filter(l -> l.startsWith("{\"tools\""))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         JsonNode summary = Json.MAPPER.readTree(summaryLine);
         assertThat(summary.path("top_library").asText()).isEqualTo(library);
         assertThat(summary.path("top_item").asText()).isEqualTo("Harbour tides");
@@ -73,9 +99,19 @@ class McpStdioInteropTest {
 
     /** How a stdio client starts the bridge: the launcher's java command, with the gateway and token in its env. */
     private String stdioBridge(String token) throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "mcp", "stdio");
-        return Json.MAPPER.writeValueAsString(Map.of("command", command.get(0), "args", command.subList(1,
-                command.size()), "env", Map.of("MNEMO_URL", gw.url(""), "MNEMO_TOKEN", token)));
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "mcp",
+                "stdio");
+        return Json.MAPPER.writeValueAsString(Map.of(
+                "command",
+                command.get(0),
+                "args",
+                command.subList(1, command.size()),
+                "env",
+                Map.of("MNEMO_URL", gw.url(""), "MNEMO_TOKEN", token)));
     }
 }

@@ -14,24 +14,34 @@ class ArchitectureTest {
     /** Procedures are thin: only the *Procedures classes know the procedure API; services can be called directly. */
     @ArchTest
     static final ArchRule servicesDoNotUseTheProcedureApi = noClasses()
-            .that().haveSimpleNameNotEndingWith("Procedures")
-            .should().dependOnClassesThat().resideInAPackage("org.neo4j.procedure..");
+            .that()
+            .haveSimpleNameNotEndingWith("Procedures")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("org.neo4j.procedure..");
 
     /** Nothing in the plugin reaches for the gateway (it knows the plugin only by its CALL contract). */
     @ArchTest
-    static final ArchRule pluginDoesNotDependOnTheGateway = noClasses()
-            .should().dependOnClassesThat().resideInAPackage("org.mnemo.gateway..");
+    static final ArchRule pluginDoesNotDependOnTheGateway =
+            noClasses().should().dependOnClassesThat().resideInAPackage("org.mnemo.gateway..");
 
     /** Procedure classes do not call each other: shared logic lives in services. */
     @ArchTest
     static final ArchRule proceduresDoNotDependOnOtherProcedures = noClasses()
-            .that().haveSimpleNameEndingWith("Procedures")
-            .should().dependOnClassesThat().haveSimpleNameEndingWith("Procedures");
+            .that()
+            .haveSimpleNameEndingWith("Procedures")
+            .should()
+            .dependOnClassesThat()
+            .haveSimpleNameEndingWith("Procedures");
 
     /** One fusion for document and memory search: both go through search.Fusion, neither fuses on its own. */
     @ArchTest
     static final ArchRule documentAndMemorySearchShareTheFusion = classes()
-            .that().haveFullyQualifiedName("org.mnemo.procedures.search.HybridSearch")
-            .or().haveFullyQualifiedName("org.mnemo.procedures.memory.MemorySearch")
-            .should().dependOnClassesThat().haveFullyQualifiedName("org.mnemo.procedures.search.Fusion");
+            .that()
+            .haveFullyQualifiedName("org.mnemo.procedures.search.HybridSearch")
+            .or()
+            .haveFullyQualifiedName("org.mnemo.procedures.memory.MemorySearch")
+            .should()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("org.mnemo.procedures.search.Fusion");
 }

@@ -41,11 +41,12 @@ final class OnnxCrossEncoder implements Reranker {
         try {
             environment = OrtEnvironment.getEnvironment();
             session = environment.createSession(weights.toString(), new OrtSession.SessionOptions());
-            tokenizer = HuggingFaceTokenizer.newInstance(vocabulary, Map.of("truncation", "true", "padding", "false",
-                    "maxLength", String.valueOf(MAX_TOKENS)));
+            tokenizer = HuggingFaceTokenizer.newInstance(
+                    vocabulary,
+                    Map.of("truncation", "true", "padding", "false", "maxLength", String.valueOf(MAX_TOKENS)));
         } catch (OrtException | IOException e) {
-            throw new IllegalStateException("the cross-encoder in '" + directory + "' cannot be loaded: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the cross-encoder in '" + directory + "' cannot be loaded: " + e.getMessage(), e);
         }
         model = "onnx cross-encoder " + directory.getFileName();
     }
@@ -85,8 +86,8 @@ final class OnnxCrossEncoder implements Reranker {
         try {
             for (String name : session.getInputNames()) {
                 if (!INPUTS.contains(name)) {
-                    throw new IllegalStateException("the cross-encoder wants an input '" + name + "'; known are "
-                            + INPUTS);
+                    throw new IllegalStateException(
+                            "the cross-encoder wants an input '" + name + "'; known are " + INPUTS);
                 }
                 inputs.put(name, OnnxTensor.createTensor(environment, arrays.get(name)));
             }

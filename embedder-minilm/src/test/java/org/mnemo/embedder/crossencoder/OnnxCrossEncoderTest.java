@@ -29,8 +29,8 @@ class OnnxCrossEncoderTest {
 
     private static Path modelDirectory(Path dir) throws IOException {
         try (InputStream model = OnnxCrossEncoderTest.class.getResourceAsStream("/crossencoder-standin/model.onnx");
-                InputStream tokenizer = OnnxCrossEncoderTest.class.getResourceAsStream(
-                        "/all-minilm-l6-v2-q-tokenizer.json")) {
+                InputStream tokenizer =
+                        OnnxCrossEncoderTest.class.getResourceAsStream("/all-minilm-l6-v2-q-tokenizer.json")) {
             Files.copy(model, dir.resolve("model.onnx"));
             Files.copy(tokenizer, dir.resolve("tokenizer.json"));
         }
@@ -44,8 +44,10 @@ class OnnxCrossEncoderTest {
         // 20 documents: more than one batch of 16, of different lengths (padding must not count).
         List<String> documents = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            documents.add(i == 7 ? "Pottery class: pottery wheels and glazes." : i == 13 ? "A pottery studio."
-                    : "A quiet morning " + "by the lake ".repeat(i));
+            documents.add(
+                    i == 7
+                            ? "Pottery class: pottery wheels and glazes."
+                            : i == 13 ? "A pottery studio." : "A quiet morning " + "by the lake ".repeat(i));
         }
         List<Double> scores = reranker.scores("where is the class", documents, "ignored instruction");
         assertThat(scores).hasSize(20);
@@ -54,14 +56,15 @@ class OnnxCrossEncoderTest {
         assertThat(scores.get(0)).isCloseTo(0.5, within(1e-6));
         assertThat(scores.get(19)).isCloseTo(0.5, within(1e-6));
         // The query counts too, in every pair.
-        assertThat(reranker.scores("pottery", List.of("lake"), null).get(0)).isCloseTo(1 / (1 + Math.exp(-1)),
-                within(1e-6));
+        assertThat(reranker.scores("pottery", List.of("lake"), null).get(0))
+                .isCloseTo(1 / (1 + Math.exp(-1)), within(1e-6));
     }
 
     @Test
     void aMissingModelIsReportedWhenScoring(@TempDir Path dir) {
         Reranker broken = Rerankers.get(onnx(dir.resolve("nowhere")));
         assertThatThrownBy(() -> broken.scores("q", List.of("d"), null))
-                .hasMessageContaining("mnemo.rerank.model").hasMessageContaining("model.onnx");
+                .hasMessageContaining("mnemo.rerank.model")
+                .hasMessageContaining("model.onnx");
     }
 }

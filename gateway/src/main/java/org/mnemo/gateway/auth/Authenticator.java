@@ -24,8 +24,8 @@ public final class Authenticator {
     }
 
     /** With {@code plugin} non-null, the memory plugin's trusted mode is on ({@link #authenticate(String, String)}). */
-    public Authenticator(MnemoClient client, Jwts jwts, String daedalusPrincipal, TokenUse tokenUse,
-            GatewayConfig.Plugin plugin) {
+    public Authenticator(
+            MnemoClient client, Jwts jwts, String daedalusPrincipal, TokenUse tokenUse, GatewayConfig.Plugin plugin) {
         this.client = client;
         this.jwts = jwts;
         this.daedalusPrincipal = daedalusPrincipal;
@@ -56,7 +56,9 @@ public final class Authenticator {
         if (!java.security.MessageDigest.isEqual(given, plugin.secretSha256())) {
             throw AuthFailure.unauthenticated("invalid_plugin_secret", "the plugin secret was refused");
         }
-        return resolve(Caller.Kind.PLUGIN, Map.of("kind", "plugin", "service", plugin.principal()),
+        return resolve(
+                Caller.Kind.PLUGIN,
+                Map.of("kind", "plugin", "service", plugin.principal()),
                 "plugin:" + plugin.principal());
     }
 
@@ -81,12 +83,25 @@ public final class Authenticator {
         }
         Object verified = jwts.verify(bearer);
         if (verified instanceof Jwts.Team team) {
-            return resolve(Caller.Kind.TEAM, Map.of("kind", "team", "team_id", team.teamId(), "jti", team.jti()),
+            return resolve(
+                    Caller.Kind.TEAM,
+                    Map.of("kind", "team", "team_id", team.teamId(), "jti", team.jti()),
                     "team:" + team.teamId() + ":" + team.jti());
         }
         Jwts.Turn turn = (Jwts.Turn) verified;
-        return resolve(Caller.Kind.TURN, Map.of("kind", "turn", "subject", String.valueOf(turn.subject()),
-                "libs", turn.libs(), "workspaces", turn.workspaces(), "service", daedalusPrincipal),
+        return resolve(
+                Caller.Kind.TURN,
+                Map.of(
+                        "kind",
+                        "turn",
+                        "subject",
+                        String.valueOf(turn.subject()),
+                        "libs",
+                        turn.libs(),
+                        "workspaces",
+                        turn.workspaces(),
+                        "service",
+                        daedalusPrincipal),
                 "turn:" + turn.subject());
     }
 
@@ -94,26 +109,42 @@ public final class Authenticator {
         Rows.Resolution r = client.resolve(credential);
         String status = r.status();
         if (!"ok".equals(status)) {
-            throw AuthFailure.unauthenticated(status, switch (status) {
-                case "token_unknown" -> "no such token";
-                case "token_revoked" -> "the token, or a token it was derived from, has been revoked";
-                case "token_expired" -> "the token, or a token it was derived from, has expired";
-                case "team_unknown" -> "no such team";
-                case "team_inactive" -> "the team has been deactivated";
-                case "token_stale_jti" -> "this team JWT has been replaced by a newer one";
-                case "plugin_not_trusted" -> "the plugin's service account ('" + plugin.principal() + "') is not a "
-                        + "service account with the trusted_namespaces capability";
-                case "principal_inactive" -> kind == Caller.Kind.PLUGIN
-                        ? "the plugin's service account ('" + plugin.principal() + "') does not exist or is deactivated"
-                        : kind == Caller.Kind.TURN
-                        ? "the service account of Daedalus' JWTs ('" + daedalusPrincipal + "') does not exist or is "
-                                + "deactivated"
-                        : "the credential's owner is deactivated";
-                default -> "the credential was refused";
-            });
+            throw AuthFailure.unauthenticated(
+                    status,
+                    switch (status) {
+                        case "token_unknown" -> "no such token";
+                        case "token_revoked" -> "the token, or a token it was derived from, has been revoked";
+                        case "token_expired" -> "the token, or a token it was derived from, has expired";
+                        case "team_unknown" -> "no such team";
+                        case "team_inactive" -> "the team has been deactivated";
+                        case "token_stale_jti" -> "this team JWT has been replaced by a newer one";
+                        case "plugin_not_trusted" ->
+                            "the plugin's service account ('" + plugin.principal() + "') is not a "
+                                    + "service account with the trusted_namespaces capability";
+                        case "principal_inactive" ->
+                            kind == Caller.Kind.PLUGIN
+                                    ? "the plugin's service account ('" + plugin.principal()
+                                            + "') does not exist or is deactivated"
+                                    : kind == Caller.Kind.TURN
+                                            ? "the service account of Daedalus' JWTs ('" + daedalusPrincipal
+                                                    + "') does not exist or is " + "deactivated"
+                                            : "the credential's owner is deactivated";
+                        default -> "the credential was refused";
+                    });
         }
-        return new Caller(kind, r.principal(), r.role(), r.owner(), r.libraries(), r.allowed_tools(), r.token_id(),
-                r.workspaces(), r.restricted(), r.max_role(), r.capabilities(), r.derived(),
+        return new Caller(
+                kind,
+                r.principal(),
+                r.role(),
+                r.owner(),
+                r.libraries(),
+                r.allowed_tools(),
+                r.token_id(),
+                r.workspaces(),
+                r.restricted(),
+                r.max_role(),
+                r.capabilities(),
+                r.derived(),
                 r.expires_at() != null ? r.expires_at().toInstant() : null,
                 key != null ? key : "principal:" + r.owner());
     }

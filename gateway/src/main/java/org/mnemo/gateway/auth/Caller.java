@@ -19,15 +19,32 @@ import java.util.Map;
  * @param expiresAt  when the token, or a token it came from, expires (null: never)
  * @param key        what identifies the credential for rate limits and MCP sessions (never the secret itself)
  */
-public record Caller(Kind kind, String principal, String role, String owner, List<String> libraries,
-        List<String> allowedTools, String tokenId, List<String> workspaces, boolean restricted, String maxRole,
-        List<String> capabilities, boolean derived, java.time.Instant expiresAt, String key) {
+public record Caller(
+        Kind kind,
+        String principal,
+        String role,
+        String owner,
+        List<String> libraries,
+        List<String> allowedTools,
+        String tokenId,
+        List<String> workspaces,
+        boolean restricted,
+        String maxRole,
+        List<String> capabilities,
+        boolean derived,
+        java.time.Instant expiresAt,
+        String key) {
 
     /**
      * TOKEN: an opaque bearer token; TEAM and TURN: JWTs; PLUGIN: the memory plugin's trusted mode (no bearer, the
      * shared secret), acting as its configured service account on the memory routes only.
      */
-    public enum Kind { TOKEN, TEAM, TURN, PLUGIN }
+    public enum Kind {
+        TOKEN,
+        TEAM,
+        TURN,
+        PLUGIN
+    }
 
     public static final String ADMIN = "admin";
     public static final String SERVICE = "service";
@@ -49,7 +66,8 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
     /** Whether the caller may create, change and delete things: users, services and the admin, through tokens. */
     public void requireManager() {
         if (kind != Kind.TOKEN) {
-            throw AuthFailure.forbidden("read_only_credential",
+            throw AuthFailure.forbidden(
+                    "read_only_credential",
                     "this credential can read and search only; manage libraries, teams and tokens with a bearer token");
         }
     }
@@ -67,8 +85,10 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
     public void requireFull(String what) {
         requireManager();
         if (!full()) {
-            throw AuthFailure.forbidden("full_credential_required", what + " needs the principal's own "
-                    + "token: not a token derived from another one, nor one narrowed to some tools or workspaces");
+            throw AuthFailure.forbidden(
+                    "full_credential_required",
+                    what + " needs the principal's own "
+                            + "token: not a token derived from another one, nor one narrowed to some tools or workspaces");
         }
     }
 
@@ -86,8 +106,8 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
     public void requireCapability(String capability) {
         requireManager();
         if (!hasCapability(capability)) {
-            throw AuthFailure.forbidden("capability_required", "this needs the admin or a service account with "
-                    + capability);
+            throw AuthFailure.forbidden(
+                    "capability_required", "this needs the admin or a service account with " + capability);
         }
     }
 
@@ -101,15 +121,17 @@ public record Caller(Kind kind, String principal, String role, String owner, Lis
             if (any || workspaces.contains(requested)) {
                 return requested;
             }
-            throw AuthFailure.forbidden("workspace_forbidden", "this credential is not bound to workspace '"
-                    + requested + "'");
+            throw AuthFailure.forbidden(
+                    "workspace_forbidden", "this credential is not bound to workspace '" + requested + "'");
         }
         List<String> bound = workspaces.stream().filter(w -> !w.equals(ANY)).toList();
         if (bound.size() == 1 && !any) {
             return bound.get(0);
         }
-        throw AuthFailure.forbidden(bound.isEmpty() && !any ? "no_workspace" : "workspace_required",
-                bound.isEmpty() && !any ? "this credential is bound to no workspace; memory needs one"
+        throw AuthFailure.forbidden(
+                bound.isEmpty() && !any ? "no_workspace" : "workspace_required",
+                bound.isEmpty() && !any
+                        ? "this credential is bound to no workspace; memory needs one"
                         : "name the workspace to act as (workspace_id or X-Workspace-ID): one of " + bound);
     }
 

@@ -100,8 +100,8 @@ public final class Jwts {
     public String issueTeam(String teamId, String jti, Instant notAfter) {
         SigningKeys.Key key = signingKeys.active();
         Instant now = clock.instant();
-        Instant expires = notAfter != null && notAfter.isBefore(now.plus(TEAM_LIFETIME)) ? notAfter
-                : now.plus(TEAM_LIFETIME);
+        Instant expires =
+                notAfter != null && notAfter.isBefore(now.plus(TEAM_LIFETIME)) ? notAfter : now.plus(TEAM_LIFETIME);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(MNEMOSYNE)
                 .audience(MNEMOSYNE)
@@ -112,7 +112,11 @@ public final class Jwts {
                 .expirationTime(Date.from(expires))
                 .build();
         SignedJWT jwt = new SignedJWT(
-                new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.kid()).type(JOSEObjectType.JWT).build(), claims);
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .keyID(key.kid())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
         try {
             jwt.sign(new MACSigner(key.secret()));
         } catch (JOSEException e) {
@@ -139,8 +143,9 @@ public final class Jwts {
             throw fail("token_malformed", "encrypted JWTs are not accepted");
         }
         if (!JWSAlgorithm.HS256.equals(signed.getHeader().getAlgorithm())) {
-            throw fail("token_algorithm_not_allowed", "only HS256 is accepted, not "
-                    + signed.getHeader().getAlgorithm());
+            throw fail(
+                    "token_algorithm_not_allowed",
+                    "only HS256 is accepted, not " + signed.getHeader().getAlgorithm());
         }
         return signed;
     }
@@ -164,8 +169,8 @@ public final class Jwts {
         }
         Date iat = claims.getIssueTime();
         if (iat != null && iat.toInstant().isAfter(now.plus(LEEWAY))) {
-            throw fail("token_issued_in_future", "the JWT says it was issued at " + iat.toInstant()
-                    + ", in the future");
+            throw fail(
+                    "token_issued_in_future", "the JWT says it was issued at " + iat.toInstant() + ", in the future");
         }
         Date nbf = claims.getNotBeforeTime();
         if (nbf != null && now.plus(LEEWAY).isBefore(nbf.toInstant())) {
@@ -178,10 +183,12 @@ public final class Jwts {
         if (iat == null) {
             throw fail("token_malformed", "a per-turn JWT needs an iat claim");
         }
-        Duration lifetime = Duration.between(iat.toInstant(), claims.getExpirationTime().toInstant());
+        Duration lifetime =
+                Duration.between(iat.toInstant(), claims.getExpirationTime().toInstant());
         if (lifetime.compareTo(MAX_TURN_LIFETIME) > 0) {
-            throw fail("token_lifetime_too_long", "per-turn JWTs may live at most 10 minutes, this one "
-                    + lifetime.toSeconds() + " s");
+            throw fail(
+                    "token_lifetime_too_long",
+                    "per-turn JWTs may live at most 10 minutes, this one " + lifetime.toSeconds() + " s");
         }
         List<String> workspaces = new ArrayList<>(strings(claims, "workspaces"));
         if (claims.getClaim("workspace_id") instanceof String workspace) {
@@ -195,7 +202,9 @@ public final class Jwts {
         if (value != null && !(value instanceof List<?> list && list.stream().allMatch(String.class::isInstance))) {
             throw fail("token_malformed", "the " + name + " claim must be a list of strings");
         }
-        return value == null ? List.of() : ((List<?>) value).stream().map(String.class::cast).toList();
+        return value == null
+                ? List.of()
+                : ((List<?>) value).stream().map(String.class::cast).toList();
     }
 
     private static Team team(JWTClaimsSet claims) {

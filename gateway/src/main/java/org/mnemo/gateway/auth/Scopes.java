@@ -25,6 +25,7 @@ public final class Scopes {
     public static final String RECALL_MEMORY = "recall_memory";
     /** The context engine's agent tools (and their REST routes under /atocore/). */
     public static final String BUILD_CONTEXT = "build_context";
+
     public static final String GET_PROJECT_STATE = "get_project_state";
     public static final String RECORD_INTERACTION = "record_interaction";
     public static final String LIST_PROJECTS = "list_projects";
@@ -33,6 +34,7 @@ public final class Scopes {
     public static final String MANAGE_LIBRARIES = "manage_libraries";
     /** Creating and revoking tokens (never wider than the token that creates them). */
     public static final String MANAGE_TOKENS = "manage_tokens";
+
     public static final String MANAGE_TEAMS = "manage_teams";
     /** The workspace tree and its memberships (the principal also needs the capability of that name). */
     public static final String MANAGE_WORKSPACES = "manage_workspaces";
@@ -43,11 +45,33 @@ public final class Scopes {
     /** Users, service accounts, signing keys, memory export and import: the administrator's own work. */
     public static final String ADMIN = "admin";
 
-    public static final List<String> ALL = List.of(SEARCH, GET_CHUNK, LIST_LIBRARIES, LIST_COLLECTIONS, LIST_ITEMS,
-            NEIGHBORS, HEALTH, LIST_WRITABLE_NAMESPACES, LIST_READABLE_NAMESPACES, COMMIT_MEMORY_V2, COMMIT_SUMMARY,
-            SEARCH_MEMORY, FORGET_MEMORY, COMMIT_MEMORY, RECALL_MEMORY, BUILD_CONTEXT, GET_PROJECT_STATE,
-            RECORD_INTERACTION, LIST_PROJECTS, MANAGE_LIBRARIES, MANAGE_TOKENS, MANAGE_TEAMS,
-            MANAGE_WORKSPACES, MANAGE_MEMBERSHIPS, MANAGE_PROJECTS, ADMIN);
+    public static final List<String> ALL = List.of(
+            SEARCH,
+            GET_CHUNK,
+            LIST_LIBRARIES,
+            LIST_COLLECTIONS,
+            LIST_ITEMS,
+            NEIGHBORS,
+            HEALTH,
+            LIST_WRITABLE_NAMESPACES,
+            LIST_READABLE_NAMESPACES,
+            COMMIT_MEMORY_V2,
+            COMMIT_SUMMARY,
+            SEARCH_MEMORY,
+            FORGET_MEMORY,
+            COMMIT_MEMORY,
+            RECALL_MEMORY,
+            BUILD_CONTEXT,
+            GET_PROJECT_STATE,
+            RECORD_INTERACTION,
+            LIST_PROJECTS,
+            MANAGE_LIBRARIES,
+            MANAGE_TOKENS,
+            MANAGE_TEAMS,
+            MANAGE_WORKSPACES,
+            MANAGE_MEMBERSHIPS,
+            MANAGE_PROJECTS,
+            ADMIN);
 
     private Scopes() {}
 }

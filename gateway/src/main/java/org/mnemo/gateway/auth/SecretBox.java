@@ -37,8 +37,11 @@ public final class SecretBox {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(CONTEXT);
             byte[] sealed = cipher.doFinal(plaintext);
-            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce)
-                    .put(sealed).array());
+            return Base64.getEncoder()
+                    .encodeToString(ByteBuffer.allocate(NONCE_BYTES + sealed.length)
+                            .put(nonce)
+                            .put(sealed)
+                            .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal a secret", e);
         }
@@ -56,8 +59,10 @@ public final class SecretBox {
             cipher.updateAAD(CONTEXT);
             return cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("a stored signing key cannot be opened with MNEMO_SECRET_KEY (another "
-                    + "key, or the value was altered)", e);
+            throw new IllegalStateException(
+                    "a stored signing key cannot be opened with MNEMO_SECRET_KEY (another "
+                            + "key, or the value was altered)",
+                    e);
         }
     }
 }

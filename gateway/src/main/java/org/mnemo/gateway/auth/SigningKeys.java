@@ -35,7 +35,8 @@ public final class SigningKeys {
     /** Seals keys that earlier versions stored in plaintext; returns how many. */
     public int sealPlaintextKeys() {
         Map<String, String> plain = store.plaintextKeys();
-        plain.forEach((kid, secret) -> store.encryptKey(kid, box.seal(Base64.getDecoder().decode(secret))));
+        plain.forEach((kid, secret) ->
+                store.encryptKey(kid, box.seal(Base64.getDecoder().decode(secret))));
         return plain.size();
     }
 

@@ -33,7 +33,11 @@ import org.neo4j.driver.exceptions.TransientException;
  */
 public final class MnemoClient implements AutoCloseable {
     /** How a statement is run. */
-    public enum Mode { READ, WRITE, AUTO_COMMIT }
+    public enum Mode {
+        READ,
+        WRITE,
+        AUTO_COMMIT
+    }
 
     private static final int RETRY_SECONDS = 5;
 
@@ -46,7 +50,9 @@ public final class MnemoClient implements AutoCloseable {
      * it, so a read served by a follower waits until that follower has them. Callers that move between gateways
      * carry them over in {@code X-Mnemo-Bookmark} ({@link #afterBookmarks}).
      */
-    private final BookmarkManager bookmarks = BookmarkManagers.defaultManager(BookmarkManagerConfig.builder().build());
+    private final BookmarkManager bookmarks =
+            BookmarkManagers.defaultManager(BookmarkManagerConfig.builder().build());
+
     private static final ThreadLocal<Set<Bookmark>> AFTER = new ThreadLocal<>();
 
     public MnemoClient(String uri, String user, String password) {
@@ -62,11 +68,14 @@ public final class MnemoClient implements AutoCloseable {
         this.longConfig = TransactionConfig.builder().withTimeout(longTimeout).build();
         // Managed transactions retry transient failures (a cluster electing a leader) for a few seconds, not
         // the driver's default 30: an HTTP caller is waiting.
-        this.driver = GraphDatabase.driver(uri, AuthTokens.basic(user, password), Config.builder()
-                .withMaxTransactionRetryTime(RETRY_SECONDS, TimeUnit.SECONDS)
-                .withConnectionTimeout(RETRY_SECONDS, TimeUnit.SECONDS)
-                .withConnectionAcquisitionTimeout(2 * RETRY_SECONDS, TimeUnit.SECONDS)
-                .build());
+        this.driver = GraphDatabase.driver(
+                uri,
+                AuthTokens.basic(user, password),
+                Config.builder()
+                        .withMaxTransactionRetryTime(RETRY_SECONDS, TimeUnit.SECONDS)
+                        .withConnectionTimeout(RETRY_SECONDS, TimeUnit.SECONDS)
+                        .withConnectionAcquisitionTimeout(2 * RETRY_SECONDS, TimeUnit.SECONDS)
+                        .build());
     }
 
     public void verifyConnectivity() {
@@ -87,8 +96,8 @@ public final class MnemoClient implements AutoCloseable {
     }
 
     /** Runs a procedure call, each row mapped onto {@code type} by the driver (components by output field name). */
-    public <T extends java.lang.Record> List<T> rows(Mode mode, String cypher, Map<String, Object> params,
-            Class<T> type) {
+    public <T extends java.lang.Record> List<T> rows(
+            Mode mode, String cypher, Map<String, Object> params, Class<T> type) {
         return run(mode, cypher, params, record -> record.as(type));
     }
 
@@ -109,10 +118,12 @@ public final class MnemoClient implements AutoCloseable {
         }
         try (Session session = driver.session(config.build())) {
             return switch (mode) {
-                case READ -> session.executeRead(tx -> retryable(() -> tx.run(cypher, params).list(map)),
-                        queryConfig);
-                case WRITE -> session.executeWrite(tx -> retryable(() -> tx.run(cypher, params).list(map)),
-                        queryConfig);
+                case READ ->
+                    session.executeRead(
+                            tx -> retryable(() -> tx.run(cypher, params).list(map)), queryConfig);
+                case WRITE ->
+                    session.executeWrite(
+                            tx -> retryable(() -> tx.run(cypher, params).list(map)), queryConfig);
                 case AUTO_COMMIT -> autoCommit(session, cypher, params, map);
             };
         } catch (ClientException e) {
@@ -149,8 +160,8 @@ public final class MnemoClient implements AutoCloseable {
      * a concurrent delete, or a transient error (a lock wait that timed out, a deadlock) — the statements sent this
      * way (ingest by content hash, cascade deletes) are idempotent.
      */
-    private <T> List<T> autoCommit(Session session, String cypher, Map<String, Object> params,
-            Function<Record, T> map) {
+    private <T> List<T> autoCommit(
+            Session session, String cypher, Map<String, Object> params, Function<Record, T> map) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return session.run(cypher, params, longConfig).list(map);
@@ -169,7 +180,8 @@ public final class MnemoClient implements AutoCloseable {
 
     private static void backOff(int attempt) {
         try {
-            Thread.sleep(200L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextLong(100));
+            Thread.sleep(200L * attempt
+                    + java.util.concurrent.ThreadLocalRandom.current().nextLong(100));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting to retry", e);
@@ -214,14 +226,20 @@ public final class MnemoClient implements AutoCloseable {
 
     /** Resolves a credential (a read: any cluster member may answer). */
     public Rows.Resolution resolve(Map<String, Object> credential) {
-        return row(Mode.READ, "CALL mnemo.access.resolve($credential)", Map.of("credential", credential),
+        return row(
+                Mode.READ,
+                "CALL mnemo.access.resolve($credential)",
+                Map.of("credential", credential),
                 Rows.Resolution.class);
     }
 
     /** The role (reader, writer, owner) a principal holds on a workspace, or null. */
     public String role(String principal, String workspaceId) {
-        Rows.WorkspaceRole row = row(Mode.READ, "CALL mnemo.access.role($p, $ws)", Map.of("p", principal, "ws",
-                workspaceId), Rows.WorkspaceRole.class);
+        Rows.WorkspaceRole row = row(
+                Mode.READ,
+                "CALL mnemo.access.role($p, $ws)",
+                Map.of("p", principal, "ws", workspaceId),
+                Rows.WorkspaceRole.class);
         return row == null ? null : row.role();
     }
 
@@ -248,8 +266,11 @@ public final class MnemoClient implements AutoCloseable {
 
     /** The embedder's model and dimension, without the vector. */
     public Rows.Embedding embed(String text) {
-        return row(Mode.READ, "CALL mnemo.embed($text) YIELD model, dimension RETURN model, dimension",
-                Map.of("text", text), Rows.Embedding.class);
+        return row(
+                Mode.READ,
+                "CALL mnemo.embed($text) YIELD model, dimension RETURN model, dimension",
+                Map.of("text", text),
+                Rows.Embedding.class);
     }
 
     /** The uid of the library with this name, or null. Reads with the admin's all-libraries scope. */
@@ -264,67 +285,102 @@ public final class MnemoClient implements AutoCloseable {
     }
 
     public Rows.Library libraryCreate(String name, String type, Map<String, Object> options) {
-        return row(Mode.WRITE, "CALL mnemo.library.create($name, $type, $options)",
-                Map.of("name", name, "type", type, "options", options), Rows.Library.class);
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.library.create($name, $type, $options)",
+                Map.of("name", name, "type", type, "options", options),
+                Rows.Library.class);
     }
 
     public Rows.Library libraryGet(String uidOrName, List<String> libraries) {
-        return row(Mode.READ, "CALL mnemo.library.get($uid, $libraries)",
-                Map.of("uid", uidOrName, "libraries", libraries), Rows.Library.class);
+        return row(
+                Mode.READ,
+                "CALL mnemo.library.get($uid, $libraries)",
+                Map.of("uid", uidOrName, "libraries", libraries),
+                Rows.Library.class);
     }
 
     public List<Rows.Library> libraryList(List<String> libraries, Map<String, Object> options) {
-        return rows(Mode.READ, "CALL mnemo.library.list($libraries, $options)",
-                Map.of("libraries", libraries, "options", options), Rows.Library.class);
+        return rows(
+                Mode.READ,
+                "CALL mnemo.library.list($libraries, $options)",
+                Map.of("libraries", libraries, "options", options),
+                Rows.Library.class);
     }
 
     public Rows.Library libraryUpdate(String uid, Map<String, Object> changes) {
-        return row(Mode.WRITE, "CALL mnemo.library.update($uid, $changes)", Map.of("uid", uid, "changes", changes),
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.library.update($uid, $changes)",
+                Map.of("uid", uid, "changes", changes),
                 Rows.Library.class);
     }
 
     public Rows.LibraryDeleted libraryDelete(String uid) {
-        return row(Mode.AUTO_COMMIT, "CALL mnemo.library.delete($uid)", Map.of("uid", uid),
-                Rows.LibraryDeleted.class);
+        return row(Mode.AUTO_COMMIT, "CALL mnemo.library.delete($uid)", Map.of("uid", uid), Rows.LibraryDeleted.class);
     }
 
     public Rows.Collection collectionCreate(String library, String name, Map<String, Object> options) {
-        return row(Mode.WRITE, "CALL mnemo.collection.create($library, $name, $options)",
-                Map.of("library", library, "name", name, "options", options), Rows.Collection.class);
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.collection.create($library, $name, $options)",
+                Map.of("library", library, "name", name, "options", options),
+                Rows.Collection.class);
     }
 
     public Rows.Collection collectionGet(String uid, List<String> libraries) {
-        return row(Mode.READ, "CALL mnemo.collection.get($uid, $libraries)",
-                Map.of("uid", uid, "libraries", libraries), Rows.Collection.class);
+        return row(
+                Mode.READ,
+                "CALL mnemo.collection.get($uid, $libraries)",
+                Map.of("uid", uid, "libraries", libraries),
+                Rows.Collection.class);
     }
 
     public List<Rows.Collection> collectionList(List<String> libraries, Map<String, Object> options) {
-        return rows(Mode.READ, "CALL mnemo.collection.list($libraries, $options)",
-                Map.of("libraries", libraries, "options", options), Rows.Collection.class);
+        return rows(
+                Mode.READ,
+                "CALL mnemo.collection.list($libraries, $options)",
+                Map.of("libraries", libraries, "options", options),
+                Rows.Collection.class);
     }
 
     public Rows.Collection collectionUpdate(String uid, Map<String, Object> changes) {
-        return row(Mode.WRITE, "CALL mnemo.collection.update($uid, $changes)",
-                Map.of("uid", uid, "changes", changes), Rows.Collection.class);
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.collection.update($uid, $changes)",
+                Map.of("uid", uid, "changes", changes),
+                Rows.Collection.class);
     }
 
     public Rows.CollectionDeleted collectionDelete(String uid) {
-        return row(Mode.AUTO_COMMIT, "CALL mnemo.collection.delete($uid)", Map.of("uid", uid),
+        return row(
+                Mode.AUTO_COMMIT,
+                "CALL mnemo.collection.delete($uid)",
+                Map.of("uid", uid),
                 Rows.CollectionDeleted.class);
     }
 
     public Rows.Item itemGet(String uid, List<String> libraries) {
-        return row(Mode.READ, "CALL mnemo.item.get($uid, $libraries)", Map.of("uid", uid, "libraries", libraries),
+        return row(
+                Mode.READ,
+                "CALL mnemo.item.get($uid, $libraries)",
+                Map.of("uid", uid, "libraries", libraries),
                 Rows.Item.class);
     }
 
     public List<Rows.Item> itemList(List<String> libraries, Map<String, Object> options) {
-        return rows(Mode.READ, "CALL mnemo.item.list($libraries, $options)",
-                Map.of("libraries", libraries, "options", options), Rows.Item.class);
+        return rows(
+                Mode.READ,
+                "CALL mnemo.item.list($libraries, $options)",
+                Map.of("libraries", libraries, "options", options),
+                Rows.Item.class);
     }
 
     public Rows.Item itemUpdate(String uid, Map<String, Object> changes) {
-        return row(Mode.WRITE, "CALL mnemo.item.update($uid, $changes)", Map.of("uid", uid, "changes", changes),
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.item.update($uid, $changes)",
+                Map.of("uid", uid, "changes", changes),
                 Rows.Item.class);
     }
 
@@ -334,12 +390,18 @@ public final class MnemoClient implements AutoCloseable {
 
     public Rows.Ingested ingest(String libraryUid, String text, Map<String, Object> item) {
         // mnemo.ingest commits in transactions of its own; an auto-commit call is the right shape for it.
-        return row(Mode.AUTO_COMMIT, "CALL mnemo.ingest($library, $text, $item)",
-                Map.of("library", libraryUid, "text", text, "item", item), Rows.Ingested.class);
+        return row(
+                Mode.AUTO_COMMIT,
+                "CALL mnemo.ingest($library, $text, $item)",
+                Map.of("library", libraryUid, "text", text, "item", item),
+                Rows.Ingested.class);
     }
 
     public List<Rows.Hit> search(String query, Map<String, Object> options) {
-        return rows(Mode.READ, "CALL mnemo.search($query, $options)", Map.of("query", query, "options", options),
+        return rows(
+                Mode.READ,
+                "CALL mnemo.search($query, $options)",
+                Map.of("query", query, "options", options),
                 Rows.Hit.class);
     }
 
@@ -348,7 +410,10 @@ public final class MnemoClient implements AutoCloseable {
     }
 
     public Rows.Chunk chunkGet(String uid, List<String> libraries) {
-        return row(Mode.READ, "CALL mnemo.chunk.get($uid, $libraries)", Map.of("uid", uid, "libraries", libraries),
+        return row(
+                Mode.READ,
+                "CALL mnemo.chunk.get($uid, $libraries)",
+                Map.of("uid", uid, "libraries", libraries),
                 Rows.Chunk.class);
     }
 
@@ -361,22 +426,31 @@ public final class MnemoClient implements AutoCloseable {
      * graph model (docs/graph-model.md) behind the procedure's scope check.
      */
     public List<ChunkPreview> itemChunks(String itemUid, List<String> libraries, int limit, int offset) {
-        return rows(Mode.READ, """
+        return rows(
+                Mode.READ,
+                """
                 CALL mnemo.item.get($uid, $libraries) YIELD uid
                 MATCH (:Item {uid: uid})-[:HAS_CHUNK]->(c:Chunk)
                 RETURN c.uid AS chunk_uid, c.chunk_index AS chunk_index, left(c.text, 300) AS text_preview
                 ORDER BY c.chunk_index SKIP $offset LIMIT $limit""",
-                Map.of("uid", itemUid, "libraries", libraries, "limit", limit, "offset", offset), ChunkPreview.class);
+                Map.of("uid", itemUid, "libraries", libraries, "limit", limit, "offset", offset),
+                ChunkPreview.class);
     }
 
     public List<Rows.Neighbour> neighbours(String start, List<String> libraries, Map<String, Object> options) {
-        return rows(Mode.READ, "CALL mnemo.graph.neighbors($start, $libraries, $options)",
-                Map.of("start", start, "libraries", libraries, "options", options), Rows.Neighbour.class);
+        return rows(
+                Mode.READ,
+                "CALL mnemo.graph.neighbors($start, $libraries, $options)",
+                Map.of("start", start, "libraries", libraries, "options", options),
+                Rows.Neighbour.class);
     }
 
     /** A workspace's namespaces as a caller with this grant ({principal, max_role}; empty = trusted) sees them. */
     public Rows.Namespaces namespaces(String workspaceId, Map<String, Object> grant) {
-        return row(Mode.READ, "CALL mnemo.namespace.resolve($ws, $grant)", Map.of("ws", workspaceId, "grant", grant),
+        return row(
+                Mode.READ,
+                "CALL mnemo.namespace.resolve($ws, $grant)",
+                Map.of("ws", workspaceId, "grant", grant),
                 Rows.Namespaces.class);
     }
 
@@ -390,38 +464,60 @@ public final class MnemoClient implements AutoCloseable {
     }
 
     public Rows.Workspace workspaceUpsert(String id, Map<String, Object> fields, String as) {
-        return row(Mode.WRITE, "CALL mnemo.workspace.upsert($id, $fields, $options)", Map.of("id", id, "fields",
-                fields, "options", as(as)), Rows.Workspace.class);
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.workspace.upsert($id, $fields, $options)",
+                Map.of("id", id, "fields", fields, "options", as(as)),
+                Rows.Workspace.class);
     }
 
     /** Upserts many workspaces of the tree in one transaction (mnemo.workspace.sync); one row per workspace. */
     public List<Rows.Workspace> workspaceSync(List<Map<String, Object>> workspaces, String as) {
-        return rows(Mode.WRITE, "CALL mnemo.workspace.sync($workspaces, $options)", Map.of("workspaces", workspaces,
-                "options", as(as)), Rows.Workspace.class);
+        return rows(
+                Mode.WRITE,
+                "CALL mnemo.workspace.sync($workspaces, $options)",
+                Map.of("workspaces", workspaces, "options", as(as)),
+                Rows.Workspace.class);
     }
 
     public Rows.Workspace workspaceGet(String id, String as) {
-        return row(Mode.READ, "CALL mnemo.workspace.get($id, $options)", Map.of("id", id, "options", as(as)),
+        return row(
+                Mode.READ,
+                "CALL mnemo.workspace.get($id, $options)",
+                Map.of("id", id, "options", as(as)),
                 Rows.Workspace.class);
     }
 
     public Rows.Purged workspaceDelete(String id, String as) {
-        return row(Mode.WRITE, "CALL mnemo.workspace.delete($id, $options)", Map.of("id", id, "options", as(as)),
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.workspace.delete($id, $options)",
+                Map.of("id", id, "options", as(as)),
                 Rows.Purged.class);
     }
 
     public Rows.Member workspaceGrant(String id, String principal, String role, String as) {
-        return row(Mode.WRITE, "CALL mnemo.workspace.grant($id, $principal, $role, $options)", Map.of("id", id,
-                "principal", principal, "role", role, "options", as(as)), Rows.Member.class);
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.workspace.grant($id, $principal, $role, $options)",
+                Map.of("id", id, "principal", principal, "role", role, "options", as(as)),
+                Rows.Member.class);
     }
 
     public boolean workspaceRevoke(String id, String principal, String as) {
-        return row(Mode.WRITE, "CALL mnemo.workspace.revoke($id, $principal, $options)",
-                Map.of("id", id, "principal", principal, "options", as(as)), Rows.Revoked.class).revoked();
+        return row(
+                        Mode.WRITE,
+                        "CALL mnemo.workspace.revoke($id, $principal, $options)",
+                        Map.of("id", id, "principal", principal, "options", as(as)),
+                        Rows.Revoked.class)
+                .revoked();
     }
 
     public List<Rows.Member> workspaceMembers(String id, String as) {
-        return rows(Mode.READ, "CALL mnemo.workspace.members($id, $options)", Map.of("id", id, "options", as(as)),
+        return rows(
+                Mode.READ,
+                "CALL mnemo.workspace.members($id, $options)",
+                Map.of("id", id, "options", as(as)),
                 Rows.Member.class);
     }
 
@@ -431,53 +527,73 @@ public final class MnemoClient implements AutoCloseable {
     }
 
     public Rows.Membership membershipAccept(String principal, String workspaceId) {
-        return row(Mode.WRITE, "CALL mnemo.membership.accept($p, $ws)", Map.of("p", principal, "ws", workspaceId),
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.membership.accept($p, $ws)",
+                Map.of("p", principal, "ws", workspaceId),
                 Rows.Membership.class);
     }
 
     public Rows.Membership membershipLeave(String principal, String workspaceId) {
-        return row(Mode.WRITE, "CALL mnemo.membership.leave($p, $ws)", Map.of("p", principal, "ws", workspaceId),
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.membership.leave($p, $ws)",
+                Map.of("p", principal, "ws", workspaceId),
                 Rows.Membership.class);
     }
 
-    public Rows.Committed memoryCommit(String workspaceId, Map<String, Object> memory, String actor,
-            Map<String, Object> grant) {
+    public Rows.Committed memoryCommit(
+            String workspaceId, Map<String, Object> memory, String actor, Map<String, Object> grant) {
         Map<String, Object> options = new HashMap<>(grant);
         options.put("actor", actor);
-        return row(Mode.WRITE, "CALL mnemo.memory.commit($ws, $memory, $options)",
-                Map.of("ws", workspaceId, "memory", memory, "options", options), Rows.Committed.class);
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.memory.commit($ws, $memory, $options)",
+                Map.of("ws", workspaceId, "memory", memory, "options", options),
+                Rows.Committed.class);
     }
 
     public List<Rows.Memory> memorySearch(String workspaceId, String query, Map<String, Object> options) {
-        return rows(Mode.READ, "CALL mnemo.memory.search($ws, $query, $options)",
-                Map.of("ws", workspaceId, "query", query, "options", options), Rows.Memory.class);
+        return rows(
+                Mode.READ,
+                "CALL mnemo.memory.search($ws, $query, $options)",
+                Map.of("ws", workspaceId, "query", query, "options", options),
+                Rows.Memory.class);
     }
 
     /** Forgets a memory by id (in {@code namespace} when given: ids are per namespace). */
-    public boolean memoryForget(String workspaceId, String id, String namespace, String actor,
-            Map<String, Object> grant) {
+    public boolean memoryForget(
+            String workspaceId, String id, String namespace, String actor, Map<String, Object> grant) {
         Map<String, Object> options = new HashMap<>(grant);
         options.put("actor", actor);
         if (namespace != null) {
             options.put("namespace", namespace);
         }
-        return row(Mode.WRITE, "CALL mnemo.memory.forget($ws, $id, $options)",
-                Map.of("ws", workspaceId, "id", id, "options", options), Rows.Forgotten.class).forgotten();
+        return row(
+                        Mode.WRITE,
+                        "CALL mnemo.memory.forget($ws, $id, $options)",
+                        Map.of("ws", workspaceId, "id", id, "options", options),
+                        Rows.Forgotten.class)
+                .forgotten();
     }
 
     public List<Map<String, Object>> memoryExport(List<String> namespaces) {
-        return rows(Mode.READ, "CALL mnemo.memory.export($ns)", Map.of("ns", namespaces), Rows.Exported.class)
-                .stream().map(Rows.Exported::memory).toList();
+        return rows(Mode.READ, "CALL mnemo.memory.export($ns)", Map.of("ns", namespaces), Rows.Exported.class).stream()
+                .map(Rows.Exported::memory)
+                .toList();
     }
 
     public Rows.Imported memoryImport(List<Map<String, Object>> memories, String actor) {
-        return row(Mode.WRITE, "CALL mnemo.memory.import($memories, {actor: $actor})",
-                Map.of("memories", memories, "actor", actor), Rows.Imported.class);
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.memory.import($memories, {actor: $actor})",
+                Map.of("memories", memories, "actor", actor),
+                Rows.Imported.class);
     }
 
     /** Sets a v1 namespace's description and/or metadata (JSON text); a field not set keeps its value. */
-    public Map<String, Object> namespaceMetadata(String name, boolean setDescription, String description,
-            boolean setMetadata, String metadata) {
+    public Map<String, Object> namespaceMetadata(
+            String name, boolean setDescription, String description, boolean setMetadata, String metadata) {
         Map<String, Object> params = new HashMap<>();
         params.put("name", name);
         params.put("setDescription", setDescription);
@@ -498,34 +614,41 @@ public final class MnemoClient implements AutoCloseable {
     }
 
     /** Purges a namespace acting as a workspace with this grant (owner role needed), audited with the actor. */
-    public Rows.Purged memoryPurge(String namespace, String workspaceId, String actor,
-            Map<String, Object> grant) {
+    public Rows.Purged memoryPurge(String namespace, String workspaceId, String actor, Map<String, Object> grant) {
         Map<String, Object> options = new HashMap<>(grant);
         options.put("workspace_id", workspaceId);
         options.put("actor", actor);
-        return row(Mode.WRITE, "CALL mnemo.memory.purge($ns, $options)", Map.of("ns", namespace, "options",
-                options), Rows.Purged.class);
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.memory.purge($ns, $options)",
+                Map.of("ns", namespace, "options", options),
+                Rows.Purged.class);
     }
 
     // ---- the context engine: every call acts as the principal whose projects, memories and packs it reaches
 
     public List<Rows.Project> projectList(String principal) {
-        return rows(Mode.READ, "CALL mnemo.project.list({principal: $p})", Map.of("p", principal),
-                Rows.Project.class);
+        return rows(Mode.READ, "CALL mnemo.project.list({principal: $p})", Map.of("p", principal), Rows.Project.class);
     }
 
     public Rows.Project projectGet(String name, String principal) {
-        return row(Mode.READ, "CALL mnemo.project.get($name, {principal: $p})", Map.of("name", name, "p", principal),
+        return row(
+                Mode.READ,
+                "CALL mnemo.project.get($name, {principal: $p})",
+                Map.of("name", name, "p", principal),
                 Rows.Project.class);
     }
 
     public Rows.Project projectRegister(String id, Map<String, Object> options) {
-        return row(Mode.WRITE, "CALL mnemo.project.register($id, $o)", Map.of("id", id, "o", options),
-                Rows.Project.class);
+        return row(
+                Mode.WRITE, "CALL mnemo.project.register($id, $o)", Map.of("id", id, "o", options), Rows.Project.class);
     }
 
     public Rows.Project projectUpdate(String name, Map<String, Object> changes) {
-        return row(Mode.WRITE, "CALL mnemo.project.update($name, $o)", Map.of("name", name, "o", changes),
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.project.update($name, $o)",
+                Map.of("name", name, "o", changes),
                 Rows.Project.class);
     }
 
@@ -536,8 +659,7 @@ public final class MnemoClient implements AutoCloseable {
     public ProjectName projectName(String name, String principal) {
         return row(Mode.READ, """
                 OPTIONAL MATCH (:ProjectName {key: toLower(trim($name))})-[:NAMES]->(p:Project)
-                RETURN p IS NOT NULL AS taken, CASE WHEN p.owner = $p THEN p.id END AS holder""",
-                Map.of("name", name, "p", principal), ProjectName.class);
+                RETURN p IS NOT NULL AS taken, CASE WHEN p.owner = $p THEN p.id END AS holder""", Map.of("name", name, "p", principal), ProjectName.class);
     }
 
     /** The libraries a project links, by id or alias; none when the principal has no such project. */
@@ -547,39 +669,46 @@ public final class MnemoClient implements AutoCloseable {
         return row(Mode.READ, """
                 CALL mnemo.project.resolve($name, {principal: $p}) YIELD id
                 OPTIONAL MATCH (p:Project {id: id}) WHERE p.owner = $p
-                RETURN [(p)-[:USES_LIBRARY]->(l) | l.uid] AS libraries""", Map.of("name", name, "p", principal),
-                ProjectLibraries.class);
+                RETURN [(p)-[:USES_LIBRARY]->(l) | l.uid] AS libraries""", Map.of("name", name, "p", principal), ProjectLibraries.class);
     }
 
     public List<Rows.ProjectState> projectStateList(String project, Map<String, Object> options) {
-        return rows(Mode.READ, "CALL mnemo.project.state.list($project, $o)", Map.of("project", project,
-                "o", options), Rows.ProjectState.class);
-    }
-
-    public Rows.ProjectState projectStateSet(String project, String category, String key, String value,
-            Map<String, Object> options) {
-        return row(Mode.WRITE, "CALL mnemo.project.state.set($project, $category, $key, $value, $o)", Map.of(
-                "project", project, "category", category, "key", key, "value", value, "o", options),
+        return rows(
+                Mode.READ,
+                "CALL mnemo.project.state.list($project, $o)",
+                Map.of("project", project, "o", options),
                 Rows.ProjectState.class);
     }
 
-    public Rows.StateInvalidated projectStateInvalidate(String project, String category, String key,
-            String principal) {
-        return row(Mode.WRITE, "CALL mnemo.project.state.invalidate($project, $category, $key, {principal: $p})",
+    public Rows.ProjectState projectStateSet(
+            String project, String category, String key, String value, Map<String, Object> options) {
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.project.state.set($project, $category, $key, $value, $o)",
+                Map.of("project", project, "category", category, "key", key, "value", value, "o", options),
+                Rows.ProjectState.class);
+    }
+
+    public Rows.StateInvalidated projectStateInvalidate(String project, String category, String key, String principal) {
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.project.state.invalidate($project, $category, $key, {principal: $p})",
                 Map.of("project", project, "category", category, "key", key, "p", principal),
                 Rows.StateInvalidated.class);
     }
 
     /** Builds a pack and stores it as the principal's last: a write. */
     public Rows.Pack contextBuild(String prompt, Map<String, Object> options) {
-        return row(Mode.WRITE, "CALL mnemo.context.build($prompt, $o)", Map.of("prompt", prompt, "o", options),
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.context.build($prompt, $o)",
+                Map.of("prompt", prompt, "o", options),
                 Rows.Pack.class);
     }
 
     /** The principal's last pack, or null before its first. */
     public Rows.LastPack contextLast(String principal) {
-        return row(Mode.READ, "CALL mnemo.context.last({principal: $p})", Map.of("p", principal),
-                Rows.LastPack.class);
+        return row(Mode.READ, "CALL mnemo.context.last({principal: $p})", Map.of("p", principal), Rows.LastPack.class);
     }
 
     /** How many of a pack's chunks are in {@code libraries}, and of its memories are the principal's and active. */
@@ -587,19 +716,22 @@ public final class MnemoClient implements AutoCloseable {
 
     /** No procedure checks a stored pack's sources: this reads the documented graph model (docs/graph-model.md). */
     public Readable readable(List<String> chunks, List<String> memories, List<String> libraries, String principal) {
-        return row(Mode.READ, """
+        return row(
+                Mode.READ,
+                """
                 CALL { UNWIND $chunks AS uid
                        MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(:Chunk {uid: uid})
                        WHERE '*' IN $libraries OR l.uid IN $libraries RETURN count(*) AS chunks }
                 CALL { UNWIND $memories AS id MATCH (m:Memory {id: id}) WHERE m.owner = $p AND m.status = 'active'
                        RETURN count(DISTINCT m) AS memories }
-                RETURN chunks, memories""", Map.of("chunks", chunks, "memories", memories, "libraries", libraries,
-                "p", principal), Readable.class);
+                RETURN chunks, memories""",
+                Map.of("chunks", chunks, "memories", memories, "libraries", libraries, "p", principal),
+                Readable.class);
     }
 
     /** A principal's own counts: projects, active state entries, context memories by status, interactions. */
-    public record ContextCounts(long projects, long state_entries, long active_memories, long candidate_memories,
-            long interactions) {}
+    public record ContextCounts(
+            long projects, long state_entries, long active_memories, long candidate_memories, long interactions) {}
 
     public ContextCounts contextCounts(String principal) {
         return row(Mode.READ, """
@@ -609,12 +741,14 @@ public final class MnemoClient implements AutoCloseable {
                        RETURN count(CASE m.status WHEN 'active' THEN 1 END) AS active_memories,
                               count(CASE m.status WHEN 'candidate' THEN 1 END) AS candidate_memories }
                 CALL { MATCH (i:Interaction {owner: $p}) RETURN count(i) AS interactions }
-                RETURN projects, state AS state_entries, active_memories, candidate_memories, interactions""",
-                Map.of("p", principal), ContextCounts.class);
+                RETURN projects, state AS state_entries, active_memories, candidate_memories, interactions""", Map.of("p", principal), ContextCounts.class);
     }
 
     public Rows.Recorded interactionRecord(String prompt, Map<String, Object> options) {
-        return row(Mode.WRITE, "CALL mnemo.interaction.record($prompt, $o)", Map.of("prompt", prompt, "o", options),
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.interaction.record($prompt, $o)",
+                Map.of("prompt", prompt, "o", options),
                 Rows.Recorded.class);
     }
 
@@ -623,33 +757,47 @@ public final class MnemoClient implements AutoCloseable {
     }
 
     public Rows.Interaction interactionGet(String id, String principal) {
-        return row(Mode.READ, "CALL mnemo.interaction.get($id, {principal: $p})", Map.of("id", id, "p", principal),
+        return row(
+                Mode.READ,
+                "CALL mnemo.interaction.get($id, {principal: $p})",
+                Map.of("id", id, "p", principal),
                 Rows.Interaction.class);
     }
 
     public Rows.Reinforced interactionReinforce(String id, String principal) {
-        return row(Mode.WRITE, "CALL mnemo.interaction.reinforce($id, {principal: $p})",
-                Map.of("id", id, "p", principal), Rows.Reinforced.class);
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.interaction.reinforce($id, {principal: $p})",
+                Map.of("id", id, "p", principal),
+                Rows.Reinforced.class);
     }
 
     /** Candidates found in an interaction; a write, as {@code persist} stores them. */
     public List<Rows.Proposed> interactionExtract(String id, Map<String, Object> options) {
-        return rows(Mode.WRITE, "CALL mnemo.interaction.extract($id, $o)", Map.of("id", id, "o", options),
+        return rows(
+                Mode.WRITE,
+                "CALL mnemo.interaction.extract($id, $o)",
+                Map.of("id", id, "o", options),
                 Rows.Proposed.class);
     }
 
     public List<Rows.ContextMemory> projectMemoryList(Map<String, Object> options) {
-        return rows(Mode.READ, "CALL mnemo.project.memory.list($o)", Map.of("o", options),
-                Rows.ContextMemory.class);
+        return rows(Mode.READ, "CALL mnemo.project.memory.list($o)", Map.of("o", options), Rows.ContextMemory.class);
     }
 
     public Rows.ContextMemory projectMemoryAdd(String content, Map<String, Object> options) {
-        return row(Mode.WRITE, "CALL mnemo.project.memory.add($content, $o)", Map.of("content", content,
-                "o", options), Rows.ContextMemory.class);
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.project.memory.add($content, $o)",
+                Map.of("content", content, "o", options),
+                Rows.ContextMemory.class);
     }
 
     public Rows.ContextMemory projectMemoryUpdate(String id, Map<String, Object> changes) {
-        return row(Mode.WRITE, "CALL mnemo.project.memory.update($id, $o)", Map.of("id", id, "o", changes),
+        return row(
+                Mode.WRITE,
+                "CALL mnemo.project.memory.update($id, $o)",
+                Map.of("id", id, "o", changes),
                 Rows.ContextMemory.class);
     }
 

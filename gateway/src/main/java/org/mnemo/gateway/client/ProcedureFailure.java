@@ -29,8 +29,8 @@ public final class ProcedureFailure extends RuntimeException {
         if ("Neo.ClientError.Schema.ConstraintValidationFailed".equals(e.code())
                 || text.contains("IndexEntryConflictException")) {
             // Two writers raced for a unique name (a project alias, an id): the unique constraint let one win.
-            return new ProcedureFailure("conflict", "a concurrent request took the same name or id first; read "
-                    + "again and retry");
+            return new ProcedureFailure(
+                    "conflict", "a concurrent request took the same name or id first; read " + "again and retry");
         }
         Matcher cause = CAUSE.matcher(text);
         if (!cause.find()) {

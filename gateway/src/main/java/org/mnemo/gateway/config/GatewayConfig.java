@@ -47,9 +47,17 @@ public record GatewayConfig(
      * @param loopbackToken      the bearer an unauthenticated request from this machine to /atocore/ acts with,
      *                           for unmodified single-user AtoCore clients; null (the default) = none
      */
-    public record Security(String daedalusPrincipal, String daedalusAudience, byte[] secretKey, int ratePerSecond,
-            int rateBurst, int queryTimeoutSeconds, int mcpSessionIdleSeconds, int healthCacheSeconds,
-            Plugin plugin, String loopbackToken) {}
+    public record Security(
+            String daedalusPrincipal,
+            String daedalusAudience,
+            byte[] secretKey,
+            int ratePerSecond,
+            int rateBurst,
+            int queryTimeoutSeconds,
+            int mcpSessionIdleSeconds,
+            int healthCacheSeconds,
+            Plugin plugin,
+            String loopbackToken) {}
 
     /**
      * The memory plugin's trusted mode (docs/memory.md, docs/security.md): a request to the plugin contract's
@@ -71,22 +79,57 @@ public record GatewayConfig(
      * @param uploadBucket   where upload bytes wait for their job (any gateway reaches them), or null: the spool
      * @param uploadSpool    the local directory upload bytes wait in without an upload bucket
      */
-    public record Ingest(int workers, long maxFileBytes, long maxTextChars, int maxAttempts, long retryBaseMillis,
-            int leaseSeconds, int deadlineSeconds, int uploadWaitSeconds, int extractTimeoutSeconds,
-            int failedUploadRetentionHours, Map<String, Bucket> sources, Bucket storage, Bucket uploadBucket,
+    public record Ingest(
+            int workers,
+            long maxFileBytes,
+            long maxTextChars,
+            int maxAttempts,
+            long retryBaseMillis,
+            int leaseSeconds,
+            int deadlineSeconds,
+            int uploadWaitSeconds,
+            int extractTimeoutSeconds,
+            int failedUploadRetentionHours,
+            Map<String, Bucket> sources,
+            Bucket storage,
+            Bucket uploadBucket,
             Path uploadSpool) {
 
         /** The same settings without workers: for processes that only submit jobs (the CLI). */
         public Ingest submitOnly() {
-            return new Ingest(0, maxFileBytes, maxTextChars, maxAttempts, retryBaseMillis, leaseSeconds,
-                    deadlineSeconds, uploadWaitSeconds, extractTimeoutSeconds, failedUploadRetentionHours, sources,
-                    storage, uploadBucket, uploadSpool);
+            return new Ingest(
+                    0,
+                    maxFileBytes,
+                    maxTextChars,
+                    maxAttempts,
+                    retryBaseMillis,
+                    leaseSeconds,
+                    deadlineSeconds,
+                    uploadWaitSeconds,
+                    extractTimeoutSeconds,
+                    failedUploadRetentionHours,
+                    sources,
+                    storage,
+                    uploadBucket,
+                    uploadSpool);
         }
 
         Ingest withUploadSpool(Path spool) {
-            return new Ingest(workers, maxFileBytes, maxTextChars, maxAttempts, retryBaseMillis, leaseSeconds,
-                    deadlineSeconds, uploadWaitSeconds, extractTimeoutSeconds, failedUploadRetentionHours, sources,
-                    storage, uploadBucket, spool);
+            return new Ingest(
+                    workers,
+                    maxFileBytes,
+                    maxTextChars,
+                    maxAttempts,
+                    retryBaseMillis,
+                    leaseSeconds,
+                    deadlineSeconds,
+                    uploadWaitSeconds,
+                    extractTimeoutSeconds,
+                    failedUploadRetentionHours,
+                    sources,
+                    storage,
+                    uploadBucket,
+                    spool);
         }
     }
 
@@ -95,8 +138,17 @@ public record GatewayConfig(
      * the admin), and only under its key prefix, in which {@code {workspace_id}} and {@code {principal}} stand
      * for the job's workspace and the caller.
      */
-    public record Bucket(String name, String endpoint, String region, String bucket, String accessKey,
-            String secretKey, boolean pathStyle, boolean tlsVerify, List<String> principals, String keyPrefix) {}
+    public record Bucket(
+            String name,
+            String endpoint,
+            String region,
+            String bucket,
+            String accessKey,
+            String secretKey,
+            boolean pathStyle,
+            boolean tlsVerify,
+            List<String> principals,
+            String keyPrefix) {}
 
     /**
      * The MCP endpoint's settings.
@@ -106,8 +158,7 @@ public record GatewayConfig(
      * @param allowedHosts   Host header patterns (DNS-rebinding protection); empty = any host
      * @param stateless      Streamable HTTP without sessions: any gateway behind a load balancer answers any call
      */
-    public record Mcp(boolean requireAuth, List<String> allowedOrigins, List<String> allowedHosts,
-            boolean stateless) {}
+    public record Mcp(boolean requireAuth, List<String> allowedOrigins, List<String> allowedHosts, boolean stateless) {}
 
     /** The least HS256 key size (RFC 7518 §3.2), for configured and generated keys alike. */
     public static final int MIN_KEY_BYTES = 32;
@@ -129,7 +180,8 @@ public record GatewayConfig(
                 keys(value(env, "MNEMO_DAEDALUS_JWT_KEYS", "")),
                 number(env, "MNEMO_MAX_BODY_BYTES", 10L * 1024 * 1024, 1024, 1L << 31),
                 networks(value(env, "MNEMO_METRICS_ALLOW", "127.0.0.1/32,::1/128")),
-                new Mcp(bool(env, "MNEMO_MCP_REQUIRE_AUTH", true),
+                new Mcp(
+                        bool(env, "MNEMO_MCP_REQUIRE_AUTH", true),
                         list(value(env, "MNEMO_MCP_ALLOWED_ORIGINS", "http://localhost:*,http://127.0.0.1:*"), false),
                         list(value(env, "MNEMO_MCP_ALLOWED_HOSTS", "localhost:*,127.0.0.1:*"), true),
                         bool(env, "MNEMO_MCP_STATELESS", false)),
@@ -147,7 +199,10 @@ public record GatewayConfig(
                         sources(env),
                         bucket(env, "MNEMO_STORAGE_", "storage"),
                         uploadBucket(env),
-                        Path.of(value(env, "MNEMO_UPLOAD_SPOOL", dataDir(env).resolve("uploads").toString()))
+                        Path.of(value(
+                                        env,
+                                        "MNEMO_UPLOAD_SPOOL",
+                                        dataDir(env).resolve("uploads").toString()))
                                 .toAbsolutePath()),
                 new Security(
                         value(env, "MNEMO_DAEDALUS_PRINCIPAL", "daedalus"),
@@ -194,8 +249,9 @@ public record GatewayConfig(
                     + " characters (e.g. `openssl rand -hex 32`)");
         }
         try {
-            return new Plugin(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)), principal);
+            return new Plugin(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)),
+                    principal);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -218,8 +274,8 @@ public record GatewayConfig(
             String auth = read(file, "MNEMO_NEO4J_AUTH_FILE");
             int slash = auth.indexOf('/');
             if (slash <= 0 || slash == auth.length() - 1) {
-                throw new IllegalArgumentException("MNEMO_NEO4J_AUTH_FILE: " + file + " must hold user/password, as "
-                        + "Neo4j's NEO4J_AUTH does");
+                throw new IllegalArgumentException(
+                        "MNEMO_NEO4J_AUTH_FILE: " + file + " must hold user/password, as " + "Neo4j's NEO4J_AUTH does");
             }
             if (user != null && !user.equals(auth.substring(0, slash))) {
                 throw new IllegalArgumentException("MNEMO_NEO4J_USER names another user than MNEMO_NEO4J_AUTH_FILE");
@@ -242,7 +298,8 @@ public record GatewayConfig(
 
     private static String read(String file, String variable) {
         try {
-            String text = java.nio.file.Files.readString(java.nio.file.Path.of(file), StandardCharsets.UTF_8).strip();
+            String text = java.nio.file.Files.readString(java.nio.file.Path.of(file), StandardCharsets.UTF_8)
+                    .strip();
             if (text.isEmpty()) {
                 throw new IllegalArgumentException(variable + ": " + file + " is empty");
             }
@@ -269,16 +326,22 @@ public record GatewayConfig(
             key = new byte[0];
         }
         if (key.length != 32) {
-            throw new IllegalArgumentException("MNEMO_SECRET_KEY must be the base64 of 32 random bytes (e.g. "
-                    + "`openssl rand -base64 32`)");
+            throw new IllegalArgumentException(
+                    "MNEMO_SECRET_KEY must be the base64 of 32 random bytes (e.g. " + "`openssl rand -base64 32`)");
         }
         return key;
     }
 
     /** The embedded server's data directory: MNEMO_DATA, else data/ in the project (the mnemo.home property). */
     public static Path dataDir(Map<String, String> env) {
-        return Path.of(value(env, "MNEMO_DATA", Path.of(System.getProperty("mnemo.home", ".")).resolve("data")
-                .toString())).toAbsolutePath().normalize();
+        return Path.of(value(
+                        env,
+                        "MNEMO_DATA",
+                        Path.of(System.getProperty("mnemo.home", "."))
+                                .resolve("data")
+                                .toString()))
+                .toAbsolutePath()
+                .normalize();
     }
 
     /**
@@ -287,19 +350,32 @@ public record GatewayConfig(
      */
     private static Bucket uploadBucket(Map<String, String> env) {
         Bucket b = bucket(env, "MNEMO_UPLOAD_", "upload bucket");
-        return b == null || !b.keyPrefix().isEmpty() ? b : new Bucket(b.name(), b.endpoint(), b.region(), b.bucket(),
-                b.accessKey(), b.secretKey(), b.pathStyle(), b.tlsVerify(), b.principals(), "uploads/");
+        return b == null || !b.keyPrefix().isEmpty()
+                ? b
+                : new Bucket(
+                        b.name(),
+                        b.endpoint(),
+                        b.region(),
+                        b.bucket(),
+                        b.accessKey(),
+                        b.secretKey(),
+                        b.pathStyle(),
+                        b.tlsVerify(),
+                        b.principals(),
+                        "uploads/");
     }
 
     /** Every MNEMO_SOURCE_&lt;NAME&gt;_BUCKET defines a source bucket named &lt;name&gt;. */
     private static Map<String, Bucket> sources(Map<String, String> env) {
         Map<String, Bucket> sources = new LinkedHashMap<>();
-        env.keySet().stream().sorted()
+        env.keySet().stream()
+                .sorted()
                 .filter(k -> k.startsWith("MNEMO_SOURCE_") && k.endsWith("_BUCKET"))
                 .forEach(k -> {
                     String name = k.substring("MNEMO_SOURCE_".length(), k.length() - "_BUCKET".length());
                     if (!name.isEmpty()) {
-                        sources.put(name.toLowerCase(java.util.Locale.ROOT),
+                        sources.put(
+                                name.toLowerCase(java.util.Locale.ROOT),
                                 bucket(env, "MNEMO_SOURCE_" + name + "_", name.toLowerCase(java.util.Locale.ROOT)));
                     }
                 });
@@ -317,38 +393,97 @@ public record GatewayConfig(
         }
         String keyPrefix = value(env, prefix + "KEY_PREFIX", "");
         if (keyPrefix.startsWith("/") || keyPrefix.contains("..")) {
-            throw new IllegalArgumentException(prefix + "KEY_PREFIX must be a relative key prefix without '..', got '"
-                    + keyPrefix + "'");
+            throw new IllegalArgumentException(
+                    prefix + "KEY_PREFIX must be a relative key prefix without '..', got '" + keyPrefix + "'");
         }
-        return new Bucket(name, endpoint, value(env, prefix + "REGION", "us-east-1"), bucket,
-                value(env, prefix + "ACCESS_KEY", null), value(env, prefix + "SECRET_KEY", null),
-                bool(env, prefix + "PATH_STYLE", endpoint != null), bool(env, prefix + "TLS_VERIFY", true),
-                list(value(env, prefix + "PRINCIPALS", ""), false), keyPrefix);
+        return new Bucket(
+                name,
+                endpoint,
+                value(env, prefix + "REGION", "us-east-1"),
+                bucket,
+                value(env, prefix + "ACCESS_KEY", null),
+                value(env, prefix + "SECRET_KEY", null),
+                bool(env, prefix + "PATH_STYLE", endpoint != null),
+                bool(env, prefix + "TLS_VERIFY", true),
+                list(value(env, prefix + "PRINCIPALS", ""), false),
+                keyPrefix);
     }
 
     public GatewayConfig withHttpPort(int port) {
-        return new GatewayConfig(httpHost, port, neo4jUri, neo4jUser, neo4jPassword, adminToken, daedalusKeys,
-                maxBodyBytes, metricsAllow, mcp, ingest, security);
+        return new GatewayConfig(
+                httpHost,
+                port,
+                neo4jUri,
+                neo4jUser,
+                neo4jPassword,
+                adminToken,
+                daedalusKeys,
+                maxBodyBytes,
+                metricsAllow,
+                mcp,
+                ingest,
+                security);
     }
 
     public GatewayConfig withNeo4j(String uri, String user, String password) {
-        return new GatewayConfig(httpHost, httpPort, uri, user, password, adminToken, daedalusKeys, maxBodyBytes,
-                metricsAllow, mcp, ingest, security);
+        return new GatewayConfig(
+                httpHost,
+                httpPort,
+                uri,
+                user,
+                password,
+                adminToken,
+                daedalusKeys,
+                maxBodyBytes,
+                metricsAllow,
+                mcp,
+                ingest,
+                security);
     }
 
     /** The same settings with this secret key (the embedded server keeps a generated one in its data directory). */
     public GatewayConfig withSecretKey(byte[] key) {
         Security s = security;
-        return new GatewayConfig(httpHost, httpPort, neo4jUri, neo4jUser, neo4jPassword, adminToken, daedalusKeys,
-                maxBodyBytes, metricsAllow, mcp, ingest, new Security(s.daedalusPrincipal(), s.daedalusAudience(), key,
-                        s.ratePerSecond(), s.rateBurst(), s.queryTimeoutSeconds(), s.mcpSessionIdleSeconds(),
-                        s.healthCacheSeconds(), s.plugin(), s.loopbackToken()));
+        return new GatewayConfig(
+                httpHost,
+                httpPort,
+                neo4jUri,
+                neo4jUser,
+                neo4jPassword,
+                adminToken,
+                daedalusKeys,
+                maxBodyBytes,
+                metricsAllow,
+                mcp,
+                ingest,
+                new Security(
+                        s.daedalusPrincipal(),
+                        s.daedalusAudience(),
+                        key,
+                        s.ratePerSecond(),
+                        s.rateBurst(),
+                        s.queryTimeoutSeconds(),
+                        s.mcpSessionIdleSeconds(),
+                        s.healthCacheSeconds(),
+                        s.plugin(),
+                        s.loopbackToken()));
     }
 
     /** The same settings with uploads spooled here (the data directory given to ./mnemo serve --data). */
     public GatewayConfig withUploadSpool(Path spool) {
-        return new GatewayConfig(httpHost, httpPort, neo4jUri, neo4jUser, neo4jPassword, adminToken, daedalusKeys,
-                maxBodyBytes, metricsAllow, mcp, ingest.withUploadSpool(spool), security);
+        return new GatewayConfig(
+                httpHost,
+                httpPort,
+                neo4jUri,
+                neo4jUser,
+                neo4jPassword,
+                adminToken,
+                daedalusKeys,
+                maxBodyBytes,
+                metricsAllow,
+                mcp,
+                ingest.withUploadSpool(spool),
+                security);
     }
 
     public boolean metricsAllowed(InetAddress address) {
@@ -372,8 +507,8 @@ public record GatewayConfig(
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number in " + min + ".." + max + ", got '"
-                    + v + "'");
+            throw new IllegalArgumentException(
+                    name + " must be a whole number in " + min + ".." + max + ", got '" + v + "'");
         }
     }
 
@@ -454,8 +589,8 @@ public record GatewayConfig(
                 }
                 return new Network(address, prefix);
             } catch (UnknownHostException | NumberFormatException e) {
-                throw new IllegalArgumentException("MNEMO_METRICS_ALLOW: '" + cidr
-                        + "' is not an IP address or CIDR range");
+                throw new IllegalArgumentException(
+                        "MNEMO_METRICS_ALLOW: '" + cidr + "' is not an IP address or CIDR range");
             }
         }
 

@@ -89,14 +89,21 @@ public final class ContextService {
         Map<String, Object> options = principal(caller);
         Requests.putIfPresent(options, "source", body.optionalString("source", MAX_NAME));
         Requests.putIfPresent(options, "confidence", confidence(body));
-        return client.projectStateSet(body.string("project", MAX_NAME), body.string("category", 50),
-                body.string("key", MAX_NAME), body.string("value", MAX_VALUE), options);
+        return client.projectStateSet(
+                body.string("project", MAX_NAME),
+                body.string("category", 50),
+                body.string("key", MAX_NAME),
+                body.string("value", MAX_VALUE),
+                options);
     }
 
     public Rows.StateInvalidated invalidateState(Caller caller, Json.Body body) {
         caller.requireManager();
-        return client.projectStateInvalidate(body.string("project", MAX_NAME), body.string("category", 50),
-                body.string("key", MAX_NAME), owner(caller));
+        return client.projectStateInvalidate(
+                body.string("project", MAX_NAME),
+                body.string("category", 50),
+                body.string("key", MAX_NAME),
+                owner(caller));
     }
 
     /** A pack for the prompt: the caller's readable libraries are the scope, its project narrows it. */
@@ -115,9 +122,12 @@ public final class ContextService {
         String project = text(body, "project", MAX_NAME);
         List<String> scope = caller.libraries();
         if (project != null) {
-            List<String> libraries = client.projectLibraries(project, owner(caller)).libraries();
+            List<String> libraries =
+                    client.projectLibraries(project, owner(caller)).libraries();
             if (!libraries.isEmpty()) {
-                scope = scope.contains("*") ? libraries : libraries.stream().filter(scope::contains).toList();
+                scope = scope.contains("*")
+                        ? libraries
+                        : libraries.stream().filter(scope::contains).toList();
             }
         }
         String query = body.has("query") ? body.string("query", 4000) : prompt(body);
@@ -125,8 +135,7 @@ public final class ContextService {
         options.put("libraries", scope);
         options.put("limit", body.integer("top_k", 10, 1, Requests.MAX_LIMIT));
         List<Map<String, Object>> results = new ArrayList<>();
-        for (Rows.Hit row : client.search(query.length() > 4000 ? query.substring(0, 4000) : query,
-                options)) {
+        for (Rows.Hit row : client.search(query.length() > 4000 ? query.substring(0, 4000) : query, options)) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("chunk_id", row.chunk_uid());
             r.put("item_id", row.item_uid());
@@ -147,8 +156,8 @@ public final class ContextService {
         if (pack == null) {
             return null;
         }
-        MnemoClient.Readable readable = client.readable(pack.chunk_uids(), pack.memory_ids(), caller.libraries(),
-                owner(caller));
+        MnemoClient.Readable readable =
+                client.readable(pack.chunk_uids(), pack.memory_ids(), caller.libraries(), owner(caller));
         boolean stillReadable = readable.chunks() == pack.chunk_uids().size()
                 && readable.memories() == pack.memory_ids().size();
         return stillReadable ? pack : null;
@@ -268,7 +277,9 @@ public final class ContextService {
     /** A text field where blank means absent (AtoCore clients send "" for no project). */
     private static String text(Json.Body body, String field, int max) {
         JsonNode value = body.node().get(field);
-        if (value == null || value.isNull() || (value.isTextual() && value.asText().isBlank())) {
+        if (value == null
+                || value.isNull()
+                || (value.isTextual() && value.asText().isBlank())) {
             return null;
         }
         return body.optionalString(field, max);
@@ -301,8 +312,7 @@ public final class ContextService {
             return "turn:" + caller.owner() + ":" + caller.principal();
         }
         // A token the admin narrowed manages nothing of the admin's: it works in a context of its own.
-        return Caller.ADMIN.equals(caller.role()) && !caller.admin() ? "token:" + caller.tokenId()
-                : caller.principal();
+        return Caller.ADMIN.equals(caller.role()) && !caller.admin() ? "token:" + caller.tokenId() : caller.principal();
     }
 
     private static Map<String, Object> principal(Caller caller) {

@@ -42,9 +42,12 @@ public final class ProjectRefresh {
         for (String root : project.ingest_roots()) {
             String[] parsed = parse(root);
             if (parsed == null || !jobs.buckets().configured(parsed[0])) {
-                skipped.add(skip(root, parsed == null ? "a root must be s3://<source>/<prefix> of a configured "
-                        + "source bucket (MNEMO_SOURCE_<NAME>_BUCKET); ingest local folders with ./mnemo ingest"
-                        : "no source bucket '" + parsed[0] + "' is configured"));
+                skipped.add(skip(
+                        root,
+                        parsed == null
+                                ? "a root must be s3://<source>/<prefix> of a configured "
+                                        + "source bucket (MNEMO_SOURCE_<NAME>_BUCKET); ingest local folders with ./mnemo ingest"
+                                : "no source bucket '" + parsed[0] + "' is configured"));
                 continue;
             }
             for (String key : jobs.buckets().list(parsed[0], parsed[1], MAX_PER_ROOT)) {
@@ -59,13 +62,19 @@ public final class ProjectRefresh {
         return result;
     }
 
-    private void submit(Caller caller, String library, String source, String key, List<Map<String, Object>> submitted,
+    private void submit(
+            Caller caller,
+            String library,
+            String source,
+            String key,
+            List<Map<String, Object>> submitted,
             List<Map<String, Object>> skipped) {
         String refusal = jobs.buckets().refusal(source, key, caller.owner(), caller.admin(), null);
         String fileType = FileTypes.ofName(key);
         if (refusal != null || fileType == null) {
-            skipped.add(skip("s3://" + source + "/" + key, refusal != null ? refusal
-                    : "not a format Mnemo extracts text from (" + FileTypes.SUPPORTED + ")"));
+            skipped.add(skip(
+                    "s3://" + source + "/" + key,
+                    refusal != null ? refusal : "not a format Mnemo extracts text from (" + FileTypes.SUPPORTED + ")"));
             return;
         }
         byte[] content;
@@ -75,9 +84,21 @@ public final class ProjectRefresh {
             skipped.add(skip("s3://" + source + "/" + key, e.getMessage()));
             return;
         }
-        JobStore.Created created = jobs.submit(new IngestJobs.Request(library, null, key,
-                key.substring(key.lastIndexOf('/') + 1), fileType, content.length, Tokens.sha256Hex(content), source,
-                "s3://" + source + "/" + key, caller.owner(), null, null), null);
+        JobStore.Created created = jobs.submit(
+                new IngestJobs.Request(
+                        library,
+                        null,
+                        key,
+                        key.substring(key.lastIndexOf('/') + 1),
+                        fileType,
+                        content.length,
+                        Tokens.sha256Hex(content),
+                        source,
+                        "s3://" + source + "/" + key,
+                        caller.owner(),
+                        null,
+                        null),
+                null);
         Map<String, Object> job = created.job();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", job.get("id"));
@@ -100,8 +121,11 @@ public final class ProjectRefresh {
             }
         }
         String id = project.id();
-        String uid = client.libraryCreate("project " + id + " (" + caller.owner() + ")", "technical",
-                Map.of("owner", caller.owner(), "description", "Documents of project " + id)).uid();
+        String uid = client.libraryCreate(
+                        "project " + id + " (" + caller.owner() + ")",
+                        "technical",
+                        Map.of("owner", caller.owner(), "description", "Documents of project " + id))
+                .uid();
         List<String> libraries = new ArrayList<>(linked);
         libraries.add(uid);
         client.projectUpdate(id, Map.of("libraries", libraries, "principal", ContextService.owner(caller)));

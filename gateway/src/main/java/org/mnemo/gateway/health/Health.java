@@ -88,30 +88,37 @@ public final class Health {
 
     private Report probeAll() {
         String[] buckets = new String[1];
-        Check s3Check = probe(() -> {
-            buckets[0] = s3.get();
-            return null;
-        }, false);
+        Check s3Check = probe(
+                () -> {
+                    buckets[0] = s3.get();
+                    return null;
+                },
+                false);
         if (s3Check.ok() && buckets[0] == null) {
             s3Check = new Check(NOT_CONFIGURED, "no S3 bucket is configured", null, s3Check.durationMs());
         }
-        Check neo4j = probe(() -> {
-            client.rows(MnemoClient.Mode.READ, "RETURN 1 AS ok", Map.of());
-            return null;
-        }, false);
+        Check neo4j = probe(
+                () -> {
+                    client.rows(MnemoClient.Mode.READ, "RETURN 1 AS ok", Map.of());
+                    return null;
+                },
+                false);
         if (!neo4j.ok()) {
             Check unknown = new Check("unknown", "neo4j is unreachable", null, 0);
             return new Report(neo4j, unknown, unknown, s3Check);
         }
-        Check schema = probe(() -> {
-            List<String> broken = client.schemaStatus().stream()
-                    .filter(r -> !"ONLINE".equals(r.state()))
-                    .map(r -> r.name() + " " + r.state()).toList();
-            if (!broken.isEmpty()) {
-                throw new IllegalStateException("not online: " + String.join(", ", broken));
-            }
-            return null;
-        }, false);
+        Check schema = probe(
+                () -> {
+                    List<String> broken = client.schemaStatus().stream()
+                            .filter(r -> !"ONLINE".equals(r.state()))
+                            .map(r -> r.name() + " " + r.state())
+                            .toList();
+                    if (!broken.isEmpty()) {
+                        throw new IllegalStateException("not online: " + String.join(", ", broken));
+                    }
+                    return null;
+                },
+                false);
         Check embedder = probe(() -> client.embed("readiness check").model(), true);
         return new Report(neo4j, schema, embedder, s3Check);
     }
@@ -122,8 +129,8 @@ public final class Health {
             String result = probe.get();
             return new Check(OK, null, resultIsModel ? result : null, elapsedMs(started));
         } catch (RuntimeException e) {
-            return new Check("error", String.valueOf(e.getMessage()).lines().findFirst().orElse(""), null,
-                    elapsedMs(started));
+            return new Check(
+                    "error", String.valueOf(e.getMessage()).lines().findFirst().orElse(""), null, elapsedMs(started));
         }
     }
 

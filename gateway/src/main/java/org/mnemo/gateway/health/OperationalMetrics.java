@@ -67,34 +67,48 @@ public final class OperationalMetrics implements MultiCollector, AutoCloseable {
     public MetricSnapshots collect() {
         List<MetricSnapshot> families = new ArrayList<>();
         IngestJobs.Tally tally = jobs.tally();
-        families.add(CounterSnapshot.builder().name("mnemo_ingest_chunks")
+        families.add(CounterSnapshot.builder()
+                .name("mnemo_ingest_chunks")
                 .help("Chunks written by this gateway's ingest workers (rate() gives chunks per second)")
-                .dataPoint(CounterDataPointSnapshot.builder().value(tally.chunks()).build()).build());
-        CounterSnapshot.Builder attempts = CounterSnapshot.builder().name("mnemo_ingest_attempts")
+                .dataPoint(
+                        CounterDataPointSnapshot.builder().value(tally.chunks()).build())
+                .build());
+        CounterSnapshot.Builder attempts = CounterSnapshot.builder()
+                .name("mnemo_ingest_attempts")
                 .help("Ingest attempts of this gateway's workers by outcome (completed, stale, retried, failed)");
-        tally.attempts().forEach((outcome, n) -> attempts.dataPoint(CounterDataPointSnapshot.builder().value(n)
-                .labels(Labels.of("outcome", outcome.name().toLowerCase(Locale.ROOT))).build()));
+        tally.attempts()
+                .forEach((outcome, n) -> attempts.dataPoint(CounterDataPointSnapshot.builder()
+                        .value(n)
+                        .labels(Labels.of("outcome", outcome.name().toLowerCase(Locale.ROOT)))
+                        .build()));
         families.add(attempts.build());
-        families.add(GaugeSnapshot.builder().name("mnemo_ingest_workers")
+        families.add(GaugeSnapshot.builder()
+                .name("mnemo_ingest_workers")
                 .help("This gateway's ingest worker threads: alive and configured")
                 .dataPoint(gauge(jobs.aliveWorkers(), "state", "alive"))
-                .dataPoint(gauge(jobs.configuredWorkers(), "state", "configured")).build());
+                .dataPoint(gauge(jobs.configuredWorkers(), "state", "configured"))
+                .build());
 
         Reading reading = read();
         if (reading.statuses() != null) {
-            GaugeSnapshot.Builder statuses = GaugeSnapshot.builder().name("mnemo_ingest_jobs")
+            GaugeSnapshot.Builder statuses = GaugeSnapshot.builder()
+                    .name("mnemo_ingest_jobs")
                     .help("Ingest jobs by status, all gateways' (queued, processing, completed, stale, failed)");
             reading.statuses().forEach((status, n) -> statuses.dataPoint(gauge(n, "status", status)));
             families.add(statuses.build());
         }
         if (reading.queue() != null) {
-            families.add(GaugeSnapshot.builder().name("mnemo_ingest_queue_oldest_seconds")
+            families.add(GaugeSnapshot.builder()
+                    .name("mnemo_ingest_queue_oldest_seconds")
                     .help("How long the oldest queued ingest job has waited (0 when none waits)")
-                    .dataPoint(gauge(reading.queue().oldestQueuedSeconds())).build());
+                    .dataPoint(gauge(reading.queue().oldestQueuedSeconds()))
+                    .build());
         }
-        families.add(GaugeSnapshot.builder().name("mnemo_plugin_metrics_up")
+        families.add(GaugeSnapshot.builder()
+                .name("mnemo_plugin_metrics_up")
                 .help("1 when the plugin's metrics (mnemo.metrics) could be read from Neo4j for this scrape, else 0")
-                .dataPoint(gauge(reading.plugin() == null ? 0 : 1)).build());
+                .dataPoint(gauge(reading.plugin() == null ? 0 : 1))
+                .build());
         if (reading.plugin() != null) {
             families.addAll(pluginFamilies(reading.plugin()));
         }
@@ -168,22 +182,31 @@ public final class OperationalMetrics implements MultiCollector, AutoCloseable {
         String type = String.valueOf(first.type());
         switch (type) {
             case "counter" -> {
-                CounterSnapshot.Builder family = CounterSnapshot.builder().name(name).help(help);
+                CounterSnapshot.Builder family =
+                        CounterSnapshot.builder().name(name).help(help);
                 series.forEach(row -> family.dataPoint(CounterDataPointSnapshot.builder()
-                        .value(row.value()).labels(labels(row)).build()));
+                        .value(row.value())
+                        .labels(labels(row))
+                        .build()));
                 return family.build();
             }
             case "gauge" -> {
-                GaugeSnapshot.Builder family = GaugeSnapshot.builder().name(name).help(help);
+                GaugeSnapshot.Builder family =
+                        GaugeSnapshot.builder().name(name).help(help);
                 series.forEach(row -> family.dataPoint(GaugeDataPointSnapshot.builder()
-                        .value(row.value()).labels(labels(row)).build()));
+                        .value(row.value())
+                        .labels(labels(row))
+                        .build()));
                 return family.build();
             }
             case "histogram" -> {
-                HistogramSnapshot.Builder family = HistogramSnapshot.builder().name(name).help(help);
+                HistogramSnapshot.Builder family =
+                        HistogramSnapshot.builder().name(name).help(help);
                 series.forEach(row -> family.dataPoint(HistogramDataPointSnapshot.builder()
-                        .classicHistogramBuckets(buckets(row)).sum(row.value())
-                        .labels(labels(row)).build()));
+                        .classicHistogramBuckets(buckets(row))
+                        .sum(row.value())
+                        .labels(labels(row))
+                        .build()));
                 return family.build();
             }
             default -> throw new IllegalArgumentException("unknown type " + type);
@@ -220,7 +243,10 @@ public final class OperationalMetrics implements MultiCollector, AutoCloseable {
     }
 
     private static GaugeDataPointSnapshot gauge(double value, String... labels) {
-        return GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build();
+        return GaugeDataPointSnapshot.builder()
+                .value(value)
+                .labels(Labels.of(labels))
+                .build();
     }
 
     @Override

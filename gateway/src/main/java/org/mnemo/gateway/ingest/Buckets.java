@@ -68,7 +68,9 @@ public final class Buckets implements AutoCloseable {
         if (key.chars().anyMatch(Character::isISOControl)) {
             return "s3_key_forbidden: the key must not contain control characters";
         }
-        if (key.startsWith("/") || key.contains("//") || key.contains("\\")
+        if (key.startsWith("/")
+                || key.contains("//")
+                || key.contains("\\")
                 || java.util.Arrays.asList(key.split("/")).contains("..")) {
             return "s3_key_forbidden: the key must be relative, without '..' or empty segments";
         }
@@ -97,7 +99,8 @@ public final class Buckets implements AutoCloseable {
             return List.of();
         }
         List<String> keys = new ArrayList<>();
-        for (var object : client(bucket).listObjectsV2Paginator(b -> b.bucket(bucket.bucket()).prefix(prefix))
+        for (var object : client(bucket)
+                .listObjectsV2Paginator(b -> b.bucket(bucket.bucket()).prefix(prefix))
                 .contents()) {
             if (keys.size() >= max) {
                 break;
@@ -131,27 +134,29 @@ public final class Buckets implements AutoCloseable {
     byte[] read(GatewayConfig.Bucket bucket, String key, String missingCode) {
         try {
             S3Client client = client(bucket);
-            long size = client.headObject(b -> b.bucket(bucket.bucket()).key(key)).contentLength();
+            long size =
+                    client.headObject(b -> b.bucket(bucket.bucket()).key(key)).contentLength();
             if (size > maxFileBytes) {
                 throw IngestFailure.permanent("s3://" + bucket.bucket() + "/" + key + " has " + size
                         + " bytes, more than the limit of " + maxFileBytes + " (MNEMO_INGEST_MAX_FILE_BYTES)");
             }
-            return client.getObjectAsBytes(b -> b.bucket(bucket.bucket()).key(key)).asByteArray();
+            return client.getObjectAsBytes(b -> b.bucket(bucket.bucket()).key(key))
+                    .asByteArray();
         } catch (NoSuchKeyException | NoSuchBucketException e) {
             throw IngestFailure.permanent(missingCode + "s3://" + bucket.bucket() + "/" + key + " does not exist", e);
         } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
             if (e.statusCode() == 404) {
-                throw IngestFailure.permanent(missingCode + "s3://" + bucket.bucket() + "/" + key + " does not exist",
-                        e);
+                throw IngestFailure.permanent(
+                        missingCode + "s3://" + bucket.bucket() + "/" + key + " does not exist", e);
             }
             if (e.statusCode() == 403) {
                 throw IngestFailure.permanent("access to s3://" + bucket.bucket() + "/" + key + " is denied", e);
             }
-            throw IngestFailure.transientFailure("reading s3://" + bucket.bucket() + "/" + key + " failed: "
-                    + e.getMessage(), e);
+            throw IngestFailure.transientFailure(
+                    "reading s3://" + bucket.bucket() + "/" + key + " failed: " + e.getMessage(), e);
         } catch (SdkException e) {
-            throw IngestFailure.transientFailure("reading s3://" + bucket.bucket() + "/" + key + " failed: "
-                    + e.getMessage(), e);
+            throw IngestFailure.transientFailure(
+                    "reading s3://" + bucket.bucket() + "/" + key + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -174,8 +179,8 @@ public final class Buckets implements AutoCloseable {
             put(storage, originalKey(itemUid, extension), content);
             return true;
         } catch (SdkException e) {
-            throw IngestFailure.transientFailure("storing the original in s3://" + storage.bucket() + " failed: "
-                    + e.getMessage(), e);
+            throw IngestFailure.transientFailure(
+                    "storing the original in s3://" + storage.bucket() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -199,8 +204,9 @@ public final class Buckets implements AutoCloseable {
             try {
                 client(bucket).headBucket(b -> b.bucket(bucket.bucket()));
             } catch (SdkException e) {
-                throw new IllegalStateException("s3://" + bucket.bucket() + " (" + bucket.name() + ") does not "
-                        + "answer: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "s3://" + bucket.bucket() + " (" + bucket.name() + ") does not " + "answer: " + e.getMessage(),
+                        e);
             }
         }
         return all.size() + " bucket(s)";
@@ -222,11 +228,14 @@ public final class Buckets implements AutoCloseable {
                     .httpClient(http.build())
                     .region(Region.of(bucket.region()))
                     .forcePathStyle(bucket.pathStyle())
-                    .credentialsProvider(bucket.accessKey() == null
-                            ? (bucket.endpoint() == null ? DefaultCredentialsProvider.builder().build()
-                                    : AnonymousCredentialsProvider.create())
-                            : StaticCredentialsProvider.create(AwsBasicCredentials.create(bucket.accessKey(),
-                                    bucket.secretKey())));
+                    .credentialsProvider(
+                            bucket.accessKey() == null
+                                    ? (bucket.endpoint() == null
+                                            ? DefaultCredentialsProvider.builder()
+                                                    .build()
+                                            : AnonymousCredentialsProvider.create())
+                                    : StaticCredentialsProvider.create(
+                                            AwsBasicCredentials.create(bucket.accessKey(), bucket.secretKey())));
             if (bucket.endpoint() != null) {
                 builder.endpointOverride(URI.create(bucket.endpoint()));
             }

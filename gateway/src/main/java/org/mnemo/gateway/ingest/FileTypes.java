@@ -7,8 +7,9 @@ import java.util.Set;
 /** File types as stored on items: a lower-case extension, normalised from a MIME type or an extension. */
 public final class FileTypes {
     /** The formats Mnemo extracts text from. */
-    public static final Set<String> SUPPORTED = Set.of("pdf", "docx", "pptx", "html", "md", "txt", "json", "csv",
-            "rtf", "odt");
+    public static final Set<String> SUPPORTED =
+            Set.of("pdf", "docx", "pptx", "html", "md", "txt", "json", "csv", "rtf", "odt");
+
     private static final Map<String, String> MIME = Map.ofEntries(
             Map.entry("application/pdf", "pdf"),
             Map.entry("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
@@ -74,14 +75,18 @@ public final class FileTypes {
             };
         } else {
             String extension = value.startsWith(".") ? value.substring(1) : value;
-            kind = UNSUPPORTED.entrySet().stream().filter(e -> e.getValue().contains(extension))
-                    .map(Map.Entry::getKey).findFirst().orElse(null);
+            kind = UNSUPPORTED.entrySet().stream()
+                    .filter(e -> e.getValue().contains(extension))
+                    .map(Map.Entry::getKey)
+                    .findFirst()
+                    .orElse(null);
         }
         String supported = "supported formats: " + new java.util.TreeSet<>(SUPPORTED);
         if (value.isEmpty()) {
             return "'file_type' is missing; " + supported;
         }
-        return kind == null ? "'file_type' '" + value + "' is not a format Mnemo extracts text from; " + supported
+        return kind == null
+                ? "'file_type' '" + value + "' is not a format Mnemo extracts text from; " + supported
                 : "'file_type' '" + value + "' is " + kind + ": Mnemo indexes the text of documents and does not store "
                         + (kind.equals("an image") ? "images" : "such files") + " yet; " + supported;
     }

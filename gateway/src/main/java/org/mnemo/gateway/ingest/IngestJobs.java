@@ -47,8 +47,18 @@ public final class IngestJobs implements AutoCloseable {
     private static final java.util.Set<String> WROTE_CHUNKS = java.util.Set.of("created", "superseded");
 
     /** A job as a producer asks for it; the gateway has checked the fields and resolved the library. */
-    public record Request(String libraryUid, String workspaceId, String s3Key, String title, String fileType,
-            long fileSize, String contentHash, String source, String sourceRef, String owner, String collectionUid,
+    public record Request(
+            String libraryUid,
+            String workspaceId,
+            String s3Key,
+            String title,
+            String fileType,
+            long fileSize,
+            String contentHash,
+            String source,
+            String sourceRef,
+            String owner,
+            String collectionUid,
             String collection) {}
 
     /** What /ready/ shows of the ingest side: workers alive of configured, and the queue. */
@@ -73,8 +83,7 @@ public final class IngestJobs implements AutoCloseable {
     public record Tally(long chunks, Map<Outcome, Long> attempts) {}
 
     private final java.util.concurrent.atomic.LongAdder chunksWritten = new java.util.concurrent.atomic.LongAdder();
-    private final Map<Outcome, java.util.concurrent.atomic.LongAdder> outcomes = new java.util.EnumMap<>(
-            Outcome.class);
+    private final Map<Outcome, java.util.concurrent.atomic.LongAdder> outcomes = new java.util.EnumMap<>(Outcome.class);
 
     private final MnemoClient client;
     private final JobStore store;
@@ -90,8 +99,8 @@ public final class IngestJobs implements AutoCloseable {
     private volatile boolean running = true;
     // One worker at a time does the maintenance (claimed by compare-and-set); Gateway.start recovers first of all.
     private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong lastRecovery = new java.util.concurrent.atomic.AtomicLong(
-            System.currentTimeMillis());
+    private final java.util.concurrent.atomic.AtomicLong lastRecovery =
+            new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
 
     /** The requests waiting for one job: woken together when this gateway's worker finishes it. */
     private static final class Waiters {
@@ -108,8 +117,8 @@ public final class IngestJobs implements AutoCloseable {
         this.config = config;
         this.buckets = new Buckets(config);
         this.uploads = new UploadStore(config, buckets);
-        this.extractor = new TextExtractor(config.maxFileBytes(), config.maxTextChars(),
-                config.extractTimeoutSeconds());
+        this.extractor =
+                new TextExtractor(config.maxFileBytes(), config.maxTextChars(), config.extractTimeoutSeconds());
         this.timers = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "mnemo-ingest-timers");
             t.setDaemon(true);
@@ -165,8 +174,8 @@ public final class IngestJobs implements AutoCloseable {
     /** Workers alive and the queue, for /ready/ (from the database: what every gateway's workers face). */
     public Status status() {
         JobStore.Queue queue = store.queue();
-        return new Status(aliveWorkers(), workers.length, queue.queued(), queue.processing(),
-                queue.oldestQueuedSeconds());
+        return new Status(
+                aliveWorkers(), workers.length, queue.queued(), queue.processing(), queue.oldestQueuedSeconds());
     }
 
     /** This gateway's worker threads that are alive (of {@link #configuredWorkers()}). */
@@ -307,24 +316,37 @@ public final class IngestJobs implements AutoCloseable {
         long attempts = job.attempts();
         if (attempts > job.maxAttempts()) {
             // Its earlier worker lost the lease in its last attempt (died, or hung past the lease).
-            counted(id, store.fail(id, worker, "gave up after " + job.maxAttempts() + " attempts; the last one did "
-                    + "not finish", true, 0));
+            counted(
+                    id,
+                    store.fail(
+                            id,
+                            worker,
+                            "gave up after " + job.maxAttempts() + " attempts; the last one did " + "not finish",
+                            true,
+                            0));
             return;
         }
         long period = Math.max(1, config.leaseSeconds() / 3);
-        ScheduledFuture<?> heartbeat = timers.scheduleAtFixedRate(() -> {
-            try {
-                store.heartbeat(id, worker, config.leaseSeconds());
-            } catch (RuntimeException e) {
-                LOG.warn("heartbeat of job {} failed: {}", id, e.getMessage());
-            }
-        }, period, period, TimeUnit.SECONDS);
+        ScheduledFuture<?> heartbeat = timers.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        store.heartbeat(id, worker, config.leaseSeconds());
+                    } catch (RuntimeException e) {
+                        LOG.warn("heartbeat of job {} failed: {}", id, e.getMessage());
+                    }
+                },
+                period,
+                period,
+                TimeUnit.SECONDS);
         try {
             Rows.Ingested result = process(job, worker);
             boolean stale = "stale".equals(result.status());
             boolean recorded = stale
-                    ? store.stale(id, worker, "a newer version of '" + job.sourceRef() + "' (item "
-                            + result.item_uid() + ") was submitted after this one; nothing was written")
+                    ? store.stale(
+                            id,
+                            worker,
+                            "a newer version of '" + job.sourceRef() + "' (item " + result.item_uid()
+                                    + ") was submitted after this one; nothing was written")
                     : store.complete(id, worker, result);
             if (!recorded) {
                 LOG.warn("job {} finished after its lease was taken over; the other worker records it", id);
@@ -344,8 +366,14 @@ public final class IngestJobs implements AutoCloseable {
             recordFailure(id, worker, e.code() + ": " + e.getMessage(), true, 0);
         } catch (Throwable e) {
             LOG.warn("job {} attempt {} failed", id, attempts, e);
-            recordFailure(id, worker, e instanceof VirtualMachineError ? "the attempt ran out of resources ("
-                    + e.getClass().getSimpleName() + ")" : String.valueOf(e.getMessage()), false,
+            recordFailure(
+                    id,
+                    worker,
+                    e instanceof VirtualMachineError
+                            ? "the attempt ran out of resources ("
+                                    + e.getClass().getSimpleName() + ")"
+                            : String.valueOf(e.getMessage()),
+                    false,
                     backoff(attempts, e));
         } finally {
             heartbeat.cancel(false);
@@ -357,8 +385,10 @@ public final class IngestJobs implements AutoCloseable {
         try {
             counted(id, store.fail(id, worker, error, permanent, retryAfter));
         } catch (Throwable e) {
-            LOG.warn("could not record the failure of job {} ({}); its lease will expire and it will be retried",
-                    id, e.getMessage());
+            LOG.warn(
+                    "could not record the failure of job {} ({}); its lease will expire and it will be retried",
+                    id,
+                    e.getMessage());
         }
     }
 
@@ -369,7 +399,7 @@ public final class IngestJobs implements AutoCloseable {
                 outcomes.get(Outcome.FAILED).increment();
                 wake(id); // its bytes stay for a retry until releaseUploads
             }
-            case LEASE_LOST -> { } // the worker that took the lease over records the job
+            case LEASE_LOST -> {} // the worker that took the lease over records the job
         }
     }
 
@@ -408,8 +438,8 @@ public final class IngestJobs implements AutoCloseable {
             return uploads.read(job.uploadRef(), job.contentHash());
         }
         if ("upload".equals(job.source())) {
-            throw IngestFailure.permanent(UploadStore.MISSING + ": the upload's bytes were released; upload the "
-                    + "document again");
+            throw IngestFailure.permanent(
+                    UploadStore.MISSING + ": the upload's bytes were released; upload the " + "document again");
         }
         return buckets.read(job.source(), job.s3Key());
     }
@@ -459,7 +489,9 @@ public final class IngestJobs implements AutoCloseable {
             recover();
             long released = releaseUploads(config.failedUploadRetentionHours());
             if (released > 0) {
-                LOG.info("released the uploads of {} failed job(s) older than {} h", released,
+                LOG.info(
+                        "released the uploads of {} failed job(s) older than {} h",
+                        released,
                         config.failedUploadRetentionHours());
             }
             try {
@@ -476,8 +508,13 @@ public final class IngestJobs implements AutoCloseable {
     /** Finishes interrupted deletes and removes half-written items whose writer is gone (mnemo.maintenance.recover). */
     public void recover() {
         Rows.Recovered recovered = client.recover();
-        if (recovered != null && recovered.libraries() + recovered.collections() + recovered.items()
-                + recovered.concepts() + recovered.abandoned_items() > 0) {
+        if (recovered != null
+                && recovered.libraries()
+                                + recovered.collections()
+                                + recovered.items()
+                                + recovered.concepts()
+                                + recovered.abandoned_items()
+                        > 0) {
             LOG.warn("recovered after a crash: {}", recovered);
         }
     }

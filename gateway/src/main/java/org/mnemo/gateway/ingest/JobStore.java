@@ -33,9 +33,21 @@ public final class JobStore {
      * A job as a worker claimed it: what processing needs. {@code uploadRef} names the bytes in the upload store;
      * {@code legacyUpload} holds the bytes of a job submitted before there was one (an IngestUpload node).
      */
-    public record Claimed(String id, long attempts, long maxAttempts, String libraryUid, String s3Key,
-            String title, String fileType, String contentHash, String source, String sourceRef,
-            String collectionUid, String collection, ZonedDateTime createdAt, String uploadRef,
+    public record Claimed(
+            String id,
+            long attempts,
+            long maxAttempts,
+            String libraryUid,
+            String s3Key,
+            String title,
+            String fileType,
+            String contentHash,
+            String source,
+            String sourceRef,
+            String collectionUid,
+            String collection,
+            ZonedDateTime createdAt,
+            String uploadRef,
             byte[] legacyUpload) {}
 
     /** What a job looks like to callers (the upload's bytes and the lease are internal). */
@@ -45,6 +57,7 @@ public final class JobStore {
               .concepts_extracted, .embedding_model, .ingest_status, .created_at, .updated_at, .started_at, .finished_at,
               completed_at: j.finished_at, .supersedes_hash, .supersedes_version_at, .upload_released,
               progress: {done: coalesce(j.progress_done, 0), total: j.progress_total}}""";
+
     private static final String CLAIMABLE = """
             ((j.status = 'queued' AND j.next_attempt_at <= datetime())
              OR (j.status = 'processing' AND j.lease_expires_at < datetime()))""";
@@ -69,11 +82,13 @@ public final class JobStore {
         params.put("job", job);
         // "ref:" marks a named source_ref, so that no ref can collide with the absence of one (say, "null").
         Object ref = job.get("source_ref");
-        params.put("key", job.get("library_uid") + "|" + (ref == null ? "-" : "ref:" + ref) + "|"
-                + job.get("content_hash"));
+        params.put(
+                "key",
+                job.get("library_uid") + "|" + (ref == null ? "-" : "ref:" + ref) + "|" + job.get("content_hash"));
         params.put("upload_ref", uploadRef);
         // A new job records the version it supersedes: the current item of its source_ref, as it saw it.
-        Map<String, Object> row = client.row(Mode.WRITE, """
+        Map<String, Object> row = client.row(
+                Mode.WRITE, """
                 MERGE (j:IngestJob {job_key: $key})
                 ON CREATE SET j += $job, j.status = 'queued', j.attempts = 0, j.created_at = datetime(),
                               j.updated_at = datetime(), j.next_attempt_at = datetime(), j.fresh = true
@@ -103,19 +118,21 @@ public final class JobStore {
                         AND NOT EXISTS { (j)-[:HAS_UPLOAD]->() } THEN [1] ELSE [] END |
                     SET j.upload_ref = $upload_ref)
                 RETURN""" + " " + VIEW + " AS job, created, j.upload_ref = $upload_ref AS taken", params);
-        return new Created(cast(row.get("job")), Boolean.TRUE.equals(row.get("created")),
-                Boolean.TRUE.equals(row.get("taken")));
+        return new Created(
+                cast(row.get("job")), Boolean.TRUE.equals(row.get("created")), Boolean.TRUE.equals(row.get("taken")));
     }
 
     public Map<String, Object> get(String id, List<String> libraries) {
-        Map<String, Object> row = client.row(Mode.READ, "MATCH (j:IngestJob {id: $id}) WHERE '*' IN $libraries "
-                + "OR j.library_uid IN $libraries RETURN " + VIEW + " AS job", Map.of("id", id, "libraries",
-                libraries));
+        Map<String, Object> row = client.row(
+                Mode.READ,
+                "MATCH (j:IngestJob {id: $id}) WHERE '*' IN $libraries " + "OR j.library_uid IN $libraries RETURN "
+                        + VIEW + " AS job",
+                Map.of("id", id, "libraries", libraries));
         return row == null ? null : cast(row.get("job"));
     }
 
-    public List<Map<String, Object>> list(List<String> libraries, String status, String library, int limit,
-            int offset) {
+    public List<Map<String, Object>> list(
+            List<String> libraries, String status, String library, int limit, int offset) {
         Map<String, Object> params = new HashMap<>();
         params.put("libraries", libraries);
         params.put("status", status);
@@ -127,8 +144,9 @@ public final class JobStore {
                 WHERE ('*' IN $libraries OR j.library_uid IN $libraries)
                   AND ($status IS NULL OR j.status = $status) AND ($library IS NULL OR j.library_uid = $library)
                 RETURN""" + " " + VIEW + """
-                 AS job ORDER BY j.created_at DESC, j.id SKIP $offset LIMIT $limit""", params)
-                .stream().map(r -> cast(r.get("job"))).toList();
+                 AS job ORDER BY j.created_at DESC, j.id SKIP $offset LIMIT $limit""", params).stream()
+                .map(r -> cast(r.get("job")))
+                .toList();
     }
 
     /**
@@ -150,7 +168,9 @@ public final class JobStore {
      * the node's write lock; the condition is then checked again, so two workers can never both claim one job.
      */
     public Claimed claim(String worker, int leaseSeconds, List<String> reachable) {
-        Map<String, Object> row = client.row(Mode.WRITE, String.format(Locale.ROOT, """
+        Map<String, Object> row = client.row(
+                Mode.WRITE,
+                String.format(Locale.ROOT, """
                 MATCH (j:IngestJob) WHERE %1$s
                 WITH j ORDER BY j.next_attempt_at, j.created_at LIMIT 1
                 SET j.claim_lock = true
@@ -170,12 +190,21 @@ public final class JobStore {
         if (row == null || row.get("id") == null) {
             return null;
         }
-        return new Claimed((String) row.get("id"), ((Number) row.get("attempts")).longValue(),
-                ((Number) row.get("max_attempts")).longValue(), (String) row.get("library_uid"),
-                (String) row.get("s3_key"), (String) row.get("title"), (String) row.get("file_type"),
-                (String) row.get("content_hash"), (String) row.get("source"), (String) row.get("source_ref"),
-                (String) row.get("collection_uid"), (String) row.get("collection"),
-                (ZonedDateTime) row.get("created_at"), (String) row.get("upload_ref"),
+        return new Claimed(
+                (String) row.get("id"),
+                ((Number) row.get("attempts")).longValue(),
+                ((Number) row.get("max_attempts")).longValue(),
+                (String) row.get("library_uid"),
+                (String) row.get("s3_key"),
+                (String) row.get("title"),
+                (String) row.get("file_type"),
+                (String) row.get("content_hash"),
+                (String) row.get("source"),
+                (String) row.get("source_ref"),
+                (String) row.get("collection_uid"),
+                (String) row.get("collection"),
+                (ZonedDateTime) row.get("created_at"),
+                (String) row.get("upload_ref"),
                 (byte[]) row.get("legacy_upload"));
     }
 
@@ -217,7 +246,9 @@ public final class JobStore {
      * failure is not permanent), else failed for good with the error.
      */
     public Outcome fail(String id, String worker, String error, boolean permanent, long retryAfterMillis) {
-        Map<String, Object> row = client.row(Mode.WRITE, """
+        Map<String, Object> row = client.row(
+                Mode.WRITE,
+                """
                 MATCH (j:IngestJob {id: $id}) WHERE j.lease_owner = $worker AND j.status = 'processing'
                 WITH j, ($permanent OR j.attempts >= j.max_attempts) AS final
                 SET j.error = $error, j.updated_at = datetime(), j.lease_owner = null, j.lease_expires_at = null,
@@ -226,14 +257,18 @@ public final class JobStore {
                     j.finished_at = CASE WHEN final THEN datetime() ELSE null END,
                     j.next_attempt_at = datetime() + duration({milliseconds: $delay})
                 RETURN final""",
-                Map.of("id", id, "worker", worker, "error", error, "permanent", permanent, "delay",
-                        retryAfterMillis));
-        return row == null ? Outcome.LEASE_LOST : Boolean.TRUE.equals(row.get("final")) ? Outcome.FAILED
-                : Outcome.RETRIED;
+                Map.of("id", id, "worker", worker, "error", error, "permanent", permanent, "delay", retryAfterMillis));
+        return row == null
+                ? Outcome.LEASE_LOST
+                : Boolean.TRUE.equals(row.get("final")) ? Outcome.FAILED : Outcome.RETRIED;
     }
 
     /** What recording a failed attempt did to its job. */
-    public enum Outcome { RETRIED, FAILED, LEASE_LOST }
+    public enum Outcome {
+        RETRIED,
+        FAILED,
+        LEASE_LOST
+    }
 
     /** Ends a job that found a newer version of its source_ref: nothing was written, and that is final. */
     public boolean stale(String id, String worker, String reason) {
@@ -264,8 +299,9 @@ public final class JobStore {
                 WITH j, ref
                 OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u:IngestUpload)
                 DETACH DELETE u
-                RETURN ref""", Map.of("hours", hours, "reachable", reachable))
-                .stream().map(r -> (String) r.get("ref")).toList();
+                RETURN ref""", Map.of("hours", hours, "reachable", reachable)).stream()
+                .map(r -> (String) r.get("ref"))
+                .toList();
     }
 
     /** Jobs waiting and running, and how long the oldest has waited. */
@@ -275,9 +311,10 @@ public final class JobStore {
                 WITH count(q) AS queued, min(q.created_at) AS oldest
                 OPTIONAL MATCH (p:IngestJob {status: 'processing'})
                 RETURN queued, count(p) AS processing,
-                       CASE WHEN oldest IS NULL THEN 0 ELSE duration.inSeconds(oldest, datetime()).seconds END AS age""",
-                Map.of());
-        return new Queue(((Number) row.get("queued")).longValue(), ((Number) row.get("processing")).longValue(),
+                       CASE WHEN oldest IS NULL THEN 0 ELSE duration.inSeconds(oldest, datetime()).seconds END AS age""", Map.of());
+        return new Queue(
+                ((Number) row.get("queued")).longValue(),
+                ((Number) row.get("processing")).longValue(),
                 ((Number) row.get("age")).longValue());
     }
 

@@ -60,8 +60,8 @@ public final class TextExtractor implements AutoCloseable {
             throw tooLong();
         }
         if (text.isBlank()) {
-            throw IngestFailure.permanent("no text could be extracted from the " + fileType + " document (empty, "
-                    + "or only images)");
+            throw IngestFailure.permanent(
+                    "no text could be extracted from the " + fileType + " document (empty, " + "or only images)");
         }
         return text;
     }
@@ -88,8 +88,10 @@ public final class TextExtractor implements AutoCloseable {
                 throw failure;
             }
             if (e.getCause() instanceof VirtualMachineError error) {
-                throw IngestFailure.permanent("the document could not be parsed: it exhausted the parser ("
-                        + error.getClass().getSimpleName() + ")", error);
+                throw IngestFailure.permanent(
+                        "the document could not be parsed: it exhausted the parser ("
+                                + error.getClass().getSimpleName() + ")",
+                        error);
             }
             throw IngestFailure.permanent("the document could not be parsed: " + reason(e.getCause()), e.getCause());
         }
@@ -141,7 +143,7 @@ public final class TextExtractor implements AutoCloseable {
     }
 
     private IngestFailure tooLong() {
-        return IngestFailure.permanent("the document's text is longer than " + maxTextChars
-                + " characters (MNEMO_INGEST_MAX_TEXT_CHARS)");
+        return IngestFailure.permanent(
+                "the document's text is longer than " + maxTextChars + " characters (MNEMO_INGEST_MAX_TEXT_CHARS)");
     }
 }

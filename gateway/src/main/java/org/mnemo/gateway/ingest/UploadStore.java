@@ -36,6 +36,7 @@ public final class UploadStore {
     static final String MISSING = "upload_missing";
     /** The error code of a job whose bytes no longer have the hash they were uploaded with. */
     static final String CORRUPT = "upload_corrupt";
+
     private static final String SPOOL = "spool:";
     private static final String ID_FILE = "spool-id";
     private static final String SUFFIX = ".upload";
@@ -43,8 +44,9 @@ public final class UploadStore {
     private static final String NAME = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\" + SUFFIX;
     /** A partial file older than this was left by a crash mid-write. */
     private static final Duration ABANDONED = Duration.ofHours(1);
-    private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews()
-            .contains("posix");
+
+    private static final boolean POSIX =
+            java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     /** Storing an upload's bytes failed: the upload is refused (503), no job is created. */
     public static final class Unavailable extends RuntimeException {
@@ -72,8 +74,10 @@ public final class UploadStore {
             try {
                 buckets.put(bucket, key, content);
             } catch (SdkException e) {
-                throw new Unavailable("storing the upload in s3://" + bucket.bucket() + " (MNEMO_UPLOAD_BUCKET) "
-                        + "failed: " + e.getMessage(), e);
+                throw new Unavailable(
+                        "storing the upload in s3://" + bucket.bucket() + " (MNEMO_UPLOAD_BUCKET) " + "failed: "
+                                + e.getMessage(),
+                        e);
             }
             return "s3://" + bucket.bucket() + "/" + key;
         }
@@ -92,8 +96,8 @@ public final class UploadStore {
             return SPOOL + id + "/" + name;
         } catch (IOException e) {
             deleteQuietly(partial);
-            throw new Unavailable("storing the upload in the spool " + spool + " (MNEMO_UPLOAD_SPOOL) failed: "
-                    + e.getMessage(), e);
+            throw new Unavailable(
+                    "storing the upload in the spool " + spool + " (MNEMO_UPLOAD_SPOOL) failed: " + e.getMessage(), e);
         }
     }
 
@@ -107,11 +111,12 @@ public final class UploadStore {
             try {
                 content = Files.readAllBytes(spoolFile(ref));
             } catch (NoSuchFileException e) {
-                throw IngestFailure.permanent(MISSING + ": the upload's bytes are gone from the spool (" + ref
-                        + " in " + spool + "); upload the document again", e);
-            } catch (IOException e) {
-                throw IngestFailure.transientFailure("reading " + ref + " from the spool failed: " + e.getMessage(),
+                throw IngestFailure.permanent(
+                        MISSING + ": the upload's bytes are gone from the spool (" + ref + " in " + spool
+                                + "); upload the document again",
                         e);
+            } catch (IOException e) {
+                throw IngestFailure.transientFailure("reading " + ref + " from the spool failed: " + e.getMessage(), e);
             }
         } else {
             content = buckets.read(uploadBucket(ref), key(ref), MISSING + ": the upload's bytes are gone: ");
@@ -158,7 +163,8 @@ public final class UploadStore {
         try (Stream<Path> files = Files.list(spool)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 if (file.getFileName().toString().endsWith(PARTIAL)
-                        && Files.getLastModifiedTime(file).compareTo(before) < 0 && Files.deleteIfExists(file)) {
+                        && Files.getLastModifiedTime(file).compareTo(before) < 0
+                        && Files.deleteIfExists(file)) {
                     deleted++;
                 }
             }
@@ -215,16 +221,15 @@ public final class UploadStore {
         String name = ref.substring(slash + 1);
         // The reference comes from the graph: nothing but a spool name of this spool is ever opened.
         if (slash < 0 || !id.equals(spoolId()) || !name.matches(NAME)) {
-            throw IngestFailure.permanent(MISSING + ": " + ref + " is not an upload in this gateway's spool "
-                    + spool);
+            throw IngestFailure.permanent(MISSING + ": " + ref + " is not an upload in this gateway's spool " + spool);
         }
         return spool.resolve(name);
     }
 
     private GatewayConfig.Bucket uploadBucket(String ref) {
         if (bucket == null || !ref.startsWith("s3://" + bucket.bucket() + "/")) {
-            throw IngestFailure.permanent(MISSING + ": " + ref + " is not in this gateway's upload bucket "
-                    + "(MNEMO_UPLOAD_BUCKET)");
+            throw IngestFailure.permanent(
+                    MISSING + ": " + ref + " is not in this gateway's upload bucket " + "(MNEMO_UPLOAD_BUCKET)");
         }
         return bucket;
     }
@@ -234,8 +239,11 @@ public final class UploadStore {
     }
 
     private static FileAttribute<?>[] ownerOnly(String permissions) {
-        return POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString(permissions))} : new FileAttribute<?>[0];
+        return POSIX
+                ? new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))
+                }
+                : new FileAttribute<?>[0];
     }
 
     private static void deleteQuietly(Path file) {

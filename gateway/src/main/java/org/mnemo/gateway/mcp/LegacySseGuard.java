@@ -46,6 +46,7 @@ import org.mnemo.gateway.web.Json;
 final class LegacySseGuard implements Filter {
     /** Open legacy streams per gateway: each holds a connection, and Streamable HTTP needs none. */
     static final int MAX_STREAMS = 1000;
+
     private static final Pattern ENDPOINT = Pattern.compile("sessionId=([A-Za-z0-9._~-]+)");
     private static final Set<String> BEFORE_INITIALIZED = Set.of("initialize", "ping");
 
@@ -87,12 +88,15 @@ final class LegacySseGuard implements Filter {
         }
     }
 
-    private void stream(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-            String fingerprint) throws IOException, ServletException {
+    private void stream(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String fingerprint)
+            throws IOException, ServletException {
         if (open.incrementAndGet() > MAX_STREAMS) {
             open.decrementAndGet();
-            refuse(response, 503, "too_many_streams: this gateway holds " + MAX_STREAMS + " legacy SSE streams; "
-                    + "use Streamable HTTP at /mcp");
+            refuse(
+                    response,
+                    503,
+                    "too_many_streams: this gateway holds " + MAX_STREAMS + " legacy SSE streams; "
+                            + "use Streamable HTTP at /mcp");
             return;
         }
         String[] announced = new String[1];
@@ -128,12 +132,15 @@ final class LegacySseGuard implements Filter {
         sessions.values().removeIf(s -> now - s.lastSeen > forgetNanos);
     }
 
-    private void message(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-            String fingerprint) throws IOException, ServletException {
+    private void message(
+            HttpServletRequest request, HttpServletResponse response, FilterChain chain, String fingerprint)
+            throws IOException, ServletException {
         String id = request.getParameter("sessionId");
         if (id == null || id.isBlank()) {
-            refuse(response, 400, "invalid_request: the message endpoint needs ?sessionId= (from the stream's "
-                    + "endpoint event)");
+            refuse(
+                    response,
+                    400,
+                    "invalid_request: the message endpoint needs ?sessionId= (from the stream's " + "endpoint event)");
             return;
         }
         Session session = sessions.get(id);
@@ -173,12 +180,15 @@ final class LegacySseGuard implements Filter {
         } catch (IOException e) {
             return null;
         }
-        for (JsonNode message : messages == null ? Json.MAPPER.createArrayNode()
+        for (JsonNode message : messages == null
+                ? Json.MAPPER.createArrayNode()
                 : messages.isArray() ? messages : Json.MAPPER.createArrayNode().add(messages)) {
             String method = message.path("method").asText("");
             if (method.equals("notifications/initialized")) {
                 session.initialized = true;
-            } else if (!session.initialized && message.has("id") && !method.isEmpty()
+            } else if (!session.initialized
+                    && message.has("id")
+                    && !method.isEmpty()
                     && !BEFORE_INITIALIZED.contains(method)) {
                 return method;
             }
@@ -189,8 +199,9 @@ final class LegacySseGuard implements Filter {
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
-        response.getOutputStream().write(Json.MAPPER.writeValueAsBytes(Map.of("jsonrpc", "2.0", "error",
-                Map.of("code", -32001, "message", message))));
+        response.getOutputStream()
+                .write(Json.MAPPER.writeValueAsBytes(
+                        Map.of("jsonrpc", "2.0", "error", Map.of("code", -32001, "message", message))));
     }
 
     private static String fingerprint(String authorization) {
@@ -366,13 +377,16 @@ final class LegacySseGuard implements Filter {
             }
             HttpServletResponse response = (HttpServletResponse) getResponse();
             if (status >= 400) {
-                refuse(response, status, switch (status) {
-                    case 400 -> "invalid_request: the message could not be read as JSON-RPC";
-                    case 404 -> "session_not_found: the session has ended; open a stream";
-                    case 413 -> "body_too_large: the message is over the limit (MNEMO_MAX_BODY_BYTES)";
-                    case 503 -> "unavailable: the gateway is shutting down";
-                    default -> "request_failed: the message was not accepted (" + status + ")";
-                });
+                refuse(
+                        response,
+                        status,
+                        switch (status) {
+                            case 400 -> "invalid_request: the message could not be read as JSON-RPC";
+                            case 404 -> "session_not_found: the session has ended; open a stream";
+                            case 413 -> "body_too_large: the message is over the limit (MNEMO_MAX_BODY_BYTES)";
+                            case 503 -> "unavailable: the gateway is shutting down";
+                            default -> "request_failed: the message was not accepted (" + status + ")";
+                        });
                 return;
             }
             response.setStatus(status);

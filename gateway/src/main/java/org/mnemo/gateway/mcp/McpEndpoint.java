@@ -1,7 +1,5 @@
 package org.mnemo.gateway.mcp;
 
-import org.mnemo.gateway.context.ContextService;
-import org.mnemo.gateway.health.BuildInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServer;
@@ -34,6 +32,8 @@ import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.config.GatewayConfig;
+import org.mnemo.gateway.context.ContextService;
+import org.mnemo.gateway.health.BuildInfo;
 import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.memory.MemoryService;
 import org.mnemo.gateway.web.AccessLog;
@@ -65,8 +65,22 @@ public final class McpEndpoint implements AutoCloseable {
      * Without required auth, a caller without a token reads every library: for local development only. It holds no
      * workspace (memory tools refuse it) and is rate limited as one credential.
      */
-    private static final Caller ANONYMOUS = new Caller(Caller.Kind.TURN, "anonymous", "anonymous", "anonymous",
-            List.of("*"), List.of(), null, List.of(), true, "reader", List.of(), true, null, "anonymous");
+    private static final Caller ANONYMOUS = new Caller(
+            Caller.Kind.TURN,
+            "anonymous",
+            "anonymous",
+            "anonymous",
+            List.of("*"),
+            List.of(),
+            null,
+            List.of(),
+            true,
+            "reader",
+            List.of(),
+            true,
+            null,
+            "anonymous");
+
     static final String INSTRUCTIONS = """
             Mnemo is a knowledge base of documents (chunked, embedded and linked to the concepts they mention) \
             organised in libraries. Recommended workflow: call list_libraries to see what you may read, then \
@@ -88,8 +102,13 @@ public final class McpEndpoint implements AutoCloseable {
     private final LegacySseGuard legacy;
     private final boolean requireAuth;
 
-    public McpEndpoint(GatewayConfig config, MnemoClient client, Authenticator authenticator, Metrics metrics,
-            RateLimits limits, Health health) {
+    public McpEndpoint(
+            GatewayConfig config,
+            MnemoClient client,
+            Authenticator authenticator,
+            Metrics metrics,
+            RateLimits limits,
+            Health health) {
         this.metrics = metrics;
         this.authenticator = authenticator;
         this.limits = limits;
@@ -103,20 +122,24 @@ public final class McpEndpoint implements AutoCloseable {
                 .allowedHosts(config.mcp().allowedHosts())
                 .build();
         // Sessions live in one gateway's memory; without them any gateway behind a balancer answers any call.
-        this.statelessTransport = config.mcp().stateless() ? HttpServletStatelessServerTransport.builder()
-                .messageEndpoint(PATH)
-                .maxRequestSize(maxRequest)
-                .securityValidator(origins)
-                .contextExtractor(McpEndpoint::context)
-                .build() : null;
-        this.transport = config.mcp().stateless() ? null : HttpServletStreamableServerTransportProvider.builder()
-                .mcpEndpoint(PATH)
-                // A session unused for a whole sweep interval is closed (the SDK's sweeper).
-                .sessionSweepInterval(idle)
-                .maxRequestSize(maxRequest)
-                .securityValidator(origins)
-                .contextExtractor(McpEndpoint::context)
-                .build();
+        this.statelessTransport = config.mcp().stateless()
+                ? HttpServletStatelessServerTransport.builder()
+                        .messageEndpoint(PATH)
+                        .maxRequestSize(maxRequest)
+                        .securityValidator(origins)
+                        .contextExtractor(McpEndpoint::context)
+                        .build()
+                : null;
+        this.transport = config.mcp().stateless()
+                ? null
+                : HttpServletStreamableServerTransportProvider.builder()
+                        .mcpEndpoint(PATH)
+                        // A session unused for a whole sweep interval is closed (the SDK's sweeper).
+                        .sessionSweepInterval(idle)
+                        .maxRequestSize(maxRequest)
+                        .securityValidator(origins)
+                        .contextExtractor(McpEndpoint::context)
+                        .build();
         this.sse = HttpServletSseServerTransportProvider.builder()
                 .sseEndpoint(SSE_PATH)
                 .messageEndpoint(MESSAGE_PATH)
@@ -129,28 +152,36 @@ public final class McpEndpoint implements AutoCloseable {
         List<McpTools.Tool> all = new java.util.ArrayList<>(new McpTools(client, health).all());
         all.addAll(new McpMemoryTools(new MemoryService(client)).all());
         all.addAll(new McpContextTools(new ContextService(client)).all());
-        List<McpServerFeatures.SyncToolSpecification> tools = all.stream().map(this::specification).toList();
+        List<McpServerFeatures.SyncToolSpecification> tools =
+                all.stream().map(this::specification).toList();
         this.server = transport == null ? null : server(McpServer.sync(transport), tools);
-        this.statelessServer = statelessTransport == null ? null : McpServer.sync(statelessTransport)
-                .serverInfo("mnemo", BuildInfo.VERSION)
-                .instructions(INSTRUCTIONS)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-                .tools(all.stream().map(tool -> McpStatelessServerFeatures.SyncToolSpecification.builder()
-                        .tool(definition(tool))
-                        .callHandler((context, request) -> call(tool, context, request))
-                        .build()).toList())
-                .build();
+        this.statelessServer = statelessTransport == null
+                ? null
+                : McpServer.sync(statelessTransport)
+                        .serverInfo("mnemo", BuildInfo.VERSION)
+                        .instructions(INSTRUCTIONS)
+                        .capabilities(McpSchema.ServerCapabilities.builder()
+                                .tools(false)
+                                .build())
+                        .tools(all.stream()
+                                .map(tool -> McpStatelessServerFeatures.SyncToolSpecification.builder()
+                                        .tool(definition(tool))
+                                        .callHandler((context, request) -> call(tool, context, request))
+                                        .build())
+                                .toList())
+                        .build();
         this.sseServer = server(McpServer.sync(sse), tools);
         if (!requireAuth) {
             LOG.warn("MNEMO_MCP_REQUIRE_AUTH=false: MCP tool calls without a token read every library");
         }
     }
 
-    private static McpSyncServer server(McpServer.SyncSpecification<?> spec,
-            List<McpServerFeatures.SyncToolSpecification> tools) {
+    private static McpSyncServer server(
+            McpServer.SyncSpecification<?> spec, List<McpServerFeatures.SyncToolSpecification> tools) {
         return spec.serverInfo("mnemo", BuildInfo.VERSION)
                 .instructions(INSTRUCTIONS)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .capabilities(
+                        McpSchema.ServerCapabilities.builder().tools(false).build())
                 .tools(tools)
                 .build();
     }
@@ -162,8 +193,11 @@ public final class McpEndpoint implements AutoCloseable {
      */
     public void mount(ServletContextHandler handler) {
         if (statelessTransport != null) {
-            mount(handler, new ServletHolder("mcp", statelessTransport), PATH, (request, response, chain) ->
-                    chain.doFilter(request, response));
+            mount(
+                    handler,
+                    new ServletHolder("mcp", statelessTransport),
+                    PATH,
+                    (request, response, chain) -> chain.doFilter(request, response));
         } else {
             mount(handler, new ServletHolder("mcp", transport), PATH, sessions);
         }
@@ -187,7 +221,8 @@ public final class McpEndpoint implements AutoCloseable {
                         String uri = super.getRequestURI();
                         return uri.endsWith(path + "/") ? uri.substring(0, uri.length() - 1) : uri;
                     }
-                }, response);
+                },
+                response);
         FilterHolder filter = new FilterHolder(slash);
         filter.setAsyncSupported(true);
         handler.addFilter(filter, path + "/", EnumSet.of(DispatcherType.REQUEST));
@@ -195,20 +230,42 @@ public final class McpEndpoint implements AutoCloseable {
 
     /** GET /mcp/health for load balancers (no auth). */
     public List<Route> routes() {
-        return List.of(Route.get(PATH + "/health", "mcp", "MCP endpoint status for load balancers",
-                ctx -> Json.send(ctx, 200, Map.of("status", "ok", "transport", transport == null
-                                ? "streamable-http (stateless)" : "streamable-http",
-                        "protocol_versions", transport == null ? sse.protocolVersions() : transport.protocolVersions(),
-                        "legacy_sse", Map.of("stream", SSE_PATH, "messages", MESSAGE_PATH,
-                                "protocol_versions", sse.protocolVersions())))).open()
-                .returns(200, "Up", Schema.object("The transports and protocol versions served")
-                        .required("status", Schema.string(null).values("ok"))
-                        .required("transport", Schema.string("streamable-http, or streamable-http (stateless)"))
-                        .required("protocol_versions", Schema.strings(null))
-                        .required("legacy_sse", Schema.object("The deprecated HTTP+SSE transport")
-                                .required("stream", Schema.string(null))
-                                .required("messages", Schema.string(null))
-                                .required("protocol_versions", Schema.strings(null)))));
+        return List.of(Route.get(
+                        PATH + "/health",
+                        "mcp",
+                        "MCP endpoint status for load balancers",
+                        ctx -> Json.send(
+                                ctx,
+                                200,
+                                Map.of(
+                                        "status",
+                                        "ok",
+                                        "transport",
+                                        transport == null ? "streamable-http (stateless)" : "streamable-http",
+                                        "protocol_versions",
+                                        transport == null ? sse.protocolVersions() : transport.protocolVersions(),
+                                        "legacy_sse",
+                                        Map.of(
+                                                "stream",
+                                                SSE_PATH,
+                                                "messages",
+                                                MESSAGE_PATH,
+                                                "protocol_versions",
+                                                sse.protocolVersions()))))
+                .open()
+                .returns(
+                        200,
+                        "Up",
+                        Schema.object("The transports and protocol versions served")
+                                .required("status", Schema.string(null).values("ok"))
+                                .required("transport", Schema.string("streamable-http, or streamable-http (stateless)"))
+                                .required("protocol_versions", Schema.strings(null))
+                                .required(
+                                        "legacy_sse",
+                                        Schema.object("The deprecated HTTP+SSE transport")
+                                                .required("stream", Schema.string(null))
+                                                .required("messages", Schema.string(null))
+                                                .required("protocol_versions", Schema.strings(null)))));
     }
 
     private static McpTransportContext context(HttpServletRequest request) {
@@ -240,13 +297,18 @@ public final class McpEndpoint implements AutoCloseable {
                 .inputSchema(tool.input())
                 .outputSchema(tool.output())
                 // Truthful hints: only reads are read-only; forgetting destroys; nothing reaches outside Mnemo.
-                .annotations(new McpSchema.ToolAnnotations(tool.title(), tool.effect() == McpTools.Effect.READ,
-                        tool.effect() == McpTools.Effect.DESTROY, tool.effect() != McpTools.Effect.WRITE, false, null))
+                .annotations(new McpSchema.ToolAnnotations(
+                        tool.title(),
+                        tool.effect() == McpTools.Effect.READ,
+                        tool.effect() == McpTools.Effect.DESTROY,
+                        tool.effect() != McpTools.Effect.WRITE,
+                        false,
+                        null))
                 .build();
     }
 
-    private McpSchema.CallToolResult call(McpTools.Tool tool, McpTransportContext context,
-            McpSchema.CallToolRequest request) {
+    private McpSchema.CallToolResult call(
+            McpTools.Tool tool, McpTransportContext context, McpSchema.CallToolRequest request) {
         long started = System.nanoTime();
         String requestId = String.valueOf(context.get(REQUEST_ID));
         String status = "ok";
@@ -261,14 +323,13 @@ public final class McpEndpoint implements AutoCloseable {
                 status = "denied";
                 return error("tool_not_allowed", "this token may not call " + tool.name());
             }
-            Map<String, Object> arguments = new java.util.HashMap<>(request.arguments() == null ? Map.of()
-                    : request.arguments());
+            Map<String, Object> arguments =
+                    new java.util.HashMap<>(request.arguments() == null ? Map.of() : request.arguments());
             // The X-Workspace-ID header picks the workspace when the arguments do not.
             if (context.get(WORKSPACE) != null) {
                 arguments.putIfAbsent("workspace_id", context.get(WORKSPACE));
             }
-            Object result = tool.handler().call(caller,
-                    new Json.Body(Json.MAPPER.valueToTree(arguments)));
+            Object result = tool.handler().call(caller, new Json.Body(Json.MAPPER.valueToTree(arguments)));
             return success(result);
         } catch (AuthFailure e) {
             status = "denied";
@@ -305,7 +366,9 @@ public final class McpEndpoint implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private static McpSchema.CallToolResult success(Object result) {
         if (result instanceof TextResult text) {
-            return McpSchema.CallToolResult.builder().addTextContent(text.text()).build();
+            return McpSchema.CallToolResult.builder()
+                    .addTextContent(text.text())
+                    .build();
         }
         // Through the gateway's Jackson 2 mapper first: dates become ISO strings, as in REST.
         Map<String, Object> plain = Json.MAPPER.convertValue(result, Map.class);
@@ -320,7 +383,10 @@ public final class McpEndpoint implements AutoCloseable {
     }
 
     private static McpSchema.CallToolResult error(String code, String detail) {
-        return McpSchema.CallToolResult.builder().isError(true).addTextContent(code + ": " + detail).build();
+        return McpSchema.CallToolResult.builder()
+                .isError(true)
+                .addTextContent(code + ": " + detail)
+                .build();
     }
 
     /**
@@ -328,7 +394,8 @@ public final class McpEndpoint implements AutoCloseable {
      * expired.", …: the first text), followed by Mnemo's machine code and detail.
      */
     static McpSchema.CallToolResult authError(AuthFailure e) {
-        return McpSchema.CallToolResult.builder().isError(true)
+        return McpSchema.CallToolResult.builder()
+                .isError(true)
                 .addTextContent(legacyMessage(e))
                 .addTextContent(e.code() + ": " + e.getMessage())
                 .build();

@@ -31,8 +31,8 @@ final class Schemas {
     }
 
     static Map<String, Object> integer(String description, int defaultValue, int min, int max) {
-        return Map.of("type", "integer", "description", description, "default", defaultValue, "minimum", min,
-                "maximum", max);
+        return Map.of(
+                "type", "integer", "description", description, "default", defaultValue, "minimum", min, "maximum", max);
     }
 
     static Map<String, Object> bool(String description, boolean defaultValue) {
@@ -53,13 +53,23 @@ final class Schemas {
 
     /** A listing, as REST answers it: results of one page and where the next page starts. */
     static Map<String, Object> page(String key) {
-        return object(props(
-                key, array("The " + key + " of this page", anyObject("One of the " + key)),
-                "limit", Map.of("type", "integer"),
-                "offset", Map.of("type", "integer"),
-                "next_offset", Map.of("type", List.of("integer", "null"), "description",
-                        "Offset of the next page, null after the last")),
-                key, "limit", "offset");
+        return object(
+                props(
+                        key,
+                        array("The " + key + " of this page", anyObject("One of the " + key)),
+                        "limit",
+                        Map.of("type", "integer"),
+                        "offset",
+                        Map.of("type", "integer"),
+                        "next_offset",
+                        Map.of(
+                                "type",
+                                List.of("integer", "null"),
+                                "description",
+                                "Offset of the next page, null after the last")),
+                key,
+                "limit",
+                "offset");
     }
 
     /** An ordered properties map from alternating names and schemas. */

@@ -46,9 +46,10 @@ final class SessionBinding implements Filter {
             if (bound != null && !bound.fingerprint().equals(fingerprint)) {
                 response.setStatus(403);
                 response.setContentType("application/json");
-                response.getOutputStream().write(("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32001,\"message\":"
-                        + "\"session_credential_mismatch: this session was opened with another credential\"}}")
-                        .getBytes(StandardCharsets.UTF_8));
+                response.getOutputStream()
+                        .write(("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32001,\"message\":"
+                                        + "\"session_credential_mismatch: this session was opened with another credential\"}}")
+                                .getBytes(StandardCharsets.UTF_8));
                 return;
             }
             if (bound != null) {

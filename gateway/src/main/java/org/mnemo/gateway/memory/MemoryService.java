@@ -40,10 +40,12 @@ public final class MemoryService {
     public record Visible(String workspace_id, String role, List<String> readable, List<String> writable) {}
 
     /** Commits from a body: {id?, namespace?, kind?, content, tags?, source?, expires_at?, confidence?, derived_from?}. */
-    public Rows.Committed commit(Caller caller, String workspace, Json.Body body, String forcedKind,
-            String forcedNamespace) {
+    public Rows.Committed commit(
+            Caller caller, String workspace, Json.Body body, String forcedKind, String forcedNamespace) {
         Map<String, Object> memory = new HashMap<>();
-        String content = body.node().path("content").isTextual() ? body.node().path("content").asText() : null;
+        String content = body.node().path("content").isTextual()
+                ? body.node().path("content").asText()
+                : null;
         if (content == null || content.isBlank()) {
             throw ApiError.badRequest("invalid_field", "'content' is required and must not be only white space");
         }
@@ -68,8 +70,8 @@ public final class MemoryService {
         return client.memoryCommit(caller.workspace(workspace), memory, caller.principal(), caller.grant());
     }
 
-    public List<Rows.Memory> search(Caller caller, String workspace, String query, List<String> namespaces,
-            List<String> kinds, int limit) {
+    public List<Rows.Memory> search(
+            Caller caller, String workspace, String query, List<String> namespaces, List<String> kinds, int limit) {
         if (query == null || query.isBlank()) {
             throw ApiError.badRequest("invalid_field", "'query' is required");
         }
@@ -80,8 +82,12 @@ public final class MemoryService {
         String acting = caller.workspace(workspace);
         List<Rows.Memory> results = client.memorySearch(acting, query, options);
         // Like document search: who searched as which workspace, and only a hash of the query.
-        AUDIT.info("memory_search principal={} workspace={} query_sha256={} results={}", caller.principal(), acting,
-                Tokens.sha256Hex(query), results.size());
+        AUDIT.info(
+                "memory_search principal={} workspace={} query_sha256={} results={}",
+                caller.principal(),
+                acting,
+                Tokens.sha256Hex(query),
+                results.size());
         return results;
     }
 
@@ -106,8 +112,8 @@ public final class MemoryService {
      * belong to at once (the procedure checks, live, that the service account holds every one of them, and reads
      * only what they may read). A namespace whose workspace cannot be told (a custom one) needs X-Workspace-ID.
      */
-    public List<Rows.Memory> searchTrusted(Caller caller, String query, List<String> namespaces,
-            List<String> kinds, int limit) {
+    public List<Rows.Memory> searchTrusted(
+            Caller caller, String query, List<String> namespaces, List<String> kinds, int limit) {
         if (query == null || query.isBlank()) {
             throw ApiError.badRequest("invalid_field", "'query' is required");
         }
@@ -115,12 +121,15 @@ public final class MemoryService {
         for (String namespace : namespaces) {
             String owner = owningWorkspace(namespace);
             if (!WELL_FORMED.matcher(namespace).matches()) {
-                throw ApiError.badRequest("invalid_field", "'namespaces' holds '" + namespace + "', which is not "
-                        + "workspace:, team:, org: or custom:<id>");
+                throw ApiError.badRequest(
+                        "invalid_field",
+                        "'namespaces' holds '" + namespace + "', which is not "
+                                + "workspace:, team:, org: or custom:<id>");
             }
             if (owner == null) {
-                throw org.mnemo.gateway.auth.AuthFailure.forbidden("workspace_required", "name the workspace that "
-                        + "holds '" + namespace + "' with X-Workspace-ID");
+                throw org.mnemo.gateway.auth.AuthFailure.forbidden(
+                        "workspace_required",
+                        "name the workspace that " + "holds '" + namespace + "' with X-Workspace-ID");
             }
             workspaces.add(owner);
         }
@@ -133,8 +142,12 @@ public final class MemoryService {
             options.put("also_as", acting.subList(1, acting.size()));
         }
         List<Rows.Memory> results = client.memorySearch(caller.workspace(acting.get(0)), query, options);
-        AUDIT.info("memory_search principal={} workspace={} query_sha256={} results={}", caller.principal(), acting,
-                Tokens.sha256Hex(query), results.size());
+        AUDIT.info(
+                "memory_search principal={} workspace={} query_sha256={} results={}",
+                caller.principal(),
+                acting,
+                Tokens.sha256Hex(query),
+                results.size());
         return results;
     }
 

@@ -1,12 +1,12 @@
 package org.mnemo.gateway.rest;
 
-import org.mnemo.gateway.web.ApiError;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.mnemo.gateway.web.ApiError;
 
 /**
  * {@code X-Mnemo-Bookmark}: the bookmarks of a caller's writes, signed with a key derived from
@@ -20,8 +20,9 @@ final class BookmarkHeader {
     private final SecretKeySpec key;
 
     BookmarkHeader(byte[] secretKey) {
-        this.key = new SecretKeySpec(mac(new SecretKeySpec(secretKey, "HmacSHA256"),
-                "mnemo-bookmark".getBytes(StandardCharsets.UTF_8)), "HmacSHA256");
+        this.key = new SecretKeySpec(
+                mac(new SecretKeySpec(secretKey, "HmacSHA256"), "mnemo-bookmark".getBytes(StandardCharsets.UTF_8)),
+                "HmacSHA256");
     }
 
     /** The header value for these bookmarks (comma-separated Neo4j bookmark values); empty for none. */
@@ -49,8 +50,10 @@ final class BookmarkHeader {
         } catch (IllegalArgumentException malformed) {
             // not base64: refused below like any other value no gateway signed
         }
-        throw ApiError.badRequest("invalid_bookmark", "X-Mnemo-Bookmark must be the value of an X-Mnemo-Bookmark "
-                + "response header of a gateway of this database");
+        throw ApiError.badRequest(
+                "invalid_bookmark",
+                "X-Mnemo-Bookmark must be the value of an X-Mnemo-Bookmark "
+                        + "response header of a gateway of this database");
     }
 
     private static byte[] mac(SecretKeySpec key, byte[] data) {

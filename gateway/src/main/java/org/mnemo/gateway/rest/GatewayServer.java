@@ -1,12 +1,5 @@
 package org.mnemo.gateway.rest;
 
-import org.mnemo.gateway.web.AccessLog;
-import org.mnemo.gateway.web.ApiError;
-import org.mnemo.gateway.web.Json;
-import org.mnemo.gateway.web.Metrics;
-import org.mnemo.gateway.web.RateLimits;
-import org.mnemo.gateway.web.Requests;
-import org.mnemo.gateway.web.Route;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -30,9 +23,16 @@ import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.health.BuildInfo;
 import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.ingest.IngestJobs;
+import org.mnemo.gateway.web.AccessLog;
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.web.Metrics;
+import org.mnemo.gateway.web.RateLimits;
+import org.mnemo.gateway.web.Requests;
+import org.mnemo.gateway.web.Route;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
-import org.neo4j.driver.exceptions.TransientException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
+import org.neo4j.driver.exceptions.TransientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +50,18 @@ public final class GatewayServer implements AutoCloseable {
      * What the routes need. {@code extraRoutes} and {@code servlets} let other surfaces (MCP) share the server:
      * one port, one request-size limit.
      */
-    public record Services(MnemoClient client, AuthStore store, SigningKeys keys, Jwts jwts,
-            Authenticator authenticator, Metrics metrics, IngestJobs jobs, RateLimits limits, Health health,
-            List<Route> extraRoutes, Consumer<ServletContextHandler> servlets) {}
+    public record Services(
+            MnemoClient client,
+            AuthStore store,
+            SigningKeys keys,
+            Jwts jwts,
+            Authenticator authenticator,
+            Metrics metrics,
+            IngestJobs jobs,
+            RateLimits limits,
+            Health health,
+            List<Route> extraRoutes,
+            Consumer<ServletContextHandler> servlets) {}
 
     private final Javalin app;
     private final List<Route> routes;
@@ -74,8 +83,13 @@ public final class GatewayServer implements AutoCloseable {
         routes.addAll(new ContextApi(services.client(), services.jobs()).routes());
         routes.addAll(services.extraRoutes());
         List<Route> all = routes;
-        routes.addAll(new HealthApi(services.health(), config, services.metrics(),
-                () -> OpenApi.document(all, BuildInfo.VERSION), services.jobs()).routes());
+        routes.addAll(new HealthApi(
+                        services.health(),
+                        config,
+                        services.metrics(),
+                        () -> OpenApi.document(all, BuildInfo.VERSION),
+                        services.jobs())
+                .routes());
         for (Route route : routes) {
             if (route.auth() && route.scope() == null) {
                 throw new IllegalStateException("route " + route.method() + " " + route.path() + " declares no scope");
@@ -105,37 +119,45 @@ public final class GatewayServer implements AutoCloseable {
                 ctx.attribute(STARTED, System.nanoTime());
                 String incoming = ctx.header(REQUEST_ID);
                 String requestId = incoming != null && incoming.matches("[A-Za-z0-9._-]{1,64}")
-                        ? incoming : UUID.randomUUID().toString();
+                        ? incoming
+                        : UUID.randomUUID().toString();
                 ctx.header(REQUEST_ID, requestId);
                 AccessLog.begin(requestId);
                 // Reads after the caller's writes, even if another gateway took them (X-Mnemo-Bookmark).
                 MnemoClient.afterBookmarks(bookmarks.open(ctx.header(BOOKMARK)));
             });
             for (Route route : routes) {
-                c.routes.addHttpHandler(route.method(), withoutTrailingSlash(route.path()), route.auth()
-                        ? ctx -> {
-                            Caller caller;
-                            try {
-                                caller = route.plugin()
-                                        ? authenticator.authenticate(ctx.header("Authorization"),
-                                                ctx.header(Authenticator.PLUGIN_SECRET_HEADER))
-                                        : authenticator.authenticate(authorization(ctx, route, loopbackToken));
-                            } catch (AuthFailure e) {
-                                // Guessing credentials costs the guesser's address its budget too.
-                                limits.check("address:" + ctx.req().getRemoteAddr());
-                                throw e;
-                            }
-                            limits.check(caller.key());
-                            if (!caller.mayCallTool(route.scope())) {
-                                throw AuthFailure.forbidden("tool_not_allowed", "this token's allowed_tools do not "
-                                        + "include '" + route.scope() + "', which " + route.method() + " "
-                                        + route.path() + " needs");
-                            }
-                            ctx.attribute(Requests.CALLER, caller);
-                            AccessLog.principal(caller.principal());
-                            route.handler().handle(ctx);
-                        }
-                        : route.handler());
+                c.routes.addHttpHandler(
+                        route.method(),
+                        withoutTrailingSlash(route.path()),
+                        route.auth()
+                                ? ctx -> {
+                                    Caller caller;
+                                    try {
+                                        caller = route.plugin()
+                                                ? authenticator.authenticate(
+                                                        ctx.header("Authorization"),
+                                                        ctx.header(Authenticator.PLUGIN_SECRET_HEADER))
+                                                : authenticator.authenticate(authorization(ctx, route, loopbackToken));
+                                    } catch (AuthFailure e) {
+                                        // Guessing credentials costs the guesser's address its budget too.
+                                        limits.check("address:" + ctx.req().getRemoteAddr());
+                                        throw e;
+                                    }
+                                    limits.check(caller.key());
+                                    if (!caller.mayCallTool(route.scope())) {
+                                        throw AuthFailure.forbidden(
+                                                "tool_not_allowed",
+                                                "this token's allowed_tools do not "
+                                                        + "include '" + route.scope() + "', which " + route.method()
+                                                        + " "
+                                                        + route.path() + " needs");
+                                    }
+                                    ctx.attribute(Requests.CALLER, caller);
+                                    AccessLog.principal(caller.principal());
+                                    route.handler().handle(ctx);
+                                }
+                                : route.handler());
             }
             c.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
             c.routes.exception(RateLimits.Limited.class, (e, ctx) -> {
@@ -146,22 +168,31 @@ public final class GatewayServer implements AutoCloseable {
             c.routes.exception(AuthFailure.class, (e, ctx) -> {
                 metrics.authFailure(e.code());
                 if (e.status() == 401) {
-                    ctx.header("WWW-Authenticate", "missing_credentials".equals(e.code())
-                            ? "Bearer realm=\"mnemo\""
-                            : "Bearer realm=\"mnemo\", error=\"invalid_token\"");
+                    ctx.header(
+                            "WWW-Authenticate",
+                            "missing_credentials".equals(e.code())
+                                    ? "Bearer realm=\"mnemo\""
+                                    : "Bearer realm=\"mnemo\", error=\"invalid_token\"");
                 }
                 error(ctx, e.status(), e.code(), e.getMessage());
             });
-            c.routes.exception(ProcedureFailure.class, (e, ctx) -> error(ctx, status(e.code()), e.code(),
-                    e.getMessage()));
-            c.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
-                    switch (e.getStatus()) {
-                        case 404 -> "not_found";
-                        case 405 -> "method_not_allowed";
-                        case 413 -> "body_too_large";
-                        default -> "http_error";
-                    }, e.getStatus() == 413 ? "the body is larger than " + config.maxBodyBytes() + " bytes "
-                            + "(MNEMO_MAX_BODY_BYTES)" : e.getMessage()));
+            c.routes.exception(
+                    ProcedureFailure.class, (e, ctx) -> error(ctx, status(e.code()), e.code(), e.getMessage()));
+            c.routes.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> error(
+                            ctx,
+                            e.getStatus(),
+                            switch (e.getStatus()) {
+                                case 404 -> "not_found";
+                                case 405 -> "method_not_allowed";
+                                case 413 -> "body_too_large";
+                                default -> "http_error";
+                            },
+                            e.getStatus() == 413
+                                    ? "the body is larger than " + config.maxBodyBytes() + " bytes "
+                                            + "(MNEMO_MAX_BODY_BYTES)"
+                                    : e.getMessage()));
             c.routes.exception(Exception.class, (e, ctx) -> {
                 if (e instanceof ServiceUnavailableException || e instanceof SessionExpiredException) {
                     error(ctx, 503, "database_unavailable", "the database cannot be reached; try again");
@@ -172,8 +203,12 @@ public final class GatewayServer implements AutoCloseable {
                     error(ctx, 503, "database_busy", "the database could not answer in time; try again");
                     return;
                 }
-                LOG.error("request {} {} failed (request id {})", ctx.method(), route(ctx), ctx.res().getHeader(
-                        REQUEST_ID), e);
+                LOG.error(
+                        "request {} {} failed (request id {})",
+                        ctx.method(),
+                        route(ctx),
+                        ctx.res().getHeader(REQUEST_ID),
+                        e);
                 error(ctx, 500, "internal_error", "an internal error occurred; quote the request id when reporting");
             });
             c.routes.error(404, ctx -> {
@@ -191,8 +226,13 @@ public final class GatewayServer implements AutoCloseable {
                 String route = route(ctx);
                 metrics.request(ctx.method().name(), route, ctx.statusCode(), seconds);
                 Caller caller = ctx.attribute(Requests.CALLER);
-                AccessLog.http(ctx.res().getHeader(REQUEST_ID), caller == null ? null : caller.principal(),
-                        ctx.method().name(), route, ctx.statusCode(), seconds);
+                AccessLog.http(
+                        ctx.res().getHeader(REQUEST_ID),
+                        caller == null ? null : caller.principal(),
+                        ctx.method().name(),
+                        route,
+                        ctx.statusCode(),
+                        seconds);
             });
         });
         app.start();
@@ -211,7 +251,8 @@ public final class GatewayServer implements AutoCloseable {
     public List<String> servedRoutes() {
         return app.unsafe.internalRouter.allHttpHandlers().stream()
                 .filter(e -> e.endpoint.method.isHttpMethod())
-                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+                .toList();
     }
 
     @Override
@@ -226,7 +267,9 @@ public final class GatewayServer implements AutoCloseable {
      */
     private static String authorization(Context ctx, Route route, String loopbackToken) {
         String header = ctx.header("Authorization");
-        if ((header == null || header.isBlank()) && loopbackToken != null && route.path().startsWith("/atocore/")) {
+        if ((header == null || header.isBlank())
+                && loopbackToken != null
+                && route.path().startsWith("/atocore/")) {
             try {
                 if (java.net.InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress()) {
                     return "Bearer " + loopbackToken;
@@ -246,8 +289,8 @@ public final class GatewayServer implements AutoCloseable {
     private static String route(Context ctx) {
         try {
             Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-            if (endpoint == null && (ctx.path().equals(ConsoleFiles.PATH) || ctx.path().startsWith(ConsoleFiles.PATH
-                    + "/"))) {
+            if (endpoint == null
+                    && (ctx.path().equals(ConsoleFiles.PATH) || ctx.path().startsWith(ConsoleFiles.PATH + "/"))) {
                 return ConsoleFiles.PATH; // the console's static files, one label for all of them
             }
             return endpoint == null ? "unmatched" : endpoint.path;
@@ -258,11 +301,19 @@ public final class GatewayServer implements AutoCloseable {
 
     static int status(String code) {
         return switch (code) {
-            case "name_conflict", "owner_conflict", "library_type_immutable", "lease_lost", "ambiguous_id",
-                    "alias_taken", "conflict" -> 409;
+            case "name_conflict",
+                    "owner_conflict",
+                    "library_type_immutable",
+                    "lease_lost",
+                    "ambiguous_id",
+                    "alias_taken",
+                    "conflict" -> 409;
             case "not_found" -> 404;
             case "namespace_forbidden", "workspace_forbidden", "owner_required", "capability_required" -> 403;
-            case "id_conflict", "workspace_has_children", "workspace_tree_cycle", "workspace_tree_broken",
+            case "id_conflict",
+                    "workspace_has_children",
+                    "workspace_tree_cycle",
+                    "workspace_tree_broken",
                     "workspace_tree_too_deep" -> 409;
             case "schema_missing", "schema_not_ready", "schema_dimension_mismatch" -> 503;
             default -> 400;

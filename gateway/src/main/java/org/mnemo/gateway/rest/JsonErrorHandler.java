@@ -1,6 +1,5 @@
 package org.mnemo.gateway.rest;
 
-import org.mnemo.gateway.web.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -11,6 +10,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
+import org.mnemo.gateway.web.Json;
 
 /**
  * Errors Jetty answers itself, before a request reaches Javalin (headers too large, a malformed URI): in the
@@ -25,21 +25,23 @@ final class JsonErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-            Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }
 
     private static byte[] body(int status, String reason) {
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", switch (status) {
-            case 400 -> "bad_request";
-            case 413 -> "body_too_large";
-            case 414 -> "uri_too_long";
-            case 431 -> "headers_too_large";
-            default -> "http_error";
-        });
+        error.put(
+                "code",
+                switch (status) {
+                    case 400 -> "bad_request";
+                    case 413 -> "body_too_large";
+                    case 414 -> "uri_too_long";
+                    case 431 -> "headers_too_large";
+                    default -> "http_error";
+                });
         error.put("detail", reason == null || reason.isBlank() ? "HTTP " + status : reason);
         try {
             return Json.MAPPER.writeValueAsBytes(error);

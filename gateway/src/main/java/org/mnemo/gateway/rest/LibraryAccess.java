@@ -18,12 +18,14 @@ final class LibraryAccess {
      * token (whose allowed_libraries bound only what it reads), one it may change.
      */
     static Optional<Rows.Library> workspaceLibrary(MnemoClient client, Caller caller, String workspaceId) {
-        Optional<Rows.Library> visible = client.libraryList(caller.libraries(), Map.of("workspace_id",
-                workspaceId, "limit", 1)).stream().findFirst();
+        Optional<Rows.Library> visible =
+                client.libraryList(caller.libraries(), Map.of("workspace_id", workspaceId, "limit", 1)).stream()
+                        .findFirst();
         if (visible.isPresent() || !caller.full()) {
             return visible;
         }
-        return client.libraryList(ANY, Map.of("workspace_id", workspaceId, "limit", 1)).stream().findFirst()
+        return client.libraryList(ANY, Map.of("workspace_id", workspaceId, "limit", 1)).stream()
+                .findFirst()
                 .filter(library -> mayModify(client, caller, library));
     }
 

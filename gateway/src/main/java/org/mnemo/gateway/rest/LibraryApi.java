@@ -9,11 +9,6 @@ import static org.mnemo.gateway.web.Schema.object;
 import static org.mnemo.gateway.web.Schema.page;
 import static org.mnemo.gateway.web.Schema.string;
 
-import org.mnemo.gateway.web.ApiError;
-import org.mnemo.gateway.web.Json;
-import org.mnemo.gateway.web.Requests;
-import org.mnemo.gateway.web.Route;
-import org.mnemo.gateway.web.Schema;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
@@ -24,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Scopes;
@@ -36,6 +30,11 @@ import org.mnemo.gateway.ingest.FileTypes;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.ingest.JobStore;
 import org.mnemo.gateway.ingest.UploadStore;
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.web.Requests;
+import org.mnemo.gateway.web.Route;
+import org.mnemo.gateway.web.Schema;
 
 /**
  * Workspaces, libraries, collections and items. Reads see only the caller's resolved libraries; changes need a
@@ -59,21 +58,44 @@ final class LibraryApi {
     static final Schema LIBRARY_TYPE = string("A library type: it sets how documents are chunked")
             .values("fiction", "nonfiction", "technical", "music", "film", "art", "journal", "business", "finance");
 
-    static final Schema LIBRARY = object("A library; the counts cover completed items (left out with "
-            + "with_item_count=false)")
+    static final Schema LIBRARY = object(
+                    "A library; the counts cover completed items (left out with " + "with_item_count=false)")
             .required("uid", string("The library's id"))
             .required("name", string(null))
             .required("library_type", LIBRARY_TYPE)
             .required("description", string(null).nullable())
-            .required("workspace_id", string("The Daedalus workspace it belongs to (null: none)").nullable())
-            .required("owner", string("The principal that owns it (null: made by a DBA's own Cypher)").nullable())
+            .required(
+                    "workspace_id",
+                    string("The Daedalus workspace it belongs to (null: none)").nullable())
+            .required(
+                    "owner",
+                    string("The principal that owns it (null: made by a DBA's own Cypher)")
+                            .nullable())
             .required("created_at", dateTime(null))
             .optional("collection_count", integer(null))
             .optional("item_count", integer(null))
             .optional("chunk_count", integer(null))
-            .example(fields("uid", "5733c4be-8f0e-4e0b-9d51-0c1f1e7b7c2a", "name", "Ann research", "library_type",
-                    "technical", "description", null, "workspace_id", null, "owner", "ann", "created_at",
-                    "2026-01-31T09:15:00Z", "collection_count", 1, "item_count", 12, "chunk_count", 340))
+            .example(fields(
+                    "uid",
+                    "5733c4be-8f0e-4e0b-9d51-0c1f1e7b7c2a",
+                    "name",
+                    "Ann research",
+                    "library_type",
+                    "technical",
+                    "description",
+                    null,
+                    "workspace_id",
+                    null,
+                    "owner",
+                    "ann",
+                    "created_at",
+                    "2026-01-31T09:15:00Z",
+                    "collection_count",
+                    1,
+                    "item_count",
+                    12,
+                    "chunk_count",
+                    340))
             .named("Library");
 
     static final Schema WORKSPACE = object("A Daedalus workspace's library")
@@ -85,9 +107,23 @@ final class LibraryApi {
             .required("item_count", integer("Completed items"))
             .required("chunk_count", integer(null))
             .required("created_at", dateTime(null))
-            .example(fields("workspace_id", "ws-42", "library_uid", "5733c4be-8f0e-4e0b-9d51-0c1f1e7b7c2a", "name",
-                    "Harbour project", "library_type", "technical", "description", null, "item_count", 2,
-                    "chunk_count", 7, "created_at", "2026-01-31T09:15:00Z"))
+            .example(fields(
+                    "workspace_id",
+                    "ws-42",
+                    "library_uid",
+                    "5733c4be-8f0e-4e0b-9d51-0c1f1e7b7c2a",
+                    "name",
+                    "Harbour project",
+                    "library_type",
+                    "technical",
+                    "description",
+                    null,
+                    "item_count",
+                    2,
+                    "chunk_count",
+                    7,
+                    "created_at",
+                    "2026-01-31T09:15:00Z"))
             .named("Workspace");
 
     static final Schema COLLECTION = object("A collection of items within a library")
@@ -97,9 +133,19 @@ final class LibraryApi {
             .required("library_uid", string(null))
             .required("library_name", string(null))
             .required("item_count", integer("Completed items"))
-            .example(fields("uid", "642b0f3e-1c1d-4f7e-8d6a-2b9e4c7a1f00", "name", "Surveys", "description", null,
-                    "library_uid", "5733c4be-8f0e-4e0b-9d51-0c1f1e7b7c2a", "library_name", "Harbour project",
-                    "item_count", 3))
+            .example(fields(
+                    "uid",
+                    "642b0f3e-1c1d-4f7e-8d6a-2b9e4c7a1f00",
+                    "name",
+                    "Surveys",
+                    "description",
+                    null,
+                    "library_uid",
+                    "5733c4be-8f0e-4e0b-9d51-0c1f1e7b7c2a",
+                    "library_name",
+                    "Harbour project",
+                    "item_count",
+                    3))
             .named("Collection");
 
     static final Schema ITEM = object("A document in a library")
@@ -108,10 +154,14 @@ final class LibraryApi {
             .required("item_type", string(null).nullable())
             .required("file_type", string("md, txt, pdf, docx, …").nullable())
             .required("source", string("upload, or the S3 source it came from").nullable())
-            .required("source_ref", string("The producer's reference; a new version of it supersedes the older")
-                    .nullable())
+            .required(
+                    "source_ref",
+                    string("The producer's reference; a new version of it supersedes the older")
+                            .nullable())
             .required("content_hash", string("SHA-256 of the content").nullable())
-            .required("embedding_status", string("completed once its chunks are written and embedded").nullable())
+            .required(
+                    "embedding_status",
+                    string("completed once its chunks are written and embedded").nullable())
             .required("embedding_model", string(null).nullable())
             .required("chunk_count", integer(null))
             .required("concept_count", integer(null))
@@ -120,20 +170,48 @@ final class LibraryApi {
             .required("library_type", LIBRARY_TYPE)
             .required("created_at", dateTime(null).nullable())
             .required("updated_at", dateTime(null).nullable())
-            .example(fields("uid", "c7cb2d1e-5f4a-4a8e-9b3c-6d2e1f0a9b8c", "title", "Quay wall survey", "item_type",
-                    "document", "file_type", "md", "source", "daedalus", "source_ref", "ws-42/survey.md",
-                    "content_hash", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-                    "embedding_status", "completed", "embedding_model", "all-minilm-l6-v2-q", "chunk_count", 4,
-                    "concept_count", 9, "collection_uid", "642b0f3e-1c1d-4f7e-8d6a-2b9e4c7a1f00", "library_uid",
-                    "5733c4be-8f0e-4e0b-9d51-0c1f1e7b7c2a", "library_type", "technical", "created_at",
-                    "2026-01-31T09:16:00Z", "updated_at", "2026-01-31T09:16:02Z"))
+            .example(fields(
+                    "uid",
+                    "c7cb2d1e-5f4a-4a8e-9b3c-6d2e1f0a9b8c",
+                    "title",
+                    "Quay wall survey",
+                    "item_type",
+                    "document",
+                    "file_type",
+                    "md",
+                    "source",
+                    "daedalus",
+                    "source_ref",
+                    "ws-42/survey.md",
+                    "content_hash",
+                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "embedding_status",
+                    "completed",
+                    "embedding_model",
+                    "all-minilm-l6-v2-q",
+                    "chunk_count",
+                    4,
+                    "concept_count",
+                    9,
+                    "collection_uid",
+                    "642b0f3e-1c1d-4f7e-8d6a-2b9e4c7a1f00",
+                    "library_uid",
+                    "5733c4be-8f0e-4e0b-9d51-0c1f1e7b7c2a",
+                    "library_type",
+                    "technical",
+                    "created_at",
+                    "2026-01-31T09:16:00Z",
+                    "updated_at",
+                    "2026-01-31T09:16:02Z"))
             .named("Item");
 
     static final Schema UPLOADED = object("An uploaded document, ingested: its item and the job that ingested it")
             .required("item_uid", string(null))
             .required("library_uid", string(null))
-            .required("status", string("created, superseded (a new version of its source_ref), or existing (the "
-                    + "same document was there: nothing new stored)"))
+            .required(
+                    "status",
+                    string("created, superseded (a new version of its source_ref), or existing (the "
+                            + "same document was there: nothing new stored)"))
             .required("chunk_count", integer(null).nullable())
             .required("concept_count", integer(null).nullable())
             .required("embedding_model", string(null).nullable())
@@ -145,118 +223,217 @@ final class LibraryApi {
 
     List<Route> routes() {
         Schema running = object("The ingest job, still running: poll GET /library/api/jobs/{id}/")
-                .required("job", JobApi.JOB).named("UploadRunning");
+                .required("job", JobApi.JOB)
+                .named("UploadRunning");
         return List.of(
-                Route.post("/library/api/workspaces/", LIBRARY_TAG, "Create the caller's workspace library "
-                        + "(idempotent on workspace_id)", object("A workspace library")
-                                .required("workspace_id", string("The Daedalus workspace id").maxLength(200))
-                                .required("name", NAME)
-                                .required("library_type", LIBRARY_TYPE)
-                                .optional("description", DESCRIPTION)
-                                .example(fields("workspace_id", "ws-42", "name", "Harbour project", "library_type",
-                                        "technical"))
-                                .named("WorkspaceRequest"),
-                        this::createWorkspace).scope(Scopes.MANAGE_LIBRARIES)
+                Route.post(
+                                "/library/api/workspaces/",
+                                LIBRARY_TAG,
+                                "Create the caller's workspace library " + "(idempotent on workspace_id)",
+                                object("A workspace library")
+                                        .required(
+                                                "workspace_id",
+                                                string("The Daedalus workspace id")
+                                                        .maxLength(200))
+                                        .required("name", NAME)
+                                        .required("library_type", LIBRARY_TYPE)
+                                        .optional("description", DESCRIPTION)
+                                        .example(fields(
+                                                "workspace_id",
+                                                "ws-42",
+                                                "name",
+                                                "Harbour project",
+                                                "library_type",
+                                                "technical"))
+                                        .named("WorkspaceRequest"),
+                                this::createWorkspace)
+                        .scope(Scopes.MANAGE_LIBRARIES)
                         .returns(201, "Created", WORKSPACE)
                         .returns(200, "The workspace has its library already: that one", WORKSPACE),
-                Route.get("/library/api/workspaces/{id}/", LIBRARY_TAG, "A workspace library with its counts",
-                        this::getWorkspace).scope(Scopes.LIST_LIBRARIES)
+                Route.get(
+                                "/library/api/workspaces/{id}/",
+                                LIBRARY_TAG,
+                                "A workspace library with its counts",
+                                this::getWorkspace)
+                        .scope(Scopes.LIST_LIBRARIES)
                         .returns(200, "The workspace library", WORKSPACE),
-                Route.put("/library/api/workspaces/{id}/", LIBRARY_TAG, "Rename or re-describe a workspace library",
-                        object("What changes").optional("name", NAME).optional("description", DESCRIPTION)
-                                .named("WorkspaceChanges"), this::updateWorkspace).scope(Scopes.MANAGE_LIBRARIES)
+                Route.put(
+                                "/library/api/workspaces/{id}/",
+                                LIBRARY_TAG,
+                                "Rename or re-describe a workspace library",
+                                object("What changes")
+                                        .optional("name", NAME)
+                                        .optional("description", DESCRIPTION)
+                                        .named("WorkspaceChanges"),
+                                this::updateWorkspace)
+                        .scope(Scopes.MANAGE_LIBRARIES)
                         .returns(200, "The changed workspace library", WORKSPACE),
-                Route.delete("/library/api/workspaces/{id}/", LIBRARY_TAG, "Delete a workspace library with "
-                        + "everything in it (204 also when there is nothing to delete)", this::deleteWorkspace)
+                Route.delete(
+                                "/library/api/workspaces/{id}/",
+                                LIBRARY_TAG,
+                                "Delete a workspace library with "
+                                        + "everything in it (204 also when there is nothing to delete)",
+                                this::deleteWorkspace)
                         .scope(Scopes.MANAGE_LIBRARIES)
                         .returns(204, "Deleted, or nothing of the caller's to delete"),
-                Route.get("/library/api/libraries/", LIBRARY_TAG, "The caller's libraries by name",
-                        this::listLibraries).scope(Scopes.LIST_LIBRARIES)
-                        .query("include_workspace", bool("Include workspace libraries").defaultsTo(false))
+                Route.get("/library/api/libraries/", LIBRARY_TAG, "The caller's libraries by name", this::listLibraries)
+                        .scope(Scopes.LIST_LIBRARIES)
+                        .query(
+                                "include_workspace",
+                                bool("Include workspace libraries").defaultsTo(false))
                         .query("with_item_count", bool("Include the counts").defaultsTo(true))
                         .query("library_type", LIBRARY_TYPE)
                         .paged()
                         .returns(200, "One page of libraries", page(LIBRARY)),
-                Route.post("/library/api/libraries/", LIBRARY_TAG, "Create a library owned by the caller",
-                        object("A library").required("name", NAME).required("library_type", LIBRARY_TYPE)
-                                .optional("description", DESCRIPTION)
-                                .example(fields("name", "Ann research", "library_type", "technical"))
-                                .named("LibraryRequest"),
-                        this::createLibrary).scope(Scopes.MANAGE_LIBRARIES)
+                Route.post(
+                                "/library/api/libraries/",
+                                LIBRARY_TAG,
+                                "Create a library owned by the caller",
+                                object("A library")
+                                        .required("name", NAME)
+                                        .required("library_type", LIBRARY_TYPE)
+                                        .optional("description", DESCRIPTION)
+                                        .example(fields("name", "Ann research", "library_type", "technical"))
+                                        .named("LibraryRequest"),
+                                this::createLibrary)
+                        .scope(Scopes.MANAGE_LIBRARIES)
                         .returns(201, "Created", LIBRARY)
                         .returns(200, "The same library existed (same name, owner and type)", LIBRARY),
-                Route.get("/library/api/libraries/{uid}/", LIBRARY_TAG, "One library with its counts",
-                        this::getLibrary).scope(Scopes.LIST_LIBRARIES)
+                Route.get("/library/api/libraries/{uid}/", LIBRARY_TAG, "One library with its counts", this::getLibrary)
+                        .scope(Scopes.LIST_LIBRARIES)
                         .returns(200, "The library", LIBRARY),
-                Route.put("/library/api/libraries/{uid}/", LIBRARY_TAG, "Rename or re-describe a library",
-                        object("What changes").optional("name", NAME).optional("description", DESCRIPTION)
-                                .optional("library_type", LIBRARY_TYPE.describe("Must stay the same "
-                                        + "(409 library_type_immutable)"))
-                                .named("LibraryChanges"), this::updateLibrary).scope(Scopes.MANAGE_LIBRARIES)
+                Route.put(
+                                "/library/api/libraries/{uid}/",
+                                LIBRARY_TAG,
+                                "Rename or re-describe a library",
+                                object("What changes")
+                                        .optional("name", NAME)
+                                        .optional("description", DESCRIPTION)
+                                        .optional(
+                                                "library_type",
+                                                LIBRARY_TYPE.describe(
+                                                        "Must stay the same " + "(409 library_type_immutable)"))
+                                        .named("LibraryChanges"),
+                                this::updateLibrary)
+                        .scope(Scopes.MANAGE_LIBRARIES)
                         .returns(200, "The changed library", LIBRARY),
-                Route.delete("/library/api/libraries/{uid}/", LIBRARY_TAG, "Delete a library with everything in it",
-                        this::deleteLibrary).scope(Scopes.MANAGE_LIBRARIES)
+                Route.delete(
+                                "/library/api/libraries/{uid}/",
+                                LIBRARY_TAG,
+                                "Delete a library with everything in it",
+                                this::deleteLibrary)
+                        .scope(Scopes.MANAGE_LIBRARIES)
                         .returns(204, "Deleted"),
-                Route.get("/library/api/collections/", LIBRARY_TAG, "Collections of the caller's libraries",
-                        this::listCollections).scope(Scopes.LIST_COLLECTIONS)
+                Route.get(
+                                "/library/api/collections/",
+                                LIBRARY_TAG,
+                                "Collections of the caller's libraries",
+                                this::listCollections)
+                        .scope(Scopes.LIST_COLLECTIONS)
                         .query("library_uid", string("Only this library's"))
                         .paged()
                         .returns(200, "One page of collections", page(COLLECTION)),
-                Route.post("/library/api/collections/", LIBRARY_TAG, "Create a collection in a library (idempotent "
-                        + "on the name)", object("A collection").required("library_uid", string(null))
-                                .required("name", NAME).optional("description", DESCRIPTION)
-                                .named("CollectionRequest"), this::createCollection).scope(Scopes.MANAGE_LIBRARIES)
+                Route.post(
+                                "/library/api/collections/",
+                                LIBRARY_TAG,
+                                "Create a collection in a library (idempotent " + "on the name)",
+                                object("A collection")
+                                        .required("library_uid", string(null))
+                                        .required("name", NAME)
+                                        .optional("description", DESCRIPTION)
+                                        .named("CollectionRequest"),
+                                this::createCollection)
+                        .scope(Scopes.MANAGE_LIBRARIES)
                         .returns(201, "The collection", COLLECTION),
                 Route.get("/library/api/collections/{uid}/", LIBRARY_TAG, "One collection", this::getCollection)
                         .scope(Scopes.LIST_COLLECTIONS)
                         .returns(200, "The collection", COLLECTION),
-                Route.put("/library/api/collections/{uid}/", LIBRARY_TAG, "Rename or re-describe a collection",
-                        object("What changes").optional("name", NAME).optional("description", DESCRIPTION)
-                                .named("CollectionChanges"), this::updateCollection).scope(Scopes.MANAGE_LIBRARIES)
+                Route.put(
+                                "/library/api/collections/{uid}/",
+                                LIBRARY_TAG,
+                                "Rename or re-describe a collection",
+                                object("What changes")
+                                        .optional("name", NAME)
+                                        .optional("description", DESCRIPTION)
+                                        .named("CollectionChanges"),
+                                this::updateCollection)
+                        .scope(Scopes.MANAGE_LIBRARIES)
                         .returns(200, "The changed collection", COLLECTION),
-                Route.delete("/library/api/collections/{uid}/", LIBRARY_TAG, "Delete a collection with its items",
-                        this::deleteCollection).scope(Scopes.MANAGE_LIBRARIES)
+                Route.delete(
+                                "/library/api/collections/{uid}/",
+                                LIBRARY_TAG,
+                                "Delete a collection with its items",
+                                this::deleteCollection)
+                        .scope(Scopes.MANAGE_LIBRARIES)
                         .returns(204, "Deleted"),
-                Route.get("/library/api/items/", ITEM_TAG, "Items of the caller's libraries, newest first",
-                        this::listItems).scope(Scopes.LIST_ITEMS)
+                Route.get(
+                                "/library/api/items/",
+                                ITEM_TAG,
+                                "Items of the caller's libraries, newest first",
+                                this::listItems)
+                        .scope(Scopes.LIST_ITEMS)
                         .query("library_uid", string("Only this library's"))
                         .query("collection_uid", string("Only this collection's"))
                         .query("status", string("Only items of this embedding_status (completed, …)"))
                         .paged()
                         .returns(200, "One page of items", page(ITEM)),
-                Route.post("/library/api/items/", ITEM_TAG, "Upload a document (PDF, DOCX, PPTX, HTML, Markdown, text, "
-                        + "JSON, CSV, RTF, ODT) into a library and ingest it through a job: 201 when done within "
-                        + "MNEMO_UPLOAD_WAIT_SECONDS, else 202 with the job", UPLOAD.describe("A document as text "
-                                + "(multipart/form-data: the same fields, the document in a 'file' part)"),
-                        this::uploadItem).scope(Scopes.MANAGE_LIBRARIES)
+                Route.post(
+                                "/library/api/items/",
+                                ITEM_TAG,
+                                "Upload a document (PDF, DOCX, PPTX, HTML, Markdown, text, "
+                                        + "JSON, CSV, RTF, ODT) into a library and ingest it through a job: 201 when done within "
+                                        + "MNEMO_UPLOAD_WAIT_SECONDS, else 202 with the job",
+                                UPLOAD.describe("A document as text "
+                                        + "(multipart/form-data: the same fields, the document in a 'file' part)"),
+                                this::uploadItem)
+                        .scope(Scopes.MANAGE_LIBRARIES)
                         .form(UPLOAD_FORM)
                         .returns(201, "Ingested", UPLOADED)
                         .returns(200, "The same document was there (status existing): nothing new stored", UPLOADED)
                         .returns(202, "Still ingesting", running),
-                Route.get("/library/api/items/{uid}/", ITEM_TAG, "One item", this::getItem).scope(Scopes.LIST_ITEMS)
+                Route.get("/library/api/items/{uid}/", ITEM_TAG, "One item", this::getItem)
+                        .scope(Scopes.LIST_ITEMS)
                         .returns(200, "The item", ITEM),
-                Route.put("/library/api/items/{uid}/", ITEM_TAG, "Change an item's title",
-                        object("The new title").required("title", string(null).maxLength(500)).named("ItemChanges"),
-                        this::updateItem).scope(Scopes.MANAGE_LIBRARIES)
+                Route.put(
+                                "/library/api/items/{uid}/",
+                                ITEM_TAG,
+                                "Change an item's title",
+                                object("The new title")
+                                        .required("title", string(null).maxLength(500))
+                                        .named("ItemChanges"),
+                                this::updateItem)
+                        .scope(Scopes.MANAGE_LIBRARIES)
                         .returns(200, "The changed item", ITEM),
-                Route.delete("/library/api/items/{uid}/", ITEM_TAG, "Delete an item with its chunks",
-                        this::deleteItem).scope(Scopes.MANAGE_LIBRARIES)
+                Route.delete("/library/api/items/{uid}/", ITEM_TAG, "Delete an item with its chunks", this::deleteItem)
+                        .scope(Scopes.MANAGE_LIBRARIES)
                         .returns(204, "Deleted"));
     }
 
     private static final Schema UPLOAD_FIELDS = object(null)
             .required("library_uid", string("The library to ingest into"))
             .optional("title", string("Default: the file name, else Untitled").maxLength(500))
-            .optional("file_type", string("md (default), txt, pdf, docx, … or a MIME type; default for a file: its "
-                    + "extension").maxLength(200))
-            .optional("source_ref", string("The producer's reference: a new version of it supersedes the older "
-                    + "(without one, a document is deduplicated by content only)").maxLength(1000))
+            .optional(
+                    "file_type",
+                    string("md (default), txt, pdf, docx, … or a MIME type; default for a file: its " + "extension")
+                            .maxLength(200))
+            .optional(
+                    "source_ref",
+                    string("The producer's reference: a new version of it supersedes the older "
+                                    + "(without one, a document is deduplicated by content only)")
+                            .maxLength(1000))
             .optional("collection_uid", string("File it into this collection").maxLength(100))
-            .optional("collection", string("File it into the collection of this name, made when missing")
-                    .maxLength(200));
+            .optional(
+                    "collection",
+                    string("File it into the collection of this name, made when missing")
+                            .maxLength(200));
     private static final Schema UPLOAD = UPLOAD_FIELDS
             .required("text", string("The document's text"))
-            .example(fields("library_uid", "5733c4be-8f0e-4e0b-9d51-0c1f1e7b7c2a", "title", "Backups", "text",
+            .example(fields(
+                    "library_uid",
+                    "5733c4be-8f0e-4e0b-9d51-0c1f1e7b7c2a",
+                    "title",
+                    "Backups",
+                    "text",
                     "Take an online backup every night."))
             .named("Upload");
     private static final Schema UPLOAD_FORM = UPLOAD_FIELDS
@@ -284,12 +461,15 @@ final class LibraryApi {
             // Creates a root this service manages, or answers not_found for one it does not.
             client.workspaceUpsert(workspaceId, Map.of(), caller.admin() ? null : caller.owner());
         }
-        Rows.Library existing = client.libraryList(List.of("*"), Map.of("workspace_id", workspaceId,
-                "limit", 1)).stream().findFirst().orElse(null);
+        Rows.Library existing =
+                client.libraryList(List.of("*"), Map.of("workspace_id", workspaceId, "limit", 1)).stream()
+                        .findFirst()
+                        .orElse(null);
         if (existing != null) {
             if (!type.equals(existing.library_type())) {
-                throw ApiError.conflict("library_type_immutable", "workspace '" + workspaceId + "' has a library of "
-                        + "type " + existing.library_type());
+                throw ApiError.conflict(
+                        "library_type_immutable",
+                        "workspace '" + workspaceId + "' has a library of " + "type " + existing.library_type());
             }
             Json.send(ctx, 200, WorkspaceLibrary.of(existing));
             return;
@@ -338,16 +518,30 @@ final class LibraryApi {
     }
 
     private Rows.Library visibleWorkspace(Caller caller, String workspaceId) {
-        return findWorkspace(caller, workspaceId).orElseThrow(() -> ApiError.notFound("workspace '" + workspaceId
-                + "'"));
+        return findWorkspace(caller, workspaceId)
+                .orElseThrow(() -> ApiError.notFound("workspace '" + workspaceId + "'"));
     }
 
     /** A workspace's library as the workspace routes answer it. */
-    record WorkspaceLibrary(String workspace_id, String library_uid, String name, String library_type,
-            String description, long item_count, long chunk_count, ZonedDateTime created_at) {
+    record WorkspaceLibrary(
+            String workspace_id,
+            String library_uid,
+            String name,
+            String library_type,
+            String description,
+            long item_count,
+            long chunk_count,
+            ZonedDateTime created_at) {
         static WorkspaceLibrary of(Rows.Library library) {
-            return new WorkspaceLibrary(library.workspace_id(), library.uid(), library.name(), library.library_type(),
-                    library.description(), library.item_count(), library.chunk_count(), library.created_at());
+            return new WorkspaceLibrary(
+                    library.workspace_id(),
+                    library.uid(),
+                    library.name(),
+                    library.library_type(),
+                    library.description(),
+                    library.item_count(),
+                    library.chunk_count(),
+                    library.created_at());
         }
     }
 
@@ -364,7 +558,8 @@ final class LibraryApi {
         }
         boolean counts = Requests.bool(ctx, "with_item_count", true);
         List<LibraryView> libraries = client.libraryList(caller.libraries(), options).stream()
-                .map(row -> LibraryView.of(row, counts)).toList();
+                .map(row -> LibraryView.of(row, counts))
+                .toList();
         Json.send(ctx, 200, page.wrap(libraries));
     }
 
@@ -376,8 +571,7 @@ final class LibraryApi {
         if (body.has("description")) {
             options.put("description", body.optionalString("description", 2000));
         }
-        Rows.Library row = client.libraryCreate(body.string("name", 200), body.string("library_type", 50),
-                options);
+        Rows.Library row = client.libraryCreate(body.string("name", 200), body.string("library_type", 50), options);
         Json.send(ctx, row.created() ? 201 : 200, LibraryView.of(row, true));
     }
 
@@ -436,13 +630,29 @@ final class LibraryApi {
     }
 
     /** A library as the library routes answer it: without {@code created}, and the counts only when asked for. */
-    record LibraryView(String uid, String name, String library_type, String description, String workspace_id,
-            String owner, ZonedDateTime created_at, @JsonInclude(NON_NULL) Long collection_count,
-            @JsonInclude(NON_NULL) Long item_count, @JsonInclude(NON_NULL) Long chunk_count) {
+    record LibraryView(
+            String uid,
+            String name,
+            String library_type,
+            String description,
+            String workspace_id,
+            String owner,
+            ZonedDateTime created_at,
+            @JsonInclude(NON_NULL) Long collection_count,
+            @JsonInclude(NON_NULL) Long item_count,
+            @JsonInclude(NON_NULL) Long chunk_count) {
         static LibraryView of(Rows.Library row, boolean counts) {
-            return new LibraryView(row.uid(), row.name(), row.library_type(), row.description(), row.workspace_id(),
-                    row.owner(), row.created_at(), counts ? row.collection_count() : null,
-                    counts ? row.item_count() : null, counts ? row.chunk_count() : null);
+            return new LibraryView(
+                    row.uid(),
+                    row.name(),
+                    row.library_type(),
+                    row.description(),
+                    row.workspace_id(),
+                    row.owner(),
+                    row.created_at(),
+                    counts ? row.collection_count() : null,
+                    counts ? row.item_count() : null,
+                    counts ? row.chunk_count() : null);
         }
     }
 
@@ -533,16 +743,27 @@ final class LibraryApi {
         String sourceRef = body.has("source_ref") ? body.optionalString("source_ref", 1000) : null;
         JobStore.Created submitted;
         try {
-            submitted = jobs.submit(new IngestJobs.Request(library.uid(), library.workspace_id(), null, title,
-                    fileType, upload.content().length, Tokens.sha256Hex(upload.content()), "upload", sourceRef,
-                    caller.owner(), body.optionalString("collection_uid", 100),
-                    body.optionalString("collection", 200)), upload.content());
+            submitted = jobs.submit(
+                    new IngestJobs.Request(
+                            library.uid(),
+                            library.workspace_id(),
+                            null,
+                            title,
+                            fileType,
+                            upload.content().length,
+                            Tokens.sha256Hex(upload.content()),
+                            "upload",
+                            sourceRef,
+                            caller.owner(),
+                            body.optionalString("collection_uid", 100),
+                            body.optionalString("collection", 200)),
+                    upload.content());
         } catch (UploadStore.Unavailable e) {
             throw new ApiError(503, "upload_store_unavailable", e.getMessage());
         }
         // The library was checked above (the caller may manage it without reading it).
-        Map<String, Object> job = jobs.await((String) submitted.job().get("id"), List.of(library.uid()),
-                jobs.uploadWaitMillis());
+        Map<String, Object> job =
+                jobs.await((String) submitted.job().get("id"), List.of(library.uid()), jobs.uploadWaitMillis());
         if ("failed".equals(job.get("status"))) {
             throw new ApiError(422, "ingest_failed", String.valueOf(job.get("error")));
         }
@@ -608,8 +829,10 @@ final class LibraryApi {
     private void updateItem(Context ctx) {
         Caller caller = Requests.manager(ctx);
         Rows.Item item = ownedItem(caller, ctx.pathParam("uid"));
-        Json.send(ctx, 200, client.itemUpdate(item.uid(),
-                Map.of("title", Json.body(ctx).string("title", 500))));
+        Json.send(
+                ctx,
+                200,
+                client.itemUpdate(item.uid(), Map.of("title", Json.body(ctx).string("title", 500))));
     }
 
     private void deleteItem(Context ctx) {

@@ -7,11 +7,6 @@ import static org.mnemo.gateway.web.Schema.object;
 import static org.mnemo.gateway.web.Schema.string;
 import static org.mnemo.gateway.web.Schema.strings;
 
-import org.mnemo.gateway.web.ApiError;
-import org.mnemo.gateway.web.Json;
-import org.mnemo.gateway.web.Requests;
-import org.mnemo.gateway.web.Route;
-import org.mnemo.gateway.web.Schema;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +17,11 @@ import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Jwts;
 import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.web.Requests;
+import org.mnemo.gateway.web.Route;
+import org.mnemo.gateway.web.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +45,8 @@ final class TeamApi {
         this.client = client;
     }
 
-    private static final Schema TEAM_FIELDS = object("A team: it reads the libraries of its workspaces that its "
-            + "owner holds, as at most a writer")
+    private static final Schema TEAM_FIELDS = object(
+                    "A team: it reads the libraries of its workspaces that its " + "owner holds, as at most a writer")
             .required("id", string(null))
             .required("name", string(null).nullable())
             .required("active", bool(null).nullable())
@@ -56,43 +56,85 @@ final class TeamApi {
     static final Schema TEAM = TEAM_FIELDS.named("Team");
     static final Schema TEAM_WITH_JWT = TEAM_FIELDS
             .required("jwt", string("The team's JWT: shown this once"))
-            .example(fields("id", "harbour-agents", "name", "Harbour agents", "active", true, "workspace_ids",
-                    List.of("ws-42"), "active_jti", "0f7c3b2a9e", "deleted", false, "jwt", "eyJhbGciOiJIUzI1NiJ9…"))
+            .example(fields(
+                    "id",
+                    "harbour-agents",
+                    "name",
+                    "Harbour agents",
+                    "active",
+                    true,
+                    "workspace_ids",
+                    List.of("ws-42"),
+                    "active_jti",
+                    "0f7c3b2a9e",
+                    "deleted",
+                    false,
+                    "jwt",
+                    "eyJhbGciOiJIUzI1NiJ9…"))
             .named("TeamWithJwt");
 
     List<Route> routes() {
         return List.of(
-                Route.post("/mcp_server/api/teams/", TAG, "Create a team and return its JWT once (same id and "
-                        + "owner again: 200 without JWT; a deleted team: 409 team_deleted)", object("A team")
-                                .required("id", string("1..128 letters, digits, '.', '_', ':' or '-'")
-                                        .with("pattern", "^" + ID_PATTERN + "$"))
-                                .required("name", string(null).maxLength(200))
-                                .example(fields("id", "harbour-agents", "name", "Harbour agents"))
-                                .named("TeamRequest"),
-                        this::create).scope(Scopes.MANAGE_TEAMS)
+                Route.post(
+                                "/mcp_server/api/teams/",
+                                TAG,
+                                "Create a team and return its JWT once (same id and "
+                                        + "owner again: 200 without JWT; a deleted team: 409 team_deleted)",
+                                object("A team")
+                                        .required(
+                                                "id",
+                                                string("1..128 letters, digits, '.', '_', ':' or '-'")
+                                                        .with("pattern", "^" + ID_PATTERN + "$"))
+                                        .required("name", string(null).maxLength(200))
+                                        .example(fields("id", "harbour-agents", "name", "Harbour agents"))
+                                        .named("TeamRequest"),
+                                this::create)
+                        .scope(Scopes.MANAGE_TEAMS)
                         .returns(201, "Created, with its JWT", TEAM_WITH_JWT)
                         .returns(200, "The caller's team existed (no JWT)", TEAM),
-                Route.get("/mcp_server/api/teams/", TAG, "The caller's teams without their JWTs (the admin: "
-                        + "everyone's, ?owner=)", this::list).scope(Scopes.MANAGE_TEAMS)
+                Route.get(
+                                "/mcp_server/api/teams/",
+                                TAG,
+                                "The caller's teams without their JWTs (the admin: " + "everyone's, ?owner=)",
+                                this::list)
+                        .scope(Scopes.MANAGE_TEAMS)
                         .query("owner", string("The admin: only this owner's"))
                         .returns(200, "The teams", object(null).required("results", array(null, TEAM))),
-                Route.get("/mcp_server/api/teams/{id}/", TAG, "A team with its workspace ids and active jti",
-                        this::get).scope(Scopes.MANAGE_TEAMS)
+                Route.get("/mcp_server/api/teams/{id}/", TAG, "A team with its workspace ids and active jti", this::get)
+                        .scope(Scopes.MANAGE_TEAMS)
                         .returns(200, "The team", TEAM),
-                Route.delete("/mcp_server/api/teams/{id}/", TAG, "Delete a team: its JWT stops working at once; the "
-                        + "id cannot be created again (the admin may restore it)", this::delete)
+                Route.delete(
+                                "/mcp_server/api/teams/{id}/",
+                                TAG,
+                                "Delete a team: its JWT stops working at once; the "
+                                        + "id cannot be created again (the admin may restore it)",
+                                this::delete)
                         .scope(Scopes.MANAGE_TEAMS)
                         .returns(204, "Deleted"),
-                Route.put("/mcp_server/api/teams/{id}/workspaces/", TAG, "Replace the team's workspace ids (each "
-                        + "one its owner holds)", object("The workspaces").required("workspace_ids",
-                                strings("Possibly empty")), this::setWorkspaces).scope(Scopes.MANAGE_TEAMS)
+                Route.put(
+                                "/mcp_server/api/teams/{id}/workspaces/",
+                                TAG,
+                                "Replace the team's workspace ids (each " + "one its owner holds)",
+                                object("The workspaces").required("workspace_ids", strings("Possibly empty")),
+                                this::setWorkspaces)
+                        .scope(Scopes.MANAGE_TEAMS)
                         .returns(200, "The team", TEAM),
-                Route.post("/mcp_server/api/teams/{id}/rotate/", TAG, "Issue a new JWT (the old one stops working); "
-                        + "creates the team when missing", null, this::rotate).scope(Scopes.MANAGE_TEAMS)
+                Route.post(
+                                "/mcp_server/api/teams/{id}/rotate/",
+                                TAG,
+                                "Issue a new JWT (the old one stops working); " + "creates the team when missing",
+                                null,
+                                this::rotate)
+                        .scope(Scopes.MANAGE_TEAMS)
                         .returns(200, "The team with its new JWT", TEAM_WITH_JWT)
                         .returns(201, "Created, with its JWT", TEAM_WITH_JWT),
-                Route.post("/mcp_server/api/teams/{id}/restore/", TAG, "Restore a deleted team with a new JWT "
-                        + "(admin only)", null, this::restore).scope(Scopes.ADMIN)
+                Route.post(
+                                "/mcp_server/api/teams/{id}/restore/",
+                                TAG,
+                                "Restore a deleted team with a new JWT " + "(admin only)",
+                                null,
+                                this::restore)
+                        .scope(Scopes.ADMIN)
                         .returns(200, "The team with its new JWT", TEAM_WITH_JWT));
     }
 
@@ -123,7 +165,10 @@ final class TeamApi {
     private void list(Context ctx) {
         Caller caller = Requests.manager(ctx);
         String owner = caller.admin() ? Requests.text(ctx, "owner") : caller.owner();
-        Json.send(ctx, 200, Map.of("results", store.teams(owner).stream().map(TeamApi::view).toList()));
+        Json.send(
+                ctx,
+                200,
+                Map.of("results", store.teams(owner).stream().map(TeamApi::view).toList()));
     }
 
     private void get(Context ctx) {
@@ -151,8 +196,8 @@ final class TeamApi {
         String owner = (String) team.get("owner");
         for (String workspace : ids) {
             if (client.role(owner, workspace) == null) {
-                throw AuthFailure.forbidden("workspace_forbidden", "the team's owner holds no role on workspace '"
-                        + workspace + "'");
+                throw AuthFailure.forbidden(
+                        "workspace_forbidden", "the team's owner holds no role on workspace '" + workspace + "'");
             }
         }
         store.setTeamWorkspaces(id, ids.stream().distinct().toList());

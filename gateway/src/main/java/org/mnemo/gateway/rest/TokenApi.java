@@ -8,11 +8,6 @@ import static org.mnemo.gateway.web.Schema.object;
 import static org.mnemo.gateway.web.Schema.string;
 import static org.mnemo.gateway.web.Schema.strings;
 
-import org.mnemo.gateway.web.ApiError;
-import org.mnemo.gateway.web.Json;
-import org.mnemo.gateway.web.Requests;
-import org.mnemo.gateway.web.Route;
-import org.mnemo.gateway.web.Schema;
 import io.javalin.http.Context;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,6 +25,11 @@ import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.auth.SigningKeys;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.web.ApiError;
+import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.web.Requests;
+import org.mnemo.gateway.web.Route;
+import org.mnemo.gateway.web.Schema;
 
 /**
  * Opaque tokens (each principal manages its own; a token made by a token is never wider than it), users and
@@ -52,8 +52,8 @@ final class TokenApi {
         this.client = client;
     }
 
-    private static final Schema TOKEN_FIELDS = object("A bearer token, masked: never its hash, its plaintext only "
-            + "when made")
+    private static final Schema TOKEN_FIELDS = object(
+                    "A bearer token, masked: never its hash, its plaintext only " + "when made")
             .required("id", string(null))
             .required("name", string(null))
             .required("prefix", string("The token's first characters, to recognise it"))
@@ -69,10 +69,33 @@ final class TokenApi {
     static final Schema TOKEN = TOKEN_FIELDS.named("Token");
     static final Schema NEW_TOKEN = TOKEN_FIELDS
             .required("token", string("The plaintext: shown this once"))
-            .example(fields("id", "tok_3e1f0c2d-7a6b-4c5d-9e8f-1a2b3c4d5e6f", "name", "ci", "prefix", "mnemo_3kQ",
-                    "owner", "ann", "active", true, "created_at", "2026-01-31T09:15:00Z", "expires_at", null,
-                    "last_used_at", null, "allowed_libraries", List.of("*"), "allowed_tools", List.of("search"),
-                    "workspace_ids", List.of(), "parent_id", null, "token", "mnemo_3kQ…"))
+            .example(fields(
+                    "id",
+                    "tok_3e1f0c2d-7a6b-4c5d-9e8f-1a2b3c4d5e6f",
+                    "name",
+                    "ci",
+                    "prefix",
+                    "mnemo_3kQ",
+                    "owner",
+                    "ann",
+                    "active",
+                    true,
+                    "created_at",
+                    "2026-01-31T09:15:00Z",
+                    "expires_at",
+                    null,
+                    "last_used_at",
+                    null,
+                    "allowed_libraries",
+                    List.of("*"),
+                    "allowed_tools",
+                    List.of("search"),
+                    "workspace_ids",
+                    List.of(),
+                    "parent_id",
+                    null,
+                    "token",
+                    "mnemo_3kQ…"))
             .named("NewToken");
     private static final Schema USER_FIELDS = object("A user or service account")
             .required("id", string(null))
@@ -80,82 +103,146 @@ final class TokenApi {
             .required("role", string(null).values("admin", "user", "service"))
             .required("active", bool(null))
             .required("created_at", dateTime(null).nullable())
-            .required("managed_by", string("The service account whose grants it accepts without asking")
-                    .nullable())
-            .required("capabilities", array("A service account's: manage_workspaces, trusted_namespaces",
-                    string(null)));
+            .required(
+                    "managed_by",
+                    string("The service account whose grants it accepts without asking")
+                            .nullable())
+            .required(
+                    "capabilities", array("A service account's: manage_workspaces, trusted_namespaces", string(null)));
     static final Schema USER = USER_FIELDS.named("User");
 
     List<Route> routes() {
         return List.of(
-                Route.post("/api/tokens/", TAG, "Create a bearer token, never wider than the token that asks; its "
-                        + "plaintext is returned once", object("What the token may do; absent fields inherit the "
-                                + "creating token's")
-                                .required("name", string(null).maxLength(200))
-                                .optional("expires_at", dateTime("RFC 3339, in the future"))
-                                .optional("allowed_libraries", strings("Library uids or '*'; empty = none"))
-                                .optional("allowed_tools", strings("Tool and management scopes; empty = all"))
-                                .optional("workspace_ids", strings("Workspaces it acts as for memory"))
-                                .optional("owner", string("The admin only: a token of this user or service")
-                                        .maxLength(128))
-                                .example(fields("name", "ci", "allowed_tools", List.of("search", "get_chunk")))
-                                .named("TokenRequest"),
-                        this::createToken).scope(Scopes.MANAGE_TOKENS)
+                Route.post(
+                                "/api/tokens/",
+                                TAG,
+                                "Create a bearer token, never wider than the token that asks; its "
+                                        + "plaintext is returned once",
+                                object("What the token may do; absent fields inherit the " + "creating token's")
+                                        .required("name", string(null).maxLength(200))
+                                        .optional("expires_at", dateTime("RFC 3339, in the future"))
+                                        .optional("allowed_libraries", strings("Library uids or '*'; empty = none"))
+                                        .optional("allowed_tools", strings("Tool and management scopes; empty = all"))
+                                        .optional("workspace_ids", strings("Workspaces it acts as for memory"))
+                                        .optional(
+                                                "owner",
+                                                string("The admin only: a token of this user or service")
+                                                        .maxLength(128))
+                                        .example(fields("name", "ci", "allowed_tools", List.of("search", "get_chunk")))
+                                        .named("TokenRequest"),
+                                this::createToken)
+                        .scope(Scopes.MANAGE_TOKENS)
                         .returns(201, "Created", NEW_TOKEN),
-                Route.get("/api/tokens/", TAG, "The caller's tokens, masked (the admin: everyone's, ?owner=)",
-                        this::listTokens).scope(Scopes.MANAGE_TOKENS)
+                Route.get(
+                                "/api/tokens/",
+                                TAG,
+                                "The caller's tokens, masked (the admin: everyone's, ?owner=)",
+                                this::listTokens)
+                        .scope(Scopes.MANAGE_TOKENS)
                         .query("owner", string("The admin: only this owner's"))
                         .returns(200, "The tokens", object(null).required("results", array(null, TOKEN))),
-                Route.delete("/api/tokens/{id}/", TAG, "Revoke a token (and every token derived from it); it fails "
-                        + "from the next request on", this::revokeToken).scope(Scopes.MANAGE_TOKENS)
+                Route.delete(
+                                "/api/tokens/{id}/",
+                                TAG,
+                                "Revoke a token (and every token derived from it); it fails "
+                                        + "from the next request on",
+                                this::revokeToken)
+                        .scope(Scopes.MANAGE_TOKENS)
                         .returns(204, "Revoked"),
-                Route.post("/api/users/", TAG, "Create a user or service account with a first token (admin only)",
-                        object("A user or service account")
-                                .required("id", string("Lower-case letters, digits, '.', '_', '@' or '-'")
-                                        .with("pattern", "^" + USER_ID + "$"))
-                                .required("name", string(null).maxLength(200))
-                                .optional("role", string(null).values("user", "service").defaultsTo("user"))
-                                .optional("capabilities", array("Service accounts only", string(null)
-                                        .values(CAPABILITIES.toArray(String[]::new))))
-                                .optional("managed_by", string("The service account whose grants this user accepts "
-                                        + "without asking").maxLength(128))
-                                .example(fields("id", "ann", "name", "Ann"))
-                                .named("UserRequest"),
-                        this::createUser).scope(Scopes.ADMIN)
-                        .returns(201, "Created, with its first token", USER_FIELDS
-                                .required("token", NEW_TOKEN).named("NewUser")),
+                Route.post(
+                                "/api/users/",
+                                TAG,
+                                "Create a user or service account with a first token (admin only)",
+                                object("A user or service account")
+                                        .required(
+                                                "id",
+                                                string("Lower-case letters, digits, '.', '_', '@' or '-'")
+                                                        .with("pattern", "^" + USER_ID + "$"))
+                                        .required("name", string(null).maxLength(200))
+                                        .optional(
+                                                "role",
+                                                string(null)
+                                                        .values("user", "service")
+                                                        .defaultsTo("user"))
+                                        .optional(
+                                                "capabilities",
+                                                array(
+                                                        "Service accounts only",
+                                                        string(null).values(CAPABILITIES.toArray(String[]::new))))
+                                        .optional(
+                                                "managed_by",
+                                                string("The service account whose grants this user accepts "
+                                                                + "without asking")
+                                                        .maxLength(128))
+                                        .example(fields("id", "ann", "name", "Ann"))
+                                        .named("UserRequest"),
+                                this::createUser)
+                        .scope(Scopes.ADMIN)
+                        .returns(
+                                201,
+                                "Created, with its first token",
+                                USER_FIELDS.required("token", NEW_TOKEN).named("NewUser")),
                 Route.get("/api/users/", TAG, "All users and service accounts (admin only)", this::listUsers)
                         .scope(Scopes.ADMIN)
                         .returns(200, "The users", object(null).required("results", array(null, USER))),
-                Route.put("/api/users/{id}/", TAG, "Deactivate or reactivate a user or service account: its tokens "
-                        + "and teams stop working at once (admin only)", object("Whether it is active")
-                                .required("active", bool(null)), this::updateUser)
+                Route.put(
+                                "/api/users/{id}/",
+                                TAG,
+                                "Deactivate or reactivate a user or service account: its tokens "
+                                        + "and teams stop working at once (admin only)",
+                                object("Whether it is active").required("active", bool(null)),
+                                this::updateUser)
                         .scope(Scopes.ADMIN)
                         .returns(200, "The user", USER),
                 Route.get("/api/keys/", TAG, "Team-JWT signing keys, without secrets (admin only)", this::listKeys)
                         .scope(Scopes.ADMIN)
-                        .returns(200, "The keys, newest first", object(null).required("results", array(null,
-                                object("A signing key")
-                                        .required("kid", string(null))
-                                        .required("active", bool("Whether it signs new team JWTs").nullable())
-                                        .required("created_at", dateTime(null).nullable())))),
-                Route.post("/api/keys/rotate/", TAG, "Add a new signing key for team JWTs; older keys keep "
-                        + "verifying (admin only)", null, this::rotateKey).scope(Scopes.ADMIN)
+                        .returns(
+                                200,
+                                "The keys, newest first",
+                                object(null)
+                                        .required(
+                                                "results",
+                                                array(
+                                                        null,
+                                                        object("A signing key")
+                                                                .required("kid", string(null))
+                                                                .required(
+                                                                        "active",
+                                                                        bool("Whether it signs new team JWTs")
+                                                                                .nullable())
+                                                                .required(
+                                                                        "created_at",
+                                                                        dateTime(null)
+                                                                                .nullable())))),
+                Route.post(
+                                "/api/keys/rotate/",
+                                TAG,
+                                "Add a new signing key for team JWTs; older keys keep " + "verifying (admin only)",
+                                null,
+                                this::rotateKey)
+                        .scope(Scopes.ADMIN)
                         .returns(201, "The new key's id", object(null).required("kid", string(null))),
-                Route.delete("/api/keys/{kid}/", TAG, "Delete a retired signing key: the team JWTs it signed stop "
-                        + "working (admin only)", this::deleteKey).scope(Scopes.ADMIN)
+                Route.delete(
+                                "/api/keys/{kid}/",
+                                TAG,
+                                "Delete a retired signing key: the team JWTs it signed stop " + "working (admin only)",
+                                this::deleteKey)
+                        .scope(Scopes.ADMIN)
                         .returns(204, "Deleted"));
     }
 
     /** What a new token may do; absent (null) fields are inherited from the creating token. */
-    private record Request(List<String> libraries, List<String> tools, List<String> workspaces,
-            ZonedDateTime expires) {}
+    private record Request(
+            List<String> libraries, List<String> tools, List<String> workspaces, ZonedDateTime expires) {}
 
     private void createToken(Context ctx) {
         Caller caller = Requests.manager(ctx);
         Json.Body body = Json.body(ctx);
-        Request asked = new Request(body.strings("allowed_libraries", 1000), body.strings("allowed_tools", 100),
-                body.strings("workspace_ids", 100), expiresAt(body.optionalString("expires_at", 64)));
+        Request asked = new Request(
+                body.strings("allowed_libraries", 1000),
+                body.strings("allowed_tools", 100),
+                body.strings("workspace_ids", 100),
+                expiresAt(body.optionalString("expires_at", 64)));
         String name = body.string("name", 200);
         if (body.has("owner")) {
             // The admin hands a user or service a token of its own: bounded by that principal's grants.
@@ -165,18 +252,25 @@ final class TokenApi {
             // A service account's token acts, unless told otherwise, for every workspace the service holds (the
             // ones it created): Daedalus' tokens name no workspaces, and manage the ones they make.
             List<String> workspaces = Caller.SERVICE.equals(principal.get("role")) ? List.of(ANY) : List.of();
-            Request granted = new Request(or(asked.libraries(), List.of()), or(asked.tools(), List.of()),
-                    or(asked.workspaces(), workspaces), asked.expires());
+            Request granted = new Request(
+                    or(asked.libraries(), List.of()),
+                    or(asked.tools(), List.of()),
+                    or(asked.workspaces(), workspaces),
+                    asked.expires());
             checkShapes(granted, owner);
             Json.send(ctx, 201, issue(owner, name, granted, null));
             return;
         }
         // '*' (every workspace the owner holds, now and later) is for the admin and service accounts to ask for;
         // a user's token has it only from the admin (its first token), and passes it on.
-        if (asked.workspaces() != null && asked.workspaces().contains(ANY)
-                && !Caller.ADMIN.equals(caller.role()) && !Caller.SERVICE.equals(caller.role())) {
-            throw AuthFailure.forbidden("workspace_forbidden", "'*' in workspace_ids is reserved to the admin and "
-                    + "service accounts; name the workspaces you hold");
+        if (asked.workspaces() != null
+                && asked.workspaces().contains(ANY)
+                && !Caller.ADMIN.equals(caller.role())
+                && !Caller.SERVICE.equals(caller.role())) {
+            throw AuthFailure.forbidden(
+                    "workspace_forbidden",
+                    "'*' in workspace_ids is reserved to the admin and "
+                            + "service accounts; name the workspaces you hold");
         }
         Map<String, Object> parent = store.token(caller.tokenId());
         Request derived = derive(asked, parent);
@@ -201,8 +295,8 @@ final class TokenApi {
         }
         List<String> workspaces = or(asked.workspaces(), parentWorkspaces);
         if (!parentWorkspaces.contains(ANY) && !parentWorkspaces.containsAll(workspaces)) {
-            throw wider("workspace_ids", "may name only workspaces the creating token is bound to: "
-                    + parentWorkspaces);
+            throw wider(
+                    "workspace_ids", "may name only workspaces the creating token is bound to: " + parentWorkspaces);
         }
         ZonedDateTime expires = asked.expires() != null ? asked.expires() : parentExpires;
         if (parentExpires != null && expires.isAfter(parentExpires)) {
@@ -216,10 +310,11 @@ final class TokenApi {
         if (request.libraries().contains(ANY) && request.libraries().size() > 1) {
             throw ApiError.badRequest("invalid_field", "'allowed_libraries' may hold '*' only on its own");
         }
-        List<String> unknown = request.tools().stream().filter(t -> !Scopes.ALL.contains(t)).toList();
+        List<String> unknown =
+                request.tools().stream().filter(t -> !Scopes.ALL.contains(t)).toList();
         if (!unknown.isEmpty()) {
-            throw ApiError.badRequest("invalid_field", "'allowed_tools' names unknown scopes " + unknown
-                    + "; known: " + Scopes.ALL);
+            throw ApiError.badRequest(
+                    "invalid_field", "'allowed_tools' names unknown scopes " + unknown + "; known: " + Scopes.ALL);
         }
         if (request.workspaces().contains(ANY)) {
             if (request.workspaces().size() > 1) {
@@ -229,17 +324,25 @@ final class TokenApi {
         }
         for (String workspace : request.workspaces()) {
             if (client.role(owner, workspace) == null) {
-                throw AuthFailure.forbidden("workspace_forbidden", "'" + owner + "' holds no role on workspace '"
-                        + workspace + "'");
+                throw AuthFailure.forbidden(
+                        "workspace_forbidden", "'" + owner + "' holds no role on workspace '" + workspace + "'");
             }
         }
     }
 
     private Map<String, Object> issue(String owner, String name, Request request, String parentId) {
         String token = Tokens.generate();
-        Map<String, Object> stored = store.createToken("tok_" + UUID.randomUUID(), Tokens.sha256Hex(token),
-                Tokens.mask(token), name, owner, request.expires(), request.libraries(), request.tools(),
-                request.workspaces(), parentId);
+        Map<String, Object> stored = store.createToken(
+                "tok_" + UUID.randomUUID(),
+                Tokens.sha256Hex(token),
+                Tokens.mask(token),
+                name,
+                owner,
+                request.expires(),
+                request.libraries(),
+                request.tools(),
+                request.workspaces(),
+                parentId);
         Map<String, Object> body = new LinkedHashMap<>(stored);
         body.put("token", token);
         return body;
@@ -254,7 +357,9 @@ final class TokenApi {
     }
 
     private Map<String, Object> principal(String id) {
-        return store.listUsers().stream().filter(p -> id.equals(p.get("id"))).findFirst()
+        return store.listUsers().stream()
+                .filter(p -> id.equals(p.get("id")))
+                .findFirst()
                 .orElseThrow(() -> ApiError.badRequest("invalid_field", "'owner' names no user: '" + id + "'"));
     }
 
@@ -269,8 +374,8 @@ final class TokenApi {
             }
             return expires;
         } catch (DateTimeParseException e) {
-            throw ApiError.badRequest("invalid_field", "'expires_at' must be an RFC 3339 date-time such as "
-                    + "2027-01-31T00:00:00Z");
+            throw ApiError.badRequest(
+                    "invalid_field", "'expires_at' must be an RFC 3339 date-time such as " + "2027-01-31T00:00:00Z");
         }
     }
 
@@ -303,16 +408,18 @@ final class TokenApi {
         }
         Map<String, String> parents = new java.util.HashMap<>();
         tokens.forEach(t -> parents.put((String) t.get("id"), (String) t.get("parent_id")));
-        return tokens.stream().filter(t -> {
-            String at = (String) t.get("id");
-            for (int depth = 0; at != null && depth < 32; depth++) {
-                if (at.equals(caller.tokenId())) {
-                    return true;
-                }
-                at = parents.get(at);
-            }
-            return false;
-        }).toList();
+        return tokens.stream()
+                .filter(t -> {
+                    String at = (String) t.get("id");
+                    for (int depth = 0; at != null && depth < 32; depth++) {
+                        if (at.equals(caller.tokenId())) {
+                            return true;
+                        }
+                        at = parents.get(at);
+                    }
+                    return false;
+                })
+                .toList();
     }
 
     private void createUser(Context ctx) {
@@ -320,15 +427,19 @@ final class TokenApi {
         Json.Body body = Json.body(ctx);
         String id = body.string("id", 128);
         if (!id.matches(USER_ID) || Caller.ADMIN.equals(id)) {
-            throw ApiError.badRequest("invalid_field", "'id' must be lower-case letters, digits, '.', '_', '@' or "
-                    + "'-' (at most 128), and not 'admin'");
+            throw ApiError.badRequest(
+                    "invalid_field",
+                    "'id' must be lower-case letters, digits, '.', '_', '@' or "
+                            + "'-' (at most 128), and not 'admin'");
         }
         String role = body.has("role") ? body.optionalString("role", 20) : "user";
         if (!List.of("user", Caller.SERVICE).contains(role)) {
             throw ApiError.badRequest("invalid_field", "'role' must be user or service");
         }
         List<String> capabilities = body.strings("capabilities", 10);
-        capabilities = capabilities == null ? List.of() : capabilities.stream().distinct().toList();
+        capabilities = capabilities == null
+                ? List.of()
+                : capabilities.stream().distinct().toList();
         if (!capabilities.isEmpty() && !Caller.SERVICE.equals(role)) {
             throw ApiError.badRequest("invalid_field", "only service accounts have 'capabilities'");
         }
@@ -338,12 +449,12 @@ final class TokenApi {
             throw ApiError.badRequest("invalid_field", "'capabilities' may hold " + CAPABILITIES + ", not " + unknown);
         }
         String managedBy = body.optionalString("managed_by", 128);
-        if (managedBy != null && store.listUsers().stream().noneMatch(p -> managedBy.equals(p.get("id"))
-                && Caller.SERVICE.equals(p.get("role")))) {
+        if (managedBy != null
+                && store.listUsers().stream()
+                        .noneMatch(p -> managedBy.equals(p.get("id")) && Caller.SERVICE.equals(p.get("role")))) {
             throw ApiError.badRequest("invalid_field", "'managed_by' must name a service account");
         }
-        AuthStore.Upsert result = store.createPrincipal(id, body.string("name", 200), role, capabilities,
-                managedBy);
+        AuthStore.Upsert result = store.createPrincipal(id, body.string("name", 200), role, capabilities, managedBy);
         if (!result.created()) {
             throw ApiError.conflict("user_exists", "a user with id '" + id + "' exists already");
         }
@@ -365,8 +476,12 @@ final class TokenApi {
         if (!body.node().path("active").isBoolean()) {
             throw ApiError.badRequest("invalid_field", "'active' (true or false) is required");
         }
-        Json.send(ctx, 200, Requests.found(store.setActive(ctx.pathParam("id"), body.bool("active", true)),
-                "user '" + ctx.pathParam("id") + "'"));
+        Json.send(
+                ctx,
+                200,
+                Requests.found(
+                        store.setActive(ctx.pathParam("id"), body.bool("active", true)),
+                        "user '" + ctx.pathParam("id") + "'"));
     }
 
     private void listKeys(Context ctx) {

@@ -40,8 +40,8 @@ public final class SearchService {
         }
         for (String type : types) {
             if (!SEARCH_TYPES.contains(type)) {
-                throw ApiError.badRequest("invalid_field", "'search_types' may hold vector, fulltext and graph, not '"
-                        + type + "'");
+                throw ApiError.badRequest(
+                        "invalid_field", "'search_types' may hold vector, fulltext and graph, not '" + type + "'");
             }
         }
         boolean rerank = body.bool("rerank", true);
@@ -81,8 +81,13 @@ public final class SearchService {
         }
         relativeScores(candidates);
         // The audit trail keeps who searched what scope, and only a hash of the query.
-        AUDIT.info("search principal={} libraries={} query_sha256={} results={} took_ms={}", caller.principal(),
-                scope.size(), Tokens.sha256Hex(query), candidates.size(), tookMs);
+        AUDIT.info(
+                "search principal={} libraries={} query_sha256={} results={} took_ms={}",
+                caller.principal(),
+                scope.size(),
+                Tokens.sha256Hex(query),
+                candidates.size(),
+                tookMs);
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("query", query);
         response.put("candidates", candidates);
@@ -104,15 +109,18 @@ public final class SearchService {
     private static Map<String, Object> weights(Json.Body body) {
         com.fasterxml.jackson.databind.JsonNode node = body.node().path("weights");
         if (!node.isObject()) {
-            throw ApiError.badRequest("invalid_field", "'weights' must be an object like {\"vector\": 1, "
-                    + "\"fulltext\": 0.2, \"graph\": 0.1}");
+            throw ApiError.badRequest(
+                    "invalid_field",
+                    "'weights' must be an object like {\"vector\": 1, " + "\"fulltext\": 0.2, \"graph\": 0.1}");
         }
         Map<String, Object> weights = new LinkedHashMap<>();
         node.fields().forEachRemaining(e -> {
             double value = e.getValue().asDouble(-1);
             if (!SEARCH_TYPES.contains(e.getKey()) || !e.getValue().isNumber() || value < 0 || value > 10) {
-                throw ApiError.badRequest("invalid_field", "'weights' takes vector, fulltext and graph with a "
-                        + "number 0..10 each, not '" + e.getKey() + "': " + e.getValue());
+                throw ApiError.badRequest(
+                        "invalid_field",
+                        "'weights' takes vector, fulltext and graph with a " + "number 0..10 each, not '" + e.getKey()
+                                + "': " + e.getValue());
             }
             weights.put(e.getKey(), value);
         });
@@ -128,9 +136,12 @@ public final class SearchService {
     @SuppressWarnings("unchecked")
     static void relativeScores(List<Map<String, Object>> candidates) {
         for (String leg : List.of("fulltext", "graph")) {
-            double best = candidates.stream().map(c -> (Map<String, Object>) c.get("raw_scores"))
+            double best = candidates.stream()
+                    .map(c -> (Map<String, Object>) c.get("raw_scores"))
                     .filter(s -> s != null && s.get(leg) instanceof Number)
-                    .mapToDouble(s -> ((Number) s.get(leg)).doubleValue()).max().orElse(0);
+                    .mapToDouble(s -> ((Number) s.get(leg)).doubleValue())
+                    .max()
+                    .orElse(0);
             for (Map<String, Object> c : candidates) {
                 Map<String, Object> scores = (Map<String, Object>) c.get("raw_scores");
                 if (scores != null && scores.get(leg) instanceof Number n && best > 0) {
@@ -157,9 +168,12 @@ public final class SearchService {
         List<String> sources = row.sources();
         Map<String, Object> ranks = row.ranks();
         // The leg that ranked the chunk best is its primary source.
-        candidate.put("source", sources.stream()
-                .min((a, b) -> Long.compare(((Number) ranks.get(a)).longValue(), ((Number) ranks.get(b)).longValue()))
-                .orElse(null));
+        candidate.put(
+                "source",
+                sources.stream()
+                        .min((a, b) ->
+                                Long.compare(((Number) ranks.get(a)).longValue(), ((Number) ranks.get(b)).longValue()))
+                        .orElse(null));
         candidate.put("sources", sources);
         candidate.put("ranks", ranks);
         candidate.put("raw_scores", row.raw_scores());

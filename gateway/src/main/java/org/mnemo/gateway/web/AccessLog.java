@@ -46,15 +46,17 @@ public final class AccessLog {
     }
 
     /** The line of an HTTP request, which ends its context on this thread. */
-    public static void http(String requestId, String principal, String method, String route, int status,
-            double seconds) {
+    public static void http(
+            String requestId, String principal, String method, String route, int status, double seconds) {
         try {
-            put(requestId, principal, Map.of(METHOD, method, ROUTE, route, STATUS, Integer.toString(status),
-                    DURATION, millis(seconds)));
+            put(
+                    requestId,
+                    principal,
+                    Map.of(METHOD, method, ROUTE, route, STATUS, Integer.toString(status), DURATION, millis(seconds)));
             if (PROBES.contains(route) ? LOG.isDebugEnabled() : LOG.isInfoEnabled()) {
                 String line = "{} {} {} {} ms (request {}, principal {})";
-                Object[] args = {method, route, status, millis(seconds), requestId, principal == null ? "-"
-                        : principal};
+                Object[] args = {method, route, status, millis(seconds), requestId, principal == null ? "-" : principal
+                };
                 if (PROBES.contains(route)) {
                     LOG.debug(line, args);
                 } else {
@@ -77,9 +79,16 @@ public final class AccessLog {
         Map<String, String> saved = MDC.getCopyOfContextMap();
         try {
             MDC.clear();
-            put(requestId, principal, Map.of(METHOD, "POST", ROUTE, "/mcp", TOOL, tool, STATUS, status, DURATION,
-                    millis(seconds)));
-            LOG.info("MCP {} {} {} ms (request {}, principal {})", tool, status, millis(seconds), requestId,
+            put(
+                    requestId,
+                    principal,
+                    Map.of(METHOD, "POST", ROUTE, "/mcp", TOOL, tool, STATUS, status, DURATION, millis(seconds)));
+            LOG.info(
+                    "MCP {} {} {} ms (request {}, principal {})",
+                    tool,
+                    status,
+                    millis(seconds),
+                    requestId,
                     principal == null ? "-" : principal);
         } finally {
             if (saved == null) {

@@ -4,11 +4,19 @@ package org.mnemo.gateway.web;
 public final class ApiError extends RuntimeException {
     /** The body of every error the gateway answers, whoever raised it (also the HTTP server's own, before routing). */
     public static final Schema SCHEMA = Schema.object("An error: a stable code to branch on, a human detail and "
-            + "the request id (also in X-Request-Id)")
+                    + "the request id (also in X-Request-Id)")
             .required("code", Schema.string("Stable, machine-readable: docs/rest-api.md#errors"))
             .required("detail", Schema.string("What went wrong and, where it can, how to fix it"))
-            .optional("request_id", Schema.string("The request's id, as in the X-Request-Id header").nullable())
-            .example(java.util.Map.of("code", "invalid_field", "detail", "'library_type' is required", "request_id",
+            .optional(
+                    "request_id",
+                    Schema.string("The request's id, as in the X-Request-Id header")
+                            .nullable())
+            .example(java.util.Map.of(
+                    "code",
+                    "invalid_field",
+                    "detail",
+                    "'library_type' is required",
+                    "request_id",
                     "8f73ba0d-4d55-4a57-9a4e-3b1c2f0e9a11"))
             .named("Error");
 

@@ -36,8 +36,10 @@ public final class Json {
         try {
             node = MAPPER.readTree(raw);
         } catch (java.io.IOException e) {
-            throw ApiError.badRequest("malformed_json", "the body is not valid JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            throw ApiError.badRequest(
+                    "malformed_json",
+                    "the body is not valid JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""));
         }
         if (!(node instanceof ObjectNode object)) {
             throw ApiError.badRequest("invalid_body", "the body must be a JSON object");
@@ -90,13 +92,14 @@ public final class Json {
 
         /** limit (1..200, default 50) and offset (≥ 0) from the body. */
         public Requests.Page page() {
-            return new Requests.Page(integer("limit", 50, 1, Requests.MAX_LIMIT),
-                    integer("offset", 0, 0, Integer.MAX_VALUE));
+            return new Requests.Page(
+                    integer("limit", 50, 1, Requests.MAX_LIMIT), integer("offset", 0, 0, Integer.MAX_VALUE));
         }
 
         /** A page whose limit above the maximum is cut to it (MCP's documented behaviour), not refused. */
         public Requests.Page cappedPage() {
-            return new Requests.Page(Math.min(Requests.MAX_LIMIT, integer("limit", 50, 1, Integer.MAX_VALUE)),
+            return new Requests.Page(
+                    Math.min(Requests.MAX_LIMIT, integer("limit", 50, 1, Integer.MAX_VALUE)),
                     integer("offset", 0, 0, Integer.MAX_VALUE));
         }
 
@@ -122,7 +125,9 @@ public final class Json {
             }
             List<String> strings = new ArrayList<>();
             for (JsonNode element : value) {
-                if (!element.isTextual() || element.asText().isBlank() || element.asText().length() > 200) {
+                if (!element.isTextual()
+                        || element.asText().isBlank()
+                        || element.asText().length() > 200) {
                     throw invalid(field, "must hold non-empty strings of at most 200 characters");
                 }
                 strings.add(element.asText().strip());

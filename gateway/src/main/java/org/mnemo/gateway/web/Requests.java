@@ -10,6 +10,7 @@ import org.mnemo.gateway.auth.Caller;
 public final class Requests {
     /** The request attribute the authenticated caller is kept under (set by the server's auth handler). */
     public static final String CALLER = "mnemo.caller";
+
     public static final int MAX_LIMIT = 200;
 
     /** limit (1..200, default 50) and offset (≥ 0) from the query string. */
@@ -87,8 +88,9 @@ public final class Requests {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest("invalid_parameter", "'" + name + "' must be a whole number in " + min + ".."
-                    + max + ", got '" + value + "'");
+            throw ApiError.badRequest(
+                    "invalid_parameter",
+                    "'" + name + "' must be a whole number in " + min + ".." + max + ", got '" + value + "'");
         }
     }
 
@@ -100,8 +102,9 @@ public final class Requests {
         return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no" -> false;
-            default -> throw ApiError.badRequest("invalid_parameter", "'" + name + "' must be true or false, got '"
-                    + value + "'");
+            default ->
+                throw ApiError.badRequest(
+                        "invalid_parameter", "'" + name + "' must be true or false, got '" + value + "'");
         };
     }
 

@@ -20,8 +20,18 @@ import java.util.List;
  * @param scope      the tool or management scope ({@link org.mnemo.gateway.auth.Scopes}) a token's allowed_tools
  *                   must allow; every authenticated route has one
  */
-public record Route(HandlerType method, String path, String tag, String summary, Schema body, Schema form,
-        List<Parameter> parameters, List<Response> responses, boolean auth, String scope, Handler handler) {
+public record Route(
+        HandlerType method,
+        String path,
+        String tag,
+        String summary,
+        Schema body,
+        Schema form,
+        List<Parameter> parameters,
+        List<Response> responses,
+        boolean auth,
+        String scope,
+        Handler handler) {
 
     /** A query or header parameter ({@code in}): its name and its value's schema (whose description says what for). */
     public record Parameter(String name, String in, Schema schema) {}
@@ -62,8 +72,7 @@ public record Route(HandlerType method, String path, String tag, String summary,
         return of(HandlerType.DELETE, path, tag, summary, body, handler);
     }
 
-    private static Route of(HandlerType method, String path, String tag, String summary, Schema body,
-            Handler handler) {
+    private static Route of(HandlerType method, String path, String tag, String summary, Schema body, Handler handler) {
         return new Route(method, path, tag, summary, body, null, List.of(), List.of(), true, null, handler);
     }
 
@@ -114,9 +123,14 @@ public record Route(HandlerType method, String path, String tag, String summary,
 
     /** The {@code limit} and {@code offset} of a paginated listing ({@link Requests#page}). */
     public Route paged() {
-        return query("limit", Schema.integer("Page size").range(1, Requests.MAX_LIMIT).defaultsTo(50))
-                .query("offset", Schema.integer("How many results to skip").range(0, Integer.MAX_VALUE)
-                        .defaultsTo(0));
+        return query(
+                        "limit",
+                        Schema.integer("Page size").range(1, Requests.MAX_LIMIT).defaultsTo(50))
+                .query(
+                        "offset",
+                        Schema.integer("How many results to skip")
+                                .range(0, Integer.MAX_VALUE)
+                                .defaultsTo(0));
     }
 
     /**

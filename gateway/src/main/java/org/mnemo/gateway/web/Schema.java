@@ -83,7 +83,10 @@ public final class Schema {
                 .required("results", array("This page's results", item))
                 .required("limit", integer("The page size asked for").range(1, Requests.MAX_LIMIT))
                 .required("offset", integer("Where this page starts").range(0, Integer.MAX_VALUE))
-                .required("next_offset", integer("The offset of the next page, or null after the last").nullable());
+                .required(
+                        "next_offset",
+                        integer("The offset of the next page, or null after the last")
+                                .nullable());
         return item.name == null ? page : page.named(item.name + "Page");
     }
 
@@ -110,8 +113,8 @@ public final class Schema {
             throw new IllegalStateException("'" + property + "' is a property, and " + this + " is no object");
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) json.getOrDefault("properties",
-                Map.of()));
+        Map<String, Object> properties =
+                new LinkedHashMap<>((Map<String, Object>) json.getOrDefault("properties", Map.of()));
         if (properties.put(property, schema) != null) {
             throw new IllegalStateException("property '" + property + "' is declared twice");
         }

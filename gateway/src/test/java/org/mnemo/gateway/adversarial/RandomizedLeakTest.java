@@ -40,8 +40,18 @@ class RandomizedLeakTest {
     private static final long SEED = 20261126L;
     private static final Pattern MARKER = Pattern.compile("xq[a-z]+mark");
 
-    private enum Op { SEARCH, MCP_SEARCH, CHUNK, NEIGHBOURS, LIST, MEMORY_COMMIT, MEMORY_SEARCH, MCP_RECALL, FORGET,
-        INGEST }
+    private enum Op {
+        SEARCH,
+        MCP_SEARCH,
+        CHUNK,
+        NEIGHBOURS,
+        LIST,
+        MEMORY_COMMIT,
+        MEMORY_SEARCH,
+        MCP_RECALL,
+        FORGET,
+        INGEST
+    }
 
     private final Tenants fixture = Tenants.get();
     private final TestGateway gw = fixture.gw;
@@ -49,6 +59,7 @@ class RandomizedLeakTest {
     private final Map<String, Predicate<Credential>> readers = new ConcurrentHashMap<>();
     /** memory id → its namespace, for forgetting. */
     private final Map<String, String> memories = new ConcurrentHashMap<>();
+
     private final List<String> leaks = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<Op, AtomicInteger> counts = new EnumMap<>(Op.class);
     private final AtomicInteger dynamic = new AtomicInteger();
@@ -61,8 +72,10 @@ class RandomizedLeakTest {
         for (Tenant t : fixture.tenants) {
             t.libraries.keySet().forEach(key -> readers.put(t.markers.get(key), c -> visibleLibrary(c, t, key)));
             // The fixture's own memories are read here, never forgotten (the attack suite checks them intact).
-            t.memories.forEach((ns, id) -> readers.put(t.markers.get(ns), c -> c.tenant() == t.index
-                    && Tenants.readableNamespaces(c, t).contains(ns)));
+            t.memories.forEach((ns, id) -> readers.put(
+                    t.markers.get(ns),
+                    c -> c.tenant() == t.index
+                            && Tenants.readableNamespaces(c, t).contains(ns)));
         }
         List<Credential> credentials = fixture.credentials();
         Map<String, McpSyncClient> mcp = new ConcurrentHashMap<>();
@@ -103,9 +116,11 @@ class RandomizedLeakTest {
 
     private McpSyncClient client(Credential c) {
         McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(gw.url(""))
-                        .endpoint("/mcp").requestBuilder(HttpRequest.newBuilder()
-                                .header("Authorization", "Bearer " + c.token())).build())
-                .requestTimeout(Duration.ofSeconds(60)).build();
+                        .endpoint("/mcp")
+                        .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + c.token()))
+                        .build())
+                .requestTimeout(Duration.ofSeconds(60))
+                .build();
         client.initialize();
         return client;
     }
@@ -115,10 +130,22 @@ class RandomizedLeakTest {
         List<String> namespaces = List.copyOf(t.memories.keySet());
         String ns = namespaces.get(random.nextInt(namespaces.size()));
         switch (op) {
-            case SEARCH -> scan(c, "search", Tenants.withoutEcho(gw.post("/library/api/search/", c.token(),
-                    Map.of("query", t.markers.get(key) + " turbine crane", "limit", 50)).raw().body()));
-            case MCP_SEARCH -> scan(c, "mcp search", text(mcp.callTool(new McpSchema.CallToolRequest("search",
-                    Map.of("query", "harbour crane " + t.markers.get(key))))));
+            case SEARCH ->
+                scan(
+                        c,
+                        "search",
+                        Tenants.withoutEcho(gw.post(
+                                        "/library/api/search/",
+                                        c.token(),
+                                        Map.of("query", t.markers.get(key) + " turbine crane", "limit", 50))
+                                .raw()
+                                .body()));
+            case MCP_SEARCH ->
+                scan(
+                        c,
+                        "mcp search",
+                        text(mcp.callTool(new McpSchema.CallToolRequest(
+                                "search", Map.of("query", "harbour crane " + t.markers.get(key))))));
             case CHUNK -> {
                 TestGateway.Response r = gw.get("/library/api/chunks/" + t.chunks.get(key) + "/", c.token());
                 boolean allowed = visibleLibrary(c, t, key);
@@ -127,12 +154,20 @@ class RandomizedLeakTest {
                 }
                 scan(c, "chunk", r.raw().body());
             }
-            case NEIGHBOURS -> scan(c, "neighbours", text(mcp.callTool(new McpSchema.CallToolRequest(
-                    "get_concept_neighbors", random.nextBoolean() ? Map.of("chunk_uid", t.chunks.get(key))
-                            : Map.of("concept", "turbine bearings", "depth", 2)))));
+            case NEIGHBOURS ->
+                scan(
+                        c,
+                        "neighbours",
+                        text(mcp.callTool(new McpSchema.CallToolRequest(
+                                "get_concept_neighbors",
+                                random.nextBoolean()
+                                        ? Map.of("chunk_uid", t.chunks.get(key))
+                                        : Map.of("concept", "turbine bearings", "depth", 2)))));
             case LIST -> {
-                String path = List.of("/library/api/libraries/?include_workspace=true&limit=200",
-                        "/library/api/items/?limit=200", "/library/api/collections/?limit=200")
+                String path = List.of(
+                                "/library/api/libraries/?include_workspace=true&limit=200",
+                                "/library/api/items/?limit=200",
+                                "/library/api/collections/?limit=200")
                         .get(random.nextInt(3));
                 TestGateway.Response r = gw.get(path, c.token());
                 scan(c, "list", r.raw().body());
@@ -143,12 +178,33 @@ class RandomizedLeakTest {
                 });
             }
             case MEMORY_COMMIT -> commit(c, t, ns);
-            case MEMORY_SEARCH -> scan(c, "memory search", gw.send("POST", "/api/memory/search/", c.token(),
-                    Map.of("query", "harbour crane keys cabinet", "namespaces", List.of(ns), "limit", 50),
-                    c.headers()).raw().body());
-            case MCP_RECALL -> scan(c, "mcp recall", text(mcp.callTool(new McpSchema.CallToolRequest(
-                    "search_memory", c.workspace() == null ? Map.of("query", "crane keys")
-                            : Map.of("query", "crane keys cabinet", "workspace_id", c.workspace())))));
+            case MEMORY_SEARCH ->
+                scan(
+                        c,
+                        "memory search",
+                        gw.send(
+                                        "POST",
+                                        "/api/memory/search/",
+                                        c.token(),
+                                        Map.of(
+                                                "query",
+                                                "harbour crane keys cabinet",
+                                                "namespaces",
+                                                List.of(ns),
+                                                "limit",
+                                                50),
+                                        c.headers())
+                                .raw()
+                                .body());
+            case MCP_RECALL ->
+                scan(
+                        c,
+                        "mcp recall",
+                        text(mcp.callTool(new McpSchema.CallToolRequest(
+                                "search_memory",
+                                c.workspace() == null
+                                        ? Map.of("query", "crane keys")
+                                        : Map.of("query", "crane keys cabinet", "workspace_id", c.workspace())))));
             case FORGET -> forget(c, random);
             case INGEST -> ingest(c, t, key);
             default -> throw new IllegalStateException(op.name());
@@ -156,17 +212,27 @@ class RandomizedLeakTest {
     }
 
     private void commit(Credential c, Tenant t, String namespace) {
-        boolean allowed = c.tenant() == t.index && Tenants.writableNamespaces(c, t).contains(namespace);
+        boolean allowed =
+                c.tenant() == t.index && Tenants.writableNamespaces(c, t).contains(namespace);
         String marker = nextMarker();
         // Registered before the write: another thread may find it the moment it commits.
-        readers.put(marker, reader -> reader.tenant() == t.index
-                && Tenants.readableNamespaces(reader, t).contains(namespace));
-        TestGateway.Response r = gw.send("POST", "/api/memory/memories/", c.token(), Map.of("content",
-                "Note " + marker + ": the crane keys moved to cabinet " + t.index + ".", "namespace", namespace),
+        readers.put(
+                marker,
+                reader -> reader.tenant() == t.index
+                        && Tenants.readableNamespaces(reader, t).contains(namespace));
+        TestGateway.Response r = gw.send(
+                "POST",
+                "/api/memory/memories/",
+                c.token(),
+                Map.of(
+                        "content",
+                        "Note " + marker + ": the crane keys moved to cabinet " + t.index + ".",
+                        "namespace",
+                        namespace),
                 c.headers());
         if (allowed != (r.status() == 201)) {
-            leaks.add(c.name() + " commit into " + namespace + " (allowed " + allowed + ") answered " + r.status()
-                    + " " + r.raw().body());
+            leaks.add(c.name() + " commit into " + namespace + " (allowed " + allowed + ") answered " + r.status() + " "
+                    + r.raw().body());
         }
         if (r.status() == 201) {
             memories.put(r.json().path("id").asText(), namespace);
@@ -205,17 +271,25 @@ class RandomizedLeakTest {
     }
 
     private void ingest(Credential c, Tenant t, String key) {
-        boolean allowed = c.tenant() == t.index && switch (c.kind()) {
-            case SERVICE -> key.equals("root") || key.equals("dev");
-            case OWNER -> key.equals("root");
-            case WRITER -> key.equals("plain");
-            default -> false;
-        };
+        boolean allowed = c.tenant() == t.index
+                && switch (c.kind()) {
+                    case SERVICE -> key.equals("root") || key.equals("dev");
+                    case OWNER -> key.equals("root");
+                    case WRITER -> key.equals("plain");
+                    default -> false;
+                };
         String marker = nextMarker();
         readers.put(marker, reader -> visibleLibrary(reader, t, key));
-        TestGateway.Response r = gw.post("/library/api/items/", c.token(), Map.of("library_uid",
-                t.libraries.get(key), "title", "Log " + marker, "text", "The turbine log " + marker
-                        + " records the crane inspection of tenant " + t.index + "."));
+        TestGateway.Response r = gw.post(
+                "/library/api/items/",
+                c.token(),
+                Map.of(
+                        "library_uid",
+                        t.libraries.get(key),
+                        "title",
+                        "Log " + marker,
+                        "text",
+                        "The turbine log " + marker + " records the crane inspection of tenant " + t.index + "."));
         if (allowed != (r.status() == 201 || r.status() == 200 || r.status() == 202)) {
             leaks.add(c.name() + " upload into " + t.index + "/" + key + " (allowed " + allowed + ") answered "
                     + r.status() + " " + r.raw().body());

@@ -30,7 +30,15 @@ final class Tenants {
     static final int COUNT = 5;
     private static Tenants instance;
 
-    enum Kind { SERVICE, OWNER, WRITER, READER, TEAM, TURN, RESTRICTED }
+    enum Kind {
+        SERVICE,
+        OWNER,
+        WRITER,
+        READER,
+        TEAM,
+        TURN,
+        RESTRICTED
+    }
 
     /** A credential of a tenant: who it is, the token, and the workspace it acts as for memory (or null). */
     record Credential(String name, int tenant, Kind kind, String token, String workspace, String principal) {
@@ -47,12 +55,12 @@ final class Tenants {
         final String docs;
         final String service;
         final Map<String, String> libraries = new LinkedHashMap<>(); // role → uid: root, dev, plain, docs
-        final Map<String, String> chunks = new LinkedHashMap<>();    // same keys → a chunk uid
+        final Map<String, String> chunks = new LinkedHashMap<>(); // same keys → a chunk uid
         final Map<String, String> items = new LinkedHashMap<>();
         final Map<String, String> collections = new LinkedHashMap<>();
         final Map<String, String> jobs = new LinkedHashMap<>();
-        final Map<String, String> memories = new LinkedHashMap<>();  // namespace → a memory id in it
-        final Map<String, String> markers = new LinkedHashMap<>();   // library key or namespace → its marker word
+        final Map<String, String> memories = new LinkedHashMap<>(); // namespace → a memory id in it
+        final Map<String, String> markers = new LinkedHashMap<>(); // library key or namespace → its marker word
         final Map<Kind, Credential> credentials = new LinkedHashMap<>();
         String teamId;
         String tokenId;
@@ -83,8 +91,15 @@ final class Tenants {
         // Turn JWTs live ten minutes at most: each test gets fresh ones.
         for (Tenant t : instance.tenants) {
             Credential old = t.credentials.get(Kind.TURN);
-            t.credentials.put(Kind.TURN, new Credential(old.name(), old.tenant(), Kind.TURN,
-                    Jwt.daedalus(List.of(t.docs), List.of(), Duration.ofMinutes(10)), null, old.principal()));
+            t.credentials.put(
+                    Kind.TURN,
+                    new Credential(
+                            old.name(),
+                            old.tenant(),
+                            Kind.TURN,
+                            Jwt.daedalus(List.of(t.docs), List.of(), Duration.ofMinutes(10)),
+                            null,
+                            old.principal()));
         }
         return instance;
     }
@@ -102,61 +117,93 @@ final class Tenants {
         for (Kind kind : List.of(Kind.OWNER, Kind.WRITER, Kind.READER)) {
             users.put(kind, gw.userManagedBy(t.user(kind), t.service));
         }
-        ok(gw.put("/api/memory/workspaces/" + t.root + "/members/" + t.user(Kind.OWNER) + "/", svc,
+        ok(gw.put(
+                "/api/memory/workspaces/" + t.root + "/members/" + t.user(Kind.OWNER) + "/",
+                svc,
                 Map.of("role", "owner")));
-        ok(gw.put("/api/memory/workspaces/" + t.dev + "/members/" + t.user(Kind.WRITER) + "/", svc,
+        ok(gw.put(
+                "/api/memory/workspaces/" + t.dev + "/members/" + t.user(Kind.WRITER) + "/",
+                svc,
                 Map.of("role", "writer")));
-        ok(gw.put("/api/memory/workspaces/" + t.dev + "/members/" + t.user(Kind.READER) + "/", svc,
+        ok(gw.put(
+                "/api/memory/workspaces/" + t.dev + "/members/" + t.user(Kind.READER) + "/",
+                svc,
                 Map.of("role", "reader")));
 
         t.libraries.put("root", workspaceLibrary(svc, t.root, "Tenant " + i + " root"));
         t.libraries.put("dev", workspaceLibrary(svc, t.dev, "Tenant " + i + " dev"));
         t.libraries.put("docs", workspaceLibrary(gw.daedalus, t.docs, "Daedalus docs " + i));
-        t.libraries.put("plain", ok(gw.post("/library/api/libraries/", users.get(Kind.WRITER), Map.of("name",
-                "Tenant " + i + " plain", "library_type", "technical"))).path("uid").asText());
-        Map<String, String> uploaders = Map.of("root", svc, "dev", svc, "docs", gw.daedalus, "plain",
-                users.get(Kind.WRITER));
+        t.libraries.put(
+                "plain",
+                ok(gw.post(
+                                "/library/api/libraries/",
+                                users.get(Kind.WRITER),
+                                Map.of("name", "Tenant " + i + " plain", "library_type", "technical")))
+                        .path("uid")
+                        .asText());
+        Map<String, String> uploaders =
+                Map.of("root", svc, "dev", svc, "docs", gw.daedalus, "plain", users.get(Kind.WRITER));
         for (String key : t.libraries.keySet()) {
             String marker = marker(i, key);
             t.markers.put(key, marker);
-            JsonNode uploaded = ok(gw.post("/library/api/items/", uploaders.get(key), Map.of("library_uid",
-                    t.libraries.get(key), "title", "Turbine log " + marker, "source_ref", "adv/" + key + "/" + i,
-                    "text", "# Turbine maintenance\n\nThe turbine bearings of " + marker + " are greased weekly; "
-                            + "the harbour crane of " + marker + " is inspected every spring.")));
+            JsonNode uploaded = ok(gw.post(
+                    "/library/api/items/",
+                    uploaders.get(key),
+                    Map.of(
+                            "library_uid",
+                            t.libraries.get(key),
+                            "title",
+                            "Turbine log " + marker,
+                            "source_ref",
+                            "adv/" + key + "/" + i,
+                            "text",
+                            "# Turbine maintenance\n\nThe turbine bearings of " + marker + " are greased weekly; "
+                                    + "the harbour crane of " + marker + " is inspected every spring.")));
             t.jobs.put(key, uploaded.path("job").path("id").asText());
             t.items.put(key, itemOf(uploaded, uploaders.get(key)));
             JsonNode item = ok(gw.get("/library/api/items/" + t.items.get(key) + "/", uploaders.get(key)));
             t.collections.put(key, item.path("collection_uid").asText());
-            JsonNode hits = ok(gw.post("/library/api/search/", uploaders.get(key), Map.of("query", marker,
-                    "library_uid", t.libraries.get(key)))).path("candidates");
+            JsonNode hits = ok(gw.post(
+                            "/library/api/search/",
+                            uploaders.get(key),
+                            Map.of("query", marker, "library_uid", t.libraries.get(key))))
+                    .path("candidates");
             t.chunks.put(key, hits.get(0).path("chunk_uid").asText());
         }
 
         String owner = gw.boundToken(users.get(Kind.OWNER), t.root);
         String writer = gw.boundToken(users.get(Kind.WRITER), t.dev);
         String reader = gw.boundToken(users.get(Kind.READER), t.dev);
-        JsonNode restricted = ok(gw.post("/api/tokens/", writer, Map.of("name", "search only",
-                "allowed_libraries", List.of(), "allowed_tools", List.of("search"))));
+        JsonNode restricted = ok(gw.post(
+                "/api/tokens/",
+                writer,
+                Map.of("name", "search only", "allowed_libraries", List.of(), "allowed_tools", List.of("search"))));
         t.tokenId = restricted.path("id").asText();
         t.teamId = "adv-team-" + i + "-" + UUID.randomUUID();
         String team = ok(gw.post("/mcp_server/api/teams/", svc, Map.of("id", t.teamId, "name", "Agents " + i)))
-                .path("jwt").asText();
-        ok(gw.put("/mcp_server/api/teams/" + t.teamId + "/workspaces/", svc, Map.of("workspace_ids",
-                List.of(t.root))));
+                .path("jwt")
+                .asText();
+        ok(gw.put("/mcp_server/api/teams/" + t.teamId + "/workspaces/", svc, Map.of("workspace_ids", List.of(t.root))));
         String turn = Jwt.daedalus(List.of(t.docs), List.of(), Duration.ofMinutes(10));
 
-        t.credentials.put(Kind.SERVICE, new Credential("t" + i + ".service", i, Kind.SERVICE, svc, t.root,
-                t.service));
-        t.credentials.put(Kind.OWNER, new Credential("t" + i + ".owner", i, Kind.OWNER, owner, t.root,
-                t.user(Kind.OWNER)));
-        t.credentials.put(Kind.WRITER, new Credential("t" + i + ".writer", i, Kind.WRITER, writer, t.dev,
-                t.user(Kind.WRITER)));
-        t.credentials.put(Kind.READER, new Credential("t" + i + ".reader", i, Kind.READER, reader, t.dev,
-                t.user(Kind.READER)));
+        t.credentials.put(Kind.SERVICE, new Credential("t" + i + ".service", i, Kind.SERVICE, svc, t.root, t.service));
+        t.credentials.put(
+                Kind.OWNER, new Credential("t" + i + ".owner", i, Kind.OWNER, owner, t.root, t.user(Kind.OWNER)));
+        t.credentials.put(
+                Kind.WRITER, new Credential("t" + i + ".writer", i, Kind.WRITER, writer, t.dev, t.user(Kind.WRITER)));
+        t.credentials.put(
+                Kind.READER, new Credential("t" + i + ".reader", i, Kind.READER, reader, t.dev, t.user(Kind.READER)));
         t.credentials.put(Kind.TEAM, new Credential("t" + i + ".team", i, Kind.TEAM, team, t.root, t.service));
         t.credentials.put(Kind.TURN, new Credential("t" + i + ".turn", i, Kind.TURN, turn, null, "daedalus"));
-        t.credentials.put(Kind.RESTRICTED, new Credential("t" + i + ".restricted", i, Kind.RESTRICTED,
-                restricted.path("token").asText(), null, t.user(Kind.WRITER)));
+        t.credentials.put(
+                Kind.RESTRICTED,
+                new Credential(
+                        "t" + i + ".restricted",
+                        i,
+                        Kind.RESTRICTED,
+                        restricted.path("token").asText(),
+                        null,
+                        t.user(Kind.WRITER)));
 
         // One memory in each namespace of the tree, written by whoever may.
         memory(t, t.credentials.get(Kind.OWNER), "workspace:" + t.root);
@@ -167,26 +214,40 @@ final class Tenants {
     }
 
     private void memory(Tenant t, Credential author, String namespace) {
-        String marker = marker(t.index, namespace.substring(0, namespace.indexOf(':'))
-                + (namespace.endsWith("-dev") ? "dev" : ""));
+        String marker = marker(
+                t.index, namespace.substring(0, namespace.indexOf(':')) + (namespace.endsWith("-dev") ? "dev" : ""));
         t.markers.put(namespace, marker);
-        JsonNode committed = ok(gw.send("POST", "/api/memory/memories/", author.token(), Map.of("content",
-                "Memory " + marker + ": the harbour crane turbine keys hang in cabinet " + t.index + ".",
-                "namespace", namespace), author.headers()));
+        JsonNode committed = ok(gw.send(
+                "POST",
+                "/api/memory/memories/",
+                author.token(),
+                Map.of(
+                        "content",
+                        "Memory " + marker + ": the harbour crane turbine keys hang in cabinet " + t.index + ".",
+                        "namespace",
+                        namespace),
+                author.headers()));
         t.memories.put(namespace, committed.path("id").asText());
     }
 
     private String workspaceLibrary(String token, String workspace, String name) {
-        return ok(gw.post("/library/api/workspaces/", token, Map.of("workspace_id", workspace, "name", name,
-                "library_type", "technical"))).path("library_uid").asText();
+        return ok(gw.post(
+                        "/library/api/workspaces/",
+                        token,
+                        Map.of("workspace_id", workspace, "name", name, "library_type", "technical")))
+                .path("library_uid")
+                .asText();
     }
 
     /** The uploaded item: at once, or from its job when the upload answered 202 (still running). */
     private String itemOf(JsonNode uploaded, String token) {
         JsonNode job = uploaded.path("job");
         long deadline = System.currentTimeMillis() + 120_000;
-        while (!uploaded.hasNonNull("item_uid") && !"completed".equals(job.path("status").asText())) {
-            assertThat(System.currentTimeMillis()).as("upload finished: " + uploaded).isLessThan(deadline);
+        while (!uploaded.hasNonNull("item_uid")
+                && !"completed".equals(job.path("status").asText())) {
+            assertThat(System.currentTimeMillis())
+                    .as("upload finished: " + uploaded)
+                    .isLessThan(deadline);
             try {
                 Thread.sleep(200);
             } catch (InterruptedException e) {
@@ -194,14 +255,17 @@ final class Tenants {
             }
             job = ok(gw.get("/library/api/jobs/" + job.path("id").asText() + "/", token));
         }
-        String item = uploaded.hasNonNull("item_uid") ? uploaded.path("item_uid").asText()
+        String item = uploaded.hasNonNull("item_uid")
+                ? uploaded.path("item_uid").asText()
                 : job.path("item_uid").asText(null);
         assertThat(item).as("the upload's item: " + uploaded + " / " + job).isNotNull();
         return item;
     }
 
     private static JsonNode ok(TestGateway.Response r) {
-        assertThat(r.status()).as(r.raw().request().method() + " " + r.raw().uri() + " → " + r.raw().body())
+        assertThat(r.status())
+                .as(r.raw().request().method() + " " + r.raw().uri() + " → "
+                        + r.raw().body())
                 .isBetween(200, 204);
         return r.json();
     }

@@ -39,11 +39,15 @@ class ProcedureSignatureTest {
     void everyRecordMatchesTheOutputOfTheProceduresItMaps() {
         Map<String, Map<String, String>> outputs = outputs();
         List<String> mismatches = new ArrayList<>();
-        List<Class<?>> records = Arrays.stream(Rows.class.getDeclaredClasses()).filter(Class::isRecord).toList();
+        List<Class<?>> records = Arrays.stream(Rows.class.getDeclaredClasses())
+                .filter(Class::isRecord)
+                .toList();
         assertThat(records).isNotEmpty();
         for (Class<?> record : records) {
             ResultOf mapped = record.getAnnotation(ResultOf.class);
-            assertThat(mapped).as(record.getSimpleName() + " names the procedures it maps").isNotNull();
+            assertThat(mapped)
+                    .as(record.getSimpleName() + " names the procedures it maps")
+                    .isNotNull();
             for (String procedure : mapped.value()) {
                 Map<String, String> fields = outputs.get(procedure);
                 if (fields == null) {
@@ -63,13 +67,15 @@ class ProcedureSignatureTest {
         fields.put("namespace", "STRING");
         fields.put("memories", "FLOAT");
         fields.put("renamed", "STRING");
-        assertThat(compare(Rows.Purged.class, "mnemo.example", fields)).containsExactlyInAnyOrder(
-                "Purged maps mnemo.example: memories is FLOAT, but the component is long",
-                "Purged maps mnemo.example: the procedure yields renamed, which the record lacks");
+        assertThat(compare(Rows.Purged.class, "mnemo.example", fields))
+                .containsExactlyInAnyOrder(
+                        "Purged maps mnemo.example: memories is FLOAT, but the component is long",
+                        "Purged maps mnemo.example: the procedure yields renamed, which the record lacks");
         fields.remove("renamed");
         fields.remove("memories");
-        assertThat(compare(Rows.Purged.class, "mnemo.example", fields)).containsExactly(
-                "Purged maps mnemo.example: the record has memories, which the procedure does not yield");
+        assertThat(compare(Rows.Purged.class, "mnemo.example", fields))
+                .containsExactly(
+                        "Purged maps mnemo.example: the record has memories, which the procedure does not yield");
     }
 
     /** Each mnemo.* procedure's output fields and their Cypher types, from SHOW PROCEDURES. */
@@ -77,8 +83,8 @@ class ProcedureSignatureTest {
         Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
         try (Transaction tx = TestGateway.get().db().beginTx()) {
             tx.execute("SHOW PROCEDURES YIELD name, signature WHERE name STARTS WITH 'mnemo.' RETURN name, signature")
-                    .forEachRemaining(row -> outputs.put((String) row.get("name"),
-                            fields((String) row.get("signature"))));
+                    .forEachRemaining(
+                            row -> outputs.put((String) row.get("name"), fields((String) row.get("signature"))));
         }
         return outputs;
     }
@@ -105,13 +111,15 @@ class ProcedureSignatureTest {
             Class<?> type = components.get(name);
             if (type == null) {
                 mismatches.add(at + "the procedure yields " + name + ", which the record lacks");
-            } else if (!JAVA.getOrDefault(cypher.replaceAll("<.*>", ""), Set.of()).contains(type)) {
+            } else if (!JAVA.getOrDefault(cypher.replaceAll("<.*>", ""), Set.of())
+                    .contains(type)) {
                 mismatches.add(at + name + " is " + cypher + ", but the component is " + type.getSimpleName());
             }
         });
-        components.keySet().stream().filter(name -> !fields.containsKey(name))
-                .forEach(name -> mismatches.add(at + "the record has " + name
-                        + ", which the procedure does not yield"));
+        components.keySet().stream()
+                .filter(name -> !fields.containsKey(name))
+                .forEach(
+                        name -> mismatches.add(at + "the record has " + name + ", which the procedure does not yield"));
         return mismatches;
     }
 }

@@ -23,44 +23,57 @@ class GatewayConfigTest {
     void thePluginsTrustedModeIsOffUnlessBothSettingsAreGiven() throws Exception {
         assertThat(GatewayConfig.from(Map.of()).security().plugin()).isNull();
         String secret = "0123456789abcdef0123456789abcdef";
-        GatewayConfig.Plugin plugin = GatewayConfig.from(Map.of("MNEMO_PLUGIN_SECRET", secret,
-                "MNEMO_PLUGIN_PRINCIPAL", "molecule")).security().plugin();
+        GatewayConfig.Plugin plugin = GatewayConfig.from(
+                        Map.of("MNEMO_PLUGIN_SECRET", secret, "MNEMO_PLUGIN_PRINCIPAL", "molecule"))
+                .security()
+                .plugin();
         assertThat(plugin.principal()).isEqualTo("molecule");
         // Only the hash is kept.
-        assertThat(plugin.secretSha256()).isEqualTo(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(plugin.secretSha256())
+                .isEqualTo(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_PLUGIN_SECRET", secret)))
                 .hasMessageContaining("MNEMO_PLUGIN_PRINCIPAL");
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_PLUGIN_PRINCIPAL", "molecule")))
                 .hasMessageContaining("MNEMO_PLUGIN_SECRET");
-        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_PLUGIN_SECRET", "short", "MNEMO_PLUGIN_PRINCIPAL",
-                "molecule"))).hasMessageContaining("MNEMO_PLUGIN_SECRET").hasMessageContaining("32");
+        assertThatThrownBy(() -> GatewayConfig.from(
+                        Map.of("MNEMO_PLUGIN_SECRET", "short", "MNEMO_PLUGIN_PRINCIPAL", "molecule")))
+                .hasMessageContaining("MNEMO_PLUGIN_SECRET")
+                .hasMessageContaining("32");
     }
 
     @Test
     void secretsComeFromFilesAsDockerMountsThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path auth = java.nio.file.Files.writeString(dir.resolve("neo4j_auth"), "neo4j/a-long-password\n");
-        java.nio.file.Path admin = java.nio.file.Files.writeString(dir.resolve("admin_token"),
-                "admin-token-from-a-file-0123456789\n");
-        GatewayConfig config = GatewayConfig.from(Map.of("MNEMO_NEO4J_AUTH_FILE", auth.toString(),
-                "MNEMO_ADMIN_TOKEN_FILE", admin.toString()));
+        java.nio.file.Path admin =
+                java.nio.file.Files.writeString(dir.resolve("admin_token"), "admin-token-from-a-file-0123456789\n");
+        GatewayConfig config = GatewayConfig.from(
+                Map.of("MNEMO_NEO4J_AUTH_FILE", auth.toString(), "MNEMO_ADMIN_TOKEN_FILE", admin.toString()));
         // The same file as Neo4j's NEO4J_AUTH_FILE: user/password.
         assertThat(config.neo4jUser()).isEqualTo("neo4j");
         assertThat(config.neo4jPassword()).isEqualTo("a-long-password");
         assertThat(config.adminToken()).isEqualTo("admin-token-from-a-file-0123456789");
         java.nio.file.Path password = java.nio.file.Files.writeString(dir.resolve("pw"), "just-the-password");
-        assertThat(GatewayConfig.from(Map.of("MNEMO_NEO4J_PASSWORD_FILE", password.toString())).neo4jPassword())
+        assertThat(GatewayConfig.from(Map.of("MNEMO_NEO4J_PASSWORD_FILE", password.toString()))
+                        .neo4jPassword())
                 .isEqualTo("just-the-password");
 
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_NEO4J_AUTH_FILE", password.toString())))
-                .hasMessageContaining("MNEMO_NEO4J_AUTH_FILE").hasMessageContaining("user/password");
-        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_NEO4J_AUTH_FILE", auth.toString(),
-                "MNEMO_NEO4J_PASSWORD", "another-password"))).hasMessageContaining("set one of them");
-        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_ADMIN_TOKEN", "admin-token-0123456789abcdef",
-                "MNEMO_ADMIN_TOKEN_FILE", admin.toString()))).hasMessageContaining("MNEMO_ADMIN_TOKEN_FILE");
-        assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_ADMIN_TOKEN_FILE", dir.resolve("missing")
-                .toString()))).hasMessageContaining("MNEMO_ADMIN_TOKEN_FILE: cannot read");
+                .hasMessageContaining("MNEMO_NEO4J_AUTH_FILE")
+                .hasMessageContaining("user/password");
+        assertThatThrownBy(() -> GatewayConfig.from(
+                        Map.of("MNEMO_NEO4J_AUTH_FILE", auth.toString(), "MNEMO_NEO4J_PASSWORD", "another-password")))
+                .hasMessageContaining("set one of them");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of(
+                        "MNEMO_ADMIN_TOKEN",
+                        "admin-token-0123456789abcdef",
+                        "MNEMO_ADMIN_TOKEN_FILE",
+                        admin.toString())))
+                .hasMessageContaining("MNEMO_ADMIN_TOKEN_FILE");
+        assertThatThrownBy(() -> GatewayConfig.from(
+                        Map.of("MNEMO_ADMIN_TOKEN_FILE", dir.resolve("missing").toString())))
+                .hasMessageContaining("MNEMO_ADMIN_TOKEN_FILE: cannot read");
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_ADMIN_TOKEN_FILE", password.toString())))
                 .hasMessageContaining("MNEMO_ADMIN_TOKEN must be at least 24 characters");
     }
@@ -76,7 +89,8 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_ADMIN_TOKEN", "short")))
                 .hasMessageContaining("MNEMO_ADMIN_TOKEN");
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_DAEDALUS_JWT_KEYS", "k1:too-short")))
-                .hasMessageContaining("MNEMO_DAEDALUS_JWT_KEYS").hasMessageContaining("k1");
+                .hasMessageContaining("MNEMO_DAEDALUS_JWT_KEYS")
+                .hasMessageContaining("k1");
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_DAEDALUS_JWT_KEYS", "no-colon")))
                 .hasMessageContaining("MNEMO_DAEDALUS_JWT_KEYS");
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("MNEMO_METRICS_ALLOW", "localhost")))
@@ -91,8 +105,14 @@ class GatewayConfigTest {
         assertThat(defaults.requireAuth()).isTrue();
         assertThat(defaults.allowedOrigins()).containsExactly("http://localhost:*", "http://127.0.0.1:*");
         assertThat(defaults.allowedHosts()).containsExactly("localhost:*", "127.0.0.1:*");
-        GatewayConfig.Mcp open = GatewayConfig.from(Map.of("MNEMO_MCP_REQUIRE_AUTH", "false",
-                "MNEMO_MCP_ALLOWED_HOSTS", "*", "MNEMO_MCP_ALLOWED_ORIGINS", "https://app.example.com")).mcp();
+        GatewayConfig.Mcp open = GatewayConfig.from(Map.of(
+                        "MNEMO_MCP_REQUIRE_AUTH",
+                        "false",
+                        "MNEMO_MCP_ALLOWED_HOSTS",
+                        "*",
+                        "MNEMO_MCP_ALLOWED_ORIGINS",
+                        "https://app.example.com"))
+                .mcp();
         assertThat(open.requireAuth()).isFalse();
         assertThat(open.allowedHosts()).isEmpty();
         assertThat(open.allowedOrigins()).containsExactly("https://app.example.com");
@@ -102,8 +122,8 @@ class GatewayConfigTest {
 
     @Test
     void daedalusKeysByKid() {
-        GatewayConfig config = GatewayConfig.from(Map.of("MNEMO_DAEDALUS_JWT_KEYS",
-                "a:0123456789abcdef0123456789abcdef, b:fedcba9876543210fedcba9876543210xx"));
+        GatewayConfig config = GatewayConfig.from(Map.of(
+                "MNEMO_DAEDALUS_JWT_KEYS", "a:0123456789abcdef0123456789abcdef, b:fedcba9876543210fedcba9876543210xx"));
         assertThat(config.daedalusKeys()).containsOnlyKeys("a", "b");
         assertThat(config.daedalusKeys().get("b")).hasSize(34);
     }
@@ -117,6 +137,7 @@ class GatewayConfigTest {
         assertThat(config.metricsAllowed(InetAddress.getByName("192.168.1.8"))).isFalse();
         assertThat(config.metricsAllowed(InetAddress.getByName("::1"))).isTrue();
         assertThat(config.metricsAllowed(InetAddress.getByName("127.0.0.1"))).isFalse();
-        assertThat(GatewayConfig.from(Map.of()).metricsAllowed(InetAddress.getByName("127.0.0.1"))).isTrue();
+        assertThat(GatewayConfig.from(Map.of()).metricsAllowed(InetAddress.getByName("127.0.0.1")))
+                .isTrue();
     }
 }

@@ -30,8 +30,8 @@ final class Browser implements AutoCloseable {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     /** Where screenshots go: -Dmnemo.console.screenshots=../docs/console refreshes the documentation's. */
-    private static final Path SHOTS = Path.of(System.getProperty("mnemo.console.screenshots",
-            "target/console-screenshots"));
+    private static final Path SHOTS =
+            Path.of(System.getProperty("mnemo.console.screenshots", "target/console-screenshots"));
 
     final ChromeDriver driver;
     private final String base;
@@ -56,15 +56,25 @@ final class Browser implements AutoCloseable {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toFile());
             // Without the networking switches Chromium waits on services it cannot reach from this closed network.
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,900",
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-dev-shm-usage",
+                    "--window-size=1280,900",
                     "--user-data-dir=" + profile);
             LoggingPreferences logs = new LoggingPreferences();
             logs.enable(LogType.BROWSER, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
             ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
+                    .usingDriverExecutable(DRIVER.toFile())
+                    .usingAnyFreePort()
+                    .build();
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
             return new Browser(driver, base, profile);
@@ -81,8 +91,11 @@ final class Browser implements AutoCloseable {
     /** Signs in as the sign-in page would, without typing: the token goes into this tab's sessionStorage. */
     void signIn(String token, boolean admin) {
         driver.get(base + "/ui/");
-        script("sessionStorage.setItem('mnemo.token', arguments[0]); sessionStorage.setItem('mnemo.admin', "
-                + "arguments[1])", token, admin ? "yes" : "no");
+        script(
+                "sessionStorage.setItem('mnemo.token', arguments[0]); sessionStorage.setItem('mnemo.admin', "
+                        + "arguments[1])",
+                token,
+                admin ? "yes" : "no");
     }
 
     Object script(String script, Object... args) {
@@ -118,7 +131,9 @@ final class Browser implements AutoCloseable {
 
     /** The browser's console messages since the last call (CSP violations show up here). */
     List<String> consoleMessages() {
-        return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage)
+                .toList();
     }
 
     void screenshot(String name) {
@@ -134,7 +149,8 @@ final class Browser implements AutoCloseable {
     public void close() {
         driver.quit();
         try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // A leftover profile in the temporary directory is harmless.
         }

@@ -13,11 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mnemo.gateway.rest.TestGateway;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The console in a real browser against a real gateway on an embedded Neo4j: what an operator does, asserted on
@@ -43,12 +43,39 @@ class ConsoleBrowserTest {
         token = gw.user(user);
         gw.grant("ws-console-" + suffix, user, "owner");
         libraryName = "Operations handbook " + suffix;
-        library = gw.post("/library/api/libraries/", token, Map.of("name", libraryName, "library_type", "technical",
-                "description", "How the service is run")).json().path("uid").asText();
-        assertThat(gw.post("/library/api/items/", token, Map.of("library_uid", library, "title", "Backups",
-                "collection", "Runbooks", "text", HANDBOOK)).status()).isEqualTo(201);
-        assertThat(gw.post("/api/memory/memories/", token, Map.of("content", "The on-call rota changes on "
-                + "Mondays.", "kind", "fact")).status()).isIn(200, 201);
+        library = gw.post(
+                        "/library/api/libraries/",
+                        token,
+                        Map.of(
+                                "name",
+                                libraryName,
+                                "library_type",
+                                "technical",
+                                "description",
+                                "How the service is run"))
+                .json()
+                .path("uid")
+                .asText();
+        assertThat(gw.post(
+                                "/library/api/items/",
+                                token,
+                                Map.of(
+                                        "library_uid",
+                                        library,
+                                        "title",
+                                        "Backups",
+                                        "collection",
+                                        "Runbooks",
+                                        "text",
+                                        HANDBOOK))
+                        .status())
+                .isEqualTo(201);
+        assertThat(gw.post(
+                                "/api/memory/memories/",
+                                token,
+                                Map.of("content", "The on-call rota changes on " + "Mondays.", "kind", "fact"))
+                        .status())
+                .isIn(200, 201);
     }
 
     @AfterAll
@@ -71,9 +98,11 @@ class ConsoleBrowserTest {
         browser.screenshot("sign-in");
         browser.driver.findElement(By.cssSelector("#signin button")).click();
         browser.waitFor(By.id("search-form"));
-        assertThat(browser.driver.findElement(By.id("nav")).getText()).contains("Search", "Libraries", "Tokens",
-                "Sign out").doesNotContain("Users");
-        assertThat(browser.script("return sessionStorage.getItem('mnemo.token')")).isEqualTo(token);
+        assertThat(browser.driver.findElement(By.id("nav")).getText())
+                .contains("Search", "Libraries", "Tokens", "Sign out")
+                .doesNotContain("Users");
+        assertThat(browser.script("return sessionStorage.getItem('mnemo.token')"))
+                .isEqualTo(token);
         assertThat(browser.script("return document.cookie")).isEqualTo("");
     }
 
@@ -84,7 +113,8 @@ class ConsoleBrowserTest {
         browser.driver.findElement(By.cssSelector("#signin button")).click();
         WebElement error = browser.waitFor(By.cssSelector("#signin-status .status.error"));
         assertThat(error.getText()).contains("401 token_unknown", "did not accept this token");
-        assertThat(browser.script("return sessionStorage.getItem('mnemo.token')")).isNull();
+        assertThat(browser.script("return sessionStorage.getItem('mnemo.token')"))
+                .isNull();
         assertThat(browser.driver.findElement(By.id("nav")).getText()).isEmpty();
     }
 
@@ -94,14 +124,20 @@ class ConsoleBrowserTest {
         browser.open("search");
         browser.waitFor(By.id("q")).sendKeys("nightly backup");
         new Select(browser.driver.findElement(By.name("library_uid"))).selectByValue(library);
-        browser.driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+        browser.driver
+                .findElement(By.cssSelector("#search-form button[type=submit]"))
+                .click();
         WebElement first = browser.waitFor(By.cssSelector("#results .result"));
-        assertThat(browser.driver.findElement(By.cssSelector("#results .summary")).getText())
+        assertThat(browser.driver
+                        .findElement(By.cssSelector("#results .summary"))
+                        .getText())
                 .matches("\\d+ results? in \\d+ ms · legs vector, fulltext, graph · .*");
         assertThat(first.getText()).contains("Backups", "Backups are taken every night");
         List<String> legs = first.findElements(By.cssSelector("table.legs tbody tr")).stream()
-                .map(WebElement::getText).toList();
-        assertThat(legs).anyMatch(row -> row.matches("vector 1 0\\.\\d{4}"))
+                .map(WebElement::getText)
+                .toList();
+        assertThat(legs)
+                .anyMatch(row -> row.matches("vector 1 0\\.\\d{4}"))
                 .anyMatch(row -> row.matches("fulltext 1 1\\.0000"));
         first.findElement(By.xpath(".//button[text()='Concept neighbours']")).click();
         browser.waitFor(By.cssSelector("#results .result .neighbours :is(table, p)"));
@@ -116,8 +152,20 @@ class ConsoleBrowserTest {
 
     @Test
     void theBrowserWalksLibrariesToChunksAndDeletesAnItem() {
-        String doomed = gw.post("/library/api/items/", token, Map.of("library_uid", library, "title", "Old pager "
-                + "policy", "collection", "Runbooks", "text", "Pagers were retired in 2019.")).json().path("item_uid")
+        String doomed = gw.post(
+                        "/library/api/items/",
+                        token,
+                        Map.of(
+                                "library_uid",
+                                library,
+                                "title",
+                                "Old pager " + "policy",
+                                "collection",
+                                "Runbooks",
+                                "text",
+                                "Pagers were retired in 2019."))
+                .json()
+                .path("item_uid")
                 .asText();
         browser.signIn(token, false);
         browser.open("libraries");
@@ -133,7 +181,8 @@ class ConsoleBrowserTest {
         browser.open("item/" + doomed);
         browser.waitFor(By.xpath("//button[text()='Delete item']")).click();
         browser.driver.switchTo().alert().accept();
-        assertThat(browser.waitFor(By.cssSelector("table.items")).getText()).contains("Backups")
+        assertThat(browser.waitFor(By.cssSelector("table.items")).getText())
+                .contains("Backups")
                 .doesNotContain("Old pager policy");
         assertThat(gw.get("/library/api/items/" + doomed + "/", token).status()).isEqualTo(404);
     }
@@ -141,14 +190,18 @@ class ConsoleBrowserTest {
     @Test
     void anUploadedFileIsFollowedUntilItsJobCompletes() throws Exception {
         Path file = Files.createTempDirectory("console-upload").resolve("restore-drill.md");
-        Files.writeString(file, "# Restore drill\n\nOnce a quarter the on-call engineer restores last night's "
-                + "backup into a scratch database and runs the smoke searches against it.\n");
+        Files.writeString(
+                file,
+                "# Restore drill\n\nOnce a quarter the on-call engineer restores last night's "
+                        + "backup into a scratch database and runs the smoke searches against it.\n");
         browser.signIn(token, false);
         browser.open("ingest");
         new Select(browser.waitFor(By.name("library_uid"))).selectByValue(library);
         browser.driver.findElement(By.name("collection")).sendKeys("Drills");
         browser.driver.findElement(By.id("file")).sendKeys(file.toString());
-        browser.driver.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+        browser.driver
+                .findElement(By.cssSelector("#upload-form button[type=submit]"))
+                .click();
         browser.waitForText(By.cssSelector("#job .job-status"), "completed", Duration.ofSeconds(90));
         assertThat(browser.driver.findElement(By.id("job")).getText()).contains("restore-drill (md)", "chunks 1");
         browser.screenshot("ingest");
@@ -160,17 +213,29 @@ class ConsoleBrowserTest {
     void anS3KeyIsIngestedFromTheConsole() {
         String key = "console-" + UUID.randomUUID() + "/failover.md";
         try (S3Client s3 = TestGateway.s3Client()) {
-            s3.putObject(b -> b.bucket(TestGateway.SOURCE_BUCKET).key(key), RequestBody.fromString("# Failover\n\n"
-                    + "When the primary region fails, traffic moves to the standby region within five minutes."));
+            s3.putObject(
+                    b -> b.bucket(TestGateway.SOURCE_BUCKET).key(key),
+                    RequestBody.fromString(
+                            "# Failover\n\n"
+                                    + "When the primary region fails, traffic moves to the standby region within five minutes."));
         }
-        String uid = gw.post("/library/api/libraries/", gw.daedalus, Map.of("name", "Runbooks " + UUID.randomUUID(),
-                "library_type", "technical")).json().path("uid").asText();
+        String uid = gw.post(
+                        "/library/api/libraries/",
+                        gw.daedalus,
+                        Map.of("name", "Runbooks " + UUID.randomUUID(), "library_type", "technical"))
+                .json()
+                .path("uid")
+                .asText();
         browser.signIn(gw.daedalus, false);
         browser.open("ingest");
         new Select(browser.waitFor(By.cssSelector("#s3-form select[name=library_uid]"))).selectByValue(uid);
         browser.driver.findElement(By.id("s3-key")).sendKeys(key);
-        browser.driver.findElement(By.cssSelector("#s3-form input[name=source]")).sendKeys("daedalus");
-        browser.driver.findElement(By.cssSelector("#s3-form button[type=submit]")).click();
+        browser.driver
+                .findElement(By.cssSelector("#s3-form input[name=source]"))
+                .sendKeys("daedalus");
+        browser.driver
+                .findElement(By.cssSelector("#s3-form button[type=submit]"))
+                .click();
         browser.waitForText(By.cssSelector("#job .job-status"), "completed", Duration.ofSeconds(90));
         assertThat(browser.driver.findElement(By.id("job")).getText()).contains("failover.md (md)", "chunks 1");
     }
@@ -181,23 +246,29 @@ class ConsoleBrowserTest {
         browser.open("tokens");
         browser.waitFor(By.id("token-name")).sendKeys("notebook");
         browser.driver.findElement(By.name("allowed_tools")).sendKeys("search, get_chunk");
-        browser.driver.findElement(By.cssSelector("#token-form button[type=submit]")).click();
+        browser.driver
+                .findElement(By.cssSelector("#token-form button[type=submit]"))
+                .click();
         String secret = browser.waitFor(By.cssSelector(".new-secret")).getText();
         assertThat(secret).startsWith("mnemo_");
-        assertThat(gw.post("/library/api/search/", secret, Map.of("query", "backup")).status()).isEqualTo(200);
+        assertThat(gw.post("/library/api/search/", secret, Map.of("query", "backup"))
+                        .status())
+                .isEqualTo(200);
 
         WebElement row = browser.waitFor(By.xpath("//table[@class='tokens']//tr[td[1]='notebook']"));
         String masked = row.findElement(By.cssSelector("code.masked")).getText();
         assertThat(secret).startsWith(masked.replace("…", ""));
         assertThat(masked.length()).isLessThan(16);
-        assertThat(browser.driver.findElement(By.cssSelector("table.tokens")).getText()).doesNotContain(secret);
+        assertThat(browser.driver.findElement(By.cssSelector("table.tokens")).getText())
+                .doesNotContain(secret);
         assertThat(row.getText()).contains("search, get_chunk");
         browser.screenshot("tokens");
 
         row.findElement(By.xpath(".//button[text()='Revoke']")).click();
         browser.driver.switchTo().alert().accept();
         browser.waitForText(By.xpath("//table[@class='tokens']//tr[td[1]='notebook']"), "revoked");
-        assertThat(gw.post("/library/api/search/", secret, Map.of("query", "backup")).code())
+        assertThat(gw.post("/library/api/search/", secret, Map.of("query", "backup"))
+                        .code())
                 .isEqualTo("token_revoked");
     }
 
@@ -207,28 +278,41 @@ class ConsoleBrowserTest {
         browser.open("memory");
         browser.waitForText(By.id("namespaces"), "role owner");
         browser.driver.findElement(By.name("query")).sendKeys("on-call rota");
-        browser.driver.findElement(By.cssSelector("#memory-form button[type=submit]")).click();
+        browser.driver
+                .findElement(By.cssSelector("#memory-form button[type=submit]"))
+                .click();
         assertThat(browser.waitFor(By.cssSelector("table.memories")).getText())
                 .contains("The on-call rota changes on Mondays.");
         browser.screenshot("memory");
-        browser.driver.findElement(By.xpath("//table[@class='memories']//button[text()='Forget']")).click();
+        browser.driver
+                .findElement(By.xpath("//table[@class='memories']//button[text()='Forget']"))
+                .click();
         browser.driver.switchTo().alert().accept();
         browser.waitForText(By.id("page-memory"), "Forgotten.");
-        browser.waiting(Duration.ofSeconds(10)).until(d -> !browser.driver.findElement(By.id("memories")).getText()
-                .contains("The on-call rota changes on Mondays."));
+        browser.waiting(Duration.ofSeconds(10))
+                .until(d -> !browser.driver
+                        .findElement(By.id("memories"))
+                        .getText()
+                        .contains("The on-call rota changes on Mondays."));
     }
 
     @Test
     void theAdminsPagesRenderWithoutErrorsOrPolicyViolations() {
         String team = "Research agents " + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(gw.post("/mcp_server/api/teams/", TestGateway.ADMIN_TOKEN, Map.of("id", UUID.randomUUID()
-                .toString(), "name", team)).status()).isEqualTo(201);
+        assertThat(gw.post(
+                                "/mcp_server/api/teams/",
+                                TestGateway.ADMIN_TOKEN,
+                                Map.of("id", UUID.randomUUID().toString(), "name", team))
+                        .status())
+                .isEqualTo(201);
         browser.signIn(TestGateway.ADMIN_TOKEN, true);
         browser.consoleMessages();
         for (String page : List.of("users", "teams", "jobs", "health", "libraries")) {
             browser.open(page);
             browser.waitFor(By.cssSelector("#page-" + page + " table"));
-            assertThat(browser.driver.findElements(By.cssSelector(".status.error"))).as(page).isEmpty();
+            assertThat(browser.driver.findElements(By.cssSelector(".status.error")))
+                    .as(page)
+                    .isEmpty();
             browser.screenshot(page);
         }
         assertThat(browser.driver.findElement(By.id("nav")).getText()).contains("Users");

@@ -33,12 +33,31 @@ class ConsoleEscapingTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         token = gw.user("hostile-" + suffix);
         libraryName = IMG + " " + suffix;
-        library = gw.post("/library/api/libraries/", token, Map.of("name", libraryName, "library_type", "technical",
-                "description", SCRIPT)).json().path("uid").asText();
-        item = gw.post("/library/api/items/", token, Map.of("library_uid", library, "title", IMG, "collection",
-                "<svg onload=window.__pwned=3>", "text", TEXT)).json().path("item_uid").asText();
+        library = gw.post(
+                        "/library/api/libraries/",
+                        token,
+                        Map.of("name", libraryName, "library_type", "technical", "description", SCRIPT))
+                .json()
+                .path("uid")
+                .asText();
+        item = gw.post(
+                        "/library/api/items/",
+                        token,
+                        Map.of(
+                                "library_uid",
+                                library,
+                                "title",
+                                IMG,
+                                "collection",
+                                "<svg onload=window.__pwned=3>",
+                                "text",
+                                TEXT))
+                .json()
+                .path("item_uid")
+                .asText();
         assertThat(item).isNotBlank();
-        assertThat(gw.post("/api/tokens/", token, Map.of("name", SCRIPT)).status()).isEqualTo(201);
+        assertThat(gw.post("/api/tokens/", token, Map.of("name", SCRIPT)).status())
+                .isEqualTo(201);
         browser.signIn(token, false);
     }
 
@@ -54,7 +73,8 @@ class ConsoleEscapingTest {
         browser.waitFor(ready);
         assertThat(browser.pageText()).as(route).contains(literals);
         assertThat(browser.pwned()).as(route).isNull();
-        assertThat(browser.driver.findElements(By.cssSelector("main img, main script, main svg"))).as(route)
+        assertThat(browser.driver.findElements(By.cssSelector("main img, main script, main svg")))
+                .as(route)
                 .isEmpty();
     }
 
@@ -62,22 +82,32 @@ class ConsoleEscapingTest {
     void hostileNamesAndTextsAreShownAsTextAndNeverRun() {
         shows("libraries", By.cssSelector("table.libraries"), libraryName);
         browser.screenshot("hostile-libraries");
-        shows("library/" + library, By.cssSelector("table.collections"), libraryName, SCRIPT,
+        shows(
+                "library/" + library,
+                By.cssSelector("table.collections"),
+                libraryName,
+                SCRIPT,
                 "<svg onload=window.__pwned=3>");
         browser.driver.findElement(By.linkText("<svg onload=window.__pwned=3>")).click();
         browser.waitFor(By.cssSelector("table.items"));
         assertThat(browser.pageText()).contains(IMG);
         assertThat(browser.pwned()).isNull();
         shows("item/" + item, By.cssSelector("table.chunks"), IMG, SCRIPT);
-        String chunk = gw.get("/library/api/items/" + item + "/chunks/", token).json().path("results").get(0)
-                .path("chunk_uid").asText();
+        String chunk = gw.get("/library/api/items/" + item + "/chunks/", token)
+                .json()
+                .path("results")
+                .get(0)
+                .path("chunk_uid")
+                .asText();
         shows("chunk/" + chunk, By.cssSelector(".chunk-text"), TEXT, IMG);
         shows("jobs", By.cssSelector("table.jobs"), IMG);
         shows("tokens", By.cssSelector("table.tokens"), SCRIPT);
 
         browser.open("search");
         browser.waitFor(By.id("q")).sendKeys("zebra quartz protocol");
-        browser.driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+        browser.driver
+                .findElement(By.cssSelector("#search-form button[type=submit]"))
+                .click();
         browser.waitFor(By.cssSelector("#results .result"));
         assertThat(browser.pageText()).contains(TEXT, IMG);
         assertThat(browser.pwned()).isNull();
@@ -90,11 +120,13 @@ class ConsoleEscapingTest {
         browser.waitFor(By.id("q"));
         browser.consoleMessages();
         // As if escaping had failed: markup with an inline handler and an inline script, put in as HTML.
-        browser.script("const div = document.createElement('div'); div.innerHTML = arguments[0]; "
-                + "document.body.append(div); const s = document.createElement('script'); "
-                + "s.textContent = 'window.__pwned = 4'; document.body.append(s);", IMG);
-        browser.waiting(java.time.Duration.ofSeconds(5)).until(d -> browser.script(
-                "return document.querySelector('img[src=x]') !== null"));
+        browser.script(
+                "const div = document.createElement('div'); div.innerHTML = arguments[0]; "
+                        + "document.body.append(div); const s = document.createElement('script'); "
+                        + "s.textContent = 'window.__pwned = 4'; document.body.append(s);",
+                IMG);
+        browser.waiting(java.time.Duration.ofSeconds(5))
+                .until(d -> browser.script("return document.querySelector('img[src=x]') !== null"));
         assertThat(browser.pwned()).isNull();
         // The browser says why: the policy refused the inline handler and the inline script.
         assertThat(browser.consoleMessages()).anyMatch(m -> m.contains("Content Security Policy"));

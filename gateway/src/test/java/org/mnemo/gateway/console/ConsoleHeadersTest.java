@@ -11,19 +11,23 @@ class ConsoleHeadersTest {
 
     @Test
     void everyConsoleFileCarriesTheStrictPolicy() {
-        for (String path : new String[] {"/ui", "/ui/", "/ui/index.html", "/ui/app.js", "/ui/pages/search.js",
-            "/ui/console.css"}) {
+        for (String path :
+                new String[] {"/ui", "/ui/", "/ui/index.html", "/ui/app.js", "/ui/pages/search.js", "/ui/console.css"
+                }) {
             TestGateway.Response response = gw.get(path, null);
             assertThat(response.status()).as(path).isEqualTo(200);
             String policy = response.header("Content-Security-Policy");
-            assertThat(policy).as(path).contains("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'",
-                    "object-src 'none'").doesNotContain("unsafe-inline", "unsafe-eval", "*");
+            assertThat(policy)
+                    .as(path)
+                    .contains("default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'")
+                    .doesNotContain("unsafe-inline", "unsafe-eval", "*");
             assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
             assertThat(response.header("X-Frame-Options")).isEqualTo("DENY");
             assertThat(response.header("Set-Cookie")).isNull();
         }
         assertThat(gw.get("/ui/app.js", null).header("Content-Type")).contains("javascript");
-        assertThat(gw.get("/ui/", null).raw().body()).contains("<script type=\"module\" src=\"/ui/app.js\">")
+        assertThat(gw.get("/ui/", null).raw().body())
+                .contains("<script type=\"module\" src=\"/ui/app.js\">")
                 .doesNotContain("onload", "<style");
     }
 

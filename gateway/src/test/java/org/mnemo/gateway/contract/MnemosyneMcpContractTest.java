@@ -49,14 +49,29 @@ class MnemosyneMcpContractTest {
         token = gw.user(user);
         libraryName = "Harbour records " + user;
         library = gw.post("/library/api/libraries/", token, Map.of("name", libraryName, "library_type", "fiction"))
-                .json().path("uid").asText();
-        String collection = gw.post("/library/api/collections/", token, Map.of("library_uid", library, "name",
-                "Cranes")).json().path("uid").asText();
+                .json()
+                .path("uid")
+                .asText();
+        String collection = gw.post(
+                        "/library/api/collections/", token, Map.of("library_uid", library, "name", "Cranes"))
+                .json()
+                .path("uid")
+                .asText();
         // One long sentence: a chunk (up to 700 characters in a fiction library) longer than a preview.
         String sentence = "The harbour crane logbook records every lift of the gantry crane" + ", with the load, the "
                 + "wind speed at the jib, the operator on shift and the berth it served".repeat(6) + ".";
-        TestGateway.Response item = gw.post("/library/api/items/", token, Map.of("library_uid", library,
-                "collection_uid", collection, "title", "Gantry crane logbook", "text", sentence));
+        TestGateway.Response item = gw.post(
+                "/library/api/items/",
+                token,
+                Map.of(
+                        "library_uid",
+                        library,
+                        "collection_uid",
+                        collection,
+                        "title",
+                        "Gantry crane logbook",
+                        "text",
+                        sentence));
         assertThat(item.status()).as(item.raw().body()).isEqualTo(201);
     }
 
@@ -74,8 +89,8 @@ class MnemosyneMcpContractTest {
     }
 
     private McpSyncClient client(String base, String transport, String bearer) {
-        McpSyncClient client = McpTestClients.connect(base, transport, transport.equals(McpTestClients.SSE)
-                ? "/mcp/sse" : "/mcp", bearer);
+        McpSyncClient client = McpTestClients.connect(
+                base, transport, transport.equals(McpTestClients.SSE) ? "/mcp/sse" : "/mcp", bearer);
         clients.add(client);
         return client;
     }
@@ -105,9 +120,10 @@ class MnemosyneMcpContractTest {
         assertThat(((Number) libraries.get("offset")).intValue()).isZero();
 
         Map<String, Object> collections = result(client, "list_collections", Map.of("library_uid", library));
-        assertThat(list(collections, "collections")).singleElement()
-                .satisfies(c -> assertThat(c).containsEntry("name", "Cranes").containsEntry("library_name",
-                        libraryName));
+        assertThat(list(collections, "collections"))
+                .singleElement()
+                .satisfies(
+                        c -> assertThat(c).containsEntry("name", "Cranes").containsEntry("library_name", libraryName));
 
         Map<String, Object> items = result(client, "list_items", Map.of("library_uid", library));
         assertThat(list(items, "items")).singleElement().satisfies(i -> {
@@ -133,8 +149,18 @@ class MnemosyneMcpContractTest {
     @MethodSource("transports")
     void searchSaysWhatItDidNotApply(String transport) {
         McpSyncClient client = client(transport, token);
-        Map<String, Object> search = result(client, "search", Map.of("query", "gantry crane wind speed",
-                "library_uid", library, "rerank", true, "include_images", true));
+        Map<String, Object> search = result(
+                client,
+                "search",
+                Map.of(
+                        "query",
+                        "gantry crane wind speed",
+                        "library_uid",
+                        library,
+                        "rerank",
+                        true,
+                        "include_images",
+                        true));
         Map<String, Object> top = list(search, "candidates").get(0);
         String preview = (String) top.get("text_preview");
         // The chunk is longer than 500 characters: the preview is about that long, cut at a word.
@@ -144,8 +170,8 @@ class MnemosyneMcpContractTest {
         assertThat(list(search, "images")).isEmpty();
         assertThat((String) search.get("images_note")).contains("no images");
 
-        Map<String, Object> plain = result(client, "search", Map.of("query", "gantry crane", "rerank", false,
-                "include_images", false));
+        Map<String, Object> plain =
+                result(client, "search", Map.of("query", "gantry crane", "rerank", false, "include_images", false));
         assertThat(plain).doesNotContainKeys("reranker_note", "images_note");
     }
 
@@ -168,8 +194,8 @@ class MnemosyneMcpContractTest {
     @Test
     @SuppressWarnings("unchecked")
     void withoutABucketS3IsNotConfiguredAndHealthIsOk() {
-        try (Gateway bare = Gateway.start(TestGateway.config(gw.neo4j.boltUri(),
-                Map.of("MNEMO_INGEST_WORKERS", "0"), false))) {
+        try (Gateway bare =
+                Gateway.start(TestGateway.config(gw.neo4j.boltUri(), Map.of("MNEMO_INGEST_WORKERS", "0"), false))) {
             for (String transport : List.of("streamable-http", "sse")) {
                 McpSyncClient client = client("http://127.0.0.1:" + bare.port(), transport, token);
                 Map<String, Object> health = result(client, "get_health", Map.of());
@@ -193,8 +219,17 @@ class MnemosyneMcpContractTest {
         // Mnemo's machine code stays, after the message.
         assertThat(((McpSchema.TextContent) bogus.content().get(1)).text()).startsWith("token_unknown");
 
-        String expiring = gw.post("/api/tokens/", token, Map.of("name", "brief", "expires_at",
-                ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2).toString())).json().path("token").asText();
+        String expiring = gw.post(
+                        "/api/tokens/",
+                        token,
+                        Map.of(
+                                "name",
+                                "brief",
+                                "expires_at",
+                                ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2).toString()))
+                .json()
+                .path("token")
+                .asText();
         McpSyncClient soon = client(transport, expiring);
         TimeUnit.MILLISECONDS.sleep(2_500);
         assertThat(firstText(soon.callTool(list))).isEqualTo("Token has expired.");
@@ -208,8 +243,12 @@ class MnemosyneMcpContractTest {
     @Test
     void theSseStreamAlsoAnswersWithATrailingSlashAndChecksTheOrigin() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<Void> foreign = http.send(HttpRequest.newBuilder(URI.create(gw.url("/mcp/sse")))
-                .header("Accept", "text/event-stream").header("Origin", "http://evil.example").GET().build(),
+        HttpResponse<Void> foreign = http.send(
+                HttpRequest.newBuilder(URI.create(gw.url("/mcp/sse")))
+                        .header("Accept", "text/event-stream")
+                        .header("Origin", "http://evil.example")
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
         assertThat(foreign.statusCode()).isEqualTo(403);
 
@@ -221,7 +260,8 @@ class MnemosyneMcpContractTest {
     @Test
     void anSseSessionBelongsToTheCredentialThatOpenedItsStream() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        String intruder = gw.user("mnemosyne-intruder-" + UUID.randomUUID().toString().substring(0, 8));
+        String intruder =
+                gw.user("mnemosyne-intruder-" + UUID.randomUUID().toString().substring(0, 8));
         try (SseSession session = SseSession.open(http, gw.url("/mcp/sse"), token)) {
             String initialize = """
                     {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05",
@@ -243,11 +283,18 @@ class MnemosyneMcpContractTest {
         }
         // Unknown sessions and broken requests answer Mnemo's JSON: no stack, no state kept for the id.
         for (String path : List.of("/mcp/message?sessionId=" + UUID.randomUUID(), "/mcp/message")) {
-            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(gw.url(path)))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> unknown = http.send(
+                    HttpRequest.newBuilder(URI.create(gw.url(path)))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + token)
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(unknown.statusCode()).isIn(400, 404);
-            assertThat(unknown.body()).startsWith("{").doesNotContain("Exception").doesNotContain("at org.");
+            assertThat(unknown.body())
+                    .startsWith("{")
+                    .doesNotContain("Exception")
+                    .doesNotContain("at org.");
         }
     }
 
@@ -255,8 +302,12 @@ class MnemosyneMcpContractTest {
     private record SseSession(HttpResponse<Stream<String>> stream, String endpoint, String base)
             implements AutoCloseable {
         static SseSession open(HttpClient http, String url, String bearer) throws IOException, InterruptedException {
-            HttpResponse<Stream<String>> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Accept", "text/event-stream").header("Authorization", "Bearer " + bearer).GET().build(),
+            HttpResponse<Stream<String>> response = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .header("Accept", "text/event-stream")
+                            .header("Authorization", "Bearer " + bearer)
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofLines());
             assertThat(response.statusCode()).isEqualTo(200);
             Iterator<String> lines = response.body().iterator();
@@ -276,7 +327,8 @@ class MnemosyneMcpContractTest {
         HttpResponse<String> post(HttpClient http, String bearer, String json)
                 throws IOException, InterruptedException {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + endpoint))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json))
                     .timeout(Duration.ofSeconds(20));
             if (bearer != null) {
                 request.header("Authorization", "Bearer " + bearer);

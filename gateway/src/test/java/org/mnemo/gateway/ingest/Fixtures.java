@@ -16,7 +16,8 @@ final class Fixtures {
 
     /** A PDF with one line of text per entry; no lines makes a PDF without any text. */
     static byte[] pdf(String... lines) {
-        try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (PDDocument document = new PDDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDPage page = new PDPage();
             document.addPage(page);
             if (lines.length > 0) {
@@ -39,7 +40,8 @@ final class Fixtures {
     }
 
     static byte[] docx(String... paragraphs) {
-        try (XWPFDocument document = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (XWPFDocument document = new XWPFDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             for (String paragraph : paragraphs) {
                 document.createParagraph().createRun().setText(paragraph);
             }
@@ -71,8 +73,10 @@ final class Fixtures {
         String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE w:document [<!ENTITY xxe SYSTEM \""
                 + file.toUri() + "\">]>\n" + DOCUMENT_OPEN.substring(DOCUMENT_OPEN.indexOf("<w:document"))
                 + "Leaked: &xxe;" + DOCUMENT_CLOSE;
-        return replacePart(docx("placeholder"), "word/document.xml", out -> out.write(xml.getBytes(
-                java.nio.charset.StandardCharsets.UTF_8)));
+        return replacePart(
+                docx("placeholder"),
+                "word/document.xml",
+                out -> out.write(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /**
@@ -87,7 +91,8 @@ final class Fixtures {
                     + "/Contents 5 0 R >>",
             "<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /F1 4 0 R >> >> "
                     + "/Length 7 >>\nstream\n/F1 Do\nendstream",
-            "<< /Length 7 >>\nstream\n/F1 Do\nendstream"};
+            "<< /Length 7 >>\nstream\n/F1 Do\nendstream"
+        };
         StringBuilder pdf = new StringBuilder("%PDF-1.4\n");
         long[] offsets = new long[objects.length];
         for (int i = 0; i < objects.length; i++) {
@@ -99,8 +104,11 @@ final class Fixtures {
         for (long offset : offsets) {
             pdf.append(String.format("%010d 00000 n \n", offset));
         }
-        pdf.append("trailer\n<< /Size ").append(objects.length + 1).append(" /Root 1 0 R >>\nstartxref\n")
-                .append(xref).append("\n%%EOF\n");
+        pdf.append("trailer\n<< /Size ")
+                .append(objects.length + 1)
+                .append(" /Root 1 0 R >>\nstartxref\n")
+                .append(xref)
+                .append("\n%%EOF\n");
         return pdf.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
@@ -116,8 +124,9 @@ final class Fixtures {
     /** The zip {@code docx} with one entry's content replaced. */
     private static byte[] replacePart(byte[] docx, String part, PartWriter writer) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(
-                docx)); java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
+        try (java.util.zip.ZipInputStream in =
+                        new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(docx));
+                java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
             out.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
             for (java.util.zip.ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
                 out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
@@ -136,7 +145,7 @@ final class Fixtures {
 
     static byte[] html(String title, String body) {
         return ("<!doctype html><html><head><title>" + title + "</title><script>var hidden = 'no';</script></head>"
-                + "<body><h1>" + title + "</h1><p>" + body + "</p></body></html>").getBytes(
-                java.nio.charset.StandardCharsets.UTF_8);
+                        + "<body><h1>" + title + "</h1><p>" + body + "</p></body></html>")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -31,11 +31,23 @@ class UploadCollisionTest {
     @BeforeAll
     void library() {
         user = gw.user("collision-user");
-        library = gw.post("/library/api/libraries/", user, Map.of("name", "Collisions", "library_type",
-                "technical")).json().path("uid").asText();
+        library = gw.post("/library/api/libraries/", user, Map.of("name", "Collisions", "library_type", "technical"))
+                .json()
+                .path("uid")
+                .asText();
         producer = gw.service("collision-producer");
-        assertThat(gw.post("/library/api/workspaces/", producer, Map.of("workspace_id", "ws-collide", "name",
-                "Collisions from S3", "library_type", "technical")).status()).isEqualTo(201);
+        assertThat(gw.post(
+                                "/library/api/workspaces/",
+                                producer,
+                                Map.of(
+                                        "workspace_id",
+                                        "ws-collide",
+                                        "name",
+                                        "Collisions from S3",
+                                        "library_type",
+                                        "technical"))
+                        .status())
+                .isEqualTo(201);
     }
 
     private TestGateway.Response upload(String filename, String content, Map<String, String> fields) {
@@ -46,41 +58,53 @@ class UploadCollisionTest {
 
     private List<String> itemTitles() {
         List<String> titles = new ArrayList<>();
-        gw.get("/library/api/items/?library_uid=" + library + "&limit=100", user).json().path("results")
+        gw.get("/library/api/items/?library_uid=" + library + "&limit=100", user)
+                .json()
+                .path("results")
                 .forEach(i -> titles.add(i.path("title").asText()));
         return titles;
     }
 
     @Test
     void theSameFileNameInTwoFoldersMakesTwoDocuments() {
-        TestGateway.Response a = upload("README.md", "# Alpha\n\nThe alpha service rotates its logs nightly.",
-                Map.of());
+        TestGateway.Response a =
+                upload("README.md", "# Alpha\n\nThe alpha service rotates its logs nightly.", Map.of());
         TestGateway.Response b = upload("README.md", "# Beta\n\nThe beta service keeps logs for a year.", Map.of());
         assertThat(a.status()).as(a.raw().body()).isEqualTo(201);
         assertThat(b.status()).as(b.raw().body()).isEqualTo(201);
         assertThat(b.json().path("status").asText()).isEqualTo("created");
-        assertThat(b.json().path("item_uid").asText()).isNotEqualTo(a.json().path("item_uid").asText());
-        assertThat(gw.get("/library/api/items/" + a.json().path("item_uid").asText() + "/", user).status())
+        assertThat(b.json().path("item_uid").asText())
+                .isNotEqualTo(a.json().path("item_uid").asText());
+        assertThat(gw.get("/library/api/items/" + a.json().path("item_uid").asText() + "/", user)
+                        .status())
                 .isEqualTo(200);
         assertThat(itemTitles().stream().filter("README"::equals)).hasSize(2);
     }
 
     @Test
     void untitledUploadsAreKeptAndOnlyIdenticalContentIsDeduplicated() {
-        TestGateway.Response first = gw.post("/library/api/items/", user, Map.of("library_uid", library, "text",
-                "Untitled note one: the kiln fires at 1200 degrees."));
-        TestGateway.Response second = gw.post("/library/api/items/", user, Map.of("library_uid", library, "text",
-                "Untitled note two: glaze needs a slow cooling ramp."));
-        TestGateway.Response again = gw.post("/library/api/items/", user, Map.of("library_uid", library, "text",
-                "Untitled note one: the kiln fires at 1200 degrees."));
+        TestGateway.Response first = gw.post(
+                "/library/api/items/",
+                user,
+                Map.of("library_uid", library, "text", "Untitled note one: the kiln fires at 1200 degrees."));
+        TestGateway.Response second = gw.post(
+                "/library/api/items/",
+                user,
+                Map.of("library_uid", library, "text", "Untitled note two: glaze needs a slow cooling ramp."));
+        TestGateway.Response again = gw.post(
+                "/library/api/items/",
+                user,
+                Map.of("library_uid", library, "text", "Untitled note one: the kiln fires at 1200 degrees."));
         assertThat(first.status()).as(first.raw().body()).isEqualTo(201);
         assertThat(second.status()).as(second.raw().body()).isEqualTo(201);
         assertThat(second.json().path("status").asText()).isEqualTo("created");
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().path("status").asText()).isEqualTo("existing");
-        assertThat(again.json().path("item_uid").asText()).isEqualTo(first.json().path("item_uid").asText());
+        assertThat(again.json().path("item_uid").asText())
+                .isEqualTo(first.json().path("item_uid").asText());
         for (TestGateway.Response r : List.of(first, second)) {
-            assertThat(gw.get("/library/api/items/" + r.json().path("item_uid").asText() + "/", user).status())
+            assertThat(gw.get("/library/api/items/" + r.json().path("item_uid").asText() + "/", user)
+                            .status())
                     .isEqualTo(200);
         }
     }
@@ -93,35 +117,44 @@ class UploadCollisionTest {
         assertThat(gw.delete("/library/api/items/" + item + "/", user).status()).isEqualTo(204);
         TestGateway.Response again = gw.post("/library/api/items/", user, Map.of("library_uid", library, "text", text));
         assertThat(again.status()).as(again.raw().body()).isEqualTo(201);
-        assertThat(gw.get("/library/api/items/" + again.json().path("item_uid").asText() + "/", user).status())
+        assertThat(gw.get("/library/api/items/" + again.json().path("item_uid").asText() + "/", user)
+                        .status())
                 .isEqualTo(200);
     }
 
     @Test
     void onlyTheSameSourceRefSupersedes() {
-        TestGateway.Response v1 = upload("guide.md", "# Guide\n\nVersion one of the guide.", Map.of("source_ref",
-                "docs/guide.md"));
-        TestGateway.Response other = upload("guide.md", "# Guide\n\nA different guide elsewhere.", Map.of(
-                "source_ref", "other/guide.md"));
-        TestGateway.Response v2 = upload("guide.md", "# Guide\n\nVersion two of the guide.", Map.of("source_ref",
-                "docs/guide.md"));
+        TestGateway.Response v1 =
+                upload("guide.md", "# Guide\n\nVersion one of the guide.", Map.of("source_ref", "docs/guide.md"));
+        TestGateway.Response other =
+                upload("guide.md", "# Guide\n\nA different guide elsewhere.", Map.of("source_ref", "other/guide.md"));
+        TestGateway.Response v2 =
+                upload("guide.md", "# Guide\n\nVersion two of the guide.", Map.of("source_ref", "docs/guide.md"));
         assertThat(v2.json().path("status").asText()).as(v2.raw().body()).isEqualTo("superseded");
-        assertThat(gw.get("/library/api/items/" + v1.json().path("item_uid").asText() + "/", user).status())
+        assertThat(gw.get("/library/api/items/" + v1.json().path("item_uid").asText() + "/", user)
+                        .status())
                 .isEqualTo(404);
-        assertThat(gw.get("/library/api/items/" + other.json().path("item_uid").asText() + "/", user).status())
+        assertThat(gw.get("/library/api/items/" + other.json().path("item_uid").asText() + "/", user)
+                        .status())
                 .isEqualTo(200);
-        assertThat(gw.get("/library/api/items/" + v2.json().path("item_uid").asText() + "/", user).status())
+        assertThat(gw.get("/library/api/items/" + v2.json().path("item_uid").asText() + "/", user)
+                        .status())
                 .isEqualTo(200);
     }
 
     @Test
     void aFailedUploadCanBeRetriedByItsOwnerUntilItsBytesAreReleased() {
         String retention = "retained";
-        TestGateway.Response broken = gw.send(gw.multipart("/library/api/items/", user, Map.of("library_uid", library,
-                "title", retention), "scan.pdf", "%PDF-1.4 truncated " + System.nanoTime()));
+        TestGateway.Response broken = gw.send(gw.multipart(
+                "/library/api/items/",
+                user,
+                Map.of("library_uid", library, "title", retention),
+                "scan.pdf",
+                "%PDF-1.4 truncated " + System.nanoTime()));
         assertThat(broken.status()).isEqualTo(422);
         JsonNode job = null;
-        for (JsonNode j : gw.get("/library/api/jobs/?status=failed&library_uid=" + library, user).json()
+        for (JsonNode j : gw.get("/library/api/jobs/?status=failed&library_uid=" + library, user)
+                .json()
                 .path("results")) {
             if (retention.equals(j.path("title").asText())) {
                 job = j;
@@ -129,7 +162,8 @@ class UploadCollisionTest {
         }
         assertThat(job).as("the failed job is listed").isNotNull();
         String id = job.path("id").asText();
-        assertThat(gw.post("/library/api/jobs/" + id + "/retry/", user, null).status()).isEqualTo(202);
+        assertThat(gw.post("/library/api/jobs/" + id + "/retry/", user, null).status())
+                .isEqualTo(202);
         JsonNode again = awaitAs(user, id);
         assertThat(again.path("status").asText()).isEqualTo("failed");
         assertThat(again.path("attempts").asInt()).isEqualTo(1);
@@ -139,17 +173,26 @@ class UploadCollisionTest {
         assertThat(spooled).exists();
 
         // Past MNEMO_INGEST_FAILED_UPLOAD_RETENTION_HOURS the bytes go, and a retry says why it cannot run.
-        gw.db().executeTransactionally("MATCH (j:IngestJob {id: $id}) SET j.finished_at = datetime() - "
-                + "duration({hours: 100})", Map.of("id", id));
+        gw.db()
+                .executeTransactionally(
+                        "MATCH (j:IngestJob {id: $id}) SET j.finished_at = datetime() - " + "duration({hours: 100})",
+                        Map.of("id", id));
         assertThat(gw.gateway.jobs().releaseUploads(72)).isPositive();
         assertThat(spooled).doesNotExist();
         TestGateway.Response refused = gw.post("/library/api/jobs/" + id + "/retry/", user, null);
         assertThat(refused.status()).isEqualTo(409);
         assertThat(refused.code()).isEqualTo("upload_released");
-        assertThat(gw.get("/library/api/jobs/" + id + "/", user).json().path("upload_released").asBoolean()).isTrue();
-        long uploads = gw.db().executeTransactionally("MATCH (j:IngestJob {id: $id}) OPTIONAL MATCH "
-                + "(j)-[:HAS_UPLOAD]->(u) RETURN count(u) + count(j.upload_ref) AS n", Map.of("id", id),
-                r -> ((Number) r.next().get("n")).longValue());
+        assertThat(gw.get("/library/api/jobs/" + id + "/", user)
+                        .json()
+                        .path("upload_released")
+                        .asBoolean())
+                .isTrue();
+        long uploads = gw.db()
+                .executeTransactionally(
+                        "MATCH (j:IngestJob {id: $id}) OPTIONAL MATCH "
+                                + "(j)-[:HAS_UPLOAD]->(u) RETURN count(u) + count(j.upload_ref) AS n",
+                        Map.of("id", id),
+                        r -> ((Number) r.next().get("n")).longValue());
         assertThat(uploads).isZero();
     }
 
@@ -161,8 +204,20 @@ class UploadCollisionTest {
 
     private String ingest(String key, String content, String sourceRef) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        Map<String, Object> body = new HashMap<>(Map.of("s3_key", key, "title", key, "workspace_id", "ws-collide",
-                "file_type", "md", "file_size", bytes.length, "content_hash", Tokens.sha256Hex(bytes), "source",
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "s3_key",
+                key,
+                "title",
+                key,
+                "workspace_id",
+                "ws-collide",
+                "file_type",
+                "md",
+                "file_size",
+                bytes.length,
+                "content_hash",
+                Tokens.sha256Hex(bytes),
+                "source",
                 "daedalus"));
         if (sourceRef != null) {
             body.put("source_ref", sourceRef);
@@ -181,7 +236,8 @@ class UploadCollisionTest {
         JsonNode j;
         do {
             j = gw.get("/library/api/jobs/" + job + "/", token).json();
-            if (List.of("completed", "failed", "stale").contains(j.path("status").asText())) {
+            if (List.of("completed", "failed", "stale")
+                    .contains(j.path("status").asText())) {
                 return j;
             }
             try {
@@ -201,7 +257,8 @@ class UploadCollisionTest {
         JsonNode right = await(ingest("right/README.md", "# Right\n\nThe right wing holds the reading room.", null));
         assertThat(left.path("ingest_status").asText()).as(left.toString()).isEqualTo("created");
         assertThat(right.path("ingest_status").asText()).as(right.toString()).isEqualTo("created");
-        assertThat(gw.get("/library/api/items/" + left.path("item_uid").asText() + "/", producer).status())
+        assertThat(gw.get("/library/api/items/" + left.path("item_uid").asText() + "/", producer)
+                        .status())
                 .isEqualTo(200);
     }
 
@@ -216,17 +273,20 @@ class UploadCollisionTest {
         JsonNode newer = await(ingest("runbook/v2.md", v2, "runbook"));
         assertThat(newer.path("status").asText()).as(newer.toString()).isEqualTo("completed");
         put("runbook/v1.md", v1);
-        assertThat(gw.post("/library/api/jobs/" + older + "/retry/", producer, null).status()).isEqualTo(202);
+        assertThat(gw.post("/library/api/jobs/" + older + "/retry/", producer, null)
+                        .status())
+                .isEqualTo(202);
         JsonNode late = await(older);
         assertThat(late.path("status").asText()).as(late.toString()).isEqualTo("stale");
         assertThat(late.path("error").asText()).contains("newer version");
         String item = newer.path("item_uid").asText();
         JsonNode kept = gw.get("/library/api/items/" + item + "/", producer).json();
-        assertThat(kept.path("content_hash").asText()).isEqualTo(Tokens.sha256Hex(v2.getBytes(
-                StandardCharsets.UTF_8)));
+        assertThat(kept.path("content_hash").asText()).isEqualTo(Tokens.sha256Hex(v2.getBytes(StandardCharsets.UTF_8)));
         List<String> texts = new ArrayList<>();
-        gw.post("/library/api/search/", producer, Map.of("query", "restart the broker", "limit", 5)).json()
-                .path("candidates").forEach(c -> texts.add(c.path("text_preview").asText()));
+        gw.post("/library/api/search/", producer, Map.of("query", "restart the broker", "limit", 5))
+                .json()
+                .path("candidates")
+                .forEach(c -> texts.add(c.path("text_preview").asText()));
         assertThat(texts).anyMatch(t -> t.contains("systemctl")).noneMatch(t -> t.contains("old script"));
     }
 }

@@ -2,7 +2,6 @@ package org.mnemo.gateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +35,10 @@ class UploadStoreTest {
     @BeforeAll
     void library() {
         user = gw.user("upload-store-user");
-        library = gw.post("/library/api/libraries/", user, Map.of("name", "Upload store", "library_type",
-                "technical")).json().path("uid").asText();
+        library = gw.post("/library/api/libraries/", user, Map.of("name", "Upload store", "library_type", "technical"))
+                .json()
+                .path("uid")
+                .asText();
     }
 
     /** A gateway on the shared database that spools into {@code spool} (its own id) with this many workers. */
@@ -52,8 +53,8 @@ class UploadStoreTest {
     /** Uploads a note through this gateway, which answers at once (202) with the queued job's id. */
     private String upload(Gateway via, String text) {
         ApiClient api = new ApiClient("http://127.0.0.1:" + via.port(), TestGateway.ADMIN_TOKEN);
-        ApiClient.Response r = api.send(api.multipart("/library/api/items/", user, Map.of("library_uid", library),
-                "note.md", text));
+        ApiClient.Response r =
+                api.send(api.multipart("/library/api/items/", user, Map.of("library_uid", library), "note.md", text));
         assertThat(r.status()).as(r.raw().body()).isEqualTo(202);
         return r.json().path("job").path("id").asText();
     }
@@ -62,14 +63,16 @@ class UploadStoreTest {
         return gw.db().executeTransactionally("""
                 MATCH (j:IngestJob {id: $id})
                 OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u)
-                RETURN j.upload_ref AS ref, count(u) AS nodes, j.status AS status""", Map.of("id", id),
-                r -> r.next());
+                RETURN j.upload_ref AS ref, count(u) AS nodes, j.status AS status""", Map.of("id", id), r -> r.next());
     }
 
     /** The spool file a job's upload_ref names (the reference is spool:<spool id>/<name>). */
     static Path spooled(TestGateway gw, Path spool, String id) {
-        String ref = (String) gw.db().executeTransactionally("MATCH (j:IngestJob {id: $id}) RETURN j.upload_ref "
-                + "AS ref", Map.of("id", id), r -> r.next().get("ref"));
+        String ref = (String) gw.db()
+                .executeTransactionally(
+                        "MATCH (j:IngestJob {id: $id}) RETURN j.upload_ref " + "AS ref",
+                        Map.of("id", id),
+                        r -> r.next().get("ref"));
         assertThat(ref).as("the job names its upload").startsWith("spool:");
         return spool.resolve(ref.substring(ref.indexOf('/') + 1));
     }
@@ -91,11 +94,16 @@ class UploadStoreTest {
             file = spooled(gw, spool, id);
             assertThat(file).exists();
             assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(text);
-            Map<String, Object> properties = gw.db().executeTransactionally("MATCH (j:IngestJob {id: $id}) "
-                    + "RETURN j", Map.of("id", id), r -> ((Node) r.next().get("j")).getAllProperties());
+            Map<String, Object> properties = gw.db()
+                    .executeTransactionally(
+                            "MATCH (j:IngestJob {id: $id}) " + "RETURN j",
+                            Map.of("id", id),
+                            r -> ((Node) r.next().get("j")).getAllProperties());
             assertThat(properties.values()).as("no bytes on the job").noneMatch(v -> v instanceof byte[]);
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(spool))).isEqualTo("rwx------");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(spool)))
+                    .isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
         }
         // The test gateway's workers cannot reach this spool; a gateway on it works the job.
         try (Gateway worker = gateway(spool, 1, Map.of())) {
@@ -140,7 +148,8 @@ class UploadStoreTest {
         // A gateway without workers waits for the test gateway's worker by looking again now and then.
         byte[] elsewhere = text("awaited elsewhere").getBytes(StandardCharsets.UTF_8);
         try (Gateway api = gateway(TestGateway.UPLOAD_SPOOL, 0, Map.of())) {
-            String other = (String) api.jobs().submit(request(elsewhere), elsewhere).job().get("id");
+            String other = (String)
+                    api.jobs().submit(request(elsewhere), elsewhere).job().get("id");
             Map<String, Object> done = api.jobs().await(other, List.of(library), 120_000);
             assertThat(done.get("status")).as(String.valueOf(done)).isEqualTo("completed");
         }
@@ -171,16 +180,28 @@ class UploadStoreTest {
                         attempts: 0, max_attempts: 3, library_uid: $library, title: 'legacy', file_type: 'md',
                         file_size: size($data), content_hash: $hash, source: 'upload', created_at: datetime(),
                         next_attempt_at: datetime()})
-                CREATE (j)-[:HAS_UPLOAD]->(:IngestUpload {data: $data})""",
-                Map.of("library", library, "hash", hash, "data", content));
+                CREATE (j)-[:HAS_UPLOAD]->(:IngestUpload {data: $data})""", Map.of("library", library, "hash", hash, "data", content));
         Map<String, Object> job = gw.gateway.jobs().await("job-legacy-upload", List.of("*"), 120_000);
         assertThat(job.get("status")).as(String.valueOf(job)).isEqualTo("completed");
-        assertThat(stored("job-legacy-upload").get("nodes")).as("the IngestUpload node is deleted").isEqualTo(0L);
+        assertThat(stored("job-legacy-upload").get("nodes"))
+                .as("the IngestUpload node is deleted")
+                .isEqualTo(0L);
     }
 
     private IngestJobs.Request request(byte[] content) {
-        return new IngestJobs.Request(library, null, null, "awaited", "md", content.length,
-                Tokens.sha256Hex(content), "upload", null, null, null, null);
+        return new IngestJobs.Request(
+                library,
+                null,
+                null,
+                "awaited",
+                "md",
+                content.length,
+                Tokens.sha256Hex(content),
+                "upload",
+                null,
+                null,
+                null,
+                null);
     }
 
     private static Path spoolOfItsOwn() {

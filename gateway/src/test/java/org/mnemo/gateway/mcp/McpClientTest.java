@@ -42,7 +42,9 @@ class McpClientTest {
 
     private String library(String token, String name, String text) {
         String uid = gw.post("/library/api/libraries/", token, Map.of("name", name, "library_type", "nonfiction"))
-                .json().path("uid").asText();
+                .json()
+                .path("uid")
+                .asText();
         gw.post("/library/api/items/", token, Map.of("library_uid", uid, "title", name, "text", text));
         return uid;
     }
@@ -75,14 +77,33 @@ class McpClientTest {
     @SuppressWarnings("unchecked")
     void initializeAndListToolsNeedNoToken() {
         List<McpSchema.Tool> tools = anonymous.listTools().tools();
-        assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("search", "get_chunk",
-                "list_libraries", "list_collections", "list_items", "get_concept_neighbors", "get_health",
-                "list_writable_namespaces", "list_readable_namespaces", "commit_memory_v2", "search_memory",
-                "commit_summary", "forget_memory", "commit_memory", "recall_memory", "build_context",
-                "get_project_state", "record_interaction", "list_projects");
+        assertThat(tools)
+                .extracting(McpSchema.Tool::name)
+                .containsExactlyInAnyOrder(
+                        "search",
+                        "get_chunk",
+                        "list_libraries",
+                        "list_collections",
+                        "list_items",
+                        "get_concept_neighbors",
+                        "get_health",
+                        "list_writable_namespaces",
+                        "list_readable_namespaces",
+                        "commit_memory_v2",
+                        "search_memory",
+                        "commit_summary",
+                        "forget_memory",
+                        "commit_memory",
+                        "recall_memory",
+                        "build_context",
+                        "get_project_state",
+                        "record_interaction",
+                        "list_projects");
         for (McpSchema.Tool tool : tools) {
             assertThat(tool.description()).isNotBlank();
-            assertThat(tool.inputSchema()).containsEntry("type", "object").doesNotContainKeys("anyOf", "oneOf", "allOf");
+            assertThat(tool.inputSchema())
+                    .containsEntry("type", "object")
+                    .doesNotContainKeys("anyOf", "oneOf", "allOf");
             if (tool.name().equals("recall_memory")) {
                 // The legacy recall answers text (a bare JSON list or "No memories found."), as it always did.
                 assertThat(tool.outputSchema()).isNull();
@@ -90,10 +111,21 @@ class McpClientTest {
                 assertThat(tool.outputSchema()).containsEntry("type", "object");
             }
         }
-        McpSchema.Tool search = tools.stream().filter(t -> t.name().equals("search")).findFirst().orElseThrow();
+        McpSchema.Tool search = tools.stream()
+                .filter(t -> t.name().equals("search"))
+                .findFirst()
+                .orElseThrow();
         assertThat((List<Object>) search.inputSchema().get("required")).containsExactly("query");
-        assertThat((Map<String, Object>) search.inputSchema().get("properties")).containsKeys("query", "library_uid",
-                "library_type", "collection_uid", "limit", "rerank", "include_images", "search_types");
+        assertThat((Map<String, Object>) search.inputSchema().get("properties"))
+                .containsKeys(
+                        "query",
+                        "library_uid",
+                        "library_type",
+                        "collection_uid",
+                        "limit",
+                        "rerank",
+                        "include_images",
+                        "search_types");
 
         Map<String, Object> health = structured(call(anonymous, "get_health", Map.of()));
         // The test gateway has an S3 source whose server is down, so the whole is an error (see the contract test).
@@ -106,8 +138,8 @@ class McpClientTest {
 
     @Test
     void toolsWithoutATokenAreRefused() {
-        String text = authError(call(anonymous, "search", Map.of("query", "cepheid")),
-                "Authentication credentials were not provided.");
+        String text = authError(
+                call(anonymous, "search", Map.of("query", "cepheid")), "Authentication credentials were not provided.");
         assertThat(text).startsWith("missing_credentials");
         assertThat(authError(call(client("mnemo_bogus", "/mcp"), "list_libraries", Map.of()), "Invalid MCP token."))
                 .startsWith("token_unknown");
@@ -119,61 +151,94 @@ class McpClientTest {
         McpSyncClient client = client(ivy, "/mcp/");
         Map<String, Object> found = structured(call(client, "search", Map.of("query", "Cepheid variables")));
         List<Map<String, Object>> candidates = (List<Map<String, Object>>) found.get("candidates");
-        assertThat(candidates).isNotEmpty().allSatisfy(c -> assertThat(c.get("library_uid")).isEqualTo(ivyLibrary));
-        assertThat(found).containsKeys("images", "total_candidates", "search_time_ms", "reranker_used",
-                "reranker_model", "search_types_used");
+        assertThat(candidates)
+                .isNotEmpty()
+                .allSatisfy(c -> assertThat(c.get("library_uid")).isEqualTo(ivyLibrary));
+        assertThat(found)
+                .containsKeys(
+                        "images",
+                        "total_candidates",
+                        "search_time_ms",
+                        "reranker_used",
+                        "reranker_model",
+                        "search_types_used");
 
         String chunk = (String) candidates.get(0).get("chunk_uid");
         Map<String, Object> got = structured(call(client, "get_chunk", Map.of("chunk_uid", chunk)));
         assertThat((String) got.get("text")).contains("luminosity");
         assertThat(got).containsKeys("chunk_index", "item_uid", "item_title", "library_type");
 
-        List<Map<String, Object>> libraries = (List<Map<String, Object>>) structured(
-                call(client, "list_libraries", Map.of())).get("libraries");
+        List<Map<String, Object>> libraries = (List<Map<String, Object>>)
+                structured(call(client, "list_libraries", Map.of())).get("libraries");
         assertThat(libraries).extracting(l -> l.get("uid")).containsExactly(ivyLibrary);
-        List<Map<String, Object>> items = (List<Map<String, Object>>) structured(
-                call(client, "list_items", Map.of("library_uid", ivyLibrary))).get("items");
+        List<Map<String, Object>> items =
+                (List<Map<String, Object>>) structured(call(client, "list_items", Map.of("library_uid", ivyLibrary)))
+                        .get("items");
         assertThat(items).singleElement().satisfies(i -> {
             assertThat(i).containsKeys("chunk_count", "image_count", "embedding_status");
             assertThat(i.get("library_uid")).isEqualTo(ivyLibrary);
         });
-        assertThat((List<?>) structured(call(client, "list_collections", Map.of())).get("collections")).isNotEmpty();
+        assertThat((List<?>)
+                        structured(call(client, "list_collections", Map.of())).get("collections"))
+                .isNotEmpty();
         Map<String, Object> around = structured(call(client, "get_concept_neighbors", Map.of("chunk_uid", chunk)));
         assertThat((List<?>) around.get("neighbors")).isNotEmpty();
 
         // Jack's chunk and library are invisible to Ivy.
         McpSyncClient jackClient = client(jack, "/mcp");
-        String jackChunk = (String) ((List<Map<String, Object>>) structured(call(jackClient, "search",
-                Map.of("query", "Cepheid variables"))).get("candidates")).get(0).get("chunk_uid");
-        assertThat(errorText(call(client, "get_chunk", Map.of("chunk_uid", jackChunk)))).startsWith("not_found");
+        String jackChunk = (String) ((List<Map<String, Object>>)
+                        structured(call(jackClient, "search", Map.of("query", "Cepheid variables")))
+                                .get("candidates"))
+                .get(0)
+                .get("chunk_uid");
+        assertThat(errorText(call(client, "get_chunk", Map.of("chunk_uid", jackChunk))))
+                .startsWith("not_found");
         assertThat(errorText(call(client, "search", Map.of("query", "x", "library_uid", jackLibrary))))
                 .startsWith("not_found");
         assertThat((List<?>) structured(call(client, "get_concept_neighbors", Map.of("chunk_uid", jackChunk)))
-                .get("neighbors")).isEmpty();
+                        .get("neighbors"))
+                .isEmpty();
 
         // A turn JWT scoped to nothing gets empty results, not errors.
         McpSyncClient nothing = client(Jwt.daedalus(List.of(), Duration.ofMinutes(5)), "/mcp");
-        assertThat((List<?>) structured(call(nothing, "search", Map.of("query", "Cepheid"))).get("candidates"))
+        assertThat((List<?>) structured(call(nothing, "search", Map.of("query", "Cepheid")))
+                        .get("candidates"))
                 .isEmpty();
-        assertThat((List<?>) structured(call(nothing, "list_libraries", Map.of())).get("libraries")).isEmpty();
+        assertThat((List<?>)
+                        structured(call(nothing, "list_libraries", Map.of())).get("libraries"))
+                .isEmpty();
     }
 
     @Test
     void allowedToolsRestrictAToken() {
-        String searchOnly = gw.post("/api/tokens/", ivy, Map.of("name", "search only", "allowed_libraries",
-                List.of("*"), "allowed_tools", List.of("search"))).json().path("token").asText();
+        String searchOnly = gw.post(
+                        "/api/tokens/",
+                        ivy,
+                        Map.of(
+                                "name",
+                                "search only",
+                                "allowed_libraries",
+                                List.of("*"),
+                                "allowed_tools",
+                                List.of("search")))
+                .json()
+                .path("token")
+                .asText();
         McpSyncClient client = client(searchOnly, "/mcp");
-        assertThat(structured(call(client, "search", Map.of("query", "Cepheid")))).containsKey("candidates");
+        assertThat(structured(call(client, "search", Map.of("query", "Cepheid"))))
+                .containsKey("candidates");
         assertThat(errorText(call(client, "list_libraries", Map.of()))).startsWith("tool_not_allowed");
     }
 
     @Test
     void invalidArgumentsAreClearErrors() {
         McpSyncClient client = client(ivy, "/mcp");
-        assertThat(errorText(call(client, "search", Map.of("query", "x", "limit", 0)))).contains("limit");
+        assertThat(errorText(call(client, "search", Map.of("query", "x", "limit", 0))))
+                .contains("limit");
         assertThat(errorText(call(client, "search", Map.of("query", 42)))).contains("query");
         assertThat(errorText(call(client, "search", Map.of()))).contains("query");
-        assertThat(errorText(call(client, "list_items", Map.of("limit", "ten")))).contains("limit");
+        assertThat(errorText(call(client, "list_items", Map.of("limit", "ten"))))
+                .contains("limit");
         assertThat(errorText(call(client, "get_concept_neighbors", Map.of()))).contains("concept");
     }
 
@@ -191,7 +256,8 @@ class McpClientTest {
                 .startsWith("token_revoked");
 
         String metrics = gw.get("/metrics", null).raw().body();
-        assertThat(metrics).contains("mnemo_mcp_tool_invocations_total{status=\"ok\",tool=\"list_libraries\"}")
+        assertThat(metrics)
+                .contains("mnemo_mcp_tool_invocations_total{status=\"ok\",tool=\"list_libraries\"}")
                 .contains("mnemo_mcp_tool_duration_seconds")
                 .contains("mnemo_mcp_auth_failures_total{reason=\"token_revoked\"}")
                 .doesNotContain("\nmcp_");
@@ -210,7 +276,8 @@ class McpClientTest {
                 .header("Origin", origin)
                 .header("Accept", "application/json, text/event-stream")
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(INITIALIZE)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(INITIALIZE))
+                .build());
     }
 
     static final String INITIALIZE = """

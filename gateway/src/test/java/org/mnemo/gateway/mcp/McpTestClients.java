@@ -31,9 +31,16 @@ public final class McpTestClients {
             request.header("Authorization", "Bearer " + bearer);
         }
         McpClientTransport wire = transport.equals(SSE)
-                ? HttpClientSseClientTransport.builder(base).sseEndpoint(endpoint).requestBuilder(request).build()
-                : HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint).requestBuilder(request).build();
-        McpSyncClient client = McpClient.sync(wire).requestTimeout(Duration.ofSeconds(30)).build();
+                ? HttpClientSseClientTransport.builder(base)
+                        .sseEndpoint(endpoint)
+                        .requestBuilder(request)
+                        .build()
+                : HttpClientStreamableHttpTransport.builder(base)
+                        .endpoint(endpoint)
+                        .requestBuilder(request)
+                        .build();
+        McpSyncClient client =
+                McpClient.sync(wire).requestTimeout(Duration.ofSeconds(30)).build();
         client.initialize();
         return client;
     }

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mnemo.gateway.Processes.Run;
 import org.junit.jupiter.api.TestInstance;
-import org.mnemo.gateway.web.Json;
+import org.mnemo.gateway.Processes.Run;
 import org.mnemo.gateway.rest.TestGateway;
+import org.mnemo.gateway.web.Json;
 
 /**
  * Independent checks from outside the JVM: the official MCP conformance suite and a client written with the
@@ -26,7 +26,6 @@ class NodeInteropTest {
     private final TestGateway gw = TestGateway.get();
     private NodeTools node;
 
-
     @BeforeAll
     void installNodeTools() throws Exception {
         node = NodeTools.install(SOURCES, NODE_DIR);
@@ -35,8 +34,16 @@ class NodeInteropTest {
     @Test
     void conformanceSuitePassesTheScenariosOfAToolsOnlyServer() throws Exception {
         for (String scenario : List.of("server-initialize", "ping", "tools-list", "dns-rebinding-protection")) {
-            Run result = node.run(List.of(node.node(), "node_modules/@modelcontextprotocol/conformance/dist/index.js",
-                    "server", "--url", gw.url("/mcp"), "--scenario", scenario), 120);
+            Run result = node.run(
+                    List.of(
+                            node.node(),
+                            "node_modules/@modelcontextprotocol/conformance/dist/index.js",
+                            "server",
+                            "--url",
+                            gw.url("/mcp"),
+                            "--scenario",
+                            scenario),
+                    120);
             assertThat(result.exit()).as(scenario + ":\n" + result.output()).isZero();
             assertThat(result.output()).as(scenario).contains("0 failed").doesNotContain("FAILURE");
         }
@@ -45,10 +52,23 @@ class NodeInteropTest {
     @Test
     void typeScriptSdkClientSearchesAndReadsAChunk() throws Exception {
         String token = gw.user("ts-client");
-        String library = gw.post("/library/api/libraries/", token, Map.of("name", "TS client shelf",
-                "library_type", "technical")).json().path("uid").asText();
-        gw.post("/library/api/items/", token, Map.of("library_uid", library, "title", "Tide tables",
-                "text", "Spring tides occur when the sun and moon align; neap tides when they are at right angles."));
+        String library = gw.post(
+                        "/library/api/libraries/",
+                        token,
+                        Map.of("name", "TS client shelf", "library_type", "technical"))
+                .json()
+                .path("uid")
+                .asText();
+        gw.post(
+                "/library/api/items/",
+                token,
+                Map.of(
+                        "library_uid",
+                        library,
+                        "title",
+                        "Tide tables",
+                        "text",
+                        "Spring tides occur when the sun and moon align; neap tides when they are at right angles."));
         Run result = node.run(List.of(node.node(), "mcp-client.mjs", gw.url("/mcp"), token, "spring neap tides"), 120);
         assertThat(result.exit()).as(result.output()).isZero();
         String last = result.output().lines().reduce((a, b) -> b).orElse("");
@@ -60,5 +80,4 @@ class NodeInteropTest {
         assertThat(summary.path("libraries")).hasSize(1);
         assertThat(summary.path("protocol_session").asText()).isEqualTo("yes");
     }
-
 }

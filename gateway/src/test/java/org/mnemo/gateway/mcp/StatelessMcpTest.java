@@ -22,11 +22,12 @@ import org.mnemo.gateway.web.Json;
 class StatelessMcpTest {
     private final TestGateway gw = TestGateway.get();
 
-    private static HttpResponse<String> post(HttpClient http, String base, String token, String json)
-            throws Exception {
+    private static HttpResponse<String> post(HttpClient http, String base, String token, String json) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/mcp"))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .header("MCP-Protocol-Version", "2025-06-18").POST(HttpRequest.BodyPublishers.ofString(json));
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", "2025-06-18")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -38,7 +39,9 @@ class StatelessMcpTest {
         String user = "stateless-" + UUID.randomUUID().toString().substring(0, 8);
         String token = gw.user(user);
         String library = gw.post("/library/api/libraries/", token, Map.of("name", user, "library_type", "technical"))
-                .json().path("uid").asText();
+                .json()
+                .path("uid")
+                .asText();
         Map<String, String> stateless = Map.of("MNEMO_MCP_STATELESS", "true", "MNEMO_INGEST_WORKERS", "0");
         try (Gateway a = Gateway.start(TestGateway.config(gw.neo4j.boltUri(), stateless));
                 Gateway b = Gateway.start(TestGateway.config(gw.neo4j.boltUri(), stateless))) {
@@ -55,11 +58,17 @@ class StatelessMcpTest {
             assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
             JsonNode result = Json.MAPPER.readTree(call.body()).path("result");
             assertThat(result.path("isError").asBoolean(false)).isFalse();
-            assertThat(result.path("structuredContent").path("libraries").findValuesAsText("uid")).contains(library);
+            assertThat(result.path("structuredContent").path("libraries").findValuesAsText("uid"))
+                    .contains(library);
             // Every call authenticates on its own: without a credential the tool refuses.
             HttpResponse<String> anonymous = post(http, second, null, """
                     {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_libraries","arguments":{}}}""");
-            assertThat(Json.MAPPER.readTree(anonymous.body()).path("result").path("isError").asBoolean()).isTrue();
+            assertThat(Json.MAPPER
+                            .readTree(anonymous.body())
+                            .path("result")
+                            .path("isError")
+                            .asBoolean())
+                    .isTrue();
 
             // The SDK's own client works against it too.
             McpSyncClient client = McpTestClients.connect(second, token);

@@ -52,8 +52,8 @@ class StreamableHttpTest {
 
     @Test
     void idleSessionsAreClosed() throws Exception {
-        try (Gateway quick = Gateway.start(TestGateway.config(gw.neo4j.boltUri(), Map.of(
-                "MNEMO_MCP_SESSION_IDLE_SECONDS", "2", "MNEMO_INGEST_WORKERS", "0")))) {
+        try (Gateway quick = Gateway.start(TestGateway.config(
+                gw.neo4j.boltUri(), Map.of("MNEMO_MCP_SESSION_IDLE_SECONDS", "2", "MNEMO_INGEST_WORKERS", "0")))) {
             String url = "http://127.0.0.1:" + quick.port() + "/mcp";
             String session = post(url, null, initialize("2025-06-18"), null).header("Mcp-Session-Id");
             assertThat(post(url, session, PING, null).status()).isEqualTo(200);
@@ -67,31 +67,54 @@ class StreamableHttpTest {
         String url = gw.url("/mcp");
         String session = post(url, null, initialize("2025-06-18"), null).header("Mcp-Session-Id");
         post(url, session, "{\"jsonrpc\": \"2.0\", \"method\": \"notifications/initialized\"}", null);
-        TestGateway.Response listed = post(url, session, "{\"jsonrpc\": \"2.0\", \"id\": 2, \"method\": "
-                + "\"tools/list\"}", null);
+        TestGateway.Response listed =
+                post(url, session, "{\"jsonrpc\": \"2.0\", \"id\": 2, \"method\": " + "\"tools/list\"}", null);
         // The answer comes as one server-sent event: its data line is the JSON-RPC response.
-        String data = listed.raw().body().lines().filter(l -> l.startsWith("data:")).findFirst()
-                .map(l -> l.substring(5).strip()).orElse(listed.raw().body());
+        String data = listed.raw()
+                .body()
+                .lines()
+                .filter(l -> l.startsWith("data:"))
+                .findFirst()
+                .map(l -> l.substring(5).strip())
+                .orElse(listed.raw().body());
         JsonNode tools;
         try {
-            tools = org.mnemo.gateway.web.Json.MAPPER.readTree(data).path("result").path("tools");
+            tools = org.mnemo.gateway.web.Json.MAPPER
+                    .readTree(data)
+                    .path("result")
+                    .path("tools");
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
         assertThat(tools.size()).as(listed.raw().body()).isGreaterThan(10);
         Map<String, JsonNode> byName = new java.util.HashMap<>();
         tools.forEach(t -> byName.put(t.path("name").asText(), t.path("annotations")));
-        for (String reader : List.of("search", "get_chunk", "list_libraries", "search_memory", "recall_memory",
-                "list_readable_namespaces", "get_health")) {
-            assertThat(byName.get(reader).path("readOnlyHint").asBoolean()).as(reader).isTrue();
-            assertThat(byName.get(reader).path("destructiveHint").asBoolean()).as(reader).isFalse();
+        for (String reader : List.of(
+                "search",
+                "get_chunk",
+                "list_libraries",
+                "search_memory",
+                "recall_memory",
+                "list_readable_namespaces",
+                "get_health")) {
+            assertThat(byName.get(reader).path("readOnlyHint").asBoolean())
+                    .as(reader)
+                    .isTrue();
+            assertThat(byName.get(reader).path("destructiveHint").asBoolean())
+                    .as(reader)
+                    .isFalse();
         }
         for (String writer : List.of("commit_memory_v2", "commit_summary", "commit_memory")) {
-            assertThat(byName.get(writer).path("readOnlyHint").asBoolean()).as(writer).isFalse();
-            assertThat(byName.get(writer).path("destructiveHint").asBoolean()).as(writer).isFalse();
+            assertThat(byName.get(writer).path("readOnlyHint").asBoolean())
+                    .as(writer)
+                    .isFalse();
+            assertThat(byName.get(writer).path("destructiveHint").asBoolean())
+                    .as(writer)
+                    .isFalse();
         }
         assertThat(byName.get("forget_memory").path("readOnlyHint").asBoolean()).isFalse();
-        assertThat(byName.get("forget_memory").path("destructiveHint").asBoolean()).isTrue();
+        assertThat(byName.get("forget_memory").path("destructiveHint").asBoolean())
+                .isTrue();
     }
 
     private static String initialize(String version) {
@@ -106,7 +129,8 @@ class StreamableHttpTest {
             TestGateway.Response r = post("/mcp", null, initialize(version));
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.json().path("result").path("protocolVersion").asText()).isEqualTo(version);
-            assertThat(r.json().path("result").path("serverInfo").path("name").asText()).isEqualTo("mnemo");
+            assertThat(r.json().path("result").path("serverInfo").path("name").asText())
+                    .isEqualTo("mnemo");
             assertThat(r.json().path("result").path("instructions").asText()).contains("list_libraries");
         }
     }
@@ -122,14 +146,18 @@ class StreamableHttpTest {
         assertThat(ping.raw().body()).contains("\"id\":2");
 
         assertThat(post("/mcp", "no-such-session", "{\"jsonrpc\": \"2.0\", \"id\": 3, \"method\": \"ping\"}")
-                .status()).isEqualTo(404);
+                        .status())
+                .isEqualTo(404);
         TestGateway.Response missing = post("/mcp", null, "{\"jsonrpc\": \"2.0\", \"id\": 4, \"method\": \"ping\"}");
         assertThat(missing.status()).isEqualTo(400);
 
         TestGateway.Response deleted = gw.send(HttpRequest.newBuilder(URI.create(gw.url("/mcp")))
-                .header("Mcp-Session-Id", session).DELETE().build());
+                .header("Mcp-Session-Id", session)
+                .DELETE()
+                .build());
         assertThat(deleted.status()).isEqualTo(200);
-        assertThat(post("/mcp", session, "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"ping\"}").status())
+        assertThat(post("/mcp", session, "{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": \"ping\"}")
+                        .status())
                 .isEqualTo(404);
     }
 

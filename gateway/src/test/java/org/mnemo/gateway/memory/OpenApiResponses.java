@@ -86,11 +86,15 @@ final class OpenApiResponses {
                     problems.add(at + " lacks " + required.asText());
                 }
             }
-            Iterator<Map.Entry<String, JsonNode>> properties = schema.path("properties").fields();
+            Iterator<Map.Entry<String, JsonNode>> properties =
+                    schema.path("properties").fields();
             while (properties.hasNext()) {
                 Map.Entry<String, JsonNode> property = properties.next();
                 if (value.has(property.getKey())) {
-                    validate(resolve(property.getValue()), value.get(property.getKey()), at + "." + property.getKey(),
+                    validate(
+                            resolve(property.getValue()),
+                            value.get(property.getKey()),
+                            at + "." + property.getKey(),
                             problems);
                 }
             }

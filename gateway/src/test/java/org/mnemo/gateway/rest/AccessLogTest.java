@@ -41,7 +41,8 @@ class AccessLogTest {
 
         String log = captured("json", () -> {
             assertThat(gw.send("GET", "/library/api/libraries/", token, null, Map.of("X-Request-Id", requestId))
-                    .status()).isEqualTo(200);
+                            .status())
+                    .isEqualTo(200);
             McpSyncClient mcp = McpTestClients.connect(gw.url(""), token);
             try {
                 structured(call(mcp, "list_libraries", Map.of()));
@@ -57,9 +58,11 @@ class AccessLogTest {
                 lines.add(Json.MAPPER.readTree(line)); // every line is one JSON object
             }
         }
-        JsonNode http = lines.stream().filter(l -> l.path("loggerName").asText().equals("org.mnemo.gateway.access")
-                && l.path("mdc").path("request_id").asText().equals(requestId)).findFirst().orElseThrow(
-                        () -> new AssertionError("no access line for " + requestId + " in\n" + log));
+        JsonNode http = lines.stream()
+                .filter(l -> l.path("loggerName").asText().equals("org.mnemo.gateway.access")
+                        && l.path("mdc").path("request_id").asText().equals(requestId))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no access line for " + requestId + " in\n" + log));
         JsonNode fields = http.path("mdc");
         assertThat(http.path("level").asText()).isEqualTo("INFO");
         assertThat(fields.path("principal").asText()).isEqualTo(user);
@@ -69,9 +72,11 @@ class AccessLogTest {
         assertThat(Double.parseDouble(fields.path("duration_ms").asText())).isNotNegative();
         assertThat(http.path("timestamp").asLong()).isPositive();
 
-        JsonNode tool = lines.stream().filter(l -> l.path("mdc").path("tool").asText().equals("list_libraries")
-                && l.path("mdc").path("principal").asText().equals(user)).findFirst().orElseThrow(
-                        () -> new AssertionError("no MCP access line in\n" + log));
+        JsonNode tool = lines.stream()
+                .filter(l -> l.path("mdc").path("tool").asText().equals("list_libraries")
+                        && l.path("mdc").path("principal").asText().equals(user))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no MCP access line in\n" + log));
         assertThat(tool.path("mdc").path("route").asText()).isEqualTo("/mcp");
         assertThat(tool.path("mdc").path("status").asText()).isEqualTo("ok");
         assertThat(tool.path("mdc").path("request_id").asText()).isNotBlank();
@@ -85,11 +90,13 @@ class AccessLogTest {
         String token = gw.user(user);
         String requestId = "req-" + UUID.randomUUID();
 
-        String log = captured("text", () -> gw.send("GET", "/library/api/libraries/", token, null,
-                Map.of("X-Request-Id", requestId)));
+        String log = captured(
+                "text",
+                () -> gw.send("GET", "/library/api/libraries/", token, null, Map.of("X-Request-Id", requestId)));
 
-        assertThat(log).containsPattern("(?m)^\\S+ INFO  access - GET /library/api/libraries 200 [0-9.]+ ms \\(request "
-                + requestId + ", principal " + user + "\\)$");
+        assertThat(log)
+                .containsPattern("(?m)^\\S+ INFO  access - GET /library/api/libraries 200 [0-9.]+ ms \\(request "
+                        + requestId + ", principal " + user + "\\)$");
         assertThat(log).doesNotContain(token);
     }
 
@@ -99,8 +106,9 @@ class AccessLogTest {
                 .hasMessageContaining("MNEMO_LOG_FORMAT must be text or json, got 'JSON'");
         assertThatThrownBy(() -> TestGateway.config("bolt://127.0.0.1:7687", Map.of("MNEMO_ACCESS_LOG", "verbose")))
                 .hasMessageContaining("MNEMO_ACCESS_LOG must be info, debug or off");
-        assertThat(TestGateway.config("bolt://127.0.0.1:7687", Map.of("MNEMO_LOG_FORMAT", "json",
-                "MNEMO_ACCESS_LOG", "off"))).isInstanceOf(GatewayConfig.class);
+        assertThat(TestGateway.config(
+                        "bolt://127.0.0.1:7687", Map.of("MNEMO_LOG_FORMAT", "json", "MNEMO_ACCESS_LOG", "off")))
+                .isInstanceOf(GatewayConfig.class);
     }
 
     /**

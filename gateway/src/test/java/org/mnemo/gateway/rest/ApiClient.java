@@ -1,6 +1,5 @@
 package org.mnemo.gateway.rest;
 
-import org.mnemo.gateway.web.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
@@ -12,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.mnemo.gateway.web.Json;
 
 /** The gateway's REST API over real HTTP, as a client sees it: JSON in, status and JSON out; the admin's helpers. */
 public class ApiClient {
@@ -68,10 +68,12 @@ public class ApiClient {
         }
         headers.forEach(request::header);
         try {
-            String payload = body == null ? null
-                    : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
-            request.method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
+            String payload = body == null ? null : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
+            request.method(
+                    method,
+                    payload == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
             if (payload != null) {
                 request.header("Content-Type", "application/json");
             }
@@ -85,21 +87,35 @@ public class ApiClient {
     }
 
     /** A multipart/form-data upload as a browser sends it: the form fields, then the file. */
-    public HttpRequest multipart(String path, String token, Map<String, String> fields, String filename,
-            String content) {
+    public HttpRequest multipart(
+            String path, String token, Map<String, String> fields, String filename, String content) {
         String boundary = "----mnemo" + System.nanoTime();
         StringBuilder body = new StringBuilder();
-        fields.forEach((k, v) -> body.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"").append(k).append("\"\r\n\r\n")
-                .append(v).append("\r\n"));
-        body.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"file\"; filename=\"").append(filename).append("\"\r\n")
-                .append("Content-Type: application/octet-stream\r\n\r\n").append(content).append("\r\n")
-                .append("--").append(boundary).append("--\r\n");
+        fields.forEach((k, v) -> body.append("--")
+                .append(boundary)
+                .append("\r\n")
+                .append("Content-Disposition: form-data; name=\"")
+                .append(k)
+                .append("\"\r\n\r\n")
+                .append(v)
+                .append("\r\n"));
+        body.append("--")
+                .append(boundary)
+                .append("\r\n")
+                .append("Content-Disposition: form-data; name=\"file\"; filename=\"")
+                .append(filename)
+                .append("\"\r\n")
+                .append("Content-Type: application/octet-stream\r\n\r\n")
+                .append(content)
+                .append("\r\n")
+                .append("--")
+                .append(boundary)
+                .append("--\r\n");
         return HttpRequest.newBuilder(URI.create(url(path)))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+                .build();
     }
 
     public Response send(HttpRequest request) {
@@ -135,8 +151,13 @@ public class ApiClient {
     private static void conforms(HttpResponse<String> raw) {
         URI uri = raw.request().uri();
         String base = uri.getScheme() + "://" + uri.getRawAuthority();
-        List<String> problems = OpenApiContract.of(base).problems(raw.request().method(), uri.getPath(),
-                raw.statusCode(), raw.headers().firstValue("Content-Type").orElse(null), raw.body());
+        List<String> problems = OpenApiContract.of(base)
+                .problems(
+                        raw.request().method(),
+                        uri.getPath(),
+                        raw.statusCode(),
+                        raw.headers().firstValue("Content-Type").orElse(null),
+                        raw.body());
         if (!problems.isEmpty()) {
             throw new AssertionError("the response does not match the OpenAPI document (" + OpenApiContract.PROPERTY
                     + "):\n  " + String.join("\n  ", problems) + "\nbody: " + OpenApiContract.abbreviate(raw.body()));
@@ -155,14 +176,14 @@ public class ApiClient {
 
     /** Creates a service account with manage_workspaces and returns its first token (all it manages). */
     public String service(String id) {
-        return principal(Map.of("id", id, "name", id, "role", "service", "capabilities",
-                List.of("manage_workspaces")));
+        return principal(Map.of("id", id, "name", id, "role", "service", "capabilities", List.of("manage_workspaces")));
     }
 
     private String principal(Map<String, Object> body) {
         Response created = post("/api/users/", adminToken, body);
         if (created.status() != 201) {
-            throw new IllegalStateException("cannot create " + body.get("id") + ": " + created.raw().body());
+            throw new IllegalStateException(
+                    "cannot create " + body.get("id") + ": " + created.raw().body());
         }
         return created.json().path("token").path("token").asText();
     }
@@ -170,7 +191,9 @@ public class ApiClient {
     /** The admin creates a root workspace (if missing) and grants a principal a role on it. */
     public void grant(String workspace, String principal, String role) {
         Response tree = put("/api/memory/workspaces/" + workspace + "/", adminToken, Map.of("name", workspace));
-        Response granted = put("/api/memory/workspaces/" + workspace + "/members/" + principal + "/", adminToken,
+        Response granted = put(
+                "/api/memory/workspaces/" + workspace + "/members/" + principal + "/",
+                adminToken,
                 Map.of("role", role));
         if (tree.status() != 200 || granted.status() != 200) {
             throw new IllegalStateException("cannot grant " + principal + " " + role + " on " + workspace + ": "
@@ -180,10 +203,11 @@ public class ApiClient {
 
     /** A token of {@code userToken}'s owner bound to these workspaces (which it must hold). */
     public String boundToken(String userToken, String... workspaces) {
-        Response created = post("/api/tokens/", userToken, Map.of("name", "bound", "workspace_ids",
-                List.of(workspaces)));
+        Response created =
+                post("/api/tokens/", userToken, Map.of("name", "bound", "workspace_ids", List.of(workspaces)));
         if (created.status() != 201) {
-            throw new IllegalStateException("cannot create a bound token: " + created.raw().body());
+            throw new IllegalStateException(
+                    "cannot create a bound token: " + created.raw().body());
         }
         return created.json().path("token").asText();
     }

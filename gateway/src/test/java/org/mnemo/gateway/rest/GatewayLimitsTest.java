@@ -34,8 +34,17 @@ class GatewayLimitsTest {
 
     @BeforeAll
     void start() {
-        strict = Gateway.start(TestGateway.config(gw.neo4j.boltUri(), Map.of("MNEMO_RATE_LIMIT_PER_SECOND", "1",
-                "MNEMO_RATE_LIMIT_BURST", "5", "MNEMO_DAEDALUS_JWT_AUDIENCE", AUDIENCE, "MNEMO_INGEST_WORKERS", "0")));
+        strict = Gateway.start(TestGateway.config(
+                gw.neo4j.boltUri(),
+                Map.of(
+                        "MNEMO_RATE_LIMIT_PER_SECOND",
+                        "1",
+                        "MNEMO_RATE_LIMIT_BURST",
+                        "5",
+                        "MNEMO_DAEDALUS_JWT_AUDIENCE",
+                        AUDIENCE,
+                        "MNEMO_INGEST_WORKERS",
+                        "0")));
     }
 
     @AfterAll
@@ -45,8 +54,12 @@ class GatewayLimitsTest {
 
     private HttpResponse<String> get(String path, String token) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + strict.port() + path))
-                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + strict.port() + path))
+                            .header("Authorization", "Bearer " + token)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -69,8 +82,8 @@ class GatewayLimitsTest {
         }
         assertThat(ok).isBetween(5, 7);
         assertThat(refused).isNotNull();
-        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
-                assertThat(Long.parseLong(v)).isPositive());
+        assertThat(refused.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
         assertThat(refused.body()).contains("\"code\":\"rate_limited\"");
         assertThat(get("/library/api/libraries/", calm).statusCode()).isEqualTo(200);
     }
@@ -80,7 +93,10 @@ class GatewayLimitsTest {
         String owner = gw.user("limits-minter");
         List<String> tokens = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            tokens.add(gw.post("/api/tokens/", owner, Map.of("name", "t" + i)).json().path("token").asText());
+            tokens.add(gw.post("/api/tokens/", owner, Map.of("name", "t" + i))
+                    .json()
+                    .path("token")
+                    .asText());
         }
         int ok = 0;
         for (int i = 0; i < 16; i++) {
@@ -104,12 +120,20 @@ class GatewayLimitsTest {
     @Test
     void turnJwtsMustNameTheConfiguredAudience() {
         Instant now = Instant.now();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer("daedalus").subject("aud-test")
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(120))).claim("libs", List.of());
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer("daedalus")
+                .subject("aud-test")
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(120)))
+                .claim("libs", List.of());
         String none = Jwt.sign(TestGateway.DAEDALUS_KID, TestGateway.DAEDALUS_SECRET, claims.build());
-        String wrong = Jwt.sign(TestGateway.DAEDALUS_KID, TestGateway.DAEDALUS_SECRET,
+        String wrong = Jwt.sign(
+                TestGateway.DAEDALUS_KID,
+                TestGateway.DAEDALUS_SECRET,
                 claims.audience("someone-else").build());
-        String right = Jwt.sign(TestGateway.DAEDALUS_KID, TestGateway.DAEDALUS_SECRET,
+        String right = Jwt.sign(
+                TestGateway.DAEDALUS_KID,
+                TestGateway.DAEDALUS_SECRET,
                 claims.subject("aud-test-2").audience(List.of("x", AUDIENCE)).build());
         for (String jwt : List.of(none, wrong)) {
             HttpResponse<String> r = get("/library/api/libraries/", jwt);

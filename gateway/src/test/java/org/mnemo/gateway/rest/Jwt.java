@@ -24,15 +24,25 @@ public final class Jwt {
     /** A turn JWT naming libraries (uids or workspace ids) and the workspaces it may act as for memory. */
     public static String daedalus(List<String> libs, List<String> workspaces, Duration lifetime) {
         Instant now = Instant.now();
-        return sign(TestGateway.DAEDALUS_KID, TestGateway.DAEDALUS_SECRET, new JWTClaimsSet.Builder()
-                .issuer("daedalus").subject("agent-turn").jwtID(UUID.randomUUID().toString())
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(lifetime))).claim("libs", libs)
-                .claim("workspaces", workspaces).build());
+        return sign(
+                TestGateway.DAEDALUS_KID,
+                TestGateway.DAEDALUS_SECRET,
+                new JWTClaimsSet.Builder()
+                        .issuer("daedalus")
+                        .subject("agent-turn")
+                        .jwtID(UUID.randomUUID().toString())
+                        .issueTime(Date.from(now))
+                        .expirationTime(Date.from(now.plus(lifetime)))
+                        .claim("libs", libs)
+                        .claim("workspaces", workspaces)
+                        .build());
     }
 
     static String sign(String kid, String secret, JWTClaimsSet claims) {
         try {
-            return sign(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims,
+            return sign(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(),
+                    claims,
                     new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (com.nimbusds.jose.KeyLengthException e) {
             throw new IllegalArgumentException(e);

@@ -30,8 +30,9 @@ import org.mnemo.gateway.mcp.McpTestClients;
 class MetricsTest {
     private static final Pattern TYPE = Pattern.compile("(?m)^# TYPE (\\S+) (\\S+)$");
     /** A sample line; label values may hold braces (route templates) and escaped quotes. */
-    private static final Pattern SAMPLE = Pattern.compile(
-            "(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*})? (\\S+)$");
+    private static final Pattern SAMPLE =
+            Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*})? (\\S+)$");
+
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
     /** A row of the tables in docs/operations.md: | `family` | type | `label`, `label` | what | */
     private static final Pattern DOCUMENTED = Pattern.compile("(?m)^\\| `(mnemo_[a-z_]+)` \\| (\\w+) \\|([^|]*)\\|");
@@ -43,14 +44,21 @@ class MetricsTest {
         String id = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
         String token = gw.user(id);
         String library = gw.post("/library/api/libraries/", token, Map.of("name", id, "library_type", "technical"))
-                .json().path("uid").asText();
-        TestGateway.Response item = gw.send(gw.multipart("/library/api/items/", token, Map.of("library_uid",
-                library), "weirs.md", "# Weirs\n\nA broad-crested weir measures the flow of a river by the head of "
-                + "water above its crest. Sharp-crested weirs are used in laboratories."));
+                .json()
+                .path("uid")
+                .asText();
+        TestGateway.Response item = gw.send(gw.multipart(
+                "/library/api/items/",
+                token,
+                Map.of("library_uid", library),
+                "weirs.md",
+                "# Weirs\n\nA broad-crested weir measures the flow of a river by the head of "
+                        + "water above its crest. Sharp-crested weirs are used in laboratories."));
         assertThat(item.status()).as(item.raw().body()).isEqualTo(201);
         String secretQuery = "weir-crest-" + UUID.randomUUID();
-        assertThat(gw.post("/library/api/search/", token, Map.of("query", secretQuery, "library_uid",
-                library)).status()).isEqualTo(200);
+        assertThat(gw.post("/library/api/search/", token, Map.of("query", secretQuery, "library_uid", library))
+                        .status())
+                .isEqualTo(200);
         McpSyncClient mcp = McpTestClients.connect(gw.url(""), token);
         try {
             structured(call(mcp, "search", Map.of("query", "broad-crested weir")));
@@ -78,42 +86,72 @@ class MetricsTest {
             families.add(type.group(1));
         }
         assertThat(families).isNotEmpty().allSatisfy(name -> assertThat(name).matches("(mnemo|jvm|process)_.+"));
-        assertThat(families).contains(
-                "mnemo_http_requests_total", "mnemo_http_request_duration_seconds", "mnemo_auth_failures_total",
-                "mnemo_rate_limited_total", "mnemo_mcp_tool_invocations_total", "mnemo_mcp_tool_duration_seconds",
-                "mnemo_mcp_auth_failures_total", "mnemo_ingest_chunks_total", "mnemo_ingest_attempts_total",
-                "mnemo_ingest_workers", "mnemo_ingest_jobs", "mnemo_ingest_queue_oldest_seconds",
-                "mnemo_plugin_metrics_up", "mnemo_embedder_calls_total", "mnemo_embedder_texts_total",
-                "mnemo_embedder_duration_seconds", "mnemo_embedder_breaker_open",
-                "mnemo_embedder_breaker_openings_total", "mnemo_search_leg_duration_seconds",
-                "jvm_memory_used_bytes", "jvm_threads_current", "process_cpu_seconds_total");
+        assertThat(families)
+                .contains(
+                        "mnemo_http_requests_total",
+                        "mnemo_http_request_duration_seconds",
+                        "mnemo_auth_failures_total",
+                        "mnemo_rate_limited_total",
+                        "mnemo_mcp_tool_invocations_total",
+                        "mnemo_mcp_tool_duration_seconds",
+                        "mnemo_mcp_auth_failures_total",
+                        "mnemo_ingest_chunks_total",
+                        "mnemo_ingest_attempts_total",
+                        "mnemo_ingest_workers",
+                        "mnemo_ingest_jobs",
+                        "mnemo_ingest_queue_oldest_seconds",
+                        "mnemo_plugin_metrics_up",
+                        "mnemo_embedder_calls_total",
+                        "mnemo_embedder_texts_total",
+                        "mnemo_embedder_duration_seconds",
+                        "mnemo_embedder_breaker_open",
+                        "mnemo_embedder_breaker_openings_total",
+                        "mnemo_search_leg_duration_seconds",
+                        "jvm_memory_used_bytes",
+                        "jvm_threads_current",
+                        "process_cpu_seconds_total");
 
         assertThat(value(text, "mnemo_plugin_metrics_up", Map.of())).isEqualTo(1);
         for (String leg : List.of("vector", "fulltext", "graph", "fusion")) {
-            assertThat(value(text, "mnemo_search_leg_duration_seconds_count", Map.of("target", "documents", "leg",
-                    leg))).as("searches timed in leg " + leg).isPositive();
-            assertThat(value(text, "mnemo_search_leg_duration_seconds_bucket", Map.of("target", "documents", "leg",
-                    leg, "le", "+Inf"))).isEqualTo(value(text, "mnemo_search_leg_duration_seconds_count",
-                    Map.of("target", "documents", "leg", leg)));
+            assertThat(value(
+                            text, "mnemo_search_leg_duration_seconds_count", Map.of("target", "documents", "leg", leg)))
+                    .as("searches timed in leg " + leg)
+                    .isPositive();
+            assertThat(value(
+                            text,
+                            "mnemo_search_leg_duration_seconds_bucket",
+                            Map.of("target", "documents", "leg", leg, "le", "+Inf")))
+                    .isEqualTo(value(
+                            text,
+                            "mnemo_search_leg_duration_seconds_count",
+                            Map.of("target", "documents", "leg", leg)));
         }
         assertThat(value(text, "mnemo_ingest_chunks_total", Map.of())).isPositive();
-        assertThat(value(text, "mnemo_ingest_attempts_total", Map.of("outcome", "completed"))).isPositive();
-        assertThat(value(text, "mnemo_ingest_jobs", Map.of("status", "completed"))).isPositive();
+        assertThat(value(text, "mnemo_ingest_attempts_total", Map.of("outcome", "completed")))
+                .isPositive();
+        assertThat(value(text, "mnemo_ingest_jobs", Map.of("status", "completed")))
+                .isPositive();
         assertThat(value(text, "mnemo_ingest_workers", Map.of("state", "alive")))
-                .isEqualTo(value(text, "mnemo_ingest_workers", Map.of("state", "configured"))).isPositive();
+                .isEqualTo(value(text, "mnemo_ingest_workers", Map.of("state", "configured")))
+                .isPositive();
         assertThat(value(text, "mnemo_ingest_queue_oldest_seconds", Map.of())).isGreaterThanOrEqualTo(0);
         assertThat(value(text, "mnemo_embedder_calls_total", Map.of("provider", "local", "outcome", "ok")))
                 .isPositive();
-        assertThat(value(text, "mnemo_embedder_texts_total", Map.of("provider", "local"))).isPositive();
-        assertThat(value(text, "mnemo_embedder_duration_seconds_count", Map.of("provider", "local"))).isPositive();
-        assertThat(value(text, "mnemo_embedder_breaker_open", Map.of("provider", "local"))).isZero();
+        assertThat(value(text, "mnemo_embedder_texts_total", Map.of("provider", "local")))
+                .isPositive();
+        assertThat(value(text, "mnemo_embedder_duration_seconds_count", Map.of("provider", "local")))
+                .isPositive();
+        assertThat(value(text, "mnemo_embedder_breaker_open", Map.of("provider", "local")))
+                .isZero();
         assertThat(value(text, "mnemo_mcp_tool_invocations_total", Map.of("tool", "search", "status", "ok")))
                 .isPositive();
         assertThat(value(text, "mnemo_http_requests_total", Map.of("route", "/library/api/search", "status", "200")))
                 .isPositive();
         assertThat(value(text, "jvm_memory_used_bytes", Map.of("area", "heap"))).isPositive();
-        assertThat(value(text, "mnemo_auth_failures_total", Map.of("reason", "token_unknown"))).isPositive();
-        assertThat(value(text, "mnemo_mcp_auth_failures_total", Map.of("reason", "token_unknown"))).isPositive();
+        assertThat(value(text, "mnemo_auth_failures_total", Map.of("reason", "token_unknown")))
+                .isPositive();
+        assertThat(value(text, "mnemo_mcp_auth_failures_total", Map.of("reason", "token_unknown")))
+                .isPositive();
         assertThat(text).doesNotContain(secretQuery).doesNotContain(token).doesNotContain(bogus);
         assertTheOperationsGuideListsExactlyThese(text);
     }
@@ -143,7 +181,9 @@ class MetricsTest {
                 exposed.put(type.group(1), type.group(2));
             }
         }
-        assertThat(exposed).as("families exposed vs documented in docs/operations.md").isEqualTo(types);
+        assertThat(exposed)
+                .as("families exposed vs documented in docs/operations.md")
+                .isEqualTo(types);
         Map<String, Set<String>> seen = new TreeMap<>();
         Matcher sample = SAMPLE.matcher(text);
         while (sample.find()) {
@@ -163,8 +203,9 @@ class MetricsTest {
         String rules = guide.substring(guide.indexOf("# mnemo-alerts.yml"));
         Matcher used = Pattern.compile("mnemo_[a-z_]+").matcher(rules.substring(0, rules.indexOf("```")));
         while (used.find()) {
-            assertThat(types).as("a family the alert rules use").containsKey(used.group()
-                    .replaceAll("_(bucket|count|sum)$", ""));
+            assertThat(types)
+                    .as("a family the alert rules use")
+                    .containsKey(used.group().replaceAll("_(bucket|count|sum)$", ""));
         }
     }
 
@@ -175,19 +216,25 @@ class MetricsTest {
             closed = socket.getLocalPort();
         }
         try (MnemoClient client = new MnemoClient("bolt://127.0.0.1:" + closed, "neo4j", TestGateway.PASSWORD);
-                IngestJobs jobs = new IngestJobs(client, TestGateway.config("bolt://127.0.0.1:" + closed, Map.of(),
-                        false).ingest().submitOnly());
+                IngestJobs jobs = new IngestJobs(
+                        client,
+                        TestGateway.config("bolt://127.0.0.1:" + closed, Map.of(), false)
+                                .ingest()
+                                .submitOnly());
                 OperationalMetrics metrics = new OperationalMetrics(client, jobs)) {
             long started = System.nanoTime();
             List<MetricSnapshot> families = metrics.collect().stream().toList();
             assertThat((System.nanoTime() - started) / 1e9).isLessThan(5);
-            List<String> names = families.stream().map(f -> f.getMetadata().getName()).toList();
-            assertThat(names).contains("mnemo_plugin_metrics_up", "mnemo_ingest_chunks", "mnemo_ingest_workers")
+            List<String> names =
+                    families.stream().map(f -> f.getMetadata().getName()).toList();
+            assertThat(names)
+                    .contains("mnemo_plugin_metrics_up", "mnemo_ingest_chunks", "mnemo_ingest_workers")
                     .doesNotContain("mnemo_ingest_jobs", "mnemo_embedder_calls", "mnemo_search_leg_duration_seconds");
-            MetricSnapshot up = families.stream().filter(f -> f.getMetadata().getName().equals(
-                    "mnemo_plugin_metrics_up")).findFirst().orElseThrow();
-            assertThat(((GaugeSnapshot) up).getDataPoints().get(0).getValue())
-                    .isZero();
+            MetricSnapshot up = families.stream()
+                    .filter(f -> f.getMetadata().getName().equals("mnemo_plugin_metrics_up"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(((GaugeSnapshot) up).getDataPoints().get(0).getValue()).isZero();
         }
     }
 
@@ -198,8 +245,9 @@ class MetricsTest {
         Matcher sample = SAMPLE.matcher(text);
         while (sample.find()) {
             String set = sample.group(2) == null ? "" : sample.group(2);
-            if (sample.group(1).equals(name) && labels.entrySet().stream()
-                    .allMatch(l -> set.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
+            if (sample.group(1).equals(name)
+                    && labels.entrySet().stream()
+                            .allMatch(l -> set.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
                 sum += Double.parseDouble(sample.group(3));
                 found = true;
             }

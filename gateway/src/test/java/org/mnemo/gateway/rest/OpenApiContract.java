@@ -47,18 +47,19 @@ public final class OpenApiContract {
 
     public OpenApiContract(String document) {
         this.doc = JSON.readTree(document);
-        SchemaRegistryConfig config = SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
-        this.registry = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi31(), builder -> builder
-                .schemaRegistryConfig(config)
-                .schemas(Map.of(DOCUMENT, document)));
+        SchemaRegistryConfig config =
+                SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
+        this.registry = SchemaRegistry.withDefaultDialect(
+                Dialects.getOpenApi31(),
+                builder -> builder.schemaRegistryConfig(config).schemas(Map.of(DOCUMENT, document)));
         for (Map.Entry<String, JsonNode> path : doc.path("paths").properties()) {
             String template = path.getKey();
             // Paths are served with and without their trailing slash.
-            Pattern pattern = Pattern.compile(Pattern.quote(template.replaceAll("/$", ""))
-                    .replaceAll("\\{[a-z_]+}", "\\\\E[^/]+\\\\Q") + "/?");
+            Pattern pattern = Pattern.compile(
+                    Pattern.quote(template.replaceAll("/$", "")).replaceAll("\\{[a-z_]+}", "\\\\E[^/]+\\\\Q") + "/?");
             for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
-                operations.add(new Operation(operation.getKey().toUpperCase(Locale.ROOT), template, pattern,
-                        operation.getValue()));
+                operations.add(new Operation(
+                        operation.getKey().toUpperCase(Locale.ROOT), template, pattern, operation.getValue()));
             }
         }
     }
@@ -67,8 +68,11 @@ public final class OpenApiContract {
     public static OpenApiContract of(String base) {
         return BY_BASE.computeIfAbsent(base, b -> {
             try {
-                HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(b + "/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(b + "/openapi.json"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 200) {
                     throw new IllegalStateException(b + "/openapi.json answered " + response.statusCode());
                 }
@@ -102,16 +106,19 @@ public final class OpenApiContract {
      */
     public List<String> problems(String method, String path, int status, String contentType, String body) {
         Operation operation = operations.stream()
-                .filter(o -> o.method().equals(method) && o.pattern().matcher(path).matches())
-                .findFirst().orElse(null);
+                .filter(o ->
+                        o.method().equals(method) && o.pattern().matcher(path).matches())
+                .findFirst()
+                .orElse(null);
         String where = method + " " + (operation == null ? path : operation.template()) + " " + status;
         if (operation == null) {
             return status >= 400 && isJson(contentType) && !path.equals("/mcp") && !path.startsWith("/mcp/")
-                    ? validate("/components/schemas/Error", body, where) : List.of();
+                    ? validate("/components/schemas/Error", body, where)
+                    : List.of();
         }
         CHECKED.add(where);
-        String pointer = "/paths/" + escape(operation.template()) + "/" + method.toLowerCase(Locale.ROOT)
-                + "/responses/";
+        String pointer =
+                "/paths/" + escape(operation.template()) + "/" + method.toLowerCase(Locale.ROOT) + "/responses/";
         JsonNode response = operation.node().path("responses").path(Integer.toString(status));
         pointer += status;
         if (response.isMissingNode() && status >= 400) {
@@ -127,8 +134,9 @@ public final class OpenApiContract {
         }
         JsonNode content = response.path("content");
         if (content.isMissingNode() || content.isEmpty()) {
-            return body.isEmpty() ? List.of() : List.of(where + ": declared without a body, but answered "
-                    + abbreviate(body));
+            return body.isEmpty()
+                    ? List.of()
+                    : List.of(where + ": declared without a body, but answered " + abbreviate(body));
         }
         String mediaType = contentType == null ? "" : contentType.split(";")[0].strip();
         if (!content.has(mediaType)) {
@@ -142,8 +150,8 @@ public final class OpenApiContract {
 
     /** The problems of {@code json} against the schema at this JSON pointer of the document. */
     public List<String> validate(String pointer, String json, String where) {
-        Schema schema = schemas.computeIfAbsent(pointer, p -> registry.getSchema(SchemaLocation.of(DOCUMENT + "#"
-                + p)));
+        Schema schema =
+                schemas.computeIfAbsent(pointer, p -> registry.getSchema(SchemaLocation.of(DOCUMENT + "#" + p)));
         List<Error> errors = schema.validate(json, InputFormat.JSON);
         List<String> problems = new ArrayList<>();
         for (Error error : errors) {

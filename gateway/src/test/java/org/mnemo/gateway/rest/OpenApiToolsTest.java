@@ -18,8 +18,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mnemo.gateway.Processes.Run;
 import org.junit.jupiter.api.TestInstance;
+import org.mnemo.gateway.Processes.Run;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.web.Json;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -51,44 +51,72 @@ class OpenApiToolsTest {
 
     @Test
     void theDocumentPassesAnOpenApi31Validator() throws Exception {
-        Path validator = nodeTools().resolve("node_modules/@seriousme/openapi-schema-validator/bin/"
-                + "validate-api-cli.js");
+        Path validator =
+                nodeTools().resolve("node_modules/@seriousme/openapi-schema-validator/bin/" + "validate-api-cli.js");
         String node = onPath("node");
-        Run valid = run(List.of(node, validator.toString(), document.toAbsolutePath().toString()), WORK, Map.of(),
-                120);
+        Run valid = run(
+                List.of(node, validator.toString(), document.toAbsolutePath().toString()), WORK, Map.of(), 120);
         assertThat(valid.exit()).as(valid.output()).isZero();
-        assertThat(Json.MAPPER.readTree(valid.output()).path("valid").asBoolean()).isTrue();
+        assertThat(Json.MAPPER.readTree(valid.output()).path("valid").asBoolean())
+                .isTrue();
 
         // It can fail: a response without its description and a $ref to nothing are refused.
         ObjectNode broken = (ObjectNode) Json.MAPPER.readTree(document.toFile());
         ((ObjectNode) broken.at("/paths/~1live~1/get/responses/200")).remove("description");
-        ((ObjectNode) broken.at("/paths/~1library~1api~1jobs~1{id}~1/get/responses/200/content/application~1json"
-                + "/schema")).put("$ref", "#/components/schemas/Nothing");
+        ((ObjectNode) broken.at(
+                        "/paths/~1library~1api~1jobs~1{id}~1/get/responses/200/content/application~1json" + "/schema"))
+                .put("$ref", "#/components/schemas/Nothing");
         Path brokenFile = WORK.resolve("broken-openapi.json");
         Json.MAPPER.writeValue(brokenFile.toFile(), broken);
-        Run invalid = run(List.of(node, validator.toString(), brokenFile.toAbsolutePath().toString()), WORK,
-                Map.of(), 120);
+        Run invalid = run(
+                List.of(node, validator.toString(), brokenFile.toAbsolutePath().toString()), WORK, Map.of(), 120);
         assertThat(invalid.exit()).as(invalid.output()).isNotZero();
         assertThat(invalid.output()).contains("\"valid\": false");
     }
 
     @Test
     void aGeneratedPythonClientRunsTheDaedalusFlow() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(PYTHON)) && run(List.of(PYTHON, "-c",
-                "import pydantic, urllib3, dateutil, typing_extensions"), WORK, Map.of(), 60).exit() == 0,
+        Assumptions.assumeTrue(
+                Files.isExecutable(Path.of(PYTHON))
+                        && run(
+                                                List.of(
+                                                        PYTHON,
+                                                        "-c",
+                                                        "import pydantic, urllib3, dateutil, typing_extensions"),
+                                                WORK,
+                                                Map.of(),
+                                                60)
+                                        .exit()
+                                == 0,
                 "Debian's python3 with python3-pydantic, -urllib3, -dateutil and -typing-extensions is missing");
-        assertThat(GENERATOR).as("the generator jar, copied by the gateway's build (mvn process-test-resources)")
+        assertThat(GENERATOR)
+                .as("the generator jar, copied by the gateway's build (mvn process-test-resources)")
                 .exists();
         Path client = WORK.resolve("python");
         Files.createDirectories(client);
         // Generated once per document: the same document again reuses the client.
         Path generatedFrom = client.resolve("openapi.json");
         if (!Files.exists(generatedFrom) || Files.mismatch(generatedFrom, document) != -1) {
-            Run generated = run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                    GENERATOR.toAbsolutePath().toString(), "generate", "-g", "python-pydantic-v1", "-i",
-                    document.toAbsolutePath().toString(), "-o", client.toAbsolutePath().toString(),
-                    "--package-name", "mnemo_client", "--global-property", "apiTests=false,modelTests=false"),
-                    WORK, Map.of(), 300);
+            Run generated = run(
+                    List.of(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-jar",
+                            GENERATOR.toAbsolutePath().toString(),
+                            "generate",
+                            "-g",
+                            "python-pydantic-v1",
+                            "-i",
+                            document.toAbsolutePath().toString(),
+                            "-o",
+                            client.toAbsolutePath().toString(),
+                            "--package-name",
+                            "mnemo_client",
+                            "--global-property",
+                            "apiTests=false,modelTests=false"),
+                    WORK,
+                    Map.of(),
+                    300);
             assertThat(generated.exit()).as(generated.output()).isZero();
             Files.copy(document, generatedFrom, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -102,15 +130,34 @@ class OpenApiToolsTest {
             s3.putObject(b -> b.bucket(TestGateway.SOURCE_BUCKET).key(key), RequestBody.fromBytes(content));
         }
         // The admin mints Daedalus' token as the seed does; agents search with per-turn JWTs.
-        TestGateway.Response minted = gw.post("/api/tokens/", TestGateway.ADMIN_TOKEN, Map.of("name",
-                "python-client", "owner", TestGateway.DAEDALUS_PRINCIPAL, "allowed_libraries", List.of()));
+        TestGateway.Response minted = gw.post(
+                "/api/tokens/",
+                TestGateway.ADMIN_TOKEN,
+                Map.of(
+                        "name",
+                        "python-client",
+                        "owner",
+                        TestGateway.DAEDALUS_PRINCIPAL,
+                        "allowed_libraries",
+                        List.of()));
         assertThat(minted.status()).as(minted.raw().body()).isEqualTo(201);
         String turn = Jwt.daedalus(List.of(workspace), Duration.ofMinutes(5));
 
-        Run flow = run(List.of(PYTHON, "-s", SOURCES.resolve("daedalus_flow.py").toAbsolutePath().toString(),
-                gw.url(""), minted.json().path("token").asText(), turn, workspace, key,
-                Integer.toString(content.length), Tokens.sha256Hex(content)), WORK,
-                Map.of("PYTHONPATH", client.toAbsolutePath().toString()), 180);
+        Run flow = run(
+                List.of(
+                        PYTHON,
+                        "-s",
+                        SOURCES.resolve("daedalus_flow.py").toAbsolutePath().toString(),
+                        gw.url(""),
+                        minted.json().path("token").asText(),
+                        turn,
+                        workspace,
+                        key,
+                        Integer.toString(content.length),
+                        Tokens.sha256Hex(content)),
+                WORK,
+                Map.of("PYTHONPATH", client.toAbsolutePath().toString()),
+                180);
         assertThat(flow.exit()).as(flow.output()).isZero();
         JsonNode seen = Json.MAPPER.readTree(flow.lastLine());
         assertThat(seen.path("library_uid").asText()).isNotBlank();

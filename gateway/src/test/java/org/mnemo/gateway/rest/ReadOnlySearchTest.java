@@ -22,25 +22,45 @@ class ReadOnlySearchTest {
         String user = "readonly-" + UUID.randomUUID().toString().substring(0, 8);
         String token = gw.user(user);
         String library = gw.post("/library/api/libraries/", token, Map.of("name", user, "library_type", "technical"))
-                .json().path("uid").asText();
-        gw.post("/library/api/items/", token, Map.of("library_uid", library, "title", "Tides", "text",
-                "Spring tides follow the new and the full moon."));
+                .json()
+                .path("uid")
+                .asText();
+        gw.post(
+                "/library/api/items/",
+                token,
+                Map.of(
+                        "library_uid",
+                        library,
+                        "title",
+                        "Tides",
+                        "text",
+                        "Spring tides follow the new and the full moon."));
         String turn = Jwt.daedalus(List.of(library), java.time.Duration.ofMinutes(5));
         try (Gateway own = Gateway.start(TestGateway.config(gw.neo4j.boltUri(), Map.of("MNEMO_INGEST_WORKERS", "0")))) {
             ApiClient api = new ApiClient("http://127.0.0.1:" + own.port(), TestGateway.ADMIN_TOKEN);
             // The first request of a credential may queue its last-use record; count from after it.
-            assertThat(api.post("/library/api/search/", token, Map.of("query", "spring tides")).status())
+            assertThat(api.post("/library/api/search/", token, Map.of("query", "spring tides"))
+                            .status())
                     .isEqualTo(200);
             long before = own.client().writeStatements();
             for (int i = 0; i < 40; i++) {
-                TestGateway.Response search = api.post("/library/api/search/", token, Map.of("query", "spring tides "
-                        + i));
+                TestGateway.Response search =
+                        api.post("/library/api/search/", token, Map.of("query", "spring tides " + i));
                 assertThat(search.status()).isEqualTo(200);
                 assertThat(search.json().path("candidates")).isNotEmpty();
-                assertThat(api.get("/library/api/chunks/" + search.json().path("candidates").get(0)
-                        .path("chunk_uid").asText() + "/", token).status()).isEqualTo(200);
+                assertThat(api.get(
+                                        "/library/api/chunks/"
+                                                + search.json()
+                                                        .path("candidates")
+                                                        .get(0)
+                                                        .path("chunk_uid")
+                                                        .asText() + "/",
+                                        token)
+                                .status())
+                        .isEqualTo(200);
                 // A turn JWT (of the Daedalus service, which does not reach this user's library) is resolved too.
-                assertThat(api.post("/library/api/search/", turn, Map.of("query", "spring tides")).status())
+                assertThat(api.post("/library/api/search/", turn, Map.of("query", "spring tides"))
+                                .status())
                         .isEqualTo(200);
             }
             // At most the one batched last-use write, whatever the number of requests.

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.gaul.s3proxy.junit.S3ProxyJunitCore;
 import org.mnemo.embedded.EmbeddedServer;
 import org.mnemo.gateway.Gateway;
 import org.mnemo.gateway.config.GatewayConfig;
-import org.gaul.s3proxy.junit.S3ProxyJunitCore;
 import org.neo4j.graphdb.GraphDatabaseService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -31,6 +31,7 @@ public final class TestGateway extends ApiClient {
     public static final String DAEDALUS_PRINCIPAL = "daedalus";
     /** Seals the team signing keys (base64 of 32 bytes). */
     public static final String SECRET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
     public static final String PASSWORD = "gateway-test-password";
 
     public static final String S3_ACCESS = "test-access";
@@ -40,8 +41,8 @@ public final class TestGateway extends ApiClient {
     /** The upload bucket of tests that store uploads in S3 (MNEMO_UPLOAD_BUCKET). */
     public static final String UPLOAD_BUCKET = "mnemo-uploads";
     /** The upload spool of the test gateways (created on first upload), outside the source tree. */
-    public static final Path UPLOAD_SPOOL = Path.of(System.getProperty("java.io.tmpdir"), "mnemo-test-uploads-"
-            + java.util.UUID.randomUUID(), "uploads");
+    public static final Path UPLOAD_SPOOL = Path.of(
+            System.getProperty("java.io.tmpdir"), "mnemo-test-uploads-" + java.util.UUID.randomUUID(), "uploads");
 
     private static TestGateway instance;
     private static S3ProxyJunitCore s3;
@@ -60,7 +61,9 @@ public final class TestGateway extends ApiClient {
     public static synchronized TestGateway get() {
         if (instance == null) {
             try {
-                s3 = new S3ProxyJunitCore.Builder().withCredentials(S3_ACCESS, S3_SECRET).build();
+                s3 = new S3ProxyJunitCore.Builder()
+                        .withCredentials(S3_ACCESS, S3_SECRET)
+                        .build();
                 s3.beforeEach();
                 try (S3Client client = s3Client()) {
                     client.createBucket(b -> b.bucket(SOURCE_BUCKET));
@@ -68,8 +71,8 @@ public final class TestGateway extends ApiClient {
                     client.createBucket(b -> b.bucket(UPLOAD_BUCKET));
                 }
                 Path data = Files.createTempDirectory("mnemo-gateway-test");
-                EmbeddedServer neo4j = EmbeddedServer.start(new EmbeddedServer.Settings(data,
-                        Path.of("target/plugins"), "127.0.0.1", freePort(), PASSWORD));
+                EmbeddedServer neo4j = EmbeddedServer.start(new EmbeddedServer.Settings(
+                        data, Path.of("target/plugins"), "127.0.0.1", freePort(), PASSWORD));
                 Gateway gateway = Gateway.start(config(neo4j.boltUri(), Map.of()));
                 instance = new TestGateway(neo4j, gateway);
                 instance.daedalus = instance.service(DAEDALUS_PRINCIPAL);
@@ -94,17 +97,27 @@ public final class TestGateway extends ApiClient {
     /** The test configuration; {@code buckets}: with the S3 buckets of the test S3 server (and an offline one). */
     public static GatewayConfig config(String boltUri, Map<String, String> extra, boolean buckets) {
         Map<String, String> env = new HashMap<>(Map.of(
-                "MNEMO_HTTP_PORT", "0",
-                "MNEMO_NEO4J_URI", boltUri,
-                "MNEMO_NEO4J_PASSWORD", PASSWORD,
-                "MNEMO_ADMIN_TOKEN", ADMIN_TOKEN,
-                "MNEMO_DAEDALUS_JWT_KEYS", DAEDALUS_KID + ":" + DAEDALUS_SECRET,
-                "MNEMO_MAX_BODY_BYTES", "1048576",
-                "MNEMO_SECRET_KEY", SECRET_KEY,
-                "MNEMO_UPLOAD_SPOOL", UPLOAD_SPOOL.toString(),
+                "MNEMO_HTTP_PORT",
+                "0",
+                "MNEMO_NEO4J_URI",
+                boltUri,
+                "MNEMO_NEO4J_PASSWORD",
+                PASSWORD,
+                "MNEMO_ADMIN_TOKEN",
+                ADMIN_TOKEN,
+                "MNEMO_DAEDALUS_JWT_KEYS",
+                DAEDALUS_KID + ":" + DAEDALUS_SECRET,
+                "MNEMO_MAX_BODY_BYTES",
+                "1048576",
+                "MNEMO_SECRET_KEY",
+                SECRET_KEY,
+                "MNEMO_UPLOAD_SPOOL",
+                UPLOAD_SPOOL.toString(),
                 // Tests fire thousands of requests per credential; RateLimitTest starts a gateway with tight limits.
-                "MNEMO_RATE_LIMIT_PER_SECOND", "1000000",
-                "MNEMO_RATE_LIMIT_BURST", "1000000"));
+                "MNEMO_RATE_LIMIT_PER_SECOND",
+                "1000000",
+                "MNEMO_RATE_LIMIT_BURST",
+                "1000000"));
         if (s3 != null && buckets) {
             String endpoint = s3.getUri().toString();
             for (String prefix : List.of("MNEMO_SOURCE_DAEDALUS_", "MNEMO_STORAGE_")) {
@@ -113,8 +126,9 @@ public final class TestGateway extends ApiClient {
                 env.put(prefix + "SECRET_KEY", S3_SECRET);
             }
             env.put("MNEMO_SOURCE_DAEDALUS_BUCKET", SOURCE_BUCKET);
-            env.put("MNEMO_SOURCE_DAEDALUS_PRINCIPALS", DAEDALUS_PRINCIPAL
-                    + ",daedalus-producer,other-producer,collision-producer");
+            env.put(
+                    "MNEMO_SOURCE_DAEDALUS_PRINCIPALS",
+                    DAEDALUS_PRINCIPAL + ",daedalus-producer,other-producer,collision-producer");
             env.put("MNEMO_STORAGE_BUCKET", OWN_BUCKET);
             // A source whose server is down: nothing listens on port 9 (discard) here.
             env.put("MNEMO_SOURCE_OFFLINE_BUCKET", "offline");
@@ -138,8 +152,15 @@ public final class TestGateway extends ApiClient {
 
     /** The variables that make a gateway store its uploads in {@link #UPLOAD_BUCKET} of the test S3 server. */
     public static Map<String, String> uploadBucket() {
-        return Map.of("MNEMO_UPLOAD_BUCKET", UPLOAD_BUCKET, "MNEMO_UPLOAD_ENDPOINT", s3.getUri().toString(),
-                "MNEMO_UPLOAD_ACCESS_KEY", S3_ACCESS, "MNEMO_UPLOAD_SECRET_KEY", S3_SECRET);
+        return Map.of(
+                "MNEMO_UPLOAD_BUCKET",
+                UPLOAD_BUCKET,
+                "MNEMO_UPLOAD_ENDPOINT",
+                s3.getUri().toString(),
+                "MNEMO_UPLOAD_ACCESS_KEY",
+                S3_ACCESS,
+                "MNEMO_UPLOAD_SECRET_KEY",
+                S3_SECRET);
     }
 
     static int freePort() throws IOException {
@@ -162,5 +183,4 @@ public final class TestGateway extends ApiClient {
     public GraphDatabaseService db() {
         return neo4j.database();
     }
-
 }

@@ -30,12 +30,26 @@ class TokenDerivationTest {
     @Test
     void aDerivedTokenIsNeverWiderThanItsParent() {
         String user = gw.user("deriver");
-        String lib = gw.post("/library/api/libraries/", user, Map.of("name", "deriver shelf", "library_type",
-                "technical")).json().path("uid").asText();
-        String expires = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
-        TestGateway.Response narrow = mint(user, Map.of("allowed_libraries", List.of(lib), "allowed_tools",
-                List.of("search", "manage_tokens", "list_libraries"), "expires_at", expires, "workspace_ids",
-                List.of()));
+        String lib = gw.post(
+                        "/library/api/libraries/", user, Map.of("name", "deriver shelf", "library_type", "technical"))
+                .json()
+                .path("uid")
+                .asText();
+        String expires = Instant.now()
+                .plus(2, ChronoUnit.DAYS)
+                .truncatedTo(ChronoUnit.SECONDS)
+                .toString();
+        TestGateway.Response narrow = mint(
+                user,
+                Map.of(
+                        "allowed_libraries",
+                        List.of(lib),
+                        "allowed_tools",
+                        List.of("search", "manage_tokens", "list_libraries"),
+                        "expires_at",
+                        expires,
+                        "workspace_ids",
+                        List.of()));
         assertThat(narrow.status()).isEqualTo(201);
         String parent = narrow.json().path("token").asText();
 
@@ -43,7 +57,13 @@ class TokenDerivationTest {
         wider(mint(parent, Map.of("allowed_libraries", List.of(lib, "some-other-library"))), "allowed_libraries");
         wider(mint(parent, Map.of("allowed_tools", List.of())), "allowed_tools");
         wider(mint(parent, Map.of("allowed_tools", List.of("search", "manage_libraries"))), "allowed_tools");
-        wider(mint(parent, Map.of("expires_at", Instant.now().plus(30, ChronoUnit.DAYS).toString())), "expires_at");
+        wider(
+                mint(
+                        parent,
+                        Map.of(
+                                "expires_at",
+                                Instant.now().plus(30, ChronoUnit.DAYS).toString())),
+                "expires_at");
         wider(mint(parent, Map.of("workspace_ids", List.of("anything"))), "workspace_ids");
 
         // Left out, a field is inherited; narrower is fine.
@@ -53,10 +73,13 @@ class TokenDerivationTest {
         assertThat(child.json().path("allowed_libraries").get(0).asText()).isEqualTo(lib);
         assertThat(child.json().path("expires_at").asText()).startsWith(expires.substring(0, 16));
         String childToken = child.json().path("token").asText();
-        assertThat(gw.post("/library/api/search/", childToken, Map.of("query", "x")).status()).isEqualTo(200);
+        assertThat(gw.post("/library/api/search/", childToken, Map.of("query", "x"))
+                        .status())
+                .isEqualTo(200);
 
         // Revoking the parent revokes what was made from it.
-        assertThat(gw.delete("/api/tokens/" + narrow.json().path("id").asText() + "/", user).status())
+        assertThat(gw.delete("/api/tokens/" + narrow.json().path("id").asText() + "/", user)
+                        .status())
                 .isEqualTo(204);
         TestGateway.Response dead = gw.post("/library/api/search/", childToken, Map.of("query", "x"));
         assertThat(dead.status()).isEqualTo(401);
@@ -67,8 +90,12 @@ class TokenDerivationTest {
     void aSearchOnlyTokenDoesNothingElseOverRest() {
         String user = gw.user("narrow-owner");
         String searchOnly = mint(user, Map.of("allowed_libraries", List.of(), "allowed_tools", List.of("search")))
-                .json().path("token").asText();
-        assertThat(gw.post("/library/api/search/", searchOnly, Map.of("query", "x")).status()).isEqualTo(200);
+                .json()
+                .path("token")
+                .asText();
+        assertThat(gw.post("/library/api/search/", searchOnly, Map.of("query", "x"))
+                        .status())
+                .isEqualTo(200);
         for (TestGateway.Response refused : List.of(
                 mint(searchOnly, Map.of("allowed_libraries", List.of("*"))),
                 gw.post("/library/api/libraries/", searchOnly, Map.of("name", "n", "library_type", "technical")),
@@ -81,20 +108,30 @@ class TokenDerivationTest {
 
     @Test
     void anAdminTokenWithRestrictionsIsNotTheAdmin() {
-        String restricted = mint(TestGateway.ADMIN_TOKEN, Map.of("allowed_libraries", List.of(), "allowed_tools",
-                List.of("search", "admin", "manage_tokens"))).json().path("token").asText();
-        TestGateway.Response user = gw.post("/api/users/", restricted, Map.of("id", "made-by-restricted", "name",
-                "x"));
+        String restricted = mint(
+                        TestGateway.ADMIN_TOKEN,
+                        Map.of(
+                                "allowed_libraries",
+                                List.of(),
+                                "allowed_tools",
+                                List.of("search", "admin", "manage_tokens")))
+                .json()
+                .path("token")
+                .asText();
+        TestGateway.Response user = gw.post("/api/users/", restricted, Map.of("id", "made-by-restricted", "name", "x"));
         assertThat(user.status()).isEqualTo(403);
         assertThat(user.code()).isEqualTo("admin_required");
-        assertThat(gw.get("/api/memory/export/?namespace=org:anything", restricted).code())
+        assertThat(gw.get("/api/memory/export/?namespace=org:anything", restricted)
+                        .code())
                 .isEqualTo("admin_required");
         assertThat(gw.get("/api/users/", restricted).status()).isEqualTo(403);
         TestGateway.Response forSomeone = mint(restricted, Map.of("owner", "deriver"));
         assertThat(forSomeone.status()).isEqualTo(403);
         // It reads only what it lists: nothing.
-        assertThat(gw.post("/library/api/search/", restricted, Map.of("query", "turbine")).json()
-                .path("candidates")).isEmpty();
+        assertThat(gw.post("/library/api/search/", restricted, Map.of("query", "turbine"))
+                        .json()
+                        .path("candidates"))
+                .isEmpty();
     }
 
     @Test
@@ -107,6 +144,7 @@ class TokenDerivationTest {
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(foreign.code()).isEqualTo("workspace_forbidden");
         gw.grant("ws-star-asker", "star-asker", "writer");
-        assertThat(mint(user, Map.of("workspace_ids", List.of("ws-star-asker"))).status()).isEqualTo(201);
+        assertThat(mint(user, Map.of("workspace_ids", List.of("ws-star-asker"))).status())
+                .isEqualTo(201);
     }
 }

@@ -1,7 +1,5 @@
 package org.mnemo.launcher.backup;
 
-import org.mnemo.embedded.Credentials;
-import org.mnemo.gateway.health.BuildInfo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -30,6 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.mnemo.embedded.Credentials;
+import org.mnemo.gateway.health.BuildInfo;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -60,8 +60,19 @@ public final class Backups {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** What a manifest counts: Mnemo's labels. */
-    static final List<String> LABELS = List.of("Library", "Collection", "Item", "Chunk", "Concept", "Memory",
-            "Workspace", "Principal", "ApiToken", "Team", "IngestJob");
+    static final List<String> LABELS = List.of(
+            "Library",
+            "Collection",
+            "Item",
+            "Chunk",
+            "Concept",
+            "Memory",
+            "Workspace",
+            "Principal",
+            "ApiToken",
+            "Team",
+            "IngestJob");
+
     private static final Set<String> LOCKS = Set.of("database_lock", "store_lock");
 
     private Backups() {}
@@ -80,9 +91,13 @@ public final class Backups {
         DatabaseLayout layout = layout(dataDir);
         out.println("Dumping " + layout.databaseDirectory() + " …");
         try (OutputStream dump = Files.newOutputStream(target.resolve(DUMP))) {
-            new Dumper(new DefaultFileSystemAbstraction(), out).dump(layout.databaseDirectory(),
-                    layout.getTransactionLogsDirectory(), dump, StandardCompressionFormat.GZIP,
-                    path -> LOCKS.contains(path.getFileName().toString()));
+            new Dumper(new DefaultFileSystemAbstraction(), out)
+                    .dump(
+                            layout.databaseDirectory(),
+                            layout.getTransactionLogsDirectory(),
+                            dump,
+                            StandardCompressionFormat.GZIP,
+                            path -> LOCKS.contains(path.getFileName().toString()));
         }
         Path key = dataDir.resolve(Credentials.SECRET_KEY_FILE);
         if (Files.isRegularFile(key)) {
@@ -138,8 +153,8 @@ public final class Backups {
         }
         if (problems.isEmpty()) {
             try {
-                new Loader(new DefaultFileSystemAbstraction(), System.err).getMetaData(
-                        () -> Files.newInputStream(backup.resolve(DUMP)), DumpFormatSelector::decompress);
+                new Loader(new DefaultFileSystemAbstraction(), System.err)
+                        .getMetaData(() -> Files.newInputStream(backup.resolve(DUMP)), DumpFormatSelector::decompress);
             } catch (IOException | RuntimeException e) {
                 problems.add(DUMP + " is not a readable Neo4j dump: " + e.getMessage());
             }
@@ -157,8 +172,7 @@ public final class Backups {
             throws IOException {
         List<String> problems = verify(backup);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("the backup " + backup + " is not sound: " + String.join("; ",
-                    problems));
+            throw new IllegalStateException("the backup " + backup + " is not sound: " + String.join("; ", problems));
         }
         Path snapshot = null;
         if (Files.isDirectory(layout(dataDir).databaseDirectory())) {
@@ -180,8 +194,8 @@ public final class Backups {
         Files.createDirectories(layout.databaseDirectory().getParent());
         Files.createDirectories(layout.getTransactionLogsDirectory().getParent());
         try {
-            new Loader(new DefaultFileSystemAbstraction(), out).load(backup.resolve(DUMP), layout, true, true,
-                    DumpFormatSelector::decompress);
+            new Loader(new DefaultFileSystemAbstraction(), out)
+                    .load(backup.resolve(DUMP), layout, true, true, DumpFormatSelector::decompress);
         } catch (IncorrectFormat e) {
             throw new IllegalStateException(DUMP + " is not a Neo4j dump: " + e.getMessage(), e);
         }
@@ -194,8 +208,8 @@ public final class Backups {
         Map<String, Long> expected = new LinkedHashMap<>();
         ((Map<String, Number>) manifest.get("counts")).forEach((k, v) -> expected.put(k, v.longValue()));
         if (!expected.equals(after.get("counts"))) {
-            throw new IllegalStateException("the restored database holds " + after.get("counts") + ", the backup "
-                    + "said " + expected);
+            throw new IllegalStateException(
+                    "the restored database holds " + after.get("counts") + ", the backup " + "said " + expected);
         }
         out.println("Restored " + backup + " into " + dataDir + ": " + expected);
         return new Restored(expected, snapshot);
@@ -210,8 +224,11 @@ public final class Backups {
         List<Path> backups = list(root);
         Set<Path> keep = new LinkedHashSet<>();
         keepNewestPer(backups, daily, d -> d.toString(), keep);
-        keepNewestPer(backups, weekly, d -> d.get(IsoFields.WEEK_BASED_YEAR) + "-W" + d.get(IsoFields
-                .WEEK_OF_WEEK_BASED_YEAR), keep);
+        keepNewestPer(
+                backups,
+                weekly,
+                d -> d.get(IsoFields.WEEK_BASED_YEAR) + "-W" + d.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR),
+                keep);
         keepNewestPer(backups, monthly, d -> d.getYear() + "-" + d.getMonthValue(), keep);
         List<Path> doomed = backups.stream().filter(b -> !keep.contains(b)).toList();
         if (apply) {
@@ -229,12 +246,17 @@ public final class Backups {
         }
         try (Stream<Path> entries = Files.list(root)) {
             return entries.filter(p -> p.getFileName().toString().startsWith(PREFIX) && Files.isDirectory(p))
-                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString())
+                            .reversed())
+                    .toList();
         }
     }
 
-    private static void keepNewestPer(List<Path> newestFirst, int periods, java.util.function.Function<LocalDate,
-            String> period, Set<Path> keep) {
+    private static void keepNewestPer(
+            List<Path> newestFirst,
+            int periods,
+            java.util.function.Function<LocalDate, String> period,
+            Set<Path> keep) {
         Set<String> seen = new LinkedHashSet<>();
         for (Path backup : newestFirst) {
             String key = period.apply(date(backup));
@@ -259,8 +281,10 @@ public final class Backups {
                     .setConfig(GraphDatabaseSettings.plugin_dir, pluginsDir.toAbsolutePath())
                     .build();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot open the database in " + dataDir + " — is ./mnemo serve "
-                    + "running? Backup and restore need it stopped (" + e.getMessage() + ")", e);
+            throw new IllegalStateException(
+                    "cannot open the database in " + dataDir + " — is ./mnemo serve "
+                            + "running? Backup and restore need it stopped (" + e.getMessage() + ")",
+                    e);
         }
         try {
             GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
@@ -269,15 +293,27 @@ public final class Backups {
             }
             Map<String, Long> counts = new LinkedHashMap<>();
             for (String label : LABELS) {
-                counts.put(label, db.executeTransactionally("MATCH (n:" + label + ") RETURN count(n) AS n", Map.of(),
-                        r -> ((Number) r.next().get("n")).longValue()));
+                counts.put(
+                        label,
+                        db.executeTransactionally(
+                                "MATCH (n:" + label + ") RETURN count(n) AS n",
+                                Map.of(),
+                                r -> ((Number) r.next().get("n")).longValue()));
             }
             Map<String, Object> facts = new LinkedHashMap<>();
             facts.put("counts", counts);
-            facts.put("nodes", db.executeTransactionally("MATCH (n) RETURN count(n) AS n", Map.of(),
-                    r -> ((Number) r.next().get("n")).longValue()));
-            facts.put("embedding_models", db.executeTransactionally("MATCH (i:Item) RETURN collect(DISTINCT "
-                    + "i.embedding_model) AS m", Map.of(), r -> r.next().get("m")));
+            facts.put(
+                    "nodes",
+                    db.executeTransactionally(
+                            "MATCH (n) RETURN count(n) AS n",
+                            Map.of(),
+                            r -> ((Number) r.next().get("n")).longValue()));
+            facts.put(
+                    "embedding_models",
+                    db.executeTransactionally(
+                            "MATCH (i:Item) RETURN collect(DISTINCT " + "i.embedding_model) AS m",
+                            Map.of(),
+                            r -> r.next().get("m")));
             return facts;
         } finally {
             dbms.shutdown();
@@ -289,10 +325,10 @@ public final class Backups {
     }
 
     static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance(
-                "SHA-256"))) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

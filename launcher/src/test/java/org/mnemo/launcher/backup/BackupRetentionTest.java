@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BackupRetentionTest {
 
     private static Path backup(Path root, LocalDate day, int hour) throws IOException {
-        return Files.createDirectories(root.resolve(String.format("%s%04d%02d%02dT%02d0000Z", Backups.PREFIX,
-                day.getYear(), day.getMonthValue(), day.getDayOfMonth(), hour)));
+        return Files.createDirectories(root.resolve(String.format(
+                "%s%04d%02d%02dT%02d0000Z",
+                Backups.PREFIX, day.getYear(), day.getMonthValue(), day.getDayOfMonth(), hour)));
     }
 
     @Test
@@ -38,7 +39,9 @@ class BackupRetentionTest {
         // one (November, October, November 2025). Everything else goes: today's earlier one, 7 and 8 days back.
         assertThat(doomed).containsExactlyInAnyOrder(todayEarly, lastWeek[7], lastWeek[8]);
         assertThat(doomed).doesNotContain(todayLate, lastWeek[1], lastWeek[6], octoberEnd, octoberStart, lastYear);
-        assertThat(Files.isDirectory(todayEarly)).as("a dry run deletes nothing").isTrue();
+        assertThat(Files.isDirectory(todayEarly))
+                .as("a dry run deletes nothing")
+                .isTrue();
 
         assertThat(Backups.prune(root, 7, 4, 6, true)).isEqualTo(doomed);
         for (Path gone : doomed) {

@@ -42,8 +42,9 @@ class CrashRecoveryIT {
     static final String PASSWORD = "fault-test-password";
     private static final int FILES = 220;
     private static final String[] WORDS = ("granite basalt quartz feldspar mica magma lava crystal sediment "
-            + "erosion glacier river delta canyon plateau volcano fault tremor mantle crust pressure heat mineral "
-            + "fossil limestone shale sandstone marble slate obsidian pumice geyser spring aquifer").split(" ");
+                    + "erosion glacier river delta canyon plateau volcano fault tremor mantle crust pressure heat mineral "
+                    + "fossil limestone shale sandstone marble slate obsidian pumice geyser spring aquifer")
+            .split(" ");
 
     private Path home;
     private Path docs;
@@ -61,9 +62,23 @@ class CrashRecoveryIT {
         writeDocs(0);
         http = MnemoProcess.freePort();
         bolt = MnemoProcess.freePort();
-        env = MnemoProcess.env("MNEMO_DATA", home.resolve("data"), "MNEMO_HTTP_PORT", http, "MNEMO_BOLT_ADDRESS",
-                "127.0.0.1:" + bolt, "MNEMO_ADMIN_TOKEN", ADMIN, "MNEMO_NEO4J_PASSWORD", PASSWORD,
-                "MNEMO_INGEST_LEASE_SECONDS", 6, "MNEMO_INGEST_RETRY_BASE_MS", 300, "MNEMO_INGEST_WORKERS", 2);
+        env = MnemoProcess.env(
+                "MNEMO_DATA",
+                home.resolve("data"),
+                "MNEMO_HTTP_PORT",
+                http,
+                "MNEMO_BOLT_ADDRESS",
+                "127.0.0.1:" + bolt,
+                "MNEMO_ADMIN_TOKEN",
+                ADMIN,
+                "MNEMO_NEO4J_PASSWORD",
+                PASSWORD,
+                "MNEMO_INGEST_LEASE_SECONDS",
+                6,
+                "MNEMO_INGEST_RETRY_BASE_MS",
+                300,
+                "MNEMO_INGEST_WORKERS",
+                2);
         server = MnemoProcess.serve("serve", home, env, http);
         api = new ApiClient("http://127.0.0.1:" + http, ADMIN);
         driver = GraphDatabase.driver("bolt://127.0.0.1:" + bolt, AuthTokens.basic("neo4j", PASSWORD));
@@ -87,9 +102,15 @@ class CrashRecoveryIT {
             StringBuilder text = new StringBuilder("# Field note " + i + (revision > 0 ? " (revised)" : "") + "\n\n");
             for (int p = 0; p < 3 + revision; p++) {
                 for (int s = 0; s < 4; s++) {
-                    text.append("The ").append(WORDS[random.nextInt(WORDS.length)]).append(" near site ").append(i)
-                            .append(" shows ").append(WORDS[random.nextInt(WORDS.length)]).append(" and ")
-                            .append(WORDS[random.nextInt(WORDS.length)]).append(". ");
+                    text.append("The ")
+                            .append(WORDS[random.nextInt(WORDS.length)])
+                            .append(" near site ")
+                            .append(i)
+                            .append(" shows ")
+                            .append(WORDS[random.nextInt(WORDS.length)])
+                            .append(" and ")
+                            .append(WORDS[random.nextInt(WORDS.length)])
+                            .append(". ");
                 }
                 text.append("\n\n");
             }
@@ -98,9 +119,20 @@ class CrashRecoveryIT {
     }
 
     private MnemoProcess cli(String library) {
-        return MnemoProcess.start("ingest-" + library, home, MnemoProcess.env("MNEMO_DATA", home.resolve("data"),
-                "MNEMO_NEO4J_URI", "bolt://127.0.0.1:" + bolt, "MNEMO_NEO4J_PASSWORD", PASSWORD), "ingest",
-                docs.toString(), "--library", library);
+        return MnemoProcess.start(
+                "ingest-" + library,
+                home,
+                MnemoProcess.env(
+                        "MNEMO_DATA",
+                        home.resolve("data"),
+                        "MNEMO_NEO4J_URI",
+                        "bolt://127.0.0.1:" + bolt,
+                        "MNEMO_NEO4J_PASSWORD",
+                        PASSWORD),
+                "ingest",
+                docs.toString(),
+                "--library",
+                library);
     }
 
     private List<Record> query(String cypher, Map<String, Object> params) {
@@ -118,8 +150,11 @@ class CrashRecoveryIT {
 
     private long completedJobs(String library) {
         String uid = libraryUid(library);
-        return uid == null ? 0 : count("MATCH (j:IngestJob {library_uid: $uid, status: 'completed'}) RETURN count(j)",
-                Map.of("uid", uid));
+        return uid == null
+                ? 0
+                : count(
+                        "MATCH (j:IngestJob {library_uid: $uid, status: 'completed'}) RETURN count(j)",
+                        Map.of("uid", uid));
     }
 
     /** Waits until {@code progress} reaches {@code at}, then kills the server; returns where progress was. */
@@ -127,7 +162,9 @@ class CrashRecoveryIT {
         long deadline = System.currentTimeMillis() + 300_000;
         long seen;
         while ((seen = progress.getAsLong()) < at) {
-            assertThat(System.currentTimeMillis()).as("progress stalled at " + seen).isLessThan(deadline);
+            assertThat(System.currentTimeMillis())
+                    .as("progress stalled at " + seen)
+                    .isLessThan(deadline);
             MnemoProcess.sleep(20);
         }
         server.kill();
@@ -144,20 +181,39 @@ class CrashRecoveryIT {
     private Map<String, Long> census(String library) {
         Map<String, Object> uid = Map.of("uid", libraryUid(library));
         Map<String, Long> census = new HashMap<>();
-        census.put("items", count("MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item) "
-                + "RETURN count(i)", uid));
-        census.put("completed_items", count("MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->"
-                + "(i:Item {embedding_status: 'completed'}) RETURN count(i)", uid));
-        census.put("distinct_refs", count("MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item) "
-                + "RETURN count(DISTINCT i.source_ref)", uid));
-        census.put("chunks", count("MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item)"
-                + "-[:HAS_CHUNK]->(c:Chunk) RETURN count(c)", uid));
-        census.put("duplicate_chunks", count("MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)"
-                + "-[:HAS_CHUNK]->(c:Chunk) WITH i, c.chunk_index AS k, count(*) AS n WHERE n > 1 RETURN count(*)",
-                uid));
+        census.put(
+                "items",
+                count(
+                        "MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item) " + "RETURN count(i)",
+                        uid));
+        census.put(
+                "completed_items",
+                count(
+                        "MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->"
+                                + "(i:Item {embedding_status: 'completed'}) RETURN count(i)",
+                        uid));
+        census.put(
+                "distinct_refs",
+                count(
+                        "MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item) "
+                                + "RETURN count(DISTINCT i.source_ref)",
+                        uid));
+        census.put(
+                "chunks",
+                count(
+                        "MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item)"
+                                + "-[:HAS_CHUNK]->(c:Chunk) RETURN count(c)",
+                        uid));
+        census.put(
+                "duplicate_chunks",
+                count(
+                        "MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)"
+                                + "-[:HAS_CHUNK]->(c:Chunk) WITH i, c.chunk_index AS k, count(*) AS n WHERE n > 1 RETURN count(*)",
+                        uid));
         census.put("jobs", count("MATCH (j:IngestJob {library_uid: $uid}) RETURN count(j)", uid));
-        census.put("completed_jobs", count("MATCH (j:IngestJob {library_uid: $uid, status: 'completed'}) "
-                + "RETURN count(j)", uid));
+        census.put(
+                "completed_jobs",
+                count("MATCH (j:IngestJob {library_uid: $uid, status: 'completed'}) " + "RETURN count(j)", uid));
         return census;
     }
 
@@ -170,13 +226,16 @@ class CrashRecoveryIT {
     /** Every file's newest content is the one item of its ref, completed. */
     private void itemsMatchFiles(String library) throws IOException {
         Map<String, String> hashes = new HashMap<>();
-        for (Record r : query("MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item) "
-                + "RETURN i.source_ref AS ref, i.content_hash AS hash", Map.of("uid", libraryUid(library)))) {
+        for (Record r : query(
+                "MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item) "
+                        + "RETURN i.source_ref AS ref, i.content_hash AS hash",
+                Map.of("uid", libraryUid(library)))) {
             hashes.put(r.get("ref").asString(), r.get("hash").asString());
         }
         try (Stream<Path> files = Files.list(docs)) {
             for (Path file : files.toList()) {
-                assertThat(hashes.get(file.toAbsolutePath().normalize().toString())).as(file.toString())
+                assertThat(hashes.get(file.toAbsolutePath().normalize().toString()))
+                        .as(file.toString())
                         .isEqualTo(Tokens.sha256Hex(Files.readAllBytes(file)));
             }
         }
@@ -192,7 +251,8 @@ class CrashRecoveryIT {
         // otherwise go unseen).
         long deadline = System.currentTimeMillis() + 120_000;
         while (!ingest.output().contains("waiting for it to come back")) {
-            assertThat(System.currentTimeMillis()).as("the CLI noticed the server was gone: " + ingest.output())
+            assertThat(System.currentTimeMillis())
+                    .as("the CLI noticed the server was gone: " + ingest.output())
                     .isLessThan(deadline);
             MnemoProcess.sleep(100);
         }
@@ -221,8 +281,8 @@ class CrashRecoveryIT {
         writeDocs(1);
         MnemoProcess ingest = cli("crash");
         String uid = libraryUid("crash");
-        long before = count("MATCH (j:IngestJob {library_uid: $uid, status: 'completed'}) RETURN count(j)",
-                Map.of("uid", uid));
+        long before = count(
+                "MATCH (j:IngestJob {library_uid: $uid, status: 'completed'}) RETURN count(j)", Map.of("uid", uid));
         killWhen(() -> completedJobs("crash") - before, 30);
         restart();
         assertThat(ingest.exitCode(Duration.ofMinutes(6))).as(ingest.output()).isZero();
@@ -250,35 +310,52 @@ class CrashRecoveryIT {
             }
         });
         // Killed as soon as the delete has begun: -1 while untouched, then 1 + the items still there (0: all gone).
-        long atKill = killWhen(() -> count("OPTIONAL MATCH (l:Library {uid: $uid}) RETURN CASE WHEN l IS NULL THEN 0 "
-                + "WHEN l.deleting THEN 1 + COUNT { (l)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->() } ELSE -1 END",
-                Map.of("uid", doomed)), 0);
+        long atKill = killWhen(
+                () -> count(
+                        "OPTIONAL MATCH (l:Library {uid: $uid}) RETURN CASE WHEN l IS NULL THEN 0 "
+                                + "WHEN l.deleting THEN 1 + COUNT { (l)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->() } ELSE -1 END",
+                        Map.of("uid", doomed)),
+                0);
         delete.join();
-        System.out.println("cascade delete killed with " + Math.max(0, atKill - 1) + " of " + FILES
-                + " items not yet deleted");
+        System.out.println(
+                "cascade delete killed with " + Math.max(0, atKill - 1) + " of " + FILES + " items not yet deleted");
         restart();
-        assertThat(api.get("/library/api/libraries/" + doomed + "/", ADMIN).status()).isEqualTo(404);
+        assertThat(api.get("/library/api/libraries/" + doomed + "/", ADMIN).status())
+                .isEqualTo(404);
         assertThat(api.get("/library/api/libraries/", ADMIN).raw().body()).doesNotContain(doomed);
-        JsonNode hits = api.post("/library/api/search/", ADMIN, Map.of("query", "granite near site 7 shows",
-                "limit", 50)).json();
-        hits.path("candidates").forEach(c -> assertThat(c.path("library_uid").asText()).isNotEqualTo(doomed));
-        assertThat(hits.path("candidates").size()).as("the other libraries are still searchable").isPositive();
+        JsonNode hits = api.post(
+                        "/library/api/search/", ADMIN, Map.of("query", "granite near site 7 shows", "limit", 50))
+                .json();
+        hits.path("candidates")
+                .forEach(c -> assertThat(c.path("library_uid").asText()).isNotEqualTo(doomed));
+        assertThat(hits.path("candidates").size())
+                .as("the other libraries are still searchable")
+                .isPositive();
         // Recovery finishes the delete in the background after the restart.
         long deadline = System.currentTimeMillis() + 120_000;
         while (count("MATCH (l:Library {uid: $uid}) RETURN count(l)", Map.of("uid", doomed)) > 0) {
-            assertThat(System.currentTimeMillis()).as("the interrupted delete was never finished").isLessThan(deadline);
+            assertThat(System.currentTimeMillis())
+                    .as("the interrupted delete was never finished")
+                    .isLessThan(deadline);
             MnemoProcess.sleep(500);
         }
         assertThat(orphans()).isZero();
-        assertThat(count("MATCH (i:Item {embedding_status: 'deleting'}) RETURN count(i)", Map.of())).isZero();
+        assertThat(count("MATCH (i:Item {embedding_status: 'deleting'}) RETURN count(i)", Map.of()))
+                .isZero();
     }
 
     private List<List<String>> searchResults() {
         List<List<String>> results = new ArrayList<>();
-        for (String q : List.of("granite and basalt", "glacier erosion near the delta", "volcano magma pressure",
-                "fossil in limestone", "Field note 42 revised")) {
+        for (String q : List.of(
+                "granite and basalt",
+                "glacier erosion near the delta",
+                "volcano magma pressure",
+                "fossil in limestone",
+                "Field note 42 revised")) {
             List<String> uids = new ArrayList<>();
-            api.post("/library/api/search/", ADMIN, Map.of("query", q, "limit", 10)).json().path("candidates")
+            api.post("/library/api/search/", ADMIN, Map.of("query", q, "limit", 10))
+                    .json()
+                    .path("candidates")
                     .forEach(c -> uids.add(c.path("chunk_uid").asText()));
             results.add(uids);
         }
@@ -287,8 +364,8 @@ class CrashRecoveryIT {
 
     private Map<String, Long> labelCounts() {
         Map<String, Long> counts = new HashMap<>();
-        for (String label : List.of("Library", "Collection", "Item", "Chunk", "Concept", "Memory", "IngestJob",
-                "Principal", "ApiToken")) {
+        for (String label : List.of(
+                "Library", "Collection", "Item", "Chunk", "Concept", "Memory", "IngestJob", "Principal", "ApiToken")) {
             counts.put(label, count("MATCH (n:" + label + ") RETURN count(n)", Map.of()));
         }
         return counts;
@@ -301,9 +378,17 @@ class CrashRecoveryIT {
     @Test
     @Order(4)
     void backupWipeRestoreGivesBackTheSameGraphAndTheSameAnswers() throws IOException {
-        assertThat(api.put("/api/memory/workspaces/fault/", ADMIN, Map.of("name", "fault")).status()).isEqualTo(200);
-        assertThat(api.send("POST", "/api/memory/memories/", ADMIN, Map.of("content", "Backups run nightly at 02:00.",
-                "namespace", "org:fault"), Map.of("X-Workspace-ID", "fault")).status()).isEqualTo(201);
+        assertThat(api.put("/api/memory/workspaces/fault/", ADMIN, Map.of("name", "fault"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.send(
+                                "POST",
+                                "/api/memory/memories/",
+                                ADMIN,
+                                Map.of("content", "Backups run nightly at 02:00.", "namespace", "org:fault"),
+                                Map.of("X-Workspace-ID", "fault"))
+                        .status())
+                .isEqualTo(201);
         Map<String, Long> counts = labelCounts();
         List<List<String>> answers = searchResults();
         assertThat(answers.get(0)).isNotEmpty();
@@ -315,7 +400,9 @@ class CrashRecoveryIT {
         assertThat(backup.exitCode(Duration.ofMinutes(3))).as(backup.output()).isZero();
         Path made;
         try (Stream<Path> list = Files.list(backups)) {
-            made = list.filter(p -> p.getFileName().toString().startsWith("mnemo-backup-")).findFirst().orElseThrow();
+            made = list.filter(p -> p.getFileName().toString().startsWith("mnemo-backup-"))
+                    .findFirst()
+                    .orElseThrow();
         }
         MnemoProcess verify = admin("backup", "--verify", made.toString());
         assertThat(verify.exitCode(Duration.ofMinutes(2))).as(verify.output()).isZero();

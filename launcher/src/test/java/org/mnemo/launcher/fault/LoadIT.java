@@ -38,7 +38,8 @@ import org.mnemo.gateway.web.Json;
 class LoadIT {
     private static final int CLIENTS = 16;
     private static final String[] WORDS = ("pump valve seal bearing impeller casing motor shaft gasket flange "
-            + "pressure flow turbine compressor boiler condenser coolant filter nozzle piston").split(" ");
+                    + "pressure flow turbine compressor boiler condenser coolant filter nozzle piston")
+            .split(" ");
 
     /** What one client acknowledged: items and memories it wrote, and those it deleted. */
     private static final class Ledger {
@@ -60,7 +61,8 @@ class LoadIT {
         } catch (RuntimeException | AssertionError e) {
             errors.add(op + ": " + e);
         }
-        latencies.computeIfAbsent(op, k -> Collections.synchronizedList(new ArrayList<>()))
+        latencies
+                .computeIfAbsent(op, k -> Collections.synchronizedList(new ArrayList<>()))
                 .add((System.nanoTime() - start) / 1_000_000);
     }
 
@@ -92,10 +94,21 @@ class LoadIT {
         Path home = Files.createTempDirectory("mnemo-load");
         int http = MnemoProcess.freePort();
         int seconds = Integer.getInteger("mnemo.load.seconds", 60);
-        try (MnemoProcess server = MnemoProcess.serve("serve", home, MnemoProcess.env("MNEMO_DATA",
-                home.resolve("data"), "MNEMO_HTTP_PORT", http, "MNEMO_BOLT_ADDRESS", "127.0.0.1:"
-                        + MnemoProcess.freePort(), "MNEMO_ADMIN_TOKEN", CrashRecoveryIT.ADMIN,
-                "MNEMO_UPLOAD_WAIT_SECONDS", 0), http)) {
+        try (MnemoProcess server = MnemoProcess.serve(
+                "serve",
+                home,
+                MnemoProcess.env(
+                        "MNEMO_DATA",
+                        home.resolve("data"),
+                        "MNEMO_HTTP_PORT",
+                        http,
+                        "MNEMO_BOLT_ADDRESS",
+                        "127.0.0.1:" + MnemoProcess.freePort(),
+                        "MNEMO_ADMIN_TOKEN",
+                        CrashRecoveryIT.ADMIN,
+                        "MNEMO_UPLOAD_WAIT_SECONDS",
+                        0),
+                http)) {
             ApiClient api = new ApiClient("http://127.0.0.1:" + http, CrashRecoveryIT.ADMIN);
             List<String> tokens = new ArrayList<>();
             List<String> libraries = new ArrayList<>();
@@ -103,8 +116,13 @@ class LoadIT {
                 String token = api.user("load-" + i);
                 api.grant("load-ws-" + i, "load-" + i, "owner");
                 tokens.add(token);
-                libraries.add(api.post("/library/api/libraries/", token, Map.of("name", "Load " + i,
-                        "library_type", "technical")).json().path("uid").asText());
+                libraries.add(api.post(
+                                "/library/api/libraries/",
+                                token,
+                                Map.of("name", "Load " + i, "library_type", "technical"))
+                        .json()
+                        .path("uid")
+                        .asText());
             }
             List<Ledger> ledgers = new ArrayList<>();
             ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
@@ -114,15 +132,16 @@ class LoadIT {
                 Ledger ledger = new Ledger();
                 ledgers.add(ledger);
                 int client = i;
-                running.add(pool.submit(() -> run(api, http, client, tokens.get(client), libraries.get(client),
-                        ledger, end)));
+                running.add(pool.submit(
+                        () -> run(api, http, client, tokens.get(client), libraries.get(client), ledger, end)));
             }
             for (Future<?> f : running) {
                 f.get();
             }
             pool.shutdown();
             report(seconds);
-            assertThat(errors).as("errors under load (first 20): " + errors.subList(0, Math.min(20, errors.size())))
+            assertThat(errors)
+                    .as("errors under load (first 20): " + errors.subList(0, Math.min(20, errors.size())))
                     .isEmpty();
             checkConsistency(api, tokens, ledgers);
             assertThat(server.alive()).isTrue();
@@ -135,20 +154,43 @@ class LoadIT {
         Map<String, String> ws = Map.of("X-Workspace-ID", workspace);
         HttpRequest.Builder auth = HttpRequest.newBuilder().header("Authorization", "Bearer " + token);
         McpSyncClient mcp = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + http)
-                .endpoint("/mcp").requestBuilder(auth).build()).requestTimeout(Duration.ofSeconds(60)).build();
+                        .endpoint("/mcp")
+                        .requestBuilder(auth)
+                        .build())
+                .requestTimeout(Duration.ofSeconds(60))
+                .build();
         timed("mcp initialize", mcp::initialize);
         int n = 0;
         while (System.currentTimeMillis() < end) {
             int dice = random.nextInt(100);
             String text = sentence(random, client) + " (" + n++ + ")";
             if (dice < 40) {
-                timed("rest search", () -> ok("rest search", api.post("/library/api/search/", token, Map.of("query",
-                        WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)], "limit",
-                        10)), 200));
+                timed(
+                        "rest search",
+                        () -> ok(
+                                "rest search",
+                                api.post(
+                                        "/library/api/search/",
+                                        token,
+                                        Map.of(
+                                                "query",
+                                                WORDS[random.nextInt(WORDS.length)] + " "
+                                                        + WORDS[random.nextInt(WORDS.length)],
+                                                "limit",
+                                                10)),
+                                200));
             } else if (dice < 55) {
                 timed("rest upload", () -> {
-                    ApiClient.Response r = api.post("/library/api/items/", token, Map.of("library_uid", library,
-                            "title", "Note " + text.hashCode(), "text", "# Note\n\n" + text));
+                    ApiClient.Response r = api.post(
+                            "/library/api/items/",
+                            token,
+                            Map.of(
+                                    "library_uid",
+                                    library,
+                                    "title",
+                                    "Note " + text.hashCode(),
+                                    "text",
+                                    "# Note\n\n" + text));
                     if (ok("rest upload", r, 201, 202, 200)) {
                         synchronized (ledger) {
                             ledger.jobs.add(r.json().path("job").path("id").asText());
@@ -171,8 +213,8 @@ class LoadIT {
                 }
             } else if (dice < 75) {
                 timed("rest commit memory", () -> {
-                    ApiClient.Response r = api.send("POST", "/api/memory/memories/", token, Map.of("content", text),
-                            ws);
+                    ApiClient.Response r =
+                            api.send("POST", "/api/memory/memories/", token, Map.of("content", text), ws);
                     if (ok("rest commit memory", r, 201)) {
                         synchronized (ledger) {
                             ledger.memories.add(r.json().path("id").asText());
@@ -182,24 +224,31 @@ class LoadIT {
             } else if (dice < 80) {
                 String memory;
                 synchronized (ledger) {
-                    memory = ledger.memories.isEmpty() ? null
+                    memory = ledger.memories.isEmpty()
+                            ? null
                             : ledger.memories.remove(random.nextInt(ledger.memories.size()));
                 }
                 if (memory != null) {
                     timed("rest forget memory", () -> {
-                        if (ok("rest forget memory", api.send("DELETE", "/api/memory/memories/" + memory + "/", token,
-                                null, ws), 204)) {
+                        if (ok(
+                                "rest forget memory",
+                                api.send("DELETE", "/api/memory/memories/" + memory + "/", token, null, ws),
+                                204)) {
                             ledger.forgotten.add(memory);
                         }
                     });
                 }
             } else if (dice < 90) {
-                timed("mcp search", () -> mcpOk("mcp search", mcp.callTool(new McpSchema.CallToolRequest("search",
-                        Map.of("query", WORDS[random.nextInt(WORDS.length)], "limit", 5)))));
+                timed(
+                        "mcp search",
+                        () -> mcpOk(
+                                "mcp search",
+                                mcp.callTool(new McpSchema.CallToolRequest(
+                                        "search", Map.of("query", WORDS[random.nextInt(WORDS.length)], "limit", 5)))));
             } else if (dice < 95) {
                 timed("mcp commit memory", () -> {
-                    McpSchema.CallToolResult r = mcp.callTool(new McpSchema.CallToolRequest("commit_memory_v2",
-                            Map.of("content", text, "workspace_id", workspace)));
+                    McpSchema.CallToolResult r = mcp.callTool(new McpSchema.CallToolRequest(
+                            "commit_memory_v2", Map.of("content", text, "workspace_id", workspace)));
                     if (mcpOk("mcp commit memory", r)) {
                         synchronized (ledger) {
                             ledger.memories.add(String.valueOf(((Map<?, ?>) r.structuredContent()).get("id")));
@@ -207,9 +256,17 @@ class LoadIT {
                     }
                 });
             } else {
-                timed("mcp search memory", () -> mcpOk("mcp search memory", mcp.callTool(
-                        new McpSchema.CallToolRequest("search_memory", Map.of("query", WORDS[random.nextInt(
-                                WORDS.length)], "workspace_id", workspace)))));
+                timed(
+                        "mcp search memory",
+                        () -> mcpOk(
+                                "mcp search memory",
+                                mcp.callTool(new McpSchema.CallToolRequest(
+                                        "search_memory",
+                                        Map.of(
+                                                "query",
+                                                WORDS[random.nextInt(WORDS.length)],
+                                                "workspace_id",
+                                                workspace)))));
             }
         }
         mcp.closeGracefully();
@@ -260,15 +317,19 @@ class LoadIT {
             long deadline = System.currentTimeMillis() + 180_000;
             while (!ledger.jobs.isEmpty()) {
                 collectItems(api, token, ledger);
-                assertThat(System.currentTimeMillis()).as("upload jobs never finished: " + ledger.jobs)
+                assertThat(System.currentTimeMillis())
+                        .as("upload jobs never finished: " + ledger.jobs)
                         .isLessThan(deadline);
                 MnemoProcess.sleep(250);
             }
             for (String item : ledger.items) {
-                assertThat(api.get("/library/api/items/" + item + "/", token).status()).as("item " + item).isEqualTo(200);
+                assertThat(api.get("/library/api/items/" + item + "/", token).status())
+                        .as("item " + item)
+                        .isEqualTo(200);
             }
             for (String item : ledger.deletedItems) {
-                assertThat(api.get("/library/api/items/" + item + "/", token).status()).as("deleted " + item)
+                assertThat(api.get("/library/api/items/" + item + "/", token).status())
+                        .as("deleted " + item)
                         .isEqualTo(404);
             }
             ApiClient.Response export = api.get("/api/memory/export/?workspace_id=load-ws-" + i, CrashRecoveryIT.ADMIN);
@@ -282,32 +343,63 @@ class LoadIT {
                 }
             });
             assertThat(stored).as("client " + i + " memories").containsAll(ledger.memories);
-            assertThat(ledger.forgotten).as("client " + i + " forgotten memories").noneMatch(stored::contains);
+            assertThat(ledger.forgotten)
+                    .as("client " + i + " forgotten memories")
+                    .noneMatch(stored::contains);
         }
     }
 
     private void report(int seconds) throws IOException {
         Map<String, Object> report = new TreeMap<>();
         long total = 0;
-        StringBuilder table = new StringBuilder(String.format("%-22s %7s %7s %7s %7s %7s%n", "operation", "count",
-                "p50 ms", "p95 ms", "p99 ms", "max ms"));
+        StringBuilder table = new StringBuilder(String.format(
+                "%-22s %7s %7s %7s %7s %7s%n", "operation", "count", "p50 ms", "p95 ms", "p99 ms", "max ms"));
         for (Map.Entry<String, List<Long>> op : new TreeMap<>(latencies).entrySet()) {
             List<Long> sorted = new ArrayList<>(op.getValue());
             Collections.sort(sorted);
             total += sorted.size();
-            Map<String, Object> row = Map.of("count", sorted.size(), "p50_ms", percentile(sorted, 50), "p95_ms",
-                    percentile(sorted, 95), "p99_ms", percentile(sorted, 99), "max_ms", sorted.get(sorted.size() - 1),
-                    "throttled", throttled.getOrDefault(op.getKey(), 0));
+            Map<String, Object> row = Map.of(
+                    "count",
+                    sorted.size(),
+                    "p50_ms",
+                    percentile(sorted, 50),
+                    "p95_ms",
+                    percentile(sorted, 95),
+                    "p99_ms",
+                    percentile(sorted, 99),
+                    "max_ms",
+                    sorted.get(sorted.size() - 1),
+                    "throttled",
+                    throttled.getOrDefault(op.getKey(), 0));
             report.put(op.getKey(), row);
-            table.append(String.format("%-22s %7d %7d %7d %7d %7d%n", op.getKey(), sorted.size(), percentile(sorted, 50),
-                    percentile(sorted, 95), percentile(sorted, 99), sorted.get(sorted.size() - 1)));
+            table.append(String.format(
+                    "%-22s %7d %7d %7d %7d %7d%n",
+                    op.getKey(),
+                    sorted.size(),
+                    percentile(sorted, 50),
+                    percentile(sorted, 95),
+                    percentile(sorted, 99),
+                    sorted.get(sorted.size() - 1)));
         }
-        report.put("_summary", Map.of("clients", CLIENTS, "seconds", seconds, "operations", total, "errors",
-                errors.size(), "throttled", throttled.values().stream().mapToInt(Integer::intValue).sum()));
+        report.put(
+                "_summary",
+                Map.of(
+                        "clients",
+                        CLIENTS,
+                        "seconds",
+                        seconds,
+                        "operations",
+                        total,
+                        "errors",
+                        errors.size(),
+                        "throttled",
+                        throttled.values().stream().mapToInt(Integer::intValue).sum()));
         System.out.println("Load: " + CLIENTS + " clients, " + seconds + " s, " + total + " operations, "
                 + errors.size() + " errors, 429s " + throttled + "\n" + table);
         Files.createDirectories(Path.of("target"));
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(Path.of("target/load-report.json").toFile(), report);
+        Json.MAPPER
+                .writerWithDefaultPrettyPrinter()
+                .writeValue(Path.of("target/load-report.json").toFile(), report);
     }
 
     private static long percentile(List<Long> sorted, int p) {

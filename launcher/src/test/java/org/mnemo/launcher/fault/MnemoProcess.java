@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * stop it with SIGTERM and run the CLI beside it. Output goes to a log file per start.
  */
 final class MnemoProcess implements AutoCloseable {
-    private static final Path TARGET = Path.of(System.getProperty("mnemo.target", "target")).toAbsolutePath();
+    private static final Path TARGET =
+            Path.of(System.getProperty("mnemo.target", "target")).toAbsolutePath();
 
     final String name;
     final Path log;
@@ -44,15 +45,20 @@ final class MnemoProcess implements AutoCloseable {
 
     /** {@code java … org.mnemo.launcher.Main args} with the environment; {@code home} is -Dmnemo.home. */
     static MnemoProcess start(String name, Path home, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g", "-Dmnemo.home=" + home, "-cp", TARGET.resolve("mnemo-launcher.jar") + ":"
-                + TARGET.resolve("lib") + "/*:" + TARGET.resolve("plugins") + "/*", "org.mnemo.launcher.Main"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-Dmnemo.home=" + home,
+                "-cp",
+                TARGET.resolve("mnemo-launcher.jar") + ":" + TARGET.resolve("lib") + "/*:" + TARGET.resolve("plugins")
+                        + "/*",
+                "org.mnemo.launcher.Main"));
         command.addAll(List.of(args));
         try {
             Files.createDirectories(home.resolve("logs"));
             Path log = Files.createTempFile(home.resolve("logs"), name + "-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> environment = builder.environment();
             environment.keySet().removeIf(k -> k.startsWith("MNEMO_") || k.equals("NEO4J_CONF"));
             environment.put("MNEMO_PLUGINS", TARGET.resolve("plugins").toString());
@@ -71,15 +77,18 @@ final class MnemoProcess implements AutoCloseable {
     }
 
     void awaitReady(int httpPort, Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + output());
             }
             try {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + httpPort + "/ready/")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse<String> ready = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/ready/"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (ready.statusCode() == 200) {
                     return;
@@ -107,8 +116,7 @@ final class MnemoProcess implements AutoCloseable {
             }
             sleep(250);
         }
-        throw new IllegalStateException(name + " did not print '" + text + "' within " + timeout + ":\n"
-                + output());
+        throw new IllegalStateException(name + " did not print '" + text + "' within " + timeout + ":\n" + output());
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed — a crash. */

@@ -23,8 +23,17 @@ class Neo4jOutageIT {
     private static final int DOCS = 80;
 
     private static MnemoProcess neo4j(Path home, int bolt) {
-        MnemoProcess db = MnemoProcess.start("neo4j", home, MnemoProcess.env("MNEMO_DATA", home.resolve("db"),
-                "MNEMO_BOLT_ADDRESS", "127.0.0.1:" + bolt, "MNEMO_NEO4J_PASSWORD", PASSWORD), "neo4j");
+        MnemoProcess db = MnemoProcess.start(
+                "neo4j",
+                home,
+                MnemoProcess.env(
+                        "MNEMO_DATA",
+                        home.resolve("db"),
+                        "MNEMO_BOLT_ADDRESS",
+                        "127.0.0.1:" + bolt,
+                        "MNEMO_NEO4J_PASSWORD",
+                        PASSWORD),
+                "neo4j");
         db.awaitOutput("Neo4j is up", Duration.ofMinutes(3));
         return db;
     }
@@ -35,21 +44,55 @@ class Neo4jOutageIT {
         int bolt = MnemoProcess.freePort();
         int http = MnemoProcess.freePort();
         MnemoProcess db = neo4j(home, bolt);
-        try (MnemoProcess gateway = MnemoProcess.serve("gateway", home, MnemoProcess.env("MNEMO_DATA",
-                home.resolve("gateway"), "MNEMO_NEO4J_URI", "bolt://127.0.0.1:" + bolt, "MNEMO_NEO4J_PASSWORD",
-                PASSWORD, "MNEMO_HTTP_PORT", http, "MNEMO_ADMIN_TOKEN", CrashRecoveryIT.ADMIN, "MNEMO_SECRET_KEY",
-                "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "MNEMO_UPLOAD_WAIT_SECONDS", 0,
-                "MNEMO_INGEST_WORKERS", 2, "MNEMO_INGEST_LEASE_SECONDS", 6, "MNEMO_INGEST_RETRY_BASE_MS", 500,
-                "MNEMO_HEALTH_CACHE_SECONDS", 1), http)) {
+        try (MnemoProcess gateway = MnemoProcess.serve(
+                "gateway",
+                home,
+                MnemoProcess.env(
+                        "MNEMO_DATA",
+                        home.resolve("gateway"),
+                        "MNEMO_NEO4J_URI",
+                        "bolt://127.0.0.1:" + bolt,
+                        "MNEMO_NEO4J_PASSWORD",
+                        PASSWORD,
+                        "MNEMO_HTTP_PORT",
+                        http,
+                        "MNEMO_ADMIN_TOKEN",
+                        CrashRecoveryIT.ADMIN,
+                        "MNEMO_SECRET_KEY",
+                        "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+                        "MNEMO_UPLOAD_WAIT_SECONDS",
+                        0,
+                        "MNEMO_INGEST_WORKERS",
+                        2,
+                        "MNEMO_INGEST_LEASE_SECONDS",
+                        6,
+                        "MNEMO_INGEST_RETRY_BASE_MS",
+                        500,
+                        "MNEMO_HEALTH_CACHE_SECONDS",
+                        1),
+                http)) {
             ApiClient api = new ApiClient("http://127.0.0.1:" + http, CrashRecoveryIT.ADMIN);
             String token = api.user("outage-user");
-            String library = api.post("/library/api/libraries/", token, Map.of("name", "Outage", "library_type",
-                    "technical")).json().path("uid").asText();
+            String library = api.post(
+                            "/library/api/libraries/", token, Map.of("name", "Outage", "library_type", "technical"))
+                    .json()
+                    .path("uid")
+                    .asText();
             List<String> jobs = new ArrayList<>();
             for (int i = 0; i < DOCS; i++) {
-                ApiClient.Response r = api.post("/library/api/items/", token, Map.of("library_uid", library,
-                        "title", "Log " + i, "source_ref", "logs/" + i, "text", "# Log " + i + "\n\nPump " + i
-                                + " ran for " + (i * 7) + " hours before the seal on line " + i + " wore out."));
+                ApiClient.Response r = api.post(
+                        "/library/api/items/",
+                        token,
+                        Map.of(
+                                "library_uid",
+                                library,
+                                "title",
+                                "Log " + i,
+                                "source_ref",
+                                "logs/" + i,
+                                "text",
+                                "# Log " + i + "\n\nPump " + i + " ran for " + (i * 7)
+                                        + " hours before the seal on line " + i + " wore out."));
                 assertThat(r.status()).as(r.raw().body()).isIn(201, 202);
                 jobs.add(r.json().path("job").path("id").asText());
             }
@@ -58,7 +101,9 @@ class Neo4jOutageIT {
                 assertThat(System.currentTimeMillis()).isLessThan(deadline);
                 MnemoProcess.sleep(100);
             }
-            assertThat(completed(api, token, jobs)).as("the outage begins while jobs are waiting").isLessThan(DOCS);
+            assertThat(completed(api, token, jobs))
+                    .as("the outage begins while jobs are waiting")
+                    .isLessThan(DOCS);
 
             db.stop();
             long down = System.currentTimeMillis();
@@ -72,14 +117,19 @@ class Neo4jOutageIT {
 
             deadline = System.currentTimeMillis() + 240_000;
             while (finished(api, token, jobs) < DOCS) {
-                assertThat(System.currentTimeMillis()).as("jobs stuck after the outage").isLessThan(deadline);
+                assertThat(System.currentTimeMillis())
+                        .as("jobs stuck after the outage")
+                        .isLessThan(deadline);
                 MnemoProcess.sleep(500);
             }
             for (String job : jobs) {
                 JsonNode j = api.get("/library/api/jobs/" + job + "/", token).json();
                 assertThat(j.path("status").asText()).as(j.toString()).isEqualTo("completed");
             }
-            assertThat(api.get("/library/api/libraries/" + library + "/", token).json().path("item_count").asInt())
+            assertThat(api.get("/library/api/libraries/" + library + "/", token)
+                            .json()
+                            .path("item_count")
+                            .asInt())
                     .isEqualTo(DOCS);
             MnemoProcess.sleep(1_500);
             JsonNode ready = api.get("/ready/", null).json();
@@ -87,8 +137,11 @@ class Neo4jOutageIT {
             JsonNode workers = ready.path("checks").path("ingest_workers");
             assertThat(workers.path("alive").asInt()).isEqualTo(2);
             assertThat(workers.path("configured").asInt()).isEqualTo(2);
-            assertThat(api.post("/library/api/search/", token, Map.of("query", "seal on line 17")).json()
-                    .path("candidates").size()).isPositive();
+            assertThat(api.post("/library/api/search/", token, Map.of("query", "seal on line 17"))
+                            .json()
+                            .path("candidates")
+                            .size())
+                    .isPositive();
         } finally {
             db.close();
         }
@@ -110,8 +163,8 @@ class Neo4jOutageIT {
         long n = 0;
         for (JsonNode j : list.json().path("results")) {
             String s = j.path("status").asText();
-            if (jobs.contains(j.path("id").asText()) && (status == null ? List.of("completed", "failed", "stale")
-                    .contains(s) : status.equals(s))) {
+            if (jobs.contains(j.path("id").asText())
+                    && (status == null ? List.of("completed", "failed", "stale").contains(s) : status.equals(s))) {
                 n++;
             }
         }

@@ -5,7 +5,6 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.mnemo.procedures.namespace.Grants;
 import org.mnemo.procedures.namespace.Role;
 import org.mnemo.procedures.scope.Scope;
@@ -36,12 +35,23 @@ public final class Access {
      * {@code derived} whether it was made from another token (or is no
      * token), {@code expires_at} when it (or a token it came from) expires.
      */
-    public record Resolution(String status, String principal, String role, String owner, List<String> libraries,
-            List<String> allowed_tools, String token_id, List<String> workspaces, boolean restricted, String max_role,
-            List<String> capabilities, boolean derived, ZonedDateTime expires_at) {
+    public record Resolution(
+            String status,
+            String principal,
+            String role,
+            String owner,
+            List<String> libraries,
+            List<String> allowed_tools,
+            String token_id,
+            List<String> workspaces,
+            boolean restricted,
+            String max_role,
+            List<String> capabilities,
+            boolean derived,
+            ZonedDateTime expires_at) {
         static Resolution rejected(String status) {
-            return new Resolution(status, null, null, null, List.of(), List.of(), null, List.of(), true, null,
-                    List.of(), true, null);
+            return new Resolution(
+                    status, null, null, null, List.of(), List.of(), null, List.of(), true, null, List.of(), true, null);
         }
     }
 
@@ -57,11 +67,13 @@ public final class Access {
         ZonedDateTime expires = (ZonedDateTime) token.getProperty("expires_at", null);
         // A derived token lives only while every token it came from does.
         Node ancestor = token;
-        for (int depth = 0; refused == null && ancestor.getProperty("parent_id", null) instanceof String parent;
+        for (int depth = 0;
+                refused == null && ancestor.getProperty("parent_id", null) instanceof String parent;
                 depth++) {
             ancestor = tx.findNode(API_TOKEN, "id", parent);
             refused = ancestor == null || depth >= MAX_TOKEN_DEPTH ? "token_revoked" : refusal(ancestor, now);
-            if (refused == null && ancestor.getProperty("expires_at", null) instanceof ZonedDateTime earlier
+            if (refused == null
+                    && ancestor.getProperty("expires_at", null) instanceof ZonedDateTime earlier
                     && (expires == null || earlier.isBefore(expires))) {
                 expires = earlier;
             }
@@ -87,9 +99,20 @@ public final class Access {
         // holds every one, so any would be all), no capability to maintain trees or grant memberships.
         boolean restrictedAdmin = restricted && Grants.ADMIN.equals(role);
         List<String> workspaces = restrictedAdmin ? List.of() : workspaces(tx, ownerId, role, binding);
-        return new Resolution("ok", ownerId, role, ownerId, Grants.readableLibraries(tx, allowed, ownerId, role), tools,
-                (String) token.getProperty("id"), workspaces, restricted, Role.OWNER.key(),
-                restrictedAdmin ? List.of() : capabilities(owner), token.hasProperty("parent_id"), expires);
+        return new Resolution(
+                "ok",
+                ownerId,
+                role,
+                ownerId,
+                Grants.readableLibraries(tx, allowed, ownerId, role),
+                tools,
+                (String) token.getProperty("id"),
+                workspaces,
+                restricted,
+                Role.OWNER.key(),
+                restrictedAdmin ? List.of() : capabilities(owner),
+                token.hasProperty("parent_id"),
+                expires);
     }
 
     /** Why a token cannot be used now, or null when it can. */
@@ -120,8 +143,20 @@ public final class Access {
         }
         // A team reaches only workspaces its owner holds: assigning someone else's workspace grants nothing.
         List<String> workspaces = held(tx, ownerId, strings(team.getProperty("workspace_ids", new String[0])));
-        return new Resolution("ok", "team:" + teamId, "team", ownerId, workspaceLibraries(tx, workspaces), List.of(),
-                null, workspaces, true, Role.WRITER.key(), List.of(), true, null);
+        return new Resolution(
+                "ok",
+                "team:" + teamId,
+                "team",
+                ownerId,
+                workspaceLibraries(tx, workspaces),
+                List.of(),
+                null,
+                workspaces,
+                true,
+                Role.WRITER.key(),
+                List.of(),
+                true,
+                null);
     }
 
     /**
@@ -129,25 +164,41 @@ public final class Access {
      * they name and nothing more: the libraries ({@code libs}: uids or workspace ids) and workspaces it names,
      * among those its service account may read.
      */
-    public static Resolution turn(Transaction tx, String subject, List<String> libs, List<String> workspaces,
-            String service) {
+    public static Resolution turn(
+            Transaction tx, String subject, List<String> libs, List<String> workspaces, String service) {
         Node principal = Grants.principal(tx, service);
         if (principal == null) {
             return Resolution.rejected("principal_inactive");
         }
         String role = (String) principal.getProperty("role", Grants.USER);
         List<String> readable = Grants.readableLibraries(tx, List.of(Scope.ALL), service, role);
-        List<String> libraries = uids(tx, """
+        List<String> libraries =
+                uids(tx, """
                 MATCH (l:Library) WHERE (l.uid IN $libs OR l.workspace_id IN $libs) AND ($all OR l.uid IN $readable)
-                RETURN l.uid AS uid ORDER BY uid""",
-                Map.of("libs", libs, "all", readable.equals(List.of(Scope.ALL)), "readable", readable));
-        return new Resolution("ok", subject, "turn", service, libraries, List.of(), null,
-                held(tx, service, workspaces), true, Role.WRITER.key(), List.of(), true, null);
+                RETURN l.uid AS uid ORDER BY uid""", Map.of("libs", libs, "all", readable.equals(List.of(Scope.ALL)), "readable", readable));
+        return new Resolution(
+                "ok",
+                subject,
+                "turn",
+                service,
+                libraries,
+                List.of(),
+                null,
+                held(tx, service, workspaces),
+                true,
+                Role.WRITER.key(),
+                List.of(),
+                true,
+                null);
     }
 
     /** The memory tool scopes a plugin-mode request may use: memory, and nothing else. */
-    public static final List<String> PLUGIN_TOOLS = List.of("list_readable_namespaces", "list_writable_namespaces",
-            "commit_memory_v2", "search_memory", "forget_memory");
+    public static final List<String> PLUGIN_TOOLS = List.of(
+            "list_readable_namespaces",
+            "list_writable_namespaces",
+            "commit_memory_v2",
+            "search_memory",
+            "forget_memory");
 
     /**
      * A request of the memory plugin's trusted mode (the gateway has checked the shared secret): it acts as the
@@ -165,8 +216,20 @@ public final class Access {
                 || !Grants.hasCapability(principal, Grants.TRUSTED_NAMESPACES)) {
             return Resolution.rejected("plugin_not_trusted");
         }
-        return new Resolution("ok", service, "plugin", service, List.of(), PLUGIN_TOOLS, null,
-                List.of(Scope.ALL), true, Role.OWNER.key(), capabilities(principal), true, null);
+        return new Resolution(
+                "ok",
+                service,
+                "plugin",
+                service,
+                List.of(),
+                PLUGIN_TOOLS,
+                null,
+                List.of(Scope.ALL),
+                true,
+                Role.OWNER.key(),
+                capabilities(principal),
+                true,
+                null);
     }
 
     /**
@@ -176,7 +239,8 @@ public final class Access {
      */
     private static List<String> workspaces(Transaction tx, String owner, String role, List<String> binding) {
         if (binding.contains(Scope.ALL)) {
-            return Grants.ADMIN.equals(role) || Grants.SERVICE.equals(role) ? List.of(Scope.ALL)
+            return Grants.ADMIN.equals(role) || Grants.SERVICE.equals(role)
+                    ? List.of(Scope.ALL)
                     : List.copyOf(Grants.held(tx, owner));
         }
         return held(tx, owner, binding);
@@ -184,16 +248,22 @@ public final class Access {
 
     /** The ids among {@code requested} on which the principal holds a role, in their order. */
     private static List<String> held(Transaction tx, String principal, List<String> requested) {
-        return requested.stream().distinct().filter(w -> Grants.role(tx, principal, w) != null).toList();
+        return requested.stream()
+                .distinct()
+                .filter(w -> Grants.role(tx, principal, w) != null)
+                .toList();
     }
 
     private static List<String> workspaceLibraries(Transaction tx, List<String> workspaces) {
-        return uids(tx, "MATCH (l:Library) WHERE l.workspace_id IN $ws RETURN l.uid AS uid ORDER BY uid",
+        return uids(
+                tx,
+                "MATCH (l:Library) WHERE l.workspace_id IN $ws RETURN l.uid AS uid ORDER BY uid",
                 Map.of("ws", workspaces));
     }
 
     private static List<String> capabilities(Node principal) {
-        return Grants.isAdmin(principal) ? Grants.CAPABILITIES
+        return Grants.isAdmin(principal)
+                ? Grants.CAPABILITIES
                 : strings(principal.getProperty("capabilities", new String[0]));
     }
 

@@ -33,32 +33,43 @@ public class AccessProcedures {
             + "'ok' or the rejection code (token_unknown, token_revoked, token_expired, team_unknown, team_inactive, "
             + "token_stale_jti, principal_inactive, plugin_not_trusted).")
     public Stream<Access.Resolution> resolve(
-            @Name(value = "credential", description = "{kind, hash | team_id, jti | subject, libs, workspaces, "
-                    + "service}") Map<String, Object> credential) {
+            @Name(
+                            value = "credential",
+                            description = "{kind, hash | team_id, jti | subject, libs, workspaces, " + "service}")
+                    Map<String, Object> credential) {
         String procedure = "mnemo.access.resolve";
         Analyst.of(tx, db).requireTrusted(procedure);
-        Options o = Options.of(procedure, credential, Set.of("kind", "hash", "team_id", "jti", "subject", "libs",
-                "workspaces", "service"));
+        Options o = Options.of(
+                procedure,
+                credential,
+                Set.of("kind", "hash", "team_id", "jti", "subject", "libs", "workspaces", "service"));
         String kind = o.string("kind", null);
         if (kind == null) {
             throw new IllegalArgumentException(procedure + ": 'kind' is required: token, team or turn");
         }
-        return Stream.of(switch (kind) {
-            case "token" -> {
-                String hash = o.string("hash", "");
-                if (!hash.matches("[0-9a-f]{64}")) {
-                    throw new IllegalArgumentException(procedure + ": 'hash' must be 64 lower-case hex characters");
-                }
-                yield Access.token(tx, hash, Access.now());
-            }
-            case "team" -> Access.team(tx, required(o, "team_id", procedure), o.string("jti", null));
-            case "plugin" -> Access.plugin(tx, required(o, "service", procedure));
-            case "turn" -> Access.turn(tx, o.string("subject", null), strings(credential.get("libs"), "libs",
-                    procedure), strings(credential.get("workspaces"), "workspaces", procedure),
-                    required(o, "service", procedure));
-            default -> throw new IllegalArgumentException(procedure + ": 'kind' must be token, team or turn, got '"
-                    + kind + "'");
-        });
+        return Stream.of(
+                switch (kind) {
+                    case "token" -> {
+                        String hash = o.string("hash", "");
+                        if (!hash.matches("[0-9a-f]{64}")) {
+                            throw new IllegalArgumentException(
+                                    procedure + ": 'hash' must be 64 lower-case hex characters");
+                        }
+                        yield Access.token(tx, hash, Access.now());
+                    }
+                    case "team" -> Access.team(tx, required(o, "team_id", procedure), o.string("jti", null));
+                    case "plugin" -> Access.plugin(tx, required(o, "service", procedure));
+                    case "turn" ->
+                        Access.turn(
+                                tx,
+                                o.string("subject", null),
+                                strings(credential.get("libs"), "libs", procedure),
+                                strings(credential.get("workspaces"), "workspaces", procedure),
+                                required(o, "service", procedure));
+                    default ->
+                        throw new IllegalArgumentException(
+                                procedure + ": 'kind' must be token, team or turn, got '" + kind + "'");
+                });
     }
 
     @Procedure(name = "mnemo.access.role", mode = Mode.READ)

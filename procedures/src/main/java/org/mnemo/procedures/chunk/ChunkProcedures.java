@@ -13,9 +13,9 @@ import org.mnemo.procedures.scope.Analyst;
 import org.mnemo.procedures.scope.Scope;
 import org.mnemo.procedures.scope.ScopedChunks;
 import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
-import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -30,9 +30,20 @@ public class ChunkProcedures {
     @Context
     public GraphDatabaseService db;
 
-    public record ChunkRow(String chunk_uid, long chunk_index, String text, long char_start, long char_end,
-            String item_uid, String item_title, String collection_uid, String library_uid, String library_name,
-            String library_type, String previous_uid, String next_uid) {}
+    public record ChunkRow(
+            String chunk_uid,
+            long chunk_index,
+            String text,
+            long char_start,
+            long char_end,
+            String item_uid,
+            String item_title,
+            String collection_uid,
+            String library_uid,
+            String library_name,
+            String library_type,
+            String previous_uid,
+            String next_uid) {}
 
     public record ContextRow(String chunk_uid, long chunk_index, long offset, String text) {}
 
@@ -49,13 +60,20 @@ public class ChunkProcedures {
         if (where == null) {
             return Stream.empty();
         }
-        return Stream.of(new ChunkRow(uid, index(chunk), (String) chunk.getProperty("text"),
+        return Stream.of(new ChunkRow(
+                uid,
+                index(chunk),
+                (String) chunk.getProperty("text"),
                 ((Number) chunk.getProperty("char_start", 0L)).longValue(),
                 ((Number) chunk.getProperty("char_end", 0L)).longValue(),
-                (String) where.item().getProperty("uid"), (String) where.item().getProperty("title", null),
-                (String) where.collection().getProperty("uid"), (String) where.library().getProperty("uid"),
-                (String) where.library().getProperty("name"), (String) where.library().getProperty("library_type"),
-                neighbourUid(chunk, Direction.INCOMING), neighbourUid(chunk, Direction.OUTGOING)));
+                (String) where.item().getProperty("uid"),
+                (String) where.item().getProperty("title", null),
+                (String) where.collection().getProperty("uid"),
+                (String) where.library().getProperty("uid"),
+                (String) where.library().getProperty("name"),
+                (String) where.library().getProperty("library_type"),
+                neighbourUid(chunk, Direction.INCOMING),
+                neighbourUid(chunk, Direction.OUTGOING)));
     }
 
     @Procedure(name = "mnemo.chunk.context", mode = Mode.READ)
@@ -90,7 +108,8 @@ public class ChunkProcedures {
     }
 
     private static ContextRow row(Node chunk, long offset) {
-        return new ContextRow((String) chunk.getProperty("uid"), index(chunk), offset, (String) chunk.getProperty("text"));
+        return new ContextRow(
+                (String) chunk.getProperty("uid"), index(chunk), offset, (String) chunk.getProperty("text"));
     }
 
     private static long index(Node chunk) {

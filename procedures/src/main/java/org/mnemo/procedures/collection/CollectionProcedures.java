@@ -26,8 +26,8 @@ public class CollectionProcedures {
     @Context
     public Transaction tx;
 
-    public record CollectionRow(String uid, String name, String description, String library_uid,
-            String library_name, long item_count) {}
+    public record CollectionRow(
+            String uid, String name, String description, String library_uid, String library_name, long item_count) {}
 
     public record DeleteResult(long collections, long items, long chunks, long concepts) {}
 
@@ -77,9 +77,11 @@ public class CollectionProcedures {
         if (scope.isEmpty()) {
             return Stream.empty();
         }
-        return rows("MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection) WHERE " + Scope.predicate("l")
-                + " AND ($library IS NULL OR l.uid = $library)" + ROW
-                + " ORDER BY l.name, c.name SKIP $offset LIMIT $limit", params);
+        return rows(
+                "MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection) WHERE " + Scope.predicate("l")
+                        + " AND ($library IS NULL OR l.uid = $library)" + ROW
+                        + " ORDER BY l.name, c.name SKIP $offset LIMIT $limit",
+                params);
     }
 
     @Procedure(name = "mnemo.collection.get", mode = Mode.READ)
@@ -91,8 +93,9 @@ public class CollectionProcedures {
         Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, "mnemo.collection.get"), "mnemo.collection.get");
         Map<String, Object> params = new HashMap<>(scope.parameters());
         params.put("uid", uid);
-        return rows("MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection {uid: $uid}) WHERE " + Scope.predicate("l")
-                + ROW, params);
+        return rows(
+                "MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection {uid: $uid}) WHERE " + Scope.predicate("l") + ROW,
+                params);
     }
 
     @Procedure(name = "mnemo.collection.update", mode = Mode.WRITE)
@@ -113,14 +116,13 @@ public class CollectionProcedures {
         params.put("description", o.string("description", null));
         var found = tx.execute("""
                 MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection {uid: $uid})
-                RETURN EXISTS { (l)-[:HAS_COLLECTION]->(o:Collection {name: $name}) WHERE o <> c } AS taken""",
-                params);
+                RETURN EXISTS { (l)-[:HAS_COLLECTION]->(o:Collection {name: $name}) WHERE o <> c } AS taken""", params);
         if (!found.hasNext()) {
             throw new IllegalArgumentException("not_found: no collection with uid '" + uid + "'");
         }
         if (Boolean.TRUE.equals(found.next().get("taken"))) {
-            throw new IllegalArgumentException("name_conflict: the library already has a collection named '"
-                    + name + "'");
+            throw new IllegalArgumentException(
+                    "name_conflict: the library already has a collection named '" + name + "'");
         }
         return rows("""
                 MATCH (l:Library)-[:HAS_COLLECTION]->(c:Collection {uid: $uid})
@@ -147,8 +149,13 @@ public class CollectionProcedures {
     }
 
     private Stream<CollectionRow> rows(String cypher, Map<String, Object> params) {
-        return tx.execute(cypher, params).stream().map(r -> new CollectionRow((String) r.get("uid"),
-                (String) r.get("name"), (String) r.get("description"), (String) r.get("library_uid"),
-                (String) r.get("library_name"), ((Number) r.get("item_count")).longValue()));
+        return tx.execute(cypher, params).stream()
+                .map(r -> new CollectionRow(
+                        (String) r.get("uid"),
+                        (String) r.get("name"),
+                        (String) r.get("description"),
+                        (String) r.get("library_uid"),
+                        (String) r.get("library_name"),
+                        ((Number) r.get("item_count")).longValue()));
     }
 }

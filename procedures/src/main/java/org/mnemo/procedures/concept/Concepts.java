@@ -44,7 +44,11 @@ public final class Concepts {
                 log.warn("mnemo: LLM concept extraction failed (%s); using YAKE instead", e.getMessage());
             }
         }
-        return clean(Keyphrases.extract(head, max).stream().map(Keyphrases.Keyphrase::name).toList(), max);
+        return clean(
+                Keyphrases.extract(head, max).stream()
+                        .map(Keyphrases.Keyphrase::name)
+                        .toList(),
+                max);
     }
 
     private List<String> fromLlm(String text, int max) {
@@ -53,13 +57,21 @@ public final class Concepts {
         body.put("model", llm.model());
         body.put("temperature", 0);
         body.put("response_format", Map.of("type", "json_object"));
-        body.put("messages", List.of(
-                Map.of("role", "system", "content", "You extract the key concepts of a document: named entities, "
-                        + "technical terms and topics, each 1 to 4 words, written as in the text. Answer only with "
-                        + "JSON {\"concepts\": [\"...\"]}, at most " + max + " items, most important first."),
-                Map.of("role", "user", "content", excerpt)));
+        body.put(
+                "messages",
+                List.of(
+                        Map.of(
+                                "role",
+                                "system",
+                                "content",
+                                "You extract the key concepts of a document: named entities, "
+                                        + "technical terms and topics, each 1 to 4 words, written as in the text. Answer only with "
+                                        + "JSON {\"concepts\": [\"...\"]}, at most " + max
+                                        + " items, most important first."),
+                        Map.of("role", "user", "content", excerpt)));
         JsonNode answer = client.post("chat/completions", body);
-        String content = answer.path("choices").path(0).path("message").path("content").asText("");
+        String content =
+                answer.path("choices").path(0).path("message").path("content").asText("");
         JsonNode parsed;
         try {
             parsed = OpenAiClient.json().readTree(content);
@@ -82,7 +94,9 @@ public final class Concepts {
         Map<String, String> byKey = new LinkedHashMap<>();
         for (String name : names) {
             String trimmed = name == null ? "" : name.strip().replaceAll("\\s+", " ");
-            if (trimmed.length() < 2 || trimmed.length() > MAX_NAME_LENGTH || trimmed.chars().noneMatch(Character::isLetter)) {
+            if (trimmed.length() < 2
+                    || trimmed.length() > MAX_NAME_LENGTH
+                    || trimmed.chars().noneMatch(Character::isLetter)) {
                 continue;
             }
             byKey.putIfAbsent(key(trimmed), trimmed);

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * are better.
  */
 public final class Keyphrases {
-    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}'’\\-]*[\\p{L}\\p{N}]|[\\p{L}\\p{N}]");
+    private static final Pattern TOKEN =
+            Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}'’\\-]*[\\p{L}\\p{N}]|[\\p{L}\\p{N}]");
     private static final int MAX_WORDS = 3;
     private static final int WINDOW = 1;
     private static final double DEDUP_SIMILARITY = 0.8;
@@ -129,7 +130,10 @@ public final class Keyphrases {
     }
 
     private static void scoreTerms(Map<String, Term> terms, int sentenceCount) {
-        double[] tfs = terms.values().stream().filter(t -> !t.stopword).mapToDouble(t -> t.tf).toArray();
+        double[] tfs = terms.values().stream()
+                .filter(t -> !t.stopword)
+                .mapToDouble(t -> t.tf)
+                .toArray();
         double mean = 0;
         for (double tf : tfs) {
             mean += tf;
@@ -196,7 +200,8 @@ public final class Keyphrases {
                 break;
             }
             String key = k.name().toLowerCase(Locale.ROOT);
-            if (keys.contains(key) || chosen.stream().anyMatch(c -> similar(c.name().toLowerCase(Locale.ROOT), key))) {
+            if (keys.contains(key)
+                    || chosen.stream().anyMatch(c -> similar(c.name().toLowerCase(Locale.ROOT), key))) {
                 continue;
             }
             keys.add(key);
@@ -234,7 +239,8 @@ public final class Keyphrases {
     }
 
     private static boolean isAcronym(String word) {
-        return word.length() > 1 && word.chars().allMatch(ch -> Character.isUpperCase(ch) || Character.isDigit(ch))
+        return word.length() > 1
+                && word.chars().allMatch(ch -> Character.isUpperCase(ch) || Character.isDigit(ch))
                 && word.chars().anyMatch(Character::isLetter);
     }
 

@@ -53,8 +53,14 @@ public record MnemoConfig(
     private record Cached(Path file, FileTime modified, MnemoConfig config) {}
 
     /** The reranker: provider none, http, chat or onnx (model = the directory of a local cross-encoder). */
-    public record RerankSettings(String provider, String baseUrl, String apiKey, String model, Duration timeout,
-            int maxRetries, int candidates) {
+    public record RerankSettings(
+            String provider,
+            String baseUrl,
+            String apiKey,
+            String model,
+            Duration timeout,
+            int maxRetries,
+            int candidates) {
         public boolean enabled() {
             return !"none".equals(provider);
         }
@@ -141,14 +147,19 @@ public record MnemoConfig(
                 get(values, MnemoSettings.llm_api_key),
                 get(values, MnemoSettings.llm_model),
                 get(values, MnemoSettings.llm_timeout));
-        String rerankProvider = get(values, MnemoSettings.rerank_provider).trim().toLowerCase(Locale.ROOT);
+        String rerankProvider =
+                get(values, MnemoSettings.rerank_provider).trim().toLowerCase(Locale.ROOT);
         if (!java.util.List.of("none", "http", "chat", "onnx").contains(rerankProvider)) {
             throw new IllegalArgumentException("mnemo.rerank.provider must be none, http, chat or onnx, got '"
                     + rerankProvider + "' in " + source);
         }
-        var rerank = new RerankSettings(rerankProvider, get(values, MnemoSettings.rerank_base_url),
-                get(values, MnemoSettings.rerank_api_key), get(values, MnemoSettings.rerank_model),
-                get(values, MnemoSettings.rerank_timeout), atLeast(values, MnemoSettings.rerank_max_retries, 0),
+        var rerank = new RerankSettings(
+                rerankProvider,
+                get(values, MnemoSettings.rerank_base_url),
+                get(values, MnemoSettings.rerank_api_key),
+                get(values, MnemoSettings.rerank_model),
+                get(values, MnemoSettings.rerank_timeout),
+                atLeast(values, MnemoSettings.rerank_max_retries, 0),
                 atLeast(values, MnemoSettings.rerank_candidates, 1));
         return new MnemoConfig(
                 embedder,
@@ -166,12 +177,12 @@ public record MnemoConfig(
                 userScope(values));
     }
 
-    private static String oneOf(Map<String, String> values, MnemoSettings.Setting<String> setting,
-            java.util.List<String> allowed) {
+    private static String oneOf(
+            Map<String, String> values, MnemoSettings.Setting<String> setting, java.util.List<String> allowed) {
         String value = get(values, setting).trim().toLowerCase(Locale.ROOT);
         if (!allowed.contains(value)) {
-            throw new IllegalArgumentException("mnemo: " + setting.key() + " must be one of " + allowed + ", got '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    "mnemo: " + setting.key() + " must be one of " + allowed + ", got '" + value + "'");
         }
         return value;
     }
@@ -210,7 +221,8 @@ public record MnemoConfig(
     private static int atLeast(Map<String, String> values, MnemoSettings.Setting<Integer> setting, int min) {
         int value = get(values, setting);
         if (value < min) {
-            throw new IllegalArgumentException("mnemo: " + setting.key() + " must be at least " + min + ", got " + value);
+            throw new IllegalArgumentException(
+                    "mnemo: " + setting.key() + " must be at least " + min + ", got " + value);
         }
         return value;
     }

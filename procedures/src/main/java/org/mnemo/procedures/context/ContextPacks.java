@@ -31,6 +31,7 @@ public final class ContextPacks {
     public static final String CHUNK_HEADER = "--- Source Chunks ---\n";
     /** A cut entry shorter than this would be noise: the layer ends instead. */
     static final int MIN_CUT = 40;
+
     private static final int STORED_PROMPT_CHARS = 2_000;
 
     /** How the budget is shared: the total in characters and the shares of state and memories. */
@@ -41,7 +42,12 @@ public final class ContextPacks {
     }
 
     /** A chunk as the pack cites it. */
-    public record PackChunk(String chunk_uid, String item_uid, String source_file, String heading_path, double score,
+    public record PackChunk(
+            String chunk_uid,
+            String item_uid,
+            String source_file,
+            String heading_path,
+            double score,
             String library_uid) {}
 
     /** What the pack draws from: a memory search and a chunk search, both already scoped to the caller. */
@@ -53,9 +59,20 @@ public final class ContextPacks {
     }
 
     /** A built pack. */
-    public record Pack(String pack_id, String project, String formatted_context, long chunks_used,
-            long memories_used, long project_state_chars, long memory_chars, long chunk_chars, long total_chars,
-            long budget, long budget_remaining, long duration_ms, List<Map<String, Object>> chunks,
+    public record Pack(
+            String pack_id,
+            String project,
+            String formatted_context,
+            long chunks_used,
+            long memories_used,
+            long project_state_chars,
+            long memory_chars,
+            long chunk_chars,
+            long total_chars,
+            long budget,
+            long budget_remaining,
+            long duration_ms,
+            List<Map<String, Object>> chunks,
             List<String> memory_ids) {}
 
     private final Transaction tx;
@@ -80,8 +97,9 @@ public final class ContextPacks {
         Node project = projects.lookup(resolved);
         StringBuilder text = new StringBuilder();
 
-        int stateChars = layer(text, STATE_HEADER, project == null ? List.of() : stateLines(project),
-                (int) Math.floor(budget.total() * budget.stateShare())).chars();
+        int stateChars = layer(text, STATE_HEADER, project == null ? List.of() : stateLines(project), (int)
+                        Math.floor(budget.total() * budget.stateShare()))
+                .chars();
 
         List<MemorySearch.Found> memories = sources.memories(projectMemories.namespaces(project), prompt);
         List<String> memoryIds = new ArrayList<>();
@@ -97,12 +115,12 @@ public final class ContextPacks {
         memoryIds = memoryIds.subList(0, memoryLayer.entries());
 
         List<String> libraries = project == null ? scope : narrowed(scope, Projects.libraries(project));
-        List<HybridSearch.Hit> hits = libraries.isEmpty() ? List.of()
+        List<HybridSearch.Hit> hits = libraries.isEmpty()
+                ? List.of()
                 : sources.chunks(libraries, prompt, project == null ? "" : names(project));
         List<String> chunkLines = new ArrayList<>();
         for (HybridSearch.Hit hit : hits) {
-            chunkLines.add("[" + oneLine(sourceFile(hit) + headingSuffix(hit)) + "]\n" + quoted(chunkText(hit))
-                    + "\n");
+            chunkLines.add("[" + oneLine(sourceFile(hit) + headingSuffix(hit)) + "]\n" + quoted(chunkText(hit)) + "\n");
         }
         int chunkRoom = budget.total() - stateChars - memoryUsed;
         Layer chunkLayer = layer(text, separated(text, CHUNK_HEADER), chunkLines, chunkRoom);
@@ -119,10 +137,21 @@ public final class ContextPacks {
             chunks.add(c);
         }
         String formatted = text.toString();
-        Pack pack = new Pack(UUID.randomUUID().toString(), project == null ? resolved
-                : (String) project.getProperty("id"), formatted, chunks.size(), memoryIds.size(), stateChars,
-                memoryUsed, chunkUsed, formatted.length(), budget.total(), budget.total() - formatted.length(),
-                (System.nanoTime() - started) / 1_000_000, chunks, List.copyOf(memoryIds));
+        Pack pack = new Pack(
+                UUID.randomUUID().toString(),
+                project == null ? resolved : (String) project.getProperty("id"),
+                formatted,
+                chunks.size(),
+                memoryIds.size(),
+                stateChars,
+                memoryUsed,
+                chunkUsed,
+                formatted.length(),
+                budget.total(),
+                budget.total() - formatted.length(),
+                (System.nanoTime() - started) / 1_000_000,
+                chunks,
+                List.copyOf(memoryIds));
         store(pack, prompt);
         return pack;
     }
@@ -189,7 +218,10 @@ public final class ContextPacks {
      * a state entry — reads as the document's, never as a layer of the pack above it.
      */
     static String quoted(String text) {
-        return "> " + text.strip().replaceAll("\\r\\n?|[\\u000B\\u000C\\u0085\\u2028\\u2029]", "\n").replace("\n", "\n> ");
+        return "> "
+                + text.strip()
+                        .replaceAll("\\r\\n?|[\\u000B\\u000C\\u0085\\u2028\\u2029]", "\n")
+                        .replace("\n", "\n> ");
     }
 
     /** A layer after another starts with a blank line, counted as its own. */
@@ -200,14 +232,16 @@ public final class ContextPacks {
     private List<String> stateLines(Node project) {
         List<String> lines = new ArrayList<>();
         for (Node s : new ProjectStates(tx).list("mnemo.context.build", project, null, false)) {
-            lines.add("[" + s.getProperty("category") + "] " + oneLine(s.getProperty("key") + ": "
-                    + s.getProperty("value")) + "\n");
+            lines.add("[" + s.getProperty("category") + "] "
+                    + oneLine(s.getProperty("key") + ": " + s.getProperty("value")) + "\n");
         }
         return lines;
     }
 
     private static List<String> narrowed(List<String> scope, List<String> projectLibraries) {
-        return scope.contains("*") ? projectLibraries : projectLibraries.stream().filter(scope::contains).toList();
+        return scope.contains("*")
+                ? projectLibraries
+                : projectLibraries.stream().filter(scope::contains).toList();
     }
 
     /** The project's id and aliases, added to the search query so that chunks naming the project rise. */
@@ -242,16 +276,17 @@ public final class ContextPacks {
         node.setProperty("id", pack.pack_id());
         node.setProperty("owner", owner());
         node.setProperty("project", pack.project());
-        node.setProperty("prompt", prompt.length() > STORED_PROMPT_CHARS ? prompt.substring(0, STORED_PROMPT_CHARS)
-                : prompt);
+        node.setProperty(
+                "prompt", prompt.length() > STORED_PROMPT_CHARS ? prompt.substring(0, STORED_PROMPT_CHARS) : prompt);
         node.setProperty("formatted_context", pack.formatted_context());
         node.setProperty("budget", pack.budget());
         node.setProperty("total_chars", pack.total_chars());
         node.setProperty("project_state_chars", pack.project_state_chars());
         node.setProperty("chunks_used", pack.chunks_used());
         node.setProperty("memories_used", pack.memories_used());
-        node.setProperty("chunk_uids", pack.chunks().stream().map(c -> (String) c.get("chunk_uid"))
-                .toArray(String[]::new));
+        node.setProperty(
+                "chunk_uids",
+                pack.chunks().stream().map(c -> (String) c.get("chunk_uid")).toArray(String[]::new));
         node.setProperty("memory_ids", pack.memory_ids().toArray(String[]::new));
         node.setProperty("duration_ms", pack.duration_ms());
         node.setProperty("created_at", now);

@@ -30,16 +30,22 @@ public final class Extraction {
             marker("constraint", "project", "constraint|requirement|project"),
             marker("fact", "knowledge", "fact|knowledge|note|remember"),
             marker("identity", "identity", "identity|about me"),
-            new Rule("stated preference", "preference", Pattern.compile(
-                    "(?im)^[ \\t]*((?:I|we) (?:always |generally |usually )?(?:prefer|like to|want to always"
-                            + "|never want)\\b.*)$")),
-            new Rule("standing instruction", "preference", Pattern.compile(
-                    "(?im)^[ \\t]*((?:always|never) (?:use|run|write|call|prefer|keep|put)\\b.*)$")));
+            new Rule(
+                    "stated preference",
+                    "preference",
+                    Pattern.compile(
+                            "(?im)^[ \\t]*((?:I|we) (?:always |generally |usually )?(?:prefer|like to|want to always"
+                                    + "|never want)\\b.*)$")),
+            new Rule(
+                    "standing instruction",
+                    "preference",
+                    Pattern.compile("(?im)^[ \\t]*((?:always|never) (?:use|run|write|call|prefer|keep|put)\\b.*)$")));
 
     private Extraction() {}
 
     private static Rule marker(String name, String type, String words) {
-        return new Rule(name, type, Pattern.compile(MARK + "(?:" + words + ")(?:\\*\\*)?[ \\t]*:(?:\\*\\*)?[ \\t]*(.+)$"));
+        return new Rule(
+                name, type, Pattern.compile(MARK + "(?:" + words + ")(?:\\*\\*)?[ \\t]*:(?:\\*\\*)?[ \\t]*(.+)$"));
     }
 
     /** The candidates the rules find in {@code texts} (prompt, response), each content once, in order. */
@@ -53,8 +59,10 @@ public final class Extraction {
             for (Rule rule : RULES) {
                 Matcher m = rule.pattern().matcher(text);
                 while (m.find()) {
-                    String content = m.group(1).strip().replaceAll("\\*\\*$", "").strip();
-                    if (content.length() >= MIN_CHARS && content.length() <= MAX_CHARS
+                    String content =
+                            m.group(1).strip().replaceAll("\\*\\*$", "").strip();
+                    if (content.length() >= MIN_CHARS
+                            && content.length() <= MAX_CHARS
                             && seen.add(normalized(content))) {
                         found.add(new Candidate(rule.type(), content, rule.name()));
                     }
@@ -66,6 +74,7 @@ public final class Extraction {
 
     /** What two memories must share to count as duplicates: their words, ignoring case and punctuation. */
     public static String normalized(String content) {
-        return String.join(" ", content.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")).strip();
+        return String.join(" ", content.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+"))
+                .strip();
     }
 }

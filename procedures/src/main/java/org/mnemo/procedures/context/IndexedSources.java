@@ -25,8 +25,8 @@ public final class IndexedSources implements ContextPacks.Sources {
     private final int memoryLimit;
     private final int chunkLimit;
 
-    public IndexedSources(Transaction tx, MnemoConfig config, Embedder embedder, Runnable guard, int memoryLimit,
-            int chunkLimit) {
+    public IndexedSources(
+            Transaction tx, MnemoConfig config, Embedder embedder, Runnable guard, int memoryLimit, int chunkLimit) {
         this.tx = tx;
         this.config = config;
         this.embedder = embedder;
@@ -37,8 +37,15 @@ public final class IndexedSources implements ContextPacks.Sources {
 
     @Override
     public List<MemorySearch.Found> memories(List<String> namespaces, String prompt) {
-        return new MemorySearch(tx, embedder).search(ProjectMemories.over(namespaces), capped(prompt), null, null,
-                memoryLimit, List.of(SearchOptions.VECTOR, SearchOptions.FULLTEXT), MemorySearch.Fusing.DEFAULT);
+        return new MemorySearch(tx, embedder)
+                .search(
+                        ProjectMemories.over(namespaces),
+                        capped(prompt),
+                        null,
+                        null,
+                        memoryLimit,
+                        List.of(SearchOptions.VECTOR, SearchOptions.FULLTEXT),
+                        MemorySearch.Fusing.DEFAULT);
     }
 
     @Override

@@ -35,8 +35,8 @@ public class InteractionProcedures {
     public Transaction tx;
 
     /** A recorded interaction with the memories its recording reinforced. */
-    public record Recorded(String id, String project, ZonedDateTime created_at, String pack_id,
-            List<String> reinforced) {}
+    public record Recorded(
+            String id, String project, ZonedDateTime created_at, String pack_id, List<String> reinforced) {}
 
     @Procedure(name = "mnemo.interaction.record", mode = Mode.WRITE)
     @Description("Record a prompt/response interaction (project resolved first), linked to the pack it was given "
@@ -44,20 +44,45 @@ public class InteractionProcedures {
             + "response used gain confidence (+0.02, at most 1) and a reference.")
     public Stream<Recorded> record(
             @Name(value = "prompt", description = "The prompt (non-empty, at most 50,000 characters).") String prompt,
-            @Name(value = "options", defaultValue = "{}", description = "{response, project, client, session_id, "
-                    + "pack_id, memories_used, chunks_used, libraries (what the caller may read; only chunks there are "
-                    + "linked), reinforce: true, principal}") Map<String, Object> options) {
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{response, project, client, session_id, "
+                                    + "pack_id, memories_used, chunks_used, libraries (what the caller may read; only chunks there are "
+                                    + "linked), reinforce: true, principal}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.interaction.record";
-        Options o = Options.of(procedure, options, Set.of("response", "project", "client", "session_id", "pack_id",
-                "memories_used", "chunks_used", "libraries", "reinforce", "principal"));
-        Scope readable = Analyst.of(tx, db).scope(Scope.of(o.strings("libraries", List.of(Scope.ALL)), procedure),
-                procedure);
+        Options o = Options.of(
+                procedure,
+                options,
+                Set.of(
+                        "response",
+                        "project",
+                        "client",
+                        "session_id",
+                        "pack_id",
+                        "memories_used",
+                        "chunks_used",
+                        "libraries",
+                        "reinforce",
+                        "principal"));
+        Scope readable =
+                Analyst.of(tx, db).scope(Scope.of(o.strings("libraries", List.of(Scope.ALL)), procedure), procedure);
         Interactions interactions = interactions(o);
-        Node node = interactions.record(procedure, new Interactions.Draft(prompt, o.string("response", null),
-                o.string("project", null), o.string("client", null), o.string("session_id", null),
-                o.string("pack_id", null), o.strings("memories_used", null), o.strings("chunks_used", null),
-                readable.all() ? List.of(Scope.ALL) : readable.libraries()));
-        List<String> reinforced = o.bool("reinforce", true) ? interactions.reinforce(node).reinforced() : List.of();
+        Node node = interactions.record(
+                procedure,
+                new Interactions.Draft(
+                        prompt,
+                        o.string("response", null),
+                        o.string("project", null),
+                        o.string("client", null),
+                        o.string("session_id", null),
+                        o.string("pack_id", null),
+                        o.strings("memories_used", null),
+                        o.strings("chunks_used", null),
+                        readable.all() ? List.of(Scope.ALL) : readable.libraries()));
+        List<String> reinforced =
+                o.bool("reinforce", true) ? interactions.reinforce(node).reinforced() : List.of();
         Interactions.Row row = Interactions.row(node);
         return Stream.of(new Recorded(row.id(), row.project(), row.created_at(), row.pack_id(), reinforced));
     }
@@ -66,13 +91,18 @@ public class InteractionProcedures {
     @Description("The caller's interactions, newest first, filtered by project, session_id, client and since "
             + "(an ISO date or date-time; a date means its start, UTC).")
     public Stream<Interactions.Row> list(
-            @Name(value = "options", defaultValue = "{}", description = "{project, session_id, client, since, "
-                    + "limit: 100 (max 500), principal}") Map<String, Object> options) {
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{project, session_id, client, since, " + "limit: 100 (max 500), principal}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.interaction.list";
-        Options o = Options.of(procedure, options, Set.of("project", "session_id", "client", "since", "limit",
-                "principal"));
-        return interactions(o).list(o.string("project", null), o.string("session_id", null), o.string("client", null),
-                since(o), (int) o.integer("limit", 100, 1, Interactions.MAX_LIST)).stream();
+        Options o = Options.of(
+                procedure, options, Set.of("project", "session_id", "client", "since", "limit", "principal"));
+        return interactions(o)
+                .list(o.string("project", null), o.string("session_id", null), o.string("client", null), since(o), (int)
+                        o.integer("limit", 100, 1, Interactions.MAX_LIST))
+                .stream();
     }
 
     @Procedure(name = "mnemo.interaction.get", mode = Mode.READ)
@@ -112,8 +142,13 @@ public class InteractionProcedures {
 
     private Interactions interactions(Options o) {
         Projects projects = new Projects(tx, Analyst.of(tx, db), o.string("principal", null));
-        return new Interactions(tx, projects, new ProjectMemories(tx, projects,
-                new Memories(tx, Embedders.get(MnemoConfig.of(db).embedder()))));
+        return new Interactions(
+                tx,
+                projects,
+                new ProjectMemories(
+                        tx,
+                        projects,
+                        new Memories(tx, Embedders.get(MnemoConfig.of(db).embedder()))));
     }
 
     private static ZonedDateTime since(Options o) {
@@ -131,8 +166,9 @@ public class InteractionProcedures {
                     ? OffsetDateTime.parse(text).atZoneSameInstant(ZoneOffset.UTC)
                     : LocalDateTime.parse(text).atZone(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw o.error("since", "must be an ISO date (2026-11-26) or date-time (2026-11-26T10:00:00Z), got '"
-                    + since + "'");
+            throw o.error(
+                    "since",
+                    "must be an ISO date (2026-11-26) or date-time (2026-11-26T10:00:00Z), got '" + since + "'");
         }
     }
 }

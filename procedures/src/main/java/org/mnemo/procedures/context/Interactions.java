@@ -35,12 +35,29 @@ public final class Interactions {
     public static final int MAX_LIST = 500;
 
     /** What an interaction records; the procedure has checked the shapes. */
-    public record Draft(String prompt, String response, String project, String client, String sessionId,
-            String packId, List<String> memoriesUsed, List<String> chunksUsed, List<String> libraries) {}
+    public record Draft(
+            String prompt,
+            String response,
+            String project,
+            String client,
+            String sessionId,
+            String packId,
+            List<String> memoriesUsed,
+            List<String> chunksUsed,
+            List<String> libraries) {}
 
     /** One interaction as the procedures answer it. */
-    public record Row(String id, String prompt, String response, String project, String client, String session_id,
-            ZonedDateTime created_at, String pack_id, List<String> memories_used, List<String> chunks_used) {}
+    public record Row(
+            String id,
+            String prompt,
+            String response,
+            String project,
+            String client,
+            String session_id,
+            ZonedDateTime created_at,
+            String pack_id,
+            List<String> memories_used,
+            List<String> chunks_used) {}
 
     /** A reinforcement: the memories whose confidence and reference count went up. */
     public record Reinforced(String interaction_id, List<String> reinforced) {}
@@ -81,8 +98,8 @@ public final class Interactions {
         node.setProperty("created_at", ZonedDateTime.now(ZoneOffset.UTC));
         Node pack = draft.packId() == null ? null : ContextPacks.find(tx, owner(), draft.packId());
         if (draft.packId() != null && pack == null) {
-            throw new IllegalArgumentException("not_found: " + procedure + ": no context pack '" + draft.packId()
-                    + "'");
+            throw new IllegalArgumentException(
+                    "not_found: " + procedure + ": no context pack '" + draft.packId() + "'");
         }
         List<String> memoryIds = draft.memoriesUsed();
         List<String> chunkUids = draft.chunksUsed();
@@ -132,8 +149,7 @@ public final class Interactions {
                 MATCH (i:Interaction) WHERE ($all OR i.owner = $owner) AND ($project IS NULL OR i.project = $project)
                   AND ($session IS NULL OR i.session_id = $session) AND ($client IS NULL OR i.client = $client)
                   AND ($since IS NULL OR i.created_at >= $since)
-                RETURN i ORDER BY i.created_at DESC, i.id LIMIT $limit""", params)
-                .forEachRemaining(r -> rows.add(row((Node) r.get("i"))));
+                RETURN i ORDER BY i.created_at DESC, i.id LIMIT $limit""", params).forEachRemaining(r -> rows.add(row((Node) r.get("i"))));
         return rows;
     }
 
@@ -151,12 +167,12 @@ public final class Interactions {
         for (Node memory : active(interaction)) {
             if (!before.contains(memory) && Reinforcement.used((String) memory.getProperty("content", ""), response)) {
                 interaction.createRelationshipTo(memory, REINFORCED);
-                double confidence = ((Number) memory.getProperty("confidence", ProjectMemories.DEFAULT_CONFIDENCE))
-                        .doubleValue();
-                memory.setProperty("confidence", Math.min(1.0, Math.round((confidence + Reinforcement.STEP) * 1e6)
-                        / 1e6));
-                memory.setProperty("reference_count", ((Number) memory.getProperty("reference_count", 0L))
-                        .longValue() + 1);
+                double confidence =
+                        ((Number) memory.getProperty("confidence", ProjectMemories.DEFAULT_CONFIDENCE)).doubleValue();
+                memory.setProperty(
+                        "confidence", Math.min(1.0, Math.round((confidence + Reinforcement.STEP) * 1e6) / 1e6));
+                memory.setProperty(
+                        "reference_count", ((Number) memory.getProperty("reference_count", 0L)).longValue() + 1);
                 memory.setProperty("last_referenced_at", now);
                 reinforced.add((String) memory.getProperty("id"));
             }
@@ -175,20 +191,26 @@ public final class Interactions {
             known.add(Extraction.normalized((String) m.getProperty("content", "")));
         }
         List<Proposed> proposed = new ArrayList<>();
-        for (Extraction.Candidate c : Extraction.candidates((String) interaction.getProperty("prompt", ""),
-                (String) interaction.getProperty("response", ""))) {
+        for (Extraction.Candidate c : Extraction.candidates(
+                (String) interaction.getProperty("prompt", ""), (String) interaction.getProperty("response", ""))) {
             if (!known.add(Extraction.normalized(c.content()))) {
                 continue;
             }
             String id = null;
             if (persist) {
-                ProjectMemories.Row row = memories.add(procedure, c.content(), projects.lookup(project) == null ? null
-                        : project, c.memory_type(), null, "candidate", "interaction:" + interaction.getProperty("id"));
+                ProjectMemories.Row row = memories.add(
+                        procedure,
+                        c.content(),
+                        projects.lookup(project) == null ? null : project,
+                        c.memory_type(),
+                        null,
+                        "candidate",
+                        "interaction:" + interaction.getProperty("id"));
                 interaction.createRelationshipTo(memories.get(procedure, row.id()), PROPOSED);
                 id = row.id();
             }
-            proposed.add(new Proposed(c.memory_type(), c.content(), c.rule(), projects.lookup(project) == null ? ""
-                    : project, id));
+            proposed.add(new Proposed(
+                    c.memory_type(), c.content(), c.rule(), projects.lookup(project) == null ? "" : project, id));
         }
         return proposed;
     }
@@ -201,8 +223,11 @@ public final class Interactions {
     private List<Node> scoped(Node interaction, List<String> statuses) {
         Node project = projects.lookup((String) interaction.getProperty("project", ""));
         Map<String, Object> params = new HashMap<>();
-        params.put("namespace", project == null ? memories.namespaces(null).get(0)
-                : ProjectMemories.PROJECT_PREFIX + project.getProperty("id"));
+        params.put(
+                "namespace",
+                project == null
+                        ? memories.namespaces(null).get(0)
+                        : ProjectMemories.PROJECT_PREFIX + project.getProperty("id"));
         params.put("statuses", statuses);
         List<Node> nodes = new ArrayList<>();
         tx.execute("""
@@ -229,9 +254,16 @@ public final class Interactions {
                 chunkUids.add((String) end.getProperty("uid"));
             }
         }
-        return new Row((String) i.getProperty("id"), (String) i.getProperty("prompt"),
-                (String) i.getProperty("response", ""), (String) i.getProperty("project", ""),
-                (String) i.getProperty("client", ""), (String) i.getProperty("session_id", ""),
-                (ZonedDateTime) i.getProperty("created_at"), packId, memoryIds, chunkUids);
+        return new Row(
+                (String) i.getProperty("id"),
+                (String) i.getProperty("prompt"),
+                (String) i.getProperty("response", ""),
+                (String) i.getProperty("project", ""),
+                (String) i.getProperty("client", ""),
+                (String) i.getProperty("session_id", ""),
+                (ZonedDateTime) i.getProperty("created_at"),
+                packId,
+                memoryIds,
+                chunkUids);
     }
 }

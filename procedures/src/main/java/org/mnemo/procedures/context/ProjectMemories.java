@@ -21,16 +21,25 @@ import org.neo4j.graphdb.Transaction;
  * {@code owner} of its project (or its principal): a caller acting as another principal does not see it.
  */
 public final class ProjectMemories {
-    public static final List<String> TYPES = List.of("identity", "preference", "project", "episodic", "knowledge",
-            "adaptation");
+    public static final List<String> TYPES =
+            List.of("identity", "preference", "project", "episodic", "knowledge", "adaptation");
     public static final List<String> STATUSES = List.of("candidate", "active", "superseded", "invalid");
     public static final String PROJECT_PREFIX = "project:";
     public static final String PRINCIPAL_PREFIX = "context:";
     static final double DEFAULT_CONFIDENCE = 0.5;
 
     /** One context-engine memory as the procedures answer it. */
-    public record Row(String id, String memory_type, String content, String project, String status, double confidence,
-            long reference_count, ZonedDateTime last_referenced_at, String source, ZonedDateTime created_at,
+    public record Row(
+            String id,
+            String memory_type,
+            String content,
+            String project,
+            String status,
+            double confidence,
+            long reference_count,
+            ZonedDateTime last_referenced_at,
+            String source,
+            ZonedDateTime created_at,
             ZonedDateTime updated_at) {}
 
     private final Transaction tx;
@@ -58,8 +67,14 @@ public final class ProjectMemories {
         return new Namespaces.Resolution("context", "context", 0, namespaces, namespaces, "owner");
     }
 
-    public Row add(String procedure, String content, String projectName, String type, Double confidence,
-            String status, String source) {
+    public Row add(
+            String procedure,
+            String content,
+            String projectName,
+            String type,
+            Double confidence,
+            String status,
+            String source) {
         requireType(procedure, type);
         String state = status == null ? "active" : status;
         if (!List.of("candidate", "active").contains(state)) {
@@ -68,9 +83,20 @@ public final class ProjectMemories {
         }
         Node project = projectName == null || projectName.isBlank() ? null : projects.get(procedure, projectName);
         String namespace = project == null ? principalNamespace() : PROJECT_PREFIX + project.getProperty("id");
-        Memories.Committed committed = memories.commit(over(List.of(namespace)), projects.principal(),
-                new Memories.Draft(null, namespace, kind(type), content, List.of(type), source, null,
-                        confidence == null ? DEFAULT_CONFIDENCE : confidence, null), Duration.ZERO);
+        Memories.Committed committed = memories.commit(
+                over(List.of(namespace)),
+                projects.principal(),
+                new Memories.Draft(
+                        null,
+                        namespace,
+                        kind(type),
+                        content,
+                        List.of(type),
+                        source,
+                        null,
+                        confidence == null ? DEFAULT_CONFIDENCE : confidence,
+                        null),
+                Duration.ZERO);
         Node memory = tx.findNode(Memories.MEMORY, "key", namespace + "|" + committed.id());
         memory.setProperty("memory_type", type);
         memory.setProperty("status", state);
@@ -100,8 +126,8 @@ public final class ProjectMemories {
 
     public List<Row> list(String procedure, String projectName, String status, String type, int limit) {
         if (status != null && !STATUSES.contains(status)) {
-            throw new IllegalArgumentException(procedure + ": 'status' must be one of " + STATUSES + ", got '"
-                    + status + "'");
+            throw new IllegalArgumentException(
+                    procedure + ": 'status' must be one of " + STATUSES + ", got '" + status + "'");
         }
         if (type != null) {
             requireType(procedure, type);
@@ -118,8 +144,7 @@ public final class ProjectMemories {
                 MATCH (m:Memory) WHERE m.memory_type IS NOT NULL AND ($all OR m.owner = $principal)
                   AND ($project IS NULL OR m.project = $project) AND ($status IS NULL OR m.status = $status)
                   AND ($type IS NULL OR m.memory_type = $type)
-                RETURN m ORDER BY m.created_at DESC, m.id LIMIT $limit""", params)
-                .forEachRemaining(r -> rows.add(row((Node) r.get("m"))));
+                RETURN m ORDER BY m.created_at DESC, m.id LIMIT $limit""", params).forEachRemaining(r -> rows.add(row((Node) r.get("m"))));
         return rows;
     }
 
@@ -128,8 +153,8 @@ public final class ProjectMemories {
         Node memory = get(procedure, id);
         String status = (String) memory.getProperty("status");
         if (!List.of("candidate", "active").contains(status)) {
-            throw new IllegalArgumentException("conflict: " + procedure + ": memory '" + id + "' is " + status
-                    + " and can no longer change");
+            throw new IllegalArgumentException(
+                    "conflict: " + procedure + ": memory '" + id + "' is " + status + " and can no longer change");
         }
         if (type != null) {
             requireType(procedure, type);
@@ -157,8 +182,8 @@ public final class ProjectMemories {
             default -> false;
         };
         if (!allowed) {
-            throw new IllegalArgumentException("conflict: " + procedure + ": memory '" + id + "' is " + from
-                    + "; it cannot become " + to);
+            throw new IllegalArgumentException(
+                    "conflict: " + procedure + ": memory '" + id + "' is " + from + "; it cannot become " + to);
         }
         memory.setProperty("status", to);
         memory.setProperty("updated_at", ZonedDateTime.now(ZoneOffset.UTC));
@@ -171,8 +196,8 @@ public final class ProjectMemories {
 
     private static void requireType(String procedure, String type) {
         if (!TYPES.contains(type)) {
-            throw new IllegalArgumentException(procedure + ": 'memory_type' must be one of " + TYPES + ", got '"
-                    + type + "'");
+            throw new IllegalArgumentException(
+                    procedure + ": 'memory_type' must be one of " + TYPES + ", got '" + type + "'");
         }
     }
 
@@ -187,11 +212,17 @@ public final class ProjectMemories {
     }
 
     public static Row row(Node m) {
-        return new Row((String) m.getProperty("id"), (String) m.getProperty("memory_type"),
-                (String) m.getProperty("content"), (String) m.getProperty("project", ""),
-                (String) m.getProperty("status"), ((Number) m.getProperty("confidence", DEFAULT_CONFIDENCE)).doubleValue(),
+        return new Row(
+                (String) m.getProperty("id"),
+                (String) m.getProperty("memory_type"),
+                (String) m.getProperty("content"),
+                (String) m.getProperty("project", ""),
+                (String) m.getProperty("status"),
+                ((Number) m.getProperty("confidence", DEFAULT_CONFIDENCE)).doubleValue(),
                 ((Number) m.getProperty("reference_count", 0L)).longValue(),
-                (ZonedDateTime) m.getProperty("last_referenced_at", null), (String) m.getProperty("source", null),
-                (ZonedDateTime) m.getProperty("created_at"), (ZonedDateTime) m.getProperty("updated_at", null));
+                (ZonedDateTime) m.getProperty("last_referenced_at", null),
+                (String) m.getProperty("source", null),
+                (ZonedDateTime) m.getProperty("created_at"),
+                (ZonedDateTime) m.getProperty("updated_at", null));
     }
 }

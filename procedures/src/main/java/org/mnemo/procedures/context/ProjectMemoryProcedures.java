@@ -31,28 +31,47 @@ public class ProjectMemoryProcedures {
             + "'candidate' (for review).")
     public Stream<ProjectMemories.Row> add(
             @Name(value = "content", description = "The memory's text (redacted before storing).") String content,
-            @Name(value = "options", defaultValue = "{}", description = "{memory_type (required), project, "
-                    + "confidence: 0.5, status: 'active' | 'candidate', source, principal}") Map<String, Object> options) {
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{memory_type (required), project, "
+                                    + "confidence: 0.5, status: 'active' | 'candidate', source, principal}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.project.memory.add";
-        Options o = Options.of(procedure, options, Set.of("memory_type", "project", "confidence", "status", "source",
-                "principal"));
+        Options o = Options.of(
+                procedure, options, Set.of("memory_type", "project", "confidence", "status", "source", "principal"));
         if (!o.has("memory_type")) {
             throw o.error("memory_type", "is required: one of " + ProjectMemories.TYPES);
         }
-        return Stream.of(memories(o).add(procedure, content, o.string("project", null), o.string("memory_type", null),
-                o.has("confidence") ? o.number("confidence", 0.5, 0, 1) : null, o.string("status", null),
-                o.string("source", null)));
+        return Stream.of(memories(o)
+                .add(
+                        procedure,
+                        content,
+                        o.string("project", null),
+                        o.string("memory_type", null),
+                        o.has("confidence") ? o.number("confidence", 0.5, 0, 1) : null,
+                        o.string("status", null),
+                        o.string("source", null)));
     }
 
     @Procedure(name = "mnemo.project.memory.list", mode = Mode.READ)
     @Description("The caller's context memories, newest first: the review queue is {status: 'candidate'}.")
     public Stream<ProjectMemories.Row> list(
-            @Name(value = "options", defaultValue = "{}", description = "{project, status, memory_type, limit: 100 "
-                    + "(max 500), principal}") Map<String, Object> options) {
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{project, status, memory_type, limit: 100 " + "(max 500), principal}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.project.memory.list";
         Options o = Options.of(procedure, options, Set.of("project", "status", "memory_type", "limit", "principal"));
-        return memories(o).list(procedure, o.string("project", null), o.string("status", null),
-                o.string("memory_type", null), (int) o.integer("limit", 100, 1, 500)).stream();
+        return memories(o)
+                .list(
+                        procedure,
+                        o.string("project", null),
+                        o.string("status", null),
+                        o.string("memory_type", null),
+                        (int) o.integer("limit", 100, 1, 500))
+                .stream();
     }
 
     @Procedure(name = "mnemo.project.memory.get", mode = Mode.READ)
@@ -61,20 +80,28 @@ public class ProjectMemoryProcedures {
             @Name(value = "id", description = "The memory's id.") String id,
             @Name(value = "options", defaultValue = "{}", description = "{principal}") Map<String, Object> options) {
         String procedure = "mnemo.project.memory.get";
-        return Stream.of(ProjectMemories.row(memories(Options.of(procedure, options, Set.of("principal")))
-                .get(procedure, id)));
+        return Stream.of(ProjectMemories.row(
+                memories(Options.of(procedure, options, Set.of("principal"))).get(procedure, id)));
     }
 
     @Procedure(name = "mnemo.project.memory.update", mode = Mode.WRITE)
     @Description("Change the content, confidence or memory_type of a candidate or active context memory.")
     public Stream<ProjectMemories.Row> update(
             @Name(value = "id", description = "The memory's id.") String id,
-            @Name(value = "changes", defaultValue = "{}", description = "{content, confidence, memory_type, "
-                    + "principal}") Map<String, Object> changes) {
+            @Name(
+                            value = "changes",
+                            defaultValue = "{}",
+                            description = "{content, confidence, memory_type, " + "principal}")
+                    Map<String, Object> changes) {
         String procedure = "mnemo.project.memory.update";
         Options o = Options.of(procedure, changes, Set.of("content", "confidence", "memory_type", "principal"));
-        return Stream.of(memories(o).update(procedure, id, o.string("content", null),
-                o.has("confidence") ? o.number("confidence", 0.5, 0, 1) : null, o.string("memory_type", null)));
+        return Stream.of(memories(o)
+                .update(
+                        procedure,
+                        id,
+                        o.string("content", null),
+                        o.has("confidence") ? o.number("confidence", 0.5, 0, 1) : null,
+                        o.string("memory_type", null)));
     }
 
     @Procedure(name = "mnemo.project.memory.promote", mode = Mode.WRITE)
@@ -102,11 +129,13 @@ public class ProjectMemoryProcedures {
     }
 
     private Stream<ProjectMemories.Row> move(String procedure, String id, Map<String, Object> options, String to) {
-        return Stream.of(memories(Options.of(procedure, options, Set.of("principal"))).transition(procedure, id, to));
+        return Stream.of(
+                memories(Options.of(procedure, options, Set.of("principal"))).transition(procedure, id, to));
     }
 
     private ProjectMemories memories(Options o) {
         Projects projects = new Projects(tx, Analyst.of(tx, db), o.string("principal", null));
-        return new ProjectMemories(tx, projects, new Memories(tx, Embedders.get(MnemoConfig.of(db).embedder())));
+        return new ProjectMemories(
+                tx, projects, new Memories(tx, Embedders.get(MnemoConfig.of(db).embedder())));
     }
 }

@@ -17,12 +17,12 @@ public final class Reinforcement {
     public static final double STEP = 0.02;
 
     private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
-    private static final Set<String> STOP_WORDS = Set.of("the", "and", "for", "are", "but", "not", "you", "all",
-            "any", "can", "had", "her", "was", "one", "our", "out", "has", "his", "how", "its", "may", "who", "did",
-            "yes", "she", "him", "this", "that", "with", "have", "from", "they", "will", "would", "there", "their",
-            "what", "about", "which", "when", "were", "been", "than", "then", "them", "these", "those", "into",
-            "some", "such", "also", "just", "only", "very", "should", "could", "your", "each", "other", "over",
-            "because", "while", "where", "does", "being", "here", "more", "most");
+    private static final Set<String> STOP_WORDS = Set.of(
+            "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "had", "her", "was", "one", "our",
+            "out", "has", "his", "how", "its", "may", "who", "did", "yes", "she", "him", "this", "that", "with", "have",
+            "from", "they", "will", "would", "there", "their", "what", "about", "which", "when", "were", "been", "than",
+            "then", "them", "these", "those", "into", "some", "such", "also", "just", "only", "very", "should", "could",
+            "your", "each", "other", "over", "because", "while", "where", "does", "being", "here", "more", "most");
 
     private Reinforcement() {}
 

@@ -42,7 +42,7 @@ public final class Embedders {
                     + "local embedder jar (mnemo-embedder-minilm-*.jar) is not in the plugins directory; deploy it "
                     + "or set mnemo.embedding.provider=openai");
         }
-        throw new IllegalStateException("embedder_unavailable: unknown mnemo.embedding.provider '"
-                + settings.provider() + "'; use 'local', 'bge-small' (mnemo-embedder-bge.jar) or 'openai'");
+        throw new IllegalStateException("embedder_unavailable: unknown mnemo.embedding.provider '" + settings.provider()
+                + "'; use 'local', 'bge-small' (mnemo-embedder-bge.jar) or 'openai'");
     }
 }

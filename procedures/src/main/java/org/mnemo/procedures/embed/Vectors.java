@@ -21,8 +21,8 @@ public final class Vectors {
             throw new IllegalArgumentException(what + " must be a list of numbers");
         }
         if (list.size() != dimension) {
-            throw new IllegalArgumentException(what + " has dimension " + list.size()
-                    + " but the configured embedder produces " + dimension);
+            throw new IllegalArgumentException(
+                    what + " has dimension " + list.size() + " but the configured embedder produces " + dimension);
         }
         float[] vector = new float[dimension];
         for (int i = 0; i < dimension; i++) {

@@ -8,8 +8,8 @@ import org.mnemo.procedures.options.Options;
 import org.mnemo.procedures.scope.Analyst;
 import org.mnemo.procedures.scope.Scope;
 import org.mnemo.procedures.scope.ScopedChunks;
-import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -39,7 +39,8 @@ public class GraphProcedures {
         int depth = (int) o.integer("depth", 1, 1, 3);
         int limit = (int) o.integer("limit", 25, 1, 200);
         if (start == null || start.isBlank()) {
-            throw new IllegalArgumentException(procedure + ": 'start' must be a chunk uid, concept uid or concept name");
+            throw new IllegalArgumentException(
+                    procedure + ": 'start' must be a chunk uid, concept uid or concept name");
         }
         if (scope.isEmpty()) {
             return Stream.empty();

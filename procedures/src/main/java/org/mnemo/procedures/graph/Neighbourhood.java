@@ -31,6 +31,7 @@ public final class Neighbourhood {
      * that mentions it. Past the budget the walk stops with what it found (it can miss neighbours, never leak one).
      */
     static final int MAX_SCANNED = 20_000;
+
     private int scanned;
 
     /** One node around the start. */
@@ -159,7 +160,8 @@ public final class Neighbourhood {
     private static Neighbour describe(Node node, int depth, double weight, Node via) {
         boolean chunk = node.hasLabel(CHUNK);
         String name = chunk ? (String) node.getProperty("text_preview", "") : (String) node.getProperty("name_key", "");
-        return new Neighbour(chunk ? "chunk" : "concept", (String) node.getProperty("uid"), name, depth, weight,
-                (String) via.getProperty("uid"));
+        return new Neighbour(
+                chunk ? "chunk" : "concept", (String) node.getProperty("uid"), name, depth, weight, (String)
+                        via.getProperty("uid"));
     }
 }

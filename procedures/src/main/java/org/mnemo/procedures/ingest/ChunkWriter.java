@@ -41,8 +41,15 @@ final class ChunkWriter {
     record Written(String last, Set<String> linked, Map<String, Long> pairs) {}
 
     /** Writes chunks after prev; conceptNodes holds the concepts this transaction has locked already. */
-    Written write(Transaction tx, Node item, int start, Node prev, List<ChunkDraft> batch,
-            List<float[]> vectors, ConceptLinker.ConceptPlan plan, Map<String, float[]> conceptVectors,
+    Written write(
+            Transaction tx,
+            Node item,
+            int start,
+            Node prev,
+            List<ChunkDraft> batch,
+            List<float[]> vectors,
+            ConceptLinker.ConceptPlan plan,
+            Map<String, float[]> conceptVectors,
             Map<String, Node> conceptNodes) {
         Set<String> linked = new HashSet<>();
         Map<String, Long> pairs = new HashMap<>();

@@ -3,9 +3,9 @@ package org.mnemo.procedures.ingest;
 import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mnemo.procedures.library.LibraryType.ChunkStrategy;
@@ -30,8 +30,8 @@ public final class Chunker {
             throw new IllegalArgumentException("chunk_size must be at least 50 characters, got " + size);
         }
         if (overlap < 0 || overlap >= size / 2) {
-            throw new IllegalArgumentException("chunk_overlap must be 0.." + (size / 2 - 1) + " for chunk_size "
-                    + size + ", got " + overlap);
+            throw new IllegalArgumentException(
+                    "chunk_overlap must be 0.." + (size / 2 - 1) + " for chunk_size " + size + ", got " + overlap);
         }
         this.size = size;
         this.overlap = overlap;
@@ -104,7 +104,8 @@ public final class Chunker {
             int level = (int) heading.chars().takeWhile(c -> c == '#').count();
             open[level - 1] = heading.substring(level).strip();
             Arrays.fill(open, level, open.length, null);
-            path = String.join(" > ", Arrays.stream(open).filter(Objects::nonNull).toList());
+            path = String.join(
+                    " > ", Arrays.stream(open).filter(Objects::nonNull).toList());
         }
         sections.add(new Section(start, text.length(), heading, path));
         return sections;
@@ -179,7 +180,10 @@ public final class Chunker {
                     break;
                 }
                 // Prefer to end at a paragraph end once the chunk is half full and the next paragraph won't fit.
-                if (strategy != ChunkStrategy.SENTENCE && j > first && u.paragraphStart() && length >= size / 2
+                if (strategy != ChunkStrategy.SENTENCE
+                        && j > first
+                        && u.paragraphStart()
+                        && length >= size / 2
                         && paragraphLength(units, j) + length > size) {
                     break;
                 }

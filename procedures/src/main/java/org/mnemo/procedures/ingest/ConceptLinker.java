@@ -45,8 +45,12 @@ final class ConceptLinker {
      * Merges and locks concepts in name order before any MENTIONS is created, so concurrent ingests sharing
      * concepts mostly wait for each other; the deadlocks left (dense nodes) are retried.
      */
-    void lock(Transaction tx, Set<String> sortedKeys, Map<String, String> nameByKey,
-            Map<String, float[]> conceptVectors, Map<String, Node> locked) {
+    void lock(
+            Transaction tx,
+            Set<String> sortedKeys,
+            Map<String, String> nameByKey,
+            Map<String, float[]> conceptVectors,
+            Map<String, Node> locked) {
         for (String key : sortedKeys) {
             if (!locked.containsKey(key)) {
                 Node concept = merge(tx, key, nameByKey.get(key), conceptVectors.get(key));
@@ -56,14 +60,16 @@ final class ConceptLinker {
         }
     }
 
-
     static List<String> withoutEmbedding(Transaction tx, List<String> keys) {
         if (keys.isEmpty()) {
             return keys;
         }
         Set<String> embedded = new HashSet<>();
-        tx.execute("UNWIND $keys AS key MATCH (c:Concept {name_key: key}) WHERE c.embedding IS NOT NULL "
-                + "RETURN key", Map.of("keys", keys)).forEachRemaining(r -> embedded.add((String) r.get("key")));
+        tx.execute(
+                        "UNWIND $keys AS key MATCH (c:Concept {name_key: key}) WHERE c.embedding IS NOT NULL "
+                                + "RETURN key",
+                        Map.of("keys", keys))
+                .forEachRemaining(r -> embedded.add((String) r.get("key")));
         return keys.stream().filter(k -> !embedded.contains(k)).toList();
     }
 

@@ -20,8 +20,8 @@ import org.mnemo.procedures.concept.Concepts;
 import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.library.Cascade;
 import org.mnemo.procedures.library.GraphModel;
-import org.mnemo.procedures.library.LibraryType;
 import org.mnemo.procedures.library.Libraries;
+import org.mnemo.procedures.library.LibraryType;
 import org.mnemo.procedures.library.Retry;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
@@ -52,12 +52,17 @@ public final class Ingest {
             String embedding_model,
             long took_ms) {}
 
-    private record Prepared(IngestResult done, String itemUid, String libraryUid, String collectionUid,
-            List<String> stale) {}
+    private record Prepared(
+            IngestResult done, String itemUid, String libraryUid, String collectionUid, List<String> stale) {}
 
     /** What the one transaction did with a document: found it done already, or wrote it. */
-    private record Committed(IngestResult done, String itemUid, String libraryUid, String collectionUid,
-            List<String> stale, long conceptCount) {}
+    private record Committed(
+            IngestResult done,
+            String itemUid,
+            String libraryUid,
+            String collectionUid,
+            List<String> stale,
+            long conceptCount) {}
 
     private final GraphDatabaseService db;
     private final Embedder embedder;
@@ -66,11 +71,18 @@ public final class Ingest {
     private final int batchSize;
     /** Throws when the calling transaction was terminated; checked between batches. */
     private final Runnable guard;
+
     private final String procedure;
     private final ItemLedger ledger;
 
-    public Ingest(GraphDatabaseService db, Embedder embedder, Concepts concepts, int conceptsPerItem, int batchSize,
-            Runnable guard, String procedure) {
+    public Ingest(
+            GraphDatabaseService db,
+            Embedder embedder,
+            Concepts concepts,
+            int conceptsPerItem,
+            int batchSize,
+            Runnable guard,
+            String procedure) {
         this.db = db;
         this.embedder = embedder;
         this.linker = new ConceptLinker(concepts, conceptsPerItem, embedder.model());
@@ -150,14 +162,15 @@ public final class Ingest {
         List<ChunkDraft> chunks(LibraryType type);
     }
 
-    private IngestResult run(String library, ItemSpec item, IngestOptions options, ChunkSource source,
-            String conceptText) {
+    private IngestResult run(
+            String library, ItemSpec item, IngestOptions options, ChunkSource source, String conceptText) {
         long started = System.nanoTime();
         // Chunk before anything is written, so that bad chunking options leave no trace.
         List<ChunkDraft> drafts = source.chunks(libraryType(library));
         boolean preEmbedded = drafts.stream().allMatch(d -> d.embedding() != null);
         if (drafts.size() <= batchSize || (preEmbedded && drafts.size() <= MAX_BATCH_CHUNKS)) {
-            return inOneTransaction(library, List.of(new Pending(item, drafts, conceptText)), options, started).get(0);
+            return inOneTransaction(library, List.of(new Pending(item, drafts, conceptText)), options, started)
+                    .get(0);
         }
         Prepared prepared = prepare(library, item);
         if (prepared.done() != null) {
@@ -168,8 +181,14 @@ public final class Ingest {
         }
         try {
             long conceptCount = write(prepared.itemUid(), item, drafts, linker.plan(conceptText, options));
-            return finish(prepared.itemUid(), prepared.libraryUid(), prepared.collectionUid(), item, drafts.size(),
-                    conceptCount, started);
+            return finish(
+                    prepared.itemUid(),
+                    prepared.libraryUid(),
+                    prepared.collectionUid(),
+                    item,
+                    drafts.size(),
+                    conceptCount,
+                    started);
         } catch (RuntimeException | Error e) {
             ledger.discard(prepared.itemUid(), e);
             throw e;
@@ -184,8 +203,8 @@ public final class Ingest {
      * Lucene-backed index (full-text, vector) pays an index refresh that costs more than a small item's own
      * writes, so one commit for the whole of a small item, or of many (mnemo.ingest.batch).
      */
-    private List<IngestResult> inOneTransaction(String libraryRef, List<Pending> docs, IngestOptions options,
-            long started) {
+    private List<IngestResult> inOneTransaction(
+            String libraryRef, List<Pending> docs, IngestOptions options, long started) {
         IngestResult[] results = new IngestResult[docs.size()];
         List<Integer> todo = new ArrayList<>();
         try (Transaction tx = db.beginTx()) {
@@ -217,7 +236,8 @@ public final class Ingest {
         try (Transaction tx = db.beginTx()) {
             unembedded = ConceptLinker.withoutEmbedding(tx, List.copyOf(new TreeSet<>(names.keySet())));
         }
-        List<float[]> vectors = chunks.vectors(drafts, unembedded.stream().map(names::get).toList());
+        List<float[]> vectors =
+                chunks.vectors(drafts, unembedded.stream().map(names::get).toList());
         Map<String, float[]> conceptVectors = new HashMap<>();
         for (int i = 0; i < unembedded.size(); i++) {
             conceptVectors.put(unembedded.get(i), vectors.get(drafts.size() + i));
@@ -241,7 +261,8 @@ public final class Ingest {
                 int offset = 0;
                 for (int i : todo) {
                     Pending doc = docs.get(i);
-                    List<float[]> docVectors = vectors.subList(offset, offset + doc.drafts().size());
+                    List<float[]> docVectors =
+                            vectors.subList(offset, offset + doc.drafts().size());
                     offset += doc.drafts().size();
                     List<String> stale = new ArrayList<>();
                     // Again under the library's lock; also catches a document sent twice in one batch.
@@ -253,12 +274,17 @@ public final class Ingest {
                     ledger.checkLease(tx, doc.item());
                     Node collection = collection(tx, library, doc.item());
                     Node node = ledger.create(tx, collection, doc.item(), "processing");
-                    ChunkWriter.Written written = chunks.write(tx, node, 0, null, doc.drafts(), docVectors,
-                            plans.get(i), conceptVectors, conceptNodes);
+                    ChunkWriter.Written written = chunks.write(
+                            tx, node, 0, null, doc.drafts(), docVectors, plans.get(i), conceptVectors, conceptNodes);
                     ConceptLinker.linkPairs(tx, written.pairs());
                     ChunkWriter.complete(node, written.linked().size());
-                    out.add(new Committed(null, (String) node.getProperty("uid"), libraryUid,
-                            (String) collection.getProperty("uid"), stale, written.linked().size()));
+                    out.add(new Committed(
+                            null,
+                            (String) node.getProperty("uid"),
+                            libraryUid,
+                            (String) collection.getProperty("uid"),
+                            stale,
+                            written.linked().size()));
                 }
                 tx.commit();
                 return out;
@@ -274,8 +300,14 @@ public final class Ingest {
             for (String uid : c.stale()) {
                 Cascade.deleteItem(db, uid);
             }
-            results[i] = finish(c.itemUid(), c.libraryUid(), c.collectionUid(), docs.get(i).item(),
-                    docs.get(i).drafts().size(), c.conceptCount(), started);
+            results[i] = finish(
+                    c.itemUid(),
+                    c.libraryUid(),
+                    c.collectionUid(),
+                    docs.get(i).item(),
+                    docs.get(i).drafts().size(),
+                    c.conceptCount(),
+                    started);
         }
         return List.of(results);
     }
@@ -291,11 +323,24 @@ public final class Ingest {
         return done;
     }
 
-    private IngestResult finish(String itemUid, String libraryUid, String collectionUid, ItemSpec item,
-            long chunkCount, long conceptCount, long started) {
+    private IngestResult finish(
+            String itemUid,
+            String libraryUid,
+            String collectionUid,
+            ItemSpec item,
+            long chunkCount,
+            long conceptCount,
+            long started) {
         String superseded = ledger.supersede(libraryUid, item, itemUid);
-        return new IngestResult(itemUid, libraryUid, collectionUid, superseded == null ? "created" : "superseded",
-                chunkCount, conceptCount, superseded, embedder.model(),
+        return new IngestResult(
+                itemUid,
+                libraryUid,
+                collectionUid,
+                superseded == null ? "created" : "superseded",
+                chunkCount,
+                conceptCount,
+                superseded,
+                embedder.model(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 
@@ -342,8 +387,11 @@ public final class Ingest {
     private Node collection(Transaction tx, Node library, ItemSpec item) {
         if (item.collectionUid() != null) {
             Node collection = tx.findNode(COLLECTION, "uid", item.collectionUid());
-            if (collection == null || !collection.getSingleRelationship(HAS_COLLECTION,
-                    org.neo4j.graphdb.Direction.INCOMING).getStartNode().equals(library)) {
+            if (collection == null
+                    || !collection
+                            .getSingleRelationship(HAS_COLLECTION, org.neo4j.graphdb.Direction.INCOMING)
+                            .getStartNode()
+                            .equals(library)) {
                 throw new IllegalArgumentException(procedure + ": 'item.collection_uid' '" + item.collectionUid()
                         + "' is not a collection of library '" + library.getProperty("name") + "'");
             }
@@ -375,7 +423,8 @@ public final class Ingest {
             guard.run();
             List<ChunkDraft> batch = drafts.subList(start, Math.min(drafts.size(), start + batchSize));
             // The new concept names ride along with the first batch's model call.
-            List<String> names = start == 0 ? unembedded.stream().map(plan.nameByKey()::get).toList() : List.of();
+            List<String> names =
+                    start == 0 ? unembedded.stream().map(plan.nameByKey()::get).toList() : List.of();
             List<float[]> vectors = chunks.vectors(batch, names);
             for (int i = 0; i < names.size(); i++) {
                 conceptVectors.put(unembedded.get(i), vectors.get(batch.size() + i));
@@ -386,8 +435,8 @@ public final class Ingest {
                 try (Transaction tx = db.beginTx()) {
                     Node item = tx.findNode(ITEM, "uid", itemUid);
                     Node prev = after == null ? null : tx.getNodeByElementId(after);
-                    ChunkWriter.Written w = chunks.write(tx, item, first, prev, batch, vectors, plan, conceptVectors,
-                            new HashMap<>());
+                    ChunkWriter.Written w =
+                            chunks.write(tx, item, first, prev, batch, vectors, plan, conceptVectors, new HashMap<>());
                     ledger.checkLease(tx, spec);
                     tx.commit();
                     return w;
@@ -433,5 +482,4 @@ public final class Ingest {
         }
         return map;
     }
-
 }

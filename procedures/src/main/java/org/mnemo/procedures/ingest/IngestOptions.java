@@ -11,8 +11,8 @@ import org.mnemo.procedures.options.Options;
 public record IngestOptions(Integer chunkSize, Integer chunkOverlap, ChunkStrategy strategy, boolean extractConcepts) {
 
     public static IngestOptions from(String procedure, Map<String, Object> options) {
-        Options o = Options.of(procedure, options, Set.of("chunk_size", "chunk_overlap", "chunk_strategy",
-                "extract_concepts"));
+        Options o = Options.of(
+                procedure, options, Set.of("chunk_size", "chunk_overlap", "chunk_strategy", "extract_concepts"));
         Integer size = o.has("chunk_size") ? (int) o.integer("chunk_size", 0, 50, 20_000) : null;
         Integer overlap = o.has("chunk_overlap") ? (int) o.integer("chunk_overlap", 0, 0, 10_000) : null;
         ChunkStrategy strategy = null;

@@ -47,10 +47,18 @@ public class IngestProcedures {
     public Stream<Ingest.IngestResult> ingest(
             @Name(value = "library", description = "Library uid or name.") String library,
             @Name(value = "text", description = "The document text (Markdown or plain).") String text,
-            @Name(value = "item", defaultValue = "{}", description = "{title, item_type, file_type, source, "
-                    + "source_ref, content_hash, collection_uid, collection}") Map<String, Object> item,
-            @Name(value = "options", defaultValue = "{}", description = "{chunk_size, chunk_overlap, "
-                    + "chunk_strategy: paragraph|sentence|markdown, extract_concepts: true}") Map<String, Object> options) {
+            @Name(
+                            value = "item",
+                            defaultValue = "{}",
+                            description = "{title, item_type, file_type, source, "
+                                    + "source_ref, content_hash, collection_uid, collection}")
+                    Map<String, Object> item,
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{chunk_size, chunk_overlap, "
+                                    + "chunk_strategy: paragraph|sentence|markdown, extract_concepts: true}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.ingest";
         requireLibrary(procedure, library);
         if (text == null || text.isBlank()) {
@@ -68,15 +76,22 @@ public class IngestProcedures {
             + Ingest.MAX_BATCH_CHUNKS + " chunks per call.")
     public Stream<Ingest.IngestResult> ingestBatch(
             @Name(value = "library", description = "Library uid or name.") String library,
-            @Name(value = "documents", description = "[{text, item: {title, item_type, file_type, source, "
-                    + "source_ref, content_hash, collection_uid, collection}}]") List<Map<String, Object>> documents,
-            @Name(value = "options", defaultValue = "{}", description = "{chunk_size, chunk_overlap, "
-                    + "chunk_strategy: paragraph|sentence|markdown, extract_concepts: true}") Map<String, Object> options) {
+            @Name(
+                            value = "documents",
+                            description = "[{text, item: {title, item_type, file_type, source, "
+                                    + "source_ref, content_hash, collection_uid, collection}}]")
+                    List<Map<String, Object>> documents,
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{chunk_size, chunk_overlap, "
+                                    + "chunk_strategy: paragraph|sentence|markdown, extract_concepts: true}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.ingest.batch";
         requireLibrary(procedure, library);
         if (documents == null || documents.isEmpty() || documents.size() > MAX_DOCUMENTS) {
-            throw new IllegalArgumentException(procedure + ": 'documents' must be a list of 1.." + MAX_DOCUMENTS
-                    + " documents");
+            throw new IllegalArgumentException(
+                    procedure + ": 'documents' must be a list of 1.." + MAX_DOCUMENTS + " documents");
         }
         List<Ingest.Document> parsed = new ArrayList<>(documents.size());
         for (int i = 0; i < documents.size(); i++) {
@@ -102,10 +117,17 @@ public class IngestProcedures {
             + "same idempotency and concept linking as mnemo.ingest.")
     public Stream<Ingest.IngestResult> ingestChunks(
             @Name(value = "library", description = "Library uid or name.") String library,
-            @Name(value = "chunks", description = "[{text, embedding?, char_start?, char_end?, heading_path?}] in document order.")
+            @Name(
+                            value = "chunks",
+                            description =
+                                    "[{text, embedding?, char_start?, char_end?, heading_path?}] in document order.")
                     List<Map<String, Object>> chunks,
-            @Name(value = "item", defaultValue = "{}", description = "{title, item_type, file_type, source, "
-                    + "source_ref, content_hash, collection_uid, collection}") Map<String, Object> item,
+            @Name(
+                            value = "item",
+                            defaultValue = "{}",
+                            description = "{title, item_type, file_type, source, "
+                                    + "source_ref, content_hash, collection_uid, collection}")
+                    Map<String, Object> item,
             @Name(value = "options", defaultValue = "{}", description = "{extract_concepts: true}")
                     Map<String, Object> options) {
         String procedure = "mnemo.ingest.chunks";
@@ -142,8 +164,8 @@ public class IngestProcedures {
             long start = chunk.get("char_start") instanceof Number n ? n.longValue() : offset;
             long end = chunk.get("char_end") instanceof Number n ? n.longValue() : start + text.length();
             offset = end + 2;
-            drafts.add(new ChunkDraft(text, start, end, chunk.get("heading_path") instanceof String path ? path : "",
-                    vector));
+            drafts.add(new ChunkDraft(
+                    text, start, end, chunk.get("heading_path") instanceof String path ? path : "", vector));
         }
         return drafts;
     }
@@ -164,7 +186,13 @@ public class IngestProcedures {
 
     private Ingest service(String procedure) {
         MnemoConfig config = MnemoConfig.of(db);
-        return new Ingest(db, Embedders.get(config.embedder()), new Concepts(config.llm(), log),
-                config.conceptsPerItem(), config.ingestBatchSize(), guard::check, procedure);
+        return new Ingest(
+                db,
+                Embedders.get(config.embedder()),
+                new Concepts(config.llm(), log),
+                config.conceptsPerItem(),
+                config.ingestBatchSize(),
+                guard::check,
+                procedure);
     }
 }

@@ -53,12 +53,20 @@ public final class ItemLedger {
      */
     Ingest.IngestResult existing(Transaction tx, String libraryUid, ItemSpec item, List<String> stale) {
         if (item.sourceRef() != null) {
-            var newer = tx.execute("""
+            var newer = tx.execute(
+                    """
                     MATCH (:Library {uid: $library})-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item)
                     WHERE i.source_ref = $ref AND i.content_hash <> $hash AND i.version_at > $version
                       AND i.embedding_status IN ['completed', 'processing', 'pending']
                     RETURN i, c.uid AS collection ORDER BY i.version_at DESC""",
-                    Map.of("library", libraryUid, "ref", item.sourceRef(), "hash", item.contentHash(), "version",
+                    Map.of(
+                            "library",
+                            libraryUid,
+                            "ref",
+                            item.sourceRef(),
+                            "hash",
+                            item.contentHash(),
+                            "version",
                             item.versionAt()));
             while (newer.hasNext()) {
                 Map<String, Object> row = newer.next();
@@ -74,15 +82,17 @@ public final class ItemLedger {
                 WHERE i.content_hash = $hash
                   AND (($ref IS NULL AND i.source_ref IS NULL) OR i.source_ref = $ref)
                   AND i.embedding_status <> 'deleting'
-                RETURN i, c.uid AS collection""",
-                params("library", libraryUid, "hash", item.contentHash(), "ref", item.sourceRef()));
+                RETURN i, c.uid AS collection""", params("library", libraryUid, "hash", item.contentHash(), "ref", item.sourceRef()));
         while (same.hasNext()) {
             Map<String, Object> row = same.next();
             Node found = (Node) row.get("i");
             String status = (String) found.getProperty("embedding_status", "");
             if (COMPLETED.equals(status) || (!"failed".equals(status) && alive(tx, found))) {
                 same.close();
-                return result(found, libraryUid, (String) row.get("collection"),
+                return result(
+                        found,
+                        libraryUid,
+                        (String) row.get("collection"),
                         COMPLETED.equals(status) ? "existing" : "processing");
             }
             stale.add((String) found.getProperty("uid"));
@@ -91,10 +101,16 @@ public final class ItemLedger {
     }
 
     private static Ingest.IngestResult result(Node found, String libraryUid, String collectionUid, String status) {
-        return new Ingest.IngestResult((String) found.getProperty("uid"), libraryUid, collectionUid, status,
+        return new Ingest.IngestResult(
+                (String) found.getProperty("uid"),
+                libraryUid,
+                collectionUid,
+                status,
                 ((Number) found.getProperty("chunk_count", 0L)).longValue(),
-                ((Number) found.getProperty("concept_count", 0L)).longValue(), null,
-                (String) found.getProperty("embedding_model", null), 0);
+                ((Number) found.getProperty("concept_count", 0L)).longValue(),
+                null,
+                (String) found.getProperty("embedding_model", null),
+                0);
     }
 
     /** Whether an unfinished item is still being written: its job's worker holds the lease, or it is fresh. */
@@ -108,7 +124,8 @@ public final class ItemLedger {
             return Boolean.TRUE.equals(held.next().get("held"));
         }
         ZonedDateTime updated = (ZonedDateTime) item.getProperty("updated_at", null);
-        return updated != null && updated.isAfter(ZonedDateTime.now(ZoneOffset.UTC).minus(STALE_AFTER));
+        return updated != null
+                && updated.isAfter(ZonedDateTime.now(ZoneOffset.UTC).minus(STALE_AFTER));
     }
 
     /**
@@ -119,13 +136,15 @@ public final class ItemLedger {
         if (item.lease() == null) {
             return;
         }
-        var held = tx.execute("""
+        var held = tx.execute(
+                """
                 MATCH (j:IngestJob {id: $job}) WHERE j.lease_owner = $worker AND j.status = 'processing'
                   AND j.lease_expires_at > datetime()
                 RETURN count(j) > 0 AS held""", Map.of("job", item.lease().jobId(), "worker", item.lease().worker()));
         if (!Boolean.TRUE.equals(held.next().get("held"))) {
-            throw new IllegalStateException("lease_lost: " + procedure + ": worker '" + item.lease().worker()
-                    + "' no longer holds the lease of job '" + item.lease().jobId() + "'; nothing more is written");
+            throw new IllegalStateException("lease_lost: " + procedure + ": worker '"
+                    + item.lease().worker() + "' no longer holds the lease of job '"
+                    + item.lease().jobId() + "'; nothing more is written");
         }
     }
 
@@ -168,15 +187,25 @@ public final class ItemLedger {
         }
         List<String> older = new ArrayList<>();
         try (Transaction tx = db.beginTx()) {
-            tx.execute("""
+            tx.execute(
+                            """
                     MATCH (:Library {uid: $library})-[:HAS_COLLECTION]->(:Collection)-[:HAS_ITEM]->(i:Item)
                     WHERE i.source_ref = $ref AND i.uid <> $item AND i.content_hash <> $hash
                       AND i.embedding_status IN ['completed', 'failed']
                       AND (i.version_at IS NULL OR i.version_at <= $version)
                     SET i.embedding_status = 'deleting', i.updated_at = datetime()
                     RETURN i.uid AS uid""",
-                    params("library", libraryUid, "ref", item.sourceRef(), "item", itemUid, "hash",
-                            item.contentHash(), "version", item.versionAt()))
+                            params(
+                                    "library",
+                                    libraryUid,
+                                    "ref",
+                                    item.sourceRef(),
+                                    "item",
+                                    itemUid,
+                                    "hash",
+                                    item.contentHash(),
+                                    "version",
+                                    item.versionAt()))
                     .forEachRemaining(r -> older.add((String) r.get("uid")));
             tx.commit();
         }

@@ -34,8 +34,17 @@ public record ItemSpec(
     public record Lease(String jobId, String worker) {}
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    static final Set<String> KEYS = Set.of("title", "item_type", "file_type", "source", "source_ref", "content_hash",
-            "collection_uid", "collection", "version_at", "lease");
+    static final Set<String> KEYS = Set.of(
+            "title",
+            "item_type",
+            "file_type",
+            "source",
+            "source_ref",
+            "content_hash",
+            "collection_uid",
+            "collection",
+            "version_at",
+            "lease");
 
     public static ItemSpec from(String procedure, Map<String, Object> item) {
         Options o = Options.of(procedure, item, KEYS);
@@ -62,9 +71,17 @@ public record ItemSpec(
         if (collection != null && collection.isBlank()) {
             throw o.error("collection", "must not be blank");
         }
-        return new ItemSpec(title, o.string("item_type", "document"),
-                o.string("file_type", "txt").toLowerCase(Locale.ROOT), source, sourceRef, hash,
-                o.string("collection_uid", null), collection, versionAt(o, item), lease(o, item));
+        return new ItemSpec(
+                title,
+                o.string("item_type", "document"),
+                o.string("file_type", "txt").toLowerCase(Locale.ROOT),
+                source,
+                sourceRef,
+                hash,
+                o.string("collection_uid", null),
+                collection,
+                versionAt(o, item),
+                lease(o, item));
     }
 
     private static ZonedDateTime versionAt(Options o, Map<String, Object> item) {
@@ -87,15 +104,17 @@ public record ItemSpec(
         if (value == null) {
             return null;
         }
-        if (!(value instanceof Map<?, ?> map) || !(map.get("job_id") instanceof String job)
-                || !(map.get("worker") instanceof String worker) || map.size() != 2) {
+        if (!(value instanceof Map<?, ?> map)
+                || !(map.get("job_id") instanceof String job)
+                || !(map.get("worker") instanceof String worker)
+                || map.size() != 2) {
             throw o.error("lease", "must be {job_id, worker} (strings)");
         }
         return new Lease(job, worker);
     }
 
     public ItemSpec withContentHash(String hash) {
-        return new ItemSpec(title, itemType, fileType, source, sourceRef, hash, collectionUid, collectionName,
-                versionAt, lease);
+        return new ItemSpec(
+                title, itemType, fileType, source, sourceRef, hash, collectionUid, collectionName, versionAt, lease);
     }
 }

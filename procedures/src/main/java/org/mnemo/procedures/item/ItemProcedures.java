@@ -28,10 +28,23 @@ public class ItemProcedures {
     @Context
     public Transaction tx;
 
-    public record ItemRow(String uid, String title, String item_type, String file_type, String source,
-            String source_ref, String content_hash, String embedding_status, String embedding_model, long chunk_count,
-            long concept_count, String collection_uid, String library_uid, String library_type,
-            ZonedDateTime created_at, ZonedDateTime updated_at) {}
+    public record ItemRow(
+            String uid,
+            String title,
+            String item_type,
+            String file_type,
+            String source,
+            String source_ref,
+            String content_hash,
+            String embedding_status,
+            String embedding_model,
+            long chunk_count,
+            long concept_count,
+            String collection_uid,
+            String library_uid,
+            String library_type,
+            ZonedDateTime created_at,
+            ZonedDateTime updated_at) {}
 
     public record DeleteResult(long items, long chunks, long concepts) {}
 
@@ -48,11 +61,15 @@ public class ItemProcedures {
     public Stream<ItemRow> list(
             @Name(value = "libraries", description = "Library uids the caller may read; ['*'] for all.")
                     List<String> libraries,
-            @Name(value = "options", defaultValue = "{}", description = "{library_uid, collection_uid, status, "
-                    + "limit: 50 (max 200), offset: 0}") Map<String, Object> options) {
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{library_uid, collection_uid, status, " + "limit: 50 (max 200), offset: 0}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.item.list";
         Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, procedure), procedure);
-        Options o = Options.of(procedure, options, Set.of("library_uid", "collection_uid", "status", "limit", "offset"));
+        Options o =
+                Options.of(procedure, options, Set.of("library_uid", "collection_uid", "status", "limit", "offset"));
         Map<String, Object> params = new HashMap<>(scope.parameters());
         params.put("library", o.string("library_uid", null));
         params.put("collection", o.string("collection_uid", null));
@@ -120,15 +137,23 @@ public class ItemProcedures {
     private Stream<ItemRow> rows(Map<String, Object> params) {
         return tx.execute(ITEM_ROWS, params).stream().map(r -> {
             var i = (org.neo4j.graphdb.Node) r.get("i");
-            return new ItemRow((String) i.getProperty("uid"), (String) i.getProperty("title", null),
-                    (String) i.getProperty("item_type", null), (String) i.getProperty("file_type", null),
-                    (String) i.getProperty("source", null), (String) i.getProperty("source_ref", null),
-                    (String) i.getProperty("content_hash", null), (String) i.getProperty("embedding_status", null),
+            return new ItemRow(
+                    (String) i.getProperty("uid"),
+                    (String) i.getProperty("title", null),
+                    (String) i.getProperty("item_type", null),
+                    (String) i.getProperty("file_type", null),
+                    (String) i.getProperty("source", null),
+                    (String) i.getProperty("source_ref", null),
+                    (String) i.getProperty("content_hash", null),
+                    (String) i.getProperty("embedding_status", null),
                     (String) i.getProperty("embedding_model", null),
                     ((Number) i.getProperty("chunk_count", 0L)).longValue(),
-                    ((Number) i.getProperty("concept_count", 0L)).longValue(), (String) r.get("collection_uid"),
-                    (String) r.get("library_uid"), (String) r.get("library_type"),
-                    (ZonedDateTime) i.getProperty("created_at", null), (ZonedDateTime) i.getProperty("updated_at", null));
+                    ((Number) i.getProperty("concept_count", 0L)).longValue(),
+                    (String) r.get("collection_uid"),
+                    (String) r.get("library_uid"),
+                    (String) r.get("library_type"),
+                    (ZonedDateTime) i.getProperty("created_at", null),
+                    (ZonedDateTime) i.getProperty("updated_at", null));
         });
     }
 }

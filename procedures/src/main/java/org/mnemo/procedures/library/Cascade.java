@@ -22,8 +22,12 @@ public final class Cascade {
     /** What a cascade removed. */
     public record Deleted(long libraries, long collections, long items, long chunks, long concepts) {
         Deleted plus(Deleted o) {
-            return new Deleted(libraries + o.libraries, collections + o.collections, items + o.items,
-                    chunks + o.chunks, concepts + o.concepts);
+            return new Deleted(
+                    libraries + o.libraries,
+                    collections + o.collections,
+                    items + o.items,
+                    chunks + o.chunks,
+                    concepts + o.concepts);
         }
     }
 
@@ -40,17 +44,15 @@ public final class Cascade {
         return cascade(db, """
                 MATCH (:Library {uid: $uid})-[:HAS_COLLECTION]->(:Collection)-[:HAS_ITEM]->(i:Item)
                 RETURN i.uid AS uid""", uid, tx -> {
-                    var r = tx.execute("""
+            var r = tx.execute("""
                             MATCH (l:Library {uid: $uid})
                             OPTIONAL MATCH (l)-[:HAS_COLLECTION]->(c:Collection)
                             WITH l, collect(c) AS collections
                             FOREACH (c IN collections | DETACH DELETE c)
                             DETACH DELETE l
                             RETURN size(collections) AS collections""", Map.of("uid", uid));
-                    return r.hasNext()
-                            ? new Deleted(1, ((Number) r.next().get("collections")).longValue(), 0, 0, 0)
-                            : NOTHING;
-                });
+            return r.hasNext() ? new Deleted(1, ((Number) r.next().get("collections")).longValue(), 0, 0, 0) : NOTHING;
+        });
     }
 
     public static Deleted deleteCollection(GraphDatabaseService db, String uid) {
@@ -58,8 +60,8 @@ public final class Cascade {
                 MATCH (c:Collection {uid: $uid}) SET c.deleting = true
                 WITH c OPTIONAL MATCH (c)-[:HAS_ITEM]->(i:Item) SET i.embedding_status = 'deleting'""", uid);
         return cascade(db, "MATCH (:Collection {uid: $uid})-[:HAS_ITEM]->(i:Item) RETURN i.uid AS uid", uid, tx -> {
-            var r = tx.execute("MATCH (c:Collection {uid: $uid}) DETACH DELETE c RETURN count(*) AS n",
-                    Map.of("uid", uid));
+            var r = tx.execute(
+                    "MATCH (c:Collection {uid: $uid}) DETACH DELETE c RETURN count(*) AS n", Map.of("uid", uid));
             return new Deleted(0, ((Number) r.next().get("n")).longValue(), 0, 0, 0);
         });
     }
@@ -68,8 +70,8 @@ public final class Cascade {
      * Deletes the items {@code itemsQuery} finds (a transaction each), then what {@code container} deletes in a
      * transaction of its own, then the concepts no chunk mentions any more.
      */
-    private static Deleted cascade(GraphDatabaseService db, String itemsQuery, String uid,
-            Function<Transaction, Deleted> container) {
+    private static Deleted cascade(
+            GraphDatabaseService db, String itemsQuery, String uid, Function<Transaction, Deleted> container) {
         List<String> items = new ArrayList<>();
         try (Transaction tx = db.beginTx()) {
             tx.execute(itemsQuery, Map.of("uid", uid)).forEachRemaining(r -> items.add((String) r.get("uid")));
@@ -129,10 +131,15 @@ public final class Cascade {
         long concepts = 0;
         long n;
         do {
-            n = inTransaction(db, tx -> ((Number) tx.execute("""
+            n = inTransaction(
+                    db,
+                    tx -> ((Number) tx.execute("""
                     MATCH (c:Concept) WHERE NOT ()-[:MENTIONS]->(c)
                     WITH c LIMIT $batch DETACH DELETE c
-                    RETURN count(*) AS n""", Map.of("batch", BATCH)).next().get("n")).longValue());
+                    RETURN count(*) AS n""", Map.of("batch", BATCH))
+                                    .next()
+                                    .get("n"))
+                            .longValue());
             concepts += n;
         } while (n == BATCH);
         return new Resumed(libraries.size(), collections.size(), items.size(), concepts);
@@ -181,15 +188,22 @@ public final class Cascade {
         long chunks = 0;
         long n;
         do {
-            n = inTransaction(db, tx -> ((Number) tx.execute("""
+            n = inTransaction(
+                    db,
+                    tx -> ((Number) tx.execute("""
                     MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(ch:Chunk)
                     WITH ch LIMIT $batch
                     DETACH DELETE ch
-                    RETURN count(*) AS n""", Map.of("uid", uid, "batch", BATCH)).next().get("n")).longValue());
+                    RETURN count(*) AS n""", Map.of("uid", uid, "batch", BATCH))
+                                    .next()
+                                    .get("n"))
+                            .longValue());
             chunks += n;
         } while (n == BATCH);
-        inTransaction(db, tx -> tx.execute("MATCH (i:Item {uid: $uid}) DETACH DELETE i", Map.of("uid", uid))
-                .resultAsString());
+        inTransaction(
+                db,
+                tx -> tx.execute("MATCH (i:Item {uid: $uid}) DETACH DELETE i", Map.of("uid", uid))
+                        .resultAsString());
         return new Deleted(0, 0, 1, chunks, 0);
     }
 
@@ -198,12 +212,16 @@ public final class Cascade {
         if (conceptUids.isEmpty()) {
             return 0;
         }
-        return inTransaction(db, tx -> ((Number) tx.execute("""
+        return inTransaction(
+                db,
+                tx -> ((Number) tx.execute("""
                 UNWIND $uids AS uid
                 MATCH (c:Concept {uid: uid})
                 WHERE NOT (c)<-[:MENTIONS]-()
                 DETACH DELETE c
                 RETURN count(*) AS n""", Map.of("uids", List.copyOf(new java.util.LinkedHashSet<>(conceptUids))))
-                .next().get("n")).longValue());
+                                .next()
+                                .get("n"))
+                        .longValue());
     }
 }

@@ -2,7 +2,6 @@ package org.mnemo.procedures.library;
 
 import static org.mnemo.procedures.library.GraphModel.HAS_COLLECTION;
 import static org.mnemo.procedures.library.GraphModel.LIBRARY;
-import static org.mnemo.procedures.library.GraphModel.LIBRARY_TYPE;
 import static org.mnemo.procedures.library.GraphModel.OF_TYPE;
 
 import java.time.ZoneOffset;
@@ -51,21 +50,24 @@ public final class Libraries {
         if (existing != null) {
             if (!Objects.equals(existing.getProperty("owner", null), spec.owner())) {
                 String code = byWorkspace != null ? "owner_conflict" : "name_conflict";
-                throw new IllegalArgumentException(code + ": " + (byWorkspace != null
-                        ? "workspace '" + spec.workspaceId() + "' already has a library of another owner"
-                        : "a library named '" + spec.name() + "' already exists"));
+                throw new IllegalArgumentException(code + ": "
+                        + (byWorkspace != null
+                                ? "workspace '" + spec.workspaceId() + "' already has a library of another owner"
+                                : "a library named '" + spec.name() + "' already exists"));
             }
-            if (byWorkspace == null && !Objects.equals(existing.getProperty("workspace_id", null), spec.workspaceId())) {
-                throw new IllegalArgumentException("name_conflict: a library named '" + spec.name()
-                        + "' already exists for another workspace");
+            if (byWorkspace == null
+                    && !Objects.equals(existing.getProperty("workspace_id", null), spec.workspaceId())) {
+                throw new IllegalArgumentException(
+                        "name_conflict: a library named '" + spec.name() + "' already exists for another workspace");
             }
             if (!existing.getProperty("library_type").equals(spec.type().key())) {
                 throw new IllegalArgumentException("library_type_immutable: library '" + existing.getProperty("name")
-                        + "' is of type " + existing.getProperty("library_type") + ", not " + spec.type().key());
+                        + "' is of type " + existing.getProperty("library_type") + ", not "
+                        + spec.type().key());
             }
             if (byWorkspace != null && byName != null && !byName.equals(byWorkspace)) {
-                throw new IllegalArgumentException("name_conflict: a library named '" + spec.name()
-                        + "' already exists");
+                throw new IllegalArgumentException(
+                        "name_conflict: a library named '" + spec.name() + "' already exists");
             }
             return row(existing, false);
         }
@@ -144,8 +146,8 @@ public final class Libraries {
         long chunks = 0;
         for (Relationship hasCollection : library.getRelationships(Direction.OUTGOING, HAS_COLLECTION)) {
             collections++;
-            for (Relationship hasItem : hasCollection.getEndNode().getRelationships(Direction.OUTGOING,
-                    GraphModel.HAS_ITEM)) {
+            for (Relationship hasItem :
+                    hasCollection.getEndNode().getRelationships(Direction.OUTGOING, GraphModel.HAS_ITEM)) {
                 Node item = hasItem.getEndNode();
                 if (GraphModel.COMPLETED.equals(item.getProperty("embedding_status", null))) {
                     items++;
@@ -169,7 +171,8 @@ public final class Libraries {
 
     /** The LibraryType node with the type's current settings; MERGE so that concurrent creators share one. */
     static Node libraryType(Transaction tx, LibraryType type) {
-        return (Node) tx.execute("MERGE (t:LibraryType {name: $name}) SET t += $settings RETURN t",
+        return (Node) tx.execute(
+                        "MERGE (t:LibraryType {name: $name}) SET t += $settings RETURN t",
                         Map.of("name", type.key(), "settings", type.properties()))
                 .next()
                 .get("t");

@@ -25,8 +25,15 @@ public class LibraryProcedures {
     @Context
     public Transaction tx;
 
-    public record TypeRow(String name, long chunk_size, long chunk_overlap, String chunk_strategy,
-            String embedding_instruction, String reranker_instruction, String vision_prompt, String context_prompt) {}
+    public record TypeRow(
+            String name,
+            long chunk_size,
+            long chunk_overlap,
+            String chunk_strategy,
+            String embedding_instruction,
+            String reranker_instruction,
+            String vision_prompt,
+            String context_prompt) {}
 
     public record DeleteResult(long libraries, long collections, long items, long chunks, long concepts) {}
 
@@ -35,8 +42,11 @@ public class LibraryProcedures {
             + "fail with name_conflict, owner_conflict or library_type_immutable.")
     public Stream<Libraries.LibraryRow> create(
             @Name(value = "name", description = "Globally unique library name.") String name,
-            @Name(value = "library_type", description = "fiction, nonfiction, technical, music, film, art, journal, "
-                    + "business or finance.") String libraryType,
+            @Name(
+                            value = "library_type",
+                            description = "fiction, nonfiction, technical, music, film, art, journal, "
+                                    + "business or finance.")
+                    String libraryType,
             @Name(value = "options", defaultValue = "{}", description = "{description, workspace_id, owner}")
                     Map<String, Object> options) {
         String procedure = "mnemo.library.create";
@@ -53,8 +63,8 @@ public class LibraryProcedures {
             // A restricted Neo4j user creates libraries of its own, in workspaces it owns.
             owner = analyst.actingAs(owner);
             if (workspaceId != null && Grants.role(tx, owner, workspaceId) != Role.OWNER) {
-                throw new IllegalArgumentException("not_found: " + procedure + ": no workspace '" + workspaceId
-                        + "' that '" + owner + "' owns");
+                throw new IllegalArgumentException(
+                        "not_found: " + procedure + ": no workspace '" + workspaceId + "' that '" + owner + "' owns");
             }
         }
         var spec = new Libraries.NewLibrary(cleanName, type, o.string("description", null), workspaceId, owner);
@@ -69,7 +79,8 @@ public class LibraryProcedures {
                     List<String> libraries) {
         Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, "mnemo.library.get"), "mnemo.library.get");
         Node node = library == null ? null : Libraries.find(tx, library);
-        if (node == null || node.hasProperty("deleting")
+        if (node == null
+                || node.hasProperty("deleting")
                 || !(scope.all() || scope.libraries().contains((String) node.getProperty("uid")))) {
             return Stream.empty();
         }
@@ -81,21 +92,31 @@ public class LibraryProcedures {
     public Stream<Libraries.LibraryRow> list(
             @Name(value = "libraries", description = "Library uids the caller may read; ['*'] for all.")
                     List<String> libraries,
-            @Name(value = "options", defaultValue = "{}", description = "{library_type, workspace_id, "
-                    + "include_workspace: true, limit: 50 (max 200), offset: 0}") Map<String, Object> options) {
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{library_type, workspace_id, "
+                                    + "include_workspace: true, limit: 50 (max 200), offset: 0}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.library.list";
         Scope scope = Analyst.of(tx, db).scope(Scope.of(libraries, procedure), procedure);
-        Options o = Options.of(procedure, options,
-                Set.of("library_type", "workspace_id", "include_workspace", "limit", "offset"));
+        Options o = Options.of(
+                procedure, options, Set.of("library_type", "workspace_id", "include_workspace", "limit", "offset"));
         LibraryType type = o.has("library_type")
-                ? LibraryType.parse(o.string("library_type", null), procedure + ": 'library_type'") : null;
+                ? LibraryType.parse(o.string("library_type", null), procedure + ": 'library_type'")
+                : null;
         long limit = o.integer("limit", 50, 1, 200);
         long offset = o.integer("offset", 0, 0, Long.MAX_VALUE);
         if (scope.isEmpty()) {
             return Stream.empty();
         }
-        return Libraries.list(tx, scope, new Libraries.Filter(type, o.string("workspace_id", null),
-                o.bool("include_workspace", true)), offset, limit).stream();
+        return Libraries.list(
+                tx,
+                scope,
+                new Libraries.Filter(type, o.string("workspace_id", null), o.bool("include_workspace", true)),
+                offset,
+                limit)
+                .stream();
     }
 
     @Procedure(name = "mnemo.library.update", mode = Mode.WRITE)
@@ -107,9 +128,13 @@ public class LibraryProcedures {
         Options o = Options.of(procedure, changes, Set.of("name", "description", "library_type"));
         String name = o.has("name") ? requireName(procedure, o.string("name", null)) : null;
         LibraryType type = o.has("library_type")
-                ? LibraryType.parse(o.string("library_type", null), procedure + ": 'library_type'") : null;
-        Analyst.of(tx, db).requireMayChange(uid == null ? null : tx.findNode(GraphModel.LIBRARY, "uid", uid),
-                procedure, "library '" + uid + "'");
+                ? LibraryType.parse(o.string("library_type", null), procedure + ": 'library_type'")
+                : null;
+        Analyst.of(tx, db)
+                .requireMayChange(
+                        uid == null ? null : tx.findNode(GraphModel.LIBRARY, "uid", uid),
+                        procedure,
+                        "library '" + uid + "'");
         return Stream.of(Libraries.update(tx, uid, name, o.string("description", null), type));
     }
 
@@ -122,8 +147,8 @@ public class LibraryProcedures {
         }
         Analyst analyst = Analyst.of(tx, db);
         if (!analyst.trusted()) {
-            analyst.requireMayChange(tx.findNode(GraphModel.LIBRARY, "uid", uid), "mnemo.library.delete",
-                    "library '" + uid + "'");
+            analyst.requireMayChange(
+                    tx.findNode(GraphModel.LIBRARY, "uid", uid), "mnemo.library.delete", "library '" + uid + "'");
         }
         Cascade.Deleted d = Cascade.deleteLibrary(db, uid);
         return Stream.of(new DeleteResult(d.libraries(), d.collections(), d.items(), d.chunks(), d.concepts()));
@@ -134,9 +159,15 @@ public class LibraryProcedures {
     public Stream<TypeRow> types() {
         return java.util.Arrays.stream(LibraryType.values()).map(t -> {
             Map<String, Object> p = t.properties();
-            return new TypeRow(t.key(), t.chunkSize(), t.chunkOverlap(), (String) p.get("chunk_strategy"),
-                    (String) p.get("embedding_instruction"), (String) p.get("reranker_instruction"),
-                    (String) p.get("vision_prompt"), (String) p.get("context_prompt"));
+            return new TypeRow(
+                    t.key(),
+                    t.chunkSize(),
+                    t.chunkOverlap(),
+                    (String) p.get("chunk_strategy"),
+                    (String) p.get("embedding_instruction"),
+                    (String) p.get("reranker_instruction"),
+                    (String) p.get("vision_prompt"),
+                    (String) p.get("context_prompt"));
         });
     }
 

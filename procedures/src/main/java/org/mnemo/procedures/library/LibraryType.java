@@ -11,47 +11,74 @@ import java.util.Map;
  * near the ~90 words that all-MiniLM-L6-v2 reads of a text (it embeds only the first 128 word pieces).
  */
 public enum LibraryType {
-    FICTION(700, 120, ChunkStrategy.PARAGRAPH,
+    FICTION(
+            700,
+            120,
+            ChunkStrategy.PARAGRAPH,
             "Represent this passage of a story for retrieving scenes, characters and events",
             "Judge whether the passage depicts the scene, character or event asked about",
             "Describe the illustration: who and what it shows, and the mood",
             "This passage comes from a work of fiction; keep characters and plot points distinct"),
-    NONFICTION(600, 100, ChunkStrategy.PARAGRAPH,
+    NONFICTION(
+            600,
+            100,
+            ChunkStrategy.PARAGRAPH,
             "Represent this passage of non-fiction for retrieving facts and arguments",
             "Judge whether the passage states the fact or argument asked about",
             "Describe the figure or photograph and any text or data it contains",
             "This passage comes from a non-fiction book or article; prefer stated facts"),
-    TECHNICAL(500, 80, ChunkStrategy.MARKDOWN,
+    TECHNICAL(
+            500,
+            80,
+            ChunkStrategy.MARKDOWN,
             "Represent this technical documentation for retrieving APIs, procedures and configuration",
             "Judge whether the passage answers the technical question precisely",
             "Describe the diagram or screenshot, including labels, code and UI elements",
             "This passage comes from technical documentation; keep names, versions and code exact"),
-    MUSIC(500, 80, ChunkStrategy.PARAGRAPH,
+    MUSIC(
+            500,
+            80,
+            ChunkStrategy.PARAGRAPH,
             "Represent this text about music for retrieving works, artists and theory",
             "Judge whether the passage is about the work, artist or concept asked about",
             "Describe the score, cover or photograph: instruments, notation, people",
             "This passage concerns music: lyrics, scores, reviews or theory"),
-    FILM(600, 100, ChunkStrategy.PARAGRAPH,
+    FILM(
+            600,
+            100,
+            ChunkStrategy.PARAGRAPH,
             "Represent this text about film for retrieving titles, scenes and people",
             "Judge whether the passage is about the film, scene or person asked about",
             "Describe the still or poster: scene, people, composition",
             "This passage concerns film: scripts, reviews or production notes"),
-    ART(500, 80, ChunkStrategy.PARAGRAPH,
+    ART(
+            500,
+            80,
+            ChunkStrategy.PARAGRAPH,
             "Represent this text about art for retrieving works, artists and movements",
             "Judge whether the passage is about the work, artist or movement asked about",
             "Describe the artwork: medium, subject, composition, colour and style",
             "This passage concerns visual art: catalogues, criticism or history"),
-    JOURNAL(400, 60, ChunkStrategy.SENTENCE,
+    JOURNAL(
+            400,
+            60,
+            ChunkStrategy.SENTENCE,
             "Represent this journal entry for retrieving personal events, dates and feelings",
             "Judge whether the entry records the event or thought asked about",
             "Describe the photograph: people, place and occasion",
             "This passage is a personal journal entry; dates and people matter"),
-    BUSINESS(600, 100, ChunkStrategy.MARKDOWN,
+    BUSINESS(
+            600,
+            100,
+            ChunkStrategy.MARKDOWN,
             "Represent this business document for retrieving decisions, plans and figures",
             "Judge whether the passage contains the decision, plan or figure asked about",
             "Describe the chart, slide or table and the figures it shows",
             "This passage comes from a business document; keep owners, dates and figures exact"),
-    FINANCE(500, 80, ChunkStrategy.MARKDOWN,
+    FINANCE(
+            500,
+            80,
+            ChunkStrategy.MARKDOWN,
             "Represent this financial text for retrieving figures, periods and instruments",
             "Judge whether the passage gives the figure, period or instrument asked about",
             "Describe the chart or table: axes, periods, amounts and currencies",
@@ -75,8 +102,14 @@ public enum LibraryType {
     private final String visionPrompt;
     private final String contextPrompt;
 
-    LibraryType(int chunkSize, int chunkOverlap, ChunkStrategy strategy, String embeddingInstruction,
-            String rerankerInstruction, String visionPrompt, String contextPrompt) {
+    LibraryType(
+            int chunkSize,
+            int chunkOverlap,
+            ChunkStrategy strategy,
+            String embeddingInstruction,
+            String rerankerInstruction,
+            String visionPrompt,
+            String contextPrompt) {
         this.chunkSize = chunkSize;
         this.chunkOverlap = chunkOverlap;
         this.strategy = strategy;

@@ -21,8 +21,10 @@ public final class Retry {
                 return work.get();
             } catch (TransientFailureException | QueryExecutionException e) {
                 // Cypher run through tx.execute reports a deadlock as a QueryExecutionException with a transient code.
-                if (attempt == ATTEMPTS || (e instanceof QueryExecutionException q
-                        && (q.getStatusCode() == null || !q.getStatusCode().startsWith("Neo.TransientError")))) {
+                if (attempt == ATTEMPTS
+                        || (e instanceof QueryExecutionException q
+                                && (q.getStatusCode() == null
+                                        || !q.getStatusCode().startsWith("Neo.TransientError")))) {
                     throw e;
                 }
                 try {

@@ -32,7 +32,11 @@ public final class Recovery {
         }
         abandoned.forEach(uid -> Cascade.deleteItem(db, uid));
         Cascade.Resumed resumed = Cascade.resume(db);
-        return new Recovered(resumed.libraries(), resumed.collections(), resumed.items() + abandoned.size(),
-                resumed.concepts(), abandoned.size());
+        return new Recovered(
+                resumed.libraries(),
+                resumed.collections(),
+                resumed.items() + abandoned.size(),
+                resumed.concepts(),
+                abandoned.size());
     }
 }

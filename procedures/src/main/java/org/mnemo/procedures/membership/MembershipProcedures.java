@@ -30,8 +30,8 @@ public class MembershipProcedures {
 
     @Procedure(name = "mnemo.membership.list", mode = Mode.READ)
     @Description("The memberships of a principal, active and pending, by workspace.")
-    public Stream<MembershipRow> list(@Name(value = "principal", description = "User or service account id.")
-            String principal) {
+    public Stream<MembershipRow> list(
+            @Name(value = "principal", description = "User or service account id.") String principal) {
         Node node = own(principal);
         List<MembershipRow> rows = new ArrayList<>();
         if (node != null) {
@@ -80,12 +80,16 @@ public class MembershipProcedures {
                 }
             }
         }
-        throw new IllegalArgumentException("not_found: '" + principal + "' has no membership of workspace '"
-                + workspaceId + "'");
+        throw new IllegalArgumentException(
+                "not_found: '" + principal + "' has no membership of workspace '" + workspaceId + "'");
     }
 
     private static MembershipRow row(String principal, Relationship r) {
-        return new MembershipRow((String) r.getEndNode().getProperty("id"), principal, (String) r.getProperty("role"),
-                (String) r.getProperty("status", Grants.ACTIVE), (String) r.getProperty("granted_by", null));
+        return new MembershipRow(
+                (String) r.getEndNode().getProperty("id"),
+                principal,
+                (String) r.getProperty("role"),
+                (String) r.getProperty("status", Grants.ACTIVE),
+                (String) r.getProperty("granted_by", null));
     }
 }

@@ -39,15 +39,31 @@ public final class Memories {
     static final int MAX_CONTENT_CHARS = 20_000;
     private static final int CONCEPTS_PER_MEMORY = 8;
     /** What to store; the procedure has checked the shapes. */
-    public record Draft(String id, String namespace, String kind, String content, List<String> tags, String source,
-            String expiresAt, Double confidence, List<String> derivedFrom) {}
+    public record Draft(
+            String id,
+            String namespace,
+            String kind,
+            String content,
+            List<String> tags,
+            String source,
+            String expiresAt,
+            Double confidence,
+            List<String> derivedFrom) {}
 
     /**
      * A commit's outcome: {@code created} false when the id existed; then {@code updated} says whether the commit
      * changed it (an upsert) or found it as it was (an idempotent retry, or a forgotten memory, which stays so).
      */
-    public record Committed(String id, String namespace, String kind, String status, boolean created,
-            boolean updated, boolean redacted, ZonedDateTime created_at, ZonedDateTime expires_at) {}
+    public record Committed(
+            String id,
+            String namespace,
+            String kind,
+            String status,
+            boolean created,
+            boolean updated,
+            boolean redacted,
+            ZonedDateTime created_at,
+            ZonedDateTime expires_at) {}
 
     private final Transaction tx;
     private final Embedder embedder;
@@ -58,23 +74,23 @@ public final class Memories {
     }
 
     public Committed commit(Namespaces.Resolution caller, String actor, Draft draft, Duration summaryTtl) {
-        String namespace = draft.namespace() != null ? draft.namespace()
-                : Namespaces.WORKSPACE_PREFIX + caller.workspace_id();
+        String namespace =
+                draft.namespace() != null ? draft.namespace() : Namespaces.WORKSPACE_PREFIX + caller.workspace_id();
         if (!caller.writable().contains(namespace)) {
             throw new IllegalArgumentException("namespace_forbidden: workspace '" + caller.workspace_id()
                     + "' may not write to '" + namespace + "'; writable: " + caller.writable());
         }
         String kind = draft.kind() == null ? "note" : draft.kind().toLowerCase(Locale.ROOT);
         if (!KINDS.contains(kind)) {
-            throw new IllegalArgumentException("invalid_argument: 'kind' must be one of " + KINDS + ", got '"
-                    + draft.kind() + "'");
+            throw new IllegalArgumentException(
+                    "invalid_argument: 'kind' must be one of " + KINDS + ", got '" + draft.kind() + "'");
         }
         if (draft.content() == null || draft.content().isBlank()) {
             throw new IllegalArgumentException("invalid_argument: 'content' must not be empty or only white space");
         }
         if (draft.content().length() > MAX_CONTENT_CHARS) {
-            throw new IllegalArgumentException("invalid_argument: 'content' must be at most " + MAX_CONTENT_CHARS
-                    + " characters");
+            throw new IllegalArgumentException(
+                    "invalid_argument: 'content' must be at most " + MAX_CONTENT_CHARS + " characters");
         }
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
         ZonedDateTime expires = expiry(draft.expiresAt(), now);
@@ -97,8 +113,8 @@ public final class Memories {
      * hashes of the content before and after. A forgotten memory stays forgotten: a late retry of its commit must
      * not bring it back.
      */
-    private Committed update(Namespaces.Resolution caller, Node memory, Draft draft, String actor,
-            ZonedDateTime expires) {
+    private Committed update(
+            Namespaces.Resolution caller, Node memory, Draft draft, String actor, ZonedDateTime expires) {
         if (!"active".equals(memory.getProperty("status", null))) {
             return committed(memory, false, false, false);
         }
@@ -134,10 +150,12 @@ public final class Memories {
         }
         if (!Namespaces.mayDestroy(caller, namespace, false)) {
             throw new IllegalArgumentException("owner_required: changing memory '" + id + "' in '" + namespace
-                    + "' overwrites it, which needs the right to forget it: " + (namespace.startsWith(
-                    Namespaces.CUSTOM_PREFIX) ? "the owner role on workspace '" + caller.workspace_id() + "'"
-                    : namespace.startsWith(Namespaces.WORKSPACE_PREFIX) ? "a writer of the workspace"
-                    : "the owner role acting as the root workspace '" + caller.root_id() + "'"));
+                    + "' overwrites it, which needs the right to forget it: "
+                    + (namespace.startsWith(Namespaces.CUSTOM_PREFIX)
+                            ? "the owner role on workspace '" + caller.workspace_id() + "'"
+                            : namespace.startsWith(Namespaces.WORKSPACE_PREFIX)
+                                    ? "a writer of the workspace"
+                                    : "the owner role acting as the root workspace '" + caller.root_id() + "'"));
         }
         audit(tx, "update", actor, namespace, id, content, previous);
         changes.forEach(memory::setProperty);
@@ -182,8 +200,8 @@ public final class Memories {
     }
 
     /** Writes a checked memory, or returns the one with its id in the same namespace (ids are per namespace). */
-    Committed store(Draft draft, String namespace, String kind, ZonedDateTime createdAt,
-            ZonedDateTime expires, String actor) {
+    Committed store(
+            Draft draft, String namespace, String kind, ZonedDateTime createdAt, ZonedDateTime expires, String actor) {
         String id = draft.id() != null ? checkId(draft.id()) : UUID.randomUUID().toString();
         Node existing = tx.findNode(MEMORY, "key", key(namespace, id));
         if (existing != null) {
@@ -199,8 +217,11 @@ public final class Memories {
         memory.setProperty("status", "active");
         memory.setProperty("created_at", createdAt);
         // Secrets and the org delimiter hide in labels and provenance too.
-        memory.setProperty("tags", draft.tags() == null ? new String[0]
-                : draft.tags().stream().map(Redactor::clean).toArray(String[]::new));
+        memory.setProperty(
+                "tags",
+                draft.tags() == null
+                        ? new String[0]
+                        : draft.tags().stream().map(Redactor::clean).toArray(String[]::new));
         if (draft.source() != null) {
             memory.setProperty("source", Redactor.clean(draft.source()));
         }
@@ -223,18 +244,21 @@ public final class Memories {
      * Marks a memory forgotten and drops its content and vector; false when absent (or not readable). Only where
      * {@link Namespaces#mayDestroy} allows it; audited by hash, with the actor.
      */
-    public static boolean forget(Transaction tx, Namespaces.Resolution caller, String id, String inNamespace,
-            String actor) {
+    public static boolean forget(
+            Transaction tx, Namespaces.Resolution caller, String id, String inNamespace, String actor) {
         List<Node> found = new ArrayList<>();
-        tx.execute("MATCH (m:Memory {id: $id}) WHERE m.namespace IN $readable AND ($ns IS NULL OR m.namespace = $ns) "
-                + "AND m.status = 'active' RETURN m", withNullable("id", id, "readable", caller.readable(), "ns",
-                inNamespace)).forEachRemaining(r -> found.add((Node) r.get("m")));
+        tx.execute(
+                        "MATCH (m:Memory {id: $id}) WHERE m.namespace IN $readable AND ($ns IS NULL OR m.namespace = $ns) "
+                                + "AND m.status = 'active' RETURN m",
+                        withNullable("id", id, "readable", caller.readable(), "ns", inNamespace))
+                .forEachRemaining(r -> found.add((Node) r.get("m")));
         if (found.isEmpty()) {
             return false;
         }
         if (found.size() > 1) {
             throw new IllegalArgumentException("ambiguous_id: memory '" + id + "' exists in several namespaces you "
-                    + "read (" + found.stream().map(m -> m.getProperty("namespace")).toList() + "); name the namespace");
+                    + "read ("
+                    + found.stream().map(m -> m.getProperty("namespace")).toList() + "); name the namespace");
         }
         Node memory = found.get(0);
         String namespace = (String) memory.getProperty("namespace");
@@ -244,8 +268,10 @@ public final class Memories {
         }
         if (!Namespaces.mayDestroy(caller, namespace, false)) {
             throw new IllegalArgumentException("owner_required: forgetting in '" + namespace + "' needs the owner "
-                    + "role " + (namespace.startsWith(Namespaces.CUSTOM_PREFIX) ? "on workspace '"
-                    + caller.workspace_id() + "'" : "acting as the root workspace '" + caller.root_id() + "'"));
+                    + "role "
+                    + (namespace.startsWith(Namespaces.CUSTOM_PREFIX)
+                            ? "on workspace '" + caller.workspace_id() + "'"
+                            : "acting as the root workspace '" + caller.root_id() + "'"));
         }
         audit(tx, "forget", actor, namespace, id, (String) memory.getProperty("content", ""));
         memory.setProperty("status", "forgotten");
@@ -272,10 +298,16 @@ public final class Memories {
     /** Deletes every memory of a namespace; returns how many. Audited (the actor and how many, never content). */
     public static long purge(Transaction tx, String namespace, String actor) {
         List<Node> concepts = new ArrayList<>();
-        tx.execute("MATCH (:Memory {namespace: $ns})-[:MENTIONS]->(c:Concept) RETURN DISTINCT c",
-                Map.of("ns", namespace)).forEachRemaining(r -> concepts.add((Node) r.get("c")));
-        long purged = ((Number) tx.execute("MATCH (m:Memory {namespace: $ns}) DETACH DELETE m RETURN count(*) AS n",
-                Map.of("ns", namespace)).next().get("n")).longValue();
+        tx.execute(
+                        "MATCH (:Memory {namespace: $ns})-[:MENTIONS]->(c:Concept) RETURN DISTINCT c",
+                        Map.of("ns", namespace))
+                .forEachRemaining(r -> concepts.add((Node) r.get("c")));
+        long purged = ((Number) tx.execute(
+                                "MATCH (m:Memory {namespace: $ns}) DETACH DELETE m RETURN count(*) AS n",
+                                Map.of("ns", namespace))
+                        .next()
+                        .get("n"))
+                .longValue();
         dropUnmentioned(concepts);
         audit(tx, "purge", actor, namespace, null, "memories=" + purged);
         return purged;
@@ -283,7 +315,9 @@ public final class Memories {
 
     private void link(Node memory, String content, List<String> derivedFrom) {
         List<String> keys = Keyphrases.extract(content, CONCEPTS_PER_MEMORY).stream()
-                .map(k -> k.name().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ")).distinct().toList();
+                .map(k -> k.name().toLowerCase(Locale.ROOT).replaceAll("\\s+", " "))
+                .distinct()
+                .toList();
         tx.execute("""
                 MATCH (m:Memory) WHERE elementId(m) = $memory
                 UNWIND $keys AS key
@@ -297,8 +331,7 @@ public final class Memories {
                     OPTIONAL MATCH (c:Chunk {uid: source})
                     OPTIONAL MATCH (o:Memory {key: m.namespace + '|' + source})
                     WITH m, coalesce(c, o) AS origin WHERE origin IS NOT NULL AND origin <> m
-                    MERGE (m)-[:DERIVED_FROM]->(origin)""", Map.of("memory", memory.getElementId(), "sources",
-                    derivedFrom));
+                    MERGE (m)-[:DERIVED_FROM]->(origin)""", Map.of("memory", memory.getElementId(), "sources", derivedFrom));
         }
     }
 
@@ -311,8 +344,8 @@ public final class Memories {
     }
 
     /** The same, with the hash of the content an update replaced ({@code previous_sha256}). */
-    static void audit(Transaction tx, String action, String actor, String namespace, String id, String content,
-            String previous) {
+    static void audit(
+            Transaction tx, String action, String actor, String namespace, String id, String content, String previous) {
         try {
             Node audit = tx.createNode(AUDIT);
             audit.setProperty("at", ZonedDateTime.now(ZoneOffset.UTC));
@@ -343,26 +376,36 @@ public final class Memories {
                     + "2027-01-31T00:00:00Z; got '" + value + "'");
         }
         if (!expires.isAfter(now)) {
-            throw new IllegalArgumentException("invalid_argument: invalid expires_at: must be in the future; got '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    "invalid_argument: invalid expires_at: must be in the future; got '" + value + "'");
         }
         return expires;
     }
 
     private static Committed committed(Node m, boolean created, boolean updated, boolean redacted) {
-        return new Committed((String) m.getProperty("id"), (String) m.getProperty("namespace"),
-                (String) m.getProperty("kind"), (String) m.getProperty("status"), created, updated, redacted,
-                (ZonedDateTime) m.getProperty("created_at"), (ZonedDateTime) m.getProperty("expires_at", null));
+        return new Committed(
+                (String) m.getProperty("id"),
+                (String) m.getProperty("namespace"),
+                (String) m.getProperty("kind"),
+                (String) m.getProperty("status"),
+                created,
+                updated,
+                redacted,
+                (ZonedDateTime) m.getProperty("created_at"),
+                (ZonedDateTime) m.getProperty("expires_at", null));
     }
 
     /** An id a client can address again: 1..200 characters, none of them control or format characters or '/'. */
     static String checkId(String id) {
-        if (id.isEmpty() || id.length() > 200 || id.indexOf('/') >= 0 || id.codePoints().anyMatch(c -> {
-            int type = Character.getType(c);
-            return type == Character.CONTROL || type == Character.FORMAT;
-        })) {
-            throw new IllegalArgumentException("invalid_argument: 'id' must be 1..200 characters without '/', "
-                    + "control or format characters");
+        if (id.isEmpty()
+                || id.length() > 200
+                || id.indexOf('/') >= 0
+                || id.codePoints().anyMatch(c -> {
+                    int type = Character.getType(c);
+                    return type == Character.CONTROL || type == Character.FORMAT;
+                })) {
+            throw new IllegalArgumentException(
+                    "invalid_argument: 'id' must be 1..200 characters without '/', " + "control or format characters");
         }
         return id;
     }
@@ -377,8 +420,8 @@ public final class Memories {
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -10,8 +10,8 @@ import org.mnemo.procedures.embed.Embedders;
 import org.mnemo.procedures.namespace.Acting;
 import org.mnemo.procedures.namespace.Namespaces;
 import org.mnemo.procedures.options.Options;
-import org.mnemo.procedures.search.Fusion;
 import org.mnemo.procedures.scope.Analyst;
+import org.mnemo.procedures.search.Fusion;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.procedure.Context;
@@ -37,13 +37,31 @@ public class MemoryProcedures {
             + "Secrets are redacted first; org: writes are audited.")
     public Stream<Memories.Committed> commit(
             @Name(value = "workspace_id", description = "The workspace acting.") String workspaceId,
-            @Name(value = "memory", description = "{id, namespace, kind, content, tags, source, expires_at, "
-                    + "confidence, derived_from}") Map<String, Object> memory,
-            @Name(value = "options", defaultValue = "{}", description = "{actor: who, for the audit; principal, "
-                    + "max_role: act as that principal, checked live}") Map<String, Object> options) {
+            @Name(
+                            value = "memory",
+                            description = "{id, namespace, kind, content, tags, source, expires_at, "
+                                    + "confidence, derived_from}")
+                    Map<String, Object> memory,
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{actor: who, for the audit; principal, "
+                                    + "max_role: act as that principal, checked live}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.memory.commit";
-        Options m = Options.of(procedure, memory, Set.of("id", "namespace", "kind", "content", "tags", "source",
-                "expires_at", "confidence", "derived_from"));
+        Options m = Options.of(
+                procedure,
+                memory,
+                Set.of(
+                        "id",
+                        "namespace",
+                        "kind",
+                        "content",
+                        "tags",
+                        "source",
+                        "expires_at",
+                        "confidence",
+                        "derived_from"));
         Acting acting = Acting.of(procedure, options, Set.of("actor"));
         acting = acting.as(Analyst.of(tx, db).actingAs(acting.principal()));
         Options o = acting.options();
@@ -56,28 +74,43 @@ public class MemoryProcedures {
         }
         MnemoConfig config = MnemoConfig.of(db);
         Memories memories = new Memories(tx, Embedders.get(config.embedder()));
-        return Stream.of(memories.commit(acting.namespaces(tx, workspaceId), o.string("actor", null),
-                new Memories.Draft(m.string("id", null), m.string("namespace", null), m.string("kind", null),
-                        m.string("content", null), strings(memory.get("tags"), "tags", procedure),
-                        m.string("source", null), m.string("expires_at", null), confidence,
+        return Stream.of(memories.commit(
+                acting.namespaces(tx, workspaceId),
+                o.string("actor", null),
+                new Memories.Draft(
+                        m.string("id", null),
+                        m.string("namespace", null),
+                        m.string("kind", null),
+                        m.string("content", null),
+                        strings(memory.get("tags"), "tags", procedure),
+                        m.string("source", null),
+                        m.string("expires_at", null),
+                        confidence,
                         strings(memory.get("derived_from"), "derived_from", procedure)),
                 config.summaryTtl()));
     }
 
     @Procedure(name = "mnemo.memory.search", mode = Mode.READ)
-    @Description("Hybrid search (vector, full-text, concepts; convex fusion by default) over the active, unexpired memories a workspace "
-            + "may read: the requested namespaces intersected with its readable ones (all readable when none are "
-            + "given). org: memories come back with a [MEMORY id=… scope=ORG ns=…]: prefix.")
+    @Description(
+            "Hybrid search (vector, full-text, concepts; convex fusion by default) over the active, unexpired memories a workspace "
+                    + "may read: the requested namespaces intersected with its readable ones (all readable when none are "
+                    + "given). org: memories come back with a [MEMORY id=… scope=ORG ns=…]: prefix.")
     public Stream<MemorySearch.Found> search(
             @Name(value = "workspace_id", description = "The workspace asking.") String workspaceId,
             @Name(value = "query", description = "What to recall.") String query,
-            @Name(value = "options", defaultValue = "{}", description = "{namespaces, kinds, limit: 10 (max 100), "
-                    + "search_types: ['vector','fulltext','graph'], fusion: 'convex' | 'rrf', weights: {vector: 1.0, "
-                    + "fulltext: 1.0, graph: 0.0}, also_as: [more workspaces acting together], principal, max_role}")
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description =
+                                    "{namespaces, kinds, limit: 10 (max 100), "
+                                            + "search_types: ['vector','fulltext','graph'], fusion: 'convex' | 'rrf', weights: {vector: 1.0, "
+                                            + "fulltext: 1.0, graph: 0.0}, also_as: [more workspaces acting together], principal, max_role}")
                     Map<String, Object> options) {
         String procedure = "mnemo.memory.search";
-        Acting acting = Acting.of(procedure, options, Set.of("namespaces", "kinds", "limit", "search_types",
-                "fusion", "weights", "also_as"));
+        Acting acting = Acting.of(
+                procedure,
+                options,
+                Set.of("namespaces", "kinds", "limit", "search_types", "fusion", "weights", "also_as"));
         acting = acting.as(Analyst.of(tx, db).actingAs(acting.principal()));
         Options o = acting.options();
         List<String> legs = strings(options.get("search_types"), "search_types", procedure);
@@ -102,14 +135,28 @@ public class MemoryProcedures {
             for (String other : alsoAs) {
                 readable.addAll(acting.namespaces(tx, other).readable());
             }
-            caller = new Namespaces.Resolution(caller.workspace_id(), caller.root_id(), caller.depth(),
-                    List.copyOf(readable), caller.writable(), caller.role());
+            caller = new Namespaces.Resolution(
+                    caller.workspace_id(),
+                    caller.root_id(),
+                    caller.depth(),
+                    List.copyOf(readable),
+                    caller.writable(),
+                    caller.role());
         }
-        return new MemorySearch(tx, embedder).search(caller, query,
-                strings(options.get("namespaces"), "namespaces", procedure),
-                strings(options.get("kinds"), "kinds", procedure), (int) o.integer("limit", 10, 1, 100), legs,
-                new MemorySearch.Fusing(Fusion.Method.parse(o.string("fusion", MemorySearch.DEFAULT_FUSION.name()),
-                        procedure + ": 'fusion'"), Fusion.weights(o, MemorySearch.DEFAULT_WEIGHTS))).stream();
+        return new MemorySearch(tx, embedder)
+                        .search(
+                                caller,
+                                query,
+                                strings(options.get("namespaces"), "namespaces", procedure),
+                                strings(options.get("kinds"), "kinds", procedure),
+                                (int) o.integer("limit", 10, 1, 100),
+                                legs,
+                                new MemorySearch.Fusing(
+                                        Fusion.Method.parse(
+                                                o.string("fusion", MemorySearch.DEFAULT_FUSION.name()),
+                                                procedure + ": 'fusion'"),
+                                        Fusion.weights(o, MemorySearch.DEFAULT_WEIGHTS)))
+                        .stream();
     }
 
     @Procedure(name = "mnemo.memory.forget", mode = Mode.WRITE)
@@ -118,12 +165,21 @@ public class MemoryProcedures {
     public Stream<Forgotten> forget(
             @Name(value = "workspace_id", description = "The workspace acting.") String workspaceId,
             @Name(value = "id", description = "Memory id.") String id,
-            @Name(value = "options", defaultValue = "{}", description = "{namespace (when the id is in several), actor, "
-                    + "principal, max_role}") Map<String, Object> options) {
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{namespace (when the id is in several), actor, " + "principal, max_role}")
+                    Map<String, Object> options) {
         Acting acting = Acting.of("mnemo.memory.forget", options, Set.of("actor", "namespace"));
         acting = acting.as(Analyst.of(tx, db).actingAs(acting.principal()));
-        return Stream.of(new Forgotten(id, Memories.forget(tx, acting.namespaces(tx, workspaceId), id,
-                acting.options().string("namespace", null), acting.options().string("actor", acting.principal()))));
+        return Stream.of(new Forgotten(
+                id,
+                Memories.forget(
+                        tx,
+                        acting.namespaces(tx, workspaceId),
+                        id,
+                        acting.options().string("namespace", null),
+                        acting.options().string("actor", acting.principal()))));
     }
 
     @Procedure(name = "mnemo.memory.purge", mode = Mode.WRITE)
@@ -147,17 +203,23 @@ public class MemoryProcedures {
             }
             Namespaces.Resolution caller = acting.namespaces(tx, workspace);
             if (!caller.writable().contains(namespace)) {
-                throw new IllegalArgumentException("namespace_forbidden: workspace '" + workspace
-                        + "' may not write to '" + namespace + "'");
+                throw new IllegalArgumentException(
+                        "namespace_forbidden: workspace '" + workspace + "' may not write to '" + namespace + "'");
             }
             if (!Namespaces.mayDestroy(caller, namespace, true)) {
                 throw new IllegalArgumentException("owner_required: purging '" + namespace + "' needs the owner role "
                         + (namespace.startsWith(Namespaces.TEAM_PREFIX) || namespace.startsWith(Namespaces.ORG_PREFIX)
-                        ? "acting as the root workspace '" + caller.root_id() : "on workspace '" + workspace) + "'");
+                                ? "acting as the root workspace '" + caller.root_id()
+                                : "on workspace '" + workspace)
+                        + "'");
             }
         }
-        return Stream.of(new Purged(namespace, Memories.purge(tx, namespace,
-                acting.options().string("actor", acting.principal() == null ? "dba" : acting.principal()))));
+        return Stream.of(new Purged(
+                namespace,
+                Memories.purge(
+                        tx,
+                        namespace,
+                        acting.options().string("actor", acting.principal() == null ? "dba" : acting.principal()))));
     }
 
     public record Exported(Map<String, Object> memory) {}
@@ -188,7 +250,8 @@ public class MemoryProcedures {
             throw new IllegalArgumentException(procedure + ": 'memories' is required");
         }
         Embedder embedder = Embedders.get(MnemoConfig.of(db).embedder());
-        return Stream.of(new MemoryTransfer(tx, new Memories(tx, embedder)).importAll(memories, o.string("actor", "import")));
+        return Stream.of(
+                new MemoryTransfer(tx, new Memories(tx, embedder)).importAll(memories, o.string("actor", "import")));
     }
 
     private static List<String> strings(Object value, String name, String procedure) {

@@ -32,7 +32,9 @@ public final class MemorySearch {
      * short, so exact words matter as much as meaning; RRF fell below the full-text leg alone. The concept leg
      * (YAKE keyphrases of a chat turn) did not help at any weight tried, so it does not count by default.
      */
-    public static final Map<String, Double> DEFAULT_WEIGHTS = Map.of(Fusion.VECTOR, 1.0, Fusion.FULLTEXT, 1.0, Fusion.GRAPH, 0.0);
+    public static final Map<String, Double> DEFAULT_WEIGHTS =
+            Map.of(Fusion.VECTOR, 1.0, Fusion.FULLTEXT, 1.0, Fusion.GRAPH, 0.0);
+
     public static final Fusion.Method DEFAULT_FUSION = Fusion.Method.CONVEX;
 
     /** How a memory search fuses its legs: the method and a weight per leg. */
@@ -41,8 +43,18 @@ public final class MemorySearch {
     }
 
     /** A search hit; {@code content} of org: memories carries the delimiter prefix. */
-    public record Found(String id, String namespace, String kind, String content, List<String> tags, String source,
-            Double confidence, ZonedDateTime created_at, ZonedDateTime expires_at, double score, List<String> sources,
+    public record Found(
+            String id,
+            String namespace,
+            String kind,
+            String content,
+            List<String> tags,
+            String source,
+            Double confidence,
+            ZonedDateTime created_at,
+            ZonedDateTime expires_at,
+            double score,
+            List<String> sources,
             Map<String, Long> ranks) {}
 
     private final Transaction tx;
@@ -57,10 +69,20 @@ public final class MemorySearch {
      * Hybrid search over the active, unexpired memories of the requested namespaces that the caller may read
      * (all readable ones when none are requested); vector, full-text and concept legs fused as {@code fusing} says.
      */
-    public List<Found> search(Namespaces.Resolution caller, String query, List<String> requested, List<String> kinds,
-            int limit, List<String> legs, Fusing fusing) {
-        List<String> namespaces = requested == null || requested.isEmpty() ? caller.readable()
-                : requested.stream().filter(caller.readable()::contains).distinct().toList();
+    public List<Found> search(
+            Namespaces.Resolution caller,
+            String query,
+            List<String> requested,
+            List<String> kinds,
+            int limit,
+            List<String> legs,
+            Fusing fusing) {
+        List<String> namespaces = requested == null || requested.isEmpty()
+                ? caller.readable()
+                : requested.stream()
+                        .filter(caller.readable()::contains)
+                        .distinct()
+                        .toList();
         if (namespaces.isEmpty()) {
             return List.of();
         }
@@ -84,9 +106,13 @@ public final class MemorySearch {
             started = timed(Fusion.FULLTEXT, started);
         }
         if (!terms.isEmpty() && legs.contains(Fusion.GRAPH)) {
-            params.put("keys", Keyphrases.extract(query, CONCEPTS_PER_QUERY).stream()
-                    .map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
-            legLists.put(Fusion.GRAPH, rows(String.format(Locale.ROOT, """
+            params.put(
+                    "keys",
+                    Keyphrases.extract(query, CONCEPTS_PER_QUERY).stream()
+                            .map(k -> k.name().toLowerCase(Locale.ROOT))
+                            .toList());
+            legLists.put(
+                    Fusion.GRAPH, rows(String.format(Locale.ROOT, """
                     MATCH (c:Concept) WHERE c.name_key IN $keys OR c.name_key IN $terms
                     MATCH (m:Memory)-[:MENTIONS]->(c) WHERE %s
                     WITH m, count(DISTINCT c) AS matched ORDER BY matched DESC, m.created_at DESC
@@ -97,12 +123,14 @@ public final class MemorySearch {
         Map<Node, Map<String, Long>> ranks = new HashMap<>();
         legLists.forEach((leg, list) -> {
             for (int i = 0; i < list.size(); i++) {
-                ranks.computeIfAbsent(list.get(i).key(), k -> new LinkedHashMap<>()).put(leg, (long) i + 1);
+                ranks.computeIfAbsent(list.get(i).key(), k -> new LinkedHashMap<>())
+                        .put(leg, (long) i + 1);
             }
         });
         List<Found> found = new ArrayList<>();
-        Fusion.fuse(fusing.method(), legLists, fusing.weights(), RRF_K).forEach((node, score) -> found.add(found(node, score,
-                new ArrayList<>(ranks.get(node).keySet()), ranks.get(node))));
+        Fusion.fuse(fusing.method(), legLists, fusing.weights(), RRF_K)
+                .forEach((node, score) -> found.add(
+                        found(node, score, new ArrayList<>(ranks.get(node).keySet()), ranks.get(node))));
         found.sort(Comparator.comparingDouble(Found::score).reversed());
         timed("fusion", started);
         return found.subList(0, Math.min(limit, found.size()));
@@ -135,8 +163,9 @@ public final class MemorySearch {
     /** A leg's memories, best first, with the leg's raw score. */
     private List<Fusion.Ranked<Node>> rows(String cypher, Map<String, Object> params) {
         List<Fusion.Ranked<Node>> ranked = new ArrayList<>();
-        tx.execute(cypher, params).forEachRemaining(r -> ranked.add(new Fusion.Ranked<>((Node) r.get("m"),
-                ((Number) r.get("score")).doubleValue())));
+        tx.execute(cypher, params)
+                .forEachRemaining(r ->
+                        ranked.add(new Fusion.Ranked<>((Node) r.get("m"), ((Number) r.get("score")).doubleValue())));
         return ranked;
     }
 
@@ -154,9 +183,18 @@ public final class MemorySearch {
             content = "[MEMORY id=" + m.getProperty("id") + " scope=ORG ns=" + namespace + "]: " + content;
         }
         Object tags = m.getProperty("tags", new String[0]);
-        return new Found((String) m.getProperty("id"), namespace, (String) m.getProperty("kind"), content,
-                tags instanceof String[] t ? List.of(t) : List.of(), (String) m.getProperty("source", null),
-                (Double) m.getProperty("confidence", null), (ZonedDateTime) m.getProperty("created_at"),
-                (ZonedDateTime) m.getProperty("expires_at", null), score, sources, ranks);
+        return new Found(
+                (String) m.getProperty("id"),
+                namespace,
+                (String) m.getProperty("kind"),
+                content,
+                tags instanceof String[] t ? List.of(t) : List.of(),
+                (String) m.getProperty("source", null),
+                (Double) m.getProperty("confidence", null),
+                (ZonedDateTime) m.getProperty("created_at"),
+                (ZonedDateTime) m.getProperty("expires_at", null),
+                score,
+                sources,
+                ranks);
     }
 }

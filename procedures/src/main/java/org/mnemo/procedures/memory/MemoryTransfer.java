@@ -43,9 +43,18 @@ public final class MemoryTransfer {
             String content = row.get("content") instanceof String c ? c : null;
             String kind = row.get("kind") instanceof String k ? k.toLowerCase(Locale.ROOT) : "note";
             // A legacy entry without an id gets one from what it is, so importing the file again stays idempotent.
-            String id = row.get("id") instanceof String given ? given : content == null || namespace == null ? null
-                    : "legacy-" + Memories.sha256(namespace + "|" + row.get("created_at") + "|" + content).substring(0, 32);
-            if (id == null || content == null || content.isBlank() || !Memories.KINDS.contains(kind) || !known(namespace)) {
+            String id = row.get("id") instanceof String given
+                    ? given
+                    : content == null || namespace == null
+                            ? null
+                            : "legacy-"
+                                    + Memories.sha256(namespace + "|" + row.get("created_at") + "|" + content)
+                                            .substring(0, 32);
+            if (id == null
+                    || content == null
+                    || content.isBlank()
+                    || !Memories.KINDS.contains(kind)
+                    || !known(namespace)) {
                 skipped++;
                 continue;
             }
@@ -53,16 +62,27 @@ public final class MemoryTransfer {
                 existing++;
                 continue;
             }
-            List<String> tags = row.get("tags") instanceof List<?> list ? list.stream().map(String::valueOf).toList()
+            List<String> tags = row.get("tags") instanceof List<?> list
+                    ? list.stream().map(String::valueOf).toList()
                     : row.get("tags") instanceof String[] array ? List.of(array) : List.of();
             Double confidence = row.get("confidence") instanceof Number n ? n.doubleValue() : null;
-            memories.store(new Memories.Draft(id, namespace, kind, content, tags, (String) row.get("source"), null, confidence, null),
-                    namespace, kind, time(row.get("created_at"), ZonedDateTime.now(ZoneOffset.UTC)),
-                    time(row.get("expires_at"), null), actor);
+            memories.store(
+                    new Memories.Draft(
+                            id, namespace, kind, content, tags, (String) row.get("source"), null, confidence, null),
+                    namespace,
+                    kind,
+                    time(row.get("created_at"), ZonedDateTime.now(ZoneOffset.UTC)),
+                    time(row.get("expires_at"), null),
+                    actor);
             imported++;
         }
-        Memories.audit(tx, "import", actor, "*", null, "imported=" + imported + " existing=" + existing + " skipped="
-                + skipped);
+        Memories.audit(
+                tx,
+                "import",
+                actor,
+                "*",
+                null,
+                "imported=" + imported + " existing=" + existing + " skipped=" + skipped);
         return new Imported(imported, existing, skipped);
     }
 
@@ -114,8 +134,7 @@ public final class MemoryTransfer {
                 MATCH (m:Memory) WHERE m.namespace IN $namespaces AND m.status = 'active'
                 WITH DISTINCT m ORDER BY m.namespace, m.created_at, m.id
                 RETURN m{.id, .namespace, .kind, .content, .tags, .source, .confidence,
-                         created_at: toString(m.created_at), expires_at: toString(m.expires_at)} AS memory""",
-                Map.of("namespaces", namespaces)).forEachRemaining(r -> rows.add(castMap(r.get("memory"))));
+                         created_at: toString(m.created_at), expires_at: toString(m.expires_at)} AS memory""", Map.of("namespaces", namespaces)).forEachRemaining(r -> rows.add(castMap(r.get("memory"))));
         Map<String, String> names = new HashMap<>();
         List<Map<String, Object>> legacy = new ArrayList<>(rows.size());
         for (Map<String, Object> row : rows) {
@@ -123,17 +142,23 @@ public final class MemoryTransfer {
             String namespace = (String) row.get("namespace");
             String prefix = namespace.substring(0, namespace.indexOf(':'));
             String workspace = prefix.equals("custom") ? null : namespace.substring(prefix.length() + 1);
-            withLegacy.put("scope", switch (prefix) {
-                case "workspace" -> "LOCAL";
-                case "team" -> "TEAM";
-                case "org" -> "GLOBAL";
-                default -> null;
-            });
+            withLegacy.put(
+                    "scope",
+                    switch (prefix) {
+                        case "workspace" -> "LOCAL";
+                        case "team" -> "TEAM";
+                        case "org" -> "GLOBAL";
+                        default -> null;
+                    });
             withLegacy.put("workspace_id", workspace);
-            withLegacy.put("workspace_name", workspace == null ? null : names.computeIfAbsent(workspace, id -> {
-                Node node = tx.findNode(Namespaces.WORKSPACE, "id", id);
-                return node == null ? null : (String) node.getProperty("name", null);
-            }));
+            withLegacy.put(
+                    "workspace_name",
+                    workspace == null
+                            ? null
+                            : names.computeIfAbsent(workspace, id -> {
+                                Node node = tx.findNode(Namespaces.WORKSPACE, "id", id);
+                                return node == null ? null : (String) node.getProperty("name", null);
+                            }));
             legacy.add(withLegacy);
         }
         return legacy;

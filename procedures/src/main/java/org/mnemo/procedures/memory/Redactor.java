@@ -14,28 +14,36 @@ public final class Redactor {
     record Rule(String kind, Pattern pattern) {}
 
     static final List<Rule> RULES = List.of(
-            new Rule("private_key", Pattern.compile(
-                    "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)")),
+            new Rule(
+                    "private_key",
+                    Pattern.compile(
+                            "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)")),
             new Rule("url_password", Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^\\s:/@]+:)[^\\s@/]+(?=@)")),
             new Rule("bearer_token", Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/=-]{16,}")),
             new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}")),
             new Rule("aws_access_key", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b")),
-            new Rule("basic_auth", Pattern.compile(
-                    "(?i)(\\bauthorization\\s*[:=]\\s*[\"']?basic\\s+)[A-Za-z0-9+/=._-]{6,}")),
-            new Rule("api_key", Pattern.compile(
-                    "\\b(?:sk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}"
+            new Rule(
+                    "basic_auth",
+                    Pattern.compile("(?i)(\\bauthorization\\s*[:=]\\s*[\"']?basic\\s+)[A-Za-z0-9+/=._-]{6,}")),
+            new Rule(
+                    "api_key",
+                    Pattern.compile("\\b(?:sk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}"
                             + "|ghp_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"
                             + "|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}|mnemo_[A-Za-z0-9_-]{30,}"
                             + "|glpat-[A-Za-z0-9_-]{20,})")),
             // "password": "…" in JSON: the quote between the name and the colon hides it from the rule below.
-            new Rule("assignment", Pattern.compile(
-                    "(?i)(\"[^\"\\s]{0,40}(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|credential)"
-                            + "[^\"\\s]{0,40}\"\\s*:\\s*\")[^\"]+")),
+            new Rule(
+                    "assignment",
+                    Pattern.compile(
+                            "(?i)(\"[^\"\\s]{0,40}(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|credential)"
+                                    + "[^\"\\s]{0,40}\"\\s*:\\s*\")[^\"]+")),
             // password=, DB_PASSWORD=, AWS_SECRET_ACCESS_KEY: …, client_secret=, token: …
-            new Rule("assignment", Pattern.compile(
-                    "(?i)(\\b(?:[A-Za-z0-9.-]+_)*(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|"
-                            + "secret[_-]?key|token|client[_-]?secret|auth|private[_-]?key|credentials?)"
-                            + "(?:_[A-Za-z0-9.-]+)*\\b\\s*[:=]\\s*[\"']?)[^\\s\"',;]{4,}")));
+            new Rule(
+                    "assignment",
+                    Pattern.compile(
+                            "(?i)(\\b(?:[A-Za-z0-9.-]+_)*(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|"
+                                    + "secret[_-]?key|token|client[_-]?secret|auth|private[_-]?key|credentials?)"
+                                    + "(?:_[A-Za-z0-9.-]+)*\\b\\s*[:=]\\s*[\"']?)[^\\s\"',;]{4,}")));
 
     private Redactor() {}
 

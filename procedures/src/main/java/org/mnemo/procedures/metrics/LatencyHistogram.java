@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 /** Durations counted in fixed buckets (seconds), without locks: recording costs a search or an embedding nothing. */
 final class LatencyHistogram {
     /** Prometheus' default buckets, then 30 s and 60 s: a remote provider near its timeout is still told apart. */
-    static final List<Double> BOUNDS = List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
-            60.0);
+    static final List<Double> BOUNDS =
+            List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0);
 
     /** A reading: {@code cumulative.get(i)} observations took at most {@code BOUNDS.get(i)} seconds. */
     record Reading(long count, double sum, List<Long> cumulative) {}

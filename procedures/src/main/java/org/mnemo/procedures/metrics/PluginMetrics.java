@@ -26,27 +26,42 @@ public final class PluginMetrics {
      * summing to {@code value} seconds, and {@code bucket_counts[i]} of them took at most {@code buckets[i]} seconds
      * (cumulative, as Prometheus' {@code le} buckets; the rest are above the last bound).
      */
-    public record Sample(String name, String type, String help, Map<String, Object> labels, double value, long count,
-            List<Double> buckets, List<Long> bucket_counts) {}
+    public record Sample(
+            String name,
+            String type,
+            String help,
+            Map<String, Object> labels,
+            double value,
+            long count,
+            List<Double> buckets,
+            List<Long> bucket_counts) {}
 
     private record Family(String name, String type, String help) {}
 
     private record Series(Family family, Map<String, String> labels) {}
 
-    private static final Family EMBEDDER_CALLS = new Family("mnemo_embedder_calls", COUNTER,
-            "Calls of the embedder by provider, model and outcome (ok, error)");
-    private static final Family EMBEDDER_TEXTS = new Family("mnemo_embedder_texts", COUNTER,
-            "Texts embedded by provider and model");
-    private static final Family EMBEDDER_DURATION = new Family("mnemo_embedder_duration_seconds", HISTOGRAM,
+    private static final Family EMBEDDER_CALLS = new Family(
+            "mnemo_embedder_calls", COUNTER, "Calls of the embedder by provider, model and outcome (ok, error)");
+    private static final Family EMBEDDER_TEXTS =
+            new Family("mnemo_embedder_texts", COUNTER, "Texts embedded by provider and model");
+    private static final Family EMBEDDER_DURATION = new Family(
+            "mnemo_embedder_duration_seconds",
+            HISTOGRAM,
             "Latency of one embedder call (a batch or a query) by provider and model");
-    private static final Family BREAKER_OPEN = new Family("mnemo_embedder_breaker_open", GAUGE,
+    private static final Family BREAKER_OPEN = new Family(
+            "mnemo_embedder_breaker_open",
+            GAUGE,
             "1 while the remote embedder's circuit breaker is open (calls fail fast), else 0");
-    private static final Family BREAKER_OPENINGS = new Family("mnemo_embedder_breaker_openings", COUNTER,
-            "Times the remote embedder's circuit breaker opened");
-    private static final Family SEARCH_LEG = new Family("mnemo_search_leg_duration_seconds", HISTOGRAM,
+    private static final Family BREAKER_OPENINGS = new Family(
+            "mnemo_embedder_breaker_openings", COUNTER, "Times the remote embedder's circuit breaker opened");
+    private static final Family SEARCH_LEG = new Family(
+            "mnemo_search_leg_duration_seconds",
+            HISTOGRAM,
             "Latency of one leg of a search by target (documents, memories) and leg (vector, fulltext, graph, "
                     + "fusion, rerank)");
-    private static final Family SCOPE_PATH = new Family("mnemo_search_scope_paths", COUNTER,
+    private static final Family SCOPE_PATH = new Family(
+            "mnemo_search_scope_paths",
+            COUNTER,
             "How a leg kept a search within its scope, by leg and path (vector: exact, index, index_then_exact; "
                     + "fulltext: in_index, per_hit)");
 
@@ -60,12 +75,16 @@ public final class PluginMetrics {
     /** One call of an embedder: {@code texts} texts, {@code ok} whether it returned vectors. */
     public static void embedderCall(String provider, String model, boolean ok, int texts, long nanos) {
         Map<String, String> labels = Map.of("provider", provider, "model", model);
-        count(new Series(EMBEDDER_CALLS, Map.of("provider", provider, "model", model, "outcome", ok ? "ok" : "error")),
+        count(
+                new Series(
+                        EMBEDDER_CALLS, Map.of("provider", provider, "model", model, "outcome", ok ? "ok" : "error")),
                 1);
         if (ok) {
             count(new Series(EMBEDDER_TEXTS, labels), texts);
         }
-        LATENCIES.computeIfAbsent(new Series(EMBEDDER_DURATION, labels), s -> new LatencyHistogram()).observe(nanos);
+        LATENCIES
+                .computeIfAbsent(new Series(EMBEDDER_DURATION, labels), s -> new LatencyHistogram())
+                .observe(nanos);
     }
 
     /**
@@ -80,8 +99,10 @@ public final class PluginMetrics {
 
     /** One leg of one search; {@code target} is "documents" or "memories". */
     public static void searchLeg(String target, String leg, long nanos) {
-        LATENCIES.computeIfAbsent(new Series(SEARCH_LEG, Map.of("target", target, "leg", leg)),
-                s -> new LatencyHistogram()).observe(nanos);
+        LATENCIES
+                .computeIfAbsent(
+                        new Series(SEARCH_LEG, Map.of("target", target, "leg", leg)), s -> new LatencyHistogram())
+                .observe(nanos);
     }
 
     /** How one leg of one document search kept to the caller's scope (see HybridSearch). */
@@ -100,11 +121,10 @@ public final class PluginMetrics {
         READINGS.forEach((series, value) -> samples.add(sample(series, value.getAsLong(), 0, List.of(), List.of())));
         LATENCIES.forEach((series, histogram) -> {
             LatencyHistogram.Reading reading = histogram.read();
-            samples.add(sample(series, reading.sum(), reading.count(), LatencyHistogram.BOUNDS,
-                    reading.cumulative()));
+            samples.add(sample(series, reading.sum(), reading.count(), LatencyHistogram.BOUNDS, reading.cumulative()));
         });
-        samples.sort(Comparator.comparing(Sample::name).thenComparing(s -> new java.util.TreeMap<>(s.labels())
-                .toString()));
+        samples.sort(
+                Comparator.comparing(Sample::name).thenComparing(s -> new java.util.TreeMap<>(s.labels()).toString()));
         return samples;
     }
 

@@ -20,8 +20,10 @@ public record Acting(String principal, Role maxRole, Options options) {
         allowed.addAll(ownKeys);
         Options o = Options.of(procedure, options, allowed);
         String maxRole = o.string("max_role", null);
-        return new Acting(o.string("principal", null),
-                maxRole == null ? null : Role.parse(maxRole, procedure + ": 'max_role'"), o);
+        return new Acting(
+                o.string("principal", null),
+                maxRole == null ? null : Role.parse(maxRole, procedure + ": 'max_role'"),
+                o);
     }
 
     /** The same, acting as {@code forced} instead (a restricted Neo4j user acts as its own principal only). */

@@ -40,6 +40,7 @@ public final class Grants {
     /** Capabilities a service account can be given; each is documented in docs/security.md. */
     /** A service account's capability to be the memory plugin's trusted caller (docs/security.md). */
     public static final String TRUSTED_NAMESPACES = "trusted_namespaces";
+
     public static final List<String> CAPABILITIES = List.of(MANAGE_WORKSPACES, TRUSTED_NAMESPACES);
     /** How many workspaces a principal's listing walks at most (the managed subtree); a guard, not a quota. */
     private static final int MAX_HELD = 100_000;
@@ -57,9 +58,11 @@ public final class Grants {
     }
 
     public static boolean hasCapability(Node principal, String capability) {
-        return isAdmin(principal) || (principal != null && SERVICE.equals(principal.getProperty("role", USER))
-                && principal.getProperty("capabilities", new String[0]) instanceof String[] caps
-                && List.of(caps).contains(capability));
+        return isAdmin(principal)
+                || (principal != null
+                        && SERVICE.equals(principal.getProperty("role", USER))
+                        && principal.getProperty("capabilities", new String[0]) instanceof String[] caps
+                        && List.of(caps).contains(capability));
     }
 
     /** The principal's role on a workspace, or null when it holds none (or either does not exist). */
@@ -142,8 +145,8 @@ public final class Grants {
         }
         Role role = Role.min(role(tx, principalId, workspaceId), maxRole == null ? Role.OWNER : maxRole);
         if (role == null) {
-            throw new IllegalArgumentException("workspace_forbidden: '" + principalId + "' holds no role on workspace '"
-                    + workspaceId + "'");
+            throw new IllegalArgumentException(
+                    "workspace_forbidden: '" + principalId + "' holds no role on workspace '" + workspaceId + "'");
         }
         return role;
     }
@@ -163,8 +166,8 @@ public final class Grants {
     public static List<Member> members(Node workspace) {
         List<Member> members = new ArrayList<>();
         for (Relationship r : workspace.getRelationships(Direction.INCOMING, MEMBER_OF)) {
-            members.add(new Member((String) r.getStartNode().getProperty("id"), (String) r.getProperty("role"),
-                    (String) r.getProperty("status", ACTIVE)));
+            members.add(new Member((String) r.getStartNode().getProperty("id"), (String) r.getProperty("role"), (String)
+                    r.getProperty("status", ACTIVE)));
         }
         members.sort(java.util.Comparator.comparing(Member::principal));
         return members;
@@ -180,14 +183,17 @@ public final class Grants {
             return List.of();
         }
         if (ADMIN.equals(role)) {
-            return all ? List.of(ALL) : uids(tx, "MATCH (l:Library) WHERE l.uid IN $allowed RETURN l.uid AS uid "
-                    + "ORDER BY uid", Map.of("allowed", allowed));
+            return all
+                    ? List.of(ALL)
+                    : uids(
+                            tx,
+                            "MATCH (l:Library) WHERE l.uid IN $allowed RETURN l.uid AS uid " + "ORDER BY uid",
+                            Map.of("allowed", allowed));
         }
         Set<String> held = held(tx, owner);
         return uids(tx, """
                 MATCH (l:Library) WHERE (l.owner = $owner OR l.workspace_id IN $held) AND ($all OR l.uid IN $allowed)
-                RETURN l.uid AS uid ORDER BY uid""",
-                Map.of("owner", owner, "held", List.copyOf(held), "all", all, "allowed", allowed));
+                RETURN l.uid AS uid ORDER BY uid""", Map.of("owner", owner, "held", List.copyOf(held), "all", all, "allowed", allowed));
     }
 
     private static List<String> uids(Transaction tx, String cypher, Map<String, Object> params) {

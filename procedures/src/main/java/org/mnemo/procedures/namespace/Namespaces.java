@@ -27,8 +27,13 @@ public final class Namespaces {
      * A workspace's namespaces as seen with a role; {@code depth} is 0 for a root. A reader writes nothing; only
      * an owner may destroy in shared namespaces.
      */
-    public record Resolution(String workspace_id, String root_id, long depth, List<String> readable,
-            List<String> writable, String role) {}
+    public record Resolution(
+            String workspace_id,
+            String root_id,
+            long depth,
+            List<String> readable,
+            List<String> writable,
+            String role) {}
 
     private Namespaces() {}
 
@@ -49,8 +54,8 @@ public final class Namespaces {
         int depth = 0;
         while (current.getProperty("parent_id", null) instanceof String parent && !parent.isBlank()) {
             if (!seen.add(parent)) {
-                throw new IllegalArgumentException("workspace_tree_cycle: workspace '" + workspaceId
-                        + "' reaches '" + parent + "' twice on its way to the root");
+                throw new IllegalArgumentException("workspace_tree_cycle: workspace '" + workspaceId + "' reaches '"
+                        + parent + "' twice on its way to the root");
             }
             if (++depth > MAX_DEPTH) {
                 throw new IllegalArgumentException("workspace_tree_too_deep: workspace '" + workspaceId
@@ -64,8 +69,8 @@ public final class Namespaces {
             current = next;
         }
         String root = (String) current.getProperty("id");
-        Set<String> readable = new LinkedHashSet<>(List.of(WORKSPACE_PREFIX + workspaceId, TEAM_PREFIX + root,
-                ORG_PREFIX + root));
+        Set<String> readable =
+                new LinkedHashSet<>(List.of(WORKSPACE_PREFIX + workspaceId, TEAM_PREFIX + root, ORG_PREFIX + root));
         Set<String> writable = new LinkedHashSet<>(List.of(WORKSPACE_PREFIX + workspaceId, TEAM_PREFIX + root));
         if (depth == 0) {
             writable.add(ORG_PREFIX + root);
@@ -76,8 +81,13 @@ public final class Namespaces {
                 writable.add(name);
             }
         }
-        return new Resolution(workspaceId, root, depth, new ArrayList<>(readable),
-                role.atLeast(Role.WRITER) ? new ArrayList<>(writable) : List.of(), role.key());
+        return new Resolution(
+                workspaceId,
+                root,
+                depth,
+                new ArrayList<>(readable),
+                role.atLeast(Role.WRITER) ? new ArrayList<>(writable) : List.of(),
+                role.key());
     }
 
     /**

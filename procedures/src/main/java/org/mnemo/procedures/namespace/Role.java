@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** What a principal may do in a workspace: read, write, or also destroy and manage (owner). Ordered. */
 public enum Role {
-    READER, WRITER, OWNER;
+    READER,
+    WRITER,
+    OWNER;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);

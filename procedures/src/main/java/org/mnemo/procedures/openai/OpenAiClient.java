@@ -41,8 +41,8 @@ public final class OpenAiClient {
      * retries, timeouts and circuit breaker.
      */
     public static OpenAiClient anyBase(String baseUrl, String apiKey, Duration timeout, int maxRetries) {
-        return new OpenAiClient(validateHttpUrl(baseUrl), apiKey, timeout, maxRetries, Duration.ofMillis(500),
-                Clock.systemUTC());
+        return new OpenAiClient(
+                validateHttpUrl(baseUrl), apiKey, timeout, maxRetries, Duration.ofMillis(500), Clock.systemUTC());
     }
 
     OpenAiClient(String baseUrl, String apiKey, Duration timeout, int maxRetries, Duration firstBackoff, Clock clock) {
@@ -128,9 +128,8 @@ public final class OpenAiClient {
             if (attempt > 0) {
                 sleep(firstBackoff.multipliedBy(1L << (attempt - 1)));
             }
-            Request.Builder request = new Request.Builder()
-                    .url(baseUrl + "/" + path)
-                    .post(RequestBody.create(payload, JSON));
+            Request.Builder request =
+                    new Request.Builder().url(baseUrl + "/" + path).post(RequestBody.create(payload, JSON));
             if (apiKey != null && !apiKey.isBlank()) {
                 request.header("Authorization", "Bearer " + apiKey);
             }

@@ -15,13 +15,15 @@ public final class OpenAiEmbedder implements Embedder {
     private volatile int dimension;
 
     public OpenAiEmbedder(EmbedderSettings settings) {
-        this(settings, new OpenAiClient(settings.baseUrl(), settings.apiKey(), settings.timeout(), settings.maxRetries()));
+        this(
+                settings,
+                new OpenAiClient(settings.baseUrl(), settings.apiKey(), settings.timeout(), settings.maxRetries()));
     }
 
     OpenAiEmbedder(EmbedderSettings settings, OpenAiClient client) {
         if (settings.model() == null || settings.model().isBlank()) {
-            throw new IllegalArgumentException("mnemo.embedding.model must name the remote model when "
-                    + "mnemo.embedding.provider is 'openai'");
+            throw new IllegalArgumentException(
+                    "mnemo.embedding.model must name the remote model when " + "mnemo.embedding.provider is 'openai'");
         }
         this.client = client;
         this.model = settings.model();
@@ -66,8 +68,8 @@ public final class OpenAiEmbedder implements Embedder {
     private List<float[]> parse(JsonNode answer, int expected) {
         JsonNode data = answer.path("data");
         if (!data.isArray() || data.size() != expected) {
-            throw new OpenAiClient.ProviderException("embeddings answer has " + data.size() + " vectors for "
-                    + expected + " texts");
+            throw new OpenAiClient.ProviderException(
+                    "embeddings answer has " + data.size() + " vectors for " + expected + " texts");
         }
         float[][] ordered = new float[expected][];
         for (JsonNode item : data) {

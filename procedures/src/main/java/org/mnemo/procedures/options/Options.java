@@ -24,8 +24,8 @@ public final class Options {
         Set<String> unknown = new TreeSet<>(map.keySet());
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(procedure + ": unknown option(s) " + unknown + "; allowed: "
-                    + new TreeSet<>(allowed));
+            throw new IllegalArgumentException(
+                    procedure + ": unknown option(s) " + unknown + "; allowed: " + new TreeSet<>(allowed));
         }
         return new Options(procedure, map);
     }

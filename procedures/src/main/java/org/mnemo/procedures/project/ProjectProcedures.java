@@ -23,20 +23,34 @@ public class ProjectProcedures {
     @Context
     public Transaction tx;
 
-    public record ProjectRow(String id, List<String> aliases, String description, String status,
-            List<String> ingest_roots, List<String> libraries, String owner) {}
+    public record ProjectRow(
+            String id,
+            List<String> aliases,
+            String description,
+            String status,
+            List<String> ingest_roots,
+            List<String> libraries,
+            String owner) {}
 
     public record Resolved(String id) {}
 
-    public record StateRow(String project, String category, String key, String value, String source,
-            double confidence, String status, ZonedDateTime created_at, ZonedDateTime updated_at) {}
+    public record StateRow(
+            String project,
+            String category,
+            String key,
+            String value,
+            String source,
+            double confidence,
+            String status,
+            ZonedDateTime created_at,
+            ZonedDateTime updated_at) {}
 
     public record Invalidated(String project, String category, String key, boolean invalidated) {}
 
-    private static final Set<String> FIELDS = Set.of("aliases", "description", "status", "ingest_roots",
-            "libraries", "principal");
-    private static final Set<String> REGISTER = Set.of("aliases", "description", "status", "ingest_roots",
-            "libraries", "owner", "principal");
+    private static final Set<String> FIELDS =
+            Set.of("aliases", "description", "status", "ingest_roots", "libraries", "principal");
+    private static final Set<String> REGISTER =
+            Set.of("aliases", "description", "status", "ingest_roots", "libraries", "owner", "principal");
     private static final Set<String> PRINCIPAL = Set.of("principal");
 
     @Procedure(name = "mnemo.project.register", mode = Mode.WRITE)
@@ -44,8 +58,12 @@ public class ProjectProcedures {
             + "libraries, owner}; refuses an id or alias that any project already holds (case-insensitive).")
     public Stream<ProjectRow> register(
             @Name(value = "id", description = "Canonical project id; never changes, keeps its casing.") String id,
-            @Name(value = "options", defaultValue = "{}", description = "{aliases, description, status, "
-                    + "ingest_roots, libraries (uids or names), owner}") Map<String, Object> options) {
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{aliases, description, status, "
+                                    + "ingest_roots, libraries (uids or names), owner}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.project.register";
         Options o = Options.of(procedure, options, REGISTER);
         return Stream.of(row(projects(o).register(procedure, id, fields(o, o.string("owner", null)))));
@@ -56,8 +74,11 @@ public class ProjectProcedures {
             + "ingest_roots, libraries}; an alias another project holds is refused.")
     public Stream<ProjectRow> update(
             @Name(value = "name", description = "Project id or alias, any case.") String name,
-            @Name(value = "changes", defaultValue = "{}", description = "{aliases, description, status, "
-                    + "ingest_roots, libraries}") Map<String, Object> changes) {
+            @Name(
+                            value = "changes",
+                            defaultValue = "{}",
+                            description = "{aliases, description, status, " + "ingest_roots, libraries}")
+                    Map<String, Object> changes) {
         String procedure = "mnemo.project.update";
         Options o = Options.of(procedure, changes, FIELDS);
         return Stream.of(row(projects(o).update(procedure, name, fields(o, null))));
@@ -65,7 +86,8 @@ public class ProjectProcedures {
 
     @Procedure(name = "mnemo.project.get", mode = Mode.READ)
     @Description("One project, named by id or alias in any case (not_found when there is none the caller may see).")
-    public Stream<ProjectRow> get(@Name(value = "name", description = "Project id or alias, any case.") String name,
+    public Stream<ProjectRow> get(
+            @Name(value = "name", description = "Project id or alias, any case.") String name,
             @Name(value = "options", defaultValue = "{}", description = "{principal (the gateway acting for one)}")
                     Map<String, Object> options) {
         String procedure = "mnemo.project.get";
@@ -83,7 +105,8 @@ public class ProjectProcedures {
     @Procedure(name = "mnemo.project.resolve", mode = Mode.READ)
     @Description("Resolve a project name to its canonical id: an id or alias in any case gives the id, a blank "
             + "name gives '', an unknown name comes back unchanged.")
-    public Stream<Resolved> resolve(@Name(value = "name", description = "Project id or alias.") String name,
+    public Stream<Resolved> resolve(
+            @Name(value = "name", description = "Project id or alias.") String name,
             @Name(value = "options", defaultValue = "{}", description = "{principal (the gateway acting for one)}")
                     Map<String, Object> options) {
         return Stream.of(new Resolved(projects(Options.of("mnemo.project.resolve", options, PRINCIPAL))
@@ -99,13 +122,23 @@ public class ProjectProcedures {
                     String category,
             @Name(value = "key", description = "What the entry is about, unique within the category.") String key,
             @Name(value = "value", description = "The entry's value.") String value,
-            @Name(value = "options", defaultValue = "{}", description = "{source, confidence (0..1, default 1), principal}")
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{source, confidence (0..1, default 1), principal}")
                     Map<String, Object> options) {
         String procedure = "mnemo.project.state.set";
         Options o = Options.of(procedure, options, Set.of("source", "confidence", "principal"));
         Node node = projects(o).get(procedure, project);
-        return Stream.of(stateRow(new ProjectStates(tx).set(procedure, node, category, key, value,
-                o.string("source", null), o.has("confidence") ? o.number("confidence", 1.0, 0.0, 1.0) : null)));
+        return Stream.of(stateRow(new ProjectStates(tx)
+                .set(
+                        procedure,
+                        node,
+                        category,
+                        key,
+                        value,
+                        o.string("source", null),
+                        o.has("confidence") ? o.number("confidence", 1.0, 0.0, 1.0) : null)));
     }
 
     @Procedure(name = "mnemo.project.state.invalidate", mode = Mode.WRITE)
@@ -129,13 +162,17 @@ public class ProjectProcedures {
             + "the superseded ones too, newest first.")
     public Stream<StateRow> stateList(
             @Name(value = "project", description = "Project id or alias (resolved to the id).") String project,
-            @Name(value = "options", defaultValue = "{}", description = "{category, include_history (false), principal}")
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{category, include_history (false), principal}")
                     Map<String, Object> options) {
         String procedure = "mnemo.project.state.list";
         Options o = Options.of(procedure, options, Set.of("category", "include_history", "principal"));
         Node node = projects(o).get(procedure, project);
-        return new ProjectStates(tx).list(procedure, node, o.string("category", null),
-                o.bool("include_history", false)).stream().map(ProjectProcedures::stateRow);
+        return new ProjectStates(tx)
+                .list(procedure, node, o.string("category", null), o.bool("include_history", false)).stream()
+                        .map(ProjectProcedures::stateRow);
     }
 
     /** The registry as the caller sees it: the gateway passes the principal it acts for. */
@@ -144,21 +181,36 @@ public class ProjectProcedures {
     }
 
     private static Projects.Fields fields(Options o, String owner) {
-        return new Projects.Fields(o.strings("aliases", null), o.string("description", null),
-                o.string("status", null), o.strings("ingest_roots", null), o.strings("libraries", null), owner);
+        return new Projects.Fields(
+                o.strings("aliases", null),
+                o.string("description", null),
+                o.string("status", null),
+                o.strings("ingest_roots", null),
+                o.strings("libraries", null),
+                owner);
     }
 
     private static ProjectRow row(Node p) {
-        return new ProjectRow((String) p.getProperty("id"), List.of((String[]) p.getProperty("aliases", new String[0])),
-                (String) p.getProperty("description", null), (String) p.getProperty("status", null),
-                List.of((String[]) p.getProperty("ingest_roots", new String[0])), Projects.libraries(p),
+        return new ProjectRow(
+                (String) p.getProperty("id"),
+                List.of((String[]) p.getProperty("aliases", new String[0])),
+                (String) p.getProperty("description", null),
+                (String) p.getProperty("status", null),
+                List.of((String[]) p.getProperty("ingest_roots", new String[0])),
+                Projects.libraries(p),
                 (String) p.getProperty("owner", null));
     }
 
     private static StateRow stateRow(Node s) {
-        return new StateRow((String) s.getProperty("project"), (String) s.getProperty("category"),
-                (String) s.getProperty("key"), (String) s.getProperty("value"), (String) s.getProperty("source", null),
-                (Double) s.getProperty("confidence"), (String) s.getProperty("status"),
-                (ZonedDateTime) s.getProperty("created_at"), (ZonedDateTime) s.getProperty("updated_at"));
+        return new StateRow(
+                (String) s.getProperty("project"),
+                (String) s.getProperty("category"),
+                (String) s.getProperty("key"),
+                (String) s.getProperty("value"),
+                (String) s.getProperty("source", null),
+                (Double) s.getProperty("confidence"),
+                (String) s.getProperty("status"),
+                (ZonedDateTime) s.getProperty("created_at"),
+                (ZonedDateTime) s.getProperty("updated_at"));
     }
 }

@@ -24,8 +24,8 @@ public final class ProjectStates {
     public static final RelationshipType HAS_STATE = RelationshipType.withName("HAS_STATE");
 
     /** The closed set of categories (docs/context.md says what each is for). */
-    public static final List<String> CATEGORIES = List.of("status", "decision", "constraint", "fact", "contact",
-            "next_step");
+    public static final List<String> CATEGORIES =
+            List.of("status", "decision", "constraint", "fact", "contact", "next_step");
 
     public static final String ACTIVE = "active";
     public static final String SUPERSEDED = "superseded";
@@ -38,8 +38,8 @@ public final class ProjectStates {
 
     public static void requireCategory(String procedure, String category) {
         if (!CATEGORIES.contains(category)) {
-            throw new IllegalArgumentException(procedure + ": 'category' must be one of " + CATEGORIES + ", got '"
-                    + category + "'");
+            throw new IllegalArgumentException(
+                    procedure + ": 'category' must be one of " + CATEGORIES + ", got '" + category + "'");
         }
     }
 
@@ -47,7 +47,13 @@ public final class ProjectStates {
      * Sets the active value of (category, key): the same value only refreshes the source and confidence given and
      * updated_at; a changed one supersedes the previous entry. Confidence defaults to 1 (set by hand: trusted).
      */
-    public Node set(String procedure, Node project, String category, String key, String value, String source,
+    public Node set(
+            String procedure,
+            Node project,
+            String category,
+            String key,
+            String value,
+            String source,
             Double confidence) {
         requireCategory(procedure, category);
         if (key == null || key.isBlank()) {

@@ -33,8 +33,13 @@ public final class Projects {
     private static final int MAX_NAME = 200;
 
     /** A project's fields as a call gives them; null = not given (leave as is on update). */
-    public record Fields(List<String> aliases, String description, String status, List<String> ingestRoots,
-            List<String> libraries, String owner) {}
+    public record Fields(
+            List<String> aliases,
+            String description,
+            String status,
+            List<String> ingestRoots,
+            List<String> libraries,
+            String owner) {}
 
     private final Transaction tx;
     private final Analyst analyst;
@@ -91,9 +96,16 @@ public final class Projects {
             project.setProperty("owner", owner);
         }
         name(project, key(id));
-        apply(procedure, project, new Fields(fields.aliases() == null ? List.of() : fields.aliases(),
-                fields.description(), fields.status() == null ? "active" : fields.status(),
-                fields.ingestRoots() == null ? List.of() : fields.ingestRoots(), fields.libraries(), null));
+        apply(
+                procedure,
+                project,
+                new Fields(
+                        fields.aliases() == null ? List.of() : fields.aliases(),
+                        fields.description(),
+                        fields.status() == null ? "active" : fields.status(),
+                        fields.ingestRoots() == null ? List.of() : fields.ingestRoots(),
+                        fields.libraries(),
+                        null));
         return project;
     }
 
@@ -160,7 +172,9 @@ public final class Projects {
 
     private Node holder(String key) {
         Node name = tx.findNode(PROJECT_NAME, "key", key);
-        return name == null ? null : name.getSingleRelationship(NAMES, Direction.OUTGOING).getEndNode();
+        return name == null
+                ? null
+                : name.getSingleRelationship(NAMES, Direction.OUTGOING).getEndNode();
     }
 
     private void name(Node project, String key) {
@@ -172,8 +186,8 @@ public final class Projects {
     /** Names the holder only to a caller that may see it: otherwise the refusal would reveal another's project. */
     private IllegalArgumentException taken(String procedure, String argument, String name, Node holder) {
         String owner = visible(holder) ? "project '" + holder.getProperty("id") + "'" : "another project";
-        return new IllegalArgumentException("alias_taken: " + procedure + ": " + argument + " '" + name
-                + "' belongs to " + owner);
+        return new IllegalArgumentException(
+                "alias_taken: " + procedure + ": " + argument + " '" + name + "' belongs to " + owner);
     }
 
     private void apply(String procedure, Node project, Fields fields) {
@@ -202,8 +216,11 @@ public final class Projects {
         List<String> kept = new ArrayList<>();
         for (String alias : aliases) {
             // A name is read by people and put into packs: no control or format characters (line breaks, …).
-            if (alias.isBlank() || alias.length() > MAX_NAME || alias.codePoints().anyMatch(c -> Character.getType(c)
-                    == Character.CONTROL || Character.getType(c) == Character.FORMAT)) {
+            if (alias.isBlank()
+                    || alias.length() > MAX_NAME
+                    || alias.codePoints()
+                            .anyMatch(c -> Character.getType(c) == Character.CONTROL
+                                    || Character.getType(c) == Character.FORMAT)) {
                 throw new IllegalArgumentException(procedure + ": 'aliases' must hold names of 1.." + MAX_NAME
                         + " characters without control characters, got '" + alias.replaceAll("\\p{Cc}", "?") + "'");
             }
@@ -234,8 +251,8 @@ public final class Projects {
         for (String name : names) {
             Node library = Libraries.find(tx, name);
             if (library == null) {
-                throw new IllegalArgumentException("not_found: " + procedure + ": 'libraries' names no library '"
-                        + name + "'");
+                throw new IllegalArgumentException(
+                        "not_found: " + procedure + ": 'libraries' names no library '" + name + "'");
             }
             analyst.requireMayChange(library, procedure, "library '" + name + "'");
             libraries.add(library);

@@ -32,8 +32,11 @@ public class ReembedProcedures {
             + "batches that commit on their own: resumable. Returns what it did; call again until "
             + "mnemo.reembed.status() shows nothing left.")
     public Stream<Reembedder.Progress> run(
-            @Name(value = "options", defaultValue = "{}", description = "{max_items: 1000, batch_size: "
-                    + "mnemo.embedding.batch_size}") Map<String, Object> options) {
+            @Name(
+                            value = "options",
+                            defaultValue = "{}",
+                            description = "{max_items: 1000, batch_size: " + "mnemo.embedding.batch_size}")
+                    Map<String, Object> options) {
         String procedure = "mnemo.reembed.run";
         Analyst.of(tx, db).requireTrusted(procedure);
         Options o = Options.of(procedure, options, Set.of("max_items", "batch_size"));

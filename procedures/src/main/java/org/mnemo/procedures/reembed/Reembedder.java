@@ -38,7 +38,9 @@ public final class Reembedder {
     public Progress remaining() {
         try (Transaction tx = db.beginTx()) {
             Map<String, Object> p = Map.of("model", embedder.model());
-            return new Progress(embedder.model(), count(tx, STALE_ITEMS + " RETURN count(i) AS n", p),
+            return new Progress(
+                    embedder.model(),
+                    count(tx, STALE_ITEMS + " RETURN count(i) AS n", p),
                     count(tx, STALE_ITEMS + " MATCH (i)-[:HAS_CHUNK]->(c:Chunk) RETURN count(c) AS n", p),
                     count(tx, STALE_MEMORIES + " RETURN count(m) AS n", p),
                     count(tx, STALE_CONCEPTS + " RETURN count(c) AS n", p));
@@ -62,8 +64,11 @@ public final class Reembedder {
     private long item(String itemUid, Runnable guard) {
         List<Map<String, Object>> chunks = new ArrayList<>();
         try (Transaction tx = db.beginTx()) {
-            tx.execute("MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(c:Chunk) RETURN c.uid AS uid, c.text AS text "
-                    + "ORDER BY c.chunk_index", Map.of("uid", itemUid)).forEachRemaining(chunks::add);
+            tx.execute(
+                            "MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(c:Chunk) RETURN c.uid AS uid, c.text AS text "
+                                    + "ORDER BY c.chunk_index",
+                            Map.of("uid", itemUid))
+                    .forEachRemaining(chunks::add);
         }
         for (int start = 0; start < chunks.size(); start += batch) {
             guard.run();
@@ -71,7 +76,8 @@ public final class Reembedder {
             write("MATCH (c:Chunk {uid: row.uid}) SET c.embedding = row.vector", slice, "text");
         }
         try (Transaction tx = db.beginTx()) {
-            tx.execute("MATCH (i:Item {uid: $uid}) SET i.embedding_model = $model REMOVE i.reembed_required",
+            tx.execute(
+                    "MATCH (i:Item {uid: $uid}) SET i.embedding_model = $model REMOVE i.reembed_required",
                     Map.of("uid", itemUid, "model", embedder.model()));
             tx.commit();
         }
@@ -85,21 +91,26 @@ public final class Reembedder {
             guard.run();
             List<Map<String, Object>> rows = new ArrayList<>();
             try (Transaction tx = db.beginTx()) {
-                tx.execute(stale + " RETURN elementId(" + variable + ") AS id, " + variable + "." + textProperty
-                        + " AS text LIMIT $limit", Map.of("model", embedder.model(), "limit", batch))
+                tx.execute(
+                                stale + " RETURN elementId(" + variable + ") AS id, " + variable + "." + textProperty
+                                        + " AS text LIMIT $limit",
+                                Map.of("model", embedder.model(), "limit", batch))
                         .forEachRemaining(rows::add);
             }
             if (rows.isEmpty()) {
                 return done;
             }
-            write("MATCH (n) WHERE elementId(n) = row.id SET n.embedding = row.vector, n.embedding_model = $model",
-                    rows, "text");
+            write(
+                    "MATCH (n) WHERE elementId(n) = row.id SET n.embedding = row.vector, n.embedding_model = $model",
+                    rows,
+                    "text");
             done += rows.size();
         }
     }
 
     private void write(String set, List<Map<String, Object>> rows, String textKey) {
-        List<String> texts = rows.stream().map(r -> String.valueOf(r.get(textKey))).toList();
+        List<String> texts =
+                rows.stream().map(r -> String.valueOf(r.get(textKey))).toList();
         List<float[]> vectors = embedder.embed(texts);
         List<Map<String, Object>> withVectors = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {

@@ -18,14 +18,15 @@ final class ChatReranker implements Reranker {
     private final String model;
 
     ChatReranker(RerankSettings settings) {
-        this(settings, new OpenAiClient(settings.baseUrl(), settings.apiKey(), settings.timeout(),
-                settings.maxRetries()));
+        this(
+                settings,
+                new OpenAiClient(settings.baseUrl(), settings.apiKey(), settings.timeout(), settings.maxRetries()));
     }
 
     ChatReranker(RerankSettings settings, OpenAiClient client) {
         if (settings.model().isBlank()) {
-            throw new IllegalArgumentException("mnemo.rerank.model must name the chat model when "
-                    + "mnemo.rerank.provider is 'chat'");
+            throw new IllegalArgumentException(
+                    "mnemo.rerank.model must name the chat model when " + "mnemo.rerank.provider is 'chat'");
         }
         this.client = client;
         this.model = settings.model();
@@ -41,17 +42,34 @@ final class ChatReranker implements Reranker {
         StringBuilder passages = new StringBuilder();
         for (int i = 0; i < documents.size(); i++) {
             String text = documents.get(i);
-            passages.append('[').append(i).append("] ")
-                    .append(text.length() > PASSAGE_CHARS ? text.substring(0, PASSAGE_CHARS) : text).append("\n\n");
+            passages.append('[')
+                    .append(i)
+                    .append("] ")
+                    .append(text.length() > PASSAGE_CHARS ? text.substring(0, PASSAGE_CHARS) : text)
+                    .append("\n\n");
         }
         String system = "You rank passages by how well they answer a query. Answer only with a JSON object mapping "
                 + "each passage number to a relevance score from 0 (unrelated) to 10 (answers it fully), e.g. "
                 + "{\"0\": 7, \"1\": 0}." + (instruction == null || instruction.isBlank() ? "" : " " + instruction);
-        JsonNode answer = client.post("chat/completions", Map.of("model", model, "temperature", 0,
-                "response_format", Map.of("type", "json_object"), "messages", List.of(
-                        Map.of("role", "system", "content", system),
-                        Map.of("role", "user", "content", "Query: " + query + "\n\nPassages:\n\n" + passages))));
-        String content = answer.path("choices").path(0).path("message").path("content").asText("");
+        JsonNode answer = client.post(
+                "chat/completions",
+                Map.of(
+                        "model",
+                        model,
+                        "temperature",
+                        0,
+                        "response_format",
+                        Map.of("type", "json_object"),
+                        "messages",
+                        List.of(
+                                Map.of("role", "system", "content", system),
+                                Map.of(
+                                        "role",
+                                        "user",
+                                        "content",
+                                        "Query: " + query + "\n\nPassages:\n\n" + passages))));
+        String content =
+                answer.path("choices").path(0).path("message").path("content").asText("");
         JsonNode scores;
         try {
             scores = OpenAiClient.json().readTree(content);

@@ -19,8 +19,9 @@ final class HttpReranker implements Reranker {
     private final String model;
 
     HttpReranker(RerankSettings settings) {
-        this(settings, OpenAiClient.anyBase(settings.baseUrl(), settings.apiKey(), settings.timeout(),
-                settings.maxRetries()));
+        this(
+                settings,
+                OpenAiClient.anyBase(settings.baseUrl(), settings.apiKey(), settings.timeout(), settings.maxRetries()));
     }
 
     HttpReranker(RerankSettings settings, OpenAiClient client) {
@@ -53,8 +54,8 @@ final class HttpReranker implements Reranker {
             int index = r.path("index").asInt(-1);
             JsonNode score = r.has("relevance_score") ? r.get("relevance_score") : r.get("score");
             if (index < 0 || index >= documents.size() || score == null || !score.isNumber()) {
-                throw new OpenAiClient.ProviderException("rerank answer has an entry without a valid index and "
-                        + "score: " + r);
+                throw new OpenAiClient.ProviderException(
+                        "rerank answer has an entry without a valid index and " + "score: " + r);
             }
             scores.set(index, score.asDouble());
         }

@@ -30,8 +30,8 @@ public final class Rerankers {
                 }
 
                 @Override
-                public java.util.List<Double> scores(String query, java.util.List<String> documents,
-                        String instruction) {
+                public java.util.List<Double> scores(
+                        String query, java.util.List<String> documents, String instruction) {
                     throw new IllegalStateException(reason);
                 }
             };
@@ -45,8 +45,8 @@ public final class Rerankers {
             case "http":
                 return new HttpReranker(settings);
             default:
-                for (RerankerProvider provider : ServiceLoader.load(RerankerProvider.class,
-                        Rerankers.class.getClassLoader())) {
+                for (RerankerProvider provider :
+                        ServiceLoader.load(RerankerProvider.class, Rerankers.class.getClassLoader())) {
                     if (provider.name().equals(settings.provider())) {
                         return PluginLoader.withLoaderOf(provider, () -> provider.create(settings));
                     }

@@ -36,7 +36,9 @@ public final class LibraryKeys {
         Relationship hasCollection = hasItem == null
                 ? null
                 : hasItem.getStartNode().getSingleRelationship(HAS_COLLECTION, Direction.INCOMING);
-        return hasCollection == null ? null : of((String) hasCollection.getStartNode().getProperty("uid"));
+        return hasCollection == null
+                ? null
+                : of((String) hasCollection.getStartNode().getProperty("uid"));
     }
 
     /** A Lucene clause matching the given libraries' chunks and adding nothing to the score. */

@@ -51,11 +51,12 @@ public final class Schema {
 
     /** Where the model that wrote the vectors is recorded. */
     private static final org.neo4j.graphdb.Label SCHEMA_INFO = org.neo4j.graphdb.Label.label("MnemoSchema");
+
     private static final String VECTORS = "vectors";
 
     /** Full-text indexes of prose, analysed with mnemo.search.fulltext_analyzer; names keep Neo4j's default. */
-    private static final java.util.Set<String> TEXT_INDEXES = java.util.Set.of("mnemo_chunk_text", "mnemo_item_title",
-            "mnemo_memory_content");
+    private static final java.util.Set<String> TEXT_INDEXES =
+            java.util.Set.of("mnemo_chunk_text", "mnemo_item_title", "mnemo_memory_content");
 
     private static final List<Constraint> CONSTRAINTS = List.of(
             new Constraint("mnemo_library_uid", "Library", "uid"),
@@ -158,8 +159,10 @@ public final class Schema {
                 return;
             }
             if (!rebuild) {
-                actions.put(CHUNK_VECTOR, "exists; mnemo.schema.apply({rebuild: true}) rebuilds it with the library "
-                        + "key, for in-index scope filtering on this Neo4j version");
+                actions.put(
+                        CHUNK_VECTOR,
+                        "exists; mnemo.schema.apply({rebuild: true}) rebuilds it with the library "
+                                + "key, for in-index scope filtering on this Neo4j version");
                 return;
             }
             tx.schema().getIndexByName(CHUNK_VECTOR).drop();
@@ -197,8 +200,13 @@ public final class Schema {
 
     private Schema() {}
 
-    public static List<IndexStatus> apply(GraphDatabaseService db, MnemoConfig config, int dimension, String model,
-            boolean rebuild, long awaitSeconds) {
+    public static List<IndexStatus> apply(
+            GraphDatabaseService db,
+            MnemoConfig config,
+            int dimension,
+            String model,
+            boolean rebuild,
+            long awaitSeconds) {
         Map<String, String> actions = new LinkedHashMap<>();
         recordModel(db, model, rebuild, actions);
         List<String> mismatched = mismatchedVectorIndexes(db, dimension);
@@ -232,8 +240,10 @@ public final class Schema {
                     tx.commit();
                 }
             } else {
-                reanalysed.forEach(name -> actions.put(name, "analyzer differs from mnemo.search.fulltext_analyzer "
-                        + "'" + config.fulltextAnalyzer() + "'; mnemo.schema.apply({rebuild: true}) rebuilds it"));
+                reanalysed.forEach(name -> actions.put(
+                        name,
+                        "analyzer differs from mnemo.search.fulltext_analyzer " + "'" + config.fulltextAnalyzer()
+                                + "'; mnemo.schema.apply({rebuild: true}) rebuilds it"));
             }
         }
         migrateMemoryKeys(db, actions);
@@ -259,11 +269,18 @@ public final class Schema {
             tx.schema().awaitIndexesOnline(awaitSeconds, TimeUnit.SECONDS);
             tx.commit();
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("schema_not_ready: indexes were created but are not online after "
-                    + awaitSeconds + " s (" + e.getMessage() + "); check mnemo.schema.status()", e);
+            throw new IllegalStateException(
+                    "schema_not_ready: indexes were created but are not online after " + awaitSeconds + " s ("
+                            + e.getMessage() + "); check mnemo.schema.status()",
+                    e);
         }
         return status(db).stream()
-                .map(s -> new IndexStatus(s.name(), s.type(), s.entity(), s.state(), s.dimension(),
+                .map(s -> new IndexStatus(
+                        s.name(),
+                        s.type(),
+                        s.entity(),
+                        s.state(),
+                        s.dimension(),
                         actions.getOrDefault(s.name(), "exists")))
                 .toList();
     }
@@ -272,8 +289,13 @@ public final class Schema {
         List<IndexStatus> rows = new ArrayList<>();
         try (Transaction tx = db.beginTx()) {
             for (Constraint c : CONSTRAINTS) {
-                rows.add(new IndexStatus(c.name(), "UNIQUENESS", c.label() + "." + c.property(),
-                        constraintExists(tx, c.name()) ? "ONLINE" : "MISSING", null, null));
+                rows.add(new IndexStatus(
+                        c.name(),
+                        "UNIQUENESS",
+                        c.label() + "." + c.property(),
+                        constraintExists(tx, c.name()) ? "ONLINE" : "MISSING",
+                        null,
+                        null));
             }
             for (Index index : INDEXES) {
                 String state = "MISSING";
@@ -283,8 +305,13 @@ public final class Schema {
                     state = tx.schema().getIndexState(definition).name();
                     dimension = dimensionOf(definition);
                 }
-                rows.add(new IndexStatus(index.name(), index.type(), index.label() + "." + String.join(", ", index.properties()), state,
-                        dimension, null));
+                rows.add(new IndexStatus(
+                        index.name(),
+                        index.type(),
+                        index.label() + "." + String.join(", ", index.properties()),
+                        state,
+                        dimension,
+                        null));
             }
         }
         return rows;
@@ -295,8 +322,8 @@ public final class Schema {
      * model for an empty database) and changed only by {@code rebuild}, which also marks every item for
      * re-embedding. Vectors of two models in one index would rank nonsense, so a changed model is refused until then.
      */
-    private static void recordModel(GraphDatabaseService db, String model, boolean rebuild,
-            Map<String, String> actions) {
+    private static void recordModel(
+            GraphDatabaseService db, String model, boolean rebuild, Map<String, String> actions) {
         try (Transaction tx = db.beginTx()) {
             Node marker = tx.findNode(SCHEMA_INFO, "id", VECTORS);
             String recorded = marker == null ? null : (String) marker.getProperty("embedding_model", null);
@@ -310,8 +337,9 @@ public final class Schema {
                     throw new IllegalStateException(modelMismatchText(recorded, model));
                 }
                 tx.execute("MATCH (i:Item) WHERE i.embedding_status = 'completed' SET i.reembed_required = true");
-                actions.put("embedding_model", "now '" + model + "' (was '" + recorded + "'): run mnemo.reembed.run "
-                        + "(./mnemo reembed)");
+                actions.put(
+                        "embedding_model",
+                        "now '" + model + "' (was '" + recorded + "'): run mnemo.reembed.run " + "(./mnemo reembed)");
                 recorded = model;
             }
             if (marker == null) {
@@ -400,7 +428,8 @@ public final class Schema {
         List<String> mismatched = new ArrayList<>();
         try (Transaction tx = db.beginTx()) {
             for (String name : TEXT_INDEXES) {
-                if (indexExists(tx, name) && !analyzer.equals(analyzerOf(tx.schema().getIndexByName(name)))) {
+                if (indexExists(tx, name)
+                        && !analyzer.equals(analyzerOf(tx.schema().getIndexByName(name)))) {
                     mismatched.add(name);
                 }
             }
@@ -454,7 +483,9 @@ public final class Schema {
 
     private static String neo4jVersion(Transaction tx) {
         return (String) tx.execute("CALL dbms.components() YIELD name, versions "
-                + "WHERE name = 'Neo4j Kernel' RETURN versions[0] AS version").next().get("version");
+                        + "WHERE name = 'Neo4j Kernel' RETURN versions[0] AS version")
+                .next()
+                .get("version");
     }
 
     /** 5 for "5.26.18", 2026 for "2026.08.1" (calendar versions since 2025). */
@@ -466,19 +497,24 @@ public final class Schema {
         }
     }
 
-    private static String createIndex(Index index, MnemoConfig config, int dimension, String quantization,
-            boolean filterable) {
+    private static String createIndex(
+            Index index, MnemoConfig config, int dimension, String quantization, boolean filterable) {
         String target = "(n:" + index.label() + ")";
         return switch (index.type()) {
-            case "RANGE" -> "CREATE INDEX " + index.name() + " IF NOT EXISTS FOR " + target + " ON (n."
-                    + index.property() + ")";
-            case "FULLTEXT" -> "CREATE FULLTEXT INDEX " + index.name() + " IF NOT EXISTS FOR " + target
-                    + " ON EACH [" + String.join(", ", index.properties().stream().map(p -> "n." + p).toList()) + "]"
-                    + (TEXT_INDEXES.contains(index.name())
-                            ? " OPTIONS {indexConfig: {`fulltext.analyzer`: '" + analyzer(config) + "'}}" : "");
+            case "RANGE" ->
+                "CREATE INDEX " + index.name() + " IF NOT EXISTS FOR " + target + " ON (n." + index.property() + ")";
+            case "FULLTEXT" ->
+                "CREATE FULLTEXT INDEX " + index.name() + " IF NOT EXISTS FOR " + target
+                        + " ON EACH ["
+                        + String.join(
+                                ", ",
+                                index.properties().stream().map(p -> "n." + p).toList()) + "]"
+                        + (TEXT_INDEXES.contains(index.name())
+                                ? " OPTIONS {indexConfig: {`fulltext.analyzer`: '" + analyzer(config) + "'}}"
+                                : "");
             case "VECTOR" -> {
-                StringBuilder options = new StringBuilder("`vector.dimensions`: " + dimension
-                        + ", `vector.similarity_function`: 'cosine'");
+                StringBuilder options = new StringBuilder(
+                        "`vector.dimensions`: " + dimension + ", `vector.similarity_function`: 'cosine'");
                 if (config.hnswM() > 0) {
                     options.append(", `vector.hnsw.m`: ").append(config.hnswM());
                 }
@@ -491,7 +527,8 @@ public final class Schema {
                 // Only chunks are searched within a scope; Cypher 25 declares the filter property.
                 boolean filtered = filterable && index.name().equals(CHUNK_VECTOR);
                 yield (filtered ? "CYPHER 25 " : "") + "CREATE VECTOR INDEX " + index.name() + " IF NOT EXISTS FOR "
-                        + target + " ON (n." + index.property() + ")" + (filtered ? " WITH [n." + LIBRARY_KEY + "]" : "")
+                        + target + " ON (n." + index.property() + ")"
+                        + (filtered ? " WITH [n." + LIBRARY_KEY + "]" : "")
                         + " OPTIONS {indexConfig: {" + options + "}}";
             }
             default -> throw new IllegalStateException("unknown index type " + index.type());

@@ -23,10 +23,11 @@ public class SchemaProcedures {
     public Transaction tx;
 
     @Procedure(name = "mnemo.schema.apply", mode = Mode.SCHEMA)
-    @Description("Create Mnemo's constraints, full-text and vector indexes (idempotent) and wait until they are online; "
-            + "{rebuild: true} recreates vector indexes whose dimension differs from the embedder's, full-text indexes "
-            + "whose analyzer differs from mnemo.search.fulltext_analyzer, and accepts a new embedding model (marking "
-            + "items for mnemo.reembed.run).")
+    @Description(
+            "Create Mnemo's constraints, full-text and vector indexes (idempotent) and wait until they are online; "
+                    + "{rebuild: true} recreates vector indexes whose dimension differs from the embedder's, full-text indexes "
+                    + "whose analyzer differs from mnemo.search.fulltext_analyzer, and accepts a new embedding model (marking "
+                    + "items for mnemo.reembed.run).")
     public Stream<Schema.IndexStatus> apply(
             @Name(value = "options", defaultValue = "{}", description = "{rebuild: false, await_seconds: 300}")
                     Map<String, Object> options) {

@@ -62,10 +62,15 @@ public final class Analyst {
             throw new IllegalArgumentException(procedure + ": 'libraries' may be ['*'] only for the admin users "
                     + "(mnemo.security.admin_users); Neo4j user '" + user + "' must name its libraries");
         }
-        List<String> readable = principal == null ? List.of() : Grants.readableLibraries(tx, List.of(Scope.ALL), principal,
-                role());
-        return new Scope(false, readable.contains(Scope.ALL) ? requested.libraries()
-                : requested.libraries().stream().filter(readable::contains).toList());
+        List<String> readable =
+                principal == null ? List.of() : Grants.readableLibraries(tx, List.of(Scope.ALL), principal, role());
+        return new Scope(
+                false,
+                readable.contains(Scope.ALL)
+                        ? requested.libraries()
+                        : requested.libraries().stream()
+                                .filter(readable::contains)
+                                .toList());
     }
 
     /** Refuses a change to a library the caller may not change, as if it did not exist. */
@@ -75,10 +80,9 @@ public final class Analyst {
         }
         String workspace = library == null ? null : (String) library.getProperty("workspace_id", null);
         boolean owns = library != null && principal != null && principal.equals(library.getProperty("owner", null));
-        if (!owns && (workspace == null || principal == null
-                || Grants.role(tx, principal, workspace) != Role.OWNER)) {
-            throw new IllegalArgumentException("not_found: " + procedure + ": no " + what + " that Neo4j user '"
-                    + user + "' may change");
+        if (!owns && (workspace == null || principal == null || Grants.role(tx, principal, workspace) != Role.OWNER)) {
+            throw new IllegalArgumentException(
+                    "not_found: " + procedure + ": no " + what + " that Neo4j user '" + user + "' may change");
         }
     }
 

@@ -13,7 +13,8 @@ import org.mnemo.procedures.options.Options;
  */
 public final class Fusion {
     public enum Method {
-        RRF, CONVEX;
+        RRF,
+        CONVEX;
 
         public static Method parse(String value, String argument) {
             for (Method m : values()) {
@@ -30,6 +31,7 @@ public final class Fusion {
 
     /** The legs' names: options, weights, ranks and sources of document and memory search all use these. */
     public static final String VECTOR = "vector";
+
     public static final String FULLTEXT = "fulltext";
     public static final String GRAPH = "graph";
     public static final List<String> LEGS = List.of(VECTOR, FULLTEXT, GRAPH);
@@ -46,10 +48,14 @@ public final class Fusion {
         }
         Map<String, Double> weights = new java.util.HashMap<>(defaults);
         for (Map.Entry<?, ?> e : given.entrySet()) {
-            if (!LEGS.contains(String.valueOf(e.getKey())) || !(e.getValue() instanceof Number n)
-                    || n.doubleValue() < 0 || n.doubleValue() > 10) {
-                throw o.error("weights", "takes vector, fulltext and graph with a number 0..10 each, got "
-                        + e.getKey() + ": " + e.getValue());
+            if (!LEGS.contains(String.valueOf(e.getKey()))
+                    || !(e.getValue() instanceof Number n)
+                    || n.doubleValue() < 0
+                    || n.doubleValue() > 10) {
+                throw o.error(
+                        "weights",
+                        "takes vector, fulltext and graph with a number 0..10 each, got " + e.getKey() + ": "
+                                + e.getValue());
             }
             weights.put(String.valueOf(e.getKey()), n.doubleValue());
         }
@@ -57,8 +63,8 @@ public final class Fusion {
     }
 
     /** The fused score of every key in any list (insertion order: first seen first). */
-    public static <T> Map<T, Double> fuse(Method method, Map<String, List<Ranked<T>>> legs,
-            Map<String, Double> weights, int rrfK) {
+    public static <T> Map<T, Double> fuse(
+            Method method, Map<String, List<Ranked<T>>> legs, Map<String, Double> weights, int rrfK) {
         Map<T, Double> fused = new LinkedHashMap<>();
         legs.forEach((leg, list) -> {
             double weight = weights.getOrDefault(leg, 0.0);
@@ -74,7 +80,8 @@ public final class Fusion {
             }
             for (int i = 0; i < list.size(); i++) {
                 Ranked<T> r = list.get(i);
-                double contribution = method == Method.RRF ? weight / (rrfK + i + 1)
+                double contribution = method == Method.RRF
+                        ? weight / (rrfK + i + 1)
                         : weight * (max > min ? (r.score() - min) / (max - min) : 1.0);
                 fused.merge(r.key(), contribution, Double::sum);
             }

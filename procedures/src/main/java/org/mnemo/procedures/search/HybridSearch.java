@@ -35,12 +35,14 @@ import org.neo4j.graphdb.Transaction;
 public final class HybridSearch {
     /** Upper bound of candidates the full-text leg pages through before it gives up widening. */
     private static final int MAX_CANDIDATES = 100_000;
+
     private static final int MIN_CANDIDATES = 100;
     private static final int SEED_CONCEPTS = 10;
     private static final int NEIGHBOURS_PER_CONCEPT = 10;
     private static final int MAX_CONCEPTS = 30;
     /** Concepts mentioned more often are walked only when the query names them (and then only this far). */
     private static final int MAX_MENTIONS_PER_CONCEPT = 5_000;
+
     private static final double DEPTH_DECAY = 0.5;
     private static final double CONCEPT_VECTOR_MIN_SCORE = 0.8;
     /**
@@ -75,6 +77,7 @@ public final class HybridSearch {
     private final int overfetch;
     /** Throws when the calling transaction was terminated; checked in long loops. */
     private final Runnable guard;
+
     private long chunkCount = -1;
     private long inScope = -1;
     /** How long the reranker took in this search (timed apart from the fusion around it). */
@@ -82,14 +85,21 @@ public final class HybridSearch {
 
     /** The labels of this search's latencies in mnemo.metrics. */
     private static final String TARGET = "documents";
+
     private static final String FUSION = "fusion";
     private static final String RERANK = "rerank";
 
     /** The configured reranker (null: none) and how many fused rows it reorders. */
     private final Reranker reranker;
+
     private final int rerankCandidates;
 
-    public HybridSearch(Transaction tx, int exactThreshold, int overfetch, Runnable guard, Reranker reranker,
+    public HybridSearch(
+            Transaction tx,
+            int exactThreshold,
+            int overfetch,
+            Runnable guard,
+            Reranker reranker,
             int rerankCandidates) {
         this.tx = tx;
         this.exactThreshold = exactThreshold;
@@ -144,7 +154,9 @@ public final class HybridSearch {
             return List.of();
         }
         List<String> libraries = options.scope().libraries();
-        if (inScope > exactThreshold && !options.scope().all() && libraries.size() <= LibraryKeys.MAX_IN_QUERY
+        if (inScope > exactThreshold
+                && !options.scope().all()
+                && libraries.size() <= LibraryKeys.MAX_IN_QUERY
                 && Schema.vectorsFilterable(tx)) {
             return filteredVector(vector, options, visible, topK, inScope);
         }
@@ -159,8 +171,9 @@ public final class HybridSearch {
         while (true) {
             List<LegHit> hits = new ArrayList<>();
             long fetched = 0;
-            var result = tx.execute("CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node "
-                    + "RETURN node", Map.of("index", Schema.CHUNK_VECTOR, "k", k, "vector", vector));
+            var result = tx.execute(
+                    "CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node " + "RETURN node",
+                    Map.of("index", Schema.CHUNK_VECTOR, "k", k, "vector", vector));
             while (result.hasNext()) {
                 fetched++;
                 Node chunk = (Node) result.next().get("node");
@@ -189,16 +202,20 @@ public final class HybridSearch {
      * scope's chunks, re-scored exactly; items not yet searchable or outside a type or collection filter are
      * dropped after, widening the ask when they leave too few.
      */
-    private List<LegHit> filteredVector(float[] vector, SearchOptions options, ScopedChunks visible, int topK,
-            long inScope) {
-        List<String> keys = options.scope().libraries().stream().map(LibraryKeys::of).distinct().toList();
+    private List<LegHit> filteredVector(
+            float[] vector, SearchOptions options, ScopedChunks visible, int topK, long inScope) {
+        List<String> keys = options.scope().libraries().stream()
+                .map(LibraryKeys::of)
+                .distinct()
+                .toList();
         double queryNorm = norm(vector);
         long k = Math.max(MIN_CANDIDATES, (long) topK * overfetch);
         while (true) {
             List<LegHit> hits = new ArrayList<>();
             long fetched = 0;
-            var result = tx.execute("CYPHER 25 MATCH (c:Chunk) SEARCH c IN (VECTOR INDEX " + Schema.CHUNK_VECTOR
-                    + " FOR $vector WHERE c." + Schema.LIBRARY_KEY + " IN $keys LIMIT $k) RETURN c",
+            var result = tx.execute(
+                    "CYPHER 25 MATCH (c:Chunk) SEARCH c IN (VECTOR INDEX " + Schema.CHUNK_VECTOR
+                            + " FOR $vector WHERE c." + Schema.LIBRARY_KEY + " IN $keys LIMIT $k) RETURN c",
                     Map.of("vector", vector, "keys", keys, "k", k));
             while (result.hasNext()) {
                 fetched++;
@@ -345,8 +362,10 @@ public final class HybridSearch {
         while (true) {
             List<LegHit> hits = new ArrayList<>();
             long fetched = 0;
-            var result = tx.execute("CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score "
-                    + "RETURN node, score LIMIT $k", Map.of("index", Schema.CHUNK_FULLTEXT, "query", lucene, "k", k));
+            var result = tx.execute(
+                    "CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score "
+                            + "RETURN node, score LIMIT $k",
+                    Map.of("index", Schema.CHUNK_FULLTEXT, "query", lucene, "k", k));
             while (result.hasNext() && hits.size() < topK) {
                 Map<String, Object> row = result.next();
                 fetched++;
@@ -412,7 +431,8 @@ public final class HybridSearch {
         // Scope is checked in rank order, only as far down as the leg needs.
         List<LegHit> ranked = new ArrayList<>(chunkScores.size());
         chunkScores.forEach((chunk, score) -> ranked.add(new LegHit(chunk, score)));
-        ranked.sort(Comparator.comparingDouble(LegHit::score).reversed()
+        ranked.sort(Comparator.comparingDouble(LegHit::score)
+                .reversed()
                 .thenComparing(h -> h.chunk().getElementId()));
         List<LegHit> hits = new ArrayList<>();
         for (LegHit hit : ranked) {
@@ -432,9 +452,10 @@ public final class HybridSearch {
         List<String> terms = FulltextQuery.terms(query);
         String lucene = FulltextQuery.of(terms);
         if (lucene != null) {
-            var result = tx.execute("CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score "
-                    + "RETURN node, score LIMIT $k", Map.of("index", Schema.CONCEPT_FULLTEXT, "query", lucene,
-                    "k", SEED_CONCEPTS));
+            var result = tx.execute(
+                    "CALL db.index.fulltext.queryNodes($index, $query) YIELD node, score "
+                            + "RETURN node, score LIMIT $k",
+                    Map.of("index", Schema.CONCEPT_FULLTEXT, "query", lucene, "k", SEED_CONCEPTS));
             double max = 0;
             List<Map<String, Object>> rows = new ArrayList<>();
             result.forEachRemaining(rows::add);
@@ -445,12 +466,20 @@ public final class HybridSearch {
                 seeds.merge((Node) row.get("node"), ((Number) row.get("score")).doubleValue() / max, Math::max);
             }
         }
-        tx.execute("CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node, score "
-                        + "WHERE score >= $min RETURN node, score",
-                Map.of("index", Schema.CONCEPT_VECTOR, "k", SEED_CONCEPTS, "vector", vector, "min",
-                        CONCEPT_VECTOR_MIN_SCORE))
-                .forEachRemaining(row -> seeds.merge((Node) row.get("node"),
-                        ((Number) row.get("score")).doubleValue(), Math::max));
+        tx.execute(
+                        "CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node, score "
+                                + "WHERE score >= $min RETURN node, score",
+                        Map.of(
+                                "index",
+                                Schema.CONCEPT_VECTOR,
+                                "k",
+                                SEED_CONCEPTS,
+                                "vector",
+                                vector,
+                                "min",
+                                CONCEPT_VECTOR_MIN_SCORE))
+                .forEachRemaining(row ->
+                        seeds.merge((Node) row.get("node"), ((Number) row.get("score")).doubleValue(), Math::max));
         return seeds;
     }
 
@@ -479,8 +508,7 @@ public final class HybridSearch {
      * alone returns exactly its ranking); with {@code group_by: 'item'} one row stands for each item, in the items'
      * fused order, its best chunks as evidence — so one document's many chunks cannot crowd the list.
      */
-    private List<Hit> fuse(String query, Map<String, List<LegHit>> legs, SearchOptions options,
-            ScopedChunks visible) {
+    private List<Hit> fuse(String query, Map<String, List<LegHit>> legs, SearchOptions options, ScopedChunks visible) {
         Map<Node, String> uids = new HashMap<>();
         Map<Node, ScopedChunks.Context> places = new HashMap<>();
         Map<String, List<Fusion.Ranked<Node>>> chunkLegs = new LinkedHashMap<>();
@@ -510,16 +538,22 @@ public final class HybridSearch {
         Map<Node, Double> chunkScores = Fusion.fuse(options.fusion(), chunkLegs, options.weights(), options.rrfK());
         Map<String, Double> itemScores = Fusion.fuse(options.fusion(), itemLegs, options.weights(), options.rrfK());
         List<Node> order = new ArrayList<>(chunkScores.keySet());
-        Comparator<Node> byChunk = Comparator.<Node>comparingDouble(chunkScores::get).reversed();
-        order.sort(options.groupByItem()
-                ? Comparator.<Node>comparingDouble(c -> itemScores.get(itemUid(places.get(c)))).reversed()
-                        .thenComparing(byChunk).thenComparing(uids::get)
-                : byChunk.thenComparing(uids::get));
+        Comparator<Node> byChunk =
+                Comparator.<Node>comparingDouble(chunkScores::get).reversed();
+        order.sort(
+                options.groupByItem()
+                        ? Comparator.<Node>comparingDouble(c -> itemScores.get(itemUid(places.get(c))))
+                                .reversed()
+                                .thenComparing(byChunk)
+                                .thenComparing(uids::get)
+                        : byChunk.thenComparing(uids::get));
         List<Hit> hits = new ArrayList<>();
         List<Node> hitChunks = new ArrayList<>();
         // Reranking and diversity pick from a wider pool than is returned.
-        int pool = Math.max(options.limit(), (options.mmr() > 0 ? options.limit() * 3 : 0)
-                + (options.rerank() && reranker != null ? rerankCandidates : 0));
+        int pool = Math.max(
+                options.limit(),
+                (options.mmr() > 0 ? options.limit() * 3 : 0)
+                        + (options.rerank() && reranker != null ? rerankCandidates : 0));
         Map<String, List<Map<String, Object>>> evidence = new HashMap<>();
         Map<String, Integer> perItem = new HashMap<>();
         for (Node chunk : order) {
@@ -527,17 +561,29 @@ public final class HybridSearch {
             int nth = perItem.merge(item, 1, Integer::sum);
             Hit hit;
             try {
-                hit = hit(chunk, uids.get(chunk), places.get(chunk), options.groupByItem() ? itemScores.get(item)
-                        : chunkScores.get(chunk), ranks.get(chunk),
-                        raw.get(chunk), options.groupByItem() ? evidence.computeIfAbsent(item,
-                                i -> new ArrayList<>()) : null);
+                hit = hit(
+                        chunk,
+                        uids.get(chunk),
+                        places.get(chunk),
+                        options.groupByItem() ? itemScores.get(item) : chunkScores.get(chunk),
+                        ranks.get(chunk),
+                        raw.get(chunk),
+                        options.groupByItem() ? evidence.computeIfAbsent(item, i -> new ArrayList<>()) : null);
             } catch (NotFoundException deletedMeanwhile) {
                 continue;
             }
             if (options.groupByItem()) {
                 if (nth <= options.evidence()) {
-                    evidence.get(item).add(Map.of("chunk_uid", hit.chunk_uid(), "chunk_index", hit.chunk_index(),
-                            "text_preview", hit.text_preview(), "score", chunkScores.get(chunk)));
+                    evidence.get(item)
+                            .add(Map.of(
+                                    "chunk_uid",
+                                    hit.chunk_uid(),
+                                    "chunk_index",
+                                    hit.chunk_index(),
+                                    "text_preview",
+                                    hit.text_preview(),
+                                    "score",
+                                    chunkScores.get(chunk)));
                 }
                 if (nth > 1) {
                     continue;
@@ -575,7 +621,8 @@ public final class HybridSearch {
             try {
                 List<String> texts = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    texts.add(String.valueOf(chunks.get(i).getProperty("text", hits.get(i).text_preview())));
+                    texts.add(String.valueOf(
+                            chunks.get(i).getProperty("text", hits.get(i).text_preview())));
                 }
                 long asked = System.nanoTime();
                 List<Double> scores;
@@ -620,7 +667,8 @@ public final class HybridSearch {
     private static String instruction(List<Hit> candidates, SearchOptions options) {
         String type = options.libraryType();
         if (type == null) {
-            List<String> types = candidates.stream().map(Hit::library_type).distinct().toList();
+            List<String> types =
+                    candidates.stream().map(Hit::library_type).distinct().toList();
             type = types.size() == 1 ? types.get(0) : null;
         }
         if (type == null) {
@@ -634,9 +682,21 @@ public final class HybridSearch {
     }
 
     private static Hit withReranker(Hit h, Map<String, Object> raw, String reranker) {
-        return new Hit(h.chunk_uid(), h.item_uid(), h.item_title(), h.library_uid(), h.library_type(),
-                h.collection_uid(), h.chunk_index(), h.text_preview(), h.score(), h.sources(), h.ranks(), raw,
-                h.evidence(), reranker);
+        return new Hit(
+                h.chunk_uid(),
+                h.item_uid(),
+                h.item_title(),
+                h.library_uid(),
+                h.library_type(),
+                h.collection_uid(),
+                h.chunk_index(),
+                h.text_preview(),
+                h.score(),
+                h.sources(),
+                h.ranks(),
+                raw,
+                h.evidence(),
+                reranker);
     }
 
     /**
@@ -699,8 +759,8 @@ public final class HybridSearch {
     }
 
     /** Finds a chunk's item and library (false when it is gone or not visible). */
-    private static boolean place(Node chunk, ScopedChunks visible, Map<Node, String> uids,
-            Map<Node, ScopedChunks.Context> places) {
+    private static boolean place(
+            Node chunk, ScopedChunks visible, Map<Node, String> uids, Map<Node, ScopedChunks.Context> places) {
         try {
             ScopedChunks.Context where = visible.context(chunk);
             if (where == null) {
@@ -718,8 +778,14 @@ public final class HybridSearch {
         return where.item().getElementId();
     }
 
-    private static Hit hit(Node chunk, String uid, ScopedChunks.Context where, double score,
-            Map<String, Object> ranks, Map<String, Object> raw, List<Map<String, Object>> evidence) {
+    private static Hit hit(
+            Node chunk,
+            String uid,
+            ScopedChunks.Context where,
+            double score,
+            Map<String, Object> ranks,
+            Map<String, Object> raw,
+            List<Map<String, Object>> evidence) {
         return new Hit(
                 uid,
                 (String) where.item().getProperty("uid"),
@@ -747,5 +813,4 @@ public final class HybridSearch {
     private long count(String cypher, Map<String, Object> params) {
         return ((Number) tx.execute(cypher, params).next().get("n")).longValue();
     }
-
 }

@@ -40,29 +40,72 @@ public record SearchOptions(
      * the dense leg alone on both sets, as did every RRF variant on one of them).
      */
     static final Map<String, Double> DEFAULT_WEIGHTS = Map.of(VECTOR, 1.0, FULLTEXT, 0.2, GRAPH, 0.1);
+
     static final Fusion.Method DEFAULT_FUSION = Fusion.Method.CONVEX;
 
     /** The same options over another scope (the caller's, once narrowed). */
     public SearchOptions withScope(Scope narrowed) {
-        return new SearchOptions(narrowed, libraryType, collectionUid, searchTypes, limit, vectorTopK, fulltextTopK,
-                graphTopK, depth, rrfK, weights, queryVector, fusion, groupByItem, evidence, perItem, mmr, rerank);
+        return new SearchOptions(
+                narrowed,
+                libraryType,
+                collectionUid,
+                searchTypes,
+                limit,
+                vectorTopK,
+                fulltextTopK,
+                graphTopK,
+                depth,
+                rrfK,
+                weights,
+                queryVector,
+                fusion,
+                groupByItem,
+                evidence,
+                perItem,
+                mmr,
+                rerank);
     }
 
     public static SearchOptions from(String procedure, Map<String, Object> options) {
-        Options o = Options.of(procedure, options, Set.of("libraries", "library_type", "collection_uid",
-                "search_types", "limit", "vector_top_k", "fulltext_top_k", "graph_top_k", "depth", "rrf_k", "weights",
-                "query_vector", "fusion", "group_by", "evidence", "per_item", "mmr", "rerank"));
+        Options o = Options.of(
+                procedure,
+                options,
+                Set.of(
+                        "libraries",
+                        "library_type",
+                        "collection_uid",
+                        "search_types",
+                        "limit",
+                        "vector_top_k",
+                        "fulltext_top_k",
+                        "graph_top_k",
+                        "depth",
+                        "rrf_k",
+                        "weights",
+                        "query_vector",
+                        "fusion",
+                        "group_by",
+                        "evidence",
+                        "per_item",
+                        "mmr",
+                        "rerank"));
         if (!o.has("libraries")) {
             throw o.error("libraries", "is required: the list of library uids the caller may read (['*'] for all)");
         }
         Scope scope = Scope.of(o.strings("libraries", null), procedure);
         String type = o.has("library_type")
-                ? LibraryType.parse(o.string("library_type", null), procedure + ": 'library_type'").key() : null;
+                ? LibraryType.parse(o.string("library_type", null), procedure + ": 'library_type'")
+                        .key()
+                : null;
         List<String> types = o.strings("search_types", ALL_TYPES);
         if (types.isEmpty() || !ALL_TYPES.containsAll(types)) {
             throw o.error("search_types", "must be a non-empty subset of " + ALL_TYPES + ", got " + types);
         }
-        return new SearchOptions(scope, type, o.string("collection_uid", null), new LinkedHashSet<>(types),
+        return new SearchOptions(
+                scope,
+                type,
+                o.string("collection_uid", null),
+                new LinkedHashSet<>(types),
                 (int) o.integer("limit", 20, 1, 200),
                 (int) o.integer("vector_top_k", 50, 1, 1000),
                 (int) o.integer("fulltext_top_k", 30, 1, 1000),
@@ -93,10 +136,11 @@ public record SearchOptions(
     private static boolean groupBy(Options o) {
         String value = o.string("group_by", "chunk");
         if (!List.of("chunk", "item").contains(value)) {
-            throw o.error("group_by", "must be 'chunk' (a row per chunk) or 'item' (a row per item with its best "
-                    + "chunks as evidence), got '" + value + "'");
+            throw o.error(
+                    "group_by",
+                    "must be 'chunk' (a row per chunk) or 'item' (a row per item with its best "
+                            + "chunks as evidence), got '" + value + "'");
         }
         return value.equals("item");
     }
-
 }

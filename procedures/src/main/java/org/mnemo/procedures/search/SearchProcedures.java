@@ -37,22 +37,24 @@ public class SearchProcedures {
             + "per item with group_by 'item'; each row shows the legs that found it with their ranks and raw scores.")
     public Stream<HybridSearch.Hit> search(
             @Name(value = "query", description = "The question or keywords; any text is safe.") String query,
-            @Name(value = "options", description = "{libraries (required; [] finds nothing, ['*'] all), "
-                    + "library_type, collection_uid, search_types: ['vector','fulltext','graph'], limit: 20 (max 200), "
-                    + "vector_top_k: 50, fulltext_top_k: 30, graph_top_k: 30, depth: 2, fusion: 'convex' | 'rrf', "
-                    + "rrf_k: 60, weights: {vector: 1.0, fulltext: 0.2, graph: 0.1}, group_by: 'chunk' | 'item', "
-                    + "evidence: 3 (chunks per item with group_by item), per_item: 0 (most chunks per item; 0 = any), "
-                    + "mmr: 0 (off; 0..1 = MMR's lambda), rerank: false (the configured reranker reorders the top "
-                    + "mnemo.rerank.candidates), "
-                    + "query_vector: the query's embedding when the caller already has it}")
+            @Name(
+                            value = "options",
+                            description = "{libraries (required; [] finds nothing, ['*'] all), "
+                                    + "library_type, collection_uid, search_types: ['vector','fulltext','graph'], limit: 20 (max 200), "
+                                    + "vector_top_k: 50, fulltext_top_k: 30, graph_top_k: 30, depth: 2, fusion: 'convex' | 'rrf', "
+                                    + "rrf_k: 60, weights: {vector: 1.0, fulltext: 0.2, graph: 0.1}, group_by: 'chunk' | 'item', "
+                                    + "evidence: 3 (chunks per item with group_by item), per_item: 0 (most chunks per item; 0 = any), "
+                                    + "mmr: 0 (off; 0..1 = MMR's lambda), rerank: false (the configured reranker reorders the top "
+                                    + "mnemo.rerank.candidates), "
+                                    + "query_vector: the query's embedding when the caller already has it}")
                     Map<String, Object> options) {
         String procedure = "mnemo.search";
         if (query == null || query.isBlank()) {
             throw new IllegalArgumentException(procedure + ": 'query' must not be empty");
         }
         if (query.length() > MAX_QUERY_CHARS) {
-            throw new IllegalArgumentException(procedure + ": 'query' must be at most " + MAX_QUERY_CHARS
-                    + " characters, got " + query.length());
+            throw new IllegalArgumentException(
+                    procedure + ": 'query' must be at most " + MAX_QUERY_CHARS + " characters, got " + query.length());
         }
         query = TextNormalizer.normalize(query);
         if (query.isEmpty()) {
@@ -70,8 +72,13 @@ public class SearchProcedures {
         float[] vector = parsed.queryVector() != null
                 ? Vectors.fromList(parsed.queryVector(), embedder.dimension(), procedure + ": 'query_vector'")
                 : embedder.embedQuery(query);
-        var search = new HybridSearch(tx, config.exactThreshold(), config.vectorOverfetch(), guard::check,
-                parsed.rerank() ? Rerankers.get(config.rerank()) : null, config.rerank().candidates());
+        var search = new HybridSearch(
+                tx,
+                config.exactThreshold(),
+                config.vectorOverfetch(),
+                guard::check,
+                parsed.rerank() ? Rerankers.get(config.rerank()) : null,
+                config.rerank().candidates());
         return search.search(query, vector, parsed).stream();
     }
 }

@@ -26,8 +26,8 @@ public class WorkspaceProcedures {
     @Context
     public Transaction tx;
 
-    public record WorkspaceRow(String id, String parent_id, String name, String status, List<String> custom_namespaces,
-            String manager) {}
+    public record WorkspaceRow(
+            String id, String parent_id, String name, String status, List<String> custom_namespaces, String manager) {}
 
     public record Purged(String namespace, long memories) {}
 
@@ -35,8 +35,8 @@ public class WorkspaceProcedures {
 
     public record Revoked(String workspace_id, String principal, boolean revoked) {}
 
-    private static final String AS = "{as: principal id — act on its behalf: only what it manages (omit for the "
-            + "trusted caller)}";
+    private static final String AS =
+            "{as: principal id — act on its behalf: only what it manages (omit for the " + "trusted caller)}";
 
     @Procedure(name = "mnemo.workspace.upsert", mode = Mode.WRITE)
     @Description("Create or update a workspace of the tree: {parent_id (null for a root), name, status, "
@@ -44,16 +44,25 @@ public class WorkspaceProcedures {
             + "service account with manage_workspaces, and only within what it manages.")
     public Stream<WorkspaceRow> upsert(
             @Name(value = "id", description = "Workspace id.") String id,
-            @Name(value = "fields", defaultValue = "{}", description = "{parent_id, name, status, custom_namespaces, "
-                    + "manager}") Map<String, Object> fields,
+            @Name(
+                            value = "fields",
+                            defaultValue = "{}",
+                            description = "{parent_id, name, status, custom_namespaces, " + "manager}")
+                    Map<String, Object> fields,
             @Name(value = "options", defaultValue = "{}", description = AS) Map<String, Object> options) {
         String procedure = "mnemo.workspace.upsert";
-        Options o = Options.of(procedure, fields, Set.of("parent_id", "name", "status", "custom_namespaces",
-                "manager"));
+        Options o =
+                Options.of(procedure, fields, Set.of("parent_id", "name", "status", "custom_namespaces", "manager"));
         Workspaces workspaces = new Workspaces(tx, as(procedure, options));
-        return Stream.of(row(workspaces.upsert(id, new Workspaces.Change(fields != null
-                && fields.containsKey("parent_id"), o.string("parent_id", null), o.string("name", null),
-                o.string("status", null), o.strings("custom_namespaces", null), o.string("manager", null)))));
+        return Stream.of(row(workspaces.upsert(
+                id,
+                new Workspaces.Change(
+                        fields != null && fields.containsKey("parent_id"),
+                        o.string("parent_id", null),
+                        o.string("name", null),
+                        o.string("status", null),
+                        o.strings("custom_namespaces", null),
+                        o.string("manager", null)))));
     }
 
     @Procedure(name = "mnemo.workspace.sync", mode = Mode.WRITE)
@@ -61,13 +70,16 @@ public class WorkspaceProcedures {
             + "hierarchy): [{id, parent_id, name, status}], parents in the batch before their children; all or "
             + "nothing. With {as}, as mnemo.workspace.upsert: only within what that principal manages.")
     public Stream<WorkspaceRow> sync(
-            @Name(value = "workspaces", description = "[{id, parent_id (absent: unchanged; null: a root), name, "
-                    + "status}], at most " + Workspaces.MAX_SYNC) List<Map<String, Object>> workspaces,
+            @Name(
+                            value = "workspaces",
+                            description = "[{id, parent_id (absent: unchanged; null: a root), name, "
+                                    + "status}], at most " + Workspaces.MAX_SYNC)
+                    List<Map<String, Object>> workspaces,
             @Name(value = "options", defaultValue = "{}", description = AS) Map<String, Object> options) {
         String procedure = "mnemo.workspace.sync";
         if (workspaces == null || workspaces.size() > Workspaces.MAX_SYNC) {
-            throw new IllegalArgumentException(procedure + ": 'workspaces' must be a list of at most "
-                    + Workspaces.MAX_SYNC + " workspaces");
+            throw new IllegalArgumentException(
+                    procedure + ": 'workspaces' must be a list of at most " + Workspaces.MAX_SYNC + " workspaces");
         }
         checkBatch(procedure, workspaces);
         Workspaces tree = new Workspaces(tx, as(procedure, options));
@@ -75,8 +87,15 @@ public class WorkspaceProcedures {
         List<WorkspaceRow> rows = new java.util.ArrayList<>();
         for (Map<String, Object> w : ordered) {
             Options o = Options.of(procedure, w, Set.of("id", "parent_id", "name", "status"));
-            rows.add(row(tree.upsert(o.string("id", null), new Workspaces.Change(w.containsKey("parent_id"),
-                    o.string("parent_id", null), o.string("name", null), o.string("status", null), null, null))));
+            rows.add(row(tree.upsert(
+                    o.string("id", null),
+                    new Workspaces.Change(
+                            w.containsKey("parent_id"),
+                            o.string("parent_id", null),
+                            o.string("name", null),
+                            o.string("status", null),
+                            null,
+                            null))));
         }
         return rows.stream();
     }
@@ -164,18 +183,23 @@ public class WorkspaceProcedures {
             @Name(value = "options", defaultValue = "{}", description = "{principal, max_role}")
                     Map<String, Object> options) {
         Acting acting = Acting.of("mnemo.namespace.resolve", options, Set.of());
-        return Stream.of(acting.as(Analyst.of(tx, db).actingAs(acting.principal())).namespaces(tx, workspaceId));
+        return Stream.of(
+                acting.as(Analyst.of(tx, db).actingAs(acting.principal())).namespaces(tx, workspaceId));
     }
 
     /** Whom a tree call acts for: {@code as}, or a restricted Neo4j user's own principal whatever it passes. */
     private String as(String procedure, Map<String, Object> options) {
-        return Analyst.of(tx, db).actingAs(Options.of(procedure, options, Set.of("as")).string("as", null));
+        return Analyst.of(tx, db)
+                .actingAs(Options.of(procedure, options, Set.of("as")).string("as", null));
     }
 
     private static WorkspaceRow row(Node node) {
         Object custom = node.getProperty("custom_namespaces", new String[0]);
-        return new WorkspaceRow((String) node.getProperty("id"), (String) node.getProperty("parent_id", null),
-                (String) node.getProperty("name", null), (String) node.getProperty("status", "active"),
+        return new WorkspaceRow(
+                (String) node.getProperty("id"),
+                (String) node.getProperty("parent_id", null),
+                (String) node.getProperty("name", null),
+                (String) node.getProperty("status", "active"),
                 custom instanceof String[] names ? List.of(names) : List.of(),
                 (String) node.getProperty("manager", null));
     }

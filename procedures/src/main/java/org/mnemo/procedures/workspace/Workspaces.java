@@ -28,7 +28,12 @@ public final class Workspaces {
     private static final String ID = "[A-Za-z0-9._@:-]{1,200}";
 
     /** A workspace's fields as a change asks for them; null = leave as is ({@code parentSet} tells null apart). */
-    public record Change(boolean parentSet, String parentId, String name, String status, List<String> customNamespaces,
+    public record Change(
+            boolean parentSet,
+            String parentId,
+            String name,
+            String status,
+            List<String> customNamespaces,
             String manager) {}
 
     /** How many workspaces one mnemo.workspace.sync may carry. */
@@ -50,7 +55,9 @@ public final class Workspaces {
             for (java.util.Iterator<Map<String, Object>> it = waiting.iterator(); it.hasNext(); ) {
                 Map<String, Object> w = it.next();
                 Object parent = w.get("parent_id");
-                if (parent == null || !inBatch.contains(parent) || placed.contains(parent)
+                if (parent == null
+                        || !inBatch.contains(parent)
+                        || placed.contains(parent)
                         || parent.equals(w.get("id"))) {
                     ordered.add(w);
                     placed.add(w.get("id"));
@@ -90,8 +97,8 @@ public final class Workspaces {
             throw new IllegalArgumentException("invalid_argument: 'parent_id' cannot be the workspace itself");
         }
         if (!trusted() && (change.customNamespaces() != null || change.manager() != null)) {
-            throw new IllegalArgumentException("capability_required: only the admin sets custom_namespaces or "
-                    + "manager");
+            throw new IllegalArgumentException(
+                    "capability_required: only the admin sets custom_namespaces or " + "manager");
         }
         Node node = tx.findNode(Namespaces.WORKSPACE, "id", id);
         if (node != null) {
@@ -129,8 +136,8 @@ public final class Workspaces {
         if (change.name() != null) {
             node.setProperty("name", change.name());
         }
-        node.setProperty("status", change.status() != null ? change.status()
-                : (String) node.getProperty("status", "active"));
+        node.setProperty(
+                "status", change.status() != null ? change.status() : (String) node.getProperty("status", "active"));
         if (change.customNamespaces() != null) {
             for (String name : change.customNamespaces()) {
                 if (!name.startsWith(Namespaces.CUSTOM_PREFIX) || !Namespaces.wellFormed(name)) {
@@ -167,8 +174,8 @@ public final class Workspaces {
         }
         requireManaged(node, id);
         if (tx.findNodes(Namespaces.WORKSPACE, "parent_id", id).hasNext()) {
-            throw new IllegalArgumentException("workspace_has_children: re-parent or delete the children of '" + id
-                    + "' first");
+            throw new IllegalArgumentException(
+                    "workspace_has_children: re-parent or delete the children of '" + id + "' first");
         }
         long purged = Memories.purge(tx, Namespaces.WORKSPACE_PREFIX + id, as == null ? "dba" : as);
         node.getRelationships().forEach(Relationship::delete);

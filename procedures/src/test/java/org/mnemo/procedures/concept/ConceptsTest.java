@@ -22,8 +22,8 @@ class ConceptsTest {
     void start() throws IOException {
         server = new MockWebServer();
         server.start();
-        concepts = new Concepts(new LlmSettings(server.url("/v1").toString(), "k", "m", Duration.ofSeconds(2)),
-                NullLog.getInstance());
+        concepts = new Concepts(
+                new LlmSettings(server.url("/v1").toString(), "k", "m", Duration.ofSeconds(2)), NullLog.getInstance());
     }
 
     @AfterEach
@@ -32,8 +32,9 @@ class ConceptsTest {
     }
 
     private void answer(String content) {
-        server.enqueue(new MockResponse().setBody("{\"choices\":[{\"message\":{\"content\":"
-                + com.fasterxml.jackson.databind.node.TextNode.valueOf(content) + "}}]}"));
+        server.enqueue(new MockResponse()
+                .setBody("{\"choices\":[{\"message\":{\"content\":"
+                        + com.fasterxml.jackson.databind.node.TextNode.valueOf(content) + "}}]}"));
     }
 
     @Test
@@ -45,7 +46,9 @@ class ConceptsTest {
     @Test
     void fallsBackToYakeOnInvalidEmptyOrFailedAnswers() {
         answer("Sure! Here are the concepts: Kafka");
-        assertThat(concepts.extract(TEXT, 5)).isNotEmpty().anySatisfy(n -> assertThat(n).containsIgnoringCase("kafka"));
+        assertThat(concepts.extract(TEXT, 5))
+                .isNotEmpty()
+                .anySatisfy(n -> assertThat(n).containsIgnoringCase("kafka"));
         answer("{\"concepts\": []}");
         assertThat(concepts.extract(TEXT, 5)).isNotEmpty();
         server.enqueue(new MockResponse().setResponseCode(401));

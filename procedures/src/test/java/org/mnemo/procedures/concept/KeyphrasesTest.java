@@ -15,7 +15,9 @@ class KeyphrasesTest {
 
     @Test
     void ranksTheDocumentsSubjectsFirstAndSkipsStopWords() {
-        List<String> names = Keyphrases.extract(TEXT, 10).stream().map(Keyphrases.Keyphrase::name).toList();
+        List<String> names = Keyphrases.extract(TEXT, 10).stream()
+                .map(Keyphrases.Keyphrase::name)
+                .toList();
         assertThat(names).contains("Kaggle", "Google");
         assertThat(names.subList(0, 5)).anySatisfy(n -> assertThat(n).contains(" "));
         assertThat(names).anySatisfy(n -> assertThat(n.toLowerCase()).contains("data scien"));
@@ -27,7 +29,8 @@ class KeyphrasesTest {
     void scoresAreAscending() {
         var phrases = Keyphrases.extract(TEXT, 15);
         for (int i = 1; i < phrases.size(); i++) {
-            assertThat(phrases.get(i).score()).isGreaterThanOrEqualTo(phrases.get(i - 1).score());
+            assertThat(phrases.get(i).score())
+                    .isGreaterThanOrEqualTo(phrases.get(i - 1).score());
         }
     }
 

@@ -26,9 +26,15 @@ class MnemoConfigTest {
     @Test
     void environmentOverridesTheFile() {
         MnemoConfig config = MnemoConfig.from(
-                Map.of("mnemo.embedding.provider", "openai", "mnemo.embedding.timeout", "500ms",
-                        "mnemo.search.exact_threshold", "10"),
-                Map.of("MNEMO_SEARCH_EXACT_THRESHOLD", "99"), "test");
+                Map.of(
+                        "mnemo.embedding.provider",
+                        "openai",
+                        "mnemo.embedding.timeout",
+                        "500ms",
+                        "mnemo.search.exact_threshold",
+                        "10"),
+                Map.of("MNEMO_SEARCH_EXACT_THRESHOLD", "99"),
+                "test");
         assertThat(config.embedder().provider()).isEqualTo("openai");
         assertThat(config.embedder().timeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.exactThreshold()).isEqualTo(99);

@@ -54,20 +54,25 @@ class MeteredEmbedderTest {
         flaky.down = true;
         assertThatThrownBy(() -> metered.embed(List.of("d"))).hasMessageContaining("provider down");
 
-        assertThat(value("mnemo_embedder_calls", flaky.model, Map.of("outcome", "ok"))).isEqualTo(2);
-        assertThat(value("mnemo_embedder_calls", flaky.model, Map.of("outcome", "error"))).isEqualTo(1);
+        assertThat(value("mnemo_embedder_calls", flaky.model, Map.of("outcome", "ok")))
+                .isEqualTo(2);
+        assertThat(value("mnemo_embedder_calls", flaky.model, Map.of("outcome", "error")))
+                .isEqualTo(1);
         assertThat(value("mnemo_embedder_texts", flaky.model, Map.of())).isEqualTo(4);
         PluginMetrics.Sample latency = sample("mnemo_embedder_duration_seconds", flaky.model, Map.of());
         assertThat(latency.type()).isEqualTo("histogram");
         assertThat(latency.count()).isEqualTo(3);
-        assertThat(latency.bucket_counts()).hasSameSizeAs(latency.buckets()).isSorted()
+        assertThat(latency.bucket_counts())
+                .hasSameSizeAs(latency.buckets())
+                .isSorted()
                 .allSatisfy(c -> assertThat(c).isLessThanOrEqualTo(3));
         assertThat(value("mnemo_embedder_breaker_open", flaky.model, Map.of())).isZero();
 
         flaky.open = true;
         flaky.openings = 2;
         assertThat(value("mnemo_embedder_breaker_open", flaky.model, Map.of())).isEqualTo(1);
-        assertThat(value("mnemo_embedder_breaker_openings", flaky.model, Map.of())).isEqualTo(2);
+        assertThat(value("mnemo_embedder_breaker_openings", flaky.model, Map.of()))
+                .isEqualTo(2);
     }
 
     private static double value(String name, String model, Map<String, String> labels) {
@@ -76,8 +81,10 @@ class MeteredEmbedderTest {
 
     private static PluginMetrics.Sample sample(String name, String model, Map<String, String> labels) {
         return PluginMetrics.samples().stream()
-                .filter(s -> s.name().equals(name) && model.equals(s.labels().get("model"))
+                .filter(s -> s.name().equals(name)
+                        && model.equals(s.labels().get("model"))
                         && s.labels().entrySet().containsAll(labels.entrySet()))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " for " + model + " " + labels));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " for " + model + " " + labels));
     }
 }

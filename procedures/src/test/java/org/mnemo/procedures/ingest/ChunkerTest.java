@@ -36,7 +36,8 @@ class ChunkerTest {
         assertThat(chunks).hasSizeGreaterThan(2);
         for (int i = 1; i < chunks.size(); i++) {
             assertThat(chunks.get(i).charStart()).isLessThan(chunks.get(i - 1).charEnd());
-            assertThat(chunks.get(i).charStart()).isGreaterThan(chunks.get(i - 1).charStart());
+            assertThat(chunks.get(i).charStart())
+                    .isGreaterThan(chunks.get(i - 1).charStart());
         }
         assertThat(chunks.get(1).text()).startsWith("Gamma three");
     }
@@ -55,14 +56,19 @@ class ChunkerTest {
     void smallSectionsMergeAndATitleNeverStandsAlone() {
         Chunker chunker = new Chunker(200, 0, ChunkStrategy.MARKDOWN);
         String short_ = "# Pumps\n\n## Priming\n\nFill the casing.\n\n## Seals\n\nCheck them weekly.";
-        assertThat(chunker.chunk(short_)).singleElement().satisfies(c -> assertThat(c.text()).isEqualTo(short_));
-        String titled = "# Pumps\n\n## Priming\n\n" + "Fill the casing before start-up. ".repeat(12).strip();
+        assertThat(chunker.chunk(short_))
+                .singleElement()
+                .satisfies(c -> assertThat(c.text()).isEqualTo(short_));
+        String titled = "# Pumps\n\n## Priming\n\n"
+                + "Fill the casing before start-up. ".repeat(12).strip();
         List<ChunkDraft> chunks = chunker.chunk(titled);
         assertThat(chunks.get(0).text()).startsWith("# Pumps\n\n## Priming\n\nFill");
         assertThat(chunks).allSatisfy(c -> assertThat(c.text()).contains("Fill the casing"));
-        assertThat(chunks.subList(1, chunks.size())).allSatisfy(c -> assertThat(c.text()).startsWith("## Priming"));
+        assertThat(chunks.subList(1, chunks.size()))
+                .allSatisfy(c -> assertThat(c.text()).startsWith("## Priming"));
         String paragraphs = "Title line\n\nA short paragraph.\n\nAnother one.";
-        assertThat(new Chunker(200, 0, ChunkStrategy.PARAGRAPH).chunk(paragraphs)).hasSize(1);
+        assertThat(new Chunker(200, 0, ChunkStrategy.PARAGRAPH).chunk(paragraphs))
+                .hasSize(1);
     }
 
     @Test
@@ -83,7 +89,8 @@ class ChunkerTest {
 
     @Test
     void normalisationFoldsLineEndingsControlsAndBlankRuns() {
-        assertThat(TextNormalizer.normalize("  a\r\nb\u0000\u0007\n\n\n\nc \t\n")).isEqualTo("a\nb\n\nc");
+        assertThat(TextNormalizer.normalize("  a\r\nb\u0000\u0007\n\n\n\nc \t\n"))
+                .isEqualTo("a\nb\n\nc");
         assertThat(TextNormalizer.normalize("e\u0301")).isEqualTo("\u00e9");
     }
 }

@@ -13,15 +13,21 @@ class RedactorTest {
 
     @Test
     void eachSecretPattern() {
-        redacts("key: -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY----- done",
-                "MIIEowIBAAKCAQEA7", "private_key");
+        redacts(
+                "key: -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY----- done",
+                "MIIEowIBAAKCAQEA7",
+                "private_key");
         redacts("connect to postgres://admin:s3cr3tPass@db.internal:5432/app", "s3cr3tPass", "url_password");
         redacts("curl -H 'Authorization: Bearer abcdef0123456789abcdef'", "abcdef0123456789abcdef", "bearer_token");
-        redacts("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4eHh4eCJ9.c2lnbmF0dXJlMTIz here",
-                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4eHh4eCJ9", "jwt");
+        redacts(
+                "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4eHh4eCJ9.c2lnbmF0dXJlMTIz here",
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4eHh4eCJ9",
+                "jwt");
         redacts("aws key AKIAIOSFODNN7EXAMPLE in config", "AKIAIOSFODNN7EXAMPLE", "aws_access_key");
         redacts("use sk-proj-abcdefghijklmnop1234 for openai", "sk-proj-abcdefghijklmnop1234", "api_key");
-        redacts("github ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        redacts(
+                "github ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+                "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
                 "api_key");
         redacts("slack xoxb-1234567890-abcdefghij", "xoxb-1234567890-abcdefghij", "api_key");
         redacts("password = hunter22!", "hunter22!", "assignment");

@@ -35,17 +35,23 @@ class OpenAiEmbedderTest {
     }
 
     private OpenAiEmbedder embedder(int batchSize, int retries) {
-        var settings = new EmbedderSettings("openai", "test-model", baseUrl, "secret", 3, batchSize,
-                Duration.ofSeconds(2), retries);
-        return new OpenAiEmbedder(settings, new OpenAiClient(baseUrl, "secret", Duration.ofSeconds(2), retries,
-                Duration.ofMillis(1), Clock.systemUTC()));
+        var settings = new EmbedderSettings(
+                "openai", "test-model", baseUrl, "secret", 3, batchSize, Duration.ofSeconds(2), retries);
+        return new OpenAiEmbedder(
+                settings,
+                new OpenAiClient(
+                        baseUrl, "secret", Duration.ofSeconds(2), retries, Duration.ofMillis(1), Clock.systemUTC()));
     }
 
     private static MockResponse vectors(int n) {
         StringBuilder data = new StringBuilder();
         for (int i = n - 1; i >= 0; i--) {
-            data.append(data.isEmpty() ? "" : ",").append("{\"index\":").append(i).append(",\"embedding\":[")
-                    .append(i).append(",0.5,1]}");
+            data.append(data.isEmpty() ? "" : ",")
+                    .append("{\"index\":")
+                    .append(i)
+                    .append(",\"embedding\":[")
+                    .append(i)
+                    .append(",0.5,1]}");
         }
         return new MockResponse().setBody("{\"data\":[" + data + "]}");
     }
@@ -61,7 +67,9 @@ class OpenAiEmbedderTest {
         RecordedRequest first = server.takeRequest();
         assertThat(first.getPath()).isEqualTo("/v1/embeddings");
         assertThat(first.getHeader("Authorization")).isEqualTo("Bearer secret");
-        assertThat(first.getBody().readUtf8()).contains("\"model\":\"test-model\"").contains("[\"a\",\"b\"]");
+        assertThat(first.getBody().readUtf8())
+                .contains("\"model\":\"test-model\"")
+                .contains("[\"a\",\"b\"]");
     }
 
     @Test
@@ -107,14 +115,15 @@ class OpenAiEmbedderTest {
             }
         };
         var client = new OpenAiClient(baseUrl, "", Duration.ofSeconds(2), 5, Duration.ofMillis(1), clock);
-        var embedder = new OpenAiEmbedder(new EmbedderSettings("openai", "m", baseUrl, "", 3, 8,
-                Duration.ofSeconds(2), 5), client);
+        var embedder = new OpenAiEmbedder(
+                new EmbedderSettings("openai", "m", baseUrl, "", 3, 8, Duration.ofSeconds(2), 5), client);
         assertThat(embedder.failingFast()).isFalse();
         assertThatThrownBy(() -> embedder.embed(List.of("a"))).hasMessageContaining("HTTP 500");
         assertThat(server.getRequestCount()).isEqualTo(3);
         assertThat(embedder.failingFast()).isTrue();
         assertThat(embedder.breakerOpenings()).isEqualTo(1);
-        assertThatThrownBy(() -> embedder.embed(List.of("a"))).hasMessageContaining("provider_unavailable")
+        assertThatThrownBy(() -> embedder.embed(List.of("a")))
+                .hasMessageContaining("provider_unavailable")
                 .hasMessageContaining("fail fast");
         assertThat(server.getRequestCount()).isEqualTo(3);
         now[0] = now[0].plusSeconds(61);
@@ -134,7 +143,8 @@ class OpenAiEmbedderTest {
     void baseUrlsMustFollowTheV1Convention() {
         assertThat(OpenAiClient.validateBaseUrl("https://api.openai.com/v1/")).isEqualTo("https://api.openai.com/v1");
         assertThatThrownBy(() -> OpenAiClient.validateBaseUrl("https://api.openai.com"))
-                .hasMessageContaining("must end in /v1").hasMessageContaining("https://api.openai.com/v1");
+                .hasMessageContaining("must end in /v1")
+                .hasMessageContaining("https://api.openai.com/v1");
         assertThatThrownBy(() -> OpenAiClient.validateBaseUrl("https://host/v1/embeddings"))
                 .hasMessageContaining("must end in /v1");
         assertThatThrownBy(() -> OpenAiClient.validateBaseUrl("ftp://host/v1")).hasMessageContaining("http(s)");

@@ -9,7 +9,8 @@ class FulltextQueryTest {
     void keepsOnlyLowerCasedWordsSoNoLuceneSyntaxSurvives() {
         assertThat(FulltextQuery.of(FulltextQuery.terms("C++ (draft) AND/OR \"unclosed")))
                 .isEqualTo("c draft and or unclosed");
-        assertThat(FulltextQuery.of(FulltextQuery.terms("title:foo~ bar^2 [1 TO 5]"))).isEqualTo("title foo bar 2 1 to 5");
+        assertThat(FulltextQuery.of(FulltextQuery.terms("title:foo~ bar^2 [1 TO 5]")))
+                .isEqualTo("title foo bar 2 1 to 5");
         assertThat(FulltextQuery.of(FulltextQuery.terms("Ünïcödé straße 東京"))).isEqualTo("ünïcödé straße 東京");
     }
 

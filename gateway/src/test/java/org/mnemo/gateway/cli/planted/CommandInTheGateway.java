@@ -1,5 +1,4 @@
 package org.mnemo.gateway.cli.planted;
 
 /** A planted violation for ArchitectureTest: a ./mnemo command back in the gateway's packages. Never used. */
-public final class CommandInTheGateway {
-}
+public final class CommandInTheGateway {}
