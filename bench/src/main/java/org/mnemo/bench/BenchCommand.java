@@ -39,6 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
             int chunks,
             int queries,
             int recallQueries,
+            int repeats,
             long seed,
             String vectors,
             int loaders,
@@ -61,8 +62,18 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Search corpus size in chunks (default " + "${DEFAULT-VALUE}).")
     int chunks;
 
-    @Option(names = "--queries", defaultValue = "100", description = "Queries per system (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--queries",
+            defaultValue = "1000",
+            description = "Queries per system and scope in the search suite (default ${DEFAULT-VALUE}).")
     int queries;
+
+    @Option(
+            names = "--repeats",
+            defaultValue = "3",
+            description = "Repeats of each search measurement; results give the median and range "
+                    + "(default ${DEFAULT-VALUE}).")
+    int repeats;
 
     @Option(
             names = "--recall-queries",
@@ -149,6 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
                 chunks,
                 queries,
                 queries,
+                2,
                 42,
                 "synthetic",
                 2,
@@ -198,6 +210,7 @@ public final class BenchCommand implements Callable<Integer> {
                 chunks,
                 queries,
                 recallQueries,
+                repeats,
                 seed,
                 vectors,
                 loaders,

@@ -5,52 +5,78 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
+import java.util.stream.Collectors;
 import org.neo4j.driver.Session;
 
 /**
  * The ways of answering one hybrid query that the benchmark compares, over Bolt on the same database, each given
  * the query's vector (the embedding is the same work for all, measured by the ingest suite):
  * <ol>
- *   <li>{@code mnemo}: one {@code mnemo.search} call (three legs and RRF inside the database);
- *   <li>{@code client}: client-side orchestration — separate vector, full-text and graph queries, each joined to its
- *       library and filtered to the caller's, fused by RRF in the client;
+ *   <li>{@code mnemo}: one {@code mnemo.search} call (three legs and fusion inside the database);
+ *   <li>{@code client}: what a competent client writes without Mnemo — the same three legs with Mnemo's per-leg
+ *       top-k (vector 50, full-text 30, graph 30), run concurrently on three sessions, each within the caller's
+ *       libraries (the vector leg scores a scope of up to {@value #CLIENT_EXACT_SHARE}% exactly, so it reaches
+ *       Mnemo's recall, and asks the index for 50 / share candidates above that; the full-text leg asks Lucene for
+ *       30 / share hits), fused by RRF in the client;
  *   <li>{@code graphrag}: the query shape of neo4j-graphrag's HybridRetriever (vector and full-text in one Cypher,
  *       each normalised by its maximum score, UNION, max per node — neo4j_graphrag/neo4j_queries.py,
  *       get_search_query(SearchType.HYBRID)), plus the library filter a multi-tenant caller must add;
- *   <li>{@code floor}: the bare index calls (vector and full-text queryNodes, no joins).
+ *   <li>{@code floor}: exactly the index calls {@code mnemo.search} makes for the scope, with its k (the vector
+ *       index with top_k x overfetch / share candidates, or the exact scan where Mnemo scans; Lucene with
+ *       Mnemo's query and limit), returning the raw hits: no joins, no fusion.
  * </ol>
  * End to end, with the query's text embedded by Mnemo: {@code bolt} ({@code mnemo.search} over Bolt), {@code rest}
  * (the gateway's search route) and {@code mcp} (the gateway's MCP search tool). {@code mnemo:<leg>} runs one leg
  * of {@code mnemo.search} alone.
  */
-final class SearchBench {
+final class SearchBench implements AutoCloseable {
     static final List<String> SYSTEMS = List.of("mnemo", "client", "graphrag", "floor");
     static final List<String> END_TO_END = List.of("bolt", "rest", "mcp");
     static final List<String> LEGS = List.of("mnemo:vector", "mnemo:fulltext", "mnemo:graph");
     static final int TOP = 10;
+    /** Mnemo's defaults (mnemo.search's vector_top_k, fulltext_top_k, graph_top_k; mnemo.search.*). */
+    static final int VECTOR_TOP_K = 50;
+    static final int FULLTEXT_TOP_K = 30;
+    static final int GRAPH_TOP_K = 30;
+    static final int OVERFETCH = 2;
+    static final int EXACT_THRESHOLD = 1_000;
+    static final int CLIENT_EXACT_SHARE = 5;
     private static final String SCOPE_JOIN = "MATCH (l:Library)-[:HAS_COLLECTION]->(:Collection)-[:HAS_ITEM]->"
             + "(:Item)-[:HAS_CHUNK]->(node) WHERE $all OR l.uid IN $libraries";
 
     /** One query with its embedding. */
     record Query(String text, List<Double> vector) {}
 
+    /** The libraries a caller reads and how many chunks they hold. */
+    record Scope(String name, List<String> libraries, long chunks) {
+        boolean all() {
+            return libraries.contains("*");
+        }
+    }
+
     private final Driver driver;
     private final GatewayClient gateway;
+    private final long total;
+    /** The client's legs run here, three at a time per query. */
+    private final ExecutorService legs = Executors.newCachedThreadPool();
 
-    SearchBench(Driver driver, GatewayClient gateway) {
+    SearchBench(Driver driver, GatewayClient gateway, long total) {
         this.driver = driver;
         this.gateway = gateway;
+        this.total = total;
     }
 
     /** Runs one query through one system; returns the chunk uids it ranks first. */
-    List<String> run(String system, Query query, List<String> libraries) {
-        boolean all = libraries.contains("*");
+    List<String> run(String system, Query query, Scope scope) {
+        List<String> libraries = scope.libraries();
         if (system.startsWith("mnemo:")) {
             return mnemo(query, libraries, Map.of("search_types", List.of(system.substring("mnemo:".length()))));
         }
@@ -59,12 +85,12 @@ final class SearchBench {
             case "bolt" -> mnemo(new Query(query.text(), null), libraries, Map.of());
             case "rest" -> gateway.rest(query.text(), TOP);
             case "mcp" -> gateway.mcp(query.text(), TOP);
+            case "client" -> client(query, scope);
             default -> {
                 try (Session session = driver.session()) {
                     yield switch (system) {
-                        case "client" -> client(session, query, libraries, all);
-                        case "graphrag" -> graphrag(session, query, libraries, all);
-                        case "floor" -> floor(session, query);
+                        case "graphrag" -> graphrag(session, query, libraries, scope.all());
+                        case "floor" -> floor(session, query, scope);
                         default -> throw new IllegalArgumentException(system);
                     };
                 }
@@ -87,39 +113,58 @@ final class SearchBench {
         }
     }
 
-    private List<String> client(Session session, Query query, List<String> libraries, boolean all) {
+    /** The scope's share of all chunks, in (0, 1]. */
+    private double share(Scope scope) {
+        return scope.all() ? 1 : Math.max(1, scope.chunks()) / (double) Math.max(1, total);
+    }
+
+    /** The client's vector leg: exact over a small scope, else the index asked for 50 / share, then filtered. */
+    private String clientVector(Scope scope) {
+        return !scope.all() && share(scope) * 100 <= CLIENT_EXACT_SHARE
+                ? "MATCH (node:Chunk) WITH node " + SCOPE_JOIN + " RETURN node.uid AS uid "
+                        + "ORDER BY vector.similarity.cosine(node.embedding, $v) DESC LIMIT " + VECTOR_TOP_K
+                : "CALL db.index.vector.queryNodes('mnemo_chunk_embedding', $vk, $v) YIELD node, score " + SCOPE_JOIN
+                        + " RETURN node.uid AS uid ORDER BY score DESC LIMIT " + VECTOR_TOP_K;
+    }
+
+    private List<String> client(Query query, Scope scope) {
         Map<String, Object> params = new HashMap<>(Map.of(
                 "libraries",
-                libraries,
+                scope.libraries(),
                 "all",
-                all,
+                scope.all(),
                 "v",
                 query.vector(),
                 "q",
                 fulltext(query.text()),
                 "terms",
                 phrases(query.text())));
-        List<String> vectorHits = uids(session.run(
-                        "CALL db.index.vector.queryNodes('mnemo_chunk_embedding', 50, $v) " + "YIELD node, score "
-                                + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT 50",
-                        params)
-                .list());
-        List<String> fulltextHits = uids(session.run(
-                        "CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q) " + "YIELD node, score " + SCOPE_JOIN
-                                + " RETURN node.uid AS uid ORDER BY score DESC LIMIT 30",
-                        params)
-                .list());
-        List<String> graphHits =
-                uids(session.run("""
+        double share = share(scope);
+        params.put("vk", (long) Math.ceil(VECTOR_TOP_K / share));
+        params.put("fk", (long) Math.min(100_000, Math.ceil(FULLTEXT_TOP_K / share)));
+        String vector = clientVector(scope);
+        String text = "CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q, {limit: $fk}) YIELD node, score "
+                + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT " + FULLTEXT_TOP_K;
+        String graph = """
                 MATCH (c:Concept) WHERE c.name_key IN $terms
                 MATCH (node:Chunk)-[:MENTIONS]->(c)
                 WITH node, count(c) AS weight
-                """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY weight DESC LIMIT 30", params)
-                        .list());
+                """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY weight DESC LIMIT " + GRAPH_TOP_K;
+        List<CompletableFuture<List<String>>> lists = new ArrayList<>();
+        for (String cypher : List.of(vector, text, graph)) {
+            lists.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        try (Session session = driver.session()) {
+                            return uids(session.run(cypher, params).list());
+                        }
+                    },
+                    legs));
+        }
         Map<String, Double> fused = new HashMap<>();
-        for (List<String> leg : List.of(vectorHits, fulltextHits, graphHits)) {
-            for (int i = 0; i < leg.size(); i++) {
-                fused.merge(leg.get(i), 1.0 / (60 + i + 1), Double::sum);
+        for (CompletableFuture<List<String>> leg : lists) {
+            List<String> hits = leg.join();
+            for (int i = 0; i < hits.size(); i++) {
+                fused.merge(hits.get(i), 1.0 / (60 + i + 1), Double::sum);
             }
         }
         return fused.entrySet().stream()
@@ -144,7 +189,8 @@ final class SearchBench {
                     RETURN n.node AS node, (n.score / ft_index_max_score) AS score
                 }
                 WITH node, max(score) AS score
-                """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT $top",
+                """
+                                + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT $top",
                         Map.of(
                                 "k",
                                 50,
@@ -161,22 +207,58 @@ final class SearchBench {
                 .list());
     }
 
-    private List<String> floor(Session session, Query query) {
-        List<String> hits = new ArrayList<>(uids(session.run(
-                        "CALL db.index.vector.queryNodes('mnemo_chunk_embedding', "
-                                + "$top, $v) YIELD node RETURN node.uid AS uid",
-                        Map.of("top", TOP, "v", query.vector()))
-                .list()));
+    /**
+     * Mnemo's own index calls for the scope (HybridSearch's vector and full-text legs at the default settings),
+     * with nothing around them. The vector call is the exact scan where Mnemo scans (a small scope, or one the
+     * index would have to be asked for more than a quarter of); the full-text call filters by library inside Lucene
+     * as Mnemo does for a restricted scope (the library key is the uid's letters and digits).
+     */
+    private List<String> floor(Session session, Query query, Scope scope) {
+        double share = share(scope);
+        long k = Math.max(100, (long) Math.ceil(VECTOR_TOP_K * OVERFETCH / share));
+        long inScope = scope.all() ? total : scope.chunks();
+        List<String> hits = new ArrayList<>();
+        if (inScope <= EXACT_THRESHOLD || k * 4 >= inScope) {
+            hits.addAll(uids(session.run(
+                            "MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item {embedding_status: "
+                                    + "'completed'})-[:HAS_CHUNK]->(node) WHERE $all OR l.uid IN $libraries RETURN "
+                                    + "node.uid AS uid ORDER BY vector.similarity.cosine(node.embedding, $v) DESC "
+                                    + "LIMIT $top",
+                            Map.of(
+                                    "libraries",
+                                    scope.libraries(),
+                                    "all",
+                                    scope.all(),
+                                    "v",
+                                    query.vector(),
+                                    "top",
+                                    VECTOR_TOP_K))
+                    .list()));
+        } else {
+            hits.addAll(uids(session.run(
+                            "CALL db.index.vector.queryNodes('mnemo_chunk_embedding', $k, $v) YIELD node "
+                                    + "RETURN node.uid AS uid",
+                            Map.of("k", k, "v", query.vector()))
+                    .list()));
+        }
+        String lucene = "text:(" + fulltext(query.text()) + ")";
+        if (!scope.all()) {
+            lucene = "+" + lucene + " +library_key:("
+                    + scope.libraries().stream()
+                            .map(uid -> "l" + uid.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", ""))
+                            .collect(Collectors.joining(" "))
+                    + ")^0";
+        }
         hits.addAll(uids(session.run(
-                        "CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q, {limit: $top}) "
+                        "CALL db.index.fulltext.queryNodes('mnemo_chunk_text', $q, {limit: $k}) "
                                 + "YIELD node RETURN node.uid AS uid",
-                        Map.of("top", TOP, "q", fulltext(query.text())))
+                        Map.of("k", Math.max(FULLTEXT_TOP_K * 2, 100), "q", lucene))
                 .list()));
         return hits;
     }
 
     /** The exact top 10 by cosine within the libraries (brute force in Cypher): the ground truth for recall. */
-    List<List<String>> exact(List<Query> queries, List<String> libraries) {
+    List<List<String>> exact(List<Query> queries, Scope scope) {
         List<List<String>> exact = new ArrayList<>();
         try (Session session = driver.session()) {
             for (Query query : queries) {
@@ -188,9 +270,9 @@ final class SearchBench {
                                         "v",
                                         query.vector(),
                                         "libraries",
-                                        libraries,
+                                        scope.libraries(),
                                         "all",
-                                        libraries.contains("*"),
+                                        scope.all(),
                                         "top",
                                         TOP))
                         .list()));
@@ -201,32 +283,28 @@ final class SearchBench {
 
     /**
      * Recall@10 of the vector leg against exact search: Mnemo's ({@code mnemo.search} with only the vector leg) and
-     * the usual client-side one (the index's top 50, then filtered to the caller's libraries).
+     * the client's (its vector query, top 10 of its 50).
      */
-    Map<String, Double> vectorRecall(List<Query> queries, List<List<String>> exact, List<String> libraries) {
+    Map<String, Double> vectorRecall(List<Query> queries, List<List<String>> exact, Scope scope) {
         double mnemo = 0;
         double client = 0;
         try (Session session = driver.session()) {
             for (int i = 0; i < queries.size(); i++) {
                 Query query = queries.get(i);
-                mnemo += overlap(exact.get(i), run("mnemo:vector", query, libraries));
-                client += overlap(
-                        exact.get(i),
-                        uids(session.run(
-                                        "CALL db.index.vector.queryNodes("
-                                                + "'mnemo_chunk_embedding', 50, $v) YIELD node, score " + SCOPE_JOIN
-                                                + " RETURN node.uid AS uid "
-                                                + "ORDER BY score DESC LIMIT $top",
-                                        Map.of(
-                                                "v",
-                                                query.vector(),
-                                                "libraries",
-                                                libraries,
-                                                "all",
-                                                libraries.contains("*"),
-                                                "top",
-                                                TOP))
-                                .list()));
+                mnemo += overlap(exact.get(i), run("mnemo:vector", query, scope));
+                List<String> clientHits = uids(session.run(
+                                clientVector(scope),
+                                Map.of(
+                                        "v",
+                                        query.vector(),
+                                        "libraries",
+                                        scope.libraries(),
+                                        "all",
+                                        scope.all(),
+                                        "vk",
+                                        (long) Math.ceil(VECTOR_TOP_K / share(scope))))
+                        .list());
+                client += overlap(exact.get(i), clientHits.subList(0, Math.min(TOP, clientHits.size())));
             }
         }
         return Map.of("mnemo", mnemo / queries.size(), "client", client / queries.size());
@@ -266,7 +344,7 @@ final class SearchBench {
     }
 
     /** Queries per second with {@code threads} callers, each running the query list once. */
-    double throughput(String system, List<Query> queries, List<String> libraries, int threads) throws Exception {
+    double throughput(String system, List<Query> queries, Scope scope, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger done = new AtomicInteger();
         long started = System.nanoTime();
@@ -276,7 +354,7 @@ final class SearchBench {
                 int offset = t;
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < queries.size(); i++) {
-                        run(system, queries.get((i + offset) % queries.size()), libraries);
+                        run(system, queries.get((i + offset) % queries.size()), scope);
                         done.incrementAndGet();
                     }
                 }));
@@ -288,6 +366,11 @@ final class SearchBench {
             pool.shutdownNow();
         }
         return done.get() / ((System.nanoTime() - started) / 1e9);
+    }
+
+    @Override
+    public void close() {
+        legs.shutdownNow();
     }
 
     List<Double> embed(Session session, String text) {

@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.health.BuildInfo;
 import org.mnemo.gateway.web.Json;
 import org.neo4j.driver.Driver;
 
 /**
- * The search comparison: loads the corpus, then runs the same queries through every system (interleaved: query
- * by query, system by system) for an unrestricted caller and one restricted to ~1% of the chunks, measures
+ * The search comparison: loads the corpus, then runs the same queries through every system (interleaved query by
+ * query in rotated order, repeated) for callers reading everything, ~25 %, ~5 %, ~1 % and one small library, measures
  * throughput at 4 and 16 callers, the gateway's end-to-end overhead, the vector leg's recall against exact search
  * and what the index's over-fetch costs; writes search-&lt;scale&gt;.md/.csv/.json and a PNG chart.
  */
@@ -42,85 +43,98 @@ final class SearchSuite {
         Corpus corpus = corpus(p, 0);
         Loader.Loaded loaded = Loader.load(client, corpus, p);
         long stored = count("MATCH (c:Chunk) RETURN count(c) AS n");
-        // The restricted caller: the smallest libraries until about 1% of the chunks.
-        List<String> restricted = new ArrayList<>();
-        long restrictedChunks = 0;
-        for (int lib = loaded.sizes().length - 1; lib >= 0 && restrictedChunks < Math.max(1, p.chunks() / 100); lib--) {
-            restricted.add(loaded.libraries().get(lib));
-            restrictedChunks += loaded.sizes()[lib];
-        }
-        SearchBench bench = new SearchBench(driver, gateway);
-        List<SearchBench.Query> queries = queries(bench, corpus(p, 1));
-        Map<String, List<String>> scopes = new LinkedHashMap<>();
-        scopes.put("all", List.of("*"));
-        scopes.put("1%", restricted);
-        List<String> systems = new ArrayList<>(SearchBench.SYSTEMS);
-        List<String> endToEnd = gateway == null ? List.of() : SearchBench.END_TO_END;
-        // Warm up every path once (JIT, page cache, query plans).
-        latencies(bench, concat(systems, SearchBench.LEGS, endToEnd), queries, List.of("*"));
-
+        List<SearchBench.Scope> scopes = scopes(loaded, stored);
+        SearchBench.Scope all = scopes.get(0);
+        SearchBench.Scope restricted = scopes.stream()
+                .filter(s -> s.name().equals("1%"))
+                .findFirst()
+                .orElseThrow();
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map.Entry<String, List<String>> scope : scopes.entrySet()) {
-            Map<String, double[]> latency = latencies(bench, systems, queries, scope.getValue());
-            for (String system : systems) {
-                rows.add(row(
-                        "compare",
-                        scope.getKey(),
-                        system,
-                        latency.get(system),
-                        bench.throughput(system, queries, scope.getValue(), 4),
-                        bench.throughput(system, queries, scope.getValue(), 16)));
-            }
-        }
-        for (Map.Entry<String, List<String>> scope : scopes.entrySet()) {
-            Map<String, double[]> legs = latencies(bench, SearchBench.LEGS, queries, scope.getValue());
-            for (String leg : SearchBench.LEGS) {
-                rows.add(row("legs", scope.getKey(), leg, legs.get(leg), Double.NaN, Double.NaN));
-            }
-        }
-        if (!endToEnd.isEmpty()) {
-            Map<String, double[]> e2e = latencies(bench, endToEnd, queries, List.of("*"));
-            for (String system : endToEnd) {
-                rows.add(row(
-                        "end_to_end",
-                        "all",
-                        system,
-                        e2e.get(system),
-                        bench.throughput(system, queries, List.of("*"), 4),
-                        bench.throughput(system, queries, List.of("*"), 16)));
-            }
-        }
-
-        List<SearchBench.Query> recallQueries = queries.subList(0, Math.min(queries.size(), p.recallQueries()));
-        List<List<String>> exactRestricted = bench.exact(recallQueries, restricted);
-        List<List<String>> exactAll = bench.exact(recallQueries, List.of("*"));
         Map<String, Object> recall = new LinkedHashMap<>();
-        recall.put("restricted", bench.vectorRecall(recallQueries, exactRestricted, restricted));
-        recall.put("all", bench.vectorRecall(recallQueries, exactAll, List.of("*")));
         List<Map<String, Object>> overfetch = new ArrayList<>();
-        for (int k : OVERFETCH_K) {
-            double[] r = bench.indexRecall(recallQueries, exactAll, k);
-            overfetch.add(Map.of("k", k, "recall_at_10", r[0], "p50_ms", r[1], "rescored_recall_at_10", r[2]));
-        }
-
         List<Map<String, Object>> hnsw = new ArrayList<>();
-        for (String config : p.hnswSweep()) {
-            hnsw.add(hnswConfig(bench, recallQueries, exactAll, config));
+        int queryCount;
+        int recallCount;
+        int warmUp;
+        try (SearchBench bench = new SearchBench(driver, gateway, stored)) {
+            List<SearchBench.Query> queries = queries(bench, corpus(p, 1));
+            queryCount = queries.size();
+            List<String> systems = new ArrayList<>(SearchBench.SYSTEMS);
+            List<String> endToEnd = gateway == null ? List.of() : SearchBench.END_TO_END;
+            warmUp = warmUp(bench, concat(systems, SearchBench.LEGS, endToEnd), queries, all);
+            for (SearchBench.Scope scope : scopes) {
+                Map<String, double[][]> latency = repeated(bench, systems, queries, scope, p.repeats());
+                // Throughput where the targets need it: the whole corpus and the 1% caller.
+                boolean qps = scope == all || scope == restricted;
+                for (String system : systems) {
+                    rows.add(row(
+                            "compare",
+                            scope.name(),
+                            system,
+                            latency.get(system),
+                            qps ? bench.throughput(system, queries, scope, 4) : Double.NaN,
+                            qps ? bench.throughput(system, queries, scope, 16) : Double.NaN));
+                }
+            }
+            for (SearchBench.Scope scope : scopes) {
+                Map<String, double[][]> legs = repeated(bench, SearchBench.LEGS, queries, scope, 1);
+                for (String leg : SearchBench.LEGS) {
+                    rows.add(row("legs", scope.name(), leg, legs.get(leg), Double.NaN, Double.NaN));
+                }
+            }
+            if (!endToEnd.isEmpty()) {
+                Map<String, double[][]> e2e = repeated(bench, endToEnd, queries, all, p.repeats());
+                for (String system : endToEnd) {
+                    rows.add(row(
+                            "end_to_end",
+                            "all",
+                            system,
+                            e2e.get(system),
+                            bench.throughput(system, queries, all, 4),
+                            bench.throughput(system, queries, all, 16)));
+                }
+            }
+
+            List<SearchBench.Query> recallQueries = queries.subList(0, Math.min(queries.size(), p.recallQueries()));
+            recallCount = recallQueries.size();
+            List<List<String>> exactAll = null;
+            for (SearchBench.Scope scope : scopes) {
+                List<List<String>> exact = bench.exact(recallQueries, scope);
+                exactAll = scope == all ? exact : exactAll;
+                recall.put(scope.name(), bench.vectorRecall(recallQueries, exact, scope));
+            }
+            // The names the report reads (the 1% caller is "restricted").
+            recall.put("restricted", recall.get(restricted.name()));
+            for (int k : OVERFETCH_K) {
+                double[] r = bench.indexRecall(recallQueries, exactAll, k);
+                overfetch.add(Map.of("k", k, "recall_at_10", r[0], "p50_ms", r[1], "rescored_recall_at_10", r[2]));
+            }
+            for (String config : p.hnswSweep()) {
+                hnsw.add(hnswConfig(bench, recallQueries, exactAll, config));
+            }
         }
         if (!hnsw.isEmpty()) {
             // Back to the index mnemo.schema.apply made (Neo4j's defaults unless mnemo.conf says otherwise).
             rebuildIndex(null, null);
         }
+        List<Map<String, Object>> scopeRows = scopes.stream()
+                .map(s -> Map.<String, Object>of(
+                        "scope", s.name(), "libraries", s.all() ? loaded.libraries().size() : s.libraries().size(),
+                        "chunks", s.chunks()))
+                .toList();
 
         Map<String, Object> raw = new LinkedHashMap<>();
         raw.put("scale", scaleLabel(p.chunks()));
         raw.put("chunks", stored);
         raw.put("vectors", p.vectors());
         raw.put("libraries", loaded.libraries().size());
-        raw.put("restricted_chunks", restrictedChunks);
-        raw.put("restricted_libraries", restricted.size());
-        raw.put("queries", queries.size());
-        raw.put("recall_queries", recallQueries.size());
+        raw.put("restricted_chunks", restricted.chunks());
+        raw.put("restricted_libraries", restricted.libraries().size());
+        raw.put("scopes", scopeRows);
+        raw.put("queries", queryCount);
+        raw.put("repeats", p.repeats());
+        raw.put("warm_up_queries", warmUp);
+        raw.put("recall_queries", recallCount);
         raw.put("seed", p.seed());
         raw.put("load_seconds", loaded.seconds());
         raw.put("load_reused", loaded.reused());
@@ -135,6 +149,7 @@ final class SearchSuite {
                         .get("options"));
         raw.put("machine", Machine.describe(client).json());
         raw.put("command", p.command());
+        raw.put("code_version", BuildInfo.describe().get("build_sha"));
         raw.put("rows", rows);
         raw.put("vector_recall_at_10", recall);
         raw.put("index_overfetch", overfetch);
@@ -205,15 +220,78 @@ final class SearchSuite {
         return queries;
     }
 
-    /** p50/p95/p99 (ms) of each system at concurrency 1, interleaved so that drift hits every system alike. */
+    /**
+     * The caller scopes: everything, the smallest libraries until about 25 %, 5 % and 1 % of the chunks, and the
+     * single smallest library.
+     */
+    static List<SearchBench.Scope> scopes(Loader.Loaded loaded, long stored) {
+        List<SearchBench.Scope> scopes = new ArrayList<>();
+        scopes.add(new SearchBench.Scope("all", List.of("*"), stored));
+        for (int share : new int[] {25, 5, 1}) {
+            List<String> libraries = new ArrayList<>();
+            long chunks = 0;
+            for (int lib = loaded.sizes().length - 1; lib >= 0 && chunks < Math.max(1, stored * share / 100); lib--) {
+                libraries.add(loaded.libraries().get(lib));
+                chunks += loaded.sizes()[lib];
+            }
+            scopes.add(new SearchBench.Scope(share + "%", libraries, chunks));
+        }
+        int smallest = loaded.sizes().length - 1;
+        scopes.add(new SearchBench.Scope(
+                "small", List.of(loaded.libraries().get(smallest)), loaded.sizes()[smallest]));
+        return scopes;
+    }
+
+    /**
+     * Warms every path up (JIT, page cache, query plans) in rounds of up to 50 queries until the summed p50 of a
+     * round is within 10 % of the round before (at most 10 rounds); returns how many queries each path ran.
+     */
+    static int warmUp(
+            SearchBench bench, List<String> systems, List<SearchBench.Query> queries, SearchBench.Scope scope) {
+        int round = Math.min(50, queries.size());
+        double previous = Double.NaN;
+        for (int r = 1; r <= 10; r++) {
+            Map<String, double[]> latency = latencies(bench, systems, queries.subList(0, round), scope);
+            double sum = latency.values().stream().mapToDouble(l -> l[0]).sum();
+            if (Math.abs(sum - previous) <= 0.1 * previous) {
+                return r * round;
+            }
+            previous = sum;
+        }
+        return 10 * round;
+    }
+
+    /** p50/p95/p99 (ms) per repeat of each system: [repeat][percentile]. */
+    static Map<String, double[][]> repeated(
+            SearchBench bench,
+            List<String> systems,
+            List<SearchBench.Query> queries,
+            SearchBench.Scope scope,
+            int repeats) {
+        Map<String, double[][]> all = new LinkedHashMap<>();
+        systems.forEach(system -> all.put(system, new double[repeats][]));
+        for (int r = 0; r < repeats; r++) {
+            Map<String, double[]> latency = latencies(bench, systems, queries, scope);
+            for (String system : systems) {
+                all.get(system)[r] = latency.get(system);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * p50/p95/p99 (ms) of each system at concurrency 1, interleaved query by query with the systems' order rotated
+     * from one query to the next, so that drift and caches favour none of them.
+     */
     static Map<String, double[]> latencies(
-            SearchBench bench, List<String> systems, List<SearchBench.Query> queries, List<String> libraries) {
+            SearchBench bench, List<String> systems, List<SearchBench.Query> queries, SearchBench.Scope scope) {
         Map<String, double[]> millis = new LinkedHashMap<>();
         systems.forEach(s -> millis.put(s, new double[queries.size()]));
         for (int i = 0; i < queries.size(); i++) {
-            for (String system : systems) {
+            for (int j = 0; j < systems.size(); j++) {
+                String system = systems.get((i + j) % systems.size());
                 long started = System.nanoTime();
-                bench.run(system, queries.get(i), libraries);
+                bench.run(system, queries.get(i), scope);
                 millis.get(system)[i] = (System.nanoTime() - started) / 1e6;
             }
         }
@@ -231,15 +309,26 @@ final class SearchSuite {
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
+    /** One result row: each percentile the median of the repeats, p50 and p95 with their range. */
     private static Map<String, Object> row(
-            String part, String scope, String system, double[] latency, double qps4, double qps16) {
+            String part, String scope, String system, double[][] repeats, double qps4, double qps16) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("part", part);
         row.put("scope", scope);
         row.put("system", system);
-        row.put("p50_ms", latency[0]);
-        row.put("p95_ms", latency[1]);
-        row.put("p99_ms", latency[2]);
+        String[] names = {"p50", "p95", "p99"};
+        for (int i = 0; i < names.length; i++) {
+            double[] values = new double[repeats.length];
+            for (int r = 0; r < repeats.length; r++) {
+                values[r] = repeats[r][i];
+            }
+            Arrays.sort(values);
+            row.put(names[i] + "_ms", values[values.length / 2]);
+            if (i < 2) {
+                row.put(names[i] + "_min_ms", values[0]);
+                row.put(names[i] + "_max_ms", values[values.length - 1]);
+            }
+        }
         row.put("qps_c4", Double.isNaN(qps4) ? null : qps4);
         row.put("qps_c16", Double.isNaN(qps16) ? null : qps16);
         return row;
@@ -265,8 +354,10 @@ final class SearchSuite {
         md.append(String.format(
                 Locale.ROOT,
                 "Corpus: %,d chunks (seed %d, vectors: %s) in %d libraries of "
-                        + "Zipf-distributed sizes, %s; %d queries per system. The restricted caller reads the %d smallest "
-                        + "libraries, %,d chunks (~1%%). %s Vector index: %s. Command: `%s`.%n%n",
+                        + "Zipf-distributed sizes, %s; %d queries per system and scope, %d repeats after a warm-up of "
+                        + "%d queries per path (until a round's p50 settles), systems interleaved per query in rotated "
+                        + "order; every latency is the median of the repeats, p50 and p95 with their range "
+                        + "[min–max]. Scopes: %s. %s Vector index: %s. Command: `%s`, code %s.%n%n",
                 raw.get("chunks"),
                 p.seed(),
                 p.vectors(),
@@ -279,22 +370,36 @@ final class SearchSuite {
                                 raw.get("load_seconds"),
                                 raw.get("load_chunks_per_second")),
                 raw.get("queries"),
-                raw.get("restricted_libraries"),
-                raw.get("restricted_chunks"),
+                raw.get("repeats"),
+                raw.get("warm_up_queries"),
+                ((List<Map<String, Object>>) raw.get("scopes"))
+                        .stream()
+                                .map(sc -> String.format(
+                                        Locale.ROOT,
+                                        "%s (%s libraries, %,d chunks)",
+                                        sc.get("scope"),
+                                        sc.get("libraries"),
+                                        ((Number) sc.get("chunks")).longValue()))
+                                .collect(java.util.stream.Collectors.joining(", ")),
                 Machine.describe(client).markdown(),
                 raw.get("vector_index"),
-                p.command()));
+                p.command(),
+                raw.get("code_version")));
         md.append("| part | scope | system | p50 ms | p95 ms | p99 ms | q/s at 4 | q/s at 16 |\n"
                 + "|---|---|---|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : rows) {
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %s | %s | %.1f | %.1f | %.1f | %s | %s |%n",
+                    "| %s | %s | %s | %.1f [%.1f–%.1f] | %.1f [%.1f–%.1f] | %.1f | %s | %s |%n",
                     r.get("part"),
                     r.get("scope"),
                     r.get("system"),
                     r.get("p50_ms"),
+                    r.get("p50_min_ms"),
+                    r.get("p50_max_ms"),
                     r.get("p95_ms"),
+                    r.get("p95_min_ms"),
+                    r.get("p95_max_ms"),
                     r.get("p99_ms"),
                     qps(r.get("qps_c4")),
                     qps(r.get("qps_c16"))));
@@ -302,14 +407,15 @@ final class SearchSuite {
         Map<String, Map<String, Double>> recall = (Map<String, Map<String, Double>>) raw.get("vector_recall_at_10");
         md.append(String.format(
                 Locale.ROOT,
-                "%nVector-leg recall@10 against exact search (%d queries): restricted "
-                        + "caller — Mnemo %.3f, client-side (index top 50, then filtered) %.3f; unrestricted — Mnemo "
-                        + "%.3f, client-side %.3f.%n%n",
-                raw.get("recall_queries"),
-                recall.get("restricted").get("mnemo"),
-                recall.get("restricted").get("client"),
-                recall.get("all").get("mnemo"),
-                recall.get("all").get("client")));
+                "%nVector-leg recall@10 against exact search over the scope (%d queries):%n%n"
+                        + "| scope | Mnemo | client |%n|---|---:|---:|%n",
+                raw.get("recall_queries")));
+        for (Map<String, Object> sc : (List<Map<String, Object>>) raw.get("scopes")) {
+            Map<String, Double> r = recall.get((String) sc.get("scope"));
+            md.append(String.format(
+                    Locale.ROOT, "| %s | %.3f | %.3f |%n", sc.get("scope"), r.get("mnemo"), r.get("client")));
+        }
+        md.append("\n");
         md.append("Bare HNSW index, unrestricted: recall@10 when asking for the top k (over-fetch k/10), as the index "
                 + "ranks them and re-scored exactly with the stored vectors\n\n"
                 + "| k | recall@10 | re-scored recall@10 | p50 ms (index call) |\n|---:|---:|---:|---:|\n");
@@ -343,13 +449,16 @@ final class SearchSuite {
         md.append("""
 
                 Parts: `compare` = the four systems, each given the query's vector: `mnemo` = one `mnemo.search` call
-                (three legs and RRF in the database); `client` = vector, full-text and graph queries as separate round
-                trips, each joined to its library and filtered, RRF in the client; `graphrag` = the hybrid query shape
-                of neo4j-graphrag's HybridRetriever (neo4j_graphrag/neo4j_queries.py: vector and full-text top-k, each
-                divided by its maximum score, UNION, max per node) plus the library filter; `floor` = bare vector and
-                full-text `queryNodes`, no joins. `legs` = one leg of `mnemo.search` alone, in each scope.
-                `end_to_end` = the query's text (embedded by Mnemo's local model) through `mnemo.search` over Bolt, the
-                gateway's REST search route and its MCP search tool (bearer token, scope resolution, JSON).
+                (three legs and fusion in the database); `client` = what a competent client writes: the same three
+                legs with Mnemo's per-leg top-k (50, 30, 30) on three sessions at once, each within the caller's
+                libraries (vector: exact over a scope of up to 5 %, else the index asked for 50 / share; full-text:
+                Lucene asked for 30 / share hits), RRF in the client; `graphrag` = the hybrid query shape of
+                neo4j-graphrag's HybridRetriever (neo4j_graphrag/neo4j_queries.py: vector and full-text top-k, each
+                divided by its maximum score, UNION, max per node) plus the library filter; `floor` = exactly the
+                index calls `mnemo.search` makes for the scope with its k (or its exact scan), raw hits, no joins or
+                fusion. `legs` = one leg of `mnemo.search` alone, in each scope (one repeat). `end_to_end` = the
+                query's text (embedded by Mnemo's local model) through `mnemo.search` over Bolt, the gateway's REST
+                search route and its MCP search tool (bearer token, scope resolution, JSON).
                 """);
         Files.createDirectories(p.out());
         Files.writeString(p.out().resolve("search-" + scale + ".md"), md.toString());

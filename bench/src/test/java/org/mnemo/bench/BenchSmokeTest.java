@@ -26,26 +26,33 @@ class BenchSmokeTest {
             BenchCommand.search(client, driver, gw.url(""), TestGateway.ADMIN_TOKEN, 150, 5, out);
         }
         JsonNode raw = Json.MAPPER.readTree(Files.readString(out.resolve("search-150.json")));
-        // 4 systems x 2 scopes, 3 legs x 2 scopes, 3 end-to-end paths.
-        assertThat(raw.path("rows")).hasSize(17);
+        // 4 systems x 5 scopes (all, 25%, 5%, 1%, one small library), 3 legs x 5 scopes, 3 end-to-end paths.
+        assertThat(raw.path("rows")).hasSize(38);
+        assertThat(raw.path("scopes")).extracting(s -> s.path("scope").asText())
+                .containsExactly("all", "25%", "5%", "1%", "small");
         raw.path("rows").forEach(row -> {
             assertThat(row.path("p50_ms").asDouble()).isPositive();
             assertThat(row.path("p99_ms").asDouble())
                     .isGreaterThanOrEqualTo(row.path("p50_ms").asDouble());
+            // The median of the repeats lies within their range.
+            assertThat(row.path("p50_ms").asDouble())
+                    .isBetween(row.path("p50_min_ms").asDouble(), row.path("p50_max_ms").asDouble());
         });
         assertThat(raw.path("rows").get(0).path("qps_c4").asDouble()).isPositive();
-        // Small scopes are scored exactly: Mnemo's vector leg never drops the caller's results.
-        assertThat(raw.path("vector_recall_at_10")
-                        .path("restricted")
-                        .path("mnemo")
-                        .asDouble())
-                .isEqualTo(1.0);
+        // Small scopes are scored exactly: Mnemo's vector leg never drops the caller's results, nor does the
+        // client's exact scan there.
+        for (String scope : new String[] {"1%", "small"}) {
+            assertThat(raw.path("vector_recall_at_10").path(scope).path("mnemo").asDouble())
+                    .isEqualTo(1.0);
+            assertThat(raw.path("vector_recall_at_10").path(scope).path("client").asDouble())
+                    .isEqualTo(1.0);
+        }
         assertThat(raw.path("index_overfetch")).hasSize(SearchSuite.OVERFETCH_K.length);
         assertThat(Files.readString(out.resolve("search-150.md")))
                 .contains("| compare | 1% | mnemo |")
                 .contains("| end_to_end | all | mcp |");
         assertThat(Files.readString(out.resolve("search-150.csv")).lines().count())
-                .isEqualTo(18);
+                .isEqualTo(39);
         // The README and the charts are regenerated from the result files.
         assertThat(Files.size(out.resolve("search-150.png"))).isGreaterThan(1000);
         assertThat(Files.readString(out.resolve("README.md")))

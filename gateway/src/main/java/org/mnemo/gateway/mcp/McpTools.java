@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
+import org.mnemo.gateway.client.LibraryTypes;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.health.Health;
@@ -30,9 +31,6 @@ import org.mnemo.gateway.web.Requests;
  * caller's resolved libraries; the parameter checks are the REST API's, so both answer bad input alike.
  */
 final class McpTools {
-    static final List<String> LIBRARY_TYPES =
-            List.of("fiction", "nonfiction", "technical", "music", "film", "art", "journal", "business", "finance");
-
     /** What a tool does to stored data, for its MCP annotations (clients decide from them whether to ask first). */
     enum Effect {
         READ,
@@ -101,7 +99,7 @@ final class McpTools {
                         props(
                                 "query", string("What to look for, in natural language or keywords"),
                                 "library_uid", string("Search only this library (from list_libraries)"),
-                                "library_type", enumeration("Search only libraries of this type", LIBRARY_TYPES),
+                                "library_type", enumeration("Search only libraries of this type", LibraryTypes.NAMES),
                                 "collection_uid", string("Search only this collection (from list_collections)"),
                                 "limit",
                                         Map.of(

@@ -45,7 +45,7 @@ final class JobApi {
 
     static final Schema JOB_STATUS = string("queued (waiting for a worker), processing, completed, failed, or "
                     + "stale (a newer version of the same source_ref won)")
-            .values("queued", "processing", "completed", "failed", "stale");
+            .values(JobStore.STATUSES.toArray(String[]::new));
 
     /** A job as {@code JobStore.VIEW} shows it: every key is there, null until known. */
     static final Schema JOB = object("A durable ingest job")
@@ -365,9 +365,7 @@ final class JobApi {
         Caller caller = Requests.caller(ctx);
         Requests.Page page = Requests.page(ctx);
         String status = Requests.text(ctx, "status");
-        if (status != null
-                && !List.of("queued", "processing", "completed", "failed", "stale")
-                        .contains(status)) {
+        if (status != null && !JobStore.STATUSES.contains(status)) {
             throw ApiError.badRequest(
                     "invalid_parameter", "'status' must be queued, processing, completed, failed " + "or stale");
         }

@@ -23,6 +23,7 @@ import java.util.Map;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.auth.Scopes;
 import org.mnemo.gateway.auth.Tokens;
+import org.mnemo.gateway.client.LibraryTypes;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.ProcedureFailure;
 import org.mnemo.gateway.client.Rows;
@@ -56,7 +57,7 @@ final class LibraryApi {
 
     /** The nine library types (their chunking settings: {@code CALL mnemo.library.types()}). */
     static final Schema LIBRARY_TYPE = string("A library type: it sets how documents are chunked")
-            .values("fiction", "nonfiction", "technical", "music", "film", "art", "journal", "business", "finance");
+            .values(LibraryTypes.NAMES.toArray(String[]::new));
 
     static final Schema LIBRARY = object(
                     "A library; the counts cover completed items (left out with " + "with_item_count=false)")

@@ -36,6 +36,17 @@ class ProcedureSignatureTest {
             "ZONED DATETIME", Set.of(ZonedDateTime.class));
 
     @Test
+    void theLibraryTypesAreThePluginsOwn() {
+        try (Transaction tx = TestGateway.get().db().beginTx()) {
+            List<Object> names = tx.execute("CALL mnemo.library.types() YIELD name RETURN name")
+                    .columnAs("name")
+                    .stream()
+                    .toList();
+            assertThat(names).containsExactlyInAnyOrderElementsOf(LibraryTypes.NAMES);
+        }
+    }
+
+    @Test
     void everyRecordMatchesTheOutputOfTheProceduresItMaps() {
         Map<String, Map<String, String>> outputs = outputs();
         List<String> mismatches = new ArrayList<>();
