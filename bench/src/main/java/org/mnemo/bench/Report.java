@@ -171,8 +171,13 @@ final class Report {
                 ratio(search, "all", "client", p, 1.0, "Mnemo ≤ 1.0× the bounded parallel client (" + scale[0] + ")");
                 ratio(search, "all", "floor", p, 1.5, "Mnemo ≤ 1.5× the same-k floor (" + scale[0] + ")");
                 for (String scope : List.of("1%", "5%")) {
-                    ratio(search, scope, "client", p, 0.5, "Mnemo ≤ 0.5× the client at scope " + scope + " ("
-                            + scale[0] + ")");
+                    ratio(
+                            search,
+                            scope,
+                            "client",
+                            p,
+                            0.5,
+                            "Mnemo ≤ 0.5× the client at scope " + scope + " (" + scale[0] + ")");
                 }
             }
             JsonNode recall = search == null ? null : search.path("vector_recall_at_10");
@@ -180,7 +185,9 @@ final class Report {
             String where = "";
             if (recall != null) {
                 for (JsonNode scope : list(search.path("scopes"))) {
-                    double r = recall.path(scope.path("scope").asText()).path("mnemo").asDouble();
+                    double r = recall.path(scope.path("scope").asText())
+                            .path("mnemo")
+                            .asDouble();
                     if (r < lowest) {
                         lowest = r;
                         where = scope.path("scope").asText();
@@ -195,7 +202,10 @@ final class Report {
         JsonNode s1mRow = s1m == null ? null : row(s1m, "compare", "1%", "mnemo");
         target(
                 "1% scope at 1M: p50 ≤ 35 ms",
-                s1mRow == null ? "—" : String.format(Locale.ROOT, "%.1f ms", s1mRow.path("p50_ms").asDouble()),
+                s1mRow == null
+                        ? "—"
+                        : String.format(
+                                Locale.ROOT, "%.1f ms", s1mRow.path("p50_ms").asDouble()),
                 s1mRow == null ? null : s1mRow.path("p50_ms").asDouble() <= 35);
         for (String[] scale :
                 List.of(new String[] {"10k", "search-10k.json"}, new String[] {"100k", "search-100k.json"})) {
@@ -203,7 +213,10 @@ final class Report {
             JsonNode graph = search == null ? null : row(search, "legs", "all", "mnemo:graph");
             target(
                     "Graph leg p50 ≤ 5 ms (" + scale[0] + ")",
-                    graph == null ? "—" : String.format(Locale.ROOT, "%.1f ms", graph.path("p50_ms").asDouble()),
+                    graph == null
+                            ? "—"
+                            : String.format(
+                                    Locale.ROOT, "%.1f ms", graph.path("p50_ms").asDouble()),
                     graph == null ? null : graph.path("p50_ms").asDouble() <= 5);
         }
         if (s100k == null || s1m == null) {

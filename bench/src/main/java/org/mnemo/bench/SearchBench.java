@@ -4,16 +4,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
-import java.util.stream.Collectors;
 import org.neo4j.driver.Session;
 
 /**
@@ -44,6 +44,7 @@ final class SearchBench implements AutoCloseable {
     static final int TOP = 10;
     /** Mnemo's defaults (mnemo.search's vector_top_k, fulltext_top_k, graph_top_k; mnemo.search.*). */
     static final int VECTOR_TOP_K = 50;
+
     static final int FULLTEXT_TOP_K = 30;
     static final int GRAPH_TOP_K = 30;
     static final int OVERFETCH = 2;
@@ -189,8 +190,7 @@ final class SearchBench implements AutoCloseable {
                     RETURN n.node AS node, (n.score / ft_index_max_score) AS score
                 }
                 WITH node, max(score) AS score
-                """
-                                + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT $top",
+                """ + SCOPE_JOIN + " RETURN node.uid AS uid ORDER BY score DESC LIMIT $top",
                         Map.of(
                                 "k",
                                 50,

@@ -45,10 +45,8 @@ final class SearchSuite {
         long stored = count("MATCH (c:Chunk) RETURN count(c) AS n");
         List<SearchBench.Scope> scopes = scopes(loaded, stored);
         SearchBench.Scope all = scopes.get(0);
-        SearchBench.Scope restricted = scopes.stream()
-                .filter(s -> s.name().equals("1%"))
-                .findFirst()
-                .orElseThrow();
+        SearchBench.Scope restricted =
+                scopes.stream().filter(s -> s.name().equals("1%")).findFirst().orElseThrow();
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, Object> recall = new LinkedHashMap<>();
         List<Map<String, Object>> overfetch = new ArrayList<>();
@@ -119,8 +117,12 @@ final class SearchSuite {
         }
         List<Map<String, Object>> scopeRows = scopes.stream()
                 .map(s -> Map.<String, Object>of(
-                        "scope", s.name(), "libraries", s.all() ? loaded.libraries().size() : s.libraries().size(),
-                        "chunks", s.chunks()))
+                        "scope",
+                        s.name(),
+                        "libraries",
+                        s.all() ? loaded.libraries().size() : s.libraries().size(),
+                        "chunks",
+                        s.chunks()))
                 .toList();
 
         Map<String, Object> raw = new LinkedHashMap<>();
@@ -237,8 +239,7 @@ final class SearchSuite {
             scopes.add(new SearchBench.Scope(share + "%", libraries, chunks));
         }
         int smallest = loaded.sizes().length - 1;
-        scopes.add(new SearchBench.Scope(
-                "small", List.of(loaded.libraries().get(smallest)), loaded.sizes()[smallest]));
+        scopes.add(new SearchBench.Scope("small", List.of(loaded.libraries().get(smallest)), loaded.sizes()[smallest]));
         return scopes;
     }
 

@@ -28,7 +28,8 @@ class BenchSmokeTest {
         JsonNode raw = Json.MAPPER.readTree(Files.readString(out.resolve("search-150.json")));
         // 4 systems x 5 scopes (all, 25%, 5%, 1%, one small library), 3 legs x 5 scopes, 3 end-to-end paths.
         assertThat(raw.path("rows")).hasSize(38);
-        assertThat(raw.path("scopes")).extracting(s -> s.path("scope").asText())
+        assertThat(raw.path("scopes"))
+                .extracting(s -> s.path("scope").asText())
                 .containsExactly("all", "25%", "5%", "1%", "small");
         raw.path("rows").forEach(row -> {
             assertThat(row.path("p50_ms").asDouble()).isPositive();
@@ -36,7 +37,9 @@ class BenchSmokeTest {
                     .isGreaterThanOrEqualTo(row.path("p50_ms").asDouble());
             // The median of the repeats lies within their range.
             assertThat(row.path("p50_ms").asDouble())
-                    .isBetween(row.path("p50_min_ms").asDouble(), row.path("p50_max_ms").asDouble());
+                    .isBetween(
+                            row.path("p50_min_ms").asDouble(),
+                            row.path("p50_max_ms").asDouble());
         });
         assertThat(raw.path("rows").get(0).path("qps_c4").asDouble()).isPositive();
         // Small scopes are scored exactly: Mnemo's vector leg never drops the caller's results, nor does the
@@ -44,7 +47,10 @@ class BenchSmokeTest {
         for (String scope : new String[] {"1%", "small"}) {
             assertThat(raw.path("vector_recall_at_10").path(scope).path("mnemo").asDouble())
                     .isEqualTo(1.0);
-            assertThat(raw.path("vector_recall_at_10").path(scope).path("client").asDouble())
+            assertThat(raw.path("vector_recall_at_10")
+                            .path(scope)
+                            .path("client")
+                            .asDouble())
                     .isEqualTo(1.0);
         }
         assertThat(raw.path("index_overfetch")).hasSize(SearchSuite.OVERFETCH_K.length);

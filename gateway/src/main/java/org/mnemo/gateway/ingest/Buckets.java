@@ -53,13 +53,14 @@ public final class Buckets implements AutoCloseable {
     /**
      * Why this caller may not have this key of a source bucket ingested, or null when it may: the bucket must name
      * the caller's principal (or "*"; the admin always may) and the key must lie under the bucket's prefix for the
-     * job's workspace. Decided before any S3 call, from configuration alone, so the answer is the same whether or
-     * not the key exists.
+     * job's workspace; the source must be configured at all. Decided before any S3 call, from configuration alone,
+     * so the answer is the same whether or not the key exists.
      */
     public String refusal(String source, String key, String principal, boolean admin, String workspaceId) {
         GatewayConfig.Bucket bucket = sources.get(sourceName(source));
         if (bucket == null) {
-            return null; // the job fails with "no source bucket is configured", touching nothing
+            // Refused up front: a job would only fail, and bad input writes nothing.
+            return "source_not_configured: no source bucket '" + sourceName(source) + "' is configured here";
         }
         if (!admin && !bucket.principals().contains("*") && !bucket.principals().contains(principal)) {
             return "source_forbidden: '" + principal + "' may not read the source bucket '" + bucket.name()

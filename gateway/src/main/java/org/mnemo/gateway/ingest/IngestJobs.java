@@ -229,13 +229,9 @@ public final class IngestJobs implements AutoCloseable {
         job.put("max_attempts", config.maxAttempts());
         job.values().removeIf(java.util.Objects::isNull);
         String ref = upload == null ? null : uploads.put(upload);
-        JobStore.Created created;
-        try {
-            created = store.create(job, ref);
-        } catch (RuntimeException e) {
-            deleteUpload(ref);
-            throw e;
-        }
+        // A failure here may still have committed (the connection died with the commit's answer), and a job may
+        // name these bytes: they stay, and the orphan sweep deletes them later if no job does.
+        JobStore.Created created = store.create(job, ref);
         if (ref != null && !created.uploadTaken()) {
             deleteUpload(ref);
         }
@@ -454,6 +450,26 @@ public final class IngestJobs implements AutoCloseable {
         return released.size();
     }
 
+    /**
+     * Deletes spooled uploads older than an hour that no job names: bytes whose job was never created, or whose
+     * creation failed without an answer. Returns how many.
+     */
+    long sweepOrphans() throws java.io.IOException {
+        List<String> old = uploads.settledSpoolRefs();
+        if (old.isEmpty()) {
+            return 0;
+        }
+        java.util.Set<String> named = store.named(old);
+        long deleted = 0;
+        for (String ref : old) {
+            if (!named.contains(ref)) {
+                deleteUpload(ref);
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     /** Deletes an upload's bytes once no job names them; a failure leaves an orphan, which only costs space. */
     private void deleteUpload(String ref) {
         if (ref == null) {
@@ -498,6 +514,10 @@ public final class IngestJobs implements AutoCloseable {
                 int partials = uploads.sweepPartials();
                 if (partials > 0) {
                     LOG.info("deleted {} partial upload file(s) a crash left in the spool", partials);
+                }
+                long orphans = sweepOrphans();
+                if (orphans > 0) {
+                    LOG.info("deleted {} spooled upload(s) that no job names", orphans);
                 }
             } catch (java.io.IOException e) {
                 LOG.warn("could not sweep the upload spool: {}", e.getMessage());

@@ -122,6 +122,19 @@ public final class JobStore {
                 cast(row.get("job")), Boolean.TRUE.equals(row.get("created")), Boolean.TRUE.equals(row.get("taken")));
     }
 
+    /** Which of these upload references some job names (in one pass over the jobs). */
+    public java.util.Set<String> named(List<String> refs) {
+        Map<String, Object> row = client.row(
+                Mode.READ,
+                "MATCH (j:IngestJob) WHERE j.upload_ref IN $refs RETURN collect(j.upload_ref) AS named",
+                Map.of("refs", refs));
+        java.util.Set<String> named = new java.util.HashSet<>();
+        if (row != null && row.get("named") instanceof List<?> list) {
+            list.forEach(ref -> named.add((String) ref));
+        }
+        return named;
+    }
+
     public Map<String, Object> get(String id, List<String> libraries) {
         Map<String, Object> row = client.row(
                 Mode.READ,

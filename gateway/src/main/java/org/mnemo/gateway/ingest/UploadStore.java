@@ -172,6 +172,25 @@ public final class UploadStore {
         return deleted;
     }
 
+    /** References of the spooled uploads older than an hour (none is still between its write and its job). */
+    List<String> settledSpoolRefs() throws IOException {
+        String id = spoolId();
+        if (id == null || !Files.isDirectory(spool)) {
+            return List.of();
+        }
+        FileTime before = FileTime.from(Instant.now().minus(ABANDONED));
+        List<String> refs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(spool)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (name.matches(NAME) && Files.getLastModifiedTime(file).compareTo(before) < 0) {
+                    refs.add(SPOOL + id + "/" + name);
+                }
+            }
+        }
+        return refs;
+    }
+
     /** The spool's id, or null while the spool does not exist. */
     private String spoolId() {
         String id = spoolId;

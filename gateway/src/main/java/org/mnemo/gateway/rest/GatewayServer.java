@@ -123,6 +123,14 @@ public final class GatewayServer implements AutoCloseable {
                         : UUID.randomUUID().toString();
                 ctx.header(REQUEST_ID, requestId);
                 AccessLog.begin(requestId);
+                // Refused from its declared length, before any of it is read (multipart parsing would read it all).
+                if (ctx.contentLength() > config.maxBodyBytes()) {
+                    ctx.header("Connection", "close");
+                    throw new ApiError(
+                            413,
+                            "body_too_large",
+                            "the body is over the limit of " + config.maxBodyBytes() + " bytes (MNEMO_MAX_BODY_BYTES)");
+                }
                 // Reads after the caller's writes, even if another gateway took them (X-Mnemo-Bookmark).
                 MnemoClient.afterBookmarks(bookmarks.open(ctx.header(BOOKMARK)));
             });
@@ -218,7 +226,8 @@ public final class GatewayServer implements AutoCloseable {
             });
             c.routes.after(ctx -> {
                 MnemoClient.afterBookmarks(null);
-                if (!ctx.method().name().equals("GET")) {
+                // Only an authenticated caller learns where the database's writes have got to.
+                if (!ctx.method().name().equals("GET") && ctx.attribute(Requests.CALLER) != null) {
                     ctx.header(BOOKMARK, bookmarks.sign(services.client().bookmarks()));
                 }
                 Long started = ctx.attribute(STARTED);

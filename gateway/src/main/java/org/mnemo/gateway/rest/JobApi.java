@@ -276,9 +276,10 @@ final class JobApi {
         String refusal = jobs.buckets().refusal(source, s3Key, caller.owner(), caller.admin(), library.workspace_id());
         if (refusal != null) {
             int colon = refusal.indexOf(':');
+            String code = refusal.substring(0, colon);
             throw new ApiError(
-                    403,
-                    refusal.substring(0, colon),
+                    code.equals("source_not_configured") ? 422 : 403,
+                    code,
                     refusal.substring(colon + 1).strip());
         }
         if (hash == null) {
@@ -302,7 +303,7 @@ final class JobApi {
                         source,
                         sourceRef,
                         caller.owner(),
-                        body.optionalString("collection_uid", 100),
+                        LibraryAccess.collectionOf(client, library, body.optionalString("collection_uid", 100)),
                         body.optionalString("collection", 200)),
                 null);
         Json.send(ctx, result.created() ? 202 : 200, result.job());

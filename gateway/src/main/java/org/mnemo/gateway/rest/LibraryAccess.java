@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.mnemo.gateway.auth.Caller;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.Rows;
+import org.mnemo.gateway.web.ApiError;
 
 /** Who may change a library (and what is in it): its owner, or whoever holds its workspace as owner. */
 final class LibraryAccess {
@@ -36,6 +37,25 @@ final class LibraryAccess {
             return Optional.ofNullable(visible);
         }
         return Optional.ofNullable(client.libraryGet(uid, ANY)).filter(library -> mayModify(client, caller, library));
+    }
+
+    /**
+     * The collection_uid a job names, checked before the job exists (a job that can only fail would keep its
+     * upload's bytes): it must be a collection of the job's library. Foreign and missing collections get the same
+     * answer.
+     */
+    static String collectionOf(MnemoClient client, Rows.Library library, String collectionUid) {
+        if (collectionUid != null) {
+            Rows.Collection collection = client.collectionGet(collectionUid, List.of(library.uid()));
+            if (collection == null || !library.uid().equals(collection.library_uid())) {
+                throw new ApiError(
+                        422,
+                        "invalid_field",
+                        "'collection_uid' '" + collectionUid + "' is not a collection of library '" + library.name()
+                                + "'");
+            }
+        }
+        return collectionUid;
     }
 
     static boolean mayModify(MnemoClient client, Caller caller, Rows.Library library) {

@@ -756,7 +756,7 @@ final class LibraryApi {
                             "upload",
                             sourceRef,
                             caller.owner(),
-                            body.optionalString("collection_uid", 100),
+                            LibraryAccess.collectionOf(client, library, body.optionalString("collection_uid", 100)),
                             body.optionalString("collection", 200)),
                     upload.content());
         } catch (UploadStore.Unavailable e) {
@@ -803,7 +803,8 @@ final class LibraryApi {
         } catch (Exception e) { // Jetty's ServletException for a broken body arrives undeclared (from Kotlin)
             // Jetty drops the connection after a body it could not parse: tell the client not to reuse it.
             ctx.header("Connection", "close");
-            throw ApiError.badRequest("invalid_body", "the multipart body cannot be read: " + e.getMessage());
+            throw ApiError.badRequest(
+                    "invalid_body", "the multipart body cannot be read: it is malformed or truncated");
         }
         if (file == null) {
             throw ApiError.badRequest("invalid_field", "'file' is required in a multipart upload");

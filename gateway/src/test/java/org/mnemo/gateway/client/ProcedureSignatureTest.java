@@ -38,10 +38,9 @@ class ProcedureSignatureTest {
     @Test
     void theLibraryTypesAreThePluginsOwn() {
         try (Transaction tx = TestGateway.get().db().beginTx()) {
-            List<Object> names = tx.execute("CALL mnemo.library.types() YIELD name RETURN name")
-                    .columnAs("name")
-                    .stream()
-                    .toList();
+            List<Object> names =
+                    tx.execute("CALL mnemo.library.types() YIELD name RETURN name").columnAs("name").stream()
+                            .toList();
             assertThat(names).containsExactlyInAnyOrderElementsOf(LibraryTypes.NAMES);
         }
     }

@@ -6,10 +6,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -168,6 +172,28 @@ class UploadStoreTest {
             assertThat(job.get("status")).as(String.valueOf(job)).isEqualTo("failed");
             assertThat((String) job.get("error")).startsWith(UploadStore.MISSING + ":");
             assertThat(job.get("attempts")).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void spooledBytesThatNoJobNamesAreSweptAfterAnHourAndNamedOnesStay() throws IOException {
+        Path spool = spoolOfItsOwn();
+        try (Gateway api = gateway(spool, 0, Map.of())) {
+            String id = upload(api, text("named bytes"));
+            Path named = spooled(gw, spool, id);
+            // Bytes whose job creation failed without an answer: written, named by no job.
+            Path orphan = named.resolveSibling(UUID.randomUUID() + ".upload");
+            Files.writeString(orphan, "orphaned bytes", StandardCharsets.UTF_8);
+            Path fresh = named.resolveSibling(UUID.randomUUID() + ".upload");
+            Files.writeString(fresh, "bytes whose job is being created right now", StandardCharsets.UTF_8);
+            FileTime twoHoursAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
+            Files.setLastModifiedTime(named, twoHoursAgo);
+            Files.setLastModifiedTime(orphan, twoHoursAgo);
+
+            assertThat(api.jobs().sweepOrphans()).isEqualTo(1);
+            assertThat(orphan).doesNotExist();
+            assertThat(named).as("a job names it").exists();
+            assertThat(fresh).as("younger than an hour").exists();
         }
     }
 
