@@ -324,7 +324,8 @@ final class SearchSuite {
                 values[r] = repeats[r][i];
             }
             Arrays.sort(values);
-            row.put(names[i] + "_ms", values[values.length / 2]);
+            int n = values.length;
+            row.put(names[i] + "_ms", n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2);
             if (i < 2) {
                 row.put(names[i] + "_min_ms", values[0]);
                 row.put(names[i] + "_max_ms", values[values.length - 1]);
@@ -377,7 +378,7 @@ final class SearchSuite {
                         .stream()
                                 .map(sc -> String.format(
                                         Locale.ROOT,
-                                        "%s (%s libraries, %,d chunks)",
+                                        "%s (%s of the libraries, %,d chunks)",
                                         sc.get("scope"),
                                         sc.get("libraries"),
                                         ((Number) sc.get("chunks")).longValue()))
