@@ -78,6 +78,7 @@ public record GatewayConfig(
      * @param storage        Mnemo's own bucket for originals, or null (then the source object is the original)
      * @param uploadBucket   where upload bytes wait for their job (any gateway reaches them), or null: the spool
      * @param uploadSpool    the local directory upload bytes wait in without an upload bucket
+     * @param maxPendingUploadBytes how many bytes of one owner's uploads may wait in the upload store at once
      */
     public record Ingest(
             int workers,
@@ -90,6 +91,7 @@ public record GatewayConfig(
             int uploadWaitSeconds,
             int extractTimeoutSeconds,
             int failedUploadRetentionHours,
+            long maxPendingUploadBytes,
             Map<String, Bucket> sources,
             Bucket storage,
             Bucket uploadBucket,
@@ -108,6 +110,7 @@ public record GatewayConfig(
                     uploadWaitSeconds,
                     extractTimeoutSeconds,
                     failedUploadRetentionHours,
+                    maxPendingUploadBytes,
                     sources,
                     storage,
                     uploadBucket,
@@ -126,6 +129,7 @@ public record GatewayConfig(
                     uploadWaitSeconds,
                     extractTimeoutSeconds,
                     failedUploadRetentionHours,
+                    maxPendingUploadBytes,
                     sources,
                     storage,
                     uploadBucket,
@@ -196,6 +200,7 @@ public record GatewayConfig(
                         (int) number(env, "MNEMO_UPLOAD_WAIT_SECONDS", 120, 0, 3600),
                         (int) number(env, "MNEMO_INGEST_EXTRACT_TIMEOUT_SECONDS", 120, 1, 86_400),
                         (int) number(env, "MNEMO_INGEST_FAILED_UPLOAD_RETENTION_HOURS", 72, 0, 24 * 3650),
+                        number(env, "MNEMO_UPLOAD_MAX_PENDING_BYTES", 1L << 30, 1, 1L << 50),
                         sources(env),
                         bucket(env, "MNEMO_STORAGE_", "storage"),
                         uploadBucket(env),

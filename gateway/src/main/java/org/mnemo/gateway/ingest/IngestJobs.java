@@ -228,6 +228,17 @@ public final class IngestJobs implements AutoCloseable {
         job.put("collection", request.collection());
         job.put("max_attempts", config.maxAttempts());
         job.values().removeIf(java.util.Objects::isNull);
+        if (upload != null) {
+            // One owner's uploads cannot fill the store for everyone: what waits (queued, running, or failed and
+            // kept for a retry) is bounded per owner.
+            long pending = store.pendingUploadBytes(request.owner());
+            if (pending + upload.length > config.maxPendingUploadBytes()) {
+                throw new UploadStore.QuotaExceeded("uploads of '" + request.owner() + "' waiting in the upload store "
+                        + "hold " + pending + " bytes; with this one they would pass the limit of "
+                        + config.maxPendingUploadBytes() + " (MNEMO_UPLOAD_MAX_PENDING_BYTES): wait for them to "
+                        + "finish, or retry or fix the failed ones");
+            }
+        }
         String ref = upload == null ? null : uploads.put(upload);
         // A failure here may still have committed (the connection died with the commit's answer), and a job may
         // name these bytes: they stay, and the orphan sweep deletes them later if no job does.

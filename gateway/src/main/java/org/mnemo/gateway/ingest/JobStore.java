@@ -122,6 +122,16 @@ public final class JobStore {
                 cast(row.get("job")), Boolean.TRUE.equals(row.get("created")), Boolean.TRUE.equals(row.get("taken")));
     }
 
+    /** The bytes of one owner's uploads that wait in the upload store (their jobs still name them). */
+    public long pendingUploadBytes(String owner) {
+        Map<String, Object> row = client.row(
+                Mode.READ,
+                "MATCH (j:IngestJob {owner: $owner}) WHERE j.upload_ref IS NOT NULL "
+                        + "RETURN coalesce(sum(j.file_size), 0) AS bytes",
+                Map.of("owner", owner == null ? "" : owner));
+        return row == null ? 0 : ((Number) row.get("bytes")).longValue();
+    }
+
     /** Which of these upload references some job names (in one pass over the jobs). */
     public java.util.Set<String> named(List<String> refs) {
         Map<String, Object> row = client.row(

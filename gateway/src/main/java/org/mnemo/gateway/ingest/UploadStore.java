@@ -55,6 +55,13 @@ public final class UploadStore {
         }
     }
 
+    /** The owner's uploads waiting in the store would pass MNEMO_UPLOAD_MAX_PENDING_BYTES: refused (429). */
+    public static final class QuotaExceeded extends RuntimeException {
+        QuotaExceeded(String message) {
+            super(message);
+        }
+    }
+
     private final Buckets buckets;
     private final GatewayConfig.Bucket bucket;
     private final Path spool;

@@ -761,6 +761,8 @@ final class LibraryApi {
                     upload.content());
         } catch (UploadStore.Unavailable e) {
             throw new ApiError(503, "upload_store_unavailable", e.getMessage());
+        } catch (UploadStore.QuotaExceeded e) {
+            throw new ApiError(429, "upload_quota_exceeded", e.getMessage());
         }
         // The library was checked above (the caller may manage it without reading it).
         Map<String, Object> job =

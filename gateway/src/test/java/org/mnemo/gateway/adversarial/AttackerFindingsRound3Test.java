@@ -118,6 +118,37 @@ class AttackerFindingsRound3Test {
     }
 
     @Test
+    void r3_5OneOwnersWaitingUploadsAreBoundedAndOthersStillUpload() throws java.io.IOException {
+        String erin = gw.user("r3-erin-" + UUID.randomUUID().toString().substring(0, 6));
+        String frank = gw.user("r3-frank-" + UUID.randomUUID().toString().substring(0, 6));
+        String erins = library(erin);
+        String franks = library(frank);
+        // No workers and a spool of its own: uploads stay waiting, as a backlog or failed ones would.
+        java.nio.file.Path spool =
+                java.nio.file.Files.createTempDirectory("r3-spool").resolve("uploads");
+        Map<String, String> env = Map.of(
+                "MNEMO_UPLOAD_MAX_PENDING_BYTES", "300",
+                "MNEMO_INGEST_WORKERS", "0",
+                "MNEMO_UPLOAD_WAIT_SECONDS", "0",
+                "MNEMO_UPLOAD_SPOOL", spool.toString());
+        try (Gateway bounded = Gateway.start(TestGateway.config(gw.neo4j.boltUri(), env))) {
+            ApiClient api = new ApiClient("http://127.0.0.1:" + bounded.port(), TestGateway.ADMIN_TOKEN);
+            String note = "# Note\n\n" + "x".repeat(180);
+            ApiClient.Response first = api.send(
+                    api.multipart("/library/api/items/", erin, Map.of("library_uid", erins), "a.md", note + "a"));
+            assertThat(first.status()).as(first.raw().body()).isEqualTo(202);
+            ApiClient.Response second = api.send(
+                    api.multipart("/library/api/items/", erin, Map.of("library_uid", erins), "b.md", note + "b"));
+            assertThat(second.status()).as(second.raw().body()).isEqualTo(429);
+            assertThat(second.code()).isEqualTo("upload_quota_exceeded");
+            ApiClient.Response other = api.send(
+                    api.multipart("/library/api/items/", frank, Map.of("library_uid", franks), "c.md", note + "c"));
+            assertThat(other.status()).as(other.raw().body()).isEqualTo(202);
+        }
+        assertThat(jobsOf(erins)).as("the refused upload made no job").isEqualTo(1);
+    }
+
+    @Test
     void r3_4AnUnauthenticatedWriteLearnsNoBookmark() {
         ApiClient.Response r = gw.post("/library/api/libraries/", null, Map.of("name", "x"));
         assertThat(r.status()).isEqualTo(401);
