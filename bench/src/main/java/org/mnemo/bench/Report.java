@@ -97,6 +97,11 @@ final class Report {
     /** Mnemo's percentile over another system's in one scope of one result file, as a target row. */
     private void ratio(JsonNode search, String scope, String other, String p, double limit, String name) {
         String label = name + ", " + p.substring(0, 3);
+        if (search != null && search.path("repeats").isMissingNode()) {
+            // Files from before the fair harness measured another client and floor: no ratio against those.
+            target(label, "— (result file from the earlier harness; rerun the suite)", null);
+            return;
+        }
         JsonNode mnemoRow = search == null ? null : row(search, "compare", scope, "mnemo");
         JsonNode otherRow = search == null ? null : row(search, "compare", scope, other);
         if (mnemoRow == null || otherRow == null || otherRow.path(p).isMissingNode()) {
