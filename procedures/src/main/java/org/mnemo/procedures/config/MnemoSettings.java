@@ -143,6 +143,13 @@ public final class MnemoSettings {
                     + "(any of db.index.fulltext.listAvailableAnalyzers(); english stems, chosen by measurement); a "
                     + "change applies with mnemo.schema.apply({rebuild: true}).");
 
+    public static final Setting<Integer> search_graph_walk_budget = new Setting<>(
+            "mnemo.search.graph_walk_budget",
+            Integer.class,
+            8_000,
+            "Most concept mentions the graph leg walks per search (heaviest concept first); candidates found are "
+                    + "then scored exactly. Bounds the leg's cost on large graphs.");
+
     public static final Setting<Integer> search_vector_overfetch = new Setting<>(
             "mnemo.search.vector_overfetch",
             Integer.class,
@@ -222,6 +229,7 @@ public final class MnemoSettings {
             search_exact_threshold,
             search_fulltext_analyzer,
             search_vector_overfetch,
+            search_graph_walk_budget,
             vector_hnsw_m,
             vector_hnsw_ef_construction,
             vector_quantization,

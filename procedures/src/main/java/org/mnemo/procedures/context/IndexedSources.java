@@ -56,7 +56,8 @@ public final class IndexedSources implements ContextPacks.Sources {
         SearchOptions parsed = SearchOptions.from("mnemo.context.build", options);
         // The names boost the word legs; the meaning of the prompt is the prompt's own.
         String query = names.isEmpty() ? prompt : capped(prompt) + " " + names;
-        return new HybridSearch(tx, config.exactThreshold(), config.vectorOverfetch(), guard, null, 0)
+        return new HybridSearch(
+                        tx, config.exactThreshold(), config.vectorOverfetch(), config.graphWalkBudget(), guard, null, 0)
                 .search(query, embedder.embedQuery(capped(prompt)), parsed);
     }
 

@@ -42,6 +42,10 @@ public final class HybridSearch {
     private static final int MAX_CONCEPTS = 30;
     /** Concepts mentioned more often are walked only when the query names them (and then only this far). */
     private static final int MAX_MENTIONS_PER_CONCEPT = 5_000;
+    /** Best first; ties in a stable order. */
+    private static final Comparator<LegHit> BY_SCORE_THEN_ID = Comparator.comparingDouble(LegHit::score)
+            .reversed()
+            .thenComparing(h -> h.chunk().getElementId());
 
     private static final double DEPTH_DECAY = 0.5;
     private static final double CONCEPT_VECTOR_MIN_SCORE = 0.8;
@@ -75,10 +79,16 @@ public final class HybridSearch {
     private final Transaction tx;
     private final int exactThreshold;
     private final int overfetch;
+    /**
+     * Mentions the graph leg walks at most (mnemo.search.graph_walk_budget); a scope whose chunks carry fewer
+     * mentions than the walk would read is scanned instead.
+     */
+    private final int walkBudget;
     /** Throws when the calling transaction was terminated; checked in long loops. */
     private final Runnable guard;
 
     private long chunkCount = -1;
+    private long mentionCount = -1;
     private long inScope = -1;
     /** How long the reranker took in this search (timed apart from the fusion around it). */
     private long rerankNanos;
@@ -98,12 +108,14 @@ public final class HybridSearch {
             Transaction tx,
             int exactThreshold,
             int overfetch,
+            int walkBudget,
             Runnable guard,
             Reranker reranker,
             int rerankCandidates) {
         this.tx = tx;
         this.exactThreshold = exactThreshold;
         this.overfetch = overfetch;
+        this.walkBudget = walkBudget;
         this.reranker = reranker;
         this.rerankCandidates = rerankCandidates;
         this.guard = guard;
@@ -255,6 +267,13 @@ public final class HybridSearch {
         return chunkCount;
     }
 
+    private long mentionCount() {
+        if (mentionCount < 0) {
+            mentionCount = count("MATCH ()-[m:MENTIONS]->() RETURN count(m) AS n", Map.of());
+        }
+        return mentionCount;
+    }
+
     private long scopeSize(SearchOptions options) {
         Map<String, Object> params = scopeParameters(options);
         return count(String.format(Locale.ROOT, """
@@ -268,12 +287,7 @@ public final class HybridSearch {
     private List<LegHit> exactVector(float[] vector, SearchOptions options, int topK) {
         double queryNorm = norm(vector);
         PriorityQueue<LegHit> best = new PriorityQueue<>(Comparator.comparingDouble(LegHit::score));
-        var result = tx.execute(String.format(Locale.ROOT, """
-                MATCH (l:Library) WHERE %s AND ($type IS NULL OR l.library_type = $type)
-                MATCH (l)-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item {embedding_status: 'completed'})
-                WHERE $collection IS NULL OR c.uid = $collection
-                MATCH (i)-[:HAS_CHUNK]->(ch:Chunk)
-                RETURN ch""", Scope.predicate("l")), scopeParameters(options));
+        var result = scopeChunks(options);
         long seen = 0;
         while (result.hasNext()) {
             Node chunk = (Node) result.next().get("ch");
@@ -294,6 +308,16 @@ public final class HybridSearch {
         List<LegHit> hits = new ArrayList<>(best);
         hits.sort(Comparator.comparingDouble(LegHit::score).reversed());
         return hits;
+    }
+
+    /** Every visible chunk in the caller's scope, as rows of {@code ch}. */
+    private org.neo4j.graphdb.Result scopeChunks(SearchOptions options) {
+        return tx.execute(String.format(Locale.ROOT, """
+                MATCH (l:Library) WHERE %s AND ($type IS NULL OR l.library_type = $type)
+                MATCH (l)-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item {embedding_status: 'completed'})
+                WHERE $collection IS NULL OR c.uid = $collection
+                MATCH (i)-[:HAS_CHUNK]->(ch:Chunk)
+                RETURN ch""", Scope.predicate("l")), scopeParameters(options));
     }
 
     /** Cosine with the chunk's stored embedding, normalised like the index's score: (1 + cos) / 2; NaN without one. */
@@ -386,6 +410,30 @@ public final class HybridSearch {
     // ---- graph leg ----
 
     List<LegHit> graphLeg(String query, float[] vector, SearchOptions options, ScopedChunks visible) {
+        Map<Node, Double> weights = conceptWeights(query, vector, options);
+        if (weights.isEmpty()) {
+            return List.of();
+        }
+        long walk = 0;
+        for (Map.Entry<Node, Double> concept : weights.entrySet()) {
+            walk += Math.min(MAX_MENTIONS_PER_CONCEPT, concept.getKey().getDegree(MENTIONS, Direction.INCOMING));
+        }
+        long inScope = options.scope().all() ? chunkCount() : inScope(options);
+        long scan = inScope * Math.max(1, mentionCount() / Math.max(1, chunkCount()));
+        if (scan <= Math.min(walk, walkBudget)) {
+            PluginMetrics.scopePath(Fusion.GRAPH, "scope_scan");
+            return scanScope(weights, options);
+        }
+        PluginMetrics.scopePath(Fusion.GRAPH, "walk");
+        return walkConcepts(weights, options.graphTopK(), visible);
+    }
+
+    /**
+     * The concepts the query reaches (seeds, then their strongest co-occurring neighbours up to the depth) with
+     * their weights: closeness to the query times rarity (IDF) — a concept that most chunks mention says little
+     * about any of them. Only seeds may be mentioned by more than {@link #MAX_MENTIONS_PER_CONCEPT} chunks.
+     */
+    private Map<Node, Double> conceptWeights(String query, float[] vector, SearchOptions options) {
         Map<Node, Double> seeds = seedConcepts(query, vector);
         Map<Node, Double> concepts = new HashMap<>(seeds);
         Map<Node, Double> frontier = new HashMap<>(seeds);
@@ -408,42 +456,140 @@ public final class HybridSearch {
             }
             frontier = next;
         }
-        // A concept's weight is its closeness to the query times its rarity (IDF): a concept that most chunks
-        // mention says little about any of them, and costs the most to walk.
         long total = Math.max(1, chunkCount());
-        Map<Node, Double> chunkScores = new HashMap<>();
-        for (Map.Entry<Node, Double> concept : concepts.entrySet()) {
+        Map<Node, Double> weights = new HashMap<>();
+        concepts.forEach((concept, closeness) -> {
+            int mentions = concept.getDegree(MENTIONS, Direction.INCOMING);
+            if (mentions > 0 && (seeds.containsKey(concept) || mentions <= MAX_MENTIONS_PER_CONCEPT)) {
+                weights.put(concept, closeness * Math.log(1 + (double) total / mentions));
+            }
+        });
+        return weights;
+    }
+
+    /** A small scope: every chunk in it scored by the concepts it mentions — exact, and no hit is out of scope. */
+    private List<LegHit> scanScope(Map<Node, Double> weights, SearchOptions options) {
+        PriorityQueue<LegHit> best = new PriorityQueue<>(BY_SCORE_THEN_ID.reversed());
+        var result = scopeChunks(options);
+        long seen = 0;
+        while (result.hasNext()) {
+            Node chunk = (Node) result.next().get("ch");
+            if (++seen % 10_000 == 0) {
+                guard.run();
+            }
+            double score = mentionedWeight(chunk, weights);
+            if (score > 0) {
+                best.add(new LegHit(chunk, score));
+                if (best.size() > options.graphTopK()) {
+                    best.poll();
+                }
+            }
+        }
+        List<LegHit> hits = new ArrayList<>(best);
+        hits.sort(BY_SCORE_THEN_ID);
+        return hits;
+    }
+
+    /**
+     * A large scope: walk the concepts' mentions, heaviest concept first, within a budget of
+     * {@code walkBudget} mentions — a frequent concept weighs little (IDF) and costs the most to walk. Chunks
+     * found that way are then scored exactly (their own mentions of the concepts left unwalked), in order, until
+     * no unscored candidate can still reach the top k. A chunk that mentions only unwalked concepts is not found;
+     * its score would be at most their summed weight, below any chunk that also mentions a walked one.
+     */
+    private List<LegHit> walkConcepts(Map<Node, Double> weights, int topK, ScopedChunks visible) {
+        List<Map.Entry<Node, Double>> byWeight = new ArrayList<>(weights.entrySet());
+        byWeight.sort(Map.Entry.<Node, Double>comparingByValue().reversed());
+        Map<Node, Double> partial = new HashMap<>(walkBudget * 4 / 3);
+        Map<Node, Double> unwalked = new HashMap<>();
+        long budget = walkBudget;
+        for (Map.Entry<Node, Double> concept : byWeight) {
             int mentions = concept.getKey().getDegree(MENTIONS, Direction.INCOMING);
-            boolean seed = seeds.containsKey(concept.getKey());
-            if (mentions == 0 || (!seed && mentions > MAX_MENTIONS_PER_CONCEPT)) {
+            if (budget <= 0 || (mentions > budget && !partial.isEmpty())) {
+                unwalked.put(concept.getKey(), concept.getValue());
                 continue;
             }
-            double weight = concept.getValue() * Math.log(1 + (double) total / mentions);
-            int seen = 0;
             for (Relationship mention : concept.getKey().getRelationships(Direction.INCOMING, MENTIONS)) {
-                if (++seen > MAX_MENTIONS_PER_CONCEPT) {
+                if (--budget < 0) {
                     break;
                 }
-                chunkScores.merge(mention.getStartNode(), weight, Double::sum);
+                partial.merge(mention.getStartNode(), concept.getValue(), Double::sum);
             }
             guard.run();
         }
-        // Scope is checked in rank order, only as far down as the leg needs.
-        List<LegHit> ranked = new ArrayList<>(chunkScores.size());
-        chunkScores.forEach((chunk, score) -> ranked.add(new LegHit(chunk, score)));
-        ranked.sort(Comparator.comparingDouble(LegHit::score)
-                .reversed()
-                .thenComparing(h -> h.chunk().getElementId()));
-        List<LegHit> hits = new ArrayList<>();
-        for (LegHit hit : ranked) {
-            if (hits.size() >= options.graphTopK()) {
-                break;
+        double unwalkedWeight =
+                unwalked.values().stream().mapToDouble(Double::doubleValue).sum();
+        // Usually a few times k candidates settle the top k; all of them are ranked only when those do not.
+        for (int limit = topK * 4; ; limit *= 8) {
+            Leading leading = leading(partial, limit);
+            PriorityQueue<LegHit> best = new PriorityQueue<>(BY_SCORE_THEN_ID.reversed());
+            boolean settled = false;
+            for (LegHit candidate : leading.hits()) {
+                if (best.size() >= topK
+                        && candidate.score() + unwalkedWeight <= best.peek().score()) {
+                    settled = true;
+                    break;
+                }
+                if (!visible.allows(candidate.chunk())) {
+                    continue;
+                }
+                double score = unwalked.isEmpty()
+                        ? candidate.score()
+                        : candidate.score() + mentionedWeight(candidate.chunk(), unwalked);
+                best.add(new LegHit(candidate.chunk(), score));
+                if (best.size() > topK) {
+                    best.poll();
+                }
             }
-            if (visible.allows(hit.chunk())) {
-                hits.add(hit);
+            if (settled
+                    || leading.hits().size() == partial.size()
+                    || (best.size() >= topK
+                            && leading.bestLeftOut() + unwalkedWeight
+                                    <= best.peek().score())) {
+                List<LegHit> hits = new ArrayList<>(best);
+                hits.sort(BY_SCORE_THEN_ID);
+                return hits;
+            }
+            guard.run();
+        }
+    }
+
+    /** The {@code limit} best of the scores, best first, and the best score left out. */
+    private record Leading(List<LegHit> hits, double bestLeftOut) {}
+
+    /**
+     * Selects by score alone, in one pass: sorting every candidate, or an element id per candidate, costs more
+     * than the walk. Ties at the edge are settled by the walk's order.
+     */
+    private static Leading leading(Map<Node, Double> scores, int limit) {
+        PriorityQueue<LegHit> kept = new PriorityQueue<>(Comparator.comparingDouble(LegHit::score));
+        double bestLeftOut = Double.NEGATIVE_INFINITY;
+        for (Map.Entry<Node, Double> e : scores.entrySet()) {
+            double score = e.getValue();
+            if (kept.size() < limit) {
+                kept.add(new LegHit(e.getKey(), score));
+            } else if (score > kept.peek().score()) {
+                bestLeftOut = Math.max(bestLeftOut, kept.poll().score());
+                kept.add(new LegHit(e.getKey(), score));
+            } else {
+                bestLeftOut = Math.max(bestLeftOut, score);
             }
         }
-        return hits;
+        List<LegHit> hits = new ArrayList<>(kept);
+        hits.sort(Comparator.comparingDouble(LegHit::score).reversed());
+        return new Leading(hits, bestLeftOut);
+    }
+
+    /** The summed weight of the given concepts that a chunk mentions. */
+    private static double mentionedWeight(Node chunk, Map<Node, Double> weights) {
+        double score = 0;
+        for (Relationship mention : chunk.getRelationships(Direction.OUTGOING, MENTIONS)) {
+            Double weight = weights.get(mention.getEndNode());
+            if (weight != null) {
+                score += weight;
+            }
+        }
+        return score;
     }
 
     /** Concepts the query names (full-text on names, best = 1) or is close to (concept vectors). */

@@ -76,6 +76,7 @@ public class SearchProcedures {
                 tx,
                 config.exactThreshold(),
                 config.vectorOverfetch(),
+                config.graphWalkBudget(),
                 guard::check,
                 parsed.rerank() ? Rerankers.get(config.rerank()) : null,
                 config.rerank().candidates());
