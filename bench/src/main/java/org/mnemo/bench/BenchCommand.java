@@ -232,7 +232,7 @@ public final class BenchCommand implements Callable<Integer> {
                 GatewayClient gateway = new GatewayClient("http://127.0.0.1:" + gw.port(), token)) {
             switch (suite) {
                 case "search" -> new SearchSuite(p, client, driver, gateway).run();
-                case "ingest" -> new IngestSuite(p, client).run();
+                case "ingest" -> new IngestSuite(p, client, gw.jobs()).run();
                 case "quality" -> new QualitySuite(p, client).run();
                 default -> throw new IllegalStateException(suite);
             }

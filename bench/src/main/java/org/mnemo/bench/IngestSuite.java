@@ -1,6 +1,7 @@
 package org.mnemo.bench;
 
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.web.Json;
 
 /**
@@ -28,10 +31,13 @@ final class IngestSuite {
 
     private final BenchCommand.Params p;
     private final MnemoClient client;
+    /** The gateway's ingest jobs (its workers: MNEMO_INGEST_WORKERS, batching small files across jobs). */
+    private final IngestJobs jobs;
 
-    IngestSuite(BenchCommand.Params p, MnemoClient client) {
+    IngestSuite(BenchCommand.Params p, MnemoClient client, IngestJobs jobs) {
         this.p = p;
         this.client = client;
+        this.jobs = jobs;
     }
 
     Map<String, Object> run() throws Exception {
@@ -105,6 +111,9 @@ final class IngestSuite {
                     return n;
                 });
             }
+            // The same texts as uploads through the gateway's job queue and workers, all submitted, then awaited.
+            String jobsLibrary = client.ensureLibrary("bench-ingest-jobs-" + bytes, "nonfiction");
+            Measured viaJobs = measure(() -> throughJobs(jobsLibrary, texts));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("doc_bytes", bytes);
             row.put("docs", docs);
@@ -114,6 +123,8 @@ final class IngestSuite {
             row.put("ratio", ingest.rate() / embedOnly.rate());
             row.put("ingest_peak_heap_mb", ingest.peakHeapMb());
             row.put("embedder_peak_heap_mb", embedOnly.peakHeapMb());
+            row.put("jobs_chunks_per_s", viaJobs.rate());
+            row.put("jobs_ratio", viaJobs.rate() / embedOnly.rate());
             if (batched != null) {
                 row.put("batch_docs_per_call", BATCH_DOCS);
                 row.put("batch_chunks_per_s", batched.rate());
@@ -213,6 +224,47 @@ final class IngestSuite {
     }
 
     /** Runs the work with a sampler thread that records the heap in use every 20 ms. */
+    /** Submits every text as an upload job, waits for all of them, and returns the chunks they wrote. */
+    private long throughJobs(String library, List<String> texts) {
+        List<String> ids = new ArrayList<>();
+        for (String text : texts) {
+            byte[] content = text.getBytes(StandardCharsets.UTF_8);
+            ids.add((String) jobs.submit(
+                            new IngestJobs.Request(
+                                    library,
+                                    null,
+                                    null,
+                                    "doc " + ids.size(),
+                                    "md",
+                                    content.length,
+                                    Tokens.sha256Hex(content),
+                                    "upload",
+                                    null,
+                                    null,
+                                    null,
+                                    null),
+                            content)
+                    .job()
+                    .get("id"));
+        }
+        long chunks = 0;
+        for (String id : ids) {
+            Map<String, Object> job;
+            try {
+                job = jobs.await(id, List.of("*"), 3_600_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            if (!"completed".equals(job.get("status"))) {
+                throw new IllegalStateException(
+                        "ingest job " + id + " ended " + job.get("status") + ": " + job.get("error"));
+            }
+            chunks += ((Number) job.get("chunks_created")).longValue();
+        }
+        return chunks;
+    }
+
     static Measured measure(Supplier<Long> work) throws InterruptedException {
         var memory = ManagementFactory.getMemoryMXBean();
         System.gc();
@@ -254,15 +306,18 @@ final class IngestSuite {
                 + "The embedder alone embeds the very chunks the ingest produced (`mnemo.embed.batch`, same batch "
                 + "size): the ceiling of an ingest that also chunks, extracts concepts and writes the graph. "
                 + "`mnemo.ingest` takes one document per call; where the size comes as many documents, the same "
-                + "texts also go through `mnemo.ingest.batch`, " + BATCH_DOCS + " documents per call.\n\n"
+                + "texts also go through `mnemo.ingest.batch`, " + BATCH_DOCS + " documents per call. `jobs` = the "
+                + "same texts uploaded to the gateway's ingest job queue, all submitted and then awaited: its "
+                + "workers (2) take them, small files of one library several per `mnemo.ingest.batch` call "
+                + "(`MNEMO_INGEST_BATCH_DOCUMENTS`).\n\n"
                 + "| document size | documents | chunks | ingest chunks/s | embedder chunks/s | ratio | batch chunks/s "
-                + "| batch ratio | peak heap MB (ingest / embedder / batch) |\n"
-                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| batch ratio | jobs chunks/s | jobs ratio | peak heap MB (ingest / embedder / batch) |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : (List<Map<String, Object>>) raw.get("local_embedder")) {
             boolean batched = r.containsKey("batch_ratio");
             md.append(String.format(
                     Locale.ROOT,
-                    "| %,d B | %d | %d | %.0f | %.0f | %.2f | %s | %s | %.0f / %.0f / %s |%n",
+                    "| %,d B | %d | %d | %.0f | %.0f | %.2f | %s | %s | %s | %s | %.0f / %.0f / %s |%n",
                     r.get("doc_bytes"),
                     r.get("docs"),
                     r.get("chunks"),
@@ -271,6 +326,8 @@ final class IngestSuite {
                     r.get("ratio"),
                     batched ? String.format(Locale.ROOT, "%.0f", r.get("batch_chunks_per_s")) : "—",
                     batched ? String.format(Locale.ROOT, "%.2f", r.get("batch_ratio")) : "—",
+                    r.containsKey("jobs_ratio") ? String.format(Locale.ROOT, "%.0f", r.get("jobs_chunks_per_s")) : "—",
+                    r.containsKey("jobs_ratio") ? String.format(Locale.ROOT, "%.2f", r.get("jobs_ratio")) : "—",
                     r.get("ingest_peak_heap_mb"),
                     r.get("embedder_peak_heap_mb"),
                     batched ? String.format(Locale.ROOT, "%.0f", r.get("batch_peak_heap_mb")) : "—"));

@@ -69,6 +69,8 @@ final class Report {
                         .add(r.path("ingest_chunks_per_s").asDouble());
                 series.computeIfAbsent("mnemo.ingest.batch", k -> new ArrayList<>())
                         .add(r.path("batch_chunks_per_s").asDouble(0));
+                series.computeIfAbsent("gateway jobs", k -> new ArrayList<>())
+                        .add(r.path("jobs_chunks_per_s").asDouble(0));
                 series.computeIfAbsent("embedder alone", k -> new ArrayList<>())
                         .add(r.path("embedder_chunks_per_s").asDouble());
             }
@@ -256,6 +258,18 @@ final class Report {
                         "… the same, small documents through mnemo.ingest.batch",
                         String.format(Locale.ROOT, "lowest %.2f×", worstBatched),
                         worstBatched >= 0.8);
+            }
+            double worstJobs = Double.MAX_VALUE;
+            for (JsonNode r : ingest.path("local_embedder")) {
+                if (r.has("jobs_ratio") && r.path("doc_bytes").asInt() <= 200_000) {
+                    worstJobs = Math.min(worstJobs, r.path("jobs_ratio").asDouble());
+                }
+            }
+            if (worstJobs != Double.MAX_VALUE) {
+                target(
+                        "Ingest through the gateway's jobs ≥ 0.8× the embedder alone (2 KB–200 KB documents)",
+                        String.format(Locale.ROOT, "lowest %.2f×", worstJobs),
+                        worstJobs >= 0.8);
             }
             JsonNode bulk = ingest.path("bulk").get(1);
             target(

@@ -397,6 +397,15 @@ public final class MnemoClient implements AutoCloseable {
                 Rows.Ingested.class);
     }
 
+    /** Many small documents of one library in one transaction: one row per document, in order. */
+    public List<Rows.Ingested> ingestBatch(String libraryUid, List<Map<String, Object>> documents) {
+        return rows(
+                Mode.AUTO_COMMIT,
+                "CALL mnemo.ingest.batch($library, $documents)",
+                Map.of("library", libraryUid, "documents", documents),
+                Rows.Ingested.class);
+    }
+
     public List<Rows.Hit> search(String query, Map<String, Object> options) {
         return rows(
                 Mode.READ,

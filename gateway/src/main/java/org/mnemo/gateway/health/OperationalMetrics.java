@@ -73,6 +73,13 @@ public final class OperationalMetrics implements MultiCollector, AutoCloseable {
                 .dataPoint(
                         CounterDataPointSnapshot.builder().value(tally.chunks()).build())
                 .build());
+        families.add(CounterSnapshot.builder()
+                .name("mnemo_ingest_batched_jobs")
+                .help("Ingest jobs of small files that shared one mnemo.ingest.batch transaction with others")
+                .dataPoint(CounterDataPointSnapshot.builder()
+                        .value(tally.batchedJobs())
+                        .build())
+                .build());
         CounterSnapshot.Builder attempts = CounterSnapshot.builder()
                 .name("mnemo_ingest_attempts")
                 .help("Ingest attempts of this gateway's workers by outcome (completed, stale, retried, failed)");

@@ -1,6 +1,7 @@
 package org.mnemo.gateway.ingest;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,11 +79,13 @@ public final class IngestJobs implements AutoCloseable {
 
     /**
      * What this gateway's workers have done since it started: chunks written (by items created or superseding
-     * others; an existing item writes none) and attempts by outcome (every outcome present, 0 or more).
+     * others; an existing item writes none), attempts by outcome (every outcome present, 0 or more), and the jobs
+     * whose documents shared one mnemo.ingest.batch call with others.
      */
-    public record Tally(long chunks, Map<Outcome, Long> attempts) {}
+    public record Tally(long chunks, Map<Outcome, Long> attempts, long batchedJobs) {}
 
     private final java.util.concurrent.atomic.LongAdder chunksWritten = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder batchedJobs = new java.util.concurrent.atomic.LongAdder();
     private final Map<Outcome, java.util.concurrent.atomic.LongAdder> outcomes = new java.util.EnumMap<>(Outcome.class);
 
     private final MnemoClient client;
@@ -194,7 +197,7 @@ public final class IngestJobs implements AutoCloseable {
     public Tally tally() {
         Map<Outcome, Long> counts = new java.util.EnumMap<>(Outcome.class);
         outcomes.forEach((outcome, n) -> counts.put(outcome, n.sum()));
-        return new Tally(chunksWritten.sum(), counts);
+        return new Tally(chunksWritten.sum(), counts, batchedJobs.sum());
     }
 
     /** How long the upload route waits for its job before answering 202. */
@@ -307,7 +310,23 @@ public final class IngestJobs implements AutoCloseable {
                     pause(POLL_MILLIS + ThreadLocalRandom.current().nextLong(POLL_MILLIS));
                     continue;
                 }
-                run(job, worker);
+                List<JobStore.Claimed> companions = job.attempts() == 1 && small(job)
+                        ? store.claimCompanions(
+                                worker,
+                                config.leaseSeconds(),
+                                uploads.reachable(),
+                                job.libraryUid(),
+                                config.batchMaxFileBytes(),
+                                config.batchDocuments() - 1)
+                        : List.of();
+                if (companions.isEmpty()) {
+                    run(job, worker);
+                } else {
+                    List<JobStore.Claimed> jobs = new ArrayList<>(companions.size() + 1);
+                    jobs.add(job);
+                    jobs.addAll(companions);
+                    runTogether(jobs, worker);
+                }
             } catch (Throwable e) { // a worker outlives whatever one attempt throws: Neo4j down, OOM in a parser
                 if (!running) {
                     return;
@@ -318,61 +337,122 @@ public final class IngestJobs implements AutoCloseable {
         }
     }
 
+    /** A first attempt at a small file may share one transaction with other such jobs of its library. */
+    private boolean small(JobStore.Claimed job) {
+        return config.batchDocuments() > 1 && job.fileSize() != null && job.fileSize() <= config.batchMaxFileBytes();
+    }
+
     private void run(JobStore.Claimed job, String worker) {
-        String id = job.id();
-        long attempts = job.attempts();
-        if (attempts > job.maxAttempts()) {
-            // Its earlier worker lost the lease in its last attempt (died, or hung past the lease).
-            counted(
-                    id,
-                    store.fail(
-                            id,
-                            worker,
-                            "gave up after " + job.maxAttempts() + " attempts; the last one did " + "not finish",
-                            true,
-                            0));
+        if (gaveUp(job, worker)) {
             return;
         }
+        ScheduledFuture<?> heartbeat = heartbeat(List.of(job), worker);
+        try {
+            attempt(job, worker, () -> ingest(prepare(job, worker)));
+        } finally {
+            heartbeat.cancel(false);
+        }
+    }
+
+    /**
+     * Small documents of one library, claimed together, are ingested by one {@code mnemo.ingest.batch} call: one
+     * transaction and one embedder call for all of them (per-document commits cost more than the model there).
+     * A job whose file cannot be read fails alone; if the batch call fails, each job is tried on its own, so one
+     * bad document cannot fail the others.
+     */
+    private void runTogether(List<JobStore.Claimed> jobs, String worker) {
+        ScheduledFuture<?> heartbeat = heartbeat(jobs, worker);
+        try {
+            List<Prepared> prepared = new ArrayList<>();
+            for (JobStore.Claimed job : jobs) {
+                attempt(job, worker, () -> {
+                    prepared.add(prepare(job, worker));
+                    return null;
+                });
+            }
+            List<Rows.Ingested> results = null;
+            if (prepared.size() > 1) {
+                try {
+                    results = client.ingestBatch(
+                            jobs.get(0).libraryUid(),
+                            prepared.stream()
+                                    .map(p -> Map.<String, Object>of("text", p.text(), "item", p.item()))
+                                    .toList());
+                    if (results.size() != prepared.size()) {
+                        throw new IllegalStateException("mnemo.ingest.batch answered " + results.size() + " rows for "
+                                + prepared.size() + " documents");
+                    }
+                    batchedJobs.add(results.size());
+                } catch (RuntimeException e) {
+                    results = null;
+                    LOG.info(
+                            "a batch of {} ingest jobs failed ({}); trying each on its own",
+                            prepared.size(),
+                            e.getMessage());
+                }
+            }
+            for (int i = 0; i < prepared.size(); i++) {
+                Prepared p = prepared.get(i);
+                Rows.Ingested result = results == null ? null : results.get(i);
+                attempt(p.job(), worker, () -> result == null ? ingest(p) : stored(p, result));
+            }
+        } finally {
+            heartbeat.cancel(false);
+        }
+    }
+
+    /** Whether the job has had its attempts (its earlier worker lost the lease in its last one); then it fails. */
+    private boolean gaveUp(JobStore.Claimed job, String worker) {
+        if (job.attempts() <= job.maxAttempts()) {
+            return false;
+        }
+        counted(
+                job.id(),
+                store.fail(
+                        job.id(),
+                        worker,
+                        "gave up after " + job.maxAttempts() + " attempts; the last one did " + "not finish",
+                        true,
+                        0));
+        return true;
+    }
+
+    private ScheduledFuture<?> heartbeat(List<JobStore.Claimed> jobs, String worker) {
         long period = Math.max(1, config.leaseSeconds() / 3);
-        ScheduledFuture<?> heartbeat = timers.scheduleAtFixedRate(
+        return timers.scheduleAtFixedRate(
                 () -> {
-                    try {
-                        store.heartbeat(id, worker, config.leaseSeconds());
-                    } catch (RuntimeException e) {
-                        LOG.warn("heartbeat of job {} failed: {}", id, e.getMessage());
+                    for (JobStore.Claimed job : jobs) {
+                        try {
+                            store.heartbeat(job.id(), worker, config.leaseSeconds());
+                        } catch (RuntimeException e) {
+                            LOG.warn("heartbeat of job {} failed: {}", job.id(), e.getMessage());
+                        }
                     }
                 },
                 period,
                 period,
                 TimeUnit.SECONDS);
+    }
+
+    private interface Step {
+        Rows.Ingested run();
+    }
+
+    /** Runs one step of a job's attempt and records how it ended: completed, stale, or a failure (retried or not). */
+    private void attempt(JobStore.Claimed job, String worker, Step step) {
+        String id = job.id();
         try {
-            Rows.Ingested result = process(job, worker);
-            boolean stale = "stale".equals(result.status());
-            boolean recorded = stale
-                    ? store.stale(
-                            id,
-                            worker,
-                            "a newer version of '" + job.sourceRef() + "' (item " + result.item_uid()
-                                    + ") was submitted after this one; nothing was written")
-                    : store.complete(id, worker, result);
-            if (!recorded) {
-                LOG.warn("job {} finished after its lease was taken over; the other worker records it", id);
-            } else {
-                outcomes.get(stale ? Outcome.STALE : Outcome.COMPLETED).increment();
-                deleteUpload(job.uploadRef()); // the job no longer names it; gone before a waiter hears of the end
-                wake(id);
-            }
-            // The chunks are written whether or not the job's record is ours; "existing" wrote none.
-            if (WROTE_CHUNKS.contains(result.status())) {
-                chunksWritten.add(result.chunk_count());
+            Rows.Ingested result = step.run();
+            if (result != null) {
+                finish(job, worker, result);
             }
         } catch (IngestFailure e) {
-            recordFailure(id, worker, e.getMessage(), e.permanent(), backoff(attempts, e));
+            recordFailure(id, worker, e.getMessage(), e.permanent(), backoff(job.attempts(), e));
         } catch (ProcedureFailure e) {
             // mnemo.ingest refused the input (the library was deleted, say): retrying cannot help.
             recordFailure(id, worker, e.code() + ": " + e.getMessage(), true, 0);
         } catch (Throwable e) {
-            LOG.warn("job {} attempt {} failed", id, attempts, e);
+            LOG.warn("job {} attempt {} failed", id, job.attempts(), e);
             recordFailure(
                     id,
                     worker,
@@ -381,9 +461,30 @@ public final class IngestJobs implements AutoCloseable {
                                     + e.getClass().getSimpleName() + ")"
                             : String.valueOf(e.getMessage()),
                     false,
-                    backoff(attempts, e));
-        } finally {
-            heartbeat.cancel(false);
+                    backoff(job.attempts(), e));
+        }
+    }
+
+    private void finish(JobStore.Claimed job, String worker, Rows.Ingested result) {
+        String id = job.id();
+        boolean stale = "stale".equals(result.status());
+        boolean recorded = stale
+                ? store.stale(
+                        id,
+                        worker,
+                        "a newer version of '" + job.sourceRef() + "' (item " + result.item_uid()
+                                + ") was submitted after this one; nothing was written")
+                : store.complete(id, worker, result);
+        if (!recorded) {
+            LOG.warn("job {} finished after its lease was taken over; the other worker records it", id);
+        } else {
+            outcomes.get(stale ? Outcome.STALE : Outcome.COMPLETED).increment();
+            deleteUpload(job.uploadRef()); // the job no longer names it; gone before a waiter hears of the end
+            wake(id);
+        }
+        // The chunks are written whether or not the job's record is ours; "existing" wrote none.
+        if (WROTE_CHUNKS.contains(result.status())) {
+            chunksWritten.add(result.chunk_count());
         }
     }
 
@@ -410,7 +511,10 @@ public final class IngestJobs implements AutoCloseable {
         }
     }
 
-    private Rows.Ingested process(JobStore.Claimed job, String worker) {
+    /** A job's file read and its text extracted: what mnemo.ingest takes. */
+    private record Prepared(JobStore.Claimed job, byte[] content, String text, Map<String, Object> item) {}
+
+    private Prepared prepare(JobStore.Claimed job, String worker) {
         String fileType = job.fileType();
         byte[] content = content(job);
         String text = extractor.extract(content, fileType, job.s3Key() != null ? job.s3Key() : job.title());
@@ -426,12 +530,20 @@ public final class IngestJobs implements AutoCloseable {
         item.put("collection_uid", job.collectionUid());
         item.put("collection", job.collection());
         item.values().removeIf(java.util.Objects::isNull);
-        Rows.Ingested result = client.ingest(job.libraryUid(), text, item);
+        return new Prepared(job, content, text, item);
+    }
+
+    private Rows.Ingested ingest(Prepared p) {
+        return stored(p, client.ingest(p.job().libraryUid(), p.text(), p.item()));
+    }
+
+    /** Keeps the original file beside the item it became (unless a newer version won). */
+    private Rows.Ingested stored(Prepared p, Rows.Ingested result) {
         if ("processing".equals(result.status())) {
             throw IngestFailure.busy("an identical ingest is running elsewhere; trying again", BUSY_RETRY_MILLIS);
         }
         if (!"stale".equals(result.status())) {
-            buckets.storeOriginal(result.item_uid(), fileType, content);
+            buckets.storeOriginal(result.item_uid(), p.job().fileType(), p.content());
         }
         return result;
     }

@@ -1,6 +1,7 @@
 package org.mnemo.gateway.ingest;
 
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +49,8 @@ public final class JobStore {
             String collection,
             ZonedDateTime createdAt,
             String uploadRef,
-            byte[] legacyUpload) {}
+            byte[] legacyUpload,
+            Long fileSize) {}
 
     /** What a job looks like to callers (the upload's bytes and the lease are internal). */
     static final String VIEW = """
@@ -191,11 +193,38 @@ public final class JobStore {
      * the node's write lock; the condition is then checked again, so two workers can never both claim one job.
      */
     public Claimed claim(String worker, int leaseSeconds, List<String> reachable) {
-        Map<String, Object> row = client.row(
-                Mode.WRITE,
-                String.format(Locale.ROOT, """
+        List<Claimed> claimed = claim(worker, leaseSeconds, reachable, "true", 1, Map.of());
+        return claimed.isEmpty() ? null : claimed.get(0);
+    }
+
+    /**
+     * Claims up to {@code limit} more jobs that can share one {@code mnemo.ingest.batch} transaction with a job of
+     * this library: queued for their first attempt, of this library, with files of at most {@code maxFileBytes}.
+     */
+    public List<Claimed> claimCompanions(
+            String worker, int leaseSeconds, List<String> reachable, String libraryUid, long maxFileBytes, int limit) {
+        return claim(
+                worker,
+                leaseSeconds,
+                reachable,
+                "j.library_uid = $library AND j.attempts = 0 AND j.file_size <= $max_bytes",
+                limit,
+                Map.of("library", libraryUid, "max_bytes", maxFileBytes));
+    }
+
+    private List<Claimed> claim(
+            String worker,
+            int leaseSeconds,
+            List<String> reachable,
+            String filter,
+            int limit,
+            Map<String, Object> filterParams) {
+        Map<String, Object> params = new HashMap<>(filterParams);
+        params.putAll(Map.of("worker", worker, "lease", leaseSeconds, "reachable", reachable, "limit", limit));
+        String condition = CLAIMABLE + " AND " + REACHABLE + " AND " + filter;
+        List<Map<String, Object>> rows = client.rows(Mode.WRITE, String.format(Locale.ROOT, """
                 MATCH (j:IngestJob) WHERE %1$s
-                WITH j ORDER BY j.next_attempt_at, j.created_at LIMIT 1
+                WITH j ORDER BY j.next_attempt_at, j.created_at LIMIT $limit
                 SET j.claim_lock = true
                 WITH j WHERE %1$s
                 SET j.status = 'processing', j.attempts = j.attempts + 1, j.lease_owner = $worker,
@@ -208,27 +237,29 @@ public final class JobStore {
                        j.library_uid AS library_uid, j.s3_key AS s3_key, j.title AS title, j.file_type AS file_type,
                        j.content_hash AS content_hash, j.source AS source, j.source_ref AS source_ref,
                        j.collection_uid AS collection_uid, j.collection AS collection, j.created_at AS created_at,
-                       j.upload_ref AS upload_ref, u.data AS legacy_upload""", CLAIMABLE + " AND " + REACHABLE),
-                Map.of("worker", worker, "lease", leaseSeconds, "reachable", reachable));
-        if (row == null || row.get("id") == null) {
-            return null;
+                       j.upload_ref AS upload_ref, u.data AS legacy_upload, j.file_size AS file_size
+                ORDER BY j.next_attempt_at, j.created_at""", condition), params);
+        List<Claimed> claimed = new ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            claimed.add(new Claimed(
+                    (String) row.get("id"),
+                    ((Number) row.get("attempts")).longValue(),
+                    ((Number) row.get("max_attempts")).longValue(),
+                    (String) row.get("library_uid"),
+                    (String) row.get("s3_key"),
+                    (String) row.get("title"),
+                    (String) row.get("file_type"),
+                    (String) row.get("content_hash"),
+                    (String) row.get("source"),
+                    (String) row.get("source_ref"),
+                    (String) row.get("collection_uid"),
+                    (String) row.get("collection"),
+                    (ZonedDateTime) row.get("created_at"),
+                    (String) row.get("upload_ref"),
+                    (byte[]) row.get("legacy_upload"),
+                    row.get("file_size") == null ? null : ((Number) row.get("file_size")).longValue()));
         }
-        return new Claimed(
-                (String) row.get("id"),
-                ((Number) row.get("attempts")).longValue(),
-                ((Number) row.get("max_attempts")).longValue(),
-                (String) row.get("library_uid"),
-                (String) row.get("s3_key"),
-                (String) row.get("title"),
-                (String) row.get("file_type"),
-                (String) row.get("content_hash"),
-                (String) row.get("source"),
-                (String) row.get("source_ref"),
-                (String) row.get("collection_uid"),
-                (String) row.get("collection"),
-                (ZonedDateTime) row.get("created_at"),
-                (String) row.get("upload_ref"),
-                (byte[]) row.get("legacy_upload"));
+        return claimed;
     }
 
     /** Extends the lease and records progress (the item's chunks written so far); false when the lease is lost. */
