@@ -87,13 +87,7 @@ class FilteredHnswRecallTest {
     }
 
     static long pathCount(String path) {
-        return call(
-                        "CALL mnemo.metrics() YIELD name, labels, value WHERE name = 'mnemo_search_scope_paths' "
-                                + "AND labels.leg = 'vector' AND labels.path = $path RETURN sum(value) AS n",
-                        Map.of("path", path))
-                .stream()
-                .mapToLong(r -> ((Number) r.get("n")).longValue())
-                .sum();
+        return TestDatabase.scopePaths("vector", path);
     }
 
     /** The index path this Neo4j takes: in-index filtering from 2026 on (the index carries the library key). */

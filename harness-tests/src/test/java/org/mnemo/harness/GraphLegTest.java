@@ -82,13 +82,7 @@ class GraphLegTest {
     }
 
     static long pathCount(String path) {
-        return call(
-                        "CALL mnemo.metrics() YIELD name, labels, value WHERE name = 'mnemo_search_scope_paths' "
-                                + "AND labels.leg = 'graph' AND labels.path = $path RETURN sum(value) AS n",
-                        Map.of("path", path))
-                .stream()
-                .mapToLong(r -> ((Number) r.get("n")).longValue())
-                .sum();
+        return TestDatabase.scopePaths("graph", path);
     }
 
     static <T> T withBudget(int budget, Supplier<T> search) throws IOException {

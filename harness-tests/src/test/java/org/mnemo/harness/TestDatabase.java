@@ -71,4 +71,15 @@ final class TestDatabase {
                         .get(0)
                         .get("uid");
     }
+
+    /** How often a document search's leg kept to its scope by this path (mnemo_search_scope_paths, so far). */
+    static long scopePaths(String leg, String path) {
+        return call(
+                        "CALL mnemo.metrics() YIELD name, labels, value WHERE name = 'mnemo_search_scope_paths' "
+                                + "AND labels.leg = $leg AND labels.path = $path RETURN sum(value) AS n",
+                        Map.of("leg", leg, "path", path))
+                .stream()
+                .mapToLong(r -> ((Number) r.get("n")).longValue())
+                .sum();
+    }
 }

@@ -391,10 +391,25 @@ public final class IngestJobs implements AutoCloseable {
                             e.getMessage());
                 }
             }
+            // Items the batch created are recorded in one transaction: a commit per job costs what the model does.
+            Map<JobStore.Claimed, Rows.Ingested> created = new java.util.LinkedHashMap<>();
             for (int i = 0; i < prepared.size(); i++) {
                 Prepared p = prepared.get(i);
                 Rows.Ingested result = results == null ? null : results.get(i);
-                attempt(p.job(), worker, () -> result == null ? ingest(p) : stored(p, result));
+                if (result != null && WROTE_CHUNKS.contains(result.status())) {
+                    attempt(p.job(), worker, () -> {
+                        created.put(p.job(), stored(p, result));
+                        return null;
+                    });
+                } else {
+                    attempt(p.job(), worker, () -> result == null ? ingest(p) : stored(p, result));
+                }
+            }
+            if (!created.isEmpty()) {
+                Map<String, Rows.Ingested> byId = new HashMap<>();
+                created.forEach((job, result) -> byId.put(job.id(), result));
+                java.util.Set<String> recorded = store.completeAll(worker, byId);
+                created.forEach((job, result) -> settled(job, result, recorded.contains(job.id()), false));
             }
         } finally {
             heartbeat.cancel(false);
@@ -475,6 +490,12 @@ public final class IngestJobs implements AutoCloseable {
                         "a newer version of '" + job.sourceRef() + "' (item " + result.item_uid()
                                 + ") was submitted after this one; nothing was written")
                 : store.complete(id, worker, result);
+        settled(job, result, recorded, stale);
+    }
+
+    /** After a job's end was recorded (or found taken over): tallies, its upload's bytes, its waiters. */
+    private void settled(JobStore.Claimed job, Rows.Ingested result, boolean recorded, boolean stale) {
+        String id = job.id();
         if (!recorded) {
             LOG.warn("job {} finished after its lease was taken over; the other worker records it", id);
         } else {

@@ -275,24 +275,38 @@ public final class JobStore {
     }
 
     public boolean complete(String id, String worker, Rows.Ingested result) {
-        Map<String, Object> r = new HashMap<>();
-        r.put("item_uid", result.item_uid());
-        r.put("chunk_count", result.chunk_count());
-        r.put("concept_count", result.concept_count());
-        r.put("embedding_model", result.embedding_model());
-        r.put("status", result.status());
-        return client.row(Mode.WRITE, """
-                MATCH (j:IngestJob {id: $id}) WHERE j.lease_owner = $worker AND j.status = 'processing'
-                SET j.status = 'completed', j.item_uid = $r.item_uid, j.chunks_created = $r.chunk_count,
-                    j.concepts_extracted = $r.concept_count, j.embedding_model = $r.embedding_model,
-                    j.ingest_status = $r.status,
-                    j.progress_done = $r.chunk_count, j.progress_total = $r.chunk_count, j.error = null,
+        return completeAll(worker, Map.of(id, result)).contains(id);
+    }
+
+    /** Records jobs of one worker completed, in one transaction; returns those whose lease it still held. */
+    public java.util.Set<String> completeAll(String worker, Map<String, Rows.Ingested> resultsByJob) {
+        List<Map<String, Object>> done = new ArrayList<>();
+        resultsByJob.forEach((id, result) -> {
+            Map<String, Object> r = new HashMap<>();
+            r.put("id", id);
+            r.put("item_uid", result.item_uid());
+            r.put("chunk_count", result.chunk_count());
+            r.put("concept_count", result.concept_count());
+            r.put("embedding_model", result.embedding_model());
+            r.put("status", result.status());
+            done.add(r);
+        });
+        Map<String, Object> row = client.row(Mode.WRITE, """
+                UNWIND $done AS r
+                MATCH (j:IngestJob {id: r.id}) WHERE j.lease_owner = $worker AND j.status = 'processing'
+                SET j.status = 'completed', j.item_uid = r.item_uid, j.chunks_created = r.chunk_count,
+                    j.concepts_extracted = r.concept_count, j.embedding_model = r.embedding_model,
+                    j.ingest_status = r.status,
+                    j.progress_done = r.chunk_count, j.progress_total = r.chunk_count, j.error = null,
                     j.finished_at = datetime(), j.updated_at = datetime(), j.lease_owner = null,
                     j.lease_expires_at = null, j.processed_by = $worker, j.upload_ref = null
                 WITH j
                 OPTIONAL MATCH (j)-[:HAS_UPLOAD]->(u:IngestUpload)
                 DETACH DELETE u
-                RETURN j.id AS id""", Map.of("id", id, "worker", worker, "r", r)) != null;
+                RETURN collect(DISTINCT j.id) AS ids""", Map.of("done", done, "worker", worker));
+        @SuppressWarnings("unchecked")
+        List<String> ids = row == null ? List.of() : (List<String>) row.get("ids");
+        return java.util.Set.copyOf(ids);
     }
 
     /**
