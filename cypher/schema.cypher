@@ -41,6 +41,7 @@ CREATE INDEX mnemo_interaction_owner IF NOT EXISTS FOR (n:Interaction) ON (n.own
 CREATE INDEX mnemo_item_source_ref IF NOT EXISTS FOR (n:Item) ON (n.source_ref);
 CREATE INDEX mnemo_item_content_hash IF NOT EXISTS FOR (n:Item) ON (n.content_hash);
 CREATE INDEX mnemo_ingest_job_status IF NOT EXISTS FOR (n:IngestJob) ON (n.status);
+CREATE INDEX mnemo_ingest_job_owner IF NOT EXISTS FOR (n:IngestJob) ON (n.owner);
 // The grant model walks the workspace tree down from what a service manages.
 CREATE INDEX mnemo_workspace_parent IF NOT EXISTS FOR (n:Workspace) ON (n.parent_id);
 CREATE INDEX mnemo_workspace_manager IF NOT EXISTS FOR (n:Workspace) ON (n.manager);

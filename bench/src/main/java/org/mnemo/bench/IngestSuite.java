@@ -224,17 +224,22 @@ final class IngestSuite {
     }
 
     /** Runs the work with a sampler thread that records the heap in use every 20 ms. */
+    /** Uploads submitted at once, as {@code ./mnemo ingest} does. */
+    private static final int SUBMITTERS = 4;
+
     /** Submits every text as an upload job, waits for all of them, and returns the chunks they wrote. */
     private long throughJobs(String library, List<String> texts) {
-        List<String> ids = new ArrayList<>();
-        for (String text : texts) {
-            byte[] content = text.getBytes(StandardCharsets.UTF_8);
-            ids.add((String) jobs.submit(
+        java.util.concurrent.ExecutorService submitters = java.util.concurrent.Executors.newFixedThreadPool(SUBMITTERS);
+        List<java.util.concurrent.Future<String>> submitted = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            byte[] content = texts.get(i).getBytes(StandardCharsets.UTF_8);
+            String title = "doc " + i;
+            submitted.add(submitters.submit(() -> (String) jobs.submit(
                             new IngestJobs.Request(
                                     library,
                                     null,
                                     null,
-                                    "doc " + ids.size(),
+                                    title,
                                     "md",
                                     content.length,
                                     Tokens.sha256Hex(content),
@@ -245,7 +250,16 @@ final class IngestSuite {
                                     null),
                             content)
                     .job()
-                    .get("id"));
+                    .get("id")));
+        }
+        submitters.shutdown();
+        List<String> ids = new ArrayList<>();
+        for (java.util.concurrent.Future<String> id : submitted) {
+            try {
+                ids.add(id.get());
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("submitting an ingest job failed: " + e.getMessage(), e);
+            }
         }
         long chunks = 0;
         for (String id : ids) {
@@ -307,7 +321,8 @@ final class IngestSuite {
                 + "size): the ceiling of an ingest that also chunks, extracts concepts and writes the graph. "
                 + "`mnemo.ingest` takes one document per call; where the size comes as many documents, the same "
                 + "texts also go through `mnemo.ingest.batch`, " + BATCH_DOCS + " documents per call. `jobs` = the "
-                + "same texts uploaded to the gateway's ingest job queue, all submitted and then awaited: its "
+                + "same texts uploaded to the gateway's ingest job queue (" + SUBMITTERS
+                + " at a time, as `./mnemo ingest` does), all submitted and then awaited: its "
                 + "workers (2) take them, small files of one library several per `mnemo.ingest.batch` call "
                 + "(`MNEMO_INGEST_BATCH_DOCUMENTS`).\n\n"
                 + "| document size | documents | chunks | ingest chunks/s | embedder chunks/s | ratio | batch chunks/s "

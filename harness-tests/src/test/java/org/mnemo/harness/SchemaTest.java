@@ -38,7 +38,7 @@ class SchemaTest {
                 .hasMessageContaining("schema_missing")
                 .hasMessageContaining("mnemo.schema.apply()");
         assertThat(call("CALL mnemo.schema.status() YIELD name, state WHERE state = 'MISSING' RETURN name"))
-                .hasSize(41)
+                .hasSize(42)
                 .extracting(r -> r.get("name"))
                 .contains("mnemo_chunk_embedding", "mnemo_api_token_hash", "mnemo_team_id", "mnemo_signing_key_kid");
 

@@ -80,30 +80,31 @@ final class IngestCommand implements Callable<Integer> {
                 return existing != null ? existing : client.ensureLibrary(library, type);
             });
             // Every file becomes a job; the workers of ./mnemo serve (or any gateway) process them in parallel.
+            // Submitting waits on two durable writes (the upload's bytes and the job), so several go at once.
+            Map<Path, java.util.concurrent.Future<JobStore.Created>> submissions = new LinkedHashMap<>();
+            java.util.concurrent.ExecutorService submitters =
+                    java.util.concurrent.Executors.newFixedThreadPool(SUBMITTERS);
+            try {
+                for (Path file : files) {
+                    submissions.put(file, submitters.submit(() -> submit(jobs, uid, file)));
+                }
+            } finally {
+                submitters.shutdown();
+            }
             Map<Path, String> submitted = new LinkedHashMap<>();
             java.util.Set<String> unchanged = new java.util.HashSet<>(); // ingested before with this content
-            for (Path file : files) {
-                byte[] content = Files.readAllBytes(file);
-                String ref = file.toAbsolutePath().normalize().toString();
-                String library = uid;
-                // Submitting is idempotent (same library, ref and content: the same job), so a retry is safe.
-                JobStore.Created submission = reconnecting(() -> jobs.submit(
-                        new IngestJobs.Request(
-                                library,
-                                null,
-                                null,
-                                file.getFileName().toString(),
-                                FileTypes.ofName(file.toString()),
-                                content.length,
-                                Tokens.sha256Hex(content),
-                                "cli",
-                                ref,
-                                null,
-                                null,
-                                null),
-                        content));
+            for (Map.Entry<Path, java.util.concurrent.Future<JobStore.Created>> s : submissions.entrySet()) {
+                JobStore.Created submission;
+                try {
+                    submission = s.getValue().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    submitters.shutdownNow();
+                    throw e.getCause() instanceof RuntimeException r
+                            ? r
+                            : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+                }
                 String id = (String) submission.job().get("id");
-                submitted.put(file, id);
+                submitted.put(s.getKey(), id);
                 if (!submission.created()) {
                     unchanged.add(id);
                 }
@@ -135,6 +136,30 @@ final class IngestCommand implements Callable<Integer> {
         }
         failures.forEach(f -> System.err.println("failed: " + f));
         return failures.isEmpty() ? 0 : 1;
+    }
+
+    /** Uploads being submitted at once. */
+    private static final int SUBMITTERS = 4;
+
+    /** Submits one file as a job; idempotent (same library, ref and content: the same job), so a retry is safe. */
+    private static JobStore.Created submit(IngestJobs jobs, String library, Path file) throws IOException {
+        byte[] content = Files.readAllBytes(file);
+        String ref = file.toAbsolutePath().normalize().toString();
+        return reconnecting(() -> jobs.submit(
+                new IngestJobs.Request(
+                        library,
+                        null,
+                        null,
+                        file.getFileName().toString(),
+                        FileTypes.ofName(file.toString()),
+                        content.length,
+                        Tokens.sha256Hex(content),
+                        "cli",
+                        ref,
+                        null,
+                        null,
+                        null),
+                content));
     }
 
     /**

@@ -146,7 +146,7 @@ public final class MnemoSettings {
     public static final Setting<Integer> search_graph_walk_budget = new Setting<>(
             "mnemo.search.graph_walk_budget",
             Integer.class,
-            8_000,
+            4_000,
             "Most concept mentions the graph leg walks per search (heaviest concept first); candidates found are "
                     + "then scored exactly. Bounds the leg's cost on large graphs.");
 

@@ -94,6 +94,8 @@ public final class Schema {
             new Index("mnemo_item_source_ref", "RANGE", "Item", "source_ref"),
             new Index("mnemo_item_content_hash", "RANGE", "Item", "content_hash"),
             new Index("mnemo_ingest_job_status", "RANGE", "IngestJob", "status"),
+            // Every upload sums its owner's waiting bytes: without it, a scan of every job ever submitted.
+            new Index("mnemo_ingest_job_owner", "RANGE", "IngestJob", "owner"),
             // The grant model walks the workspace tree down from what a service manages.
             new Index("mnemo_workspace_parent", "RANGE", "Workspace", "parent_id"),
             new Index("mnemo_workspace_manager", "RANGE", "Workspace", "manager"),
