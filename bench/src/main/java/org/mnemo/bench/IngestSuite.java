@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.web.Json;
@@ -234,23 +233,10 @@ final class IngestSuite {
         for (int i = 0; i < texts.size(); i++) {
             byte[] content = texts.get(i).getBytes(StandardCharsets.UTF_8);
             String title = "doc " + i;
-            submitted.add(submitters.submit(() -> (String) jobs.submit(
-                            new IngestJobs.Request(
-                                    library,
-                                    null,
-                                    null,
-                                    title,
-                                    "md",
-                                    content.length,
-                                    Tokens.sha256Hex(content),
-                                    "upload",
-                                    null,
-                                    null,
-                                    null,
-                                    null),
-                            content)
-                    .job()
-                    .get("id")));
+            submitted.add(submitters.submit(
+                    () -> (String) jobs.submit(IngestJobs.Request.upload(library, title, "md", content), content)
+                            .job()
+                            .get("id")));
         }
         submitters.shutdown();
         List<String> ids = new ArrayList<>();

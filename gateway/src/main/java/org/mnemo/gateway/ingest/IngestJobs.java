@@ -60,7 +60,25 @@ public final class IngestJobs implements AutoCloseable {
             String sourceRef,
             String owner,
             String collectionUid,
-            String collection) {}
+            String collection) {
+
+        /** An upload of these bytes into a library, from no one in particular (tools and benchmarks). */
+        public static Request upload(String libraryUid, String title, String fileType, byte[] content) {
+            return new Request(
+                    libraryUid,
+                    null,
+                    null,
+                    title,
+                    fileType,
+                    content.length,
+                    org.mnemo.gateway.auth.Tokens.sha256Hex(content),
+                    "upload",
+                    null,
+                    null,
+                    null,
+                    null);
+        }
+    }
 
     /** What /ready/ shows of the ingest side: workers alive of configured, and the queue. */
     public record Status(int alive, int configured, long queued, long processing, long oldestQueuedSeconds) {}

@@ -68,6 +68,13 @@ class IngestBatchingTest {
                        count(c) AS chunks""", Map.of("id", id), r -> r.next());
     }
 
+    private static void awaitAll(Gateway worker, List<String> ids) throws InterruptedException {
+        for (String id : ids) {
+            assertThat(IngestJobs.finished(worker.jobs().await(id, List.of("*"), 120_000)))
+                    .isTrue();
+        }
+    }
+
     private static List<String> notes(String topic, int n) {
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -82,10 +89,7 @@ class IngestBatchingTest {
         Path spool = Files.createTempDirectory("mnemo-spool").resolve("uploads");
         List<String> ids = upload(spool, notes("batched lanterns", 10));
         try (Gateway worker = gateway(spool, 1, 32)) {
-            for (String id : ids) {
-                assertThat(IngestJobs.finished(worker.jobs().await(id, List.of("*"), 120_000)))
-                        .isTrue();
-            }
+            awaitAll(worker, ids);
             // One worker found all ten queued: one claimed, nine with it, one mnemo.ingest.batch call.
             assertThat(worker.jobs().tally().batchedJobs()).isEqualTo(10);
             assertThat(worker.jobs().tally().attempts().get(IngestJobs.Outcome.COMPLETED))
@@ -115,9 +119,7 @@ class IngestBatchingTest {
         texts.add(2, "\u0007\u0007\u0007");
         List<String> ids = upload(spool, texts);
         try (Gateway worker = gateway(spool, 1, 32)) {
-            for (String id : ids) {
-                worker.jobs().await(id, List.of("*"), 120_000);
-            }
+            awaitAll(worker, ids);
             assertThat(worker.jobs().tally().batchedJobs()).isZero();
         }
         for (int i = 0; i < ids.size(); i++) {
@@ -139,9 +141,7 @@ class IngestBatchingTest {
         Path spool = Files.createTempDirectory("mnemo-spool").resolve("uploads");
         List<String> ids = upload(spool, notes("single lanterns", 3));
         try (Gateway worker = gateway(spool, 1, 1)) {
-            for (String id : ids) {
-                worker.jobs().await(id, List.of("*"), 120_000);
-            }
+            awaitAll(worker, ids);
             assertThat(worker.jobs().tally().batchedJobs()).isZero();
         }
         for (String id : ids) {

@@ -215,19 +215,7 @@ class UploadStoreTest {
     }
 
     private IngestJobs.Request request(byte[] content) {
-        return new IngestJobs.Request(
-                library,
-                null,
-                null,
-                "awaited",
-                "md",
-                content.length,
-                Tokens.sha256Hex(content),
-                "upload",
-                null,
-                null,
-                null,
-                null);
+        return IngestJobs.Request.upload(library, "awaited", "md", content);
     }
 
     private static Path spoolOfItsOwn() {
