@@ -355,9 +355,13 @@ public final class IngestJobs implements AutoCloseable {
         }
     }
 
-    /** A first attempt at a small file may share one transaction with other such jobs of its library. */
+    /** A first attempt at a known-small file may share one transaction with other such jobs of its library. */
     private boolean small(JobStore.Claimed job) {
-        return config.batchDocuments() > 1 && job.fileSize() != null && job.fileSize() <= config.batchMaxFileBytes();
+        // A bucket job may leave its size undeclared (0): not known to be small.
+        return config.batchDocuments() > 1
+                && job.fileSize() != null
+                && job.fileSize() > 0
+                && job.fileSize() <= config.batchMaxFileBytes();
     }
 
     private void run(JobStore.Claimed job, String worker) {

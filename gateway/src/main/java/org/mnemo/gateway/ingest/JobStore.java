@@ -199,7 +199,8 @@ public final class JobStore {
 
     /**
      * Claims up to {@code limit} more jobs that can share one {@code mnemo.ingest.batch} transaction with a job of
-     * this library: queued for their first attempt, of this library, with files of at most {@code maxFileBytes}.
+     * this library: queued for their first attempt, of this library, with files of a known size (a source job may declare 0) of
+     * at most {@code maxFileBytes}.
      */
     public List<Claimed> claimCompanions(
             String worker, int leaseSeconds, List<String> reachable, String libraryUid, long maxFileBytes, int limit) {
@@ -207,7 +208,7 @@ public final class JobStore {
                 worker,
                 leaseSeconds,
                 reachable,
-                "j.library_uid = $library AND j.attempts = 0 AND j.file_size <= $max_bytes",
+                "j.library_uid = $library AND j.attempts = 0 AND j.file_size > 0 AND j.file_size <= $max_bytes",
                 limit,
                 Map.of("library", libraryUid, "max_bytes", maxFileBytes));
     }
