@@ -486,7 +486,24 @@ class IngestPipelineTest {
                         .getBytes(StandardCharsets.UTF_8);
                 String key = "batch/doc-" + i + "-" + System.nanoTime() + ".md";
                 put(key, content);
-                ids.add(submit(key, content, "md", Map.of()).json().path("id").asText());
+                // A workspace (library) each: small files of one library would share one worker's batch.
+                String workspace = "ws-share-" + i + "-" + System.nanoTime();
+                assertThat(gw.post(
+                                        "/library/api/workspaces/",
+                                        token,
+                                        Map.of(
+                                                "workspace_id",
+                                                workspace,
+                                                "name",
+                                                workspace,
+                                                "library_type",
+                                                "technical"))
+                                .status())
+                        .isEqualTo(201);
+                ids.add(submit(key, content, "md", Map.of("workspace_id", workspace))
+                        .json()
+                        .path("id")
+                        .asText());
             }
             Set<String> workers = new HashSet<>();
             for (String id : ids) {
