@@ -45,6 +45,8 @@ public final class GatewayServer implements AutoCloseable {
     private static final String REQUEST_ID = "X-Request-Id";
     private static final String BOOKMARK = "X-Mnemo-Bookmark";
     private static final String STARTED = "mnemo.started";
+    /** Bodies up to this many times MNEMO_MAX_BODY_BYTES are drained before their 413 (see refuseOversized). */
+    private static final long OVERSIZED_DRAIN_FACTOR = 4;
 
     /**
      * What the routes need. {@code extraRoutes} and {@code servlets} let other surfaces (MCP) share the server:
@@ -123,9 +125,9 @@ public final class GatewayServer implements AutoCloseable {
                         : UUID.randomUUID().toString();
                 ctx.header(REQUEST_ID, requestId);
                 AccessLog.begin(requestId);
-                // Refused from its declared length, before any of it is read (multipart parsing would read it all).
+                // Refused from its declared length, before it is parsed (multipart parsing would keep it all).
                 if (ctx.contentLength() > config.maxBodyBytes()) {
-                    ctx.header("Connection", "close");
+                    refuseOversized(ctx, config.maxBodyBytes());
                     throw new ApiError(
                             413,
                             "body_too_large",
@@ -288,6 +290,19 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
         return header;
+    }
+
+    /**
+     * A body somewhat over the limit is read and discarded before the 413 is sent: closing a connection the client is
+     * still writing to resets it, and the client then sees a broken connection instead of the answer. A far larger
+     * body is not worth reading: the connection is closed.
+     */
+    private static void refuseOversized(Context ctx, long maxBodyBytes) throws java.io.IOException {
+        if (ctx.contentLength() <= OVERSIZED_DRAIN_FACTOR * maxBodyBytes) {
+            ctx.req().getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        } else {
+            ctx.header("Connection", "close");
+        }
     }
 
     private static String withoutTrailingSlash(String path) {
