@@ -84,7 +84,7 @@ class ContextHelpersTest {
                 "--client",
                 "claude-code");
         assertThat(recorded.exit()).as(recorded.err()).isZero();
-        assertThat(recorded.err()).contains("recorded");
+        assertThat(recorded.err()).contains("mnemo capture: recorded ");
         var listed = gw.get("/atocore/interactions?session_id=" + session, token)
                 .json()
                 .path("interactions");

@@ -17,10 +17,13 @@ public final class Redactor {
             new Rule(
                     "private_key",
                     Pattern.compile(
-                            "-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)")),
-            new Rule("url_password", Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^\\s:/@]+:)[^\\s@/]+(?=@)")),
+                            "-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\\s\\S]*?(?:-----END [A-Z ]{0,40}PRIVATE KEY-----|$)")),
+            // A scheme starts where the previous character cannot continue one, so each run of letters is tried once.
+            new Rule(
+                    "url_password",
+                    Pattern.compile("(?i)((?<![a-z0-9+.-])[a-z][a-z0-9+.-]*+://[^\\s:/@]++:)[^\\s@/]++(?=@)")),
             new Rule("bearer_token", Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/=-]{16,}")),
-            new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}")),
+            new Rule("jwt", Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}+\\.[A-Za-z0-9_-]{8,}+\\.[A-Za-z0-9_-]{8,}")),
             new Rule("aws_access_key", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b")),
             new Rule(
                     "basic_auth",
@@ -38,12 +41,14 @@ public final class Redactor {
                             "(?i)(\"[^\"\\s]{0,40}(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|credential)"
                                     + "[^\"\\s]{0,40}\"\\s*:\\s*\")[^\"]+")),
             // password=, DB_PASSWORD=, AWS_SECRET_ACCESS_KEY: …, client_secret=, token: …
+            // Bounded (16 parts of ≤ 100 characters) and possessive where giving back cannot help: unbounded, a 50 KB
+            // "a_a_a_…" overflowed the stack and "a.a.a.…" took seconds (each of 25,000 word starts scanned the rest).
             new Rule(
                     "assignment",
                     Pattern.compile(
-                            "(?i)(\\b(?:[A-Za-z0-9.-]+_)*(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|"
+                            "(?i)(\\b(?:[A-Za-z0-9.-]{1,100}+_){0,16}(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?key|"
                                     + "secret[_-]?key|token|client[_-]?secret|auth|private[_-]?key|credentials?)"
-                                    + "(?:_[A-Za-z0-9.-]+)*\\b\\s*[:=]\\s*[\"']?)[^\\s\"',;]{4,}")));
+                                    + "(?:_[A-Za-z0-9.-]{1,100}+){0,16}+\\b\\s*+[:=]\\s*+[\"']?)[^\\s\"',;]{4,}")));
 
     private Redactor() {}
 

@@ -93,4 +93,30 @@ class ChunkerTest {
                 .isEqualTo("a\nb\n\nc");
         assertThat(TextNormalizer.normalize("e\u0301")).isEqualTo("\u00e9");
     }
+
+    /**
+     * Uploaded text is attacker-chosen: normalising and chunking long runs must not backtrack over them (200,000
+     * blanks without a newline took minutes when the trailing-blank pattern was tried from every blank). A guard
+     * against the quadratic case, not a speed target.
+     */
+    @Test
+    void longRunsOfBlanksOrSeparatorsAreNormalisedAndChunkedWithoutBacktracking() {
+        int n = 200_000;
+        String[] inputs = {
+            " ".repeat(n) + "x",
+            "x" + " \t".repeat(n / 2) + "y",
+            "\n ".repeat(n / 2) + "z",
+            "#".repeat(n),
+            "a-".repeat(n / 2),
+            "w".repeat(n),
+        };
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            for (String input : inputs) {
+                String text = TextNormalizer.normalize(input);
+                assertThat(new Chunker(1000, 100, ChunkStrategy.PARAGRAPH).chunk(text))
+                        .isNotEmpty();
+            }
+        });
+        assertThat(TextNormalizer.normalize("a  \t \nb\t\nc")).isEqualTo("a\nb\nc");
+    }
 }

@@ -2,6 +2,7 @@ package org.mnemo.procedures.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class RedactorTest {
@@ -70,5 +71,36 @@ class RedactorTest {
     @Test
     void keepsTheLabelOfAnAssignment() {
         assertThat(Redactor.redact("password=hunter22")).isEqualTo("password=[REDACTED:assignment]");
+    }
+
+    /**
+     * Stored text is attacker-chosen and redacted on the database's threads: a pattern that backtracks over a long
+     * run overflowed the stack ("a_a_…") or took seconds per request ("a.a.…", "yyy…"). The bound is generous
+     * (a guard against the quadratic case, not a speed target): the fixed patterns take milliseconds here.
+     */
+    @Test
+    void longAdversarialRunsAreRedactedWithoutBacktracking() {
+        int n = 100_000;
+        String[] inputs = {
+            "y".repeat(n),
+            "a.".repeat(n / 2),
+            "a_".repeat(n / 2),
+            "a-".repeat(n / 2),
+            "eyJ".repeat(n / 3),
+            "http://" + "a".repeat(n),
+            "http://u:" + "p".repeat(n),
+            "-----BEGIN " + "A".repeat(n),
+            "password_".repeat(n / 9),
+            "\"password".repeat(n / 9),
+        };
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            for (String input : inputs) {
+                assertThat(Redactor.clean(input)).isNotNull();
+            }
+        });
+        // The bounds keep every realistic name: a long prefix chain and long parts still redact.
+        redacts("SERVICE_A_B_C_D_E_F_G_PASSWORD=p4ss-w0rd-1", "p4ss-w0rd-1", "assignment");
+        redacts("export my-app.prod_db_password: \"hunter2hunter2\"", "hunter2hunter2", "assignment");
+        redacts("see xhttps://ann:s3cretpw@host/x", "s3cretpw", "url_password");
     }
 }
