@@ -79,7 +79,7 @@ export async function search(view) {
       LIBRARY_TYPES.map((type) => h('option', { value: type }, type)))),
     field('Collection uid', h('input', { name: 'collection_uid', placeholder: 'optional' })),
     h('fieldset', {}, h('legend', {}, 'Legs and weights'), LEGS.map((leg) => h('span', { class: 'leg' },
-      h('label', {}, h('input', { type: 'checkbox', name: `leg-${leg}`, checked: true }), ` ${leg}`),
+      h('label', {}, h('input', { type: 'checkbox', name: `leg-${leg}`, checked: leg !== 'graph' }), ` ${leg}`),
       h('input', { type: 'number', name: `weight-${leg}`, min: 0, max: 10, step: 0.05, class: 'narrow',
         placeholder: String(DEFAULT_WEIGHTS[leg]), title: `weight of the ${leg} leg (blank: default)` })))),
     field('Group by', h('select', { name: 'group_by' }, h('option', { value: 'chunk' }, 'chunk'),

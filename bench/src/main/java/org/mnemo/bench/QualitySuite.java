@@ -132,6 +132,7 @@ final class QualitySuite {
         }
         runs.put("fusion", new HashMap<>());
         runs.put("fusion, group_by item", new HashMap<>());
+        runs.put("fusion + graph leg, group_by item", new HashMap<>());
         runs.put("fusion, mmr 0.7", new HashMap<>());
         runs.put("fusion, reranked", new HashMap<>());
         runs.put("bm25 (Lucene)", new HashMap<>());
@@ -142,6 +143,8 @@ final class QualitySuite {
         // Each leg's documents with their raw scores, and the baselines', for the offline fusion study.
         Map<String, List<List<FusionStudy.Scored>>> legLists = new HashMap<>();
         Map<String, List<List<FusionStudy.Scored>>> baseLists = new HashMap<>();
+        // The dense leg re-asked with the query moved toward the fused top 3 (pseudo-relevance feedback).
+        Map<String, List<FusionStudy.Scored>> feedback = new HashMap<>();
         for (Map.Entry<String, String> q : queries.entrySet()) {
             List<List<FusionStudy.Scored>> lists = new ArrayList<>();
             for (String leg : LEGS) {
@@ -150,8 +153,12 @@ final class QualitySuite {
                 runs.get(leg).put(q.getKey(), FusionStudy.ids(list));
             }
             legLists.put(q.getKey(), lists);
-            runs.get("fusion").put(q.getKey(), mnemo(q.getValue(), library, LEGS, docByItem));
-            runs.get("fusion, group_by item").put(q.getKey(), grouped(q.getValue(), library, docByItem, Map.of()));
+            runs.get("fusion").put(q.getKey(), mnemo(q.getValue(), library, docByItem));
+            List<String> fused = grouped(q.getValue(), library, docByItem, Map.of());
+            runs.get("fusion, group_by item").put(q.getKey(), fused);
+            runs.get("fusion + graph leg, group_by item")
+                    .put(q.getKey(), grouped(q.getValue(), library, docByItem, Map.of("search_types", LEGS)));
+            feedback.put(q.getKey(), dense.feedback(q.getValue(), fused.subList(0, Math.min(3, fused.size())), 0.3));
             runs.get("fusion, mmr 0.7").put(q.getKey(), grouped(q.getValue(), library, docByItem, Map.of("mmr", 0.7)));
             runs.get("fusion, reranked")
                     .put(q.getKey(), grouped(q.getValue(), library, docByItem, Map.of("rerank", true)));
@@ -179,15 +186,29 @@ final class QualitySuite {
                 ids,
                 legLists,
                 l -> FusionStudy.rrf(l, new double[] {1, 1, 0.25}, 60));
-        // How the weight of the full-text leg trades off, vector at 1 and graph at 0.1: the default's neighbourhood.
+        // How the weight of the full-text leg trades off, vector at 1 and no graph leg: the default's neighbourhood.
         for (double w : new double[] {0.1, 0.3, 0.5, 0.7, 1.0}) {
             study(
                     runs,
                     String.format(Locale.ROOT, "study: convex, fulltext weight %.1f", w),
                     ids,
                     legLists,
-                    l -> FusionStudy.convex(l, new double[] {1, w, 0.1}));
+                    l -> FusionStudy.convex(l, new double[] {1, w, 0}));
         }
+        study(
+                runs,
+                "study: convex, graph weight 0.1",
+                ids,
+                legLists,
+                l -> FusionStudy.convex(l, new double[] {1, 0.2, 0.1}));
+        Map<String, List<String>> prf = new HashMap<>();
+        Map<String, List<String>> prfFused = new HashMap<>();
+        feedback.forEach((q, list) -> {
+            prf.put(q, FusionStudy.ids(list));
+            prfFused.put(q, FusionStudy.convex(List.of(list, legLists.get(q).get(1)), new double[] {1, 0.2}));
+        });
+        runs.put("study: vector PRF (fusion's top 3, beta 0.3)", prf);
+        runs.put("study: convex(vector PRF, fulltext 0.2)", prfFused);
         Map<String, Object> tuned = new LinkedHashMap<>();
         tuned.put(
                 "rrf (3 legs)",
@@ -354,10 +375,10 @@ final class QualitySuite {
         return rows.stream().map(r -> docByItem.get(r.item_uid())).toList();
     }
 
-    /** Documents in the order of their best chunk in mnemo.search. */
-    private List<String> mnemo(String query, String library, List<String> legs, Map<String, String> docByItem) {
+    /** Documents in the order of their best chunk in mnemo.search with its defaults. */
+    private List<String> mnemo(String query, String library, Map<String, String> docByItem) {
         LinkedHashSet<String> ranked = new LinkedHashSet<>();
-        client.search(query, Map.of("libraries", List.of(library), "search_types", legs, "limit", DEPTH))
+        client.search(query, Map.of("libraries", List.of(library), "limit", DEPTH))
                 .forEach(r -> ranked.add(docByItem.get(r.item_uid())));
         return new ArrayList<>(ranked);
     }
@@ -453,12 +474,44 @@ final class QualitySuite {
                     });
         }
 
-        List<FusionStudy.Scored> search(String query) {
-            float[] q = floats((List<?>) client.row(
+        float[] queryVector(String query) {
+            return floats((List<?>) client.row(
                             MnemoClient.Mode.READ,
                             "CALL mnemo.embed($t, {query: true}) " + "YIELD embedding RETURN embedding",
                             Map.of("t", query))
                     .get("embedding"));
+        }
+
+        List<FusionStudy.Scored> search(String query) {
+            return search(queryVector(query));
+        }
+
+        /**
+         * Rocchio feedback on the dense side (the study rows "vector PRF"): the query vector moved toward the mean
+         * of the best chunks of the {@code top} documents of another ranking, by {@code beta}, then ranked exactly.
+         */
+        List<FusionStudy.Scored> feedback(String query, List<String> top, double beta) {
+            float[] q = unit(queryVector(query));
+            float[] moved = q.clone();
+            for (String doc : top) {
+                float[] best = null;
+                double bestScore = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < vectors.size(); i++) {
+                    double score = ids.get(i).equals(doc) ? cosine(q, vectors.get(i)) : Double.NEGATIVE_INFINITY;
+                    if (score > bestScore) {
+                        bestScore = score;
+                        best = vectors.get(i);
+                    }
+                }
+                float[] unit = unit(best);
+                for (int d = 0; d < moved.length; d++) {
+                    moved[d] += (float) (beta * unit[d] / top.size());
+                }
+            }
+            return search(moved);
+        }
+
+        private List<FusionStudy.Scored> search(float[] q) {
             Map<String, Double> best = new HashMap<>();
             for (int i = 0; i < vectors.size(); i++) {
                 best.merge(ids.get(i), cosine(q, vectors.get(i)), Math::max);
@@ -468,6 +521,23 @@ final class QualitySuite {
                     .limit(DEPTH)
                     .map(e -> new FusionStudy.Scored(e.getKey(), e.getValue()))
                     .toList();
+        }
+
+        private static float[] unit(float[] v) {
+            double norm = Math.sqrt(cosineDot(v, v));
+            float[] out = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                out[i] = (float) (v[i] / norm);
+            }
+            return out;
+        }
+
+        private static double cosineDot(float[] a, float[] b) {
+            double dot = 0;
+            for (int i = 0; i < a.length; i++) {
+                dot += a[i] * b[i];
+            }
+            return dot;
         }
 
         private static float[] floats(List<?> list) {

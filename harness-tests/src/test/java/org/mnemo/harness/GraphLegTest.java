@@ -128,4 +128,26 @@ class GraphLegTest {
                 .toList();
         assertThat(hits).extracting(h -> h.get("uid")).containsExactlyInAnyOrderElementsOf(smallChunks);
     }
+
+    /** The concept leg runs when asked for: by default a search fuses the vector and full-text legs only. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theConceptLegRunsOnlyWhenSearchTypesAsksForIt() {
+        long walks = pathCount("walk") + pathCount("scope_scan");
+        String sources = "YIELD sources, ranks RETURN sources, keys(ranks) AS legs";
+        var plain = call(
+                "CALL mnemo.search($q, {libraries: [$lib], limit: 10}) " + sources, Map.of("q", QUERY, "lib", big));
+        assertThat(plain).isNotEmpty();
+        assertThat(plain)
+                .allSatisfy(r -> assertThat((List<Object>) r.get("legs")).doesNotContain("graph"));
+        assertThat(pathCount("walk") + pathCount("scope_scan")).isEqualTo(walks);
+        // Asked for, it runs (its path counted) and its hits carry a graph rank.
+        var asked = call(
+                "CALL mnemo.search($q, {libraries: [$lib], limit: 200, search_types: ['vector', 'fulltext', 'graph']}) "
+                        + sources,
+                Map.of("q", QUERY, "lib", big));
+        assertThat(pathCount("walk") + pathCount("scope_scan")).isEqualTo(walks + 1);
+        assertThat(asked)
+                .anySatisfy(r -> assertThat((List<Object>) r.get("legs")).contains("graph"));
+    }
 }

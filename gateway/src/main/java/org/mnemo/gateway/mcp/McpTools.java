@@ -126,11 +126,11 @@ final class McpTools {
                                                 "type",
                                                 "array",
                                                 "description",
-                                                "Which searches to fuse",
+                                                "Which searches to fuse; add graph for the concept leg",
                                                 "items",
                                                 Map.of("type", "string", "enum", SearchService.SEARCH_TYPES),
                                                 "default",
-                                                SearchService.SEARCH_TYPES)),
+                                                SearchService.DEFAULT_SEARCH_TYPES)),
                         "query"),
                 object(
                         props(

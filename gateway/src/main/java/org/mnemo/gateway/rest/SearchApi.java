@@ -45,7 +45,9 @@ public final class SearchApi {
             .optional(
                     "limit",
                     integer("How many candidates").range(1, Requests.MAX_LIMIT).defaultsTo(20))
-            .optional("search_types", array("The legs to run (default: all three)", LEG))
+            .optional(
+                    "search_types",
+                    array("The legs to run (default: vector and fulltext; add graph for the concept leg)", LEG))
             .optional(
                     "weights",
                     object("How much each leg counts in the fusion, 0..10 each; absent legs keep "
@@ -152,7 +154,7 @@ public final class SearchApi {
                     "reranker_model",
                     null,
                     "search_types_used",
-                    List.of("vector", "fulltext", "graph")))
+                    List.of("vector", "fulltext")))
             .named("SearchResults");
 
     static final Schema CHUNK = object("A chunk's full text with its place")

@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
 public final class SearchService {
     private static final Logger AUDIT = LoggerFactory.getLogger("org.mnemo.gateway.audit");
     public static final List<String> SEARCH_TYPES = List.of("vector", "fulltext", "graph");
+    /** What runs unless search_types says otherwise: mnemo.search's default (the concept leg is asked for). */
+    public static final List<String> DEFAULT_SEARCH_TYPES = List.of("vector", "fulltext");
+
     private static final int PREVIEW = 500;
 
     private final MnemoClient client;
@@ -36,7 +39,7 @@ public final class SearchService {
         int limit = body.integer("limit", 20, 1, Requests.MAX_LIMIT);
         List<String> types = body.strings("search_types", 3);
         if (types == null || types.isEmpty()) {
-            types = SEARCH_TYPES;
+            types = DEFAULT_SEARCH_TYPES;
         }
         for (String type : types) {
             if (!SEARCH_TYPES.contains(type)) {

@@ -131,7 +131,7 @@ class ConsoleBrowserTest {
         assertThat(browser.driver
                         .findElement(By.cssSelector("#results .summary"))
                         .getText())
-                .matches("\\d+ results? in \\d+ ms · legs vector, fulltext, graph · .*");
+                .matches("\\d+ results? in \\d+ ms · legs vector, fulltext · .*");
         assertThat(first.getText()).contains("Backups", "Backups are taken every night");
         List<String> legs = first.findElements(By.cssSelector("table.legs tbody tr")).stream()
                 .map(WebElement::getText)

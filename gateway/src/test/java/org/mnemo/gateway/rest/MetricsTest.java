@@ -56,7 +56,17 @@ class MetricsTest {
                         + "water above its crest. Sharp-crested weirs are used in laboratories."));
         assertThat(item.status()).as(item.raw().body()).isEqualTo(201);
         String secretQuery = "weir-crest-" + UUID.randomUUID();
-        assertThat(gw.post("/library/api/search/", token, Map.of("query", secretQuery, "library_uid", library))
+        // All three legs (the concept leg is not a default), so each leg's timer shows.
+        assertThat(gw.post(
+                                "/library/api/search/",
+                                token,
+                                Map.of(
+                                        "query",
+                                        secretQuery,
+                                        "library_uid",
+                                        library,
+                                        "search_types",
+                                        List.of("vector", "fulltext", "graph")))
                         .status())
                 .isEqualTo(200);
         McpSyncClient mcp = McpTestClients.connect(gw.url(""), token);

@@ -32,15 +32,17 @@ public class SearchProcedures {
     public TerminationGuard guard;
 
     @Procedure(name = "mnemo.search", mode = Mode.READ)
-    @Description("Hybrid search over chunks of the given libraries: vector, full-text and graph legs fused at the "
-            + "level of items (a convex combination of normalised scores by default, or RRF); a row per chunk, or "
-            + "per item with group_by 'item'; each row shows the legs that found it with their ranks and raw scores.")
+    @Description(
+            "Hybrid search over chunks of the given libraries: vector and full-text legs (and the concept graph leg "
+                    + "when search_types asks for it) fused at the "
+                    + "level of items (a convex combination of normalised scores by default, or RRF); a row per chunk, or "
+                    + "per item with group_by 'item'; each row shows the legs that found it with their ranks and raw scores.")
     public Stream<HybridSearch.Hit> search(
             @Name(value = "query", description = "The question or keywords; any text is safe.") String query,
             @Name(
                             value = "options",
                             description = "{libraries (required; [] finds nothing, ['*'] all), "
-                                    + "library_type, collection_uid, search_types: ['vector','fulltext','graph'], limit: 20 (max 200), "
+                                    + "library_type, collection_uid, search_types: ['vector','fulltext'] (add 'graph' for the concept leg), limit: 20 (max 200), "
                                     + "vector_top_k: 50, fulltext_top_k: 30, graph_top_k: 30, depth: 2, fusion: 'convex' | 'rrf', "
                                     + "rrf_k: 60, weights: {vector: 1.0, fulltext: 0.2, graph: 0.1}, group_by: 'chunk' | 'item', "
                                     + "evidence: 3 (chunks per item with group_by item), per_item: 0 (most chunks per item; 0 = any), "
