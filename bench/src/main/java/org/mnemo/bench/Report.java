@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.mnemo.gateway.search.SearchService;
 import org.mnemo.gateway.web.Json;
 
 /**
@@ -214,17 +215,23 @@ final class Report {
                         : String.format(
                                 Locale.ROOT, "%.1f ms", s1mRow.path("p50_ms").asDouble()),
                 s1mRow == null ? null : s1mRow.path("p50_ms").asDouble() <= 35);
+        // The target allows dropping the leg from the default where the quality measurement says it does not pay.
+        boolean graphDefault = SearchService.DEFAULT_SEARCH_TYPES.contains("graph");
         for (String[] scale :
                 List.of(new String[] {"10k", "search-10k.json"}, new String[] {"100k", "search-100k.json"})) {
             JsonNode search = read(scale[1]);
-            JsonNode graph = search == null ? null : row(search, "legs", "all", "mnemo:graph");
+            boolean fair = search != null && !search.path("repeats").isMissingNode();
+            JsonNode graph = fair ? row(search, "legs", "all", "mnemo:graph") : null;
+            String alone = graph == null
+                    ? search == null ? "—" : "— (result file from the earlier harness; rerun the suite)"
+                    : String.format(
+                            Locale.ROOT, "%.1f ms alone", graph.path("p50_ms").asDouble());
             target(
-                    "Graph leg p50 ≤ 5 ms (" + scale[0] + ")",
-                    graph == null
-                            ? "—"
-                            : String.format(
-                                    Locale.ROOT, "%.1f ms", graph.path("p50_ms").asDouble()),
-                    graph == null ? null : graph.path("p50_ms").asDouble() <= 5);
+                    "Graph leg p50 ≤ 5 ms (" + scale[0] + "), or not a default leg where it does not pay",
+                    graphDefault ? alone : alone + "; not a default leg (quality.md)",
+                    !graphDefault
+                            ? Boolean.TRUE
+                            : graph == null ? null : graph.path("p50_ms").asDouble() <= 5);
         }
         if (s100k == null || s1m == null) {
             target("p95 at 1M ≤ 2× p95 at 100k", "—", null);
