@@ -67,23 +67,11 @@ class FilteredHnswRecallTest {
     }
 
     static List<String> mnemo(List<Double> vector, List<String> scope) {
-        return call(
-                        "CALL mnemo.search('nearest', {libraries: $libs, query_vector: $v, search_types: ['vector'], "
-                                + "vector_top_k: $k, limit: $k})",
-                        Map.of("libs", scope, "v", vector, "k", K))
-                .stream()
-                .map(r -> (String) r.get("chunk_uid"))
-                .toList();
+        return TestDatabase.vectorLeg(neo4j.defaultDatabaseService(), vector, scope, K);
     }
 
     static List<String> exact(List<Double> vector, List<String> scope) {
-        return call("""
-                MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item {embedding_status: 'completed'})
-                      -[:HAS_CHUNK]->(c:Chunk)
-                WHERE l.uid IN $libs
-                RETURN c.uid AS uid ORDER BY vector.similarity.cosine(c.embedding, $v) DESC LIMIT $k""", Map.of("libs", scope, "v", vector, "k", K)).stream()
-                .map(r -> (String) r.get("uid"))
-                .toList();
+        return TestDatabase.exactNearest(neo4j.defaultDatabaseService(), vector, scope, K);
     }
 
     static long pathCount(String path) {

@@ -86,25 +86,6 @@ class ScopedTopKTest {
         return TestDatabase.scopePaths("vector", "index") + TestDatabase.scopePaths("vector", "in_index");
     }
 
-    static List<String> mnemo(List<Double> vector, List<String> libraries) {
-        return call(
-                        "CALL mnemo.search('nearest', {libraries: $libs, query_vector: $v, search_types: ['vector'], "
-                                + "vector_top_k: $k, limit: $k})",
-                        Map.of("v", vector, "libs", libraries, "k", K))
-                .stream()
-                .map(r -> (String) r.get("chunk_uid"))
-                .toList();
-    }
-
-    static List<String> bruteForce(List<Double> vector, List<String> libraries) {
-        return call("""
-                MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(c:Chunk)
-                WHERE l.uid IN $libs
-                RETURN c.uid AS uid ORDER BY vector.similarity.cosine(c.embedding, $v) DESC LIMIT $k""", Map.of("v", vector, "libs", libraries, "k", K)).stream()
-                .map(r -> (String) r.get("uid"))
-                .toList();
-    }
-
     static List<String> bruteForce(String query, List<String> libraries) {
         return call("""
                 CALL mnemo.embed($q) YIELD embedding
@@ -161,7 +142,9 @@ class ScopedTopKTest {
             double recall = 0;
             long indexed = indexPaths();
             for (List<Double> vector : vectorQueries) {
-                recall += recall(mnemo(vector, big.subList(0, 2)), bruteForce(vector, big.subList(0, 2)));
+                recall += recall(
+                        TestDatabase.vectorLeg(TestDatabase.db(), vector, big.subList(0, 2), K),
+                        TestDatabase.exactNearest(TestDatabase.db(), vector, big.subList(0, 2), K));
             }
             assertThat(indexPaths()).as("searches through the vector index").isEqualTo(indexed + vectorQueries.size());
             for (String query : QUERIES) {

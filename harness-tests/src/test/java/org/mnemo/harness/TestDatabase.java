@@ -73,6 +73,29 @@ final class TestDatabase {
     }
 
     /** How often a document search's leg kept to its scope by this path (mnemo_search_scope_paths, so far). */
+    /** The vector leg of mnemo.search alone for a query vector: the chunk uids of its top k in the libraries. */
+    static List<String> vectorLeg(GraphDatabaseService db, List<Double> vector, List<String> libraries, int k) {
+        return call(
+                        db,
+                        "CALL mnemo.search('nearest', {libraries: $libs, query_vector: $v, search_types: ['vector'], "
+                                + "vector_top_k: $k, limit: $k})",
+                        Map.of("libs", libraries, "v", vector, "k", k))
+                .stream()
+                .map(r -> (String) r.get("chunk_uid"))
+                .toList();
+    }
+
+    /** The exact top k by cosine over the embedded chunks of the libraries: what the vector leg must find. */
+    static List<String> exactNearest(GraphDatabaseService db, List<Double> vector, List<String> libraries, int k) {
+        return call(db, """
+                MATCH (l:Library)-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item {embedding_status: 'completed'})
+                      -[:HAS_CHUNK]->(c:Chunk)
+                WHERE l.uid IN $libs
+                RETURN c.uid AS uid ORDER BY vector.similarity.cosine(c.embedding, $v) DESC LIMIT $k""", Map.of("libs", libraries, "v", vector, "k", k)).stream()
+                .map(r -> (String) r.get("uid"))
+                .toList();
+    }
+
     static long scopePaths(String leg, String path) {
         return call(
                         "CALL mnemo.metrics() YIELD name, labels, value WHERE name = 'mnemo_search_scope_paths' "
