@@ -235,6 +235,9 @@ final class Report {
         }
         if (s100k == null || s1m == null) {
             target("p95 at 1M ≤ 2× p95 at 100k", "—", null);
+        } else if (s100k.path("repeats").isMissingNode() != s1m.path("repeats").isMissingNode()) {
+            // The target compares one run's code on both sizes; files from two harnesses are not that.
+            target("p95 at 1M ≤ 2× p95 at 100k", "— (the files come from different harnesses; rerun both)", null);
         } else {
             double a = row(s100k, "compare", "all", "mnemo").path("p95_ms").asDouble();
             double b = row(s1m, "compare", "all", "mnemo").path("p95_ms").asDouble();
