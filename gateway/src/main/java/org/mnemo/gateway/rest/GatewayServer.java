@@ -210,6 +210,13 @@ public final class GatewayServer implements AutoCloseable {
                 }
                 if (e instanceof TransientException) {
                     // Neo4j gave up for now (a follower not yet at the caller's bookmark, a lock wait timed out).
+                    LOG.warn(
+                            "request {} {} answered 503 database_busy (request id {}): {} {}",
+                            ctx.method(),
+                            route(ctx),
+                            ctx.res().getHeader(REQUEST_ID),
+                            ((TransientException) e).code(),
+                            e.getMessage());
                     error(ctx, 503, "database_busy", "the database could not answer in time; try again");
                     return;
                 }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.mnemo.procedures.concept.ConceptLocks;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
 
 /**
@@ -153,57 +155,66 @@ public final class Cascade {
         return uids;
     }
 
-    /** Deletes one item and its chunks, collecting the concepts they mentioned into {@code concepts}. */
+    /** What one step of an item's delete did: the concepts its chunks mentioned, the chunks it removed. */
+    private record Step(List<String> concepts, long chunks, boolean itemGone) {}
+
+    /**
+     * Deletes one item and its chunks, collecting the concepts they mentioned into {@code concepts}: an item of up
+     * to {@link #BATCH} chunks in one transaction, so the shared concepts are locked once.
+     */
     private static Deleted deleteItemOnly(GraphDatabaseService db, String uid, List<String> concepts) {
-        List<String> mentioned = inTransaction(db, tx -> {
-            var found = tx.execute("""
-                    MATCH (i:Item {uid: $uid})
-                    OPTIONAL MATCH (i)-[:HAS_CHUNK]->(:Chunk)-[:MENTIONS]->(c:Concept)
-                    RETURN i.related_counted AS counted, collect(DISTINCT c.uid) AS concepts""", Map.of("uid", uid));
-            if (!found.hasNext()) {
-                return null;
-            }
-            Map<String, Object> row = found.next();
-            if (Boolean.TRUE.equals(row.get("counted"))) {
-                // Take back the co-occurrences this item added (one per chunk mentioning both concepts).
-                tx.execute("""
-                        MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(ch:Chunk)-[:MENTIONS]->(a:Concept),
-                              (ch)-[:MENTIONS]->(b:Concept)
-                        WHERE a.name_key < b.name_key
-                        WITH a, b, count(ch) AS n
-                        MATCH (a)-[r:RELATED_TO]->(b)
-                        SET r.weight = r.weight - n
-                        WITH r WHERE r.weight <= 0
-                        DELETE r""", Map.of("uid", uid));
-                tx.execute("MATCH (i:Item {uid: $uid}) REMOVE i.related_counted", Map.of("uid", uid));
-            }
-            @SuppressWarnings("unchecked")
-            List<String> uids = (List<String>) row.get("concepts");
-            return uids;
-        });
-        if (mentioned == null) {
-            return NOTHING;
-        }
-        concepts.addAll(mentioned);
         long chunks = 0;
-        long n;
+        Step step;
         do {
-            n = inTransaction(
-                    db,
-                    tx -> ((Number) tx.execute("""
-                    MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(ch:Chunk)
-                    WITH ch LIMIT $batch
-                    DETACH DELETE ch
-                    RETURN count(*) AS n""", Map.of("uid", uid, "batch", BATCH))
-                                    .next()
-                                    .get("n"))
-                            .longValue());
-            chunks += n;
-        } while (n == BATCH);
-        inTransaction(
-                db,
-                tx -> tx.execute("MATCH (i:Item {uid: $uid}) DETACH DELETE i", Map.of("uid", uid))
-                        .resultAsString());
+            step = inTransaction(db, tx -> {
+                var found = tx.execute("""
+                        MATCH (i:Item {uid: $uid})
+                        OPTIONAL MATCH (i)-[:HAS_CHUNK]->(:Chunk)-[:MENTIONS]->(c:Concept)
+                        RETURN i.related_counted AS counted, collect(DISTINCT c) AS concepts""", Map.of("uid", uid));
+                if (!found.hasNext()) {
+                    return null;
+                }
+                Map<String, Object> row = found.next();
+                @SuppressWarnings("unchecked")
+                List<Node> mentioned = (List<Node>) row.get("concepts");
+                ConceptLocks.inKeyOrder(tx, mentioned);
+                if (Boolean.TRUE.equals(row.get("counted"))) {
+                    // Take back the co-occurrences this item added (one per chunk mentioning both concepts).
+                    tx.execute("""
+                            MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(ch:Chunk)-[:MENTIONS]->(a:Concept),
+                                  (ch)-[:MENTIONS]->(b:Concept)
+                            WHERE a.name_key < b.name_key
+                            WITH a, b, count(ch) AS n
+                            MATCH (a)-[r:RELATED_TO]->(b)
+                            SET r.weight = r.weight - n
+                            WITH r WHERE r.weight <= 0
+                            DELETE r""", Map.of("uid", uid));
+                    tx.execute("MATCH (i:Item {uid: $uid}) REMOVE i.related_counted", Map.of("uid", uid));
+                }
+                long n = ((Number) tx.execute("""
+                        MATCH (:Item {uid: $uid})-[:HAS_CHUNK]->(ch:Chunk)
+                        WITH ch LIMIT $batch
+                        DETACH DELETE ch
+                        RETURN count(*) AS n""", Map.of("uid", uid, "batch", BATCH))
+                                .next()
+                                .get("n"))
+                        .longValue();
+                if (n < BATCH) {
+                    tx.execute("MATCH (i:Item {uid: $uid}) DETACH DELETE i", Map.of("uid", uid));
+                }
+                return new Step(
+                        mentioned.stream()
+                                .map(c -> (String) c.getProperty("uid"))
+                                .toList(),
+                        n,
+                        n < BATCH);
+            });
+            if (step == null) {
+                return chunks == 0 ? NOTHING : new Deleted(0, 0, 1, chunks, 0);
+            }
+            concepts.addAll(step.concepts());
+            chunks += step.chunks();
+        } while (!step.itemGone());
         return new Deleted(0, 0, 1, chunks, 0);
     }
 
@@ -212,16 +223,18 @@ public final class Cascade {
         if (conceptUids.isEmpty()) {
             return 0;
         }
-        return inTransaction(
-                db,
-                tx -> ((Number) tx.execute("""
+        List<String> uids = List.copyOf(new java.util.LinkedHashSet<>(conceptUids));
+        return inTransaction(db, tx -> {
+            List<Node> found = new ArrayList<>();
+            tx.execute("UNWIND $uids AS uid MATCH (c:Concept {uid: uid}) RETURN c", Map.of("uids", uids))
+                    .forEachRemaining(r -> found.add((Node) r.get("c")));
+            ConceptLocks.inKeyOrder(tx, found);
+            return ((Number) tx.execute("""
                 UNWIND $uids AS uid
                 MATCH (c:Concept {uid: uid})
                 WHERE NOT (c)<-[:MENTIONS]-()
                 DETACH DELETE c
-                RETURN count(*) AS n""", Map.of("uids", List.copyOf(new java.util.LinkedHashSet<>(conceptUids))))
-                                .next()
-                                .get("n"))
-                        .longValue());
+                RETURN count(*) AS n""", Map.of("uids", uids)).next().get("n")).longValue();
+        });
     }
 }

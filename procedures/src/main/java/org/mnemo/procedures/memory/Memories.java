@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.mnemo.procedures.concept.ConceptLocks;
 import org.mnemo.procedures.concept.Keyphrases;
 import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.namespace.Namespaces;
@@ -280,6 +281,7 @@ public final class Memories {
         memory.setProperty("forgotten_at", ZonedDateTime.now(ZoneOffset.UTC));
         List<Node> concepts = new ArrayList<>();
         memory.getRelationships(Direction.OUTGOING, MENTIONS).forEach(r -> concepts.add(r.getEndNode()));
+        ConceptLocks.inKeyOrder(tx, concepts);
         memory.getRelationships().forEach(Relationship::delete);
         dropUnmentioned(concepts);
         return true;
@@ -302,6 +304,7 @@ public final class Memories {
                         "MATCH (:Memory {namespace: $ns})-[:MENTIONS]->(c:Concept) RETURN DISTINCT c",
                         Map.of("ns", namespace))
                 .forEachRemaining(r -> concepts.add((Node) r.get("c")));
+        ConceptLocks.inKeyOrder(tx, concepts);
         long purged = ((Number) tx.execute(
                                 "MATCH (m:Memory {namespace: $ns}) DETACH DELETE m RETURN count(*) AS n",
                                 Map.of("ns", namespace))
@@ -317,6 +320,7 @@ public final class Memories {
         List<String> keys = Keyphrases.extract(content, CONCEPTS_PER_MEMORY).stream()
                 .map(k -> k.name().toLowerCase(Locale.ROOT).replaceAll("\\s+", " "))
                 .distinct()
+                .sorted() // merged in name-key order, as ConceptLocks asks
                 .toList();
         tx.execute("""
                 MATCH (m:Memory) WHERE elementId(m) = $memory
