@@ -157,6 +157,14 @@ public final class MnemoSettings {
             "The vector leg asks the HNSW index for top_k times this many in-scope candidates (approximate search "
                     + "misses some) and re-scores them exactly.");
 
+    public static final Setting<Integer> search_vector_cache_mb = new Setting<>(
+            "mnemo.search.vector_cache_mb",
+            Integer.class,
+            256,
+            "Heap the vector leg may use to keep chunk vectors it has read (exact scans of restricted scopes and the "
+                    + "re-scoring of index candidates then skip the store); 0 turns it off. Community Edition only: "
+                    + "a cluster member would not hear of another member's re-embedding.");
+
     public static final Setting<Integer> vector_hnsw_m = new Setting<>(
             "mnemo.vector.hnsw.m",
             Integer.class,
@@ -229,6 +237,7 @@ public final class MnemoSettings {
             search_exact_threshold,
             search_fulltext_analyzer,
             search_vector_overfetch,
+            search_vector_cache_mb,
             search_graph_walk_budget,
             vector_hnsw_m,
             vector_hnsw_ef_construction,

@@ -14,6 +14,7 @@ import org.mnemo.procedures.project.Projects;
 import org.mnemo.procedures.schema.Schema;
 import org.mnemo.procedures.scope.Analyst;
 import org.mnemo.procedures.scope.Scope;
+import org.mnemo.procedures.search.VectorCache;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
@@ -95,9 +96,14 @@ public class ContextProcedures {
                 (int) o.integer("budget", ContextPacks.Budget.DEFAULT, 200, 200_000),
                 o.number("state_share", ContextPacks.Budget.DEFAULT_STATE_SHARE, 0, 1),
                 o.number("memory_share", ContextPacks.Budget.DEFAULT_MEMORY_SHARE, 0, 1));
-        var sources =
-                new IndexedSources(tx, config, embedder, guard::check, (int) o.integer("memories", 10, 0, 100), (int)
-                        o.integer("chunks", 10, 0, 100));
+        var sources = new IndexedSources(
+                tx,
+                VectorCache.of(db, config.vectorCacheMb()),
+                config,
+                embedder,
+                guard::check,
+                (int) o.integer("memories", 10, 0, 100),
+                (int) o.integer("chunks", 10, 0, 100));
         var packs =
                 new ContextPacks(tx, projects, new ProjectMemories(tx, projects, new Memories(tx, embedder)), sources);
         return Stream.of(packs.build(

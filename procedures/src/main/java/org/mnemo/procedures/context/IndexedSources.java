@@ -8,6 +8,7 @@ import org.mnemo.procedures.embed.Embedder;
 import org.mnemo.procedures.memory.MemorySearch;
 import org.mnemo.procedures.search.HybridSearch;
 import org.mnemo.procedures.search.SearchOptions;
+import org.mnemo.procedures.search.VectorCache;
 import org.neo4j.graphdb.Transaction;
 
 /**
@@ -19,6 +20,7 @@ public final class IndexedSources implements ContextPacks.Sources {
     static final int MAX_QUERY_CHARS = 10_000;
 
     private final Transaction tx;
+    private final VectorCache vectors;
     private final MnemoConfig config;
     private final Embedder embedder;
     private final Runnable guard;
@@ -26,8 +28,15 @@ public final class IndexedSources implements ContextPacks.Sources {
     private final int chunkLimit;
 
     public IndexedSources(
-            Transaction tx, MnemoConfig config, Embedder embedder, Runnable guard, int memoryLimit, int chunkLimit) {
+            Transaction tx,
+            VectorCache vectors,
+            MnemoConfig config,
+            Embedder embedder,
+            Runnable guard,
+            int memoryLimit,
+            int chunkLimit) {
         this.tx = tx;
+        this.vectors = vectors;
         this.config = config;
         this.embedder = embedder;
         this.guard = guard;
@@ -57,7 +66,14 @@ public final class IndexedSources implements ContextPacks.Sources {
         // The names boost the word legs; the meaning of the prompt is the prompt's own.
         String query = names.isEmpty() ? prompt : capped(prompt) + " " + names;
         return new HybridSearch(
-                        tx, config.exactThreshold(), config.vectorOverfetch(), config.graphWalkBudget(), guard, null, 0)
+                        tx,
+                        vectors,
+                        config.exactThreshold(),
+                        config.vectorOverfetch(),
+                        config.graphWalkBudget(),
+                        guard,
+                        null,
+                        0)
                 .search(query, embedder.embedQuery(capped(prompt)), parsed);
     }
 

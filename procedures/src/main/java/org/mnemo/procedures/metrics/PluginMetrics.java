@@ -65,9 +65,16 @@ public final class PluginMetrics {
             "How a leg kept a search within its scope, by leg and path (vector: exact, index, index_then_exact; "
                     + "fulltext: in_index, per_hit)");
 
+    private static final Family VECTOR_CACHE_ENTRIES = new Family(
+            "mnemo_search_vector_cache_entries",
+            GAUGE,
+            "Chunk vectors the vector leg keeps on the heap, by database (mnemo.search.vector_cache_mb)");
+    private static final Family VECTOR_CACHE_BYTES =
+            new Family("mnemo_search_vector_cache_bytes", GAUGE, "Heap those vectors take (estimated), by database");
+
     private static final Map<Series, LongAdder> COUNTS = new ConcurrentHashMap<>();
     private static final Map<Series, LatencyHistogram> LATENCIES = new ConcurrentHashMap<>();
-    /** Series whose value is read when asked: the breakers of the embedders this process created. */
+    /** Series whose value is read when asked: the embedders' breakers, the vector caches. */
     private static final Map<Series, LongSupplier> READINGS = new ConcurrentHashMap<>();
 
     private PluginMetrics() {}
@@ -108,6 +115,13 @@ public final class PluginMetrics {
     /** How one leg of one document search kept to the caller's scope (see HybridSearch). */
     public static void scopePath(String leg, String path) {
         count(new Series(SCOPE_PATH, Map.of("leg", leg, "path", path)), 1);
+    }
+
+    /** The vector cache of a database (see search.VectorCache). */
+    public static void vectorCache(String database, LongSupplier entries, LongSupplier bytes) {
+        Map<String, String> labels = Map.of("database", database);
+        READINGS.put(new Series(VECTOR_CACHE_ENTRIES, labels), entries);
+        READINGS.put(new Series(VECTOR_CACHE_BYTES, labels), bytes);
     }
 
     private static void count(Series series, long n) {

@@ -77,6 +77,9 @@ public final class HybridSearch {
             String reranker) {}
 
     private final Transaction tx;
+    /** Chunk vectors already read (null: read each from the store). */
+    private final VectorCache vectors;
+
     private final int exactThreshold;
     private final int overfetch;
     /**
@@ -106,6 +109,7 @@ public final class HybridSearch {
 
     public HybridSearch(
             Transaction tx,
+            VectorCache vectors,
             int exactThreshold,
             int overfetch,
             int walkBudget,
@@ -113,6 +117,7 @@ public final class HybridSearch {
             Reranker reranker,
             int rerankCandidates) {
         this.tx = tx;
+        this.vectors = vectors;
         this.exactThreshold = exactThreshold;
         this.overfetch = overfetch;
         this.walkBudget = walkBudget;
@@ -321,13 +326,8 @@ public final class HybridSearch {
     }
 
     /** Cosine with the chunk's stored embedding, normalised like the index's score: (1 + cos) / 2; NaN without one. */
-    private static double exactScore(float[] query, double queryNorm, Node chunk) {
-        Object stored;
-        try {
-            stored = chunk.getProperty("embedding", null);
-        } catch (NotFoundException deletedMeanwhile) {
-            return Double.NaN;
-        }
+    private double exactScore(float[] query, double queryNorm, Node chunk) {
+        Object stored = vectors != null ? vectors.vector(chunk) : VectorCache.read(chunk);
         return stored == null ? Double.NaN : (1 + cosine(query, queryNorm, stored)) / 2;
     }
 

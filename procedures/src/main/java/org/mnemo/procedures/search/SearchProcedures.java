@@ -76,6 +76,7 @@ public class SearchProcedures {
                 : embedder.embedQuery(query);
         var search = new HybridSearch(
                 tx,
+                VectorCache.of(db, config.vectorCacheMb()),
                 config.exactThreshold(),
                 config.vectorOverfetch(),
                 config.graphWalkBudget(),

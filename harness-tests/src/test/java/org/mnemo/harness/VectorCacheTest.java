@@ -1,0 +1,72 @@
+package org.mnemo.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mnemo.harness.TestDatabase.call;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vector leg keeps chunk vectors it has read on the heap (search.VectorCache): what it ranks must stay what the
+ * store holds after a chunk is re-embedded or deleted, and the cache must really be in use.
+ */
+class VectorCacheTest {
+
+    @Test
+    void reEmbeddedAndDeletedChunksRankByWhatTheStoreHoldsNow() {
+        String lib = TestDatabase.library(TestDatabase.unique("vector-cache"), "technical");
+        String[] topics = {
+            "Lighthouse keepers trimmed the wicks of the lamps every night.",
+            "Sourdough needs a starter fed with flour and water for days.",
+            "Glaciers carve valleys as they move slowly downhill.",
+            "A compiler turns source code into machine instructions.",
+            "Tidal pools hold anemones, crabs and small fish at low tide.",
+            "The violin's sound post carries vibrations between its plates."
+        };
+        for (int i = 0; i < topics.length; i++) {
+            call(
+                    "CALL mnemo.ingest($lib, $text, {title: $title})",
+                    Map.of("lib", lib, "text", topics[i], "title", "topic " + i));
+        }
+        Map<String, Object> target = call("""
+                MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item {title: 'topic 0'})
+                      -[:HAS_CHUNK]->(c:Chunk)
+                RETURN c.uid AS uid, c.embedding AS v""", Map.of("lib", lib)).get(0);
+        List<Double> query = new ArrayList<>();
+        for (float x : (float[]) target.get("v")) {
+            query.add((double) x);
+        }
+        long cachedBefore = cacheEntries();
+        List<String> first = TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 3);
+        assertThat(first).first().isEqualTo(target.get("uid"));
+        assertThat(cacheEntries()).as("the scan kept the vectors it read").isGreaterThan(cachedBefore);
+        TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 3); // now served from the cache
+
+        // Re-embed the nearest chunk far away (as mnemo.reembed would write a new model's vector).
+        List<Double> opposite = query.stream().map(x -> -x).toList();
+        call("MATCH (c:Chunk {uid: $uid}) SET c.embedding = $v", Map.of("uid", target.get("uid"), "v", opposite));
+        List<String> afterReembed = TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 6);
+        assertThat(afterReembed).first().isNotEqualTo(target.get("uid"));
+        assertThat(afterReembed).last().isEqualTo(target.get("uid"));
+        assertThat(afterReembed).isEqualTo(TestDatabase.exactNearest(TestDatabase.db(), query, List.of(lib), 6));
+
+        // Delete the new nearest chunk: it must not come back, and the rest ranks as the store says.
+        call("MATCH (c:Chunk {uid: $uid}) DETACH DELETE c", Map.of("uid", afterReembed.get(0)));
+        List<String> afterDelete = TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 5);
+        assertThat(afterDelete).doesNotContain(afterReembed.get(0));
+        assertThat(afterDelete).isEqualTo(TestDatabase.exactNearest(TestDatabase.db(), query, List.of(lib), 5));
+    }
+
+    private static long cacheEntries() {
+        return call(
+                        "CALL mnemo.metrics() YIELD name, value WHERE name = 'mnemo_search_vector_cache_entries' "
+                                + "RETURN sum(value) AS n",
+                        Map.of())
+                .stream()
+                .findFirst()
+                .map(r -> ((Number) r.get("n")).longValue())
+                .orElse(0L);
+    }
+}
