@@ -451,8 +451,9 @@ final class SearchSuite {
         md.append("""
 
                 Parts: `compare` = the four systems, each given the query's vector: `mnemo` = one `mnemo.search` call
-                (three legs and fusion in the database); `client` = what a competent client writes: the same three
-                legs with Mnemo's per-leg top-k (50, 30, 30) on three sessions at once, each within the caller's
+                (its default legs, vector and full-text, and fusion in the database); `client` = what a competent
+                client writes: the same two legs with Mnemo's per-leg top-k (50, 30) on two sessions at once, each
+                within the caller's
                 libraries (vector: exact over a scope of up to 5 %, else the index asked for 50 / share; full-text:
                 Lucene asked for 30 / share hits), RRF in the client; `graphrag` = the hybrid query shape of
                 neo4j-graphrag's HybridRetriever (neo4j_graphrag/neo4j_queries.py: vector and full-text top-k, each

@@ -1,5 +1,6 @@
 package org.mnemo.procedures.search;
 
+import static org.mnemo.procedures.library.GraphModel.HAS_CHUNK;
 import static org.mnemo.procedures.library.GraphModel.MENTIONS;
 import static org.mnemo.procedures.library.GraphModel.RELATED_TO;
 
@@ -292,16 +293,10 @@ public final class HybridSearch {
     private List<LegHit> exactVector(float[] vector, SearchOptions options, int topK) {
         double queryNorm = norm(vector);
         PriorityQueue<LegHit> best = new PriorityQueue<>(Comparator.comparingDouble(LegHit::score));
-        var result = scopeChunks(options);
-        long seen = 0;
-        while (result.hasNext()) {
-            Node chunk = (Node) result.next().get("ch");
-            if (++seen % 10_000 == 0) {
-                guard.run();
-            }
+        forEachScopeChunk(options, chunk -> {
             double score = exactScore(vector, queryNorm, chunk);
             if (Double.isNaN(score)) {
-                continue;
+                return;
             }
             if (best.size() < topK) {
                 best.add(new LegHit(chunk, score));
@@ -309,20 +304,34 @@ public final class HybridSearch {
                 best.poll();
                 best.add(new LegHit(chunk, score));
             }
-        }
+        });
         List<LegHit> hits = new ArrayList<>(best);
         hits.sort(Comparator.comparingDouble(LegHit::score).reversed());
         return hits;
     }
 
-    /** Every visible chunk in the caller's scope, as rows of {@code ch}. */
-    private org.neo4j.graphdb.Result scopeChunks(SearchOptions options) {
-        return tx.execute(String.format(Locale.ROOT, """
+    /**
+     * Every visible chunk in the caller's scope, in turn: the scope's searchable items from Cypher, their chunks by
+     * the core API (a Cypher row per chunk cost more than scoring it).
+     */
+    private void forEachScopeChunk(SearchOptions options, java.util.function.Consumer<Node> each) {
+        var items = tx.execute(String.format(Locale.ROOT, """
                 MATCH (l:Library) WHERE %s AND ($type IS NULL OR l.library_type = $type)
                 MATCH (l)-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item {embedding_status: 'completed'})
                 WHERE $collection IS NULL OR c.uid = $collection
-                MATCH (i)-[:HAS_CHUNK]->(ch:Chunk)
-                RETURN ch""", Scope.predicate("l")), scopeParameters(options));
+                RETURN i""", Scope.predicate("l")), scopeParameters(options));
+        long seen = 0;
+        while (items.hasNext()) {
+            Node item = (Node) items.next().get("i");
+            try (var chunks = item.getRelationships(Direction.OUTGOING, HAS_CHUNK)) {
+                for (var hasChunk : chunks) {
+                    if (++seen % 10_000 == 0) {
+                        guard.run();
+                    }
+                    each.accept(hasChunk.getEndNode());
+                }
+            }
+        }
     }
 
     /** Cosine with the chunk's stored embedding, normalised like the index's score: (1 + cos) / 2; NaN without one. */
@@ -470,13 +479,7 @@ public final class HybridSearch {
     /** A small scope: every chunk in it scored by the concepts it mentions — exact, and no hit is out of scope. */
     private List<LegHit> scanScope(Map<Node, Double> weights, SearchOptions options) {
         PriorityQueue<LegHit> best = new PriorityQueue<>(BY_SCORE_THEN_ID.reversed());
-        var result = scopeChunks(options);
-        long seen = 0;
-        while (result.hasNext()) {
-            Node chunk = (Node) result.next().get("ch");
-            if (++seen % 10_000 == 0) {
-                guard.run();
-            }
+        forEachScopeChunk(options, chunk -> {
             double score = mentionedWeight(chunk, weights);
             if (score > 0) {
                 best.add(new LegHit(chunk, score));
@@ -484,7 +487,7 @@ public final class HybridSearch {
                     best.poll();
                 }
             }
-        }
+        });
         List<LegHit> hits = new ArrayList<>(best);
         hits.sort(BY_SCORE_THEN_ID);
         return hits;
