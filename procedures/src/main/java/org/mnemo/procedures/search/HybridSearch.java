@@ -12,6 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.mnemo.procedures.library.LibraryType;
 import org.mnemo.procedures.metrics.PluginMetrics;
 import org.mnemo.procedures.rerank.Reranker;
@@ -20,6 +26,7 @@ import org.mnemo.procedures.schema.Schema;
 import org.mnemo.procedures.scope.Scope;
 import org.mnemo.procedures.scope.ScopedChunks;
 import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Relationship;
@@ -134,11 +141,17 @@ public final class HybridSearch {
         ScopedChunks visible = new ScopedChunks(options.scope(), options.libraryType(), options.collectionUid());
         Map<String, List<LegHit>> legs = new LinkedHashMap<>();
         long started = System.nanoTime();
-        if (options.searchTypes().contains(SearchOptions.VECTOR)) {
+        boolean vector = options.searchTypes().contains(SearchOptions.VECTOR);
+        boolean fulltext = options.searchTypes().contains(SearchOptions.FULLTEXT);
+        Future<List<Aside>> fulltextAside = vector && fulltext && db != null ? fulltextAside(query, options) : null;
+        if (vector) {
             legs.put(SearchOptions.VECTOR, vectorLeg(queryVector, options, visible));
             started = timed(SearchOptions.VECTOR, started);
         }
-        if (options.searchTypes().contains(SearchOptions.FULLTEXT)) {
+        if (fulltextAside != null) {
+            legs.put(SearchOptions.FULLTEXT, rebind(fulltextAside));
+            started = System.nanoTime();
+        } else if (fulltext) {
             legs.put(SearchOptions.FULLTEXT, fulltextLeg(query, options.fulltextTopK(), options, visible));
             started = timed(SearchOptions.FULLTEXT, started);
         }
@@ -149,6 +162,85 @@ public final class HybridSearch {
         rerankNanos = 0;
         List<Hit> hits = fuse(query, legs, options, visible);
         PluginMetrics.searchLeg(TARGET, FUSION, System.nanoTime() - started - rerankNanos);
+        return hits;
+    }
+
+    /**
+     * Legs run one after the other in the caller's transaction unless {@link #legsInParallel} gave a database: then
+     * the full-text leg runs on a thread of {@link #LEGS}, in a read transaction of its own, while the vector leg
+     * runs here — a search then takes about as long as its slower leg, as a client running its legs at once does.
+     * Its hits come back as element ids and are looked up again here; one deleted meanwhile is dropped. When every
+     * thread is busy the caller runs the leg itself.
+     */
+    private static final ExecutorService LEGS = new ThreadPoolExecutor(
+            0,
+            Math.max(2, Runtime.getRuntime().availableProcessors() * 2),
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            runnable -> {
+                Thread thread = new Thread(runnable, "mnemo-search-leg");
+                thread.setDaemon(true);
+                return thread;
+            },
+            new ThreadPoolExecutor.CallerRunsPolicy());
+
+    /** Bounds the aside leg's own transaction (the caller's timeout does not reach it). */
+    private static final long ASIDE_TIMEOUT_SECONDS = 60;
+
+    /** A hit of a leg run aside: the chunk's element id and the leg's raw score. */
+    private record Aside(String chunk, double score) {}
+
+    private GraphDatabaseService db;
+
+    /** Runs the full-text leg beside the vector leg, in a transaction of its own on {@code db}. */
+    public HybridSearch legsInParallel(GraphDatabaseService db) {
+        this.db = db;
+        return this;
+    }
+
+    private Future<List<Aside>> fulltextAside(String query, SearchOptions options) {
+        return LEGS.submit(() -> {
+            long started = System.nanoTime();
+            try (Transaction aside = db.beginTx(ASIDE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                HybridSearch search =
+                        new HybridSearch(aside, vectors, exactThreshold, overfetch, walkBudget, guard, null, 0);
+                List<Aside> hits = search
+                        .fulltextLeg(
+                                query,
+                                options.fulltextTopK(),
+                                options,
+                                new ScopedChunks(options.scope(), options.libraryType(), options.collectionUid()))
+                        .stream()
+                        .map(h -> new Aside(h.chunk().getElementId(), h.score()))
+                        .toList();
+                timed(SearchOptions.FULLTEXT, started);
+                return hits;
+            }
+        });
+    }
+
+    private List<LegHit> rebind(Future<List<Aside>> aside) {
+        List<Aside> found;
+        try {
+            found = aside.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the full-text leg", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        List<LegHit> hits = new ArrayList<>(found.size());
+        for (Aside hit : found) {
+            try {
+                hits.add(new LegHit(tx.getNodeByElementId(hit.chunk()), hit.score()));
+            } catch (NotFoundException deletedMeanwhile) {
+                // Read-committed, as every leg: a chunk deleted since the other transaction saw it is gone.
+            }
+        }
         return hits;
     }
 

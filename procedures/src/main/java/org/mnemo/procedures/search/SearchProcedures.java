@@ -83,6 +83,6 @@ public class SearchProcedures {
                 guard::check,
                 parsed.rerank() ? Rerankers.get(config.rerank()) : null,
                 config.rerank().candidates());
-        return search.search(query, vector, parsed).stream();
+        return search.legsInParallel(db).search(query, vector, parsed).stream();
     }
 }

@@ -29,8 +29,13 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  * full, further vectors are read from the store as before.
  */
 public final class VectorCache {
-    /** Per database (element ids name the database, but each needs its own listener). */
-    private static final Map<String, Optional<VectorCache>> BY_DATABASE = new ConcurrentHashMap<>();
+    /**
+     * Per database of each DBMS in this JVM (tests run several, each with a database called neo4j): a listener hears
+     * one database's commits only.
+     */
+    private static final Map<Database, Optional<VectorCache>> BY_DATABASE = new ConcurrentHashMap<>();
+
+    private record Database(DatabaseManagementService dbms, String name) {}
 
     private static final long ENTRY_OVERHEAD_BYTES = 160;
 
@@ -51,20 +56,31 @@ public final class VectorCache {
         if (budgetMb <= 0 || !(db instanceof GraphDatabaseAPI api)) {
             return null;
         }
+        DatabaseManagementService dbms = api.getDependencyResolver().resolveDependency(DatabaseManagementService.class);
         return BY_DATABASE
-                .computeIfAbsent(db.databaseName(), name -> {
+                .computeIfAbsent(new Database(dbms, db.databaseName()), key -> {
                     if (!communityEdition(db)) {
                         return Optional.empty();
                     }
                     VectorCache created = new VectorCache(budgetMb * 1024L * 1024L);
                     // Registered before the first vector is cached: no commit after that goes unheard.
-                    api.getDependencyResolver()
-                            .resolveDependency(DatabaseManagementService.class)
-                            .registerTransactionEventListener(name, created.new Invalidator());
-                    PluginMetrics.vectorCache(name, created.vectors::size, created.bytes::get);
+                    dbms.registerTransactionEventListener(key.name(), created.new Invalidator());
+                    PluginMetrics.vectorCache(
+                            key.name(),
+                            () -> total(key.name(), c -> c.vectors.size()),
+                            () -> total(key.name(), c -> c.bytes.get()));
                     return Optional.of(created);
                 })
                 .orElse(null);
+    }
+
+    /** Summed over the DBMSs of this JVM that have a database of that name (one, outside tests). */
+    private static long total(String name, java.util.function.ToLongFunction<VectorCache> reading) {
+        return BY_DATABASE.entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name))
+                .flatMap(e -> e.getValue().stream())
+                .mapToLong(reading)
+                .sum();
     }
 
     private static boolean communityEdition(GraphDatabaseService db) {
