@@ -193,9 +193,12 @@ public final class HybridSearch {
 
     private GraphDatabaseService db;
 
-    /** Runs the full-text leg beside the vector leg, in a transaction of its own on {@code db}. */
+    /**
+     * Runs the full-text leg beside the vector leg, in a transaction of its own on {@code db} — on Community Edition
+     * only (see {@link Editions}); elsewhere the legs stay in the caller's transaction.
+     */
     public HybridSearch legsInParallel(GraphDatabaseService db) {
-        this.db = db;
+        this.db = Editions.community(db) ? db : null;
         return this;
     }
 

@@ -59,7 +59,7 @@ public final class VectorCache {
         DatabaseManagementService dbms = api.getDependencyResolver().resolveDependency(DatabaseManagementService.class);
         return BY_DATABASE
                 .computeIfAbsent(new Database(dbms, db.databaseName()), key -> {
-                    if (!communityEdition(db)) {
+                    if (!Editions.community(db)) {
                         return Optional.empty();
                     }
                     VectorCache created = new VectorCache(budgetMb * 1024L * 1024L);
@@ -81,14 +81,6 @@ public final class VectorCache {
                 .flatMap(e -> e.getValue().stream())
                 .mapToLong(reading)
                 .sum();
-    }
-
-    private static boolean communityEdition(GraphDatabaseService db) {
-        return db.executeTransactionally(
-                "CALL dbms.components() YIELD edition RETURN edition",
-                Map.of(),
-                r -> r.hasNext()
-                        && "community".equalsIgnoreCase(String.valueOf(r.next().get("edition"))));
     }
 
     /** The chunk's stored vector: float[], double[], or null when it has none or was deleted meanwhile. */
