@@ -59,6 +59,46 @@ class VectorCacheTest {
         assertThat(afterDelete).isEqualTo(TestDatabase.exactNearest(TestDatabase.db(), query, List.of(lib), 5));
     }
 
+    @Test
+    void aVectorWrittenInATransactionThatRollsBackIsNeverCached() {
+        String lib = TestDatabase.library(TestDatabase.unique("vector-cache-rollback"), "technical");
+        for (String text : new String[] {
+            "Beekeepers smoke the hive before opening it.", "A suspension bridge hangs its deck from cables."
+        }) {
+            call("CALL mnemo.ingest($lib, $text, {title: $text})", Map.of("lib", lib, "text", text));
+        }
+        Map<String, Object> target = call("""
+                MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item)-[:HAS_CHUNK]->(c:Chunk)
+                RETURN c.uid AS uid, c.embedding AS v ORDER BY c.uid LIMIT 1""", Map.of("lib", lib)).get(0);
+        List<Double> query = new ArrayList<>();
+        for (float x : (float[]) target.get("v")) {
+            query.add((double) x);
+        }
+        float[] opposite = new float[query.size()];
+        for (int i = 0; i < opposite.length; i++) {
+            opposite[i] = (float) -query.get(i);
+        }
+        // Written, searched (the search sees the transaction's own write) and rolled back.
+        try (var tx = TestDatabase.db().beginTx()) {
+            tx.execute(
+                    "MATCH (c:Chunk {uid: $uid}) SET c.embedding = $v",
+                    Map.of("uid", target.get("uid"), "v", opposite));
+            var inside = tx
+                    .execute(
+                            "CALL mnemo.search('nearest', {libraries: [$lib], query_vector: $q, search_types: ['vector'], "
+                                    + "limit: 2}) YIELD chunk_uid RETURN chunk_uid",
+                            Map.of("lib", lib, "q", query))
+                    .columnAs("chunk_uid")
+                    .stream()
+                    .toList();
+            assertThat(inside).last().isEqualTo(target.get("uid"));
+            tx.rollback();
+        }
+        assertThat(TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 2))
+                .first()
+                .isEqualTo(target.get("uid"));
+    }
+
     private static long cacheEntries() {
         return call(
                         "CALL mnemo.metrics() YIELD name, value WHERE name = 'mnemo_search_vector_cache_entries' "

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.mnemo.procedures.library.LibraryType;
 import org.mnemo.procedures.metrics.PluginMetrics;
 import org.mnemo.procedures.rerank.Reranker;
@@ -31,6 +32,8 @@ import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
+import org.neo4j.kernel.api.txstate.TxStateHolder;
+import org.neo4j.kernel.impl.coreapi.InternalTransaction;
 
 /**
  * Hybrid retrieval over chunks: a vector leg, a full-text leg and a graph leg (concepts named by the query,
@@ -145,7 +148,14 @@ public final class HybridSearch {
         boolean fulltext = options.searchTypes().contains(SearchOptions.FULLTEXT);
         Future<List<Aside>> fulltextAside = vector && fulltext && db != null ? fulltextAside(query, options) : null;
         if (vector) {
-            legs.put(SearchOptions.VECTOR, vectorLeg(queryVector, options, visible));
+            try {
+                legs.put(SearchOptions.VECTOR, vectorLeg(queryVector, options, visible));
+            } catch (RuntimeException | Error e) {
+                if (fulltextAside != null) {
+                    fulltextAside.cancel(true);
+                }
+                throw e;
+            }
             started = timed(SearchOptions.VECTOR, started);
         }
         if (fulltextAside != null) {
@@ -224,9 +234,15 @@ public final class HybridSearch {
     }
 
     private List<LegHit> rebind(Future<List<Aside>> aside) {
-        List<Aside> found;
+        List<Aside> found = null;
         try {
-            found = aside.get();
+            while (found == null) {
+                try {
+                    found = aside.get(50, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillRunning) {
+                    guard.run(); // the caller's transaction was terminated: stop waiting
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the full-text leg", e);
@@ -234,7 +250,14 @@ public final class HybridSearch {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw new IllegalStateException(e.getCause());
+        } finally {
+            if (found == null) {
+                aside.cancel(true);
+            }
         }
         List<LegHit> hits = new ArrayList<>(found.size());
         for (Aside hit : found) {
@@ -429,9 +452,22 @@ public final class HybridSearch {
         }
     }
 
+    private Boolean readsCommitted;
+
+    /** Whether this search's transaction has written nothing (so what it reads may be cached). */
+    private boolean readsCommitted() {
+        if (readsCommitted == null) {
+            // Unknown (not the kernel's own transaction types): treated as having written.
+            readsCommitted = tx instanceof InternalTransaction internal
+                    && internal.kernelTransaction() instanceof TxStateHolder state
+                    && !state.hasTxStateWithChanges();
+        }
+        return readsCommitted;
+    }
+
     /** Cosine with the chunk's stored embedding, normalised like the index's score: (1 + cos) / 2; NaN without one. */
     private double exactScore(float[] query, double queryNorm, Node chunk) {
-        Object stored = vectors != null ? vectors.vector(chunk) : VectorCache.read(chunk);
+        Object stored = vectors != null ? vectors.vector(chunk, readsCommitted()) : VectorCache.read(chunk);
         return stored == null ? Double.NaN : (1 + cosine(query, queryNorm, stored)) / 2;
     }
 
