@@ -60,6 +60,42 @@ class VectorCacheTest {
     }
 
     @Test
+    void aChunkAddedToOrTakenFromAnItemIsSeenByTheNextScan() {
+        String lib = TestDatabase.library(TestDatabase.unique("vector-cache-items"), "technical");
+        call(
+                "CALL mnemo.ingest($lib, $text, {title: 'kept'})",
+                Map.of("lib", lib, "text", "Beekeepers smoke the hive before opening it."));
+        Map<String, Object> first = call("""
+                MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item)-[:HAS_CHUNK]->(c:Chunk)
+                RETURN c.uid AS uid, c.embedding AS v""", Map.of("lib", lib)).get(0);
+        List<Double> query = new ArrayList<>();
+        for (float x : (float[]) first.get("v")) {
+            query.add((double) x);
+        }
+        String kept = (String) first.get("uid");
+        assertThat(TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 5))
+                .containsExactly(kept);
+
+        // A chunk written straight into the item (as a repair or another tool might): the kept chunk list must grow.
+        call("""
+                MATCH (i:Item)-[:HAS_CHUNK]->(c:Chunk {uid: $uid})
+                CREATE (i)-[:HAS_CHUNK]->(:Chunk {uid: 'added-' + c.uid, text: c.text,
+                        embedding: [x IN range(0, size(c.embedding) - 1) | CASE WHEN x < 100 THEN 0.0
+                                    ELSE c.embedding[x] END]})""", Map.of("uid", kept));
+        assertThat(TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 5))
+                .containsExactlyInAnyOrder(kept, "added-" + kept);
+
+        // Taken from the item without deleting the chunk: it is out of the scope (and, kept by mistake, it would take
+        // the one place of a top 1 and leave the leg empty once the scope check drops it).
+        call("MATCH (:Item)-[r:HAS_CHUNK]->(:Chunk {uid: $uid}) DELETE r", Map.of("uid", kept));
+        assertThat(cacheEntries())
+                .as("a relationship's delete is readable: nothing was flushed")
+                .isPositive();
+        assertThat(TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 1))
+                .containsExactly("added-" + kept);
+    }
+
+    @Test
     void aVectorWrittenInATransactionThatRollsBackIsNeverCached() {
         String lib = TestDatabase.library(TestDatabase.unique("vector-cache-rollback"), "technical");
         for (String text : new String[] {

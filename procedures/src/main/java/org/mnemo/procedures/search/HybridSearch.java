@@ -303,7 +303,7 @@ public final class HybridSearch {
             PluginMetrics.scopePath(Fusion.VECTOR, "exact");
             return exactVector(vector, options, topK);
         }
-        double queryNorm = norm(vector);
+        float[] unitQuery = VectorCache.unit(vector);
         while (true) {
             List<LegHit> hits = new ArrayList<>();
             long fetched = 0;
@@ -315,7 +315,7 @@ public final class HybridSearch {
                 Node chunk = (Node) result.next().get("node");
                 if (visible.allows(chunk)) {
                     // The index ranks by quantised vectors; the stored ones give the exact order of its candidates.
-                    hits.add(new LegHit(chunk, exactScore(vector, queryNorm, chunk)));
+                    hits.add(new LegHit(chunk, exactScore(unitQuery, chunk)));
                 }
             }
             if (hits.size() >= topK || fetched < k) {
@@ -344,7 +344,7 @@ public final class HybridSearch {
                 .map(LibraryKeys::of)
                 .distinct()
                 .toList();
-        double queryNorm = norm(vector);
+        float[] unitQuery = VectorCache.unit(vector);
         long k = Math.max(MIN_CANDIDATES, (long) topK * overfetch);
         while (true) {
             List<LegHit> hits = new ArrayList<>();
@@ -357,7 +357,7 @@ public final class HybridSearch {
                 fetched++;
                 Node chunk = (Node) result.next().get("c");
                 if (visible.allows(chunk)) {
-                    hits.add(new LegHit(chunk, exactScore(vector, queryNorm, chunk)));
+                    hits.add(new LegHit(chunk, exactScore(unitQuery, chunk)));
                 }
             }
             if (hits.size() >= topK || fetched < k) {
@@ -409,10 +409,13 @@ public final class HybridSearch {
 
     /** Cosine over every chunk in scope, normalised like the index's score: (1 + cos) / 2. */
     private List<LegHit> exactVector(float[] vector, SearchOptions options, int topK) {
-        double queryNorm = norm(vector);
+        float[] unitQuery = VectorCache.unit(vector);
+        if (vectors != null && readsCommitted()) {
+            return cachedExactVector(unitQuery, options, topK);
+        }
         PriorityQueue<LegHit> best = new PriorityQueue<>(Comparator.comparingDouble(LegHit::score));
         forEachScopeChunk(options, chunk -> {
-            double score = exactScore(vector, queryNorm, chunk);
+            double score = exactScore(unitQuery, chunk);
             if (Double.isNaN(score)) {
                 return;
             }
@@ -428,27 +431,72 @@ public final class HybridSearch {
         return hits;
     }
 
+    private record Scored(long id, double score) {}
+
+    /**
+     * The exact scan from the cache: each item's chunk ids and their vectors are kept, so only the best chunks
+     * become nodes (a scan is then mostly dot products).
+     */
+    @SuppressWarnings("deprecation") // node ids, as the cache keeps them
+    private List<LegHit> cachedExactVector(float[] unitQuery, SearchOptions options, int topK) {
+        PriorityQueue<Scored> best = new PriorityQueue<>(Comparator.comparingDouble(Scored::score));
+        long[] seen = {0};
+        forEachScopeItem(options, item -> {
+            for (long id : vectors.chunkIds(item)) {
+                if (++seen[0] % 10_000 == 0) {
+                    guard.run();
+                }
+                double score = (1 + vectors.cosine(id, unitQuery, tx::getNodeById)) / 2;
+                if (Double.isNaN(score)) {
+                    continue;
+                }
+                if (best.size() < topK) {
+                    best.add(new Scored(id, score));
+                } else if (score > best.peek().score()) {
+                    best.poll();
+                    best.add(new Scored(id, score));
+                }
+            }
+        });
+        List<LegHit> hits = new ArrayList<>();
+        for (Scored s : best) {
+            try {
+                hits.add(new LegHit(tx.getNodeById(s.id()), s.score()));
+            } catch (NotFoundException deletedMeanwhile) {
+                // Its delete committed during the scan: the store no longer has it.
+            }
+        }
+        hits.sort(Comparator.comparingDouble(LegHit::score).reversed());
+        return hits;
+    }
+
     /**
      * Every visible chunk in the caller's scope, in turn: the scope's searchable items from Cypher, their chunks by
      * the core API (a Cypher row per chunk cost more than scoring it).
      */
     private void forEachScopeChunk(SearchOptions options, java.util.function.Consumer<Node> each) {
-        var items = tx.execute(String.format(Locale.ROOT, """
-                MATCH (l:Library) WHERE %s AND ($type IS NULL OR l.library_type = $type)
-                MATCH (l)-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item {embedding_status: 'completed'})
-                WHERE $collection IS NULL OR c.uid = $collection
-                RETURN i""", Scope.predicate("l")), scopeParameters(options));
-        long seen = 0;
-        while (items.hasNext()) {
-            Node item = (Node) items.next().get("i");
+        long[] seen = {0};
+        forEachScopeItem(options, item -> {
             try (var chunks = item.getRelationships(Direction.OUTGOING, HAS_CHUNK)) {
                 for (var hasChunk : chunks) {
-                    if (++seen % 10_000 == 0) {
+                    if (++seen[0] % 10_000 == 0) {
                         guard.run();
                     }
                     each.accept(hasChunk.getEndNode());
                 }
             }
+        });
+    }
+
+    /** The scope's searchable items. */
+    private void forEachScopeItem(SearchOptions options, java.util.function.Consumer<Node> each) {
+        var items = tx.execute(String.format(Locale.ROOT, """
+                MATCH (l:Library) WHERE %s AND ($type IS NULL OR l.library_type = $type)
+                MATCH (l)-[:HAS_COLLECTION]->(c:Collection)-[:HAS_ITEM]->(i:Item {embedding_status: 'completed'})
+                WHERE $collection IS NULL OR c.uid = $collection
+                RETURN i""", Scope.predicate("l")), scopeParameters(options));
+        while (items.hasNext()) {
+            each.accept((Node) items.next().get("i"));
         }
     }
 
@@ -466,42 +514,11 @@ public final class HybridSearch {
     }
 
     /** Cosine with the chunk's stored embedding, normalised like the index's score: (1 + cos) / 2; NaN without one. */
-    private double exactScore(float[] query, double queryNorm, Node chunk) {
-        Object stored = vectors != null ? vectors.vector(chunk, readsCommitted()) : VectorCache.read(chunk);
-        return stored == null ? Double.NaN : (1 + cosine(query, queryNorm, stored)) / 2;
-    }
-
-    private static double cosine(float[] query, double queryNorm, Object stored) {
-        double dot = 0;
-        double norm = 0;
-        if (stored instanceof float[] v) {
-            if (v.length != query.length) {
-                return -1;
-            }
-            for (int i = 0; i < v.length; i++) {
-                dot += query[i] * v[i];
-                norm += v[i] * v[i];
-            }
-        } else if (stored instanceof double[] v) {
-            if (v.length != query.length) {
-                return -1;
-            }
-            for (int i = 0; i < v.length; i++) {
-                dot += query[i] * v[i];
-                norm += v[i] * v[i];
-            }
-        } else {
-            return -1;
-        }
-        return norm == 0 || queryNorm == 0 ? 0 : dot / (Math.sqrt(norm) * queryNorm);
-    }
-
-    private static double norm(float[] v) {
-        double sum = 0;
-        for (float x : v) {
-            sum += x * x;
-        }
-        return Math.sqrt(sum);
+    private double exactScore(float[] unitQuery, Node chunk) {
+        double cosine = vectors != null
+                ? vectors.cosine(chunk, unitQuery, readsCommitted())
+                : VectorCache.cosine(unitQuery, VectorCache.read(chunk));
+        return (1 + cosine) / 2;
     }
 
     // ---- full-text leg ----

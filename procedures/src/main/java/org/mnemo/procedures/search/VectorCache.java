@@ -1,15 +1,21 @@
 package org.mnemo.procedures.search;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import org.mnemo.procedures.library.GraphModel;
 import org.mnemo.procedures.metrics.PluginMetrics;
 import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.NotFoundException;
+import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.event.PropertyEntry;
 import org.neo4j.graphdb.event.TransactionData;
 import org.neo4j.graphdb.event.TransactionEventListenerAdapter;
@@ -40,7 +46,11 @@ public final class VectorCache {
 
     private static final long ENTRY_OVERHEAD_BYTES = 160;
 
-    private final Map<String, float[]> vectors = new ConcurrentHashMap<>();
+    /** By node id (the cache is per database), each vector divided by its norm: a score is then one dot product. */
+    private final Map<Long, float[]> vectors = new ConcurrentHashMap<>();
+    /** By item node id, its chunks' node ids: a scope scan then walks no relationships. */
+    private final Map<Long, long[]> itemChunks = new ConcurrentHashMap<>();
+
     private final AtomicLong epoch = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     /** Set by the first search (0 until then). */
@@ -85,31 +95,141 @@ public final class VectorCache {
     }
 
     /**
-     * The chunk's stored vector: float[], double[], or null when it has none or was deleted meanwhile.
-     * {@code committedOnly}: the reading transaction has written nothing, so what it reads is committed.
+     * Cosine of the chunk's stored vector with {@code unitQuery} (the query divided by its norm); NaN when it has
+     * none or was deleted meanwhile, -1 for another dimension. {@code committedOnly}: the reading transaction has
+     * written nothing, so what it reads is committed and may be kept.
      */
-    Object vector(Node chunk, boolean committedOnly) {
-        if (!committedOnly) {
-            return read(chunk);
-        }
-        String id = chunk.getElementId();
+    @SuppressWarnings("deprecation") // node ids: the element id would do, at the cost of a string built and hashed
+    double cosine(Node chunk, float[] unitQuery, boolean committedOnly) {
+        return committedOnly ? cosine(chunk.getId(), unitQuery, id -> chunk) : cosine(unitQuery, read(chunk));
+    }
+
+    /**
+     * {@link #cosine(Node, float[], boolean)} for a committed chunk known by its node id; {@code node} finds it in
+     * the store when it is not kept yet (only then).
+     */
+    double cosine(long id, float[] unitQuery, LongFunction<Node> node) {
         float[] cached = vectors.get(id);
         if (cached != null) {
-            return cached;
+            return cached.length == unitQuery.length ? dot(unitQuery, cached) : -1;
         }
         long seen = epoch.get();
-        Object stored = read(chunk);
+        Object stored;
+        try {
+            stored = read(node.apply(id));
+        } catch (NotFoundException deletedMeanwhile) {
+            return Double.NaN;
+        }
         if (stored instanceof float[] v) {
             long cost = v.length * 4L + ENTRY_OVERHEAD_BYTES;
-            if (bytes.get() + cost <= budgetBytes.get() && vectors.putIfAbsent(id, v) == null) {
-                bytes.addAndGet(cost);
-                if (epoch.get() != seen) {
+            if (reserve(cost)) {
+                if (vectors.putIfAbsent(id, unit(v)) != null) {
+                    bytes.addAndGet(-cost); // another search kept it first
+                } else if (epoch.get() != seen) {
                     // A commit deleted or re-embedded nodes while this was read: it may have been one of them.
                     forget(id);
                 }
             }
         }
-        return stored;
+        return cosine(unitQuery, stored);
+    }
+
+    /**
+     * The node ids of a committed item's chunks, walked once and kept until a commit adds a chunk to the item or
+     * takes one from it.
+     */
+    @SuppressWarnings("deprecation") // node ids, as above
+    long[] chunkIds(Node item) {
+        long key = item.getId();
+        long[] cached = itemChunks.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        long seen = epoch.get();
+        long[] ids;
+        try (var chunks = item.getRelationships(Direction.OUTGOING, GraphModel.HAS_CHUNK)) {
+            ids = chunks.stream().mapToLong(Relationship::getEndNodeId).toArray();
+        }
+        long cost = ids.length * 8L + ENTRY_OVERHEAD_BYTES;
+        if (reserve(cost)) {
+            if (itemChunks.putIfAbsent(key, ids) != null) {
+                bytes.addAndGet(-cost);
+            } else if (epoch.get() != seen) {
+                // A commit added or took chunks meanwhile: the walk may have missed it.
+                forgetItem(key);
+            }
+        }
+        return ids;
+    }
+
+    /** Counts {@code cost} bytes in when they fit the budget (false, and nothing counted, when they do not). */
+    private boolean reserve(long cost) {
+        if (bytes.addAndGet(cost) <= budgetBytes.get()) {
+            return true;
+        }
+        bytes.addAndGet(-cost);
+        return false;
+    }
+
+    /** Cosine of a unit query with a stored vector (float[] or double[]); NaN for none, -1 for another dimension. */
+    static double cosine(float[] unitQuery, Object stored) {
+        double dot = 0;
+        double norm = 0;
+        if (stored instanceof float[] v) {
+            if (v.length != unitQuery.length) {
+                return -1;
+            }
+            for (int i = 0; i < v.length; i++) {
+                dot += unitQuery[i] * v[i];
+                norm += v[i] * v[i];
+            }
+        } else if (stored instanceof double[] v) {
+            if (v.length != unitQuery.length) {
+                return -1;
+            }
+            for (int i = 0; i < v.length; i++) {
+                dot += unitQuery[i] * v[i];
+                norm += v[i] * v[i];
+            }
+        } else {
+            return stored == null ? Double.NaN : -1;
+        }
+        return norm == 0 ? 0 : dot / Math.sqrt(norm);
+    }
+
+    /** The vector divided by its norm (a zero vector stays zero: its cosine is 0, as computed from the store). */
+    static float[] unit(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += x * x;
+        }
+        float[] unit = new float[v.length];
+        if (sum > 0) {
+            double scale = 1 / Math.sqrt(sum);
+            for (int i = 0; i < v.length; i++) {
+                unit[i] = (float) (v[i] * scale);
+            }
+        }
+        return unit;
+    }
+
+    /** Four independent sums, so the additions do not wait on one another (most of an exact scan's time). */
+    private static double dot(float[] a, float[] b) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (int n = a.length & ~3; i < n; i += 4) {
+            s0 += a[i] * b[i];
+            s1 += a[i + 1] * b[i + 1];
+            s2 += a[i + 2] * b[i + 2];
+            s3 += a[i + 3] * b[i + 3];
+        }
+        for (; i < a.length; i++) {
+            s0 += a[i] * b[i];
+        }
+        return s0 + s1 + s2 + s3;
     }
 
     static Object read(Node chunk) {
@@ -120,7 +240,14 @@ public final class VectorCache {
         }
     }
 
-    private void forget(String id) {
+    private void forgetItem(long id) {
+        long[] gone = itemChunks.remove(id);
+        if (gone != null) {
+            bytes.addAndGet(-(gone.length * 8L + ENTRY_OVERHEAD_BYTES));
+        }
+    }
+
+    private void forget(long id) {
         float[] gone = vectors.remove(id);
         if (gone != null) {
             bytes.addAndGet(-(gone.length * 4L + ENTRY_OVERHEAD_BYTES));
@@ -129,30 +256,48 @@ public final class VectorCache {
 
     private final class Invalidator extends TransactionEventListenerAdapter<Object> {
         @Override
+        @SuppressWarnings("deprecation") // node ids: see cosine
         public void afterCommit(TransactionData data, Object state, GraphDatabaseService db) {
-            List<String> changed = new ArrayList<>();
+            List<Long> changed = new ArrayList<>();
+            List<Long> items = new ArrayList<>();
             try {
-                data.deletedNodes().forEach(n -> changed.add(n.getElementId()));
+                data.deletedNodes().forEach(n -> changed.add(n.getId()));
+                Set<Long> created = new HashSet<>();
+                data.createdNodes().forEach(n -> created.add(n.getId()));
+                for (Relationship r : data.createdRelationships()) {
+                    // A new item's chunks change no kept list (its id may be a deleted node's: that delete was heard).
+                    if (r.isType(GraphModel.HAS_CHUNK) && !created.contains(r.getStartNodeId())) {
+                        items.add(r.getStartNodeId());
+                    }
+                }
+                for (Relationship r : data.deletedRelationships()) {
+                    if (r.isType(GraphModel.HAS_CHUNK)) {
+                        items.add(r.getStartNodeId());
+                    }
+                }
                 for (PropertyEntry<Node> p : data.assignedNodeProperties()) {
                     // A new node's first vector replaces nothing (ingest would otherwise bump the epoch all the time).
                     if ("embedding".equals(p.key()) && p.previouslyCommittedValue() != null) {
-                        changed.add(p.entity().getElementId());
+                        changed.add(p.entity().getId());
                     }
                 }
                 for (PropertyEntry<Node> p : data.removedNodeProperties()) {
                     if ("embedding".equals(p.key())) {
-                        changed.add(p.entity().getElementId());
+                        changed.add(p.entity().getId());
                     }
                 }
             } catch (RuntimeException unreadable) {
                 // Whatever could not be read may have been a cached chunk: start over rather than risk a stale one.
                 epoch.incrementAndGet();
                 vectors.keySet().forEach(VectorCache.this::forget);
+                itemChunks.keySet().forEach(VectorCache.this::forgetItem);
                 return;
             }
-            if (!changed.isEmpty()) {
+            if (!changed.isEmpty() || !items.isEmpty()) {
                 epoch.incrementAndGet();
                 changed.forEach(VectorCache.this::forget);
+                changed.forEach(VectorCache.this::forgetItem);
+                items.forEach(VectorCache.this::forgetItem);
             }
         }
     }
