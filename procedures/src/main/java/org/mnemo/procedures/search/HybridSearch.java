@@ -413,25 +413,28 @@ public final class HybridSearch {
         if (vectors != null && readsCommitted()) {
             return cachedExactVector(unitQuery, options, topK);
         }
-        PriorityQueue<LegHit> best = new PriorityQueue<>(Comparator.comparingDouble(LegHit::score));
-        forEachScopeChunk(options, chunk -> {
-            double score = exactScore(unitQuery, chunk);
-            if (Double.isNaN(score)) {
-                return;
-            }
-            if (best.size() < topK) {
-                best.add(new LegHit(chunk, score));
-            } else if (score > best.peek().score()) {
-                best.poll();
-                best.add(new LegHit(chunk, score));
-            }
-        });
-        List<LegHit> hits = new ArrayList<>(best);
+        PriorityQueue<Scored<Node>> best = new PriorityQueue<>(Comparator.comparingDouble(Scored::score));
+        forEachScopeChunk(options, chunk -> keepBest(best, topK, chunk, exactScore(unitQuery, chunk)));
+        List<LegHit> hits = new ArrayList<>();
+        best.forEach(s -> hits.add(new LegHit(s.of(), s.score())));
         hits.sort(Comparator.comparingDouble(LegHit::score).reversed());
         return hits;
     }
 
-    private record Scored(long id, double score) {}
+    private record Scored<T>(T of, double score) {}
+
+    /** Keeps the k best scores seen (a min-heap: the weakest leaves first); NaN (no vector) is never kept. */
+    private static <T> void keepBest(PriorityQueue<Scored<T>> best, int k, T candidate, double score) {
+        if (Double.isNaN(score)) {
+            return;
+        }
+        if (best.size() < k) {
+            best.add(new Scored<>(candidate, score));
+        } else if (score > best.peek().score()) {
+            best.poll();
+            best.add(new Scored<>(candidate, score));
+        }
+    }
 
     /**
      * The exact scan from the cache: each item's chunk ids and their vectors are kept, so only the best chunks
@@ -439,7 +442,7 @@ public final class HybridSearch {
      */
     @SuppressWarnings("deprecation") // node ids, as the cache keeps them
     private List<LegHit> cachedExactVector(float[] unitQuery, SearchOptions options, int topK) {
-        PriorityQueue<Scored> best = new PriorityQueue<>(Comparator.comparingDouble(Scored::score));
+        PriorityQueue<Scored<Long>> best = new PriorityQueue<>(Comparator.comparingDouble(Scored::score));
         long[] seen = {0};
         forEachScopeItem(options, item -> {
             for (long id : vectors.chunkIds(item)) {
@@ -447,21 +450,15 @@ public final class HybridSearch {
                     guard.run();
                 }
                 double score = (1 + vectors.cosine(id, unitQuery, tx::getNodeById)) / 2;
-                if (Double.isNaN(score)) {
-                    continue;
-                }
-                if (best.size() < topK) {
-                    best.add(new Scored(id, score));
-                } else if (score > best.peek().score()) {
-                    best.poll();
-                    best.add(new Scored(id, score));
+                if (best.size() < topK || score > best.peek().score()) { // the id is boxed only when it may stay
+                    keepBest(best, topK, id, score);
                 }
             }
         });
         List<LegHit> hits = new ArrayList<>();
-        for (Scored s : best) {
+        for (Scored<Long> s : best) {
             try {
-                hits.add(new LegHit(tx.getNodeById(s.id()), s.score()));
+                hits.add(new LegHit(tx.getNodeById(s.of()), s.score()));
             } catch (NotFoundException deletedMeanwhile) {
                 // Its delete committed during the scan: the store no longer has it.
             }
