@@ -96,6 +96,35 @@ class VectorCacheTest {
     }
 
     @Test
+    void aVectorThatIsNotANumberRanksNowhereEveryTime() {
+        String lib = TestDatabase.library(TestDatabase.unique("vector-cache-nan"), "technical");
+        call(
+                "CALL mnemo.ingest($lib, $text, {title: 'kept'})",
+                Map.of("lib", lib, "text", "A suspension bridge hangs its deck from cables."));
+        Map<String, Object> first = call("""
+                MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)-[:HAS_CHUNK]->(c:Chunk)
+                CREATE (i)-[:HAS_CHUNK]->(:Chunk {uid: 'nan-' + c.uid, text: c.text})
+                RETURN c.uid AS uid, c.embedding AS v""", Map.of("lib", lib)).get(0);
+        float[] corrupt = new float[((float[]) first.get("v")).length];
+        java.util.Arrays.fill(corrupt, Float.NaN);
+        try (var tx = TestDatabase.db().beginTx()) { // float[] as the plugin writes it (Cypher would store double[])
+            tx.findNode(org.neo4j.graphdb.Label.label("Chunk"), "uid", "nan-" + first.get("uid"))
+                    .setProperty("embedding", corrupt);
+            tx.commit();
+        }
+        List<Double> query = new ArrayList<>();
+        for (float x : (float[]) first.get("v")) {
+            query.add((double) x);
+        }
+        // The first scan reads the store, the second the cache: a corrupt vector must not score on either.
+        for (int scan = 0; scan < 2; scan++) {
+            assertThat(TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 5))
+                    .as("scan " + scan)
+                    .containsExactly((String) first.get("uid"));
+        }
+    }
+
+    @Test
     void aVectorWrittenInATransactionThatRollsBackIsNeverCached() {
         String lib = TestDatabase.library(TestDatabase.unique("vector-cache-rollback"), "technical");
         for (String text : new String[] {

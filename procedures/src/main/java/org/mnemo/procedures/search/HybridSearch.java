@@ -481,6 +481,8 @@ public final class HybridSearch {
                     }
                     each.accept(hasChunk.getEndNode());
                 }
+            } catch (NotFoundException deletedMeanwhile) {
+                // The item (or a chunk) went in a delete that committed during the scan: the store no longer has it.
             }
         });
     }

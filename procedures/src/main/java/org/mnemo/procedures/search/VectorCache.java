@@ -120,7 +120,7 @@ public final class VectorCache {
         } catch (NotFoundException deletedMeanwhile) {
             return Double.NaN;
         }
-        if (stored instanceof float[] v) {
+        if (stored instanceof float[] v && Double.isFinite(sumOfSquares(v))) {
             long cost = v.length * 4L + ENTRY_OVERHEAD_BYTES;
             if (reserve(cost)) {
                 if (vectors.putIfAbsent(id, unit(v)) != null) {
@@ -136,7 +136,7 @@ public final class VectorCache {
 
     /**
      * The node ids of a committed item's chunks, walked once and kept until a commit adds a chunk to the item or
-     * takes one from it.
+     * takes one from it; none for an item deleted meanwhile.
      */
     @SuppressWarnings("deprecation") // node ids, as above
     long[] chunkIds(Node item) {
@@ -147,8 +147,17 @@ public final class VectorCache {
         }
         long seen = epoch.get();
         long[] ids;
+        Object counted;
         try (var chunks = item.getRelationships(Direction.OUTGOING, GraphModel.HAS_CHUNK)) {
             ids = chunks.stream().mapToLong(Relationship::getEndNodeId).toArray();
+            counted = item.getProperty("chunk_count", null);
+        } catch (NotFoundException deletedMeanwhile) {
+            return new long[0];
+        }
+        // Readers take no locks: a walk that met a commit half applied is kept only if it found every chunk the
+        // item counts (a new item's chunks are written with it and invalidate nothing).
+        if (!(counted instanceof Number n) || n.longValue() != ids.length) {
+            return ids;
         }
         long cost = ids.length * 8L + ENTRY_OVERHEAD_BYTES;
         if (reserve(cost)) {
@@ -164,6 +173,9 @@ public final class VectorCache {
 
     /** Counts {@code cost} bytes in when they fit the budget (false, and nothing counted, when they do not). */
     private boolean reserve(long cost) {
+        if (bytes.get() + cost > budgetBytes.get()) {
+            return false; // full: no write to the shared counter on every miss
+        }
         if (bytes.addAndGet(cost) <= budgetBytes.get()) {
             return true;
         }
@@ -199,10 +211,7 @@ public final class VectorCache {
 
     /** The vector divided by its norm (a zero vector stays zero: its cosine is 0, as computed from the store). */
     static float[] unit(float[] v) {
-        double sum = 0;
-        for (float x : v) {
-            sum += x * x;
-        }
+        double sum = sumOfSquares(v);
         float[] unit = new float[v.length];
         if (sum > 0) {
             double scale = 1 / Math.sqrt(sum);
@@ -211,6 +220,14 @@ public final class VectorCache {
             }
         }
         return unit;
+    }
+
+    private static double sumOfSquares(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += x * x;
+        }
+        return sum;
     }
 
     /** Four independent sums, so the additions do not wait on one another (most of an exact scan's time). */
@@ -260,9 +277,9 @@ public final class VectorCache {
         public void afterCommit(TransactionData data, Object state, GraphDatabaseService db) {
             List<Long> changed = new ArrayList<>();
             List<Long> items = new ArrayList<>();
+            Set<Long> created = new HashSet<>();
             try {
                 data.deletedNodes().forEach(n -> changed.add(n.getId()));
-                Set<Long> created = new HashSet<>();
                 data.createdNodes().forEach(n -> created.add(n.getId()));
                 for (Relationship r : data.createdRelationships()) {
                     // A new item's chunks change no kept list (its id may be a deleted node's: that delete was heard).
@@ -299,6 +316,10 @@ public final class VectorCache {
                 changed.forEach(VectorCache.this::forgetItem);
                 items.forEach(VectorCache.this::forgetItem);
             }
+            // A new node may have a deleted node's id, and that delete's listener may not have run yet (listeners run
+            // after the commit is visible): nothing kept under its id may serve it.
+            created.forEach(VectorCache.this::forget);
+            created.forEach(VectorCache.this::forgetItem);
         }
     }
 }
