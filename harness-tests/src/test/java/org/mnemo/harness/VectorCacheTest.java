@@ -34,10 +34,7 @@ class VectorCacheTest {
                 MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item {title: 'topic 0'})
                       -[:HAS_CHUNK]->(c:Chunk)
                 RETURN c.uid AS uid, c.embedding AS v""", Map.of("lib", lib)).get(0);
-        List<Double> query = new ArrayList<>();
-        for (float x : (float[]) target.get("v")) {
-            query.add((double) x);
-        }
+        List<Double> query = asQuery(target.get("v"));
         long cachedBefore = cacheEntries();
         List<String> first = TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 3);
         assertThat(first).first().isEqualTo(target.get("uid"));
@@ -61,17 +58,11 @@ class VectorCacheTest {
 
     @Test
     void aChunkAddedToOrTakenFromAnItemIsSeenByTheNextScan() {
-        String lib = TestDatabase.library(TestDatabase.unique("vector-cache-items"), "technical");
-        call(
-                "CALL mnemo.ingest($lib, $text, {title: 'kept'})",
-                Map.of("lib", lib, "text", "Beekeepers smoke the hive before opening it."));
+        String lib = oneDocument("vector-cache-items", "Beekeepers smoke the hive before opening it.");
         Map<String, Object> first = call("""
                 MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item)-[:HAS_CHUNK]->(c:Chunk)
                 RETURN c.uid AS uid, c.embedding AS v""", Map.of("lib", lib)).get(0);
-        List<Double> query = new ArrayList<>();
-        for (float x : (float[]) first.get("v")) {
-            query.add((double) x);
-        }
+        List<Double> query = asQuery(first.get("v"));
         String kept = (String) first.get("uid");
         assertThat(TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 5))
                 .containsExactly(kept);
@@ -97,10 +88,7 @@ class VectorCacheTest {
 
     @Test
     void aVectorThatIsNotANumberRanksNowhereEveryTime() {
-        String lib = TestDatabase.library(TestDatabase.unique("vector-cache-nan"), "technical");
-        call(
-                "CALL mnemo.ingest($lib, $text, {title: 'kept'})",
-                Map.of("lib", lib, "text", "A suspension bridge hangs its deck from cables."));
+        String lib = oneDocument("vector-cache-nan", "A suspension bridge hangs its deck from cables.");
         Map<String, Object> first = call("""
                 MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)-[:HAS_CHUNK]->(c:Chunk)
                 CREATE (i)-[:HAS_CHUNK]->(:Chunk {uid: 'nan-' + c.uid, text: c.text})
@@ -112,10 +100,7 @@ class VectorCacheTest {
                     .setProperty("embedding", corrupt);
             tx.commit();
         }
-        List<Double> query = new ArrayList<>();
-        for (float x : (float[]) first.get("v")) {
-            query.add((double) x);
-        }
+        List<Double> query = asQuery(first.get("v"));
         // The first scan reads the store, the second the cache: a corrupt vector must not score on either.
         for (int scan = 0; scan < 2; scan++) {
             assertThat(TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 5))
@@ -135,10 +120,7 @@ class VectorCacheTest {
         Map<String, Object> target = call("""
                 MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item)-[:HAS_CHUNK]->(c:Chunk)
                 RETURN c.uid AS uid, c.embedding AS v ORDER BY c.uid LIMIT 1""", Map.of("lib", lib)).get(0);
-        List<Double> query = new ArrayList<>();
-        for (float x : (float[]) target.get("v")) {
-            query.add((double) x);
-        }
+        List<Double> query = asQuery(target.get("v"));
         float[] opposite = new float[query.size()];
         for (int i = 0; i < opposite.length; i++) {
             opposite[i] = (float) -query.get(i);
@@ -162,6 +144,21 @@ class VectorCacheTest {
         assertThat(TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 2))
                 .first()
                 .isEqualTo(target.get("uid"));
+    }
+
+    private static String oneDocument(String library, String text) {
+        String lib = TestDatabase.library(TestDatabase.unique(library), "technical");
+        call("CALL mnemo.ingest($lib, $text, {title: 'kept'})", Map.of("lib", lib, "text", text));
+        return lib;
+    }
+
+    /** A stored float[] vector as the list a query_vector option takes. */
+    private static List<Double> asQuery(Object vector) {
+        List<Double> query = new ArrayList<>();
+        for (float x : (float[]) vector) {
+            query.add((double) x);
+        }
+        return query;
     }
 
     private static long cacheEntries() {
