@@ -521,8 +521,8 @@ public final class IngestJobs implements AutoCloseable {
         if (!recorded) {
             LOG.warn("job {} finished after its lease was taken over; the other worker records it", id);
         } else {
-            outcomes.get(stale ? Outcome.STALE : Outcome.COMPLETED).increment();
             deleteUpload(job.uploadRef()); // the job no longer names it; gone before a waiter hears of the end
+            outcomes.get(stale ? Outcome.STALE : Outcome.COMPLETED).increment();
             wake(id);
         }
         // The chunks are written whether or not the job's record is ours; "existing" wrote none.

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -68,11 +69,27 @@ class IngestBatchingTest {
                        count(c) AS chunks""", Map.of("id", id), r -> r.next());
     }
 
+    /**
+     * Waits for every job to finish and for the worker to have settled each (tallied, upload deleted): a job's end
+     * is readable in the database as it commits, a moment before its worker has done with it.
+     */
     private static void awaitAll(Gateway worker, List<String> ids) throws InterruptedException {
         for (String id : ids) {
             assertThat(IngestJobs.finished(worker.jobs().await(id, List.of("*"), 120_000)))
                     .isTrue();
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (settled(worker) < ids.size() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(settled(worker)).as("jobs the worker settled").isEqualTo(ids.size());
+    }
+
+    private static long settled(Gateway worker) {
+        Map<IngestJobs.Outcome, Long> attempts = worker.jobs().tally().attempts();
+        return attempts.get(IngestJobs.Outcome.COMPLETED)
+                + attempts.get(IngestJobs.Outcome.FAILED)
+                + attempts.get(IngestJobs.Outcome.STALE);
     }
 
     private static List<String> notes(String topic, int n) {
