@@ -87,6 +87,49 @@ class VectorCacheTest {
     }
 
     @Test
+    void aChunkOrItemHungElsewhereIsPlacedWhereItHangsNow() {
+        String from = oneDocument("parents-from", "Cartographers draw contour lines for every ten metres of height.");
+        String to = oneDocument("parents-to", "Potters centre the clay before they open it on the wheel.");
+        Map<String, Object> moved = call("""
+                MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)-[:HAS_CHUNK]->(c:Chunk)
+                RETURN c.uid AS uid, c.embedding AS v, i.uid AS item""", Map.of("lib", from)).get(0);
+        List<Double> query = asQuery(moved.get("v"));
+        assertThat(placed(query, from)).containsExactly(moved.get("uid") + " in " + moved.get("item") + " of " + from);
+
+        // The chunk taken from its item and given to the other library's: its old parent must not be kept.
+        String other = (String) call(
+                        "MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item) RETURN i.uid AS uid",
+                        Map.of("lib", to))
+                .get(0)
+                .get("uid");
+        call("""
+                MATCH (:Item)-[r:HAS_CHUNK]->(c:Chunk {uid: $uid}) DELETE r
+                WITH c MATCH (i:Item {uid: $item}) CREATE (i)-[:HAS_CHUNK]->(c)
+                SET i.chunk_count = i.chunk_count + 1""", Map.of("uid", moved.get("uid"), "item", other));
+        assertThat(placed(query, from)).isEmpty();
+        assertThat(placed(query, to)).contains(moved.get("uid") + " in " + other + " of " + to);
+
+        // The item, with its chunks, hung from the first library's collection: its old collection must not be kept.
+        call("""
+                MATCH (:Collection)-[r:HAS_ITEM]->(i:Item {uid: $item}) DELETE r
+                WITH i MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->(c:Collection) CREATE (c)-[:HAS_ITEM]->(i)""", Map.of("item", other, "lib", from));
+        assertThat(placed(query, to)).isEmpty();
+        assertThat(placed(query, from)).contains(moved.get("uid") + " in " + other + " of " + from);
+    }
+
+    /** The vector leg's rows in the library as "chunk in item of library". */
+    private static List<String> placed(List<Double> query, String library) {
+        return call(
+                        "CALL mnemo.search('nearest', {libraries: [$lib], query_vector: $v, search_types: ['vector'], "
+                                + "limit: 5}) YIELD chunk_uid, item_uid, library_uid "
+                                + "RETURN chunk_uid + ' in ' + item_uid + ' of ' + library_uid AS row",
+                        Map.of("lib", library, "v", query))
+                .stream()
+                .map(r -> (String) r.get("row"))
+                .toList();
+    }
+
+    @Test
     void aVectorThatIsNotANumberRanksNowhereEveryTime() {
         String lib = oneDocument("vector-cache-nan", "A suspension bridge hangs its deck from cables.");
         Map<String, Object> first = call("""

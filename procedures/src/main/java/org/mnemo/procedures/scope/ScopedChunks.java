@@ -7,10 +7,8 @@ import static org.mnemo.procedures.library.GraphModel.HAS_ITEM;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.NotFoundException;
-import org.neo4j.graphdb.Relationship;
 
 /**
  * Decides whether a chunk is visible to a caller: its item is completed and its library is in scope (and of the
@@ -26,12 +24,19 @@ public final class ScopedChunks {
     private final Scope scope;
     private final String libraryType;
     private final String collectionUid;
-    private final Map<String, Context> byItem = new HashMap<>();
+    private final Parents parents;
+    private final Map<Long, Context> byItem = new HashMap<>();
 
     public ScopedChunks(Scope scope, String libraryType, String collectionUid) {
+        this(scope, libraryType, collectionUid, Parents.STORE);
+    }
+
+    /** {@code parents}: where chunks, items and collections hang (the store, or a cache of it). */
+    public ScopedChunks(Scope scope, String libraryType, String collectionUid, Parents parents) {
         this.scope = scope;
         this.libraryType = libraryType;
         this.collectionUid = collectionUid;
+        this.parents = parents;
     }
 
     public boolean allows(Node chunk) {
@@ -39,14 +44,14 @@ public final class ScopedChunks {
     }
 
     /** The chunk's item, collection and library, or null when the caller may not see it. */
+    @SuppressWarnings("deprecation") // node ids: an element id is a string built and hashed per chunk
     public Context context(Node chunk) {
         try {
-            Relationship hasChunk = chunk.getSingleRelationship(HAS_CHUNK, Direction.INCOMING);
-            if (hasChunk == null) {
+            Node item = parents.of(chunk, HAS_CHUNK);
+            if (item == null) {
                 return null;
             }
-            Node item = hasChunk.getStartNode();
-            Context context = byItem.computeIfAbsent(item.getElementId(), id -> resolve(item));
+            Context context = byItem.computeIfAbsent(item.getId(), id -> resolve(item));
             return context == HIDDEN ? null : context;
         } catch (NotFoundException deletedMeanwhile) {
             // Reads are read-committed: an index can hand out a chunk that a concurrent delete has since removed.
@@ -58,16 +63,14 @@ public final class ScopedChunks {
         if (!COMPLETED.equals(item.getProperty("embedding_status", null))) {
             return HIDDEN;
         }
-        Relationship hasItem = item.getSingleRelationship(HAS_ITEM, Direction.INCOMING);
-        if (hasItem == null) {
+        Node collection = parents.of(item, HAS_ITEM);
+        if (collection == null) {
             return HIDDEN;
         }
-        Node collection = hasItem.getStartNode();
-        Relationship hasCollection = collection.getSingleRelationship(HAS_COLLECTION, Direction.INCOMING);
-        if (hasCollection == null) {
+        Node library = parents.of(collection, HAS_COLLECTION);
+        if (library == null) {
             return HIDDEN;
         }
-        Node library = hasCollection.getStartNode();
         boolean visible = (scope.all() || scope.libraries().contains((String) library.getProperty("uid")))
                 && (libraryType == null || libraryType.equals(library.getProperty("library_type", null)))
                 && (collectionUid == null || collectionUid.equals(collection.getProperty("uid", null)));

@@ -24,6 +24,7 @@ import org.mnemo.procedures.metrics.PluginMetrics;
 import org.mnemo.procedures.rerank.Reranker;
 import org.mnemo.procedures.schema.LibraryKeys;
 import org.mnemo.procedures.schema.Schema;
+import org.mnemo.procedures.scope.Parents;
 import org.mnemo.procedures.scope.Scope;
 import org.mnemo.procedures.scope.ScopedChunks;
 import org.neo4j.graphdb.Direction;
@@ -141,7 +142,7 @@ public final class HybridSearch {
         if (options.scope().isEmpty()) {
             return List.of();
         }
-        ScopedChunks visible = new ScopedChunks(options.scope(), options.libraryType(), options.collectionUid());
+        ScopedChunks visible = visibility(options);
         Map<String, List<LegHit>> legs = new LinkedHashMap<>();
         long started = System.nanoTime();
         boolean vector = options.searchTypes().contains(SearchOptions.VECTOR);
@@ -218,15 +219,10 @@ public final class HybridSearch {
             try (Transaction aside = db.beginTx(ASIDE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 HybridSearch search =
                         new HybridSearch(aside, vectors, exactThreshold, overfetch, walkBudget, guard, null, 0);
-                List<Aside> hits = search
-                        .fulltextLeg(
-                                query,
-                                options.fulltextTopK(),
-                                options,
-                                new ScopedChunks(options.scope(), options.libraryType(), options.collectionUid()))
-                        .stream()
-                        .map(h -> new Aside(h.chunk().getElementId(), h.score()))
-                        .toList();
+                List<Aside> hits =
+                        search.fulltextLeg(query, options.fulltextTopK(), options, search.visibility(options)).stream()
+                                .map(h -> new Aside(h.chunk().getElementId(), h.score()))
+                                .toList();
                 timed(SearchOptions.FULLTEXT, started);
                 return hits;
             }
@@ -497,6 +493,15 @@ public final class HybridSearch {
         while (items.hasNext()) {
             each.accept((Node) items.next().get("i"));
         }
+    }
+
+    /** Which chunks the caller may see, their parents found through the cache when this transaction may use it. */
+    private ScopedChunks visibility(SearchOptions options) {
+        return new ScopedChunks(
+                options.scope(),
+                options.libraryType(),
+                options.collectionUid(),
+                vectors != null && readsCommitted() ? vectors.parents(tx) : Parents.STORE);
     }
 
     private Boolean readsCommitted;

@@ -10,12 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.mnemo.procedures.library.GraphModel;
 import org.mnemo.procedures.metrics.PluginMetrics;
+import org.mnemo.procedures.scope.Parents;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.Transaction;
 import org.neo4j.graphdb.event.PropertyEntry;
 import org.neo4j.graphdb.event.TransactionData;
 import org.neo4j.graphdb.event.TransactionEventListenerAdapter;
@@ -50,6 +52,13 @@ public final class VectorCache {
     private final Map<Long, float[]> vectors = new ConcurrentHashMap<>();
     /** By item node id, its chunks' node ids: a scope scan then walks no relationships. */
     private final Map<Long, long[]> itemChunks = new ConcurrentHashMap<>();
+    /**
+     * By chunk, item or collection node id, its parent's (see {@link Parents}): a scope check otherwise walks the
+     * chunk's relationships to find its item (its mentions first) and the item's to find its collection.
+     */
+    private final Map<Long, Long> parentIds = new ConcurrentHashMap<>();
+
+    private static final long PARENT_ENTRY_BYTES = 80;
 
     private final AtomicLong epoch = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -171,6 +180,31 @@ public final class VectorCache {
         return ids;
     }
 
+    /**
+     * Parents of committed nodes, kept until the node or its link to the parent is deleted; for a transaction that
+     * has written nothing (as {@link #cosine(Node, float[], boolean)}'s {@code committedOnly}).
+     */
+    @SuppressWarnings("deprecation") // node ids, as above
+    Parents parents(Transaction tx) {
+        return (child, type) -> {
+            long key = child.getId();
+            Long cached = parentIds.get(key);
+            if (cached != null) {
+                return tx.getNodeById(cached);
+            }
+            long seen = epoch.get();
+            Node parent = Parents.STORE.of(child, type);
+            if (parent != null && reserve(PARENT_ENTRY_BYTES)) {
+                if (parentIds.putIfAbsent(key, parent.getId()) != null) {
+                    bytes.addAndGet(-PARENT_ENTRY_BYTES);
+                } else if (epoch.get() != seen) {
+                    forgetParent(key); // a commit deleted nodes or links meanwhile: this may have been one
+                }
+            }
+            return parent;
+        };
+    }
+
     /** Counts {@code cost} bytes in when they fit the budget (false, and nothing counted, when they do not). */
     private boolean reserve(long cost) {
         if (bytes.get() + cost > budgetBytes.get()) {
@@ -264,6 +298,12 @@ public final class VectorCache {
         }
     }
 
+    private void forgetParent(long id) {
+        if (parentIds.remove(id) != null) {
+            bytes.addAndGet(-PARENT_ENTRY_BYTES);
+        }
+    }
+
     private void forget(long id) {
         float[] gone = vectors.remove(id);
         if (gone != null) {
@@ -277,6 +317,7 @@ public final class VectorCache {
         public void afterCommit(TransactionData data, Object state, GraphDatabaseService db) {
             List<Long> changed = new ArrayList<>();
             List<Long> items = new ArrayList<>();
+            List<Long> children = new ArrayList<>();
             Set<Long> created = new HashSet<>();
             try {
                 data.deletedNodes().forEach(n -> changed.add(n.getId()));
@@ -286,10 +327,16 @@ public final class VectorCache {
                     if (r.isType(GraphModel.HAS_CHUNK) && !created.contains(r.getStartNodeId())) {
                         items.add(r.getStartNodeId());
                     }
+                    if (parentLink(r) && !created.contains(r.getEndNodeId())) {
+                        children.add(r.getEndNodeId());
+                    }
                 }
                 for (Relationship r : data.deletedRelationships()) {
                     if (r.isType(GraphModel.HAS_CHUNK)) {
                         items.add(r.getStartNodeId());
+                    }
+                    if (parentLink(r)) {
+                        children.add(r.getEndNodeId());
                     }
                 }
                 for (PropertyEntry<Node> p : data.assignedNodeProperties()) {
@@ -308,18 +355,28 @@ public final class VectorCache {
                 epoch.incrementAndGet();
                 vectors.keySet().forEach(VectorCache.this::forget);
                 itemChunks.keySet().forEach(VectorCache.this::forgetItem);
+                parentIds.keySet().forEach(VectorCache.this::forgetParent);
                 return;
             }
-            if (!changed.isEmpty() || !items.isEmpty()) {
+            if (!changed.isEmpty() || !items.isEmpty() || !children.isEmpty()) {
                 epoch.incrementAndGet();
                 changed.forEach(VectorCache.this::forget);
                 changed.forEach(VectorCache.this::forgetItem);
+                changed.forEach(VectorCache.this::forgetParent);
                 items.forEach(VectorCache.this::forgetItem);
+                children.forEach(VectorCache.this::forgetParent);
             }
             // A new node may have a deleted node's id, and that delete's listener may not have run yet (listeners run
             // after the commit is visible): nothing kept under its id may serve it.
             created.forEach(VectorCache.this::forget);
             created.forEach(VectorCache.this::forgetItem);
+            created.forEach(VectorCache.this::forgetParent);
+        }
+
+        private static boolean parentLink(Relationship r) {
+            return r.isType(GraphModel.HAS_CHUNK)
+                    || r.isType(GraphModel.HAS_ITEM)
+                    || r.isType(GraphModel.HAS_COLLECTION);
         }
     }
 }
