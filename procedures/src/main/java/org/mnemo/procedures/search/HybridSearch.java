@@ -1,5 +1,6 @@
 package org.mnemo.procedures.search;
 
+import static org.mnemo.procedures.library.GraphModel.CHUNK;
 import static org.mnemo.procedures.library.GraphModel.HAS_CHUNK;
 import static org.mnemo.procedures.library.GraphModel.MENTIONS;
 import static org.mnemo.procedures.library.GraphModel.RELATED_TO;
@@ -33,6 +34,7 @@ import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
+import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.kernel.api.txstate.TxStateHolder;
 import org.neo4j.kernel.impl.coreapi.InternalTransaction;
 
@@ -382,9 +384,17 @@ public final class HybridSearch {
 
     private long chunkCount() {
         if (chunkCount < 0) {
-            chunkCount = count("MATCH (c:Chunk) RETURN count(c) AS n", Map.of());
+            // The kernel's count store, as Cypher's count(c) reads it, without a query run per search.
+            chunkCount = tx instanceof InternalTransaction internal
+                    ? labelCount(internal.kernelTransaction(), CHUNK.name())
+                    : count("MATCH (c:Chunk) RETURN count(c) AS n", Map.of());
         }
         return chunkCount;
+    }
+
+    private static long labelCount(KernelTransaction ktx, String label) {
+        int id = ktx.tokenRead().nodeLabel(label);
+        return id < 0 ? 0 : ktx.dataRead().countsForNode(id); // no such label yet
     }
 
     private long mentionCount() {
