@@ -10,6 +10,7 @@ import org.mnemo.gateway.auth.SigningKeys;
 import org.mnemo.gateway.auth.TokenUse;
 import org.mnemo.gateway.auth.Tokens;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.config.GatewayConfig;
 import org.mnemo.gateway.health.Health;
 import org.mnemo.gateway.health.OperationalMetrics;
@@ -106,6 +107,7 @@ public final class Gateway implements AutoCloseable {
             McpEndpoint mcp = new McpEndpoint(config, client, authenticator, metrics, limits, health);
             // What a crash of any gateway left half done is put right before serving (and every few minutes).
             jobs.recover();
+            warmCache(client);
             GatewayServer server = GatewayServer.start(
                     config,
                     new GatewayServer.Services(
@@ -128,6 +130,34 @@ public final class Gateway implements AutoCloseable {
             client.close();
             throw e;
         }
+    }
+
+    /**
+     * Has the plugin fill its search cache in the background, so the first searches after a start do not read every
+     * vector from the store; searches are served meanwhile.
+     */
+    private static void warmCache(MnemoClient client) {
+        Thread warm = new Thread(
+                () -> {
+                    try {
+                        long started = System.nanoTime();
+                        Rows.CacheWarmed w = client.warmCache();
+                        LOG.info(
+                                "search cache warmed in {} ms: {} chunks of {} items read, {} vectors held ({} of {} MB{})",
+                                (System.nanoTime() - started) / 1_000_000,
+                                w.chunks(),
+                                w.items(),
+                                w.entries(),
+                                w.bytes() >> 20,
+                                w.budget_bytes() >> 20,
+                                w.full() ? ", full" : "");
+                    } catch (RuntimeException e) {
+                        LOG.info("search cache not warmed: {}", e.getMessage());
+                    }
+                },
+                "mnemo-cache-warm");
+        warm.setDaemon(true);
+        warm.start();
     }
 
     /**

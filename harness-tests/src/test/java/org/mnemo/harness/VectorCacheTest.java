@@ -117,6 +117,46 @@ class VectorCacheTest {
         assertThat(placed(query, from)).contains(moved.get("uid") + " in " + other + " of " + from);
     }
 
+    @Test
+    void warmingReadsEverySearchableChunkAndNothingAnUncommittedWriteChanged() {
+        String lib = oneDocument("vector-cache-warm", "Falconers hood the bird to keep it calm.");
+        call("CALL mnemo.ingest($lib, $text, {title: 'second'})", Map.of("lib", lib, "text", "Coopers bend staves."));
+        long searchable = (Long) call(
+                        "MATCH (:Item {embedding_status: 'completed'})-[:HAS_CHUNK]->(c:Chunk) RETURN count(c) AS n",
+                        Map.of())
+                .get(0)
+                .get("n");
+        Map<String, Object> target = call("""
+                MATCH (:Library {uid: $lib})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item {title: 'kept'})
+                      -[:HAS_CHUNK]->(c:Chunk)
+                RETURN c.uid AS uid, c.embedding AS v""", Map.of("lib", lib)).get(0);
+        List<Double> query = asQuery(target.get("v"));
+
+        // Inside a transaction that has re-embedded the chunk, warming keeps nothing (its write may roll back).
+        try (var tx = TestDatabase.db().beginTx()) {
+            tx.execute(
+                    "MATCH (c:Chunk {uid: $uid}) SET c.embedding = $v",
+                    Map.of(
+                            "uid",
+                            target.get("uid"),
+                            "v",
+                            query.stream().map(x -> -x).toList()));
+            Map<String, Object> refused = tx.execute("CALL mnemo.cache.warm()").next();
+            assertThat(refused.get("chunks")).isEqualTo(0L);
+            tx.rollback();
+        }
+        Map<String, Object> warmed = call("CALL mnemo.cache.warm()", Map.of()).get(0);
+        assertThat(warmed.get("full")).isEqualTo(false);
+        assertThat((Long) warmed.get("chunks")).isEqualTo(searchable);
+        assertThat(warmed.get("entries")).isEqualTo(cacheEntries());
+        // Everything the search needs was read by the warming: it keeps nothing new, and ranks as the store says.
+        assertThat(TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 2))
+                .isEqualTo(TestDatabase.exactNearest(TestDatabase.db(), query, List.of(lib), 2))
+                .first()
+                .isEqualTo(target.get("uid"));
+        assertThat(cacheEntries()).isEqualTo(warmed.get("entries"));
+    }
+
     /** The vector leg's rows in the library as "chunk in item of library". */
     private static List<String> placed(List<Double> query, String library) {
         return call(

@@ -260,6 +260,17 @@ public final class MnemoClient implements AutoCloseable {
         rows(Mode.AUTO_COMMIT, "CALL mnemo.schema.apply()", Map.of());
     }
 
+    /**
+     * Has the plugin read what its search cache keeps (mnemo.cache.warm): a read that may take as long as reading
+     * every chunk vector once, hence the long timeout.
+     */
+    public Rows.CacheWarmed warmCache() {
+        try (Session session = driver.session()) {
+            return session.executeRead(
+                    tx -> tx.run("CALL mnemo.cache.warm()").single().as(Rows.CacheWarmed.class), longConfig);
+        }
+    }
+
     public List<Rows.IndexStatus> schemaStatus() {
         return rows(Mode.READ, "CALL mnemo.schema.status()", Map.of(), Rows.IndexStatus.class);
     }

@@ -50,6 +50,9 @@ public final class Rows {
     @ResultOf({"mnemo.schema.status", "mnemo.schema.apply"})
     public record IndexStatus(String name, String type, String entity, String state, Long dimension, String action) {}
 
+    @ResultOf("mnemo.cache.warm")
+    public record CacheWarmed(long items, long chunks, long entries, long bytes, long budget_bytes, boolean full) {}
+
     /** {@code embedding} is null where the caller did not ask for the vector. */
     @ResultOf("mnemo.embed")
     public record Embedding(List<Double> embedding, String model, long dimension) {}

@@ -35,7 +35,6 @@ import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.kernel.api.KernelTransaction;
-import org.neo4j.kernel.api.txstate.TxStateHolder;
 import org.neo4j.kernel.impl.coreapi.InternalTransaction;
 
 /**
@@ -519,10 +518,7 @@ public final class HybridSearch {
     /** Whether this search's transaction has written nothing (so what it reads may be cached). */
     private boolean readsCommitted() {
         if (readsCommitted == null) {
-            // Unknown (not the kernel's own transaction types): treated as having written.
-            readsCommitted = tx instanceof InternalTransaction internal
-                    && internal.kernelTransaction() instanceof TxStateHolder state
-                    && !state.hasTxStateWithChanges();
+            readsCommitted = VectorCache.readsCommitted(tx);
         }
         return readsCommitted;
     }

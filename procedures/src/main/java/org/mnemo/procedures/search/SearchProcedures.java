@@ -85,4 +85,17 @@ public class SearchProcedures {
                 config.rerank().candidates());
         return search.legsInParallel(db).search(query, vector, parsed).stream();
     }
+
+    @Procedure(name = "mnemo.cache.warm", mode = Mode.READ)
+    @Description("Read the chunk vectors, chunk lists and parents the vector leg keeps (mnemo.search.vector_cache_mb) "
+            + "until the cache is full or holds everything, so the first searches after a start do not read them from "
+            + "the store; one row: items and chunks read, entries and bytes held, the budget, whether it is full. Not "
+            + "on editions that can cluster (the cache is off there).")
+    public Stream<VectorCache.Warmed> warm() {
+        VectorCache cache = VectorCache.of(db, MnemoConfig.of(db).vectorCacheMb());
+        if (cache == null) {
+            return Stream.of(new VectorCache.Warmed(0, 0, 0, 0, 0, false));
+        }
+        return Stream.of(cache.warm(tx, guard::check));
+    }
 }

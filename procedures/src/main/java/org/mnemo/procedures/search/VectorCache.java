@@ -21,6 +21,8 @@ import org.neo4j.graphdb.Transaction;
 import org.neo4j.graphdb.event.PropertyEntry;
 import org.neo4j.graphdb.event.TransactionData;
 import org.neo4j.graphdb.event.TransactionEventListenerAdapter;
+import org.neo4j.kernel.api.txstate.TxStateHolder;
+import org.neo4j.kernel.impl.coreapi.InternalTransaction;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
 /**
@@ -122,13 +124,19 @@ public final class VectorCache {
         if (cached != null) {
             return cached.length == unitQuery.length ? dot(unitQuery, cached) : -1;
         }
-        long seen = epoch.get();
         Object stored;
         try {
-            stored = read(node.apply(id));
+            stored = readAndKeep(id, node.apply(id));
         } catch (NotFoundException deletedMeanwhile) {
             return Double.NaN;
         }
+        return cosine(unitQuery, stored);
+    }
+
+    /** The chunk's stored vector, kept (divided by its norm) when it is a float[] of numbers and fits the budget. */
+    private Object readAndKeep(long id, Node chunk) {
+        long seen = epoch.get();
+        Object stored = read(chunk);
         if (stored instanceof float[] v && Double.isFinite(sumOfSquares(v))) {
             long cost = v.length * 4L + ENTRY_OVERHEAD_BYTES;
             if (reserve(cost)) {
@@ -140,7 +148,7 @@ public final class VectorCache {
                 }
             }
         }
-        return cosine(unitQuery, stored);
+        return stored;
     }
 
     /**
@@ -194,15 +202,83 @@ public final class VectorCache {
             }
             long seen = epoch.get();
             Node parent = Parents.STORE.of(child, type);
-            if (parent != null && reserve(PARENT_ENTRY_BYTES)) {
-                if (parentIds.putIfAbsent(key, parent.getId()) != null) {
-                    bytes.addAndGet(-PARENT_ENTRY_BYTES);
-                } else if (epoch.get() != seen) {
-                    forgetParent(key); // a commit deleted nodes or links meanwhile: this may have been one
-                }
+            if (parent != null) {
+                keepParent(key, parent.getId(), seen);
             }
             return parent;
         };
+    }
+
+    /** Keeps a parent read since epoch {@code seen}, when it fits. */
+    private void keepParent(long child, long parent, long seen) {
+        if (reserve(PARENT_ENTRY_BYTES)) {
+            if (parentIds.putIfAbsent(child, parent) != null) {
+                bytes.addAndGet(-PARENT_ENTRY_BYTES);
+            } else if (epoch.get() != seen) {
+                forgetParent(child); // a commit deleted nodes or links meanwhile: this may have been one
+            }
+        }
+    }
+
+    /** What {@link #warm} read into the cache, and what it holds now. */
+    public record Warmed(long items, long chunks, long entries, long bytes, long budget_bytes, boolean full) {}
+
+    /**
+     * Reads what searches keep — each searchable item's chunk list and collection, its chunks' vectors and parents —
+     * until the cache is full or everything is in, so the first searches after a start do not pay the store reads.
+     * For a transaction that has written nothing.
+     */
+    @SuppressWarnings("deprecation") // node ids, as above
+    Warmed warm(Transaction tx, Runnable guard) {
+        if (!readsCommitted(tx)) {
+            return new Warmed(0, 0, vectors.size(), bytes.get(), budgetBytes.get(), full(ENTRY_OVERHEAD_BYTES));
+        }
+        Parents parents = parents(tx);
+        long items = 0;
+        long chunks = 0;
+        long entry = ENTRY_OVERHEAD_BYTES; // one vector's cost, once one was read
+        try (var found = tx.findNodes(GraphModel.ITEM)) {
+            while (found.hasNext() && !full(entry)) {
+                Node item = found.next();
+                guard.run();
+                try {
+                    if (!GraphModel.COMPLETED.equals(item.getProperty("embedding_status", null))) {
+                        continue;
+                    }
+                    Node collection = parents.of(item, GraphModel.HAS_ITEM);
+                    if (collection != null) {
+                        parents.of(collection, GraphModel.HAS_COLLECTION);
+                    }
+                    long seen = epoch.get();
+                    for (long id : chunkIds(item)) {
+                        if (!vectors.containsKey(id) && readAndKeep(id, tx.getNodeById(id)) instanceof float[] v) {
+                            entry = v.length * 4L + ENTRY_OVERHEAD_BYTES;
+                        }
+                        if (!parentIds.containsKey(id)) {
+                            keepParent(id, item.getId(), seen); // the walk went from the item to the chunk
+                        }
+                        chunks++;
+                    }
+                    items++;
+                } catch (NotFoundException deletedMeanwhile) {
+                    // gone since the label scan met it: nothing to keep
+                }
+            }
+        }
+        return new Warmed(items, chunks, vectors.size(), bytes.get(), budgetBytes.get(), full(entry));
+    }
+
+    /** No room left for an entry of that many bytes. */
+    private boolean full(long entry) {
+        return bytes.get() + entry > budgetBytes.get();
+    }
+
+    /** Whether the transaction has written nothing, so what it reads is committed and may be kept. */
+    static boolean readsCommitted(Transaction tx) {
+        // Unknown (not the kernel's own transaction types): treated as having written.
+        return tx instanceof InternalTransaction internal
+                && internal.kernelTransaction() instanceof TxStateHolder state
+                && !state.hasTxStateWithChanges();
     }
 
     /** Counts {@code cost} bytes in when they fit the budget (false, and nothing counted, when they do not). */
