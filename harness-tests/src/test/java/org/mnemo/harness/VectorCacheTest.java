@@ -148,13 +148,14 @@ class VectorCacheTest {
         Map<String, Object> warmed = call("CALL mnemo.cache.warm()", Map.of()).get(0);
         assertThat(warmed.get("full")).isEqualTo(false);
         assertThat((Long) warmed.get("chunks")).isEqualTo(searchable);
-        assertThat(warmed.get("entries")).isEqualTo(cacheEntries());
         // Everything the search needs was read by the warming: it keeps nothing new, and ranks as the store says.
         assertThat(TestDatabase.vectorLeg(TestDatabase.db(), query, List.of(lib), 2))
                 .isEqualTo(TestDatabase.exactNearest(TestDatabase.db(), query, List.of(lib), 2))
                 .first()
                 .isEqualTo(target.get("uid"));
-        assertThat(cacheEntries()).isEqualTo(warmed.get("entries"));
+        // (This database's entries, as the warming reports them: the metric sums every DBMS of the test JVM.)
+        assertThat(call("CALL mnemo.cache.warm()", Map.of()).get(0).get("entries"))
+                .isEqualTo(warmed.get("entries"));
     }
 
     /** The vector leg's rows in the library as "chunk in item of library". */
