@@ -186,6 +186,9 @@ class AnalystScopeTest {
                         "CALL mnemo.access.resolve({kind: 'token', hash: $h})",
                         Map.of("h", "b".repeat(64))))
                 .hasMessageContaining("forbidden");
+        // Reads every tenant's items and says how many there are.
+        assertThatThrownBy(() -> as("ann_analyst", "CALL mnemo.cache.warm()", Map.of()))
+                .hasMessageContaining("forbidden: mnemo.cache.warm");
     }
 
     @Test

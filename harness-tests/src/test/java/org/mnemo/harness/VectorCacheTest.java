@@ -158,6 +158,34 @@ class VectorCacheTest {
                 .isEqualTo(warmed.get("entries"));
     }
 
+    @Test
+    void aChunkHungFromTwoItemsStaysHiddenAfterAWarming() {
+        String mine = oneDocument("two-parents-mine", "Lacemakers twist bobbins around pins on a pillow.");
+        String theirs = oneDocument("two-parents-theirs", "Farriers shape horseshoes on an anvil.");
+        Map<String, Object> chunk =
+                call("""
+                MATCH (:Library {uid: $theirs})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(:Item)-[:HAS_CHUNK]->(c:Chunk)
+                WITH c MATCH (:Library {uid: $mine})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)
+                CREATE (i)-[:HAS_CHUNK]->(c) SET i.chunk_count = i.chunk_count + 1
+                RETURN c.uid AS uid, c.embedding AS v""", Map.of("mine", mine, "theirs", theirs)).get(0);
+        List<Double> query = asQuery(chunk.get("v"));
+        // The store check cannot tell which item the chunk is in: it is nobody's, before and after a warming
+        // (which walks from an item to its chunks and must not take that item for the chunk's own).
+        try {
+            for (int round = 0; round < 2; round++) {
+                assertThat(placed(query, mine))
+                        .as("round " + round)
+                        .noneMatch(r -> r.startsWith(chunk.get("uid") + " "));
+                call("CALL mnemo.cache.warm()", Map.of());
+            }
+        } finally { // the database is shared: other tests count chunks per item
+            call("""
+                    MATCH (:Library {uid: $mine})-[:HAS_COLLECTION]->()-[:HAS_ITEM]->(i:Item)
+                          -[r:HAS_CHUNK]->(:Chunk {uid: $uid})
+                    DELETE r SET i.chunk_count = i.chunk_count - 1""", Map.of("mine", mine, "uid", chunk.get("uid")));
+        }
+    }
+
     /** The vector leg's rows in the library as "chunk in item of library". */
     private static List<String> placed(List<Double> query, String library) {
         return call(

@@ -87,11 +87,14 @@ public class SearchProcedures {
     }
 
     @Procedure(name = "mnemo.cache.warm", mode = Mode.READ)
-    @Description("Read the chunk vectors, chunk lists and parents the vector leg keeps (mnemo.search.vector_cache_mb) "
-            + "until the cache is full or holds everything, so the first searches after a start do not read them from "
-            + "the store; one row: items and chunks read, entries and bytes held, the budget, whether it is full. Not "
-            + "on editions that can cluster (the cache is off there).")
+    @Description(
+            "Read the chunk vectors, chunk lists and parents the vector leg keeps (mnemo.search.vector_cache_mb) "
+                    + "until the cache is full or holds everything, so the first searches after a start do not read them from "
+                    + "the store; one row: items and chunks read, entries and bytes held, the budget, whether it is full. Not "
+                    + "on editions that can cluster (the cache is off there). For the admin users (mnemo.security.admin_users).")
     public Stream<VectorCache.Warmed> warm() {
+        // It reads every tenant's items (and says how many there are): the admin users' and the gateway's call.
+        Analyst.of(tx, db).requireTrusted("mnemo.cache.warm");
         VectorCache cache = VectorCache.of(db, MnemoConfig.of(db).vectorCacheMb());
         if (cache == null) {
             return Stream.of(new VectorCache.Warmed(0, 0, 0, 0, 0, false));

@@ -17,6 +17,7 @@ import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.graphdb.event.PropertyEntry;
 import org.neo4j.graphdb.event.TransactionData;
@@ -55,10 +56,13 @@ public final class VectorCache {
     /** By item node id, its chunks' node ids: a scope scan then walks no relationships. */
     private final Map<Long, long[]> itemChunks = new ConcurrentHashMap<>();
     /**
-     * By chunk, item or collection node id, its parent's (see {@link Parents}): a scope check otherwise walks the
-     * chunk's relationships to find its item (its mentions first) and the item's to find its collection.
+     * By chunk, item or collection node id, the id of its link to its parent (see {@link Parents}): a scope check
+     * otherwise walks the chunk's relationships to find its item (its mentions first) and the item's to find its
+     * collection. The link, not the parent, so that a hit is checked against the store (one relationship read: that
+     * it still exists, is of the type asked and ends at this node) and a tenant's scope never rests on the listener
+     * alone (a reused node id, its delete not heard yet).
      */
-    private final Map<Long, Long> parentIds = new ConcurrentHashMap<>();
+    private final Map<Long, Long> parentLinks = new ConcurrentHashMap<>();
 
     private static final long PARENT_ENTRY_BYTES = 80;
 
@@ -192,27 +196,43 @@ public final class VectorCache {
      * Parents of committed nodes, kept until the node or its link to the parent is deleted; for a transaction that
      * has written nothing (as {@link #cosine(Node, float[], boolean)}'s {@code committedOnly}).
      */
-    @SuppressWarnings("deprecation") // node ids, as above
+    @SuppressWarnings("deprecation") // node and relationship ids, as above
     Parents parents(Transaction tx) {
         return (child, type) -> {
             long key = child.getId();
-            Long cached = parentIds.get(key);
+            Long cached = parentLinks.get(key);
             if (cached != null) {
-                return tx.getNodeById(cached);
+                Relationship link = currentLink(tx, cached, type, key);
+                if (link != null) {
+                    return link.getStartNode();
+                }
+                forgetParent(key); // not this node's link any more: read the store again
             }
             long seen = epoch.get();
-            Node parent = Parents.STORE.of(child, type);
-            if (parent != null) {
-                keepParent(key, parent.getId(), seen);
+            Relationship link = child.getSingleRelationship(type, Direction.INCOMING);
+            if (link == null) {
+                return null;
             }
-            return parent;
+            keepParent(key, link.getId(), seen);
+            return link.getStartNode();
         };
     }
 
-    /** Keeps a parent read since epoch {@code seen}, when it fits. */
-    private void keepParent(long child, long parent, long seen) {
+    /** The kept link if it is still one of that type ending at the child, else null. */
+    @SuppressWarnings("deprecation") // relationship ids, as above
+    private static Relationship currentLink(Transaction tx, long id, RelationshipType type, long child) {
+        try {
+            Relationship link = tx.getRelationshipById(id);
+            return link.isType(type) && link.getEndNodeId() == child ? link : null;
+        } catch (NotFoundException deleted) {
+            return null;
+        }
+    }
+
+    /** Keeps a child's link to its parent read since epoch {@code seen}, when it fits. */
+    private void keepParent(long child, long link, long seen) {
         if (reserve(PARENT_ENTRY_BYTES)) {
-            if (parentIds.putIfAbsent(child, parent) != null) {
+            if (parentLinks.putIfAbsent(child, link) != null) {
                 bytes.addAndGet(-PARENT_ENTRY_BYTES);
             } else if (epoch.get() != seen) {
                 forgetParent(child); // a commit deleted nodes or links meanwhile: this may have been one
@@ -249,14 +269,13 @@ public final class VectorCache {
                     if (collection != null) {
                         parents.of(collection, GraphModel.HAS_COLLECTION);
                     }
-                    long seen = epoch.get();
                     for (long id : chunkIds(item)) {
-                        if (!vectors.containsKey(id) && readAndKeep(id, tx.getNodeById(id)) instanceof float[] v) {
+                        Node chunk = tx.getNodeById(id);
+                        if (!vectors.containsKey(id) && readAndKeep(id, chunk) instanceof float[] v) {
                             entry = v.length * 4L + ENTRY_OVERHEAD_BYTES;
                         }
-                        if (!parentIds.containsKey(id)) {
-                            keepParent(id, item.getId(), seen); // the walk went from the item to the chunk
-                        }
+                        // From the chunk, as a search reads it (one with two items fails there and stays hidden).
+                        parents.of(chunk, GraphModel.HAS_CHUNK);
                         chunks++;
                     }
                     items++;
@@ -375,7 +394,7 @@ public final class VectorCache {
     }
 
     private void forgetParent(long id) {
-        if (parentIds.remove(id) != null) {
+        if (parentLinks.remove(id) != null) {
             bytes.addAndGet(-PARENT_ENTRY_BYTES);
         }
     }
@@ -431,7 +450,7 @@ public final class VectorCache {
                 epoch.incrementAndGet();
                 vectors.keySet().forEach(VectorCache.this::forget);
                 itemChunks.keySet().forEach(VectorCache.this::forgetItem);
-                parentIds.keySet().forEach(VectorCache.this::forgetParent);
+                parentLinks.keySet().forEach(VectorCache.this::forgetParent);
                 return;
             }
             if (!changed.isEmpty() || !items.isEmpty() || !children.isEmpty()) {
