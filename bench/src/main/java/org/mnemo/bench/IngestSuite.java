@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.mnemo.gateway.client.MnemoClient;
+import org.mnemo.gateway.client.Rows;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.web.Json;
 
@@ -41,95 +43,80 @@ final class IngestSuite {
 
     Map<String, Object> run() throws Exception {
         Corpus corpus = new Corpus(p.seed(), 2, 4000, 500, 16);
-        // Warm the embedder and the code paths once.
+        // Warm the embedder and the code paths once, the job queue's included (its queries compiled, its workers
+        // polling): a server that has run a while has all of that.
         String warm = client.ensureLibrary("bench-ingest-warmup", "nonfiction");
         client.ingest(warm, text(corpus, 5_000), Map.of("title", "warm-up"));
+        List<String> warmTexts = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            warmTexts.add(text(corpus, 2_000));
+        }
+        throughJobs(warm, warmTexts);
 
         List<Map<String, Object>> embedderRows = new ArrayList<>();
         for (int bytes : DOC_BYTES) {
-            String library = client.ensureLibrary("bench-ingest-" + bytes, "nonfiction");
             int docs = Math.max(1, 400_000 / bytes);
             List<String> texts = new ArrayList<>();
             for (int i = 0; i < docs; i++) {
                 texts.add(text(corpus, bytes));
             }
-            long[] chunks = {0};
-            Measured ingest = measure(() -> {
-                for (int i = 0; i < texts.size(); i++) {
-                    chunks[0] += client.ingest(
-                                    library,
-                                    texts.get(i),
-                                    Map.of("title", "doc " + i, "source_ref", "ingest-" + bytes + "-" + i))
-                            .chunk_count();
-                }
-                return chunks[0];
-            });
+            // Primed: the texts' concepts exist before anything is measured (as in a database that has run a
+            // while), so that no path pays for new concept names that a later one then finds.
+            String primed = client.ensureLibrary("bench-ingest-primed-" + bytes, "nonfiction");
+            for (int i = 0; i < texts.size(); i++) {
+                client.ingest(primed, texts.get(i), Map.of("title", "doc " + i));
+            }
             List<String> chunkTexts = client
                     .rows(
                             MnemoClient.Mode.READ,
                             "MATCH (:Library {uid: $l})"
                                     + "-[:HAS_COLLECTION]->()-[:HAS_ITEM]->()-[:HAS_CHUNK]->(c:Chunk) RETURN c.text AS t",
-                            Map.of("l", library))
+                            Map.of("l", primed))
                     .stream()
                     .map(r -> (String) r.get("t"))
                     .toList();
-            Measured embedOnly = measure(() -> {
-                long n = 0;
-                for (int start = 0; start < chunkTexts.size(); start += 1000) {
-                    n += (long) client.row(
-                                    MnemoClient.Mode.READ,
-                                    "CALL mnemo.embed.batch($t) YIELD index " + "RETURN count(index) AS n",
-                                    Map.of("t", chunkTexts.subList(start, Math.min(chunkTexts.size(), start + 1000))))
-                            .get("n");
-                }
-                return n;
-            });
-            // Many small documents: the same texts again, BATCH_DOCS per mnemo.ingest.batch call.
-            Measured batched = null;
-            if (docs >= BATCH_DOCS) {
-                String batchLibrary = client.ensureLibrary("bench-ingest-batch-" + bytes, "nonfiction");
-                batched = measure(() -> {
-                    long n = 0;
-                    for (int start = 0; start < texts.size(); start += BATCH_DOCS) {
-                        List<Map<String, Object>> documents = new ArrayList<>();
-                        for (int i = start; i < Math.min(texts.size(), start + BATCH_DOCS); i++) {
-                            documents.add(Map.of(
-                                    "text",
-                                    texts.get(i),
-                                    "item",
-                                    Map.of("title", "doc " + i, "source_ref", "batch-" + bytes + "-" + i)));
-                        }
-                        n += ((Number) client.row(
-                                                MnemoClient.Mode.AUTO_COMMIT,
-                                                "CALL mnemo.ingest.batch($l, $d) "
-                                                        + "YIELD chunk_count RETURN sum(chunk_count) AS n",
-                                                Map.of("l", batchLibrary, "d", documents))
-                                        .get("n"))
-                                .longValue();
-                    }
-                    return n;
-                });
+            List<String> paths = new ArrayList<>(List.of("embedder", "ingest", "batch", "jobs"));
+            if (docs < BATCH_DOCS) {
+                paths.remove("batch");
             }
-            // The same texts as uploads through the gateway's job queue and workers, all submitted, then awaited.
-            String jobsLibrary = client.ensureLibrary("bench-ingest-jobs-" + bytes, "nonfiction");
-            Measured viaJobs = measure(() -> throughJobs(jobsLibrary, texts));
+            // Rounds alternate the paths (in rotated order), so that a machine's drift reaches every path alike and
+            // each ratio divides two runs minutes apart at most.
+            List<Map<String, Measured>> rounds = new ArrayList<>();
+            for (int round = 0; round < p.repeats(); round++) {
+                Map<String, Measured> measured = new LinkedHashMap<>();
+                for (int k = 0; k < paths.size(); k++) {
+                    String path = paths.get((k + round) % paths.size());
+                    String library = "bench-ingest-" + path + "-" + bytes + "-" + round;
+                    measured.put(
+                            path,
+                            switch (path) {
+                                case "embedder" -> measure(() -> embedOnly(chunkTexts));
+                                case "ingest" ->
+                                    measure(() -> onePerCall(client.ensureLibrary(library, "nonfiction"), texts));
+                                case "batch" ->
+                                    measure(() -> batched(client.ensureLibrary(library, "nonfiction"), texts));
+                                default ->
+                                    measure(() -> throughJobs(client.ensureLibrary(library, "nonfiction"), texts));
+                            });
+                }
+                rounds.add(measured);
+                System.err.println("ingest " + bytes + " B, round " + (round + 1) + ": " + measured);
+            }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("doc_bytes", bytes);
             row.put("docs", docs);
-            row.put("chunks", chunks[0]);
-            row.put("ingest_chunks_per_s", ingest.rate());
-            row.put("embedder_chunks_per_s", embedOnly.rate());
-            row.put("ratio", ingest.rate() / embedOnly.rate());
-            row.put("ingest_peak_heap_mb", ingest.peakHeapMb());
-            row.put("embedder_peak_heap_mb", embedOnly.peakHeapMb());
-            row.put("jobs_chunks_per_s", viaJobs.rate());
-            row.put("jobs_ratio", viaJobs.rate() / embedOnly.rate());
-            if (batched != null) {
+            row.put("chunks", rounds.get(0).get("ingest").items());
+            row.put("rounds", rounds.size());
+            row.put(
+                    "embedder_chunks_per_s",
+                    median(rounds, r -> r.get("embedder").rate()));
+            row.put("embedder_peak_heap_mb", max(rounds, r -> r.get("embedder").peakHeapMb()));
+            putPath(row, rounds, "ingest", "ingest_chunks_per_s", "ratio", "ingest_peak_heap_mb");
+            if (paths.contains("batch")) {
                 row.put("batch_docs_per_call", BATCH_DOCS);
-                row.put("batch_chunks_per_s", batched.rate());
-                row.put("batch_ratio", batched.rate() / embedOnly.rate());
-                row.put("batch_peak_heap_mb", batched.peakHeapMb());
+                putPath(row, rounds, "batch", "batch_chunks_per_s", "batch_ratio", "batch_peak_heap_mb");
             }
+            putPath(row, rounds, "jobs", "jobs_chunks_per_s", "jobs_ratio", null);
             embedderRows.add(row);
             System.err.println("ingest: " + row);
         }
@@ -178,6 +165,76 @@ final class IngestSuite {
         raw.put("bulk_chunks_per_call", BULK_DOC_CHUNKS);
         write(raw);
         return raw;
+    }
+
+    /** One document per mnemo.ingest call. */
+    private long onePerCall(String library, List<String> texts) {
+        long chunks = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            chunks += client.ingest(library, texts.get(i), Map.of("title", "doc " + i, "source_ref", "doc-" + i))
+                    .chunk_count();
+        }
+        return chunks;
+    }
+
+    /** The embedder alone over the very chunks an ingest of the texts produced, 1,000 per call. */
+    private long embedOnly(List<String> chunkTexts) {
+        long n = 0;
+        for (int start = 0; start < chunkTexts.size(); start += 1000) {
+            n += (long) client.row(
+                            MnemoClient.Mode.READ,
+                            "CALL mnemo.embed.batch($t) YIELD index RETURN count(index) AS n",
+                            Map.of("t", chunkTexts.subList(start, Math.min(chunkTexts.size(), start + 1000))))
+                    .get("n");
+        }
+        return n;
+    }
+
+    /** Many small documents, BATCH_DOCS per mnemo.ingest.batch call. */
+    private long batched(String library, List<String> texts) {
+        long n = 0;
+        for (int start = 0; start < texts.size(); start += BATCH_DOCS) {
+            List<Map<String, Object>> documents = new ArrayList<>();
+            for (int i = start; i < Math.min(texts.size(), start + BATCH_DOCS); i++) {
+                documents.add(
+                        Map.of("text", texts.get(i), "item", Map.of("title", "doc " + i, "source_ref", "doc-" + i)));
+            }
+            n += client.ingestBatch(library, documents).stream()
+                    .mapToLong(Rows.Ingested::chunk_count)
+                    .sum();
+        }
+        return n;
+    }
+
+    /** A path's median rate, its median ratio to the embedder of the same round and the range of those ratios. */
+    private static void putPath(
+            Map<String, Object> row,
+            List<Map<String, Measured>> rounds,
+            String path,
+            String rate,
+            String ratio,
+            String heap) {
+        row.put(rate, median(rounds, r -> r.get(path).rate()));
+        List<Double> ratios = rounds.stream()
+                .map(r -> r.get(path).rate() / r.get("embedder").rate())
+                .sorted()
+                .toList();
+        row.put(
+                ratio,
+                median(rounds, r -> r.get(path).rate() / r.get("embedder").rate()));
+        row.put(ratio + "_range", List.of(ratios.get(0), ratios.get(ratios.size() - 1)));
+        if (heap != null) {
+            row.put(heap, max(rounds, r -> r.get(path).peakHeapMb()));
+        }
+    }
+
+    private static double median(List<Map<String, Measured>> rounds, ToDoubleFunction<Map<String, Measured>> f) {
+        double[] v = rounds.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double max(List<Map<String, Measured>> rounds, ToDoubleFunction<Map<String, Measured>> f) {
+        return rounds.stream().mapToDouble(f).max().orElse(0);
     }
 
     private interface Call {
@@ -292,6 +349,13 @@ final class IngestSuite {
         return new Measured(items, seconds, peak.get() / (1024.0 * 1024.0));
     }
 
+    /** "0.52 (0.49–0.55)": the median ratio over the rounds and their range. */
+    @SuppressWarnings("unchecked")
+    private static String ratio(Map<String, Object> row, String key) {
+        List<Double> range = (List<Double>) row.get(key + "_range");
+        return String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", row.get(key), range.get(0), range.get(1));
+    }
+
     @SuppressWarnings("unchecked")
     private void write(Map<String, Object> raw) throws Exception {
         Machine machine = Machine.describe(client);
@@ -303,14 +367,19 @@ final class IngestSuite {
                 raw.get("embedder"),
                 p.command()));
         md.append("## With the local embedder: mnemo.ingest against the embedder alone\n\n"
-                + "The embedder alone embeds the very chunks the ingest produced (`mnemo.embed.batch`, same batch "
-                + "size): the ceiling of an ingest that also chunks, extracts concepts and writes the graph. "
+                + "The embedder alone embeds the very chunks the ingest produced (`mnemo.embed.batch`, 1,000 per "
+                + "call): the ceiling of an ingest that also chunks, extracts concepts and writes the graph. "
                 + "`mnemo.ingest` takes one document per call; where the size comes as many documents, the same "
                 + "texts also go through `mnemo.ingest.batch`, " + BATCH_DOCS + " documents per call. `jobs` = the "
                 + "same texts uploaded to the gateway's ingest job queue (" + SUBMITTERS
                 + " at a time, as `./mnemo ingest` does), all submitted and then awaited: its "
                 + "workers (2) take them, small files of one library several per `mnemo.ingest.batch` call "
-                + "(`MNEMO_INGEST_BATCH_DOCUMENTS`).\n\n"
+                + "(`MNEMO_INGEST_BATCH_DOCUMENTS`). Each size runs in rounds (`--repeats`), every path once per "
+                + "round in rotated order, each into a library of its own; a ratio divides a path's rate by the "
+                + "embedder's in the same round: the median over rounds, the range in brackets. The texts are "
+                + "ingested once before the rounds, so that their concepts exist (as in a database that has run a "
+                + "while) and no path pays for concept names that a later one finds; the job queue is warmed with "
+                + "a few uploads first.\n\n"
                 + "| document size | documents | chunks | ingest chunks/s | embedder chunks/s | ratio | batch chunks/s "
                 + "| batch ratio | jobs chunks/s | jobs ratio | peak heap MB (ingest / embedder / batch) |\n"
                 + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -318,17 +387,17 @@ final class IngestSuite {
             boolean batched = r.containsKey("batch_ratio");
             md.append(String.format(
                     Locale.ROOT,
-                    "| %,d B | %d | %d | %.0f | %.0f | %.2f | %s | %s | %s | %s | %.0f / %.0f / %s |%n",
+                    "| %,d B | %d | %d | %.0f | %.0f | %s | %s | %s | %.0f | %s | %.0f / %.0f / %s |%n",
                     r.get("doc_bytes"),
                     r.get("docs"),
                     r.get("chunks"),
                     r.get("ingest_chunks_per_s"),
                     r.get("embedder_chunks_per_s"),
-                    r.get("ratio"),
+                    ratio(r, "ratio"),
                     batched ? String.format(Locale.ROOT, "%.0f", r.get("batch_chunks_per_s")) : "—",
-                    batched ? String.format(Locale.ROOT, "%.2f", r.get("batch_ratio")) : "—",
-                    r.containsKey("jobs_ratio") ? String.format(Locale.ROOT, "%.0f", r.get("jobs_chunks_per_s")) : "—",
-                    r.containsKey("jobs_ratio") ? String.format(Locale.ROOT, "%.2f", r.get("jobs_ratio")) : "—",
+                    batched ? ratio(r, "batch_ratio") : "—",
+                    r.get("jobs_chunks_per_s"),
+                    ratio(r, "jobs_ratio"),
                     r.get("ingest_peak_heap_mb"),
                     r.get("embedder_peak_heap_mb"),
                     batched ? String.format(Locale.ROOT, "%.0f", r.get("batch_peak_heap_mb")) : "—"));

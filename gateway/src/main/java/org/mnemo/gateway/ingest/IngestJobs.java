@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestJobs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestJobs.class);
-    private static final long POLL_MILLIS = 500;
     private static final long SWEEP_MILLIS = 30_000;
     /** How often interrupted deletes and abandoned half-written items are put right (and uploads released). */
     private static final long RECOVER_MILLIS = 5 * 60_000;
@@ -131,6 +130,11 @@ public final class IngestJobs implements AutoCloseable {
     }
 
     private final Map<String, Waiters> waiting = new ConcurrentHashMap<>();
+
+    /** Idle workers wait on this between polls; a job submitted through this gateway wakes them at once. */
+    private final Object wakeup = new Object();
+    /** Jobs submitted through this gateway; guarded by {@link #wakeup}. */
+    private long submissions;
 
     public IngestJobs(MnemoClient client, GatewayConfig.Ingest config) {
         this.client = client;
@@ -267,6 +271,10 @@ public final class IngestJobs implements AutoCloseable {
         if (ref != null && !created.uploadTaken()) {
             deleteUpload(ref);
         }
+        synchronized (wakeup) {
+            submissions++;
+            wakeup.notifyAll();
+        }
         return created;
     }
 
@@ -323,9 +331,13 @@ public final class IngestJobs implements AutoCloseable {
         while (running) {
             try {
                 maintainIfDue();
+                long seen;
+                synchronized (wakeup) {
+                    seen = submissions;
+                }
                 JobStore.Claimed job = store.claim(worker, config.leaseSeconds(), uploads.reachable());
                 if (job == null) {
-                    pause(POLL_MILLIS + ThreadLocalRandom.current().nextLong(POLL_MILLIS));
+                    idle(seen, config.pollMillis() + ThreadLocalRandom.current().nextLong(config.pollMillis()));
                     continue;
                 }
                 List<JobStore.Claimed> companions = job.attempts() == 1 && small(job)
@@ -350,7 +362,7 @@ public final class IngestJobs implements AutoCloseable {
                     return;
                 }
                 LOG.warn("ingest worker {}: {}", worker, String.valueOf(e));
-                pause(POLL_MILLIS * 4);
+                pause(config.pollMillis() * 4);
             }
         }
     }
@@ -702,6 +714,26 @@ public final class IngestJobs implements AutoCloseable {
                                 + recovered.abandoned_items()
                         > 0) {
             LOG.warn("recovered after a crash: {}", recovered);
+        }
+    }
+
+    /**
+     * Waits for the next poll, or less: until a job is submitted through this gateway after the worker's claim
+     * found nothing ({@code seen}). Jobs of other gateways wait for the poll.
+     */
+    private void idle(long seen, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (wakeup) {
+            long left;
+            while (running && submissions == seen && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(wakeup, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                    return;
+                }
+            }
         }
     }
 

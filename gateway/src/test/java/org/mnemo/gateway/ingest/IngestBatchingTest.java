@@ -38,7 +38,11 @@ class IngestBatchingTest {
 
     /** A gateway on the shared database spooling into its own directory (the shared gateway cannot claim them). */
     private Gateway gateway(Path spool, int workers, int batch) {
-        Map<String, String> env = new HashMap<>();
+        return gateway(spool, workers, batch, Map.of());
+    }
+
+    private Gateway gateway(Path spool, int workers, int batch, Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(more);
         env.put("MNEMO_UPLOAD_SPOOL", spool.toString());
         env.put("MNEMO_INGEST_WORKERS", String.valueOf(workers));
         env.put("MNEMO_INGEST_BATCH_DOCUMENTS", String.valueOf(batch));
@@ -163,6 +167,25 @@ class IngestBatchingTest {
         }
         for (String id : ids) {
             assertThat(job(id).get("status")).isEqualTo("completed");
+        }
+    }
+
+    @Test
+    void anUploadWakesAnIdleWorkerOfItsGatewayAtOnce() throws Exception {
+        Path spool = Files.createTempDirectory("mnemo-spool").resolve("uploads");
+        // Without being woken, an idle worker would look again in 10 to 20 minutes.
+        try (Gateway gateway = gateway(spool, 1, 32, Map.of("MNEMO_INGEST_POLL_MS", "600000"))) {
+            ApiClient client = new ApiClient("http://127.0.0.1:" + gateway.port(), TestGateway.ADMIN_TOKEN);
+            for (String text : notes("woken lanterns", 2)) {
+                // Time for the worker to find nothing and go idle: as it started, then after the job before.
+                Thread.sleep(500);
+                ApiClient.Response r = client.send(
+                        client.multipart("/library/api/items/", user, Map.of("library_uid", library), "note.md", text));
+                assertThat(r.status()).as(r.raw().body()).isEqualTo(202);
+                Map<String, Object> job =
+                        gateway.jobs().await(r.json().path("job").path("id").asText(), List.of("*"), 60_000);
+                assertThat(job.get("status")).as(String.valueOf(job)).isEqualTo("completed");
+            }
         }
     }
 }
