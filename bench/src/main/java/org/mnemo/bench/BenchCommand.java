@@ -71,8 +71,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--repeats",
             defaultValue = "3",
-            description = "Repeats of each search measurement; results give the median and range "
-                    + "(default ${DEFAULT-VALUE}).")
+            description = "Repeats of each search measurement, rounds of each ingest size; results give the "
+                    + "median and range (default ${DEFAULT-VALUE}).")
     int repeats;
 
     @Option(

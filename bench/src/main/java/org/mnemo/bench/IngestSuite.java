@@ -121,14 +121,13 @@ final class IngestSuite {
             System.err.println("ingest: " + row);
         }
 
-        List<Map<String, Object>> bulkRows = new ArrayList<>();
         List<List<Map<String, Object>>> docs = new ArrayList<>();
         for (int d = 0; d < BULK_CHUNKS / BULK_DOC_CHUNKS; d++) {
             docs.add(Loader.chunks(corpus.doc(0, d, BULK_DOC_CHUNKS), corpus));
         }
-        bulkRows.add(bulk(
+        Map<String, Call> bulkPaths = new LinkedHashMap<>();
+        bulkPaths.put(
                 "bare UNWIND … CREATE",
-                docs,
                 (lib, i, chunks) -> client.row(
                         MnemoClient.Mode.WRITE, """
                 MATCH (l:Library {uid: $library})-[:HAS_COLLECTION]->(c:Collection)
@@ -137,23 +136,49 @@ final class IngestSuite {
                 WITH i UNWIND range(0, size($chunks) - 1) AS n
                 CREATE (i)-[:HAS_CHUNK]->(:Chunk {uid: randomUUID(), chunk_index: n, text: $chunks[n].text,
                         embedding: $chunks[n].embedding})
-                RETURN count(*) AS n""", Map.of("library", lib, "title", "bare " + i, "chunks", chunks))));
-        bulkRows.add(bulk(
+                RETURN count(*) AS n""", Map.of("library", lib, "title", "bare " + i, "chunks", chunks)));
+        bulkPaths.put(
                 "mnemo.ingest.chunks, no concepts",
-                docs,
                 (lib, i, chunks) -> client.row(
                         MnemoClient.Mode.AUTO_COMMIT,
                         "CALL mnemo.ingest.chunks($library, $chunks, {title: $title}, " + "{extract_concepts: false})",
-                        Map.of("library", lib, "title", "bulk " + i, "chunks", chunks))));
-        bulkRows.add(bulk(
+                        Map.of("library", lib, "title", "bulk " + i, "chunks", chunks)));
+        bulkPaths.put(
                 "mnemo.ingest.chunks, with concepts",
-                docs,
                 (lib, i, chunks) -> client.row(
                         MnemoClient.Mode.AUTO_COMMIT,
                         "CALL mnemo.ingest.chunks($library, $chunks, {title: $title})",
-                        Map.of("library", lib, "title", "concepts " + i, "chunks", chunks))));
-        double bare = (double) bulkRows.get(0).get("chunks_per_s");
-        bulkRows.forEach(r -> r.put("ratio_to_bare", (double) r.get("chunks_per_s") / bare));
+                        Map.of("library", lib, "title", "concepts " + i, "chunks", chunks)));
+        // In rounds as above: every path once per round, in rotated order, each ratio to the bare write of its round.
+        List<String> bulkNames = List.copyOf(bulkPaths.keySet());
+        List<Map<String, Measured>> bulkRounds = new ArrayList<>();
+        for (int round = 0; round < p.repeats(); round++) {
+            Map<String, Measured> measured = new LinkedHashMap<>();
+            for (int k = 0; k < bulkNames.size(); k++) {
+                String name = bulkNames.get((k + round) % bulkNames.size());
+                measured.put(name, bulk(name + " " + round, docs, bulkPaths.get(name)));
+            }
+            bulkRounds.add(measured);
+            System.err.println("bulk, round " + (round + 1) + ": " + measured);
+        }
+        List<Map<String, Object>> bulkRows = new ArrayList<>();
+        for (String name : bulkNames) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("path", name);
+            row.put("chunks_per_s", median(bulkRounds, r -> r.get(name).rate()));
+            List<Double> ratios = bulkRounds.stream()
+                    .map(r -> r.get(name).rate() / r.get(bulkNames.get(0)).rate())
+                    .sorted()
+                    .toList();
+            row.put(
+                    "ratio_to_bare",
+                    median(
+                            bulkRounds,
+                            r -> r.get(name).rate() / r.get(bulkNames.get(0)).rate()));
+            row.put("ratio_to_bare_range", List.of(ratios.get(0), ratios.get(ratios.size() - 1)));
+            row.put("peak_heap_mb", max(bulkRounds, r -> r.get(name).peakHeapMb()));
+            bulkRows.add(row);
+        }
 
         Map<String, Object> raw = new LinkedHashMap<>();
         raw.put("machine", Machine.describe(client).json());
@@ -241,26 +266,20 @@ final class IngestSuite {
         void run(String library, int doc, List<Map<String, Object>> chunks);
     }
 
-    private Map<String, Object> bulk(String name, List<List<Map<String, Object>>> docs, Call call) throws Exception {
-        String library = client.ensureLibrary("bench-bulk-" + name.replaceAll("[^a-z]+", "-"), "nonfiction");
+    private Measured bulk(String name, List<List<Map<String, Object>>> docs, Call call) throws Exception {
+        String library = client.ensureLibrary("bench-bulk-" + name.replaceAll("[^a-z0-9]+", "-"), "nonfiction");
         // A default collection for the bare variant to write into (the bulk path makes its own).
         client.row(
                 MnemoClient.Mode.WRITE,
                 "MATCH (l:Library {uid: $l}) MERGE (l)-[:HAS_COLLECTION]->"
                         + "(c:Collection {name: 'default'}) ON CREATE SET c.uid = randomUUID()",
                 Map.of("l", library));
-        Measured m = measure(() -> {
+        return measure(() -> {
             for (int i = 0; i < docs.size(); i++) {
                 call.run(library, i, docs.get(i));
             }
             return (long) BULK_CHUNKS;
         });
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("path", name);
-        row.put("chunks_per_s", m.rate());
-        row.put("peak_heap_mb", m.peakHeapMb());
-        System.err.println("bulk: " + row);
-        return row;
     }
 
     /** A Markdown document of about {@code bytes} characters. */
@@ -407,17 +426,18 @@ final class IngestSuite {
                 "%n## Pre-embedded chunks: the bulk path against a bare UNWIND%n%n"
                         + "%,d chunks with 384-d vectors, %d chunks per call (one document), one call at a time; the bare "
                         + "variant creates the same Item and Chunk nodes (same labels, so the same vector and full-text "
-                        + "indexes are maintained) without Mnemo's bookkeeping.%n%n| path | chunks/s | ratio to bare | peak heap "
+                        + "indexes are maintained) without Mnemo's bookkeeping. In rounds, as above: the median "
+                        + "ratio to the bare write of the same round, the range in brackets.%n%n| path | chunks/s | ratio to bare | peak heap "
                         + "MB |%n|---|---:|---:|---:|%n",
                 raw.get("bulk_chunks"),
                 raw.get("bulk_chunks_per_call")));
         for (Map<String, Object> r : (List<Map<String, Object>>) raw.get("bulk")) {
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %.0f | %.2f | %.0f |%n",
+                    "| %s | %.0f | %s | %.0f |%n",
                     r.get("path"),
                     r.get("chunks_per_s"),
-                    r.get("ratio_to_bare"),
+                    ratio(r, "ratio_to_bare"),
                     r.get("peak_heap_mb")));
         }
         md.append("\nPeak heap: the heap in use of the JVM that runs Neo4j (and the bench client), sampled every "

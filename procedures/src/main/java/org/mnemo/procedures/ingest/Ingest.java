@@ -258,6 +258,7 @@ public final class Ingest {
                 Map<String, Node> conceptNodes = new HashMap<>();
                 linker.lock(tx, mentioned, names, conceptVectors, conceptNodes);
                 List<Committed> out = new ArrayList<>();
+                Map<String, Long> pairs = new HashMap<>();
                 int offset = 0;
                 for (int i : todo) {
                     Pending doc = docs.get(i);
@@ -276,7 +277,7 @@ public final class Ingest {
                     Node node = ledger.create(tx, collection, doc.item(), "processing");
                     ChunkWriter.Written written = chunks.write(
                             tx, node, 0, null, doc.drafts(), docVectors, plans.get(i), conceptVectors, conceptNodes);
-                    ConceptLinker.linkPairs(tx, written.pairs());
+                    written.pairs().forEach((pair, n) -> pairs.merge(pair, n, Long::sum));
                     ChunkWriter.complete(node, written.linked().size());
                     out.add(new Committed(
                             null,
@@ -286,6 +287,7 @@ public final class Ingest {
                             stale,
                             written.linked().size()));
                 }
+                ConceptLinker.linkPairs(tx, pairs, conceptNodes);
                 tx.commit();
                 return out;
             }
@@ -448,7 +450,7 @@ public final class Ingest {
         }
         Retry.transientFailures(() -> {
             try (Transaction tx = db.beginTx()) {
-                ConceptLinker.linkPairs(tx, pairs);
+                ConceptLinker.linkPairs(tx, pairs, Map.of());
                 ChunkWriter.complete(tx.findNode(ITEM, "uid", itemUid), linked.size());
                 ledger.checkLease(tx, spec);
                 tx.commit();
