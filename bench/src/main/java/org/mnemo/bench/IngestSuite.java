@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.mnemo.gateway.client.MnemoClient;
 import org.mnemo.gateway.client.Rows;
+import org.mnemo.gateway.health.BuildInfo;
 import org.mnemo.gateway.ingest.IngestJobs;
 import org.mnemo.gateway.web.Json;
 
@@ -183,6 +184,7 @@ final class IngestSuite {
         Map<String, Object> raw = new LinkedHashMap<>();
         raw.put("machine", Machine.describe(client).json());
         raw.put("command", p.command());
+        raw.put("code_version", BuildInfo.describe().get("build_sha"));
         raw.put("embedder", client.embed("x").model());
         raw.put("local_embedder", embedderRows);
         raw.put("bulk", bulkRows);
@@ -381,10 +383,11 @@ final class IngestSuite {
         StringBuilder md = new StringBuilder("# Ingest benchmark\n\n");
         md.append(String.format(
                 Locale.ROOT,
-                "%s Embedder: %s. Command: `%s`.%n%n",
+                "%s Embedder: %s. Command: `%s` (code %s).%n%n",
                 machine.markdown(),
                 raw.get("embedder"),
-                p.command()));
+                p.command(),
+                raw.get("code_version")));
         md.append("## With the local embedder: mnemo.ingest against the embedder alone\n\n"
                 + "The embedder alone embeds the very chunks the ingest produced (`mnemo.embed.batch`, 1,000 per "
                 + "call): the ceiling of an ingest that also chunks, extracts concepts and writes the graph. "
